@@ -1,0 +1,36 @@
+# regcred — see README.md. `make demo` shows it working end to end, `make test` runs every test.
+GO        ?= go
+BIN       := bin/docker-credential-regcred
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -s -w -X main.version=$(VERSION)
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
+
+.PHONY: build demo test lint unit keyring-test tools bench fuzz clean
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/docker-credential-regcred
+
+demo: build
+	bash testdata/demo.sh $(BIN)
+
+tools:
+	@test -x $(STATICCHECK) || GOFLAGS= $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+lint: tools
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+# The Secret Service tests run under their own session bus with an unlocked
+# gnome-keyring (credhelper/cache/testdata/with-secret-service.sh).
+keyring-test:
+	credhelper/cache/testdata/with-secret-service.sh $(GO) test -race -count=1 -run Keyring ./credhelper/cache/
+
+test: lint unit keyring-test
+
+clean:
+	rm -rf bin

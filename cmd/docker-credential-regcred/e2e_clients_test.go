@@ -1,0 +1,217 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/docker/docker-credential-helpers/client"
+	"github.com/docker/docker-credential-helpers/credentials"
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/regcred/regcred/internal/registrytest"
+)
+
+// helperEnv is the environment the docker-credential-helpers client gives
+// the helper: a clean home and the config.
+func helperEnv(t *testing.T, config string, extra map[string]string) *map[string]string {
+	t.Helper()
+	env := map[string]string{}
+	for _, kv := range cleanEnv(t) {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	env["REGCRED_CONFIG"] = config
+	for k, v := range extra {
+		env[k] = v
+	}
+	return &env
+}
+
+// TestDockerClientLibrary drives the binary with the library docker's CLI
+// uses to run credential helpers.
+func TestDockerClientLibrary(t *testing.T) {
+	const secret = "client-lib-secret-42"
+	cfg := writeConfig(t, `registries:
+  - match: registry.example.com
+    static: {username: alice, passwordEnv: PW}
+  - match: broken.example.com
+    static: {username: bob, passwordFile: /nonexistent/pw}
+`)
+	prog := client.NewShellProgramFuncWithEnv(testBinary(t), helperEnv(t, cfg, map[string]string{"PW": secret}))
+
+	creds, err := client.Get(prog, "registry.example.com")
+	if err != nil {
+		t.Fatalf("get: %v", err)
+	}
+	if creds.Username != "alice" || creds.Secret != secret || creds.ServerURL != "registry.example.com" {
+		t.Errorf("get = %+v", creds)
+	}
+	if _, err := client.Get(prog, "unknown.example.com"); !credentials.IsErrCredentialsNotFound(err) {
+		t.Errorf("get unknown: err = %v, want the library's not-found error", err)
+	}
+	_, err = client.Get(prog, "broken.example.com")
+	if err == nil || credentials.IsErrCredentialsNotFound(err) || !strings.Contains(err.Error(), "/nonexistent/pw") {
+		t.Errorf("get with a failing entry: err = %v, want an error naming the missing file", err)
+	}
+	if err := client.Store(prog, &credentials.Credentials{ServerURL: "registry.example.com", Username: "alice", Secret: "x"}); err != nil {
+		t.Errorf("store must not make docker login fail: %v", err)
+	}
+	if err := client.Erase(prog, "registry.example.com"); err != nil {
+		t.Errorf("erase: %v", err)
+	}
+	list, err := client.List(prog)
+	if err != nil || list["registry.example.com"] != "alice" {
+		t.Errorf("list = %v, %v", list, err)
+	}
+}
+
+// TestSkopeoThroughRealRegistry pulls through a real registry with htpasswd
+// auth, with skopeo (containers/image) asking regcred as a credHelper.
+func TestSkopeoThroughRealRegistry(t *testing.T) {
+	skopeo := registrytest.RequireTool(t, "skopeo", "skopeo")
+	reg := registrytest.Start(t)
+	reg.Push(t, "team/app:1.0")
+	dir := t.TempDir()
+	pwFile := filepath.Join(dir, "pw")
+	if err := os.WriteFile(pwFile, []byte(reg.Password+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := writeConfig(t, `registries:
+  - match: `+reg.Addr+`/team
+    static: {username: `+reg.Username+`, passwordFile: `+pwFile+`}
+`)
+	authFile := filepath.Join(dir, "auth.json")
+	writeJSONFile(t, authFile, map[string]any{"credHelpers": map[string]string{reg.Addr: "regcred"}})
+	emptyAuth := filepath.Join(dir, "empty.json")
+	writeJSONFile(t, emptyAuth, map[string]any{})
+	env := append(cleanEnv(t), "PATH="+filepath.Dir(testBinary(t))+":"+os.Getenv("PATH"), "REGCRED_CONFIG="+cfg)
+
+	image := "docker://" + reg.Addr + "/team/app:1.0"
+	out, err := runSkopeo(t, skopeo, env, "inspect", "--tls-verify=false", "--authfile", emptyAuth, image)
+	if err == nil || !strings.Contains(strings.ToLower(out), "unauthorized") {
+		t.Fatalf("without the helper skopeo should get 401; err %v, output:\n%s", err, out)
+	}
+	out, err = runSkopeo(t, skopeo, env, "inspect", "--tls-verify=false", "--authfile", authFile, image)
+	if err != nil {
+		t.Fatalf("skopeo with regcred as credHelper failed: %v\n%s", err, out)
+	}
+	var inspected struct{ Digest string }
+	if err := json.Unmarshal([]byte(out), &inspected); err != nil || !strings.HasPrefix(inspected.Digest, "sha256:") {
+		t.Errorf("unexpected inspect output (%v): %s", err, out)
+	}
+	if strings.Contains(out, reg.Password) {
+		t.Error("skopeo output holds the password")
+	}
+}
+
+// TestSkopeoRegistriesConfHelper uses containers/image's other door:
+// registries.conf `credential-helpers`.
+func TestSkopeoRegistriesConfHelper(t *testing.T) {
+	skopeo := registrytest.RequireTool(t, "skopeo", "skopeo")
+	reg := registrytest.Start(t)
+	reg.Push(t, "lib/tool:2")
+	dir := t.TempDir()
+	cfg := writeConfig(t, `registries:
+  - match: `+reg.Addr+`
+    static: {username: `+reg.Username+`, passwordEnv: REG_PW}
+`)
+	regConf := filepath.Join(dir, "registries.conf")
+	if err := os.WriteFile(regConf, []byte(`credential-helpers = ["regcred"]
+[[registry]]
+location = "`+reg.Addr+`"
+insecure = true
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := append(cleanEnv(t),
+		"PATH="+filepath.Dir(testBinary(t))+":"+os.Getenv("PATH"),
+		"REGCRED_CONFIG="+cfg, "REG_PW="+reg.Password,
+		"CONTAINERS_REGISTRIES_CONF="+regConf)
+	out, err := runSkopeo(t, skopeo, env, "--registries-conf", regConf, "inspect", "docker://"+reg.Addr+"/lib/tool:2")
+	if err != nil {
+		t.Fatalf("skopeo via registries.conf credential-helpers failed: %v\n%s", err, out)
+	}
+	noHelper := filepath.Join(dir, "no-helper.conf")
+	if err := os.WriteFile(noHelper, []byte("credential-helpers = [\"containers-auth.json\"]\n[[registry]]\nlocation = \""+reg.Addr+"\"\ninsecure = true\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := runSkopeo(t, skopeo, env, "--registries-conf", noHelper, "inspect", "docker://"+reg.Addr+"/lib/tool:2"); err == nil {
+		t.Fatalf("control: without regcred in credential-helpers the pull should be refused, got:\n%s", out)
+	}
+}
+
+// TestGoContainerRegistryKeychain resolves through authn.DefaultKeychain,
+// the path crane, ko and kaniko take, and reads the image with it.
+func TestGoContainerRegistryKeychain(t *testing.T) {
+	reg := registrytest.Start(t)
+	reg.Push(t, "ggcr/img:v1")
+	dockerDir := t.TempDir()
+	writeJSONFile(t, filepath.Join(dockerDir, "config.json"), map[string]any{"credsStore": "regcred"})
+	cfg := writeConfig(t, `registries:
+  - match: `+reg.Addr+`/ggcr
+    static: {username: `+reg.Username+`, passwordEnv: REG_PW}
+`)
+	t.Setenv("DOCKER_CONFIG", dockerDir)
+	t.Setenv("PATH", filepath.Dir(testBinary(t))+":"+os.Getenv("PATH"))
+	t.Setenv("REGCRED_CONFIG", cfg)
+	t.Setenv("REG_PW", reg.Password)
+	t.Setenv("REGCRED_CACHE", "none")
+
+	ref, err := name.ParseReference(reg.Addr+"/ggcr/img:v1", name.Insecure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth, err := authn.DefaultKeychain.Resolve(ref.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ac, err := auth.Authorization()
+	if err != nil || ac.Username != reg.Username || ac.Password != reg.Password {
+		t.Fatalf("keychain answered user %q (err %v), want the registry user and password", ac.Username, err)
+	}
+	if _, err := remote.Image(ref, remote.WithAuthFromKeychain(authn.DefaultKeychain)); err != nil {
+		t.Fatalf("reading the image through the keychain: %v", err)
+	}
+	anon, err := name.ParseReference(reg.Addr+"/other/img:v1", name.Insecure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, err := authn.DefaultKeychain.Resolve(anon.Context()); err != nil {
+		t.Fatal(err)
+	} else if _, err := remote.Image(anon, remote.WithAuth(a)); err == nil {
+		t.Error("a repository outside the entry's path was readable: the helper answered for it")
+	}
+}
+
+func runSkopeo(t *testing.T, skopeo string, env []string, args ...string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, skopeo, args...)
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		t.Fatalf("skopeo %v hung", args)
+	}
+	return string(out), err
+}
+
+func writeJSONFile(t *testing.T, path string, v any) {
+	t.Helper()
+	data, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}

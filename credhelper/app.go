@@ -1,0 +1,132 @@
+package credhelper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/regcred/regcred/providers"
+)
+
+// Name and Package identify the helper in `version`, in the format of the
+// docker-credential-helpers reference implementation.
+const (
+	Name    = "docker-credential-regcred"
+	Package = "github.com/regcred/regcred"
+)
+
+// App is one run of the helper: its streams, environment and outside-world
+// handles, all injected so tests drive it without touching the process.
+type App struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Env            Env
+	Deps           providers.Deps
+	Version        string
+	// ConfigPath is the --config flag; empty means the lookup order.
+	ConfigPath string
+}
+
+// loadResolver reads the config and builds the resolver; it is deferred to
+// the commands that need it, so `version` and `--help` work with a broken
+// config.
+func (a *App) loadResolver() (*Resolver, error) {
+	cfg, err := LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
+	if err != nil {
+		return nil, err
+	}
+	return NewResolver(cfg, a.Deps), nil
+}
+
+// Run executes one command line (without the program name) and returns the
+// exit code. Errors are answered on stdout, as the Docker protocol wants;
+// logs go to stderr only.
+func (a *App) Run(ctx context.Context, args []string) int {
+	args, err := a.parseGlobalFlags(args)
+	if err == nil {
+		err = a.dispatch(ctx, args)
+	}
+	if err == nil {
+		return 0
+	}
+	if !errors.Is(err, ErrNotFound) {
+		a.Deps.Logger.Debug("command failed", "args", args, "error", err)
+	}
+	if _, werr := fmt.Fprintln(a.errorOut(args), err); werr != nil {
+		a.Deps.Logger.Error("writing the answer failed", "error", werr)
+	}
+	return 1
+}
+
+// errorOut is where a failed command's message goes: stdout for the Docker
+// protocol, which reads errors there; stderr for commands whose stdout is a
+// machine-read document (the kubelet's JSON).
+func (a *App) errorOut(args []string) io.Writer {
+	if len(args) > 0 && args[0] == "kubelet" {
+		return a.Stderr
+	}
+	return a.Stdout
+}
+
+func (a *App) parseGlobalFlags(args []string) ([]string, error) {
+	for len(args) > 0 {
+		switch {
+		case args[0] == "--config" || args[0] == "-c":
+			if len(args) < 2 || args[1] == "" {
+				return nil, fmt.Errorf("%w: --config needs a file path", ErrUsage)
+			}
+			a.ConfigPath, args = args[1], args[2:]
+		case len(args[0]) > len("--config=") && args[0][:len("--config=")] == "--config=":
+			a.ConfigPath, args = args[0][len("--config="):], args[1:]
+		default:
+			return args, nil
+		}
+	}
+	return args, nil
+}
+
+func (a *App) dispatch(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("%w: %s", ErrUsage, usageLine)
+	}
+	verb, rest := args[0], args[1:]
+	switch verb {
+	case "get", "store", "erase", "list", "version":
+		if len(rest) > 0 {
+			return fmt.Errorf("%w: %s takes no arguments (it reads stdin)", ErrUsage, verb)
+		}
+		return a.docker(ctx, verb)
+	case "--version", "-v":
+		return a.printVersion()
+	case "--help", "-h", "help":
+		_, err := io.WriteString(a.Stdout, helpText)
+		return err
+	}
+	return fmt.Errorf("%s: unknown action: %s (%s)", Name, truncate(verb, 64), usageLine)
+}
+
+func (a *App) printVersion() error {
+	_, err := fmt.Fprintf(a.Stdout, "%s (%s) %s\n", Name, Package, a.Version)
+	return err
+}
+
+// NewLogger builds the stderr logger from REGCRED_LOG (debug, info, warn,
+// error; default warn).
+func NewLogger(w io.Writer, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if level == "" {
+		l = slog.LevelWarn
+	} else if err := l.UnmarshalText([]byte(level)); err != nil {
+		return slog.New(slog.NewTextHandler(w, nil)), fmt.Errorf("REGCRED_LOG=%q: expected debug, info, warn or error", truncate(level, 32))
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

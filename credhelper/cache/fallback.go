@@ -1,0 +1,98 @@
+package cache
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/regcred/regcred/providers"
+)
+
+// fallbackStore is the keyring with the file store behind it: a keyring
+// that fails (no Secret Service on the bus, a locked collection, a prompt
+// nobody answers) costs a warning, not the cache.
+type fallbackStore struct {
+	keyring *keyringStore
+	file    *fileStore
+	log     *slog.Logger
+}
+
+func (s *fallbackStore) Name() string { return KindKeyring }
+
+func (s *fallbackStore) warn(op string, err error) {
+	s.log.Warn("keyring failed; using the file cache for this call", "op", op, "err", err)
+}
+
+// Get asks the keyring, then the file store: on a keyring error, and also
+// on a keyring miss, since an earlier Put may have fallen back to the file.
+// The extra file read happens only on the cold path.
+func (s *fallbackStore) Get(ctx context.Context, key string) (Entry, bool, error) {
+	if err := checkCall(ctx, key); err != nil {
+		return Entry{}, false, err
+	}
+	e, ok, err := s.keyring.Get(ctx, key)
+	if err != nil {
+		if !isKeyringFailure(ctx, err) {
+			return Entry{}, false, err
+		}
+		s.warn("get", err)
+	} else if ok {
+		return e, true, nil
+	}
+	return s.file.Get(ctx, key)
+}
+
+// Put prefers the keyring; once it holds the entry, a file copy left by an
+// earlier fallback is removed so the secret lives in one place.
+func (s *fallbackStore) Put(ctx context.Context, key string, e Entry) error {
+	if err := checkCall(ctx, key); err != nil {
+		return err
+	}
+	if err := e.validate(); err != nil {
+		return err
+	}
+	err := s.keyring.Put(ctx, key, e)
+	if err == nil {
+		if derr := s.file.Delete(ctx, key); derr != nil {
+			s.log.Debug("could not remove the file copy of a keyring entry", "key", key, "err", derr)
+		}
+		return nil
+	}
+	if !isKeyringFailure(ctx, err) {
+		return err
+	}
+	s.warn("put", err)
+	return s.file.Put(ctx, key, e)
+}
+
+// isKeyringFailure: the keyring itself failed (not the caller, not the
+// context), so the file store should take the call.
+func isKeyringFailure(ctx context.Context, err error) bool {
+	return ctx.Err() == nil && errors.Is(err, providers.ErrUnavailable)
+}
+
+func (s *fallbackStore) Delete(ctx context.Context, key string) error {
+	if err := checkCall(ctx, key); err != nil {
+		return err
+	}
+	// Both, even if the keyring fails: the caller wants the entry gone and
+	// must hear if a copy may remain.
+	return errors.Join(s.keyring.Delete(ctx, key), s.file.Delete(ctx, key))
+}
+
+// List merges both; a key in both is shown once, as the keyring's, since
+// that is the copy Get serves.
+func (s *fallbackStore) List(ctx context.Context) ([]Info, error) {
+	k, kerr := s.keyring.List(ctx)
+	f, ferr := s.file.List(ctx)
+	seen := make(map[string]bool, len(k))
+	for _, i := range k {
+		seen[i.Key] = true
+	}
+	for _, i := range f {
+		if !seen[i.Key] {
+			k = append(k, i)
+		}
+	}
+	return k, errors.Join(kerr, ferr)
+}

@@ -1,0 +1,77 @@
+package cache
+
+import (
+	"os"
+	"runtime"
+)
+
+func lookupEnvDefault(k string) (string, bool) { return os.LookupEnv(k) }
+
+// Open returns the cache opts describe. It does no I/O beyond looking for a
+// session bus: directories are created on the first write, so a warm lookup
+// costs one file read (file store) or one keyring call.
+//
+// auto and keyring use the OS keyring where one is usable, with the file
+// store behind it for calls the keyring fails. Where go-keyring needs D-Bus
+// (Linux, BSD) and no session bus exists, no keyring call is ever made and
+// the file store is used; keyring says so in a warning, auto silently.
+func Open(opts Options) (*Cache, error) {
+	o, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	c := &Cache{ttl: o.TTL, now: o.Now, log: o.Logger}
+	if o.Kind == KindNone {
+		c.store = noneStore{}
+		return c, nil
+	}
+	c.locker = NewLocker(o.Dir, o.LockWait)
+	file := newFileStore(o.Dir, o.Now, o.Logger)
+	c.store = file
+	if o.Kind == KindFile {
+		return c, nil
+	}
+	kr, ok := o.keyring(runtime.GOOS)
+	if !ok {
+		if o.Kind == KindKeyring {
+			o.Logger.Warn("cache store is keyring, but there is no D-Bus session bus; using the file cache", "dir", o.Dir)
+		}
+		return c, nil
+	}
+	c.store = &fallbackStore{
+		keyring: &keyringStore{
+			kr:      boundedKeyring{k: kr, timeout: o.KeyringTimeout},
+			service: o.KeyringService,
+			limit:   o.ChunkLimit,
+			index:   newIndexDir(o.Dir, o.Logger),
+			now:     o.Now,
+			log:     o.Logger,
+		},
+		file: file,
+		log:  o.Logger,
+	}
+	return c, nil
+}
+
+// keyring returns the keyring to use, or false when calling one could start
+// a D-Bus daemon.
+func (o Options) keyring(goos string) (Keyring, bool) {
+	var pin string
+	if usesDBus(goos) {
+		p, ok := busProbe{lookupEnv: o.LookupEnv, runUser: defaultRunUser()}.find()
+		if !ok {
+			return nil, false
+		}
+		pin = p
+	}
+	if o.Keyring != nil {
+		return o.Keyring, true
+	}
+	if pin != "" {
+		// go-keyring asks godbus for "the" session bus, and godbus reads
+		// only this variable and /run/user/<uid>; the bus found under
+		// $XDG_RUNTIME_DIR must be named here or godbus would launch one.
+		_ = os.Setenv("DBUS_SESSION_BUS_ADDRESS", pin)
+	}
+	return systemKeyring{}, true
+}

@@ -1,0 +1,139 @@
+package credhelper
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/regcred/regcred/matcher"
+)
+
+// maxConfigSize bounds what is read from a config file; a real one is a few
+// KiB, and reading it happens on every request.
+const maxConfigSize = 1 << 20
+
+// ErrConfig marks every config problem, so callers can tell a broken config
+// from a failing backend.
+var ErrConfig = errors.New("invalid config")
+
+// ParseConfig decodes and validates a config file's content. path is used
+// in messages only. Every problem found is reported, each as path:line.
+func ParseConfig(path string, data []byte) (*Config, error) {
+	if len(data) > maxConfigSize {
+		return nil, fmt.Errorf("%w: %s: larger than %d bytes", ErrConfig, path, maxConfigSize)
+	}
+	cfg := &Config{Path: path}
+	if err := decodeStrict(data, cfg); err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrConfig, describeYAMLError(path, err))
+	}
+	lines := entryLines(data)
+	var problems []string
+	if err := cfg.Cache.validate(); err != nil {
+		problems = append(problems, fmt.Sprintf("%s: cache: %v", path, err))
+	}
+	for i := range cfg.Registries {
+		e := &cfg.Registries[i]
+		e.line = lines[i]
+		e.source = fmt.Sprintf("%s:%d", path, e.line)
+		if err := e.prepare(); err != nil {
+			problems = append(problems, fmt.Sprintf("%s: registries[%d]: %v", e.source, i, err))
+		}
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("%w:\n  %s", ErrConfig, strings.Join(problems, "\n  "))
+	}
+	return cfg, nil
+}
+
+func decodeStrict(data []byte, cfg *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil // an empty file is an empty config
+		}
+		return err
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return errors.New("more than one YAML document; regcred reads one")
+	}
+	return nil
+}
+
+// entryLines returns the line of each registries element. The strict decode
+// above has already succeeded, so the shape is known to be right.
+func entryLines(data []byte) []int {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return nil
+	}
+	root := doc.Content[0]
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "registries" {
+			var lines []int
+			for _, n := range root.Content[i+1].Content {
+				lines = append(lines, n.Line)
+			}
+			return lines
+		}
+	}
+	return nil
+}
+
+// prepare parses the pattern, picks the one kind and validates its settings.
+func (e *Entry) prepare() error {
+	var errs []string
+	if e.Match == "" {
+		errs = append(errs, `"match" is required (a registry pattern such as "registry.example.com/team")`)
+	} else if p, err := matcher.ParsePattern(e.Match); err != nil {
+		errs = append(errs, fmt.Sprintf("match: %v", err))
+	} else {
+		e.pattern = p
+	}
+	var found []*kindSpec
+	for _, k := range kinds() {
+		if k.settings(e) != nil {
+			found = append(found, k)
+		}
+	}
+	switch len(found) {
+	case 0:
+		errs = append(errs, "no backend: add exactly one of "+strings.Join(kindNames(), ", "))
+	case 1:
+		e.kind = found[0]
+		if err := e.kind.validate(e); err != nil {
+			errs = append(errs, fmt.Sprintf("%s: %v", e.kind.name, err))
+		}
+	default:
+		names := make([]string, len(found))
+		for i, k := range found {
+			names[i] = k.name
+		}
+		errs = append(errs, "more than one backend ("+strings.Join(names, ", ")+"); an entry has exactly one — use two entries with the same match for a fallback")
+	}
+	if len(errs) > 0 {
+		return errors.New(strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+func kindNames() []string {
+	var names []string
+	for _, k := range kinds() {
+		names = append(names, k.name)
+	}
+	return names
+}
+
+func (c CacheConfig) validate() error {
+	switch c.Store {
+	case "", "auto", "keyring", "file", "none":
+		return nil
+	}
+	return fmt.Errorf("store %q: expected one of auto, keyring, file, none", c.Store)
+}

@@ -1,0 +1,95 @@
+package credhelper
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+)
+
+// SystemConfigPath is the last place a config is looked for.
+const SystemConfigPath = "/etc/regcred/config.yaml"
+
+// Env is what the loader needs from the process environment.
+type Env struct {
+	LookupEnv func(string) (string, bool)
+	HomeDir   string
+}
+
+// configCandidates lists where a config may be, in lookup order, and whether
+// a missing file there is an error (it is when the user named it).
+func configCandidates(flagPath string, env Env) (paths []string, explicit bool) {
+	if flagPath != "" {
+		return []string{flagPath}, true
+	}
+	if p, ok := env.LookupEnv("REGCRED_CONFIG"); ok && p != "" {
+		return []string{p}, true
+	}
+	if dir, ok := env.LookupEnv("XDG_CONFIG_HOME"); ok && dir != "" {
+		paths = append(paths, filepath.Join(dir, "regcred", "config.yaml"))
+	} else if env.HomeDir != "" {
+		paths = append(paths, filepath.Join(env.HomeDir, ".config", "regcred", "config.yaml"))
+	}
+	return append(paths, SystemConfigPath), false
+}
+
+// LoadConfig finds, reads and parses the config. With no file anywhere it
+// returns the built-in default (cloud registries with ambient credentials).
+func LoadConfig(flagPath string, env Env, log *slog.Logger) (*Config, error) {
+	paths, explicit := configCandidates(flagPath, env)
+	for _, p := range paths {
+		data, info, err := readConfigFile(p)
+		if errors.Is(err, fs.ErrNotExist) && !explicit {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+		}
+		cfg, err := ParseConfig(p, data)
+		if err != nil {
+			return nil, err
+		}
+		warnInlineSecrets(cfg, info, log)
+		return cfg, nil
+	}
+	return &Config{}, nil
+}
+
+func readConfigFile(path string) ([]byte, fs.FileInfo, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	if info.IsDir() {
+		return nil, nil, fmt.Errorf("%s is a directory, not a config file", path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxConfigSize+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	return data, info, nil
+}
+
+// warnInlineSecrets warns once per entry whose password sits in a file that
+// others can read. Allowed, because it is sometimes the only option, but
+// worth a nudge towards passwordFile or passwordEnv.
+func warnInlineSecrets(cfg *Config, info fs.FileInfo, log *slog.Logger) {
+	if info.Mode().Perm()&0o077 == 0 {
+		return
+	}
+	for i := range cfg.Registries {
+		e := &cfg.Registries[i]
+		if e.Static != nil && e.Static.HasInlineSecret() {
+			log.Warn("config file holding an inline password is readable by group or others; chmod 600 it or use passwordFile/passwordEnv",
+				"entry", e.String(), "mode", fmt.Sprintf("%04o", info.Mode().Perm()))
+		}
+	}
+}

@@ -1,0 +1,177 @@
+package credhelper
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseConfigErrors(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+		want       []string
+	}{
+		{name: "unknown top-level key", yaml: "registry: []\n", want: []string{`cfg.yaml:1: unknown key "registry" (expected one of: cache, defaults, registries)`}},
+		{name: "unknown entry key", yaml: "registries:\n  - match: a.io\n    statik: {}\n", want: []string{`cfg.yaml:3: unknown key "statik" (expected one of: match, name, verify, static, anonymous`}},
+		{name: "unknown static key", yaml: "registries:\n  - match: a.io\n    static: {user: x}\n", want: []string{`cfg.yaml:3: unknown key "user" (expected one of: username,`}},
+		{name: "every problem listed", yaml: "registries:\n  - match: a.io\n    bogus: 1\n  - match: b.io\n    verify: maybe\n", want: []string{"cfg.yaml:3: unknown key \"bogus\"", "cfg.yaml:5: cannot unmarshal !!str `maybe` into bool"}},
+		{name: "syntax error", yaml: "registries: [\n", want: []string{"cfg.yaml:1: did not find expected node content"}},
+		{name: "duplicate key", yaml: "registries:\n  - match: a.io\n    match: b.io\n    anonymous: {}\n", want: []string{`cfg.yaml:3: mapping key "match" already defined at line 2`}},
+		{name: "missing match", yaml: "registries:\n  - anonymous: {}\n", want: []string{`cfg.yaml:2: registries[0]: "match" is required`}},
+		{name: "bad pattern", yaml: "registries:\n  - match: \"reg.io/x:tag\"\n    anonymous: {}\n", want: []string{"cfg.yaml:2: registries[0]: match:"}},
+		{name: "no backend", yaml: "registries:\n  - match: a.io\n", want: []string{"cfg.yaml:2: registries[0]: no backend: add exactly one of static, anonymous"}},
+		{name: "two backends", yaml: "registries:\n  - match: a.io\n    anonymous: {}\n    static: {username: u, password: p}\n", want: []string{"more than one backend (static, anonymous)"}},
+		{name: "backend settings invalid", yaml: "registries:\n  - match: a.io\n  - match: b.io\n    static: {username: u}\n", want: []string{"cfg.yaml:2: registries[0]: no backend", "cfg.yaml:3: registries[1]: static:"}},
+		{name: "bad cache store", yaml: "cache: {store: redis}\n", want: []string{`cfg.yaml: cache: store "redis": expected one of auto, keyring, file, none`}},
+		{name: "bad ttl", yaml: "cache: {ttl: 5 minutes}\n", want: []string{`cfg.yaml:1: "5 minutes" is not a duration`}},
+		{name: "two documents", yaml: "registries: []\n---\nregistries: []\n", want: []string{"more than one YAML document"}},
+		{name: "registries not a list", yaml: "registries: {match: a.io}\n", want: []string{"cfg.yaml:1: cannot unmarshal !!map into []credhelper.Entry"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseConfig("cfg.yaml", []byte(tt.yaml))
+			if !errors.Is(err, ErrConfig) {
+				t.Fatalf("err = %v, want ErrConfig", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error\n%v\nlacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestParseConfigGood(t *testing.T) {
+	cfg, err := ParseConfig("cfg.yaml", []byte(`# every field a user may set
+cache: {store: file, dir: /tmp/x, ttl: 10m}
+defaults: false
+registries:
+  - match: "REG.example.com:443/team"
+    name: team registry
+    static: {username: u, passwordFile: /run/secrets/pw}
+
+  - match: "*.example.com"
+    anonymous: {}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Cache.Store != "file" || cfg.Cache.TTL.Duration.Minutes() != 10 || *cfg.Defaults {
+		t.Errorf("cache/defaults not decoded: %+v", cfg)
+	}
+	e := cfg.Registries[0]
+	if e.Kind() != "static" || e.line != 5 || e.Pattern().String() != "reg.example.com/team" {
+		t.Errorf("entry 0: kind %s line %d pattern %s", e.Kind(), e.line, e.Pattern())
+	}
+	if got := e.String(); got != "team registry (static, cfg.yaml:5)" {
+		t.Errorf("entry name %q", got)
+	}
+	if got := cfg.Registries[1].String(); got != "*.example.com (anonymous, cfg.yaml:9)" {
+		t.Errorf("entry name %q", got)
+	}
+}
+
+func TestParseConfigEmptyFile(t *testing.T) {
+	for _, content := range []string{"", "# nothing\n", "registries: []\n"} {
+		cfg, err := ParseConfig("cfg.yaml", []byte(content))
+		if err != nil || len(cfg.Registries) != 0 {
+			t.Errorf("%q: %v, %d entries", content, err, len(cfg.Registries))
+		}
+	}
+}
+
+func TestConfigLookupOrder(t *testing.T) {
+	env := func(kv ...string) Env {
+		m := map[string]string{}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return Env{HomeDir: "/home/u", LookupEnv: func(k string) (string, bool) { v, ok := m[k]; return v, ok }}
+	}
+	tests := []struct {
+		name, flag   string
+		env          Env
+		want         []string
+		wantExplicit bool
+	}{
+		{name: "flag wins", flag: "/f.yaml", env: env("REGCRED_CONFIG", "/e.yaml"), want: []string{"/f.yaml"}, wantExplicit: true},
+		{name: "env next", env: env("REGCRED_CONFIG", "/e.yaml", "XDG_CONFIG_HOME", "/x"), want: []string{"/e.yaml"}, wantExplicit: true},
+		{name: "xdg then system", env: env("XDG_CONFIG_HOME", "/x"), want: []string{"/x/regcred/config.yaml", SystemConfigPath}},
+		{name: "home then system", env: env(), want: []string{"/home/u/.config/regcred/config.yaml", SystemConfigPath}},
+		{name: "empty env var ignored", env: env("REGCRED_CONFIG", ""), want: []string{"/home/u/.config/regcred/config.yaml", SystemConfigPath}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, explicit := configCandidates(tt.flag, tt.env)
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") || explicit != tt.wantExplicit {
+				t.Errorf("got %v %v, want %v %v", got, explicit, tt.want, tt.wantExplicit)
+			}
+		})
+	}
+}
+
+func TestLoadConfigFallsThroughMissingFiles(t *testing.T) {
+	dir := t.TempDir()
+	env := Env{HomeDir: dir, LookupEnv: func(string) (string, bool) { return "", false }}
+	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
+	cfg, err := LoadConfig("", env, log)
+	if err != nil || cfg.Path != "" {
+		t.Fatalf("no file anywhere: cfg %+v err %v, want the built-in default", cfg, err)
+	}
+	p := filepath.Join(dir, ".config", "regcred", "config.yaml")
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte("registries:\n  - match: a.io\n    anonymous: {}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err = LoadConfig("", env, log)
+	if err != nil || cfg.Path != p || len(cfg.Registries) != 1 {
+		t.Fatalf("home config: %+v, %v", cfg, err)
+	}
+	if _, err := LoadConfig(filepath.Join(dir, "missing.yaml"), env, log); err == nil || !strings.Contains(err.Error(), "missing.yaml") {
+		t.Errorf("a missing --config file must be an error naming it, got %v", err)
+	}
+	if _, err := LoadConfig(dir, env, log); err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Errorf("a directory as config must be an error, got %v", err)
+	}
+}
+
+func TestInlinePasswordWarning(t *testing.T) {
+	const secret = "inline-pw-123"
+	for _, tt := range []struct {
+		name     string
+		mode     os.FileMode
+		wantWarn bool
+	}{
+		{name: "private file", mode: 0o600},
+		{name: "group readable", mode: 0o640, wantWarn: true},
+		{name: "world readable", mode: 0o644, wantWarn: true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "c.yaml")
+			if err := os.WriteFile(p, []byte("registries:\n  - match: a.io\n    static: {username: u, password: "+secret+"}\n"), tt.mode); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(p, tt.mode); err != nil {
+				t.Fatal(err)
+			}
+			var logs bytes.Buffer
+			if _, err := LoadConfig(p, Env{LookupEnv: func(string) (string, bool) { return "", false }}, slog.New(slog.NewTextHandler(&logs, nil))); err != nil {
+				t.Fatal(err)
+			}
+			warned := strings.Contains(logs.String(), "readable by group or others")
+			if warned != tt.wantWarn {
+				t.Errorf("warned=%v, want %v: %s", warned, tt.wantWarn, logs.String())
+			}
+			if strings.Contains(logs.String(), secret) {
+				t.Error("the warning printed the password")
+			}
+		})
+	}
+}

@@ -1,0 +1,62 @@
+package credhelper
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ErrNotFound is the Docker protocol's "no credential" answer. Clients
+// compare the text byte for byte (docker-credential-helpers'
+// IsErrCredentialsNotFoundMessage), so it must never change.
+var ErrNotFound = errors.New("credentials not found in native keychain")
+
+// ErrMissingServerURL and ErrMissingUsername carry the texts the reference
+// client library recognises.
+var (
+	ErrMissingServerURL = errors.New("no credentials server URL")
+	ErrMissingUsername  = errors.New("no credentials username")
+)
+
+// ErrUsage marks a command line regcred does not understand.
+var ErrUsage = errors.New("usage")
+
+// Attempt records one entry tried and why it did not yield a credential.
+type Attempt struct {
+	Entry string
+	Err   error
+}
+
+// AllFailedError is returned when entries matched but none yielded a
+// credential. Its text names every entry and its failure, so docker shows
+// the reason instead of a bare 401; it never holds a secret because backend
+// errors never do.
+type AllFailedError struct {
+	Target   string
+	Attempts []Attempt
+}
+
+func (e *AllFailedError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "regcred: no credential for %s: %d matching entr%s failed", e.Target, len(e.Attempts), plural(len(e.Attempts), "y", "ies"))
+	for _, a := range e.Attempts {
+		fmt.Fprintf(&b, "; %s: %v", a.Entry, a.Err)
+	}
+	return b.String()
+}
+
+// Unwrap exposes the backends' errors to errors.Is / errors.As.
+func (e *AllFailedError) Unwrap() []error {
+	errs := make([]error, len(e.Attempts))
+	for i, a := range e.Attempts {
+		errs[i] = a.Err
+	}
+	return errs
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

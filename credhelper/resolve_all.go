@@ -1,0 +1,31 @@
+package credhelper
+
+import (
+	"context"
+
+	"github.com/regcred/regcred/matcher"
+	"github.com/regcred/regcred/providers"
+)
+
+// ResolveAll asks every matching entry, in try order, and returns each
+// credential found; the kubelet wants them all, to try in turn until a pull
+// succeeds. An `anonymous` entry stops the walk as in Resolve. Failures are
+// returned as attempts; one failing entry never hides the others' results.
+func (r *Resolver) ResolveAll(ctx context.Context, t matcher.Target, sa *providers.ServiceAccount) ([]Result, []Attempt) {
+	var results []Result
+	var attempts []Attempt
+	for _, e := range r.Match(t) {
+		cred, err := r.try(ctx, e, t, sa)
+		if err != nil {
+			r.log.Debug("entry skipped", "entry", e.String(), "reason", err)
+			attempts = append(attempts, Attempt{Entry: e.String(), Err: err})
+			continue
+		}
+		if cred.Anonymous {
+			r.log.Debug("anonymous entry ends the search", "entry", e.String())
+			break
+		}
+		results = append(results, Result{Credential: cred, Entry: e})
+	}
+	return results, attempts
+}

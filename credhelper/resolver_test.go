@@ -1,0 +1,178 @@
+package credhelper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/regcred/regcred/matcher"
+	"github.com/regcred/regcred/providers"
+)
+
+// fakeEntry is an entry whose backend is a function, with a count of how
+// often the backend was built, to prove which entries were touched.
+type fakeEntry struct {
+	pattern string
+	fn      providers.ProviderFunc
+	built   atomic.Int32
+}
+
+func fakeResolver(t *testing.T, fakes ...*fakeEntry) *Resolver {
+	t.Helper()
+	r := &Resolver{log: slog.New(slog.NewTextHandler(io.Discard, nil)), timeout: time.Second}
+	for i, f := range fakes {
+		p, err := matcher.ParsePattern(f.pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := f
+		e := &Entry{Match: f.pattern, pattern: p, source: fmt.Sprintf("test.yaml:%d", i+1), kind: &kindSpec{
+			name: "fake",
+			build: func(*Entry, providers.Deps) (providers.Provider, error) {
+				f.built.Add(1)
+				return f.fn, nil
+			},
+		}}
+		r.entries = append(r.entries, e)
+		r.patterns = append(r.patterns, p)
+	}
+	return r
+}
+
+func answer(user string) providers.ProviderFunc {
+	return func(context.Context, providers.Request) (providers.Credential, error) {
+		return providers.Credential{Username: user, Secret: "secret-of-" + providers.Secret(user)}, nil
+	}
+}
+
+func failWith(err error) providers.ProviderFunc {
+	return func(context.Context, providers.Request) (providers.Credential, error) { return providers.Credential{}, err }
+}
+
+func target(t *testing.T, s string) matcher.Target {
+	t.Helper()
+	tg, err := matcher.Normalize(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tg
+}
+
+func TestResolveOrderedFallback(t *testing.T) {
+	host := &fakeEntry{pattern: "reg.example.com", fn: answer("host-level")}
+	team := &fakeEntry{pattern: "reg.example.com/team", fn: failWith(fmt.Errorf("secret file /x: %w", providers.ErrNotFound))}
+	app := &fakeEntry{pattern: "reg.example.com/team/app", fn: failWith(fmt.Errorf("vault sealed: %w", providers.ErrUnavailable))}
+	r := fakeResolver(t, host, team, app)
+
+	res, err := r.Resolve(context.Background(), target(t, "reg.example.com/team/app:1.0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Credential.Username != "host-level" {
+		t.Errorf("got %q, want the host-level entry after both path entries failed", res.Credential.Username)
+	}
+	for _, f := range []*fakeEntry{host, team, app} {
+		if f.built.Load() != 1 {
+			t.Errorf("%s built %d times, want 1", f.pattern, f.built.Load())
+		}
+	}
+}
+
+func TestResolveFirstSuccessWins(t *testing.T) {
+	first := &fakeEntry{pattern: "reg.example.com/team", fn: answer("team")}
+	second := &fakeEntry{pattern: "reg.example.com", fn: answer("host")}
+	r := fakeResolver(t, second, first)
+	res, err := r.Resolve(context.Background(), target(t, "reg.example.com/team/x"))
+	if err != nil || res.Credential.Username != "team" {
+		t.Fatalf("got %+v, %v; want the path entry", res, err)
+	}
+	if second.built.Load() != 0 {
+		t.Error("the less specific entry was built although the first succeeded")
+	}
+}
+
+func TestResolveNoMatchTouchesNoBackend(t *testing.T) {
+	e := &fakeEntry{pattern: "reg.example.com", fn: answer("x")}
+	r := fakeResolver(t, e)
+	_, err := r.Resolve(context.Background(), target(t, "other.example.com"))
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatalf("err = %v, want ErrNotFound", err)
+	}
+	if e.built.Load() != 0 {
+		t.Error("a backend was built for a request no entry matches")
+	}
+}
+
+func TestResolveAnonymousEndsSearch(t *testing.T) {
+	anon := &fakeEntry{pattern: "mcr.microsoft.com", fn: func(context.Context, providers.Request) (providers.Credential, error) {
+		return providers.Credential{Anonymous: true}, nil
+	}}
+	glob := &fakeEntry{pattern: "*.microsoft.com", fn: answer("should-not-be-sent")}
+	r := fakeResolver(t, glob, anon)
+	_, err := r.Resolve(context.Background(), target(t, "mcr.microsoft.com"))
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatalf("err = %v, want ErrNotFound", err)
+	}
+	if glob.built.Load() != 0 {
+		t.Error("an entry after `anonymous` was tried")
+	}
+}
+
+func TestResolveAllFailedNamesEveryEntry(t *testing.T) {
+	const secret = "hunter2-do-not-print"
+	a := &fakeEntry{pattern: "reg.example.com/team", fn: failWith(fmt.Errorf("file /run/secrets/team: %w", providers.ErrNotFound))}
+	b := &fakeEntry{pattern: "reg.example.com", fn: failWith(fmt.Errorf("vault at https://vault:8200: %w", providers.ErrUnavailable))}
+	c := &fakeEntry{pattern: "*.example.com", fn: func(context.Context, providers.Request) (providers.Credential, error) {
+		return providers.Credential{}, nil // empty answer: a backend bug must not pass as a credential
+	}}
+	r := fakeResolver(t, a, b, c)
+	_, err := r.Resolve(context.Background(), target(t, "reg.example.com/team/app"))
+	var all *AllFailedError
+	if !errors.As(err, &all) {
+		t.Fatalf("err = %v, want *AllFailedError", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"reg.example.com/team/app", "3 matching entries failed", "test.yaml:1", "/run/secrets/team", "test.yaml:2", "backend unavailable", "test.yaml:3", "empty credential"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q lacks %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, secret) {
+		t.Error("message holds a secret")
+	}
+	if !errors.Is(err, providers.ErrNotFound) || !errors.Is(err, providers.ErrUnavailable) || !errors.Is(err, providers.ErrInvalid) {
+		t.Error("the backends' error values are not reachable with errors.Is")
+	}
+}
+
+func TestResolveTimeoutMovesOn(t *testing.T) {
+	slow := &fakeEntry{pattern: "reg.example.com/team", fn: func(ctx context.Context, _ providers.Request) (providers.Credential, error) {
+		<-ctx.Done()
+		return providers.Credential{}, ctx.Err()
+	}}
+	fallback := &fakeEntry{pattern: "reg.example.com", fn: answer("fallback")}
+	r := fakeResolver(t, slow, fallback)
+	r.timeout = 50 * time.Millisecond
+	res, err := r.Resolve(context.Background(), target(t, "reg.example.com/team/app"))
+	if err != nil || res.Credential.Username != "fallback" {
+		t.Fatalf("got %+v, %v; want the fallback after the slow entry timed out", res, err)
+	}
+}
+
+func TestResolveCallerCancelStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	e := &fakeEntry{pattern: "reg.example.com", fn: func(ctx context.Context, _ providers.Request) (providers.Credential, error) {
+		return providers.Credential{}, ctx.Err()
+	}}
+	_, err := fakeResolver(t, e).Resolve(ctx, target(t, "reg.example.com"))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled inside", err)
+	}
+}

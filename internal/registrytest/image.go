@@ -1,0 +1,29 @@
+package registrytest
+
+import (
+	"testing"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+)
+
+// Push writes a small random image to repo:tag with the registry's user and
+// returns its reference.
+func (r *Registry) Push(t testing.TB, repoTag string) name.Reference {
+	t.Helper()
+	ref, err := name.ParseReference(r.Addr+"/"+repoTag, name.Insecure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := random.Image(512, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := authn.FromConfig(authn.AuthConfig{Username: r.Username, Password: r.Password})
+	if err := remote.Write(ref, img, remote.WithAuth(auth), remote.WithContext(t.Context())); err != nil {
+		t.Fatalf("pushing %s: %v", ref, err)
+	}
+	return ref
+}

@@ -1,0 +1,24 @@
+package registrytest
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+)
+
+// RequireTool returns the path of a program the test needs. Without it the
+// test is skipped on a developer's machine and fails in CI (CI=true), where
+// .ci/run must have installed it.
+func RequireTool(t testing.TB, name, debianPackage string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err == nil {
+		return p
+	}
+	msg := name + " not found; install it with: apt-get install " + debianPackage
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}

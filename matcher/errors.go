@@ -1,0 +1,59 @@
+package matcher
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+var (
+	// ErrInvalidRequest is wrapped by every error Normalize returns.
+	ErrInvalidRequest = errors.New("invalid registry request")
+	// ErrInvalidPattern is wrapped by every error ParsePattern returns.
+	ErrInvalidPattern = errors.New("invalid registry pattern")
+)
+
+// maxInput bounds what a caller may send or a config may hold. No registry
+// name comes near it; anything longer is garbage or an attack.
+const maxInput = 4096
+
+// quoteMax bounds how much of a bad input an error repeats, so a megabyte of
+// garbage on stdin does not come back as a megabyte of error text.
+const quoteMax = 64
+
+// quote returns s in Go quotes, cut to quoteMax bytes.
+func quote(s string) string {
+	if len(s) <= quoteMax {
+		return strconv.Quote(s)
+	}
+	return strconv.Quote(s[:quoteMax]) + "…"
+}
+
+func requestError(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalidRequest, fmt.Sprintf(format, args...))
+}
+
+func patternError(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalidPattern, fmt.Sprintf(format, args...))
+}
+
+// checkText rejects what no registry name contains: nothing at all, too
+// much, control characters and non-ASCII (registries use punycode).
+func checkText(s string) error {
+	if s == "" {
+		return errors.New("empty")
+	}
+	if len(s) > maxInput {
+		return fmt.Errorf("%d bytes long, the limit is %d", len(s), maxInput)
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c < 0x20 || c == 0x7f:
+			return fmt.Errorf("control character %#02x at offset %d", c, i)
+		case c >= 0x80:
+			return fmt.Errorf("non-ASCII byte %#02x at offset %d (use the punycode form of the host)", c, i)
+		}
+	}
+	return nil
+}

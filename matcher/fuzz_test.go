@@ -1,0 +1,83 @@
+package matcher
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// FuzzNormalize checks the properties every request must have: no panic,
+// short errors wrapping ErrInvalidRequest, canonical targets that read back
+// as themselves and that their own pattern matches.
+func FuzzNormalize(f *testing.F) {
+	for _, tc := range matchCases {
+		f.Add(tc.request)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := Normalize(s)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidRequest) || len(err.Error()) > 300 {
+				t.Fatalf("Normalize(%s): error %q", quote(s), err)
+			}
+			return
+		}
+		checkCanonical(t, s, got)
+	})
+}
+
+func checkCanonical(t *testing.T, s string, got Target) {
+	t.Helper()
+	switch {
+	case got.Host == "" || got.Host != strings.ToLower(got.Host) || got.Host == "index.docker.io":
+		t.Fatalf("Normalize(%s) = %+v: host not canonical", quote(s), got)
+	case got.Port == "443" || strings.HasPrefix(got.Port, "0"):
+		t.Fatalf("Normalize(%s) = %+v: port not canonical", quote(s), got)
+	case strings.HasPrefix(got.Path, "/") || strings.HasSuffix(got.Path, "/") || strings.ContainsAny(got.Path, ":@"):
+		t.Fatalf("Normalize(%s) = %+v: path not canonical", quote(s), got)
+	}
+	again, err := Normalize(got.String())
+	if (err != nil || again != got) && !urlOnly(got) {
+		t.Fatalf("Normalize(%s) = %+v, but Normalize(%q) = %+v, %v", quote(s), got, got.String(), again, err)
+	}
+	p, err := ParsePattern(got.String())
+	if err != nil || !p.Match(got) {
+		t.Fatalf("pattern %q of Normalize(%s) = %v, %v; does not match %+v", got.String(), quote(s), p, err, got)
+	}
+}
+
+// urlOnly reports the one kind of target without a scheme-less spelling.
+func urlOnly(t Target) bool {
+	return t.Port == "" && t.Host != "localhost" && !strings.ContainsAny(t.Host, ".[")
+}
+
+func TestErrorsStayShortAndKeepSecrets(t *testing.T) {
+	const secret = "hunter2-s3cret"
+	tests := []struct {
+		name, in string
+	}{
+		{name: "megabyte of garbage", in: strings.Repeat("x", 1<<20)},
+		{name: "long bad port", in: "gcr.io:" + strings.Repeat("9", 4000)},
+		{name: "long bad component", in: "gcr.io/" + strings.Repeat("A", 4000)},
+		{name: "long bad scheme", in: strings.Repeat("s", 4000) + "://gcr.io"},
+		{name: "url userinfo with bad port", in: "https://user:" + secret + "@gcr.io:bad/x"},
+		{name: "url userinfo with bad path", in: "https://user:" + secret + "@gcr.io/UPPER"},
+		{name: "userinfo without scheme", in: "user:" + secret + "@gcr.io"},
+		{name: "userinfo without scheme and path", in: "user:" + secret + "@gcr.io/app"},
+		{name: "userinfo before a scheme separator", in: "user:" + secret + "://gcr.io"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Normalize(tc.in)
+			if err == nil {
+				t.Fatalf("Normalize(%s) succeeded", quote(tc.in))
+			}
+			if msg := err.Error(); len(msg) > 200 || strings.Contains(msg, secret) {
+				t.Errorf("error is %d bytes or leaks the secret: %q", len(msg), msg)
+			}
+			_, err = ParsePattern(tc.in)
+			if msg := err.Error(); len(msg) > 200 || strings.Contains(msg, secret) {
+				t.Errorf("pattern error is %d bytes or leaks the secret: %q", len(msg), msg)
+			}
+		})
+	}
+}

@@ -1,0 +1,119 @@
+package static
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/regcred/regcred/providers"
+)
+
+// maxFile bounds what is read from a secret or docker config file: real
+// ones are a few kilobytes, and a mistyped path (/dev/zero, a log file)
+// must not exhaust memory.
+const maxFile = 1 << 20
+
+// source is one of the three places a username or password comes from.
+type source struct {
+	what   string // "username" or "password", for errors
+	inline string
+	env    string
+	file   string
+}
+
+// value returns the source's value, or an error naming the variable or
+// file (never the value).
+func (p *Provider) value(ctx context.Context, s source) (string, error) {
+	switch {
+	case s.inline != "":
+		return s.inline, nil
+	case s.env != "":
+		v, ok := p.lookupEnv(s.env)
+		if !ok {
+			return "", fmt.Errorf("%w: %s variable %s is not set", providers.ErrNotFound, s.what, s.env)
+		}
+		if v == "" {
+			return "", fmt.Errorf("%w: %s variable %s is empty", providers.ErrNotFound, s.what, s.env)
+		}
+		return v, nil
+	default:
+		data, path, err := p.readFile(ctx, s.what+" file", s.file)
+		if err != nil {
+			return "", err
+		}
+		v := trimNewline(string(data))
+		if v == "" {
+			return "", fmt.Errorf("%w: %s file %s is empty", providers.ErrNotFound, s.what, path)
+		}
+		return v, nil
+	}
+}
+
+// readFile reads at most maxFile bytes of name (after "~/" expansion) and
+// returns them with the expanded path. what names the file in errors.
+func (p *Provider) readFile(ctx context.Context, what, name string) ([]byte, string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, name, err
+	}
+	path, err := p.expandHome(name)
+	if err != nil {
+		return nil, name, fmt.Errorf("%s %s: %w", what, name, err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, path, fileError(what, path, err)
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err == nil && info.IsDir() {
+		return nil, path, fmt.Errorf("%w: %s %s is a directory", providers.ErrInvalid, what, path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxFile+1))
+	if err != nil {
+		return nil, path, fileError(what, path, err)
+	}
+	if len(data) > maxFile {
+		return nil, path, fmt.Errorf("%w: %s %s is larger than %d KiB", providers.ErrInvalid, what, path, maxFile>>10)
+	}
+	return data, path, nil
+}
+
+// fileError classifies an open or read failure. os errors name the path
+// and the cause, never the content.
+func fileError(what, path string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%w: %s %s does not exist", providers.ErrNotFound, what, path)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("%w: %s %s: permission denied", providers.ErrDenied, what, path)
+	default:
+		return fmt.Errorf("%w: %s %s: %w", providers.ErrUnavailable, what, path, err)
+	}
+}
+
+// expandHome turns a leading "~/" into $HOME, as a shell would for a path
+// written in the config.
+func (p *Provider) expandHome(name string) (string, error) {
+	rest, ok := strings.CutPrefix(name, "~/")
+	if !ok {
+		return name, nil
+	}
+	home, set := p.lookupEnv("HOME")
+	if !set || home == "" {
+		return "", fmt.Errorf("%w: \"~/\" needs HOME, which is not set", providers.ErrNotFound)
+	}
+	return filepath.Join(home, rest), nil
+}
+
+// trimNewline drops one trailing "\n" or "\r\n", what `echo` and editors
+// add; other whitespace may be part of the secret and is kept.
+func trimNewline(s string) string {
+	if s, ok := strings.CutSuffix(s, "\n"); ok {
+		return strings.TrimSuffix(s, "\r")
+	}
+	return s
+}

@@ -1,0 +1,50 @@
+package static
+
+import (
+	"context"
+	"log/slog"
+	"os"
+
+	"github.com/regcred/regcred/providers"
+)
+
+// Provider answers the credential its Config names. It keeps no secret in
+// memory between calls.
+type Provider struct {
+	cfg       Config
+	lookupEnv func(string) (string, bool)
+	logger    *slog.Logger
+}
+
+// New checks cfg and returns the provider. It reads nothing: files and
+// variables are read by Credential.
+func New(cfg Config, deps providers.Deps) (*Provider, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	p := &Provider{cfg: cfg, lookupEnv: deps.LookupEnv, logger: deps.Logger}
+	if p.lookupEnv == nil {
+		p.lookupEnv = os.LookupEnv
+	}
+	if p.logger == nil {
+		p.logger = slog.New(slog.DiscardHandler)
+	}
+	return p, nil
+}
+
+// Credential implements providers.Provider.
+func (p *Provider) Credential(ctx context.Context, req providers.Request) (providers.Credential, error) {
+	if p.cfg.DockerConfig != "" {
+		return p.fromDockerConfig(ctx, req)
+	}
+	c := p.cfg
+	user, err := p.value(ctx, source{what: "username", inline: c.Username, env: c.UsernameEnv, file: c.UsernameFile})
+	if err != nil {
+		return providers.Credential{}, err
+	}
+	pass, err := p.value(ctx, source{what: "password", inline: c.Password, env: c.PasswordEnv, file: c.PasswordFile})
+	if err != nil {
+		return providers.Credential{}, err
+	}
+	return providers.Credential{Username: user, Secret: providers.Secret(pass)}, nil
+}
