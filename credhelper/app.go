@@ -37,7 +37,13 @@ func (a *App) loadResolver() (*Resolver, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewResolver(cfg, a.Deps), nil
+	c, err := a.openCache(cfg)
+	if err != nil {
+		return nil, err
+	}
+	r := NewResolver(cfg, a.Deps, c)
+	a.Deps.Logger.Debug("config loaded", "path", cfg.Path, "entries", len(r.Entries()))
+	return r, nil
 }
 
 // Run executes one command line (without the program name) and returns the
@@ -92,12 +98,17 @@ func (a *App) dispatch(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w: %s", ErrUsage, usageLine)
 	}
 	verb, rest := args[0], args[1:]
+	a.Deps.Logger.Debug("command", "verb", truncate(verb, 64), "version", a.Version)
 	switch verb {
 	case "get", "store", "erase", "list", "version":
 		if len(rest) > 0 {
 			return fmt.Errorf("%w: %s takes no arguments (it reads stdin)", ErrUsage, verb)
 		}
 		return a.docker(ctx, verb)
+	case "kubelet":
+		return a.kubelet(ctx, rest)
+	case "cache":
+		return a.cacheCommand(ctx, rest)
 	case "--version", "-v":
 		return a.printVersion()
 	case "--help", "-h", "help":

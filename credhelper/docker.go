@@ -107,15 +107,24 @@ func (a *App) dockerErase(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.eraseLogin(ctx, target)
-}
-
-func (a *App) dockerList(context.Context) error {
 	r, err := a.loadResolver()
 	if err != nil {
 		return err
 	}
-	return writeJSON(a.Stdout, listing(r))
+	if n, err := r.cache.Clear(ctx, target.Registry()); err != nil {
+		a.Deps.Logger.Warn("erase: clearing cached tokens failed", "registry", target.Registry(), "err", err)
+	} else {
+		a.Deps.Logger.Debug("erase: cached tokens cleared", "registry", target.Registry(), "count", n)
+	}
+	return a.eraseLogin(ctx, target)
+}
+
+func (a *App) dockerList(ctx context.Context) error {
+	r, err := a.loadResolver()
+	if err != nil {
+		return err
+	}
+	return writeJSON(a.Stdout, listing(ctx, r))
 }
 
 // readLimited reads all of r, refusing more than limit bytes so a runaway

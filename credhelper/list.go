@@ -1,9 +1,13 @@
 package credhelper
 
-// listing answers `list`: the configured exact registries and the username
-// each would use where the config says it without asking a backend. Globbed
-// patterns are left out: they name no server a client could use.
-func listing(r *Resolver) map[string]string {
+import "context"
+
+// listing answers `list`: the configured exact registries, with the
+// username each would use where the config says it without asking a
+// backend, and the registries with a stored `docker login`, with its
+// username. Globbed patterns are left out: they name no server a client
+// could use. No backend is touched.
+func listing(ctx context.Context, r *Resolver) map[string]string {
 	out := map[string]string{}
 	for _, e := range r.Entries() {
 		p := e.pattern
@@ -21,6 +25,24 @@ func listing(r *Resolver) map[string]string {
 		if e.Static != nil {
 			out[reg] = e.Static.Username
 		}
+	}
+	if r.logins == nil {
+		return out
+	}
+	regs, err := r.logins.registries(ctx)
+	if err != nil {
+		r.log.Warn("listing stored logins failed", "err", err)
+	}
+	for _, reg := range regs {
+		if out[reg] != "" {
+			continue
+		}
+		cred, ok, err := r.logins.get(ctx, reg)
+		if err != nil || !ok {
+			r.log.Debug("stored login unreadable", "registry", reg, "err", err)
+			continue
+		}
+		out[reg] = cred.Username
 	}
 	return out
 }

@@ -2,20 +2,85 @@ package credhelper
 
 import (
 	"context"
+	"crypto/subtle"
+	"fmt"
 
 	"github.com/regcred/regcred/matcher"
+	"github.com/regcred/regcred/providers"
 )
 
-// storeLogin is called by `docker login` after every login, even when
-// nothing changed, so it must not fail for a well-formed request.
-func (a *App) storeLogin(_ context.Context, target matcher.Target, creds dockerCredentials) error {
-	a.Deps.Logger.Warn("regcred does not keep `docker login` credentials yet; add a registries entry for this registry",
-		"registry", target.Registry(), "username", creds.Username)
+// storeLogin keeps what `docker login` hands over, as a `login` source
+// tried after the configured entries of that registry.
+//
+// docker calls store after every login, even when nothing changed (and
+// after re-using the credential get answered), so store never fails a
+// login: when the login cannot be kept it says so on stderr, and when the
+// configured entries already answer exactly this credential it keeps no
+// second copy of it.
+func (a *App) storeLogin(ctx context.Context, target matcher.Target, creds dockerCredentials) error {
+	registry := target.Registry()
+	log := a.Deps.Logger.With("registry", registry, "username", creds.Username)
+	cfg, err := LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
+	if err != nil {
+		log.Warn("the config does not load; keeping the login with the default store settings", "err", err)
+		cfg = &Config{}
+	}
+	ls, err := openLoginStore(cfg.Cache, a.Deps)
+	if err != nil {
+		log.Warn("docker login succeeded, but regcred cannot keep the credential", "err", err)
+		return nil
+	}
+	if a.configuredAnswer(ctx, cfg, target, creds) {
+		log.Debug("the configured entries already answer this credential; not storing a copy")
+		if err := ls.delete(ctx, registry); err != nil {
+			log.Warn("could not remove an older stored login", "err", err)
+		}
+		return nil
+	}
+	if err := ls.put(ctx, registry, creds.Username, providers.Secret(creds.Secret)); err != nil {
+		log.Warn("docker login succeeded, but regcred could not keep the credential", "err", err)
+		return nil
+	}
+	log.Debug("login stored")
 	return nil
 }
 
-// eraseLogin is called by `docker logout`.
-func (a *App) eraseLogin(_ context.Context, target matcher.Target) error {
-	a.Deps.Logger.Debug("erase", "registry", target.Registry())
+// configuredAnswer reports whether the config's entries (not a stored
+// login) resolve target to exactly creds: docker stores back what get
+// answered, and that must not copy a Vault secret into the keyring.
+func (a *App) configuredAnswer(ctx context.Context, cfg *Config, target matcher.Target, creds dockerCredentials) bool {
+	c, err := a.openCache(cfg)
+	if err != nil {
+		return false
+	}
+	r := NewResolver(cfg, a.Deps, c)
+	r.logins = nil
+	if len(r.Match(target)) == 0 {
+		return false
+	}
+	res, err := r.Resolve(ctx, target)
+	if err != nil {
+		return false
+	}
+	same := subtle.ConstantTimeCompare([]byte(res.Credential.Secret.Reveal()), []byte(creds.Secret)) == 1
+	return same && res.Credential.Username == creds.Username
+}
+
+// eraseLogin forgets the login stored for the registry (`docker logout`).
+// Nothing stored is not an error: logout also runs for registries the
+// config serves.
+func (a *App) eraseLogin(ctx context.Context, target matcher.Target) error {
+	cfg, err := LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
+	if err != nil {
+		cfg = &Config{}
+	}
+	ls, err := openLoginStore(cfg.Cache, a.Deps)
+	if err != nil {
+		a.Deps.Logger.Debug("no login store, so no login to erase", "registry", target.Registry(), "err", err)
+		return nil
+	}
+	if err := ls.delete(ctx, target.Registry()); err != nil {
+		return fmt.Errorf("erasing the stored login for %s: %w", target.Registry(), err)
+	}
 	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/regcred/regcred/credhelper/cache"
+	"github.com/regcred/regcred/credhelper/verify"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
 )
@@ -23,6 +25,11 @@ type Resolver struct {
 	deps     providers.Deps
 	log      *slog.Logger
 	timeout  time.Duration
+	cache    *cache.Cache // nil: nothing cached
+	// logins holds `docker login` credentials (nil: none are consulted);
+	// configEntries counts the entries that came from the config file.
+	logins        *loginStore
+	configEntries int
 }
 
 // Result is a credential and the entry that produced it.
@@ -32,11 +39,17 @@ type Result struct {
 }
 
 // NewResolver takes the config's entries (and the built-in ones unless the
-// config turned them off).
-func NewResolver(cfg *Config, deps providers.Deps) *Resolver {
-	r := &Resolver{deps: deps, log: deps.Logger, timeout: DefaultEntryTimeout}
+// config turned them off). c may be nil: nothing is cached.
+func NewResolver(cfg *Config, deps providers.Deps, c *cache.Cache) *Resolver {
+	r := &Resolver{deps: deps, log: deps.Logger, timeout: DefaultEntryTimeout, cache: c}
 	for i := range cfg.Registries {
 		r.entries = append(r.entries, &cfg.Registries[i])
+	}
+	r.configEntries = len(r.entries)
+	if ls, err := openLoginStore(cfg.Cache, deps); err != nil {
+		r.log.Debug("stored logins are not consulted", "reason", err)
+	} else {
+		r.logins = ls
 	}
 	if cfg.Defaults == nil || *cfg.Defaults {
 		r.entries = append(r.entries, builtinEntries()...)
@@ -65,7 +78,7 @@ func (r *Resolver) Match(t matcher.Target) []*Entry {
 // or an `anonymous` entry reached first, is ErrNotFound; entries that all
 // failed are an *AllFailedError naming each.
 func (r *Resolver) Resolve(ctx context.Context, t matcher.Target) (Result, error) {
-	matches := r.Match(t)
+	matches := r.candidates(ctx, t)
 	if len(matches) == 0 {
 		r.log.Debug("no entry matches", "request", t.String())
 		return Result{}, ErrNotFound
@@ -89,10 +102,23 @@ func (r *Resolver) Resolve(ctx context.Context, t matcher.Target) (Result, error
 	return Result{}, &AllFailedError{Target: t.String(), Attempts: attempts}
 }
 
-// try asks one entry's backend, building it first: backends are built only
-// for the entries actually tried.
+// try asks one entry, through the token cache for kinds that issue tokens:
+// a cache hit builds no backend at all.
 func (r *Resolver) try(ctx context.Context, e *Entry, t matcher.Target, sa *providers.ServiceAccount) (providers.Credential, error) {
 	r.log.Debug("trying entry", "entry", e.String())
+	fetch := func(ctx context.Context) (providers.Credential, error) { return r.fetch(ctx, e, t, sa) }
+	if r.cache == nil || !e.kind.cached {
+		return fetch(ctx)
+	}
+	item := cache.Item{Key: cacheKey(e, t, sa, r.deps.LookupEnv), Registry: t.Registry(), Source: e.String()}
+	cred, outcome, err := r.cache.Credential(ctx, item, fetch)
+	r.log.Debug("cache", "entry", e.String(), "store", r.cache.Name(), "outcome", outcome.String())
+	return cred, err
+}
+
+// fetch builds the entry's backend and asks it, within the entry timeout:
+// backends are built only for the entries actually tried.
+func (r *Resolver) fetch(ctx context.Context, e *Entry, t matcher.Target, sa *providers.ServiceAccount) (providers.Credential, error) {
 	p, err := e.kind.build(e, r.deps)
 	if err != nil {
 		return providers.Credential{}, fmt.Errorf("setting up %s backend: %w", e.kind.name, err)
@@ -111,7 +137,33 @@ func (r *Resolver) try(ctx context.Context, e *Entry, t matcher.Target, sa *prov
 	if !cred.Anonymous && cred.Username == "" && cred.Secret == "" {
 		return providers.Credential{}, fmt.Errorf("%w: backend returned an empty credential", providers.ErrInvalid)
 	}
+	if e.Verify && !cred.Anonymous {
+		if err := r.verifyCredential(ctx, t, cred); err != nil {
+			return providers.Credential{}, err
+		}
+	}
 	return cred, nil
+}
+
+// verifyCredential is `verify: true`: the registry itself judges the
+// credential. A rejection (or a repository it may not read) is an error
+// wrapping providers.ErrDenied, so the next entry is tried. A registry that
+// cannot be reached or judged from here accepts the credential with a
+// warning: the client pulling may well reach it, and a guess is no reason
+// to withhold the only candidate.
+func (r *Resolver) verifyCredential(ctx context.Context, t matcher.Target, cred providers.Credential) error {
+	res := verify.Checker{Client: r.deps.HTTPClient}.Check(ctx, verify.Request{
+		Registry: t.Registry(), Repository: t.Path, Username: cred.Username, Secret: cred.Secret,
+	})
+	switch res.Status {
+	case verify.Accepted, verify.NotFound:
+		r.log.Debug("registry verified the credential", "registry", t.Registry(), "result", res.Status.String(), "detail", res.Detail)
+		return nil
+	case verify.Rejected, verify.NotReadable:
+		return res.Err()
+	}
+	r.log.Warn("could not verify the credential; using it unverified", "registry", t.Registry(), "result", res.Status.String(), "detail", res.Detail)
+	return nil
 }
 
 func request(e *Entry, t matcher.Target) providers.Request {

@@ -25,7 +25,8 @@ type fakeEntry struct {
 
 func fakeResolver(t *testing.T, fakes ...*fakeEntry) *Resolver {
 	t.Helper()
-	r := &Resolver{log: slog.New(slog.NewTextHandler(io.Discard, nil)), timeout: time.Second}
+	r := &Resolver{log: slog.New(slog.NewTextHandler(io.Discard, nil)), timeout: time.Second,
+		deps: providers.Deps{LookupEnv: func(string) (string, bool) { return "", false }}}
 	for i, f := range fakes {
 		p, err := matcher.ParsePattern(f.pattern)
 		if err != nil {
@@ -33,7 +34,8 @@ func fakeResolver(t *testing.T, fakes ...*fakeEntry) *Resolver {
 		}
 		f := f
 		e := &Entry{Match: f.pattern, pattern: p, source: fmt.Sprintf("test.yaml:%d", i+1), kind: &kindSpec{
-			name: "fake",
+			name:     "fake",
+			settings: func(e *Entry) any { return struct{ Pattern string }{e.Match} },
 			build: func(*Entry, providers.Deps) (providers.Provider, error) {
 				f.built.Add(1)
 				return f.fn, nil
@@ -52,7 +54,9 @@ func answer(user string) providers.ProviderFunc {
 }
 
 func failWith(err error) providers.ProviderFunc {
-	return func(context.Context, providers.Request) (providers.Credential, error) { return providers.Credential{}, err }
+	return func(context.Context, providers.Request) (providers.Credential, error) {
+		return providers.Credential{}, err
+	}
 }
 
 func target(t *testing.T, s string) matcher.Target {
@@ -174,5 +178,31 @@ func TestResolveCallerCancelStops(t *testing.T) {
 	_, err := fakeResolver(t, e).Resolve(ctx, target(t, "reg.example.com"))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled inside", err)
+	}
+}
+
+func TestResolveAllSamePatternIsFallback(t *testing.T) {
+	tests := []struct {
+		name        string
+		primary     providers.ProviderFunc
+		wantUsers   []string
+		wantBuiltFb int32
+	}{
+		{name: "primary answers, fallback not asked", primary: answer("primary"), wantUsers: []string{"primary", "host"}, wantBuiltFb: 0},
+		{name: "primary fails, fallback answers", primary: failWith(providers.ErrNotFound), wantUsers: []string{"fallback", "host"}, wantBuiltFb: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fb := &fakeEntry{pattern: "reg.example.com/team", fn: answer("fallback")}
+			r := fakeResolver(t, &fakeEntry{pattern: "reg.example.com/team", fn: tt.primary}, fb, &fakeEntry{pattern: "reg.example.com", fn: answer("host")})
+			results, _ := r.ResolveAll(context.Background(), target(t, "reg.example.com/team/app"), nil)
+			var users []string
+			for _, res := range results {
+				users = append(users, res.Credential.Username)
+			}
+			if strings.Join(users, ",") != strings.Join(tt.wantUsers, ",") || fb.built.Load() != tt.wantBuiltFb {
+				t.Errorf("users %v (want %v), fallback built %d times (want %d)", users, tt.wantUsers, fb.built.Load(), tt.wantBuiltFb)
+			}
+		})
 	}
 }

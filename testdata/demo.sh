@@ -23,7 +23,10 @@ fi
 work=$(mktemp -d)
 registry_pid=""
 cleanup() {
-	[ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null && wait "$registry_pid" 2>/dev/null
+	if [ -n "$registry_pid" ]; then
+		kill "$registry_pid" 2>/dev/null || true
+		wait "$registry_pid" 2>/dev/null || true
+	fi
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -54,7 +57,7 @@ done
 echo "registry answers /v2/ with HTTP ${code:-nothing} (auth required)"
 
 step "pushing a small image to $reg/demo/hello:1.0"
-go run ./testdata/tools/mkimage "$work/layout"
+go run ./testdata/tools/mkimage "$work/layout" 2>&1 | grep -v "^go: downloading" || true
 skopeo copy -q --dest-tls-verify=false --dest-creds "demo:$password" "oci:$work/layout" "docker://$reg/demo/hello:1.0"
 
 step "writing the regcred config: the password comes from a file (0600), not the config"

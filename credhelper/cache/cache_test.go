@@ -65,7 +65,9 @@ func newHarness(t *testing.T, opts Options) harness {
 
 const itemRegistry = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
 
-func testItem() Item { return Item{Key: Key("test", "item"), Registry: itemRegistry, Source: "ecr-prod"} }
+func testItem() Item {
+	return Item{Key: Key("test", "item"), Registry: itemRegistry, Source: "ecr-prod"}
+}
 
 func (h harness) get(t *testing.T, b *backend) (providers.Credential, Outcome, error) {
 	t.Helper()

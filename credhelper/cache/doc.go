@@ -11,7 +11,10 @@
 //     chunk items behind a head item with a checksum. A secret-free index in
 //     <dir>/keyring-index/ lets List work without enumerating the keyring.
 //     A keyring call that fails or times out (KeyringTimeout) falls back to
-//     the file store for that call, with a warning.
+//     the file store, with one warning; the keyring is then left alone for
+//     the rest of the Cache's life (one helper run), so a hung Secret
+//     Service costs one timeout, not three. Gets read the file store on a
+//     keyring miss too, so entries written during a fallback stay usable.
 //   - file: <dir>/tokens/<key>.json; directories 0700, files 0600, written
 //     by atomic rename. A file that is corrupt, truncated, of another format
 //     version, written for another key, a symlink, owned by another user or

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync/atomic"
 
 	"github.com/regcred/regcred/providers"
 )
@@ -11,16 +12,23 @@ import (
 // fallbackStore is the keyring with the file store behind it: a keyring
 // that fails (no Secret Service on the bus, a locked collection, a prompt
 // nobody answers) costs a warning, not the cache.
+//
+// After one failure the keyring is left alone for the rest of this Cache's
+// life (one helper invocation): a cold `get` makes three store calls, and a
+// keyring that hangs would otherwise cost its timeout on each.
 type fallbackStore struct {
 	keyring *keyringStore
 	file    *fileStore
 	log     *slog.Logger
+	down    atomic.Bool
 }
 
 func (s *fallbackStore) Name() string { return KindKeyring }
 
-func (s *fallbackStore) warn(op string, err error) {
-	s.log.Warn("keyring failed; using the file cache for this call", "op", op, "err", err)
+func (s *fallbackStore) failed(op string, err error) {
+	if !s.down.Swap(true) {
+		s.log.Warn("keyring failed; using the file cache for the rest of this run", "op", op, "err", err)
+	}
 }
 
 // Get asks the keyring, then the file store: on a keyring error, and also
@@ -30,14 +38,16 @@ func (s *fallbackStore) Get(ctx context.Context, key string) (Entry, bool, error
 	if err := checkCall(ctx, key); err != nil {
 		return Entry{}, false, err
 	}
-	e, ok, err := s.keyring.Get(ctx, key)
-	if err != nil {
-		if !isKeyringFailure(ctx, err) {
-			return Entry{}, false, err
+	if !s.down.Load() {
+		e, ok, err := s.keyring.Get(ctx, key)
+		if err != nil {
+			if !isKeyringFailure(ctx, err) {
+				return Entry{}, false, err
+			}
+			s.failed("get", err)
+		} else if ok {
+			return e, true, nil
 		}
-		s.warn("get", err)
-	} else if ok {
-		return e, true, nil
 	}
 	return s.file.Get(ctx, key)
 }
@@ -51,17 +61,19 @@ func (s *fallbackStore) Put(ctx context.Context, key string, e Entry) error {
 	if err := e.validate(); err != nil {
 		return err
 	}
-	err := s.keyring.Put(ctx, key, e)
-	if err == nil {
-		if derr := s.file.Delete(ctx, key); derr != nil {
-			s.log.Debug("could not remove the file copy of a keyring entry", "key", key, "err", derr)
+	if !s.down.Load() {
+		err := s.keyring.Put(ctx, key, e)
+		if err == nil {
+			if derr := s.file.Delete(ctx, key); derr != nil {
+				s.log.Debug("could not remove the file copy of a keyring entry", "key", key, "err", derr)
+			}
+			return nil
 		}
-		return nil
+		if !isKeyringFailure(ctx, err) {
+			return err
+		}
+		s.failed("put", err)
 	}
-	if !isKeyringFailure(ctx, err) {
-		return err
-	}
-	s.warn("put", err)
 	return s.file.Put(ctx, key, e)
 }
 

@@ -106,7 +106,10 @@ func (s *keyringStore) Put(ctx context.Context, key string, e Entry) error {
 	if err != nil {
 		return err
 	}
-	prev, existed := s.current(ctx, key)
+	prev, existed, err := s.current(ctx, key)
+	if err != nil {
+		return err
+	}
 	// Index first: a crash in between leaves a listed entry with no item
 	// (harmless, and `cache clear` removes it), never an item that `cache
 	// list` cannot show and `cache clear` cannot find.
@@ -151,13 +154,16 @@ func (s *keyringStore) write(ctx context.Context, key, value string) error {
 
 // current reports whether an item is stored under key and, if it is a
 // chunk head, the head, so its chunks can be removed once replaced.
-func (s *keyringStore) current(ctx context.Context, key string) (chunkHead, bool) {
+func (s *keyringStore) current(ctx context.Context, key string) (chunkHead, bool, error) {
 	v, err := s.kr.get(ctx, s.service, key)
+	if isMissing(err) {
+		return chunkHead{}, false, nil
+	}
 	if err != nil {
-		return chunkHead{}, false
+		return chunkHead{}, false, keyringErr("get", err)
 	}
 	h, _ := parseHead(v)
-	return h, true
+	return h, true, nil
 }
 
 func (s *keyringStore) Delete(ctx context.Context, key string) error {
@@ -179,7 +185,11 @@ func (s *keyringStore) Delete(ctx context.Context, key string) error {
 // deleteItems removes the item under key and, if it is a chunk head, its
 // chunks. Chunk deletion is best effort: an orphan chunk is unreachable.
 func (s *keyringStore) deleteItems(ctx context.Context, key string) error {
-	if h, _ := s.current(ctx, key); h.count > 0 {
+	h, _, err := s.current(ctx, key)
+	if err != nil {
+		return err
+	}
+	if h.count > 0 {
 		s.deleteChunks(ctx, key, h)
 	}
 	if err := s.kr.delete(ctx, s.service, key); err != nil && !isMissing(err) {

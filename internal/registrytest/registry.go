@@ -15,14 +15,17 @@ import (
 	"golang.org/x/crypto/bcrypt"
 )
 
-// Registry is a running docker-registry with one htpasswd user.
+// Registry is a running docker-registry with one user allowed everything:
+// an htpasswd user (Start) or a token-server user (StartTokenAuth).
 type Registry struct {
 	Addr     string // 127.0.0.1:port
 	Username string
 	Password string
+	// Token is the token server in token-auth mode; nil with htpasswd.
+	Token *TokenServer
 }
 
-// Start runs docker-registry until the test ends.
+// Start runs docker-registry with htpasswd auth until the test ends.
 func Start(t testing.TB) *Registry {
 	t.Helper()
 	bin := RequireTool(t, "docker-registry", "docker-registry")
@@ -33,12 +36,20 @@ func Start(t testing.TB) *Registry {
 		t.Fatal(err)
 	}
 	write(t, filepath.Join(dir, "htpasswd"), r.Username+":"+string(hash)+"\n")
+	r.serve(t, bin, dir, fmt.Sprintf("{htpasswd: {realm: regcred-test, path: %s}}", filepath.Join(dir, "htpasswd")))
+	return r
+}
+
+// serve writes the registry's config with the given `auth:` value, runs it
+// until the test ends and waits until it answers.
+func (r *Registry) serve(t testing.TB, bin, dir, auth string) {
+	t.Helper()
 	write(t, filepath.Join(dir, "config.yml"), fmt.Sprintf(`version: 0.1
 log: {level: error}
 storage: {filesystem: {rootdirectory: %s}, delete: {enabled: true}}
 http: {addr: %s}
-auth: {htpasswd: {realm: regcred-test, path: %s}}
-`, filepath.Join(dir, "data"), r.Addr, filepath.Join(dir, "htpasswd")))
+auth: %s
+`, filepath.Join(dir, "data"), r.Addr, auth))
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, bin, "serve", filepath.Join(dir, "config.yml"))
 	logFile, err := os.Create(filepath.Join(dir, "registry.log"))
@@ -55,7 +66,6 @@ auth: {htpasswd: {realm: regcred-test, path: %s}}
 		logFile.Close()
 	})
 	r.waitReady(t, filepath.Join(dir, "registry.log"))
-	return r
 }
 
 // waitReady polls /v2/ until the registry answers 401 (up, auth on).

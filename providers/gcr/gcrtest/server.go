@@ -142,6 +142,18 @@ func (s *Server) Lookup(token string) (Issued, bool) {
 	return iss, ok
 }
 
+// IssuedTokens lists every access token the fakes issued, so a test can
+// check that none of them leaked into an error or a log.
+func (s *Server) IssuedTokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	toks := make([]string, 0, len(s.tokens))
+	for t := range s.tokens {
+		toks = append(toks, t)
+	}
+	return toks
+}
+
 func (s *Server) outageOr(endpoint string, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()

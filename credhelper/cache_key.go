@@ -1,0 +1,37 @@
+package credhelper
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/regcred/regcred/credhelper/cache"
+	"github.com/regcred/regcred/matcher"
+	"github.com/regcred/regcred/providers"
+)
+
+// cacheKey identifies what an entry would fetch for a registry: its kind and
+// settings, the registry, the ambient identity its backend reads from the
+// environment, and the pod identity in kubelet mode. The cache hashes it all,
+// so a key holds no secret, and no SDK is needed to compute it.
+func cacheKey(e *Entry, t matcher.Target, sa *providers.ServiceAccount, lookupEnv func(string) (string, bool)) string {
+	settings := e.kind.settings(e)
+	settingsText, err := json.Marshal(settings)
+	if err != nil {
+		// Settings are plain structs, so this does not happen; should it,
+		// the Go syntax form still tells any two settings apart.
+		settingsText = fmt.Appendf(nil, "%#v", settings)
+	}
+	parts := []string{e.kind.name, string(settingsText), t.Registry()}
+	if a, ok := settings.(providers.AmbientEnv); ok {
+		parts = append(parts, cache.AmbientParts(lookupEnv, a.EnvKeys())...)
+	}
+	if sa != nil {
+		parts = append(parts, "serviceAccountToken", sa.Token.Reveal())
+		for _, k := range slices.Sorted(maps.Keys(sa.Annotations)) {
+			parts = append(parts, "annotation", k, sa.Annotations[k])
+		}
+	}
+	return cache.Key(parts...)
+}

@@ -1,0 +1,44 @@
+package credhelper
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/regcred/regcred/credhelper/cache"
+)
+
+// DefaultCacheTTL is how long long-lived secrets (static files aside: they
+// are not cached) are kept when the config does not say.
+const DefaultCacheTTL = 5 * time.Minute
+
+// openCache opens the token cache the config asks for. REGCRED_CACHE
+// overrides the store (for tests and one-off runs: REGCRED_CACHE=none). A
+// machine with no home to keep a cache in runs without one, with a warning.
+func (a *App) openCache(cfg *Config) (*cache.Cache, error) {
+	kind := cfg.Cache.Store
+	if v, ok := a.Env.LookupEnv("REGCRED_CACHE"); ok && v != "" {
+		if err := (CacheConfig{Store: v}).validate(); err != nil {
+			return nil, fmt.Errorf("REGCRED_CACHE: %w", err)
+		}
+		kind = v
+	}
+	if kind == "" {
+		kind = cache.KindAuto
+	}
+	ttl := DefaultCacheTTL
+	if cfg.Cache.TTL.Set {
+		ttl = cfg.Cache.TTL.Duration
+	}
+	opts := cache.Options{Kind: kind, Dir: cfg.Cache.Dir, TTL: ttl, Now: a.Deps.Now, LookupEnv: a.Deps.LookupEnv, Logger: a.Deps.Logger}
+	c, err := cache.Open(opts)
+	if errors.Is(err, cache.ErrNoDir) {
+		a.Deps.Logger.Warn("no directory for the token cache; running without one", "err", err)
+		opts.Kind = cache.KindNone
+		c, err = cache.Open(opts)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("opening the token cache: %w", err)
+	}
+	return c, nil
+}

@@ -1,0 +1,151 @@
+package credhelper
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// writeJSONIndent writes v as indented JSON in one call.
+func writeJSONIndent(w io.Writer, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(data, '\n'))
+	return err
+}
+
+func splitLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		out = append(out, strings.TrimSpace(l))
+	}
+	return out
+}
+
+// writeTable prints the report for people: the config, the entries and
+// what each check found, then the details of every failure.
+func (rep *checkReport) writeTable(out io.Writer, now time.Time) error {
+	var b bytes.Buffer
+	rep.writeConfig(&b)
+	if rep.Config.Valid {
+		rep.writeEntries(&b)
+		rep.writeChecks(&b, now)
+		rep.writeFailures(&b)
+	}
+	_, err := out.Write(b.Bytes())
+	return err
+}
+
+func (rep *checkReport) writeConfig(b *bytes.Buffer) {
+	switch {
+	case !rep.Config.Valid:
+		fmt.Fprintf(b, "Config: INVALID (%d problem%s)\n", len(rep.Config.Problems), plural(len(rep.Config.Problems), "", "s"))
+		for _, p := range rep.Config.Problems {
+			fmt.Fprintf(b, "  %s\n", p)
+		}
+	case rep.Config.Path == "":
+		fmt.Fprintln(b, "Config: no config file found; only the built-in entries apply")
+	default:
+		fmt.Fprintf(b, "Config: %s (valid)\n", rep.Config.Path)
+	}
+}
+
+func (rep *checkReport) writeEntries(b *bytes.Buffer) {
+	fmt.Fprintln(b)
+	if len(rep.Entries) == 0 {
+		fmt.Fprintln(b, "Entries: none; every request is answered \"not found\"")
+		return
+	}
+	fmt.Fprintln(b, "Entries, in config order (a request tries the matching ones most specific first):")
+	w := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "  #\tMATCH\tKIND\tVERIFY\tDEFINED AT\tSERVES")
+	for _, e := range rep.Entries {
+		match := e.Match
+		if e.Name != "" {
+			match += " (" + e.Name + ")"
+		}
+		fmt.Fprintf(w, "  %d\t%s\t%s\t%s\t%s\t%s\n", e.Index, match, e.Kind, yesNo(e.Verify), e.Source, e.Serves)
+	}
+	_ = w.Flush()
+}
+
+func (rep *checkReport) writeChecks(b *bytes.Buffer, now time.Time) {
+	fmt.Fprintln(b)
+	if len(rep.Checks) == 0 {
+		return
+	}
+	fmt.Fprintln(b, "Checks:")
+	w := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "  REQUEST\tRESULT\tENTRY\tUSERNAME\tEXPIRES\tCACHE\tVERIFIED")
+	for _, ch := range rep.Checks {
+		result := "ok"
+		if !ch.OK {
+			result = "FAIL"
+		}
+		result += " (" + ch.Outcome + ")"
+		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", ch.Request, result, dash(ch.Entry), dash(ch.Username),
+			expiry(ch.Expires, now), dash(ch.Cache), verified(ch))
+	}
+	_ = w.Flush()
+}
+
+// writeFailures lists why each failed check failed, with the entries tried.
+func (rep *checkReport) writeFailures(b *bytes.Buffer) {
+	first := true
+	for _, ch := range rep.Checks {
+		if ch.OK && ch.Outcome != outcomeSkipped {
+			continue
+		}
+		if first {
+			fmt.Fprintln(b)
+			fmt.Fprintln(b, "Details:")
+			first = false
+		}
+		fmt.Fprintf(b, "  %s: %s\n", ch.Request, ch.Detail)
+		for _, at := range ch.Attempts {
+			fmt.Fprintf(b, "    tried %s: %s\n", at.Entry, at.Error)
+		}
+	}
+	if !rep.OK {
+		fmt.Fprintln(b)
+		fmt.Fprintln(b, "More: REGCRED_LOG=debug shows every entry tried and why it was skipped.")
+	}
+}
+
+func verified(ch checkResult) string {
+	if ch.Verify == nil {
+		return "-"
+	}
+	return ch.Verify.Status.String() + " (" + ch.Verify.Endpoint + ")"
+}
+
+func expiry(t *time.Time, now time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	left := t.Sub(now).Round(time.Minute)
+	if left <= 0 {
+		return t.Format(time.RFC3339) + " (expired)"
+	}
+	return t.Format(time.RFC3339) + " (in " + left.String() + ")"
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}

@@ -1,0 +1,252 @@
+package credhelper
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/regcred/regcred/matcher"
+)
+
+const configureDockerUsage = "configure-docker [--dir DIR] [--dry-run] [--cloud] [--host HOST]... [--force]"
+
+// helperName is what docker's config calls regcred: the binary's name
+// without the docker-credential- prefix.
+const helperName = "regcred"
+
+// dockerHubKey is the key docker's CLI uses for Docker Hub in its config.
+const dockerHubKey = "https://index.docker.io/v1/"
+
+type configureDockerOptions struct {
+	dir                  string
+	dryRun, cloud, force bool
+	hosts                []string
+}
+
+func parseConfigureDockerArgs(args []string) (configureDockerOptions, error) {
+	var o configureDockerOptions
+	for i := 0; i < len(args); i++ {
+		arg, val, hasVal := strings.Cut(args[i], "=")
+		needValue := func() (string, error) {
+			if hasVal {
+				return val, nil
+			}
+			if i+1 >= len(args) || args[i+1] == "" {
+				return "", fmt.Errorf("%w: %s needs a value (%s)", ErrUsage, arg, configureDockerUsage)
+			}
+			i++
+			return args[i], nil
+		}
+		var err error
+		switch arg {
+		case "--dir":
+			o.dir, err = needValue()
+		case "--host":
+			var h string
+			h, err = needValue()
+			o.hosts = append(o.hosts, h)
+		case "--dry-run":
+			o.dryRun = true
+		case "--cloud":
+			o.cloud = true
+		case "--force":
+			o.force = true
+		default:
+			return o, fmt.Errorf("%w: configure-docker: unexpected %q (%s)", ErrUsage, truncate(args[i], 64), configureDockerUsage)
+		}
+		if err != nil {
+			return o, err
+		}
+	}
+	return o, nil
+}
+
+// configureDocker adds credHelpers entries for regcred to docker's
+// config.json: one per exact host of the config (and the clouds' hosts with
+// --cloud, and --host ones), keeping everything else in the file,
+// idempotently and atomically; --dry-run prints the diff instead.
+func (a *App) configureDocker(_ context.Context, args []string) error {
+	opts, err := parseConfigureDockerArgs(args)
+	if err != nil {
+		return err
+	}
+	dir := opts.dir
+	if dir == "" {
+		if dir, err = a.dockerConfigDir(); err != nil {
+			return err
+		}
+	}
+	hosts, err := a.dockerHelperHosts(opts)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(dir, "config.json")
+	plan, err := planCredHelpers(path, hosts, opts.force)
+	if err != nil {
+		return err
+	}
+	a.reportHelperChanges(plan)
+	if opts.dryRun {
+		diff := unifiedDiff(path, plan.old, plan.new)
+		if diff == "" {
+			diff = "# " + path + " is already configured; nothing would change\n"
+		}
+		_, err := fmt.Fprint(a.Stdout, diff)
+		return err
+	}
+	if !plan.changed() {
+		_, err := fmt.Fprintf(a.Stdout, "%s already configured for regcred (%d host%s)\n", path, len(hosts), plural(len(hosts), "", "s"))
+		return err
+	}
+	if err := writeFileAtomic(path, plan.new, plan.mode); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(a.Stdout, "updated %s: credHelpers → regcred for %s\n", path, strings.Join(plan.added(), ", "))
+	return err
+}
+
+// dockerConfigDir is $DOCKER_CONFIG, else ~/.docker.
+func (a *App) dockerConfigDir() (string, error) {
+	if d, ok := a.Env.LookupEnv("DOCKER_CONFIG"); ok && d != "" {
+		return d, nil
+	}
+	if a.Env.HomeDir == "" {
+		return "", fmt.Errorf("%w: no home directory to find ~/.docker in; pass --dir", ErrUsage)
+	}
+	return filepath.Join(a.Env.HomeDir, ".docker"), nil
+}
+
+// dockerHelperHosts are the credHelpers keys to point at regcred: the
+// config's exact hosts (anonymous entries aside: there is nothing to
+// answer), --host ones, and with --cloud the clouds' hosts. Docker Hub is
+// written both as docker's CLI spells it and as containers/image does.
+func (a *App) dockerHelperHosts(opts configureDockerOptions) ([]string, error) {
+	cfg, err := LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
+	if err != nil {
+		return nil, err
+	}
+	var hosts []string
+	for _, e := range cfg.Registries {
+		if e.pattern.HasGlob() || e.Kind() == "anonymous" {
+			continue
+		}
+		hosts = append(hosts, hostPort(e.pattern))
+	}
+	for _, h := range opts.hosts {
+		t, err := matcher.Normalize(h)
+		if err != nil {
+			return nil, fmt.Errorf("--host: %w", err)
+		}
+		hosts = append(hosts, t.Registry())
+	}
+	if opts.cloud {
+		hosts = append(hosts, cloudHosts()...)
+	}
+	if slices.Contains(hosts, "docker.io") {
+		hosts = append(hosts, dockerHubKey)
+	}
+	slices.Sort(hosts)
+	hosts = slices.Compact(hosts)
+	if len(hosts) == 0 {
+		return nil, fmt.Errorf("nothing to configure: the config names no exact registry host (a globbed pattern cannot be a credHelpers key); " +
+			"name hosts with --host, add --cloud, or put \"credsStore\": \"regcred\" in config.json to ask regcred about every registry")
+	}
+	return hosts, nil
+}
+
+// credHelpersPlan is the file before and after, and what changed.
+type credHelpersPlan struct {
+	path     string
+	old, new []byte
+	mode     fs.FileMode
+	changes  []helperChange
+	stale    []string // hosts with a stored credential in auths that docker will no longer use
+}
+
+func (p credHelpersPlan) changed() bool { return len(p.added()) > 0 }
+
+func (p credHelpersPlan) added() []string {
+	var out []string
+	for _, c := range p.changes {
+		if c.added {
+			out = append(out, c.host)
+		}
+	}
+	return out
+}
+
+// planCredHelpers reads path (a missing file is an empty config) and
+// computes the new content. Nothing is written.
+func planCredHelpers(path string, hosts []string, force bool) (credHelpersPlan, error) {
+	old, mode, exists, err := readOptional(path)
+	if err != nil {
+		return credHelpersPlan{}, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if !exists {
+		mode = 0o600
+	}
+	obj, err := parseOrderedObject(old)
+	if err != nil {
+		return credHelpersPlan{}, fmt.Errorf("%s: %w; fix or move it, then run configure-docker again", path, err)
+	}
+	plan := credHelpersPlan{path: path, old: old, mode: mode}
+	obj, plan.changes, err = setCredHelpers(obj, hosts, helperName, force)
+	if err != nil {
+		return credHelpersPlan{}, fmt.Errorf("%s: %w", path, err)
+	}
+	plan.stale = staleAuths(obj, plan.added())
+	if !plan.changed() {
+		plan.new = old
+		return plan, nil
+	}
+	if plan.new, err = obj.render(detectIndent(old)); err != nil {
+		return credHelpersPlan{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return plan, nil
+}
+
+// staleAuths lists hosts among added whose auths entry holds a credential.
+func staleAuths(obj orderedObject, added []string) []string {
+	raw, ok := obj.get("auths")
+	if !ok {
+		return nil
+	}
+	var auths map[string]map[string]any
+	if json.Unmarshal(raw, &auths) != nil {
+		return nil
+	}
+	var out []string
+	for _, h := range added {
+		for key, entry := range auths {
+			t, err := matcher.Normalize(key)
+			if err != nil || (t.Registry() != h && key != h) {
+				continue
+			}
+			if entry["auth"] != nil || entry["identitytoken"] != nil || entry["password"] != nil {
+				out = append(out, key)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// reportHelperChanges tells, on stderr, what was left alone and what is
+// now unused.
+func (a *App) reportHelperChanges(p credHelpersPlan) {
+	for _, c := range p.changes {
+		switch {
+		case c.kept:
+			fmt.Fprintf(a.Stderr, "note: credHelpers[%q] is %q; left alone (--force points it at regcred)\n", c.host, c.was)
+		case c.was != "":
+			fmt.Fprintf(a.Stderr, "note: credHelpers[%q] was %q; now regcred\n", c.host, c.was)
+		}
+	}
+	for _, h := range p.stale {
+		fmt.Fprintf(a.Stderr, "note: auths[%q] in %s holds a stored credential that docker will no longer use; remove it from the file\n", h, p.path)
+	}
+}

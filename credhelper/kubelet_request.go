@@ -1,0 +1,210 @@
+package credhelper
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/regcred/regcred/matcher"
+	"github.com/regcred/regcred/providers"
+)
+
+// The kubelet's credential-provider API group and the versions regcred
+// answers. The response always carries the request's version.
+const (
+	kubeletGroup           = "credentialprovider.kubelet.k8s.io"
+	kubeletV1              = kubeletGroup + "/v1"
+	kubeletV1beta1         = kubeletGroup + "/v1beta1"
+	kubeletV1alpha1        = kubeletGroup + "/v1alpha1"
+	kubeletRequestKind     = "CredentialProviderRequest"
+	kubeletResponseKind    = "CredentialProviderResponse"
+	kubeletFieldSAToken    = "serviceAccountToken"
+	kubeletFieldSAAnnotate = "serviceAccountAnnotations"
+)
+
+// maxKubeletRequestSize bounds stdin. A request is an image (≤ 4 KiB), a
+// bound service-account token (a few KiB) and the annotations the kubelet
+// was told to pass; the API server caps all of an object's annotations at
+// 256 KiB, so 1 MiB never refuses a real request.
+const maxKubeletRequestSize = 1 << 20
+
+// ErrKubeletRequest marks a CredentialProviderRequest regcred cannot read.
+var ErrKubeletRequest = errors.New("invalid CredentialProviderRequest")
+
+// kubeletRequest is a decoded CredentialProviderRequest.
+type kubeletRequest struct {
+	apiVersion string
+	// image is what the kubelet sent: the image name without tag or digest,
+	// as the kubelet will match the answer's keys against it.
+	image  string
+	target matcher.Target
+	// token and annotations are set only in service-account mode (v1).
+	token       providers.Secret
+	annotations map[string]string
+}
+
+// serviceAccount is the pod identity handed to the backends, or nil when
+// the kubelet sent no token: annotations without a token identify nobody.
+func (r kubeletRequest) serviceAccount() *providers.ServiceAccount {
+	if r.token == "" {
+		return nil
+	}
+	return &providers.ServiceAccount{Token: r.token, Annotations: maps.Clone(r.annotations)}
+}
+
+// kubeletFields lists the fields each version defines. The kubelet decodes
+// strictly, and so does regcred: a field it does not know is an error, not
+// something to ignore, so a newer protocol never half works.
+func kubeletFields(apiVersion string) []string {
+	base := []string{"kind", "apiVersion", "image"}
+	if apiVersion == kubeletV1 {
+		return append(base, kubeletFieldSAToken, kubeletFieldSAAnnotate)
+	}
+	return base
+}
+
+// readKubeletRequest reads and checks the request on r.
+func readKubeletRequest(r io.Reader) (kubeletRequest, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxKubeletRequestSize+1))
+	if err != nil {
+		return kubeletRequest{}, fmt.Errorf("reading stdin: %w", err)
+	}
+	if len(data) > maxKubeletRequestSize {
+		return kubeletRequest{}, fmt.Errorf("%w: stdin is longer than %d bytes", ErrKubeletRequest, maxKubeletRequestSize)
+	}
+	req, err := decodeKubeletRequest(data)
+	if err != nil {
+		return kubeletRequest{}, fmt.Errorf("%w: %w", ErrKubeletRequest, err)
+	}
+	return req, nil
+}
+
+func decodeKubeletRequest(data []byte) (kubeletRequest, error) {
+	fields, err := jsonObjectFields(data)
+	if err != nil {
+		return kubeletRequest{}, err
+	}
+	var req kubeletRequest
+	if req.apiVersion, err = requiredString(fields, "apiVersion"); err != nil {
+		return kubeletRequest{}, err
+	}
+	switch req.apiVersion {
+	case kubeletV1, kubeletV1beta1, kubeletV1alpha1:
+	default:
+		return kubeletRequest{}, fmt.Errorf("apiVersion %q is not supported; expected %s, %s or %s", truncate(req.apiVersion, 64), kubeletV1, kubeletV1beta1, kubeletV1alpha1)
+	}
+	if err := checkKubeletFields(fields, req.apiVersion); err != nil {
+		return kubeletRequest{}, err
+	}
+	kind, err := requiredString(fields, "kind")
+	if err != nil {
+		return kubeletRequest{}, err
+	}
+	if kind != kubeletRequestKind {
+		return kubeletRequest{}, fmt.Errorf("kind %q: expected %s", truncate(kind, 64), kubeletRequestKind)
+	}
+	if req.image, err = requiredString(fields, "image"); err != nil {
+		return kubeletRequest{}, err
+	}
+	if req.target, err = matcher.Normalize(req.image); err != nil {
+		return kubeletRequest{}, fmt.Errorf("image: %w", err)
+	}
+	return req, req.readServiceAccount(fields)
+}
+
+func (r *kubeletRequest) readServiceAccount(fields map[string]json.RawMessage) error {
+	if raw, ok := fields[kubeletFieldSAToken]; ok {
+		var token string
+		if err := json.Unmarshal(raw, &token); err != nil {
+			// The value is never quoted: it is a credential.
+			return fmt.Errorf("%s: expected a string", kubeletFieldSAToken)
+		}
+		r.token = providers.Secret(token)
+	}
+	if raw, ok := fields[kubeletFieldSAAnnotate]; ok {
+		if err := json.Unmarshal(raw, &r.annotations); err != nil {
+			return fmt.Errorf("%s: expected an object of strings", kubeletFieldSAAnnotate)
+		}
+	}
+	return nil
+}
+
+func checkKubeletFields(fields map[string]json.RawMessage, apiVersion string) error {
+	known := kubeletFields(apiVersion)
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
+		if slices.Contains(known, name) {
+			continue
+		}
+		if slices.Contains(kubeletFields(kubeletV1), name) {
+			return fmt.Errorf("field %q is not part of %s (service-account tokens need %s)", name, apiVersion, kubeletV1)
+		}
+		return fmt.Errorf("unknown field %q (%s has %s)", truncate(name, 64), apiVersion, strings.Join(known, ", "))
+	}
+	return nil
+}
+
+func requiredString(fields map[string]json.RawMessage, name string) (string, error) {
+	raw, ok := fields[name]
+	if !ok {
+		return "", fmt.Errorf("field %q is missing", name)
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil || bytes.Equal(raw, []byte("null")) {
+		return "", fmt.Errorf("field %q: expected a string", name)
+	}
+	if s == "" {
+		return "", fmt.Errorf("field %q is empty", name)
+	}
+	return s, nil
+}
+
+// jsonObjectFields splits one JSON object into its members, refusing what
+// encoding/json would let through: duplicate names (which one would win is
+// a guess), and anything after the object.
+func jsonObjectFields(data []byte) (map[string]json.RawMessage, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, fmt.Errorf("not JSON: %s", jsonProblem(err))
+	}
+	if tok != json.Delim('{') {
+		return nil, errors.New("not a JSON object")
+	}
+	fields := map[string]json.RawMessage{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, inObjectError(err)
+		}
+		name, _ := tok.(string) // inside an object the decoder yields names only
+		if _, dup := fields[name]; dup {
+			return nil, fmt.Errorf("field %q appears twice", truncate(name, 64))
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, inObjectError(err)
+		}
+		fields[name] = v
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, inObjectError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("data after the JSON object")
+	}
+	return fields, nil
+}
+
+// inObjectError describes a decoding error inside the object, where the end
+// of the input means it was cut short, not that it was empty.
+func inObjectError(err error) error {
+	if errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF
+	}
+	return fmt.Errorf("not JSON: %s", jsonProblem(err))
+}

@@ -1,0 +1,235 @@
+package credhelper
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// loginApp is a test app whose login store is the file store under a temp
+// HOME: the config says `cache.store: file`, so no keyring is touched even
+// on a machine with a session bus (the e2e tests cover the keyring).
+func loginApp(t *testing.T, config string, env map[string]string) (*testApp, string) {
+	t.Helper()
+	config = "cache: {store: file}\n" + config
+	home := t.TempDir()
+	env = withEnv(env, "HOME", home)
+	return newTestApp(t, config, env), filepath.Join(home, ".local", "share", "regcred", "logins")
+}
+
+func storeJSON(server, user, secret string) string {
+	b, _ := json.Marshal(dockerCredentials{ServerURL: server, Username: user, Secret: secret})
+	return string(b)
+}
+
+func getCreds(t *testing.T, ta *testApp, server string) (dockerCredentials, int, string) {
+	t.Helper()
+	out, code := ta.runString(t, server, "get")
+	var c dockerCredentials
+	if code == 0 {
+		if err := json.Unmarshal([]byte(out), &c); err != nil {
+			t.Fatalf("get answered %q: %v", out, err)
+		}
+	}
+	return c, code, out
+}
+
+func TestLoginStoreGetListErase(t *testing.T) {
+	const secret = "login-secret-7f3a"
+	ta, dir := loginApp(t, "registries: []\n", nil)
+	if out, code := ta.runString(t, storeJSON("https://index.docker.io/v1/", "hubuser", secret), "store"); code != 0 {
+		t.Fatalf("store exit %d: %s", code, out)
+	}
+	if out, code := ta.runString(t, storeJSON("reg.example.com:5000", "alice", secret+"-2"), "store"); code != 0 {
+		t.Fatalf("store exit %d: %s", code, out)
+	}
+	for _, tc := range []struct{ server, user, secret string }{
+		{"docker.io", "hubuser", secret},
+		{"https://index.docker.io/v1/", "hubuser", secret},
+		{"registry-1.docker.io/library/nginx:latest", "hubuser", secret},
+		{"reg.example.com:5000", "alice", secret + "-2"},
+	} {
+		c, code, out := getCreds(t, ta, tc.server)
+		if code != 0 || c.Username != tc.user || c.Secret != tc.secret || c.ServerURL != tc.server {
+			t.Errorf("get %s = %+v (exit %d, %q)", tc.server, c, code, out)
+		}
+	}
+	if _, code, _ := getCreds(t, ta, "reg.example.com"); code != 1 {
+		t.Error("a login for reg.example.com:5000 answered reg.example.com")
+	}
+	out, code := ta.runString(t, "unused", "list")
+	var list map[string]string
+	if code != 0 || json.Unmarshal([]byte(out), &list) != nil || list["docker.io"] != "hubuser" || list["reg.example.com:5000"] != "alice" || len(list) != 2 {
+		t.Errorf("list = %q (exit %d)", out, code)
+	}
+	assertNoSecretInNames(t, dir, secret, "reg.example.com", "docker.io")
+
+	if out, code := ta.runString(t, "reg.example.com:5000\n", "erase"); code != 0 {
+		t.Fatalf("erase exit %d: %s", code, out)
+	}
+	if _, code, out := getCreds(t, ta, "reg.example.com:5000"); code != 1 || !strings.Contains(out, ErrNotFound.Error()) {
+		t.Errorf("after erase get = exit %d, %q", code, out)
+	}
+	if c, code, _ := getCreds(t, ta, "docker.io"); code != 0 || c.Username != "hubuser" {
+		t.Error("erasing one login removed another")
+	}
+	if out, code := ta.runString(t, "never.example.com\n", "erase"); code != 0 {
+		t.Errorf("erasing what was never stored must succeed (docker logout): exit %d, %q", code, out)
+	}
+	if strings.Contains(ta.stderr.String(), secret) {
+		t.Errorf("the secret reached the log:\n%s", ta.stderr.String())
+	}
+}
+
+// assertNoSecretInNames walks dir: no file or directory name may hold the
+// secret or a registry name, and every file must be private.
+func assertNoSecretInNames(t *testing.T, dir string, forbidden ...string) {
+	t.Helper()
+	n := 0
+	err := filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		for _, f := range forbidden {
+			if strings.Contains(info.Name(), f) {
+				t.Errorf("%s holds %q in its name", path, f)
+			}
+		}
+		if !info.IsDir() {
+			n++
+			if info.Mode().Perm()&0o077 != 0 {
+				t.Errorf("%s has mode %v", path, info.Mode().Perm())
+			}
+		}
+		return nil
+	})
+	if err != nil || n == 0 {
+		t.Fatalf("walking %s: %v (%d files)", dir, err, n)
+	}
+}
+
+func TestLoginComesAfterConfiguredEntries(t *testing.T) {
+	config := `registries:
+  - match: good.example.com
+    static: {username: configured, passwordEnv: PW}
+  - match: broken.example.com
+    static: {username: configured, passwordFile: /nonexistent/pw}
+  - match: broken.example.com/team
+    static: {username: team, passwordFile: /nonexistent/pw}
+  - match: open.example.com
+    anonymous: {}
+`
+	ta, _ := loginApp(t, config, map[string]string{"PW": "configured-pw"})
+	for _, host := range []string{"good.example.com", "broken.example.com", "open.example.com", "other.example.com"} {
+		if out, code := ta.runString(t, storeJSON(host, "login-user", "login-pw"), "store"); code != 0 {
+			t.Fatalf("store %s: exit %d, %s", host, code, out)
+		}
+	}
+	tests := []struct {
+		name, server, wantUser string
+		wantExit               int
+	}{
+		{name: "a working configured entry wins", server: "good.example.com", wantUser: "configured"},
+		{name: "the login serves when configured entries fail", server: "broken.example.com", wantUser: "login-user"},
+		{name: "and after the path-scoped ones", server: "broken.example.com/team/app", wantUser: "login-user"},
+		{name: "anonymous still ends the search", server: "open.example.com", wantExit: 1},
+		{name: "an unconfigured registry's login", server: "other.example.com", wantUser: "login-user"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, code, out := getCreds(t, ta, tt.server)
+			if code != tt.wantExit || c.Username != tt.wantUser {
+				t.Errorf("get = %+v, exit %d (%q); want user %q exit %d", c, code, out, tt.wantUser, tt.wantExit)
+			}
+		})
+	}
+}
+
+// TestStoreBackOfConfiguredAnswerKeepsNoCopy: `docker login` without
+// arguments logs in with what get answered and stores it back; a secret
+// from the config must not be copied into the login store.
+func TestStoreBackOfConfiguredAnswerKeepsNoCopy(t *testing.T) {
+	config := "registries:\n  - match: reg.example.com\n    static: {username: robot, passwordEnv: PW}\n"
+	ta, dir := loginApp(t, config, map[string]string{"PW": "from-config"})
+	if _, code := ta.runString(t, storeJSON("reg.example.com", "robot", "old-login"), "store"); code != 0 {
+		t.Fatal("store failed")
+	}
+	if n := countFiles(t, dir); n == 0 {
+		t.Fatal("a login differing from the config's answer was not stored")
+	}
+	if _, code := ta.runString(t, storeJSON("reg.example.com", "robot", "from-config"), "store"); code != 0 {
+		t.Fatal("store failed")
+	}
+	ls, err := openLoginStore(CacheConfig{Store: "file"}, ta.app.Deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := ls.get(t.Context(), "reg.example.com"); ok || err != nil {
+		t.Errorf("the configured credential was stored as a login (ok=%v, err=%v)", ok, err)
+	}
+}
+
+func countFiles(t *testing.T, dir string) int {
+	t.Helper()
+	n := 0
+	_ = filepath.Walk(dir, func(_ string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			n++
+		}
+		return nil
+	})
+	return n
+}
+
+// TestStoreNeverFailsDockerLogin: with nowhere to keep the login, store
+// still succeeds (docker login goes on) and says why on stderr.
+func TestStoreNeverFailsDockerLogin(t *testing.T) {
+	ta := newTestApp(t, "", nil) // no HOME, no cache.dir
+	out, code := ta.runString(t, storeJSON("reg.example.com", "u", "pw-never-logged"), "store")
+	if code != 0 || out != "" {
+		t.Fatalf("store exit %d, stdout %q", code, out)
+	}
+	if !strings.Contains(ta.stderr.String(), "cannot keep the credential") {
+		t.Errorf("no warning on stderr:\n%s", ta.stderr.String())
+	}
+	if strings.Contains(ta.stderr.String(), "pw-never-logged") {
+		t.Error("the secret reached the log")
+	}
+}
+
+func TestLoginDir(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the XDG layout is Linux's")
+	}
+	env := func(kv ...string) func(string) (string, bool) {
+		m := map[string]string{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+	}
+	tests := []struct {
+		name    string
+		cfg     CacheConfig
+		env     func(string) (string, bool)
+		want    string
+		wantErr bool
+	}{
+		{name: "cache dir set", cfg: CacheConfig{Dir: "/var/lib/regcred"}, env: env(), want: "/var/lib/regcred/logins"},
+		{name: "xdg data home", env: env("XDG_DATA_HOME", "/data", "HOME", "/home/u"), want: "/data/regcred/logins"},
+		{name: "relative xdg ignored", env: env("XDG_DATA_HOME", "data", "HOME", "/home/u"), want: "/home/u/.local/share/regcred/logins"},
+		{name: "home", env: env("HOME", "/home/u"), want: "/home/u/.local/share/regcred/logins"},
+		{name: "nothing", env: env(), wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := loginDir(tt.cfg, tt.env)
+			if (err != nil) != tt.wantErr || got != tt.want {
+				t.Errorf("loginDir = %q, %v; want %q (error %v)", got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+}

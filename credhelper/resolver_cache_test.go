@@ -1,0 +1,92 @@
+package credhelper
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/regcred/regcred/credhelper/cache"
+	"github.com/regcred/regcred/providers"
+)
+
+func fileCache(t *testing.T) (*cache.Cache, string) {
+	t.Helper()
+	dir := t.TempDir()
+	c, err := cache.Open(cache.Options{Kind: cache.KindFile, Dir: dir, TTL: time.Minute, Now: time.Now,
+		LookupEnv: func(string) (string, bool) { return "", false }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, dir
+}
+
+func TestResolveWarmHitBuildsNoBackend(t *testing.T) {
+	const secret = "token-abc-123"
+	calls := 0
+	e := &fakeEntry{pattern: "tok.example.com", fn: func(_ context.Context, req providers.Request) (providers.Credential, error) {
+		calls++
+		return providers.Credential{Username: "AWS", Secret: secret, ExpiresAt: time.Now().Add(time.Hour)}, nil
+	}}
+	r := fakeResolver(t, e)
+	r.entries[0].kind.cached = true
+	c, dir := fileCache(t)
+	r.cache = c
+	for i := range 3 {
+		res, err := r.Resolve(context.Background(), target(t, "tok.example.com/app"))
+		if err != nil || res.Credential.Secret.Reveal() != secret {
+			t.Fatalf("round %d: %+v %v", i, res, err)
+		}
+	}
+	if calls != 1 || e.built.Load() != 1 {
+		t.Errorf("backend called %d times, built %d times; want 1 and 1 (then cache hits)", calls, e.built.Load())
+	}
+	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if strings.Contains(p, secret) {
+			t.Errorf("a cache path holds the secret: %s", p)
+		}
+		return nil
+	})
+}
+
+func TestCacheKeySeparatesIdentities(t *testing.T) {
+	r := fakeResolver(t, &fakeEntry{pattern: "tok.example.com"}, &fakeEntry{pattern: "*.example.com"})
+	e := r.entries[0]
+	env := func(kv ...string) func(string) (string, bool) {
+		return func(k string) (string, bool) {
+			for i := 0; i < len(kv); i += 2 {
+				if kv[i] == k {
+					return kv[i+1], true
+				}
+			}
+			return "", false
+		}
+	}
+	tg := target(t, "tok.example.com")
+	base := cacheKey(e, tg, nil, env())
+	saA := &providers.ServiceAccount{Token: "jwt-a", Annotations: map[string]string{"role": "x"}}
+	saB := &providers.ServiceAccount{Token: "jwt-b", Annotations: map[string]string{"role": "x"}}
+	saC := &providers.ServiceAccount{Token: "jwt-a", Annotations: map[string]string{"role": "y"}}
+	keys := map[string]string{
+		"base":              base,
+		"other registry":    cacheKey(e, target(t, "other.example.com"), nil, env()),
+		"service account A": cacheKey(e, tg, saA, env()),
+		"service account B": cacheKey(e, tg, saB, env()),
+		"annotation change": cacheKey(e, tg, saC, env()),
+	}
+	seen := map[string]string{}
+	for name, k := range keys {
+		if prev, dup := seen[k]; dup {
+			t.Errorf("%s and %s share a cache key", name, prev)
+		}
+		seen[k] = name
+		if strings.Contains(k, "jwt-") {
+			t.Errorf("%s: key holds the token", name)
+		}
+	}
+	if cacheKey(e, tg, nil, env()) != base {
+		t.Error("the key is not stable")
+	}
+}

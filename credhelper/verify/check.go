@@ -1,0 +1,189 @@
+package verify
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/regcred/regcred/providers"
+)
+
+// Request is the credential to prove and where.
+type Request struct {
+	// Registry is the normalised host[:port] ("docker.io" for Docker Hub).
+	Registry string
+	// Repository is the path below the registry, or "" to check the
+	// credential alone.
+	Repository string
+	Username   string
+	Secret     providers.Secret
+}
+
+// Checker talks to registries. The zero value is usable: a client with a
+// 30 s timeout, plain http for loopback registries only.
+type Checker struct {
+	Client *http.Client
+	// AllowHTTP permits plain http (and plain-http token endpoints) for
+	// every host, not only loopback ones.
+	AllowHTTP bool
+}
+
+// defaultTimeout bounds a check made with the zero Checker.
+const defaultTimeout = 30 * time.Second
+
+// Check proves req's credential against its registry. It never returns an
+// error: every outcome, a network failure included, is a Result.
+func (c Checker) Check(ctx context.Context, req Request) Result {
+	res := Result{Registry: req.Registry, Repository: req.Repository}
+	if err := checkRegistry(req.Registry); err != nil {
+		return res.with(Unverifiable, err.Error())
+	}
+	if err := checkRepository(req.Repository); err != nil {
+		return res.with(Unverifiable, err.Error())
+	}
+	client := c.Client
+	if client == nil {
+		client = &http.Client{Timeout: defaultTimeout}
+	}
+	s := &session{client: client, allowHTTP: c.AllowHTTP, req: req, res: res}
+	return s.run(ctx)
+}
+
+func (r Result) with(s Status, detail string) Result {
+	r.Status, r.Detail = s, detail
+	return r
+}
+
+// session is one Check: the request, the endpoint found and the result
+// being built.
+type session struct {
+	client    *http.Client
+	allowHTTP bool
+	req       Request
+	res       Result
+	base      string // scheme://host of the registry API
+}
+
+func (s *session) run(ctx context.Context) Result {
+	resp, err := s.ping(ctx)
+	if err != nil {
+		return s.fail(err)
+	}
+	switch {
+	case resp.status == http.StatusOK:
+		s.res.Auth = "none"
+		if s.req.Repository == "" {
+			return s.res.with(Accepted, "the registry asks for no credentials; this one was not needed")
+		}
+		return s.readRepository(ctx, "")
+	case resp.status == http.StatusUnauthorized:
+		return s.answerChallenge(ctx, resp)
+	case unavailable(resp.status):
+		return s.res.with(Unreachable, resp.describe("GET /v2/"))
+	}
+	return s.res.with(Unverifiable, resp.describe("GET /v2/")+"; not a registry API")
+}
+
+// ping asks /v2/ without credentials, over https; a loopback registry (or
+// any, when allowed) that answers https in plain HTTP is asked again over
+// http, as docker does for insecure registries.
+func (s *session) ping(ctx context.Context) (response, error) {
+	host := apiHost(s.req.Registry)
+	s.base = "https://" + host
+	s.res.Endpoint = s.base
+	resp, err := s.get(ctx, s.base+"/v2/", "")
+	if err == nil || !errors.Is(err, http.ErrSchemeMismatch) {
+		return resp, err
+	}
+	if !s.allowHTTP && !isLoopback(host) {
+		return response{}, errPlainHTTP
+	}
+	s.base = "http://" + host
+	s.res.Endpoint = s.base
+	return s.get(ctx, s.base+"/v2/", "")
+}
+
+var errPlainHTTP = errors.New("the registry speaks plain http; regcred uses plain http only for loopback registries unless allowed")
+
+// fail turns a transport error into a result.
+func (s *session) fail(err error) Result {
+	if errors.Is(err, errPlainHTTP) {
+		return s.res.with(Unverifiable, err.Error())
+	}
+	return s.res.with(Unreachable, s.scrub(err.Error()))
+}
+
+func (s *session) answerChallenge(ctx context.Context, resp response) Result {
+	cs := parseChallenges(resp.header)
+	c, ok := pick(cs)
+	switch {
+	case ok && c.scheme == "bearer":
+		s.res.Auth = "bearer"
+		return s.bearer(ctx, c)
+	case ok || len(cs) == 0:
+		// No challenge at all: some proxies in front of registries omit
+		// it; basic is what a client would try.
+		s.res.Auth = "basic"
+		return s.basic(ctx)
+	}
+	return s.res.with(Unverifiable, "the registry asks for the "+cs[0].scheme+" scheme; only Basic and Bearer are supported")
+}
+
+func (s *session) basicAuth() string {
+	raw := s.req.Username + ":" + s.req.Secret.Reveal()
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(raw))
+}
+
+// basic answers a Basic challenge: /v2/ with the credential.
+func (s *session) basic(ctx context.Context) Result {
+	authz := s.basicAuth()
+	resp, err := s.get(ctx, s.base+"/v2/", authz)
+	if err != nil {
+		return s.fail(err)
+	}
+	switch {
+	case resp.status == http.StatusOK:
+		return s.acceptedOrRepository(ctx, authz)
+	case resp.status == http.StatusUnauthorized || resp.status == http.StatusForbidden:
+		return s.res.with(Rejected, resp.describe("the registry refused the username and password"))
+	case unavailable(resp.status):
+		return s.res.with(Unreachable, resp.describe("GET /v2/ with the credential"))
+	}
+	return s.res.with(Unverifiable, resp.describe("GET /v2/ with the credential"))
+}
+
+// acceptedOrRepository finishes a check whose credential the registry
+// accepted: done, or on to the repository.
+func (s *session) acceptedOrRepository(ctx context.Context, authz string) Result {
+	if s.req.Repository == "" {
+		return s.res.with(Accepted, "the registry accepted the credential")
+	}
+	return s.readRepository(ctx, authz)
+}
+
+// readRepository lists one tag: what the registry allows it, a pull would
+// be allowed too (both need the pull action).
+func (s *session) readRepository(ctx context.Context, authz string) Result {
+	resp, err := s.get(ctx, s.base+"/v2/"+s.req.Repository+"/tags/list?n=1", authz)
+	if err != nil {
+		return s.fail(err)
+	}
+	what := "GET /v2/" + s.req.Repository + "/tags/list"
+	switch {
+	case resp.status == http.StatusOK:
+		return s.res.with(Accepted, "the credential may pull from the repository")
+	case resp.status == http.StatusUnauthorized || resp.status == http.StatusForbidden:
+		return s.res.with(NotReadable, resp.describe(what))
+	case resp.status == http.StatusNotFound:
+		return s.res.with(NotFound, resp.describe(what))
+	case unavailable(resp.status):
+		return s.res.with(Unreachable, resp.describe(what))
+	}
+	return s.res.with(Unverifiable, resp.describe(what))
+}
+
+func unavailable(status int) bool {
+	return status == http.StatusTooManyRequests || status >= 500
+}

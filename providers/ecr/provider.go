@@ -1,0 +1,103 @@
+package ecr
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/regcred/regcred/providers"
+)
+
+// Bounds of the SDK retryer for every call this backend makes: a throttled
+// or failing ECR is retried a few times, briefly, and then reported, so a
+// `docker pull` never hangs on it.
+const (
+	maxAttempts       = 3
+	defaultMaxBackoff = time.Second
+)
+
+// Provider fetches ECR and ECR Public tokens. It is safe for concurrent use;
+// concurrent requests for one registry share one GetAuthorizationToken call.
+type Provider struct {
+	cfg        Config
+	httpClient *http.Client
+	now        func() time.Time
+	lookupEnv  func(string) (string, bool)
+	logger     *slog.Logger
+	// maxBackoff caps the wait between retries; tests shorten it.
+	maxBackoff time.Duration
+
+	mu       sync.Mutex
+	sessions map[string]*session // by region the SDK config was loaded for
+	flights  flightGroup
+}
+
+// New checks cfg and returns the provider. It loads no AWS configuration
+// and no credentials and touches no network: all of that happens in
+// Credential, so an entry that is never tried costs nothing.
+func New(cfg Config, deps providers.Deps) (*Provider, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	p := &Provider{
+		cfg:        cfg,
+		httpClient: deps.HTTPClient,
+		now:        deps.Now,
+		lookupEnv:  deps.LookupEnv,
+		logger:     deps.Logger,
+		maxBackoff: defaultMaxBackoff,
+		sessions:   map[string]*session{},
+	}
+	if p.httpClient == nil {
+		p.httpClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if p.now == nil {
+		p.now = time.Now
+	}
+	if p.lookupEnv == nil {
+		p.lookupEnv = os.LookupEnv
+	}
+	if p.logger == nil {
+		p.logger = slog.New(slog.DiscardHandler)
+	}
+	return p, nil
+}
+
+// Credential implements providers.Provider. The registry host is checked
+// against the anchored ECR host patterns before anything else: a token is
+// never fetched for, let alone handed to, a host that only looks like ECR.
+func (p *Provider) Credential(ctx context.Context, req providers.Request) (providers.Credential, error) {
+	t, err := parseHost(req.Registry)
+	if err != nil {
+		return providers.Credential{}, err
+	}
+	region := t.region
+	if p.cfg.Region != "" && !t.public {
+		region = p.cfg.Region
+	}
+	return p.flights.do(ctx, t.host+"|"+region, func() (providers.Credential, error) {
+		return p.fetch(ctx, t, region)
+	})
+}
+
+// fetch resolves the identity, then asks ECR for a token.
+func (p *Provider) fetch(ctx context.Context, t target, region string) (providers.Credential, error) {
+	s, err := p.session(ctx, region)
+	if err != nil {
+		return providers.Credential{}, p.configError(t, err)
+	}
+	source, err := p.resolveIdentity(ctx, t, s)
+	if err != nil {
+		return providers.Credential{}, err
+	}
+	p.logger.DebugContext(ctx, "ecr: requesting authorization token",
+		"registry", t.host, "region", region, "public", t.public, "credentials", source)
+	tok, err := p.requestToken(ctx, t, region, s)
+	if err != nil {
+		return providers.Credential{}, p.apiError(ctx, t, region, source, err)
+	}
+	return p.credential(t, region, tok)
+}

@@ -1,0 +1,171 @@
+package gcr
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/gcr/gcrtest"
+)
+
+const userEmail = "dev@example.com"
+
+// TestGcloudUserLogin: the authorized_user file `gcloud auth
+// application-default login` writes, found where gcloud keeps it.
+func TestGcloudUserLogin(t *testing.T) {
+	cases := []struct {
+		name  string
+		place func(h *harness) string
+	}{
+		{"CLOUDSDK_CONFIG", func(h *harness) string { return h.env["CLOUDSDK_CONFIG"] }},
+		{"HOME/.config/gcloud", func(h *harness) string {
+			delete(h.env, "CLOUDSDK_CONFIG")
+			return filepath.Join(h.env["HOME"], ".config", "gcloud")
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := gcrtest.NewServer(t)
+			user := srv.NewUser(userEmail)
+			h := newHarness(t)
+			gcrtest.WriteFile(t, filepath.Join(tc.place(h), adcFile), user.ADCJSON())
+			cred, iss := mustGet(t, h.provider(t, Config{}), srv)
+			if iss.Principal != userEmail || iss.Via != "refresh_token" {
+				t.Errorf("token for %q via %q, want %s via refresh_token", iss.Principal, iss.Via, userEmail)
+			}
+			if cred.ExpiresAt.IsZero() {
+				t.Error("no expiry")
+			}
+		})
+	}
+}
+
+func TestGcloudUserLoginRefused(t *testing.T) {
+	cases := []struct {
+		name  string
+		spoil func(u *gcrtest.User) []byte
+		hints []string
+	}{
+		{"revoked", func(u *gcrtest.User) []byte { u.Revoke(); return u.ADCJSON() },
+			[]string{"expired or revoked", "gcloud auth application-default login"}},
+		{"wrong client secret", func(u *gcrtest.User) []byte {
+			u2 := *u
+			u2.ClientSecret = "not-the-secret"
+			return u2.ADCJSON()
+		}, []string{"invalid_client", "gcloud auth application-default login"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := gcrtest.NewServer(t)
+			user := srv.NewUser(userEmail)
+			h := newHarness(t)
+			path := gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], adcFile), tc.spoil(user))
+			_, err := get(t, h.provider(t, Config{}))
+			wantErr(t, err, providers.ErrDenied, append(tc.hints, path)...)
+			noSecrets(t, "error", err.Error(), user.RefreshToken, user.ClientSecret)
+		})
+	}
+}
+
+// TestGoogleApplicationCredentials: the variable wins over gcloud's file,
+// and a variable naming a missing file is an error, not a fall-through to
+// gcloud's file or the metadata server.
+func TestGoogleApplicationCredentials(t *testing.T) {
+	srv := gcrtest.NewServer(t)
+	sa := srv.NewServiceAccount(t, saEmail)
+	md := srv.NewMetadata(t, "vm@proj.iam.gserviceaccount.com")
+	h := newHarness(t)
+	h.env["GCE_METADATA_HOST"] = md.Host
+	gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], adcFile), srv.NewUser(userEmail).ADCJSON())
+
+	h.env["GOOGLE_APPLICATION_CREDENTIALS"] = sa.WriteKeyFile(t, t.TempDir())
+	if _, iss := mustGet(t, h.provider(t, Config{}), srv); iss.Principal != saEmail {
+		t.Errorf("token for %q, want the GOOGLE_APPLICATION_CREDENTIALS account %s", iss.Principal, saEmail)
+	}
+
+	missing := filepath.Join(t.TempDir(), "gone.json")
+	h.env["GOOGLE_APPLICATION_CREDENTIALS"] = missing
+	_, err := get(t, h.provider(t, Config{}))
+	wantErr(t, err, providers.ErrInvalid, missing, "GOOGLE_APPLICATION_CREDENTIALS")
+
+	// The entry's own file wins over everything ambient.
+	other := srv.NewServiceAccount(t, "other@proj.iam.gserviceaccount.com")
+	p := h.provider(t, Config{CredentialsFile: other.WriteKeyFile(t, t.TempDir())})
+	if _, iss := mustGet(t, p, srv); iss.Principal != other.Email {
+		t.Errorf("token for %q, want the credentialsFile account %s", iss.Principal, other.Email)
+	}
+	if n := md.TokenRequests(); n != 0 {
+		t.Errorf("the metadata server was asked %d times although a file was named", n)
+	}
+}
+
+func TestBrokenGcloudFileIsReported(t *testing.T) {
+	srv := gcrtest.NewServer(t)
+	md := srv.NewMetadata(t, "vm@proj.iam.gserviceaccount.com")
+	h := newHarness(t)
+	h.env["GCE_METADATA_HOST"] = md.Host
+	path := gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], adcFile), []byte("{"))
+	_, err := get(t, h.provider(t, Config{}))
+	wantErr(t, err, providers.ErrInvalid, path, "gcloud's ADC file")
+	if md.TokenRequests() != 0 {
+		t.Error("a broken gcloud file fell through to the metadata server")
+	}
+}
+
+// TestExternalAccount: workload identity federation, the STS exchange,
+// with and without the service-account impersonation step.
+func TestExternalAccount(t *testing.T) {
+	const target = "ci-puller@proj.iam.gserviceaccount.com"
+	srv := gcrtest.NewServer(t)
+	ext := srv.NewExternalAccount(t, t.TempDir(), "repo:acme/app")
+	h := newHarness(t)
+
+	plain := gcrtest.WriteFile(t, filepath.Join(t.TempDir(), "wif.json"), ext.ConfigJSON(""))
+	if _, iss := mustGet(t, h.provider(t, Config{CredentialsFile: plain}), srv); iss.Principal != ext.Principal || iss.Via != "sts" {
+		t.Errorf("token for %q via %q, want %s via sts", iss.Principal, iss.Via, ext.Principal)
+	}
+
+	imp := gcrtest.WriteFile(t, filepath.Join(t.TempDir(), "wif-sa.json"), ext.ConfigJSON(target))
+	_, err := get(t, h.provider(t, Config{CredentialsFile: imp}))
+	wantErr(t, err, providers.ErrDenied, "roles/iam.serviceAccountTokenCreator", imp)
+	noSecrets(t, "error", err.Error(), append(srv.IssuedTokens(), ext.SubjectToken)...)
+
+	srv.AllowImpersonation(ext.Principal, target)
+	if _, iss := mustGet(t, h.provider(t, Config{CredentialsFile: imp}), srv); iss.Principal != target || iss.Via != "iam" {
+		t.Errorf("token for %q via %q, want %s via iam", iss.Principal, iss.Via, target)
+	}
+
+	if err := os.Remove(ext.SubjectTokenFile); err != nil {
+		t.Fatal(err)
+	}
+	_, err = get(t, h.provider(t, Config{CredentialsFile: plain}))
+	wantErr(t, err, providers.ErrNoIdentity, plain)
+}
+
+// TestImpersonatedServiceAccountFile: what `gcloud auth
+// application-default login --impersonate-service-account` writes.
+func TestImpersonatedServiceAccountFile(t *testing.T) {
+	const target = "deployer@proj.iam.gserviceaccount.com"
+	srv := gcrtest.NewServer(t)
+	user := srv.NewUser(userEmail)
+	var source map[string]any
+	if err := json.Unmarshal(user.ADCJSON(), &source); err != nil {
+		t.Fatal(err)
+	}
+	file, err := json.Marshal(map[string]any{
+		"type":                              "impersonated_service_account",
+		"service_account_impersonation_url": srv.ImpersonationURL(target),
+		"source_credentials":                source,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t)
+	gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], adcFile), file)
+	srv.AllowImpersonation(userEmail, target)
+	if _, iss := mustGet(t, h.provider(t, Config{}), srv); iss.Principal != target {
+		t.Errorf("token for %q, want %s", iss.Principal, target)
+	}
+}

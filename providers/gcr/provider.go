@@ -1,0 +1,113 @@
+package gcr
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/regcred/regcred/providers"
+)
+
+// Username is what Google's registries expect with an access token.
+const Username = "oauth2accesstoken"
+
+const (
+	// metadataIP is the metadata server's documented, fixed address.
+	metadataIP = "169.254.169.254"
+	// metadataProbeTimeout bounds the "are we on Google Cloud?" probe, so a
+	// machine elsewhere learns quickly that there is no metadata server.
+	metadataProbeTimeout = 2 * time.Second
+	// iamCredentialsURL is the IAM Credentials API, for impersonation.
+	iamCredentialsURL = "https://iamcredentials.googleapis.com"
+)
+
+// Provider fetches Google access tokens. It holds no token and no
+// credential between calls, so it is safe for concurrent use.
+type Provider struct {
+	cfg       Config
+	client    *http.Client
+	mdClient  *http.Client
+	now       func() time.Time
+	lookupEnv func(string) (string, bool)
+	logger    *slog.Logger
+	// metadataIP and iamURL are fields, not constants, only so this
+	// package's tests can point them at 127.0.0.1.
+	metadataIP string
+	iamURL     string
+}
+
+// New checks cfg and returns the provider. It reads no file and touches no
+// network: all of that happens in Credential.
+func New(cfg Config, deps providers.Deps) (*Provider, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	p := &Provider{
+		cfg:        cfg,
+		client:     deps.HTTPClient,
+		now:        deps.Now,
+		lookupEnv:  deps.LookupEnv,
+		logger:     deps.Logger,
+		metadataIP: metadataIP,
+		iamURL:     iamCredentialsURL,
+	}
+	if p.client == nil {
+		p.client = &http.Client{Timeout: 30 * time.Second}
+	}
+	if p.now == nil {
+		p.now = time.Now
+	}
+	if p.lookupEnv == nil {
+		p.lookupEnv = os.LookupEnv
+	}
+	if p.logger == nil {
+		p.logger = slog.New(slog.DiscardHandler)
+	}
+	p.mdClient = withoutProxy(p.client)
+	return p, nil
+}
+
+// Credential implements providers.Provider.
+func (p *Provider) Credential(ctx context.Context, req providers.Request) (providers.Credential, error) {
+	if !IsGoogleRegistry(req.Registry) {
+		return providers.Credential{}, fmt.Errorf("%w: gcr: %q is not a Google registry host (gcr.io, *.gcr.io, *-docker.pkg.dev, docker.*.rep.pkg.dev); a Google token is never sent elsewhere", providers.ErrInvalid, req.Registry)
+	}
+	// The oauth2 library takes its HTTP client from the context.
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, p.client)
+	src, err := p.findSource(ctx)
+	if err != nil {
+		return providers.Credential{}, err
+	}
+	if sa := p.cfg.ImpersonateServiceAccount; sa != "" {
+		src = p.impersonate(ctx, src, sa)
+	}
+	p.logger.DebugContext(ctx, "gcr: fetching an access token", "registry", req.Registry, "identity", src.name)
+	tok, err := src.ts.Token()
+	if err != nil {
+		return providers.Credential{}, tokenError(src.name, err)
+	}
+	return p.credential(src.name, tok)
+}
+
+// withoutProxy returns c with a transport that never uses a proxy: the
+// metadata server is link-local and must not be asked through one.
+func withoutProxy(c *http.Client) *http.Client {
+	t := c.Transport
+	if t == nil {
+		t = http.DefaultTransport
+	}
+	tr, ok := t.(*http.Transport)
+	if !ok {
+		return c
+	}
+	tr = tr.Clone()
+	tr.Proxy = nil
+	cc := *c
+	cc.Transport = tr
+	return &cc
+}

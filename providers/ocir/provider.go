@@ -1,0 +1,121 @@
+package ocir
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/oracle/oci-go-sdk/v65/common"
+	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/ocivault/ocisdk"
+)
+
+// Username is what a registry bearer token is presented with.
+const Username = "BEARER_TOKEN"
+
+// Provider exchanges an OCI principal's signed request for an OCIR
+// bearer token. It is safe for concurrent use.
+type Provider struct {
+	cfg      Config
+	deps     providers.Deps
+	hc       *http.Client
+	endpoint string
+	backoff  time.Duration
+
+	mu       sync.Mutex
+	identity common.ConfigurationProvider // resolved on first use, then kept
+}
+
+// New checks the settings and returns the provider. It reads no file,
+// resolves no identity and touches no network.
+func New(cfg Config, deps providers.Deps) (*Provider, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	deps = withDefaults(deps)
+	p := &Provider{cfg: cfg, deps: deps, hc: ocisdk.Dispatcher(deps.HTTPClient), backoff: ocisdk.DefaultBackoff}
+	if cfg.Endpoint != "" {
+		p.endpoint, _ = ocisdk.ParseEndpoint("ocir", "endpoint", cfg.Endpoint) // checked by Validate
+	}
+	return p, nil
+}
+
+// Credential returns BEARER_TOKEN and a fresh token for the request's
+// registry, which must be an OCIR host: the signed request proves the
+// principal's identity, so it goes to no other host.
+func (p *Provider) Credential(ctx context.Context, req providers.Request) (providers.Credential, error) {
+	host := req.Registry
+	if !IsOCIRHost(host) {
+		return providers.Credential{}, fmt.Errorf("%w: ocir: %q is not an OCI Registry host (<region>.ocir.io or ocir.<region>.oci.oraclecloud.com); no signed request is sent there", providers.ErrInvalid, host)
+	}
+	ocisdk.Silence()
+	ctx, cancel := ocisdk.Bound(ctx)
+	defer cancel()
+	what := "ocir: token for " + host
+	cp, err := p.principal(ctx, req)
+	if err != nil {
+		return providers.Credential{}, fmt.Errorf("%s: %w", what, err)
+	}
+	client := common.DefaultBaseClientWithSigner(common.DefaultRequestSigner(cp))
+	ocisdk.Tune(&client, p.hc, p.backoff)
+	client.Host = "https://" + host
+	if p.endpoint != "" {
+		client.Host = p.endpoint
+	}
+	now := p.deps.Now()
+	answer, err := fetchToken(ctx, client, ocisdk.RetryPolicy(p.backoff))
+	if errors.Is(err, providers.ErrInvalid) {
+		return providers.Credential{}, fmt.Errorf("%s: %w", what, err)
+	}
+	if err != nil {
+		return providers.Credential{}, ocisdk.Classify(what, err)
+	}
+	cred, err := credential(host, answer, now)
+	if err != nil {
+		return providers.Credential{}, err
+	}
+	p.deps.Logger.Debug("ocir: got a registry token", "registry", host, "expires", cred.ExpiresAt)
+	return cred, nil
+}
+
+// principal returns the kept identity, or resolves it. An identity for a
+// kubelet-supplied service-account token serves that request only.
+func (p *Provider) principal(ctx context.Context, req providers.Request) (common.ConfigurationProvider, error) {
+	id := ocisdk.Identity{Settings: p.cfg.settings(), Deps: p.deps, HTTP: p.hc}
+	if sa := req.ServiceAccount; sa != nil && id.Settings.Method() == ocisdk.AuthOKEWorkloadIdentity {
+		id.ServiceAccountToken = sa.Token.Reveal()
+		return id.Provider(ctx)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.identity != nil {
+		return p.identity, nil
+	}
+	cp, err := id.Provider(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p.identity = cp
+	return cp, nil
+}
+
+func withDefaults(d providers.Deps) providers.Deps {
+	if d.HTTPClient == nil {
+		d.HTTPClient = &http.Client{}
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.LookupEnv == nil {
+		d.LookupEnv = os.LookupEnv
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	return d
+}

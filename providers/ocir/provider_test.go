@@ -1,0 +1,255 @@
+package ocir
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/ocivault/ocisdk"
+	"github.com/regcred/regcred/providers/ocivault/ocitest"
+)
+
+type fixture struct {
+	keys   *ocitest.Keys
+	issuer *ocitest.Issuer
+	ocir   *ocitest.OCIR
+	key    *ocitest.APIKey
+	config string
+	now    time.Time
+	logs   *bytes.Buffer
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	keys := ocitest.NewKeys()
+	key, err := ocitest.NewAPIKey(keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := key.WriteConfig(t.TempDir()) // no region: OCIR does not need one
+	if err != nil {
+		t.Fatal(err)
+	}
+	iss, err := ocitest.NewIssuer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{
+		keys: keys, issuer: iss, key: key, config: cfg,
+		ocir: ocitest.NewOCIR(t, &ocitest.Verifier{Keys: keys}, iss),
+		now:  time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC),
+		logs: &bytes.Buffer{},
+	}
+}
+
+func (f *fixture) provider(t *testing.T, c Config, env map[string]string) *Provider {
+	t.Helper()
+	if c.Auth == "" && c.ConfigFile == "" {
+		c.ConfigFile = f.config
+	}
+	c.Endpoint = f.ocir.URL
+	p, err := New(c, providers.Deps{
+		HTTPClient: &http.Client{},
+		Now:        func() time.Time { return f.now },
+		LookupEnv:  func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+		Logger:     slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	p.backoff = 0
+	return p
+}
+
+func TestTokenWithAPIKey(t *testing.T) {
+	f := newFixture(t)
+	cred, err := f.provider(t, Config{}, nil).Credential(context.Background(), providers.Request{Registry: "iad.ocir.io", Repository: "ns/app"})
+	if err != nil {
+		t.Fatalf("Credential: %v (refused: %v)", err, f.ocir.Rejected())
+	}
+	if cred.Username != "BEARER_TOKEN" {
+		t.Errorf("username %q", cred.Username)
+	}
+	if to, ok := f.ocir.IssuedTo(cred.Secret.Reveal()); !ok || to != f.key.KeyID() {
+		t.Errorf("the secret is not a token the registry issued to %s (issued to %q)", f.key.KeyID(), to)
+	}
+	if want := f.now.Add(ocitest.TokenTTL * time.Second); !cred.ExpiresAt.Equal(want) {
+		t.Errorf("ExpiresAt %v, want %v", cred.ExpiresAt, want)
+	}
+	if strings.Contains(f.logs.String(), cred.Secret.Reveal()) {
+		t.Error("the token was logged")
+	}
+}
+
+func TestTokenRefusals(t *testing.T) {
+	f := newFixture(t)
+	stranger, err := ocitest.NewAPIKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	strangerConfig, err := stranger.WriteConfig(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		cfg      Config
+		registry string
+		want     error
+		contains string
+		rejected int
+	}{
+		{name: "not an OCIR host", registry: "ghcr.io", want: providers.ErrInvalid, contains: "ghcr.io"},
+		{name: "look-alike host", registry: "iad.ocir.io.evil.example", want: providers.ErrInvalid, contains: "not an OCI Registry host"},
+		{name: "key the registry does not know", cfg: Config{ConfigFile: strangerConfig}, registry: "iad.ocir.io", want: providers.ErrDenied, contains: "401", rejected: 1},
+		{name: "no identity", cfg: Config{ConfigFile: "/nonexistent/config"}, registry: "iad.ocir.io", want: providers.ErrNoIdentity},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(f.ocir.Rejected())
+			_, err := f.provider(t, tc.cfg, nil).Credential(context.Background(), providers.Request{Registry: tc.registry})
+			if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.contains) {
+				t.Fatalf("err = %v, want %v mentioning %q", err, tc.want, tc.contains)
+			}
+			if got := len(f.ocir.Rejected()) - before; got != tc.rejected {
+				t.Errorf("%d requests refused by the registry, want %d", got, tc.rejected)
+			}
+		})
+	}
+}
+
+func TestTokenWithInstancePrincipal(t *testing.T) {
+	f := newFixture(t)
+	id, err := ocitest.NewInstanceIdentity("iad")
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := ocitest.NewMetadata(t, id)
+	fed := ocitest.NewFederation(t, f.keys, f.issuer, id)
+	t.Setenv(ocisdk.EnvMetadataBaseURL, md.BaseURL)
+	t.Setenv(ocisdk.EnvAuthClientRegionURL, fed.URL)
+	p := f.provider(t, Config{Auth: "instance_principal"}, map[string]string{ocisdk.EnvMetadataBaseURL: md.BaseURL})
+	for _, host := range []string{"iad.ocir.io", "ocir.us-ashburn-1.oci.oraclecloud.com"} {
+		cred, err := p.Credential(context.Background(), providers.Request{Registry: host})
+		if err != nil {
+			t.Fatalf("%s: Credential: %v", host, err)
+		}
+		issued := fed.Issued()
+		if to, _ := f.ocir.IssuedTo(cred.Secret.Reveal()); len(issued) != 1 || to != "ST$"+issued[0] {
+			t.Errorf("%s: token not issued to the instance's session (federations %d)", host, len(issued))
+		}
+	}
+}
+
+func TestTokenWithResourcePrincipal(t *testing.T) {
+	f := newFixture(t)
+	env, err := ocitest.ResourcePrincipal(f.keys, f.issuer, "us-ashburn-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	cred, err := f.provider(t, Config{Auth: "resource_principal"}, env).Credential(context.Background(), providers.Request{Registry: "iad.ocir.io"})
+	if err != nil {
+		t.Fatalf("Credential: %v", err)
+	}
+	if to, _ := f.ocir.IssuedTo(cred.Secret.Reveal()); to != "ST$"+env[ocisdk.EnvRPST] {
+		t.Errorf("token issued to %q, not the resource principal", to)
+	}
+}
+
+func TestCredentialFromAnswer(t *testing.T) {
+	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	iss, err := ocitest.NewIssuer(func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwt := iss.Token(nil, 20*time.Minute)
+	tests := []struct {
+		name    string
+		answer  tokenAnswer
+		secret  string
+		expires time.Time
+		err     error
+	}{
+		{name: "token and expires_in", answer: tokenAnswer{Token: "t1", ExpiresIn: 600}, secret: "t1", expires: now.Add(10 * time.Minute)},
+		{name: "access_token only", answer: tokenAnswer{AccessToken: "t2", ExpiresIn: 60}, secret: "t2", expires: now.Add(time.Minute)},
+		{name: "expiry from the JWT", answer: tokenAnswer{Token: jwt}, secret: jwt, expires: now.Add(20 * time.Minute)},
+		{name: "no lifetime at all", answer: tokenAnswer{Token: "opaque"}, secret: "opaque", expires: now.Add(fallbackTTL)},
+		{name: "no token", answer: tokenAnswer{ExpiresIn: 60}, err: providers.ErrInvalid},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cred, err := credential("iad.ocir.io", tc.answer, now)
+			if tc.err != nil {
+				if !errors.Is(err, tc.err) || !strings.Contains(err.Error(), "iad.ocir.io") {
+					t.Fatalf("err = %v, want %v naming the host", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cred.Username != Username || cred.Secret.Reveal() != tc.secret || !cred.ExpiresAt.Equal(tc.expires) {
+				t.Errorf("got %q/%q/%v, want %q/%q/%v", cred.Username, cred.Secret.Reveal(), cred.ExpiresAt, Username, tc.secret, tc.expires)
+			}
+		})
+	}
+}
+
+func TestNonJSONAnswer(t *testing.T) {
+	keys := ocitest.NewKeys()
+	key, err := ocitest.NewAPIKey(keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := key.WriteConfig(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := newSignedServer(t, keys, func(w http.ResponseWriter) { _, _ = w.Write([]byte("<html>login</html>")) })
+	p, err := New(Config{ConfigFile: cfg, Endpoint: srv}, providers.Deps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.Credential(context.Background(), providers.Request{Registry: "iad.ocir.io"})
+	if !errors.Is(err, providers.ErrInvalid) || !strings.Contains(err.Error(), "JSON") {
+		t.Fatalf("err = %v, want ErrInvalid about JSON", err)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name  string
+		cfg   Config
+		field string
+	}{
+		{name: "empty", cfg: Config{}},
+		{name: "instance principal", cfg: Config{Auth: "instance_principal"}},
+		{name: "profile", cfg: Config{Auth: "config_file", Profile: "P", ConfigFile: "/etc/oci/config"}},
+		{name: "unknown auth", cfg: Config{Auth: "basic"}, field: "auth"},
+		{name: "profile with principal", cfg: Config{Auth: "resource_principal", Profile: "P"}, field: "profile"},
+		{name: "plain http", cfg: Config{Endpoint: "http://registry.example.com"}, field: "endpoint"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.cfg.Validate()
+			if tc.field == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if !errors.Is(err, providers.ErrInvalid) || !strings.Contains(err.Error(), tc.field) || !strings.Contains(err.Error(), "ocir: ") {
+				t.Fatalf("err = %v, want ErrInvalid naming %s", err, tc.field)
+			}
+		})
+	}
+}

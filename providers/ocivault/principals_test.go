@@ -1,0 +1,276 @@
+package ocivault
+
+import (
+	"context"
+	"errors"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/ocivault/ocisdk"
+	"github.com/regcred/regcred/providers/ocivault/ocitest"
+)
+
+// The principals' variables are read by the SDK from the process
+// environment, so these tests use t.Setenv and do not run in parallel.
+
+func newIssuer(t *testing.T) *ocitest.Issuer {
+	t.Helper()
+	iss, err := ocitest.NewIssuer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return iss
+}
+
+func newInstance(t *testing.T) *ocitest.InstanceIdentity {
+	t.Helper()
+	id, err := ocitest.NewInstanceIdentity("iad")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// lastKeyID is the key id of the fake's last verified request.
+func lastKeyID(t *testing.T, s *ocitest.Secrets) string {
+	t.Helper()
+	calls := s.Calls()
+	if len(calls) == 0 {
+		t.Fatal("the fake served no request")
+	}
+	return calls[len(calls)-1].KeyID
+}
+
+func TestInstancePrincipal(t *testing.T) {
+	f := newFixture(t)
+	f.putSecret(testSecretID, "", "robot", "from-instance-principal")
+	id := newInstance(t)
+	md := ocitest.NewMetadata(t, id)
+	fed := ocitest.NewFederation(t, f.keys, newIssuer(t), id)
+	t.Setenv(ocisdk.EnvMetadataBaseURL, md.BaseURL)
+	t.Setenv(ocisdk.EnvAuthClientRegionURL, fed.URL)
+
+	p := f.provider(t, Config{SecretID: testSecretID, Auth: "instance_principal"}, osEnv(ocisdk.EnvMetadataBaseURL))
+	cred, err := p.Credential(context.Background(), providers.Request{})
+	if err != nil {
+		t.Fatalf("Credential: %v (federation refused: %v)", err, fed.Rejected())
+	}
+	if cred.Secret.Reveal() != "from-instance-principal" {
+		t.Errorf("password %q", cred.Secret.Reveal())
+	}
+	issued := fed.Issued()
+	if len(issued) != 1 || lastKeyID(t, f.secrets) != "ST$"+issued[0] {
+		t.Errorf("the secret was not read with the federated session token (issued %d tokens)", len(issued))
+	}
+	paths := md.Paths()
+	for _, want := range []string{"/opc/v2/instance/region", "/opc/v2/identity/cert.pem", "/opc/v2/identity/key.pem", "/opc/v2/identity/intermediate.pem"} {
+		if !slices.Contains(paths, want) {
+			t.Errorf("metadata service was not asked for %s (asked %v)", want, paths)
+		}
+	}
+}
+
+func TestInstancePrincipalRefusedByFederation(t *testing.T) {
+	f := newFixture(t)
+	f.putSecret(testSecretID, "", "robot", "pw")
+	trusted, impostor := newInstance(t), newInstance(t)
+	md := ocitest.NewMetadata(t, impostor) // serves a certificate the auth service does not trust
+	fed := ocitest.NewFederation(t, f.keys, newIssuer(t), trusted)
+	t.Setenv(ocisdk.EnvMetadataBaseURL, md.BaseURL)
+	t.Setenv(ocisdk.EnvAuthClientRegionURL, fed.URL)
+
+	_, err := f.provider(t, Config{SecretID: testSecretID, Auth: "instance_principal"}, osEnv(ocisdk.EnvMetadataBaseURL)).
+		Credential(context.Background(), providers.Request{})
+	if !errors.Is(err, providers.ErrDenied) {
+		t.Fatalf("err = %v, want ErrDenied", err)
+	}
+	if len(fed.Rejected()) == 0 || len(f.secrets.Calls()) != 0 {
+		t.Errorf("federation rejections %v, secret reads %d; want a rejection and no read", fed.Rejected(), len(f.secrets.Calls()))
+	}
+}
+
+// Off OCI there is no metadata service: the probe says so at once instead
+// of the SDK's two minutes of retries (the test's own timeout would catch
+// a regression).
+func TestInstancePrincipalWithoutMetadataService(t *testing.T) {
+	f := newFixture(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + l.Addr().String() + "/opc/v2"
+	l.Close()
+	_, err = f.provider(t, Config{SecretID: testSecretID, Auth: "instance_principal"}, map[string]string{ocisdk.EnvMetadataBaseURL: dead}).
+		Credential(context.Background(), providers.Request{})
+	if !errors.Is(err, providers.ErrNoIdentity) || !strings.Contains(err.Error(), "metadata") {
+		t.Fatalf("err = %v, want ErrNoIdentity about the metadata service", err)
+	}
+}
+
+func TestResourcePrincipal(t *testing.T) {
+	f := newFixture(t)
+	f.putSecret(testSecretID, "", "robot", "from-resource-principal")
+	env, err := ocitest.ResourcePrincipal(f.keys, newIssuer(t), "us-ashburn-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	cred, err := f.provider(t, Config{SecretID: testSecretID, Auth: "resource_principal"}, env).Credential(context.Background(), providers.Request{})
+	if err != nil {
+		t.Fatalf("Credential: %v", err)
+	}
+	if cred.Secret.Reveal() != "from-resource-principal" || lastKeyID(t, f.secrets) != "ST$"+env[ocisdk.EnvRPST] {
+		t.Errorf("password %q, key id not the RPST", cred.Secret.Reveal())
+	}
+}
+
+func TestResourcePrincipalAbsent(t *testing.T) {
+	f := newFixture(t)
+	_, err := f.provider(t, Config{SecretID: testSecretID, Auth: "resource_principal"}, map[string]string{}).Credential(context.Background(), providers.Request{})
+	if !errors.Is(err, providers.ErrNoIdentity) || !strings.Contains(err.Error(), ocisdk.EnvRPVersion) {
+		t.Fatalf("err = %v, want ErrNoIdentity naming %s", err, ocisdk.EnvRPVersion)
+	}
+}
+
+func TestSessionTokenProfile(t *testing.T) {
+	f := newFixture(t)
+	f.putSecret(testSecretID, "", "robot", "from-session")
+	session, err := ocitest.NewAPIKey(nil) // the session key pair `oci session authenticate` makes
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	token := newIssuer(t).Token(map[string]any{"sub": "ocid1.user.oc1..aaaaaaaafakeuser", "ptype": "user"}, time.Hour)
+	tokenFile := filepath.Join(dir, "token")
+	if err := os.WriteFile(tokenFile, []byte(token), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f.keys.AddSession(token, &session.Key.PublicKey)
+	cfg, err := session.WriteConfig(dir, ocitest.Profile{Name: "SESSION", Region: "us-ashburn-1", SecurityTokenFile: tokenFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		auth string
+	}{
+		{name: "regcred name", auth: "session_token"},
+		{name: "OCI CLI name", auth: "security_token"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := Config{SecretID: testSecretID, Auth: tc.auth, ConfigFile: cfg, Profile: "SESSION"}
+			cred, err := f.provider(t, c, nil).Credential(context.Background(), providers.Request{})
+			if err != nil {
+				t.Fatalf("Credential: %v", err)
+			}
+			if cred.Secret.Reveal() != "from-session" || lastKeyID(t, f.secrets) != "ST$"+token {
+				t.Errorf("password %q, key id not the session token", cred.Secret.Reveal())
+			}
+		})
+	}
+}
+
+// setupOKE starts the proxymux fake (skipping when its fixed port is
+// taken) and sets the variables OKE gives a pod.
+func setupOKE(t *testing.T, f *fixture, saToken string) (*ocitest.Proxymux, map[string]string) {
+	t.Helper()
+	pm, err := ocitest.NewProxymux(t, f.keys, newIssuer(t), saToken)
+	if err != nil {
+		t.Skipf("cannot fake the proxymux: %v", err)
+	}
+	tokenFile := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(tokenFile, []byte(saToken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{
+		ocisdk.EnvRPVersion:             "2.2",
+		ocisdk.EnvRPRegion:              "us-ashburn-1",
+		ocisdk.EnvKubernetesServiceHost: pm.Host,
+		ocisdk.EnvKubernetesSACertPath:  pm.CACertPath,
+		ocisdk.EnvKubernetesSATokenPath: tokenFile,
+	}
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	return pm, env
+}
+
+func TestOKEWorkloadIdentity(t *testing.T) {
+	f := newFixture(t)
+	f.putSecret(testSecretID, "", "robot", "from-workload-identity")
+	iss := newIssuer(t)
+	podToken := iss.Token(map[string]any{"sub": "system:serviceaccount:default:app"}, time.Hour)
+	pm, env := setupOKE(t, f, podToken)
+	tests := []struct {
+		name string
+		req  providers.Request
+	}{
+		{name: "token file", req: providers.Request{}},
+		{name: "token from the kubelet", req: providers.Request{ServiceAccount: &providers.ServiceAccount{Token: providers.Secret(podToken)}}},
+	}
+	fileEnv := env
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := fileEnv
+			if tc.req.ServiceAccount != nil {
+				e = map[string]string{} // no token file: the kubelet's token must be used
+				for k, v := range fileEnv {
+					if k != ocisdk.EnvKubernetesSATokenPath {
+						e[k] = v
+					}
+				}
+				e[ocisdk.EnvKubernetesSATokenPath] = "/nonexistent/token"
+			}
+			before := pm.Exchanges()
+			cred, err := f.provider(t, Config{SecretID: testSecretID, Auth: "oke_workload_identity"}, e).Credential(context.Background(), tc.req)
+			if err != nil {
+				t.Fatalf("Credential: %v", err)
+			}
+			if cred.Secret.Reveal() != "from-workload-identity" || pm.Exchanges() != before+1 || !strings.HasPrefix(lastKeyID(t, f.secrets), "ST$") {
+				t.Errorf("password %q, exchanges %d→%d", cred.Secret.Reveal(), before, pm.Exchanges())
+			}
+		})
+	}
+}
+
+func TestOKEWorkloadIdentityWrongToken(t *testing.T) {
+	f := newFixture(t)
+	iss := newIssuer(t)
+	_, env := setupOKE(t, f, iss.Token(map[string]any{"sub": "expected"}, time.Hour))
+	wrong := iss.Token(map[string]any{"sub": "someone-else"}, time.Hour)
+	if err := os.WriteFile(env[ocisdk.EnvKubernetesSATokenPath], []byte(wrong), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.provider(t, Config{SecretID: testSecretID, Auth: "oke_workload_identity"}, env).Credential(context.Background(), providers.Request{})
+	if !errors.Is(err, providers.ErrDenied) {
+		t.Fatalf("err = %v, want ErrDenied", err)
+	}
+	if strings.Contains(err.Error(), wrong) {
+		t.Error("the service-account token leaked into the error")
+	}
+}
+
+func TestOKEWorkloadIdentityMalformedTokenKeptOut(t *testing.T) {
+	f := newFixture(t)
+	const garbage = "not-a-jwt-but-still-a-secret"
+	_, env := setupOKE(t, f, "whatever")
+	if err := os.WriteFile(env[ocisdk.EnvKubernetesSATokenPath], []byte(garbage), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.provider(t, Config{SecretID: testSecretID, Auth: "oke_workload_identity"}, env).Credential(context.Background(), providers.Request{})
+	if !errors.Is(err, providers.ErrNoIdentity) {
+		t.Fatalf("err = %v, want ErrNoIdentity", err)
+	}
+	if strings.Contains(err.Error(), garbage) {
+		t.Errorf("the token leaked: %v", err)
+	}
+}

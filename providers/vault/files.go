@@ -1,0 +1,73 @@
+package vault
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/regcred/regcred/providers"
+)
+
+// maxSecretFile bounds token, JWT and ID files: real ones are a few KiB,
+// and a mistyped path (/dev/zero) must not exhaust memory.
+const maxSecretFile = 64 << 10
+
+// home expands a leading "~/" with HOME, as a shell would for a path
+// written in the config.
+func (p *Provider) home(path string) (string, error) {
+	if path != "~" && !strings.HasPrefix(path, "~/") {
+		return path, nil
+	}
+	h := p.deps.Getenv("HOME")
+	if h == "" {
+		return "", errors.New("HOME is not set, so \"~\" cannot be expanded")
+	}
+	return filepath.Join(h, strings.TrimPrefix(path, "~")), nil
+}
+
+// readSecretFile returns the trimmed content of a token, JWT or ID file.
+// what names it in errors ("auth.jwtFile"); the content never appears.
+// A missing or empty file is ErrNoIdentity: there is nothing to log in with.
+func (p *Provider) readSecretFile(what, name string) (string, error) {
+	path, err := p.home(name)
+	if err != nil {
+		return "", fmt.Errorf("%w: %s %s: %v", providers.ErrInvalid, what, name, err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fileError(what, path, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
+	if err != nil {
+		return "", fileError(what, path, err)
+	}
+	if len(data) > maxSecretFile {
+		return "", fmt.Errorf("%w: %s %s is larger than %d KiB", providers.ErrInvalid, what, path, maxSecretFile>>10)
+	}
+	v := strings.TrimSpace(string(data))
+	if v == "" {
+		return "", fmt.Errorf("%w: %s %s is empty", providers.ErrNoIdentity, what, path)
+	}
+	return v, nil
+}
+
+func fileError(what, path string, err error) error {
+	var pe *fs.PathError
+	cause := err
+	if errors.As(err, &pe) {
+		cause = pe.Err
+	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%w: %s %s does not exist", providers.ErrNoIdentity, what, path)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("%w: %s %s: permission denied", providers.ErrDenied, what, path)
+	default:
+		return fmt.Errorf("%w: %s %s: %v", providers.ErrInvalid, what, path, cause)
+	}
+}

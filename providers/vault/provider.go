@@ -1,0 +1,113 @@
+package vault
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/regcred/regcred/providers"
+)
+
+// defaultTimeout bounds one request when the config sets no timeout: long
+// enough for a login across a WAN, short enough that a dead Vault costs
+// seconds.
+const defaultTimeout = 10 * time.Second
+
+// Provider reads one credential from Vault. It is safe for concurrent use;
+// the login token and the detected KV mount are kept for its lifetime.
+type Provider struct {
+	cfg     Config
+	deps    providers.Deps
+	ttl     time.Duration
+	timeout time.Duration
+	// awsCredentials resolves the identity the AWS login signs with.
+	awsCredentials func(context.Context) (aws.Credentials, error)
+
+	mu     sync.Mutex
+	client *client
+	logins map[string]login
+	kvLoc  *kvLocation
+	// loginMu serialises logins so concurrent calls share one.
+	loginMu sync.Mutex
+}
+
+// New checks cfg and returns the provider. It does no I/O: the address,
+// TLS files, tokens and AWS credentials are read when a credential is asked for.
+func New(cfg Config, deps providers.Deps) (*Provider, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	p := &Provider{cfg: cfg, deps: withDefaults(deps), timeout: defaultTimeout, logins: map[string]login{}}
+	if cfg.TTL != "" {
+		p.ttl, _ = time.ParseDuration(cfg.TTL) // Validate checked it
+	}
+	if cfg.Timeout != "" {
+		p.timeout, _ = time.ParseDuration(cfg.Timeout)
+	}
+	p.awsCredentials = p.sdkAWSCredentials
+	return p, nil
+}
+
+func withDefaults(d providers.Deps) providers.Deps {
+	if d.HTTPClient == nil {
+		d.HTTPClient = &http.Client{}
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.LookupEnv == nil {
+		d.LookupEnv = func(string) (string, bool) { return "", false }
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	return d
+}
+
+// Credential implements providers.Provider.
+func (p *Provider) Credential(ctx context.Context, req providers.Request) (providers.Credential, error) {
+	c, err := p.vaultClient()
+	if err != nil {
+		return providers.Credential{}, err
+	}
+	tok, err := p.token(ctx, c, req)
+	if err != nil {
+		return providers.Credential{}, err
+	}
+	cred, err := p.fetch(ctx, c, tok.value)
+	if errors.Is(err, errForbidden) && tok.reused {
+		// The token was revoked or its TTL cut short since we cached it.
+		p.deps.Logger.Debug("vault: cached login token refused; logging in again", "address", c.address)
+		p.forget(tok.key)
+		if tok, err = p.token(ctx, c, req); err == nil {
+			cred, err = p.fetch(ctx, c, tok.value)
+		}
+	}
+	return cred, err
+}
+
+// fetch reads the secret with token from the configured engine.
+func (p *Provider) fetch(ctx context.Context, c *client, token string) (providers.Credential, error) {
+	if p.cfg.engine() == engineGCP {
+		return p.gcpCredential(ctx, c, token)
+	}
+	return p.kvCredential(ctx, c, token)
+}
+
+// expiry combines Vault's lifetime with the configured ttl: the ttl is
+// the fallback when Vault gives none, and the cap when Vault's is longer.
+func (p *Provider) expiry(vault time.Time) time.Time {
+	if p.ttl <= 0 {
+		return vault
+	}
+	limit := p.deps.Now().Add(p.ttl)
+	if vault.IsZero() || limit.Before(vault) {
+		return limit
+	}
+	return vault
+}

@@ -1,0 +1,87 @@
+package vault
+
+import (
+	"slices"
+	"strings"
+)
+
+// authFields lists, per method, the auth settings it reads.
+func authFields(method string) []string {
+	switch method {
+	case methodToken:
+		return []string{"tokenFile"}
+	case methodAppRole:
+		return []string{"mount", "roleId", "roleIdFile", "secretId", "secretIdFile"}
+	case methodKubernetes, methodJWT, methodOIDC:
+		return []string{"mount", "role", "jwtFile"}
+	case methodAWS:
+		return []string{"mount", "role", "headerValue", "region"}
+	case methodCert:
+		return []string{"mount", "role"}
+	}
+	return nil
+}
+
+func (a Auth) set() []string {
+	return setNames("mount", a.Mount, "role", a.Role, "roleId", a.RoleID, "roleIdFile", a.RoleIDFile,
+		"secretId", a.SecretID, "secretIdFile", a.SecretIDFile, "jwtFile", a.JWTFile,
+		"tokenFile", a.TokenFile, "headerValue", a.HeaderValue, "region", a.Region)
+}
+
+func (a Auth) validate() error {
+	method := Config{Auth: a}.method()
+	allowed := authFields(method)
+	if allowed == nil {
+		return invalid("auth.method %q is not one of token, approle, kubernetes, jwt, oidc, aws, cert", a.Method)
+	}
+	for _, name := range a.set() {
+		if !slices.Contains(allowed, name) {
+			return invalid("auth.%s is not used by the %s method (it reads %s)", name, method, strings.Join(allowed, ", "))
+		}
+	}
+	if a.Mount != "" {
+		if err := checkPath(a.Mount); err != nil {
+			return invalid("auth.mount %q: %v", a.Mount, err)
+		}
+	}
+	return a.validateMethod(method)
+}
+
+// validRegion accepts the shape of an AWS region name (us-east-1,
+// cn-north-1, us-gov-west-1); it becomes part of a host name.
+func validRegion(s string) bool {
+	parts := strings.Split(s, "-")
+	if len(parts) < 3 {
+		return false
+	}
+	for i, p := range parts {
+		last := i == len(parts)-1
+		if p == "" || strings.ContainsFunc(p, func(r rune) bool {
+			return last && (r < '0' || r > '9') || !last && (r < 'a' || r > 'z')
+		}) {
+			return false
+		}
+	}
+	return true
+}
+
+func (a Auth) validateMethod(method string) error {
+	switch method {
+	case methodAppRole:
+		if set := setNames("roleId", a.RoleID, "roleIdFile", a.RoleIDFile); len(set) != 1 {
+			return invalid("the approle method needs exactly one of auth.roleId, auth.roleIdFile (got %s)", listOrNone(set))
+		}
+		if set := setNames("secretId", a.SecretID, "secretIdFile", a.SecretIDFile); len(set) > 1 {
+			return invalid("set auth.secretId or auth.secretIdFile, not both")
+		}
+	case methodKubernetes:
+		if a.Role == "" {
+			return invalid("the kubernetes method needs auth.role (the Vault role bound to the service account)")
+		}
+	case methodAWS:
+		if a.Region != "" && !validRegion(a.Region) {
+			return invalid("auth.region %q is not an AWS region name such as eu-west-1", a.Region)
+		}
+	}
+	return nil
+}

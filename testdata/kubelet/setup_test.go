@@ -1,0 +1,124 @@
+package kubelet
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"k8s.io/klog/v2"
+)
+
+// binaryName is the regcred executable's file name; a kubelet provider's
+// name must equal it.
+const binaryName = "docker-credential-regcred"
+
+// buildRegcred builds the helper from the main module (two directories up,
+// a module of its own) into dir.
+func buildRegcred(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, binaryName)
+	cmd := exec.CommandContext(context.Background(), "go", "build", "-C", "../..", "-o", bin, "./cmd/docker-credential-regcred")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building regcred: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// alias gives the binary another file name, for a second provider entry:
+// the kubelet runs <pluginBinDir>/<name>.
+func alias(t *testing.T, bin, name string) {
+	t.Helper()
+	if err := os.Symlink(bin, filepath.Join(filepath.Dir(bin), name)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// secrets are the password files the regcred config reads. Changing one
+// between two lookups shows whether the kubelet ran the plugin again (new
+// value) or answered from its cache (old value).
+type secrets struct {
+	t   *testing.T
+	dir string
+}
+
+func (s secrets) path(name string) string { return filepath.Join(s.dir, name) }
+
+func (s secrets) set(name, value string) { writeFile(s.t, s.path(name), value) }
+
+// klogBuffer collects what the kubelet code logs; the kubelet reports a
+// failing plugin (with the plugin's stderr) only there.
+type klogBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *klogBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// take returns what was logged since the last take.
+func (b *klogBuffer) take() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s := b.buf.String()
+	b.buf.Reset()
+	return s
+}
+
+// captureKlog routes klog (a process-wide logger of the kubelet's code) to
+// a buffer for the rest of the test binary's life.
+func captureKlog(t *testing.T) *klogBuffer {
+	t.Helper()
+	fs := flag.NewFlagSet("klog", flag.ContinueOnError)
+	klog.InitFlags(fs)
+	for k, v := range map[string]string{"logtostderr": "false", "alsologtostderr": "false", "stderrthreshold": "FATAL"} {
+		if err := fs.Set(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := &klogBuffer{}
+	klog.SetOutput(b)
+	return b
+}
+
+// providerConfig renders one provider of a CredentialProviderConfig.
+type providerConfig struct {
+	name, apiVersion string
+	matchImages      []string
+	extra            string // more YAML lines, indented by 4
+}
+
+func credentialProviderConfig(regcredConfig string, providers ...providerConfig) string {
+	var b strings.Builder
+	b.WriteString("apiVersion: kubelet.config.k8s.io/v1\nkind: CredentialProviderConfig\nproviders:\n")
+	for _, p := range providers {
+		fmt.Fprintf(&b, "  - name: %s\n    apiVersion: %s\n    matchImages:\n", p.name, p.apiVersion)
+		for _, m := range p.matchImages {
+			fmt.Fprintf(&b, "      - %q\n", m)
+		}
+		fmt.Fprintf(&b, `    defaultCacheDuration: "1h"
+    args: [kubelet]
+    env:
+      - {name: REGCRED_CONFIG, value: %q}
+      - {name: REGCRED_LOG, value: debug}
+`, regcredConfig)
+		b.WriteString(p.extra)
+	}
+	return b.String()
+}
