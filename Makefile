@@ -6,7 +6,7 @@ LDFLAGS   := -s -w -X main.version=$(VERSION)
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 
-.PHONY: build demo test lint unit keyring-test kubelet-test tools bench fuzz clean
+.PHONY: build demo deps test lint unit keyring-test kubelet-test tools bench fuzz clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/docker-credential-regcred
@@ -35,7 +35,13 @@ keyring-test:
 kubelet-test:
 	cd testdata/kubelet && $(GO) test -count=1 ./...
 
-test: lint unit keyring-test kubelet-test
+deps:
+	$(GO) mod download
+	cd testdata/kubelet && $(GO) mod download
+
+# Every test runs with loopback as the only network (testdata/loopback-only.sh).
+test: deps lint
+	testdata/loopback-only.sh $(MAKE) --no-print-directory unit keyring-test kubelet-test
 
 clean:
 	rm -rf bin

@@ -70,7 +70,7 @@ func (a *App) Run(ctx context.Context, args []string) int {
 // protocol, which reads errors there; stderr for commands whose stdout is a
 // machine-read document (the kubelet's JSON).
 func (a *App) errorOut(args []string) io.Writer {
-	if len(args) > 0 && args[0] == "kubelet" {
+	if len(args) > 0 && (args[0] == "kubelet" || writesDocument(args[0])) {
 		return a.Stderr
 	}
 	return a.Stdout
@@ -109,6 +109,12 @@ func (a *App) dispatch(ctx context.Context, args []string) error {
 		return a.kubelet(ctx, rest)
 	case "cache":
 		return a.cacheCommand(ctx, rest)
+	case "check":
+		return a.check(ctx, rest)
+	case "configure-docker":
+		return a.configureDocker(ctx, rest)
+	case "setup":
+		return a.setup(ctx, rest)
 	case "--version", "-v":
 		return a.printVersion()
 	case "--help", "-h", "help":

@@ -31,6 +31,11 @@ func newTestApp(t *testing.T, configYAML string, env map[string]string) *testApp
 		}
 		env = withEnv(env, "REGCRED_CONFIG", p)
 	}
+	for k, v := range offMachine {
+		if _, set := env[k]; !set {
+			env = withEnv(env, k, v)
+		}
+	}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	var stdout, stderr bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))

@@ -97,3 +97,14 @@ func (a *App) check(ctx context.Context, args []string) error {
 	}
 	return nil
 }
+
+// writesDocument reports the human commands whose stdout is a document (a
+// report, a diff, a snippet): their error goes to stderr, so a script
+// reading `check --output json` gets JSON only.
+func writesDocument(verb string) bool {
+	switch verb {
+	case "check", "configure-docker", "setup":
+		return true
+	}
+	return false
+}

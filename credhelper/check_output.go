@@ -65,7 +65,12 @@ func (rep *checkReport) writeEntries(b *bytes.Buffer) {
 	fmt.Fprintln(b, "Entries, in config order (a request tries the matching ones most specific first):")
 	w := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "  #\tMATCH\tKIND\tVERIFY\tDEFINED AT\tSERVES")
+	var builtins []checkEntry
 	for _, e := range rep.Entries {
+		if e.Builtin {
+			builtins = append(builtins, e)
+			continue
+		}
 		match := e.Match
 		if e.Name != "" {
 			match += " (" + e.Name + ")"
@@ -73,6 +78,33 @@ func (rep *checkReport) writeEntries(b *bytes.Buffer) {
 		fmt.Fprintf(w, "  %d\t%s\t%s\t%s\t%s\t%s\n", e.Index, match, e.Kind, yesNo(e.Verify), e.Source, e.Serves)
 	}
 	_ = w.Flush()
+	writeBuiltins(b, builtins)
+}
+
+// writeBuiltins sums up the built-in entries, one line per group: there are
+// dozens of patterns, and none is the user's to read.
+func writeBuiltins(b *bytes.Buffer, es []checkEntry) {
+	if len(es) == 0 {
+		return
+	}
+	var order []string
+	groups := map[string][]string{}
+	for _, e := range es {
+		label := e.Name + " (" + e.Kind + ")"
+		if groups[label] == nil {
+			order = append(order, label)
+		}
+		groups[label] = append(groups[label], e.Match)
+	}
+	fmt.Fprintf(b, "  then %d built-in entries (`defaults: false` turns them off; check one by naming a registry):\n", len(es))
+	for _, label := range order {
+		pats := groups[label]
+		shown := strings.Join(pats[:min(3, len(pats))], ", ")
+		if len(pats) > 3 {
+			shown += fmt.Sprintf(", … (%d patterns)", len(pats))
+		}
+		fmt.Fprintf(b, "    %s: %s\n", label, shown)
+	}
 }
 
 func (rep *checkReport) writeChecks(b *bytes.Buffer, now time.Time) {

@@ -3,6 +3,7 @@ package credhelper
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/regcred/regcred/credhelper/verify"
@@ -82,7 +83,13 @@ func (a *App) runCheck(ctx context.Context, opts checkOptions, targets []matcher
 	rep.Entries = describeEntries(r)
 	cc := checker{app: a, r: r, opts: opts}
 	if len(targets) == 0 {
-		for _, e := range r.Entries() {
+		// The config's entries and the stored logins. Built-in entries are
+		// listed but not resolved unasked: they need a cloud identity this
+		// machine may rightly not have; name a registry to check one.
+		for _, e := range r.Entries()[:r.configEntries] {
+			rep.Checks = append(rep.Checks, cc.entry(ctx, e))
+		}
+		for _, e := range storedLogins(ctx, r) {
 			rep.Checks = append(rep.Checks, cc.entry(ctx, e))
 		}
 	} else {
@@ -102,7 +109,8 @@ func (a *App) runCheck(ctx context.Context, opts checkOptions, targets []matcher
 func configProblems(err error) []string {
 	var out []string
 	for _, line := range splitLines(err.Error()) {
-		if line != "" && line != ErrConfig.Error()+":" {
+		line = strings.TrimPrefix(strings.TrimPrefix(line, ErrConfig.Error()+":"), " ")
+		if line != "" {
 			out = append(out, line)
 		}
 	}
@@ -197,7 +205,7 @@ func (c checker) tryEntry(ctx context.Context, e *Entry, t, vt matcher.Target, r
 		res.Verify = &v
 		res.OK = v.OK()
 		if !v.OK() {
-			res.Detail = v.Err().Error()
+			res.Detail = "the registry's verdict: " + v.Status.String() + ": " + v.Detail
 		}
 	}
 	return true
@@ -242,4 +250,27 @@ func (rep *checkReport) summary() string {
 		}
 	}
 	return fmt.Sprintf("%d of %d check%s failed", failed, len(rep.Checks), plural(len(rep.Checks), "", "s"))
+}
+
+// storedLogins are the entries standing for `docker login`s regcred keeps,
+// so that `check` resolves (and verifies) them too.
+func storedLogins(ctx context.Context, r *Resolver) []*Entry {
+	if r.logins == nil {
+		return nil
+	}
+	regs, err := r.logins.registries(ctx)
+	if err != nil {
+		r.log.Warn("listing stored logins failed", "err", err)
+	}
+	var out []*Entry
+	for _, reg := range regs {
+		t, err := matcher.Normalize(reg)
+		if err != nil {
+			continue
+		}
+		if e := loginEntry(r.logins, t); e != nil {
+			out = append(out, e)
+		}
+	}
+	return out
 }

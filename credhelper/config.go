@@ -3,7 +3,12 @@ package credhelper
 import (
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers/anonymous"
+	"github.com/regcred/regcred/providers/ecr"
+	"github.com/regcred/regcred/providers/gcr"
+	"github.com/regcred/regcred/providers/ocir"
+	"github.com/regcred/regcred/providers/ocivault"
 	"github.com/regcred/regcred/providers/static"
+	"github.com/regcred/regcred/providers/vault"
 )
 
 // Config is the parsed config file.
@@ -33,6 +38,11 @@ type Entry struct {
 
 	Static    *static.Config    `yaml:"static"`
 	Anonymous *anonymous.Config `yaml:"anonymous"`
+	Vault     *vault.Config     `yaml:"vault"`
+	ECR       *ecr.Config       `yaml:"ecr"`
+	GCR       *gcr.Config       `yaml:"gcr"`
+	OCIVault  *ocivault.Config  `yaml:"ocivault"`
+	OCIR      *ocir.Config      `yaml:"ocir"`
 
 	// Filled in by the loader.
 	pattern matcher.Pattern

@@ -87,8 +87,8 @@ func warnInlineSecrets(cfg *Config, info fs.FileInfo, log *slog.Logger) {
 	}
 	for i := range cfg.Registries {
 		e := &cfg.Registries[i]
-		if e.Static != nil && e.Static.HasInlineSecret() {
-			log.Warn("config file holding an inline password is readable by group or others; chmod 600 it or use passwordFile/passwordEnv",
+		if s, ok := e.kind.settings(e).(interface{ HasInlineSecret() bool }); ok && s.HasInlineSecret() {
+			log.Warn("config file holding an inline secret is readable by group or others; chmod 600 it or read the secret from a file or an environment variable",
 				"entry", e.String(), "mode", fmt.Sprintf("%04o", info.Mode().Perm()))
 		}
 	}

@@ -144,18 +144,22 @@ func TestLoadConfigFallsThroughMissingFiles(t *testing.T) {
 
 func TestInlinePasswordWarning(t *testing.T) {
 	const secret = "inline-pw-123"
+	static := "registries:\n  - match: a.io\n    static: {username: u, password: " + secret + "}\n"
+	vault := "registries:\n  - match: a.io\n    vault: {address: \"https://vault:8200\", path: secret/x, auth: {method: approle, roleId: r, secretId: " + secret + "}}\n"
 	for _, tt := range []struct {
-		name     string
-		mode     os.FileMode
-		wantWarn bool
+		name, config string
+		mode         os.FileMode
+		wantWarn     bool
 	}{
-		{name: "private file", mode: 0o600},
-		{name: "group readable", mode: 0o640, wantWarn: true},
-		{name: "world readable", mode: 0o644, wantWarn: true},
+		{name: "private file", config: static, mode: 0o600},
+		{name: "group readable", config: static, mode: 0o640, wantWarn: true},
+		{name: "world readable", config: static, mode: 0o644, wantWarn: true},
+		{name: "vault secret id, private", config: vault, mode: 0o600},
+		{name: "vault secret id, world readable", config: vault, mode: 0o644, wantWarn: true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "c.yaml")
-			if err := os.WriteFile(p, []byte("registries:\n  - match: a.io\n    static: {username: u, password: "+secret+"}\n"), tt.mode); err != nil {
+			if err := os.WriteFile(p, []byte(tt.config), tt.mode); err != nil {
 				t.Fatal(err)
 			}
 			if err := os.Chmod(p, tt.mode); err != nil {

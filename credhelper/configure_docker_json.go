@@ -10,10 +10,12 @@ import (
 	"strings"
 )
 
-// jsonMember is one "key": value of an object, the value kept as written.
+// jsonMember is one "key": value of an object, the value kept as written;
+// fresh marks a value set by regcred, laid out anew when rendered.
 type jsonMember struct {
 	key   string
 	value json.RawMessage
+	fresh bool
 }
 
 // orderedObject is a JSON object with its members in file order, so a file
@@ -77,15 +79,17 @@ func (o orderedObject) get(key string) (json.RawMessage, bool) {
 func (o orderedObject) set(key string, value json.RawMessage) orderedObject {
 	for i := len(o) - 1; i >= 0; i-- {
 		if o[i].key == key {
-			o[i].value = value
+			o[i].value, o[i].fresh = value, true
 			return o
 		}
 	}
-	return append(o, jsonMember{key: key, value: value})
+	return append(o, jsonMember{key: key, value: value, fresh: true})
 }
 
 // render writes the object with indent as the indentation unit (docker
-// writes its config with tabs), values re-indented to match.
+// writes its config with tabs). Values regcred set are laid out with that
+// unit; the others are written exactly as they were, so a diff shows only
+// what changed.
 func (o orderedObject) render(indent string) ([]byte, error) {
 	var b bytes.Buffer
 	if len(o) == 0 {
@@ -97,14 +101,16 @@ func (o orderedObject) render(indent string) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		var v bytes.Buffer
-		if err := json.Indent(&v, m.value, indent, indent); err != nil {
-			return nil, fmt.Errorf("re-indenting %q: %w", m.key, err)
-		}
 		b.WriteString(indent)
 		b.Write(key)
 		b.WriteString(": ")
-		b.Write(v.Bytes())
+		if m.fresh {
+			if err := json.Indent(&b, m.value, indent, indent); err != nil {
+				return nil, fmt.Errorf("laying out %q: %w", m.key, err)
+			}
+		} else {
+			b.Write(m.value)
+		}
 		if i < len(o)-1 {
 			b.WriteByte(',')
 		}

@@ -5,7 +5,12 @@ import (
 
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/anonymous"
+	"github.com/regcred/regcred/providers/ecr"
+	"github.com/regcred/regcred/providers/gcr"
+	"github.com/regcred/regcred/providers/ocir"
+	"github.com/regcred/regcred/providers/ocivault"
 	"github.com/regcred/regcred/providers/static"
+	"github.com/regcred/regcred/providers/vault"
 )
 
 // kindSpec ties a config key to its backend's settings and constructor.
@@ -48,5 +53,10 @@ func kinds() []*kindSpec {
 	return []*kindSpec{
 		kind("static", false, func(e *Entry) *static.Config { return e.Static }, static.New),
 		kind("anonymous", false, func(e *Entry) *anonymous.Config { return e.Anonymous }, anonymous.New),
+		kind("vault", true, func(e *Entry) *vault.Config { return e.Vault }, vault.New),
+		kind("ecr", true, func(e *Entry) *ecr.Config { return e.ECR }, ecr.New),
+		kind("gcr", true, func(e *Entry) *gcr.Config { return e.GCR }, gcr.New),
+		kind("ocivault", true, func(e *Entry) *ocivault.Config { return e.OCIVault }, ocivault.New),
+		kind("ocir", true, func(e *Entry) *ocir.Config { return e.OCIR }, ocir.New),
 	}
 }

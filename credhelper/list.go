@@ -9,7 +9,8 @@ import "context"
 // could use. No backend is touched.
 func listing(ctx context.Context, r *Resolver) map[string]string {
 	out := map[string]string{}
-	for _, e := range r.Entries() {
+	// Built-in entries are globs or cloud hosts nobody configured here.
+	for _, e := range r.Entries()[:r.configEntries] {
 		p := e.pattern
 		if p.HasGlob() {
 			continue

@@ -67,6 +67,19 @@ func TestLoginStoreGetListErase(t *testing.T) {
 	}
 	assertNoSecretInNames(t, dir, secret, "reg.example.com", "docker.io")
 
+	ta.stdout.Reset()
+	if code := ta.app.Run(t.Context(), []string{"check", "--output", "json"}); code != 0 {
+		t.Errorf("check exit %d", code)
+	}
+	var rep checkReport
+	if err := json.Unmarshal(ta.stdout.Bytes(), &rep); err != nil || len(rep.Checks) != 2 {
+		t.Fatalf("check lists the stored logins? %v %+v", err, rep.Checks)
+	}
+	for _, ch := range rep.Checks {
+		if ch.Outcome != outcomeCredential || ch.Cache != "stored login" || !strings.Contains(ch.Entry, "(login, docker login)") {
+			t.Errorf("check of a stored login: %+v", ch)
+		}
+	}
 	if out, code := ta.runString(t, "reg.example.com:5000\n", "erase"); code != 0 {
 		t.Fatalf("erase exit %d: %s", code, out)
 	}

@@ -8,10 +8,27 @@ One credential helper for every container registry. Clients run it with a
 verb and talk to it on stdin/stdout (the Docker credential-helper protocol):
 
   get       read a registry or image on stdin, print {"ServerURL","Username","Secret"}
-  store     read {"ServerURL","Username","Secret"} on stdin (docker login)
+  store     read {"ServerURL","Username","Secret"} on stdin (docker login): kept in the
+            OS keyring (else a private file) and tried after the configured entries
   erase     read a registry on stdin and forget what is stored or cached for it
-  list      print a JSON object: registry -> username
+  list      print a JSON object: registry -> username (configured hosts, stored logins)
   version   print the version
+
+Other commands:
+  kubelet              answer a kubelet CredentialProviderRequest on stdin (set
+                       args: [kubelet] in the kubelet's CredentialProviderConfig)
+  cache list           show cached tokens: key, registry, entry, store, expiry (no secrets)
+  cache clear [REG]    forget cached tokens, all or one registry's
+  check [--verify] [--allow-http] [--output table|json] [REGISTRY|IMAGE ...]
+                       validate the config, show what each entry serves, resolve each
+                       entry (or the requests named) and, with --verify, prove each
+                       credential against the registry (GET /v2/, token, repository);
+                       exits 1 if anything fails. Never prints a secret.
+  configure-docker [--dir DIR] [--dry-run] [--cloud] [--host HOST]... [--force]
+                       point docker's config.json credHelpers at regcred for the
+                       config's exact hosts (--cloud: GCR, Artifact Registry, ECR Public)
+  setup podman|crio|kubelet|nerdctl|containerd [--write] [--file PATH] [--user|--system]
+                       print (--write: write, backing up) what each client needs
 
 Options:
   --config FILE   config file (else $REGCRED_CONFIG, $XDG_CONFIG_HOME/regcred/config.yaml,
@@ -22,4 +39,5 @@ Options:
 Environment:
   REGCRED_LOG=debug   log which entries matched, which were tried and why each was
                       skipped (to stderr; secrets are never logged)
+  REGCRED_CACHE=none  override the config's cache store (auto, keyring, file, none)
 `

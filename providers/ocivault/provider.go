@@ -61,7 +61,7 @@ func (p *Provider) Credential(ctx context.Context, req providers.Request) (provi
 	if err != nil {
 		return providers.Credential{}, err
 	}
-	p.deps.Logger.Debug("ocivault: read secret", "secret", what, "username", cred.Username, "expires", cred.ExpiresAt)
+	p.deps.Logger.Debug("ocivault: read secret", "from", what, "username", cred.Username, "expires", cred.ExpiresAt)
 	return cred, nil
 }
 

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/regcred/regcred/internal/registrytest"
+)
+
+// TestSetupPodmanDropInWithSkopeo: the registries.conf drop-in that
+// `setup podman --write` puts in the user's containers config makes skopeo
+// (containers/image) ask regcred; without it the registry refuses skopeo.
+func TestSetupPodmanDropInWithSkopeo(t *testing.T) {
+	skopeo := registrytest.RequireTool(t, "skopeo", "skopeo")
+	reg := registrytest.Start(t)
+	reg.Push(t, "team/app:1.0")
+	home := t.TempDir()
+	cfg := writeConfig(t, `registries:
+  - match: `+reg.Addr+`
+    static: {username: `+reg.Username+`, passwordEnv: REG_PW}
+`)
+	emptyAuth := filepath.Join(t.TempDir(), "auth.json")
+	writeJSONFile(t, emptyAuth, map[string]any{})
+	env := append(cleanEnv(t), "HOME="+home, "PATH="+filepath.Dir(testBinary(t))+":"+os.Getenv("PATH"),
+		"REGCRED_CONFIG="+cfg, "REG_PW="+reg.Password)
+	image := "docker://" + reg.Addr + "/team/app:1.0"
+
+	if out, err := runSkopeo(t, skopeo, env, "inspect", "--tls-verify=false", "--authfile", emptyAuth, image); err == nil {
+		t.Fatalf("control: before setup skopeo should be refused, got:\n%s", out)
+	}
+	res := runBinary(t, testBinary(t), runOpts{Env: env}, "setup", "podman", "--write", "--user")
+	dropIn := filepath.Join(home, ".config", "containers", "registries.conf.d", "50-regcred.conf")
+	if res.Exit != 0 || !strings.Contains(res.Stdout, "wrote "+dropIn) {
+		t.Fatalf("setup podman --write: exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
+	}
+	out, err := runSkopeo(t, skopeo, env, "inspect", "--tls-verify=false", "--authfile", emptyAuth, image)
+	if err != nil {
+		t.Fatalf("skopeo with the drop-in: %v\n%s", err, out)
+	}
+	if strings.Contains(out, reg.Password) {
+		t.Error("skopeo printed the password")
+	}
+}

@@ -1,0 +1,161 @@
+package credhelper
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Where the snippets go by default.
+const (
+	systemRegistriesDropIn = "/etc/containers/registries.conf.d/50-regcred.conf"
+	kubeletProviderConfig  = "/etc/kubernetes/credential-provider.yaml"
+	kubeletProviderBinDir  = "/usr/local/libexec/kubernetes/credential-providers"
+)
+
+const registriesDropIn = `# Written by docker-credential-regcred setup.
+# containers/image (podman, skopeo, buildah, CRI-O) asks these helpers, in
+# order, for every registry: the auth.json files first, then regcred.
+credential-helpers = ["containers-auth.json", "regcred"]
+`
+
+// setupContainers is podman's (and skopeo's, buildah's) or CRI-O's
+// registries.conf drop-in.
+func (a *App) setupContainers(opts setupOptions, crio bool) (setupPlan, error) {
+	path := systemRegistriesDropIn
+	if !opts.system {
+		if a.Env.HomeDir == "" {
+			return setupPlan{}, errors.New("setup: no home directory for the user drop-in; use --system or --file")
+		}
+		path = filepath.Join(a.Env.HomeDir, ".config", "containers", "registries.conf.d", "50-regcred.conf")
+	}
+	plan := setupPlan{snippets: []snippet{{title: "registries.conf drop-in", path: path, content: []byte(registriesDropIn)}}}
+	plan.notes = append(plan.notes,
+		"containers/image ignores docker's credsStore; credential-helpers in registries.conf (above) or\n"+
+			"credHelpers in auth.json / ~/.docker/config.json are its ways to reach a helper.",
+		"A later drop-in or registries.conf that sets credential-helpers replaces this list;\n"+
+			"if yours does, add \"regcred\" there instead.")
+	if hosts, err := a.configHosts(); err == nil && len(hosts) > 0 {
+		plan.notes = append(plan.notes, "Per registry instead of for all: an auth.json with\n"+authJSONSnippet(hosts)+
+			"\n(`docker-credential-regcred configure-docker` writes the same into ~/.docker/config.json, which containers/image also reads).")
+	}
+	if crio {
+		plan.notes = append(plan.notes,
+			"CRI-O runs as root: put docker-credential-regcred on the PATH of its service (e.g. /usr/local/bin)\n"+
+				"and the config in /etc/regcred/config.yaml. `systemctl reload crio` (SIGHUP) re-reads registries.conf.",
+			"On Kubernetes the kubelet passes credentials with each pull, and CRI-O consults its own helpers only\n"+
+				"when it passes none: the kubelet credential provider (`setup kubelet`) is the way there.")
+	}
+	return plan, nil
+}
+
+func authJSONSnippet(hosts []string) string {
+	m := map[string]string{}
+	for _, h := range hosts {
+		m[h] = helperName
+	}
+	data, _ := json.MarshalIndent(map[string]any{"credHelpers": m}, "", "  ")
+	return string(data)
+}
+
+// configHosts are the config's exact hosts (anonymous entries aside).
+func (a *App) configHosts() ([]string, error) {
+	cfg, err := LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
+	if err != nil {
+		return nil, err
+	}
+	var hosts []string
+	for _, e := range cfg.Registries {
+		if !e.pattern.HasGlob() && e.Kind() != "anonymous" {
+			hosts = append(hosts, hostPort(e.pattern))
+		}
+	}
+	slices.Sort(hosts)
+	return slices.Compact(hosts), nil
+}
+
+// setupKubelet is the kubelet's CredentialProviderConfig, its matchImages
+// taken from the config's patterns (the kubelet's glob rules are regcred's).
+func (a *App) setupKubelet() (setupPlan, error) {
+	cfg, err := LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
+	if err != nil {
+		return setupPlan{}, err
+	}
+	r := NewResolver(cfg, a.Deps, nil)
+	var patterns []string
+	for _, e := range r.Entries() {
+		if e.Kind() != "anonymous" {
+			patterns = append(patterns, e.pattern.String())
+		}
+	}
+	patterns = slices.Compact(slices.Sorted(slices.Values(patterns)))
+	if len(patterns) == 0 {
+		return setupPlan{}, errors.New("setup kubelet: the config has no entries, so there is nothing for matchImages; write /etc/regcred/config.yaml first")
+	}
+	configPath := cfg.Path
+	if configPath == "" {
+		configPath = SystemConfigPath
+	} else if abs, err := filepath.Abs(configPath); err == nil {
+		configPath = abs // the kubelet's working directory is not ours
+	}
+	var b strings.Builder
+	b.WriteString("apiVersion: kubelet.config.k8s.io/v1\nkind: CredentialProviderConfig\nproviders:\n")
+	b.WriteString("  - name: " + Name + "   # the executable's file name in the bin dir\n")
+	b.WriteString("    apiVersion: credentialprovider.kubelet.k8s.io/v1\n    matchImages:\n")
+	for _, p := range patterns {
+		fmt.Fprintf(&b, "      - %q\n", p)
+	}
+	b.WriteString("    defaultCacheDuration: \"5m\"   # for answers made only of long-lived secrets\n")
+	b.WriteString("    args: [kubelet]\n    env:\n")
+	fmt.Fprintf(&b, "      - {name: REGCRED_CONFIG, value: %q}\n", configPath)
+	return setupPlan{
+		snippets: []snippet{{title: "kubelet CredentialProviderConfig", path: kubeletProviderConfig, content: []byte(b.String())}},
+		notes: []string{
+			"Install the binary as " + kubeletProviderBinDir + "/" + Name + " and start the kubelet with\n" +
+				"  --image-credential-provider-config=" + kubeletProviderConfig + "\n" +
+				"  --image-credential-provider-bin-dir=" + kubeletProviderBinDir + "\n" +
+				"(the kubelet reads the file once, at start). This works on containerd and CRI-O nodes alike.",
+			"A port in an image must be listed in matchImages as it is written; Docker Hub images arrive as docker.io/….",
+		},
+	}, nil
+}
+
+// setupNerdctl: nerdctl reads docker's config.json (nerdctl.toml has no
+// credential setting), so it is configure-docker's edit.
+func (a *App) setupNerdctl() (setupPlan, error) {
+	dir, err := a.dockerConfigDir()
+	if err != nil {
+		return setupPlan{}, err
+	}
+	hosts, err := a.dockerHelperHosts(configureDockerOptions{})
+	if err != nil {
+		return setupPlan{}, err
+	}
+	return setupPlan{
+		snippets: []snippet{{title: "docker config.json credHelpers (nerdctl reads it)", path: filepath.Join(dir, "config.json"),
+			merge: func(path string) (credHelpersPlan, error) { return planCredHelpers(path, hosts, false) }}},
+		notes: []string{
+			"nerdctl.toml has no credential setting: nerdctl uses $DOCKER_CONFIG/config.json (credHelpers, credsStore).",
+			"Rootful nerdctl under sudo reads /root/.docker/config.json: run this with sudo too (or DOCKER_CONFIG).",
+			"nerdctl asks for host:443, https://host and host in turn; regcred treats them as one registry.",
+		},
+	}, nil
+}
+
+// setupContainerd says what there is: containerd itself never runs a
+// credential helper.
+func setupContainerd() setupPlan {
+	return setupPlan{notes: []string{
+		"containerd runs no credential helper, so there is no snippet for it. The options, in order of preference:",
+		"1. On Kubernetes: the kubelet credential provider (`setup kubelet`). The kubelet hands the\n" +
+			"   credential to containerd's CRI plugin with each pull; nothing on containerd changes.",
+		"2. nerdctl: it reads docker's config.json and runs the helper (`setup nerdctl`).",
+		"3. ctr / crictl: no helper support. `ctr images pull --user USER:SECRET` and `crictl pull --creds`\n" +
+			"   take the credential on the command line, where other users can read it (ps): only for one-off use.",
+		"4. containerd's config.toml registry auth holds static credentials only (and is deprecated):\n" +
+			"   expiring tokens (ECR 12 h, Google 1 h) cannot live there.",
+	}}
+}
