@@ -24,7 +24,10 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	binDir = dir
-	out, err := exec.Command("go", "build", "-o", filepath.Join(dir, "docker-credential-regcred"), ".").CombinedOutput()
+	// Built as `make build` builds the release: static, stripped.
+	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, "docker-credential-regcred"), ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	out, err := build.CombinedOutput()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "building the helper: %v\n%s", err, out)
 		os.Exit(2)

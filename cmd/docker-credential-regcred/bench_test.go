@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/regcred/regcred/internal/procbench"
+	"github.com/regcred/regcred/providers/ecr/ecrtest"
+)
+
+// TestBenchmarkProcesses is `make bench`: whole-process timings of the
+// helper against a floor program, as ratios measured side by side in one
+// run. It only runs with REGCRED_BENCH=1 (it takes a minute and its numbers
+// are for people, not assertions); under a Secret Service it adds the
+// keyring store.
+func TestBenchmarkProcesses(t *testing.T) {
+	if os.Getenv("REGCRED_BENCH") != "1" {
+		t.Skip("set REGCRED_BENCH=1 (make bench)")
+	}
+	rounds := 300
+	bin := testBinary(t)
+	floor := buildFloor(t)
+	cloud := ecrtest.New(t)
+	_, awsEnv := awsUserEnv(cloud)
+	floorFile := filepath.Join(t.TempDir(), "small.json")
+	must(t, os.WriteFile(floorFile, []byte(`{"Username":"AWS","Secret":"x"}`), 0o600))
+
+	store := func(kind string) []string {
+		cfg := writeConfig(t, `cache: {store: `+kind+`, dir: `+filepath.Join(t.TempDir(), "cache")+`}
+registries:
+  - match: "*.dkr.ecr.*.amazonaws.com"
+    ecr: {endpoint: "`+cloud.ECRURL()+`"}
+`)
+		extra := append(append([]string{}, awsEnv...), "REGCRED_CONFIG="+cfg, "REGCRED_CACHE=")
+		if bus := os.Getenv("DBUS_SESSION_BUS_ADDRESS"); bus != "" {
+			extra = append(extra, "DBUS_SESSION_BUS_ADDRESS="+bus)
+		}
+		if res := runBinary(t, bin, runOpts{Env: extra, Stdin: ecrHost}, "get"); res.Exit != 0 {
+			t.Fatalf("priming the %s cache: %s %s", kind, res.Stdout, res.Stderr)
+		}
+		return append(cleanEnv(t), extra...)
+	}
+	fileEnv := store("file")
+	cases := []procbench.Case{
+		{Name: "floor (read stdin + 1 file, print JSON)", Argv: []string{floor, floorFile}, Stdin: ecrHost},
+		{Name: "get, warm, file cache", Argv: []string{bin, "get"}, Env: fileEnv, Stdin: ecrHost},
+		{Name: "get, unconfigured host", Argv: []string{bin, "get"}, Env: fileEnv, Stdin: "quay.io", OKExit: []int{1}},
+		{Name: "get, unconfigured, no config file", Argv: []string{bin, "get"}, Env: cleanEnv(t), Stdin: "quay.io", OKExit: []int{1}},
+	}
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
+		cases = append(cases, procbench.Case{Name: "get, warm, keyring (Secret Service)", Argv: []string{bin, "get"}, Env: store("keyring"), Stdin: ecrHost})
+	}
+	before := cloud.Calls(ecrtest.ECR)
+	rs, err := procbench.Run(context.Background(), cases, 20, rounds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d rounds, medians, ratio to the floor:\n%s", rounds, procbench.Format(rs))
+	if after := cloud.Calls(ecrtest.ECR); after != before {
+		t.Errorf("warm gets made %d backend calls", after-before)
+	}
+	info, err := os.Stat(bin)
+	must(t, err)
+	t.Logf("binary %.1f MiB (%s/%s, as built by the test); peak RSS of a warm get %d KiB",
+		float64(info.Size())/(1<<20), runtime.GOOS, runtime.GOARCH, peakRSS(t, bin, fileEnv, ecrHost))
+	t.Logf("32 concurrent cold gets: %d GetAuthorizationToken call(s)", concurrentCold(t, bin, cloud, awsEnv))
+}
+
+func buildFloor(t *testing.T) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "floor")
+	if b, err := exec.Command("go", "build", "-o", out, "../../testdata/tools/floor").CombinedOutput(); err != nil {
+		t.Fatalf("building the floor: %v\n%s", err, b)
+	}
+	return out
+}
+
+func peakRSS(t *testing.T, bin string, env []string, stdin string) int64 {
+	t.Helper()
+	cmd := exec.Command(bin, "get")
+	cmd.Env, cmd.Stdin = env, strings.NewReader(stdin)
+	must(t, cmd.Run())
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		return ru.Maxrss
+	}
+	return -1
+}
+
+func concurrentCold(t *testing.T, bin string, cloud *ecrtest.Cloud, awsEnv []string) int {
+	t.Helper()
+	cfg := writeConfig(t, `cache: {store: file, dir: `+filepath.Join(t.TempDir(), "cold")+`}
+registries:
+  - match: "*.dkr.ecr.*.amazonaws.com"
+    ecr: {endpoint: "`+cloud.ECRURL()+`"}
+`)
+	before := cloud.Calls(ecrtest.ECR)
+	var wg sync.WaitGroup
+	for range 32 {
+		wg.Go(func() {
+			runBinary(t, bin, runOpts{Env: append(awsEnv, "REGCRED_CONFIG="+cfg, "REGCRED_CACHE="), Stdin: ecrHost}, "get")
+		})
+	}
+	wg.Wait()
+	return cloud.Calls(ecrtest.ECR) - before
+}
