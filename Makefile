@@ -43,5 +43,10 @@ deps:
 test: deps lint
 	testdata/loopback-only.sh $(MAKE) --no-print-directory unit keyring-test kubelet-test
 
+# Whole-process timings as ratios to a floor program, side by side in one run
+# (under a Secret Service, so the keyring store is measured too).
+bench:
+	credhelper/cache/testdata/with-secret-service.sh env REGCRED_BENCH=1 $(GO) test -count=1 -run TestBenchmarkProcesses -v ./cmd/docker-credential-regcred/
+
 clean:
 	rm -rf bin

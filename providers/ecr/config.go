@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
 	"strings"
 	"unicode"
 
@@ -41,10 +40,10 @@ type Config struct {
 }
 
 var (
-	regionRE      = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+-[0-9]+$`)
-	roleARNRE     = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$`)
-	sessionNameRE = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
-	externalIDRE  = regexp.MustCompile(`^[\w+=,.@:/-]+$`)
+	regionRE      = lazyRegexp(`^[a-z]{2,}(-[a-z0-9]+)+-[0-9]+$`)
+	roleARNRE     = lazyRegexp(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$`)
+	sessionNameRE = lazyRegexp(`^[\w+=,.@-]{2,64}$`)
+	externalIDRE  = lazyRegexp(`^[\w+=,.@:/-]+$`)
 )
 
 // Validate checks the settings without any I/O. Errors name the field.
@@ -56,16 +55,16 @@ func (c Config) Validate() error {
 	if c.Profile != "" && strings.IndexFunc(c.Profile, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
 		bad("profile", "must not contain spaces or control characters")
 	}
-	if c.Region != "" && !regionRE.MatchString(c.Region) {
+	if c.Region != "" && !regionRE().MatchString(c.Region) {
 		bad("region", fmt.Sprintf("%q is not an AWS region name (like us-east-1)", c.Region))
 	}
-	if c.RoleARN != "" && !roleARNRE.MatchString(c.RoleARN) {
+	if c.RoleARN != "" && !roleARNRE().MatchString(c.RoleARN) {
 		bad("roleArn", fmt.Sprintf("%q is not an IAM role ARN (arn:aws:iam::123456789012:role/name)", c.RoleARN))
 	}
-	if c.RoleSessionName != "" && !sessionNameRE.MatchString(c.RoleSessionName) {
+	if c.RoleSessionName != "" && !sessionNameRE().MatchString(c.RoleSessionName) {
 		bad("roleSessionName", "must be 2-64 characters of letters, digits and +=,.@_-")
 	}
-	if c.ExternalID != "" && (len(c.ExternalID) < 2 || len(c.ExternalID) > 1224 || !externalIDRE.MatchString(c.ExternalID)) {
+	if c.ExternalID != "" && (len(c.ExternalID) < 2 || len(c.ExternalID) > 1224 || !externalIDRE().MatchString(c.ExternalID)) {
 		// The value is not echoed: an external ID is sometimes treated as a secret.
 		bad("externalId", "must be 2-1224 characters of letters, digits and +=,.@:/_-")
 	}

@@ -49,7 +49,7 @@ func publicHosts() []string {
 // privateHost is anchored at both ends, so "….amazonaws.com.evil.example"
 // and "evil123456789012.dkr…" never match. The account is exactly twelve
 // digits and the region one DNS label.
-var privateHost = regexp.MustCompile(`^(\d{12})\.dkr([.-])ecr(-fips)?\.([a-z0-9][a-z0-9-]*)\.(` +
+var privateHost = lazyRegexp(`^(\d{12})\.dkr([.-])ecr(-fips)?\.([a-z0-9][a-z0-9-]*)\.(` +
 	suffixAlternation() + `)$`)
 
 func suffixAlternation() string {
@@ -84,7 +84,7 @@ func parseHost(registry string) (target, error) {
 			return target{host: registry, public: true, region: publicRegion, dualStack: h == "ecr-public.aws.com"}, nil
 		}
 	}
-	m := privateHost.FindStringSubmatch(registry)
+	m := privateHost().FindStringSubmatch(registry)
 	if m == nil {
 		return target{}, fmt.Errorf("ecr: %q is not an Amazon ECR registry host (expected <12-digit account>.dkr.ecr.<region>.amazonaws.com or a FIPS, dual-stack or other-partition form of it, or public.ecr.aws): refusing to send an ECR token there: %w", registry, providers.ErrInvalid)
 	}

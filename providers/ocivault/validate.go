@@ -2,7 +2,6 @@ package ocivault
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
 
@@ -12,8 +11,8 @@ import (
 
 // OCIDs are ocid1.<type>.<realm>.[region][.future].<unique>.
 var (
-	secretOCID = regexp.MustCompile(`^ocid1\.vaultsecret\.[a-z0-9]+\.[a-z0-9-]*(\.[a-z0-9-]*)?\.[a-z0-9]+$`)
-	vaultOCID  = regexp.MustCompile(`^ocid1\.vault\.[a-z0-9]+\.[a-z0-9-]*(\.[a-z0-9-]*)?\.[a-z0-9]+$`)
+	secretOCID = lazyRegexp(`^ocid1\.vaultsecret\.[a-z0-9]+\.[a-z0-9-]*(\.[a-z0-9-]*)?\.[a-z0-9]+$`)
+	vaultOCID  = lazyRegexp(`^ocid1\.vault\.[a-z0-9]+\.[a-z0-9-]*(\.[a-z0-9-]*)?\.[a-z0-9]+$`)
 )
 
 // stages are the API's rotation states.
@@ -48,7 +47,7 @@ func (c Config) validateSecret() error {
 	case c.SecretID != "" && (c.SecretName != "" || c.VaultID != ""):
 		return invalid("set secretId, or secretName with vaultId, not both")
 	case c.SecretID != "":
-		if !secretOCID.MatchString(c.SecretID) {
+		if !secretOCID().MatchString(c.SecretID) {
 			return invalid("secretId %q is not a secret OCID (ocid1.vaultsecret.…)", c.SecretID)
 		}
 	case c.SecretName == "" && c.VaultID == "":
@@ -61,7 +60,7 @@ func (c Config) validateSecret() error {
 		if len(c.SecretName) > 255 || strings.IndexFunc(c.SecretName, unicode.IsControl) >= 0 || strings.TrimSpace(c.SecretName) != c.SecretName {
 			return invalid("secretName %q is not a secret name (at most 255 characters, no control characters or surrounding spaces)", c.SecretName)
 		}
-		if !vaultOCID.MatchString(c.VaultID) {
+		if !vaultOCID().MatchString(c.VaultID) {
 			return invalid("vaultId %q is not a vault OCID (ocid1.vault.…)", c.VaultID)
 		}
 	}

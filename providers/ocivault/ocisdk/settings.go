@@ -2,7 +2,6 @@ package ocisdk
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -57,7 +56,7 @@ func (s Settings) Method() string {
 	return authNames()[strings.ToLower(strings.TrimSpace(s.Auth))]
 }
 
-var regionRE = regexp.MustCompile(`^[a-z][a-z0-9-]{1,62}$`)
+var regionRE = lazyRegexp(`^[a-z][a-z0-9-]{1,62}$`)
 
 // Validate checks the identity settings without touching files or network.
 func (s Settings) Validate() error {
@@ -75,7 +74,7 @@ func (s Settings) Validate() error {
 	if s.Profile != "" && (strings.ContainsAny(s.Profile, "[]") || hasControl(s.Profile) || strings.TrimSpace(s.Profile) != s.Profile) {
 		return fmt.Errorf("%w: %s: profile %q is not a profile name (written without brackets)", providers.ErrInvalid, s.Kind, s.Profile)
 	}
-	if s.Region != "" && !regionRE.MatchString(s.Region) {
+	if s.Region != "" && !regionRE().MatchString(s.Region) {
 		return fmt.Errorf("%w: %s: region %q is not an OCI region name or key (e.g. us-ashburn-1 or iad)", providers.ErrInvalid, s.Kind, s.Region)
 	}
 	return nil
