@@ -45,7 +45,9 @@ test: deps lint
 
 # Whole-process timings as ratios to a floor program, side by side in one run
 # (under a Secret Service, so the keyring store is measured too).
+ECR_LOGIN_VERSION := v0.12.0
 bench:
+	GOFLAGS= CGO_ENABLED=0 $(GO) install github.com/awslabs/amazon-ecr-credential-helper/ecr-login/cli/docker-credential-ecr-login@$(ECR_LOGIN_VERSION)
 	credhelper/cache/testdata/with-secret-service.sh env REGCRED_BENCH=1 $(GO) test -count=1 -run TestBenchmarkProcesses -v ./cmd/docker-credential-regcred/
 
 clean:

@@ -54,6 +54,9 @@ registries:
 		{Name: "get, unconfigured host", Argv: []string{bin, "get"}, Env: fileEnv, Stdin: "quay.io", OKExit: []int{1}},
 		{Name: "get, unconfigured, no config file", Argv: []string{bin, "get"}, Env: cleanEnv(t), Stdin: "quay.io", OKExit: []int{1}},
 	}
+	if peer := peerCase(t, cloud, awsEnv); peer != nil {
+		cases = append(cases, *peer)
+	}
 	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
 		cases = append(cases, procbench.Case{Name: "get, warm, keyring (Secret Service)", Argv: []string{bin, "get"}, Env: store("keyring"), Stdin: ecrHost})
 	}
@@ -109,4 +112,30 @@ registries:
 	}
 	wg.Wait()
 	return cloud.Calls(ecrtest.ECR) - before
+}
+
+// peerCase is amazon-ecr-credential-helper's warm cached get, when it is
+// installed (make bench installs a pinned version). It is primed the honest
+// way: one cold get against the same fake ECR writes its own cache, after
+// which it answers from ~/.ecr/cache.json without the network.
+func peerCase(t *testing.T, cloud *ecrtest.Cloud, awsEnv []string) *procbench.Case {
+	t.Helper()
+	peer, err := exec.LookPath("docker-credential-ecr-login")
+	if err != nil {
+		gopath, _ := exec.Command("go", "env", "GOPATH").Output()
+		peer = filepath.Join(strings.TrimSpace(string(gopath)), "bin", "docker-credential-ecr-login")
+		if _, err := os.Stat(peer); err != nil {
+			t.Log("amazon-ecr-credential-helper is not installed; `make bench` installs it")
+			return nil
+		}
+	}
+	env := append(append(cleanEnv(t), awsEnv...), "AWS_ENDPOINT_URL_ECR="+cloud.ECRURL(), "AWS_REGION=us-west-2")
+	before := cloud.Calls(ecrtest.ECR)
+	prime := exec.Command(peer, "get")
+	prime.Env, prime.Stdin = env, strings.NewReader(ecrHost)
+	if out, err := prime.CombinedOutput(); err != nil || cloud.Calls(ecrtest.ECR) != before+1 {
+		t.Logf("priming amazon-ecr-credential-helper failed (%v), leaving it out: %s", err, out)
+		return nil
+	}
+	return &procbench.Case{Name: "amazon-ecr-credential-helper, warm", Argv: []string{peer, "get"}, Env: env, Stdin: ecrHost}
 }
