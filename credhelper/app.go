@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 
 	"github.com/regcred/regcred/providers"
 )
@@ -84,8 +85,11 @@ func (a *App) parseGlobalFlags(args []string) ([]string, error) {
 				return nil, fmt.Errorf("%w: --config needs a file path", ErrUsage)
 			}
 			a.ConfigPath, args = args[1], args[2:]
-		case len(args[0]) > len("--config=") && args[0][:len("--config=")] == "--config=":
-			a.ConfigPath, args = args[0][len("--config="):], args[1:]
+		case strings.HasPrefix(args[0], "--config="):
+			if a.ConfigPath = strings.TrimPrefix(args[0], "--config="); a.ConfigPath == "" {
+				return nil, fmt.Errorf("%w: --config needs a file path", ErrUsage)
+			}
+			args = args[1:]
 		default:
 			return args, nil
 		}
@@ -121,7 +125,7 @@ func (a *App) dispatch(ctx context.Context, args []string) error {
 		_, err := io.WriteString(a.Stdout, helpText)
 		return err
 	}
-	return fmt.Errorf("%s: unknown action: %s (%s)", Name, truncate(verb, 64), usageLine)
+	return fmt.Errorf("%s: unknown action: %s (%w: %s)", Name, truncate(verb, 64), ErrUsage, usageLine)
 }
 
 func (a *App) printVersion() error {

@@ -1,9 +1,13 @@
 package credhelper
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
+	"os"
 	"slices"
 
 	"github.com/regcred/regcred/credhelper/cache"
@@ -24,8 +28,16 @@ func cacheKey(e *Entry, t matcher.Target, sa *providers.ServiceAccount, lookupEn
 		settingsText = fmt.Appendf(nil, "%#v", settings)
 	}
 	parts := []string{e.kind.name, string(settingsText), t.Registry()}
+	if e.Verify {
+		// A verified credential was proved for one repository; another
+		// repository must be proved again, not served from the cache.
+		parts = append(parts, "verified for", t.Path)
+	}
 	if a, ok := settings.(providers.AmbientEnv); ok {
 		parts = append(parts, cache.AmbientParts(lookupEnv, a.EnvKeys())...)
+	}
+	if f, ok := settings.(providers.IdentityFiles); ok {
+		parts = append(parts, identityFileParts(f.IdentityFiles(lookupEnv))...)
 	}
 	if sa != nil {
 		parts = append(parts, "serviceAccountToken", sa.Token.Reveal())
@@ -34,4 +46,34 @@ func cacheKey(e *Entry, t matcher.Target, sa *providers.ServiceAccount, lookupEn
 		}
 	}
 	return cache.Key(parts...)
+}
+
+// maxIdentityFile bounds what is hashed of an identity file; a token file
+// is a few hundred bytes.
+const maxIdentityFile = 64 << 10
+
+// identityFileParts hashes each file's content (not kept in clear: the key
+// is a hash of all parts). A missing file is a part too, so that creating
+// it changes the key.
+func identityFileParts(paths []string) []string {
+	parts := make([]string, 0, len(paths))
+	for _, p := range paths {
+		data, err := readHead(p, maxIdentityFile)
+		if err != nil {
+			parts = append(parts, "file "+p+" unreadable")
+			continue
+		}
+		sum := sha256.Sum256(data)
+		parts = append(parts, "file "+p+"="+hex.EncodeToString(sum[:]))
+	}
+	return parts
+}
+
+func readHead(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, limit))
 }

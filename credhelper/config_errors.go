@@ -31,6 +31,7 @@ func describeTypeError(path, msg string, known map[string][]string) string {
 		return path + ": " + msg
 	}
 	where := path + ":" + line
+	rest = hideValue(rest)
 	if field, typ, ok := strings.Cut(strings.TrimPrefix(rest, "field "), " not found in type "); ok && strings.HasPrefix(rest, "field ") {
 		if keys, ok := known[typ]; ok {
 			return fmt.Sprintf("%s: unknown key %q (expected one of: %s)", where, field, strings.Join(keys, ", "))
@@ -75,4 +76,15 @@ func collectKeys(t reflect.Type, m map[string][]string) {
 		collectKeys(f.Type, m)
 	}
 	m[t.String()] = keys
+}
+
+// hideValue drops the value yaml quotes in backticks ("cannot unmarshal
+// !!str `hunter2` into …"): a misplaced secret must not be echoed back.
+func hideValue(msg string) string {
+	start := strings.IndexByte(msg, '`')
+	end := strings.LastIndexByte(msg, '`')
+	if start < 0 || end <= start {
+		return msg
+	}
+	return msg[:start] + "a value" + msg[end+1:]
 }

@@ -37,7 +37,9 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 	}
 	for i := range cfg.Registries {
 		e := &cfg.Registries[i]
-		e.line = lines[i]
+		if i < len(lines) {
+			e.line = lines[i]
+		}
 		e.source = fmt.Sprintf("%s:%d", path, e.line)
 		if err := e.prepare(); err != nil {
 			problems = append(problems, fmt.Sprintf("%s: registries[%d]: %v", e.source, i, err))
@@ -76,13 +78,20 @@ func entryLines(data []byte) []int {
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		if root.Content[i].Value == "registries" {
 			var lines []int
-			for _, n := range root.Content[i+1].Content {
+			for _, n := range resolveAlias(root.Content[i+1]).Content {
 				lines = append(lines, n.Line)
 			}
 			return lines
 		}
 	}
 	return nil
+}
+
+func resolveAlias(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
 }
 
 // prepare parses the pattern, picks the one kind and validates its settings.

@@ -52,6 +52,7 @@ func LoadConfig(flagPath string, env Env, log *slog.Logger) (*Config, error) {
 		if err != nil {
 			return nil, err
 		}
+		warnWritableConfig(p, info, log)
 		warnInlineSecrets(cfg, info, log)
 		return cfg, nil
 	}
@@ -91,5 +92,14 @@ func warnInlineSecrets(cfg *Config, info fs.FileInfo, log *slog.Logger) {
 			log.Warn("config file holding an inline secret is readable by group or others; chmod 600 it or read the secret from a file or an environment variable",
 				"entry", e.String(), "mode", fmt.Sprintf("%04o", info.Mode().Perm()))
 		}
+	}
+}
+
+// warnWritableConfig: whoever can write the config can point an entry's
+// endpoint or address at a server of theirs and collect its tokens.
+func warnWritableConfig(path string, info fs.FileInfo, log *slog.Logger) {
+	if perm := info.Mode().Perm(); perm&0o022 != 0 {
+		log.Warn("config file is writable by group or others, who could redirect its credentials; chmod go-w it",
+			"path", path, "mode", fmt.Sprintf("%04o", perm))
 	}
 }

@@ -18,7 +18,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{name: "unknown top-level key", yaml: "registry: []\n", want: []string{`cfg.yaml:1: unknown key "registry" (expected one of: cache, defaults, registries)`}},
 		{name: "unknown entry key", yaml: "registries:\n  - match: a.io\n    statik: {}\n", want: []string{`cfg.yaml:3: unknown key "statik" (expected one of: match, name, verify, static, anonymous`}},
 		{name: "unknown static key", yaml: "registries:\n  - match: a.io\n    static: {user: x}\n", want: []string{`cfg.yaml:3: unknown key "user" (expected one of: username,`}},
-		{name: "every problem listed", yaml: "registries:\n  - match: a.io\n    bogus: 1\n  - match: b.io\n    verify: maybe\n", want: []string{"cfg.yaml:3: unknown key \"bogus\"", "cfg.yaml:5: cannot unmarshal !!str `maybe` into bool"}},
+		{name: "every problem listed", yaml: "registries:\n  - match: a.io\n    bogus: 1\n  - match: b.io\n    verify: maybe\n", want: []string{"cfg.yaml:3: unknown key \"bogus\"", "cfg.yaml:5: cannot unmarshal !!str a value into bool"}},
+		{name: "a misplaced secret is not echoed", yaml: "registries:\n  - match: a.io\n    static: TOPSECRET2\n", want: []string{"cfg.yaml:3: cannot unmarshal !!str a value into static.Config"}},
 		{name: "syntax error", yaml: "registries: [\n", want: []string{"cfg.yaml:1: did not find expected node content"}},
 		{name: "duplicate key", yaml: "registries:\n  - match: a.io\n    match: b.io\n    anonymous: {}\n", want: []string{`cfg.yaml:3: mapping key "match" already defined at line 2`}},
 		{name: "missing match", yaml: "registries:\n  - anonymous: {}\n", want: []string{`cfg.yaml:2: registries[0]: "match" is required`}},
@@ -29,6 +30,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{name: "bad cache store", yaml: "cache: {store: redis}\n", want: []string{`cfg.yaml: cache: store "redis": expected one of auto, keyring, file, none`}},
 		{name: "bad ttl", yaml: "cache: {ttl: 5 minutes}\n", want: []string{`cfg.yaml:1: "5 minutes" is not a duration`}},
 		{name: "two documents", yaml: "registries: []\n---\nregistries: []\n", want: []string{"more than one YAML document"}},
+		{name: "merge key does not panic", yaml: "<<: {registries: [{match: a.io, bogus: 1}]}\n", want: []string{`unknown key "bogus"`}},
 		{name: "registries not a list", yaml: "registries: {match: a.io}\n", want: []string{"cfg.yaml:1: cannot unmarshal !!map into []credhelper.Entry"}},
 	}
 	for _, tt := range tests {
@@ -41,6 +43,9 @@ func TestParseConfigErrors(t *testing.T) {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error\n%v\nlacks %q", err, w)
 				}
+			}
+			if strings.Contains(err.Error(), "TOPSECRET2") {
+				t.Errorf("error echoes a value from the file: %v", err)
 			}
 		})
 	}
@@ -177,5 +182,16 @@ func TestInlinePasswordWarning(t *testing.T) {
 				t.Error("the warning printed the password")
 			}
 		})
+	}
+}
+
+func TestParseConfigMergeKeyAndAlias(t *testing.T) {
+	cfg, err := ParseConfig("cfg.yaml", []byte("base: &b\n  - match: a.io\n    anonymous: {}\nregistries: *b\n"))
+	if err == nil {
+		t.Fatalf("unknown top-level key accepted: %+v", cfg)
+	}
+	cfg, err = ParseConfig("cfg.yaml", []byte("<<: {registries: [{match: a.io, anonymous: {}}]}\n"))
+	if err != nil || len(cfg.Registries) != 1 || cfg.Registries[0].Kind() != "anonymous" {
+		t.Fatalf("merge key: %+v %v", cfg, err)
 	}
 }

@@ -91,7 +91,7 @@ func (a *App) configureDocker(_ context.Context, args []string) error {
 	}
 	a.reportHelperChanges(plan)
 	if opts.dryRun {
-		diff := unifiedDiff(path, plan.old, plan.new)
+		diff := unifiedDiff(path, redactDockerSecrets(plan.old), redactDockerSecrets(plan.new))
 		if diff == "" {
 			diff = "# " + path + " is already configured; nothing would change\n"
 		}

@@ -90,3 +90,35 @@ func TestCacheKeySeparatesIdentities(t *testing.T) {
 		t.Error("the key is not stable")
 	}
 }
+
+func TestCacheKeyFollowsVaultTokenFile(t *testing.T) {
+	home := t.TempDir()
+	cfg, err := ParseConfig("c.yaml", []byte("registries:\n  - match: reg.example.com\n    vault: {address: \"https://vault.example.com:8200\", path: secret/reg}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &cfg.Registries[0]
+	env := func(k string) (string, bool) {
+		if k == "HOME" {
+			return home, true
+		}
+		return "", false
+	}
+	tg := target(t, "reg.example.com")
+	noFile := cacheKey(e, tg, nil, env)
+	tokenFile := filepath.Join(home, ".vault-token")
+	if err := os.WriteFile(tokenFile, []byte("hvs.alice"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	alice := cacheKey(e, tg, nil, env)
+	if err := os.WriteFile(tokenFile, []byte("hvs.bob"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bob := cacheKey(e, tg, nil, env)
+	if noFile == alice || alice == bob {
+		t.Errorf("a new `vault login` (token file rewritten) must change the cache key: %s %s %s", noFile, alice, bob)
+	}
+	if cacheKey(e, tg, nil, env) != bob {
+		t.Error("key not stable for the same token file")
+	}
+}

@@ -133,8 +133,9 @@ func (a *App) emitSnippet(out *bytes.Buffer, s snippet, write bool) error {
 	}
 	if !write {
 		fmt.Fprintf(out, "# %s\n# %s\n", s.title, s.path)
-		out.Write(s.content)
-		if len(s.content) > 0 && s.content[len(s.content)-1] != '\n' {
+		shown := redactDockerSecrets(s.content)
+		out.Write(shown)
+		if len(shown) > 0 && shown[len(shown)-1] != '\n' {
 			out.WriteByte('\n')
 		}
 		out.WriteByte('\n')

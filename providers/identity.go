@@ -8,3 +8,12 @@ type AmbientEnv interface {
 	// EnvKeys lists the variable names whose values select the identity.
 	EnvKeys() []string
 }
+
+// IdentityFiles is implemented by a backend's Config when a local file
+// selects the identity (Vault's ~/.vault-token, written anew by every
+// `vault login`). The cache folds a hash of each file's content into its
+// key, so a new login never gets the previous identity's cached token. The
+// lookup function resolves "~/" against HOME from the environment given.
+type IdentityFiles interface {
+	IdentityFiles(lookupEnv func(string) (string, bool)) []string
+}

@@ -77,7 +77,31 @@ func (s *fileStore) Put(ctx context.Context, key string, e Entry) error {
 	if err := s.ensureDirs(); err != nil {
 		return err
 	}
+	s.sweepTemps()
 	return writeAtomic(s.dir, key+".json", data)
+}
+
+// staleTemp is how old a temporary file must be before it is taken for the
+// leftover of a writer that died between write and rename; a live writer
+// renames within milliseconds.
+const staleTemp = time.Minute
+
+// sweepTemps removes such leftovers: each may hold a token in clear that
+// no record points to. Best effort, on the (cold) write path only. File
+// times come from the real clock, so they are compared with it.
+func (s *fileStore) sweepTemps() {
+	ents, err := os.ReadDir(s.dir)
+	if err != nil {
+		return
+	}
+	for _, de := range ents {
+		if !strings.HasPrefix(de.Name(), ".tmp-") {
+			continue
+		}
+		if fi, err := de.Info(); err == nil && fi.Mode().IsRegular() && time.Since(fi.ModTime()) > staleTemp {
+			_ = os.Remove(filepath.Join(s.dir, de.Name()))
+		}
+	}
 }
 
 func (s *fileStore) ensureDirs() error {

@@ -43,10 +43,13 @@ func (c Checker) Check(ctx context.Context, req Request) Result {
 	if err := checkRepository(req.Repository); err != nil {
 		return res.with(Unverifiable, err.Error())
 	}
-	client := c.Client
-	if client == nil {
-		client = &http.Client{Timeout: defaultTimeout}
+	client := &http.Client{Timeout: defaultTimeout}
+	if c.Client != nil {
+		copied := *c.Client
+		client = &copied
 	}
+	// The check sends the credential; a redirect must not carry it to http.
+	client.CheckRedirect = providers.RefuseDowngrade
 	s := &session{client: client, allowHTTP: c.AllowHTTP, req: req, res: res}
 	return s.run(ctx)
 }

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
+	"net/url"
 	"os"
 
 	"golang.org/x/oauth2/google"
@@ -32,6 +34,7 @@ type keyFile struct {
 	ClientSecret string          `json:"client_secret"`
 	RefreshToken string          `json:"refresh_token"`
 	Audience     string          `json:"audience"`
+	TokenURI     string          `json:"token_uri"`
 	Installed    json.RawMessage `json:"installed"`
 	Web          json.RawMessage `json:"web"`
 }
@@ -67,6 +70,9 @@ func (p *Provider) fromFile(ctx context.Context, path, origin string, scopes []s
 // check accepts the credential types a registry login can use and names
 // what the file holds, for messages.
 func (kf keyFile) check() (string, error) {
+	if err := checkTokenURI(kf.TokenURI); err != nil {
+		return "", err
+	}
 	switch kf.Type {
 	case "service_account":
 		if kf.ClientEmail == "" {
@@ -138,4 +144,22 @@ func readLimited(path string) ([]byte, error) {
 		return nil, fmt.Errorf("larger than %d bytes; not a credentials file", maxKeyFile)
 	}
 	return data, nil
+}
+
+// checkTokenURI: the signed assertion or refresh token goes to token_uri,
+// so it must be https (plain http only to loopback, for tests).
+func checkTokenURI(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return errors.New("has a token_uri that is not a URL")
+	}
+	h := u.Hostname()
+	loopback := h == "localhost" || net.ParseIP(h) != nil && net.ParseIP(h).IsLoopback()
+	if u.Scheme != "https" && !(u.Scheme == "http" && loopback) {
+		return fmt.Errorf("has token_uri %s: the credential would be sent without TLS; it must be https", u.Redacted())
+	}
+	return nil
 }

@@ -77,8 +77,11 @@ func (p *Provider) Credential(ctx context.Context, req providers.Request) (provi
 	if !IsGoogleRegistry(req.Registry) {
 		return providers.Credential{}, fmt.Errorf("%w: gcr: %q is not a Google registry host (gcr.io, *.gcr.io, *-docker.pkg.dev, docker.*.rep.pkg.dev); a Google token is never sent elsewhere", providers.ErrInvalid, req.Registry)
 	}
-	// The oauth2 library takes its HTTP client from the context.
-	ctx = context.WithValue(ctx, oauth2.HTTPClient, p.client)
+	// The oauth2 library takes its HTTP client from the context, but its JWT
+	// and metadata flows send their requests without that context: only
+	// the client's own timeout bounds them. So the client carries the
+	// caller's deadline.
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, clientWithin(ctx, p.client))
 	src, err := p.findSource(ctx)
 	if err != nil {
 		return providers.Credential{}, err
@@ -92,6 +95,22 @@ func (p *Provider) Credential(ctx context.Context, req providers.Request) (provi
 		return providers.Credential{}, tokenError(src.name, err)
 	}
 	return p.credential(src.name, tok)
+}
+
+// clientWithin returns c, or a copy whose Timeout ends no later than ctx's
+// deadline.
+func clientWithin(ctx context.Context, c *http.Client) *http.Client {
+	dl, ok := ctx.Deadline()
+	if !ok {
+		return c
+	}
+	left := time.Until(dl)
+	if c.Timeout != 0 && c.Timeout <= left {
+		return c
+	}
+	cc := *c
+	cc.Timeout = max(left, time.Millisecond)
+	return &cc
 }
 
 // withoutProxy returns c with a transport that never uses a proxy: the

@@ -1,10 +1,19 @@
 package vault
 
+import (
+	"path/filepath"
+	"strings"
+)
+
 // Config is the `vault:` block of a registry entry. doc.go describes every
 // setting; the YAML names are the tags below.
 type Config struct {
 	// Address is the server's URL; VAULT_ADDR when empty.
 	Address string `yaml:"address"`
+	// AllowHTTP lets an http:// address name a host other than loopback.
+	// Off by default: the Vault token, login secrets and the registry
+	// password would cross the network in clear.
+	AllowHTTP bool `yaml:"allowHTTP"`
 	// Namespace is sent as X-Vault-Namespace; VAULT_NAMESPACE when empty.
 	Namespace string `yaml:"namespace"`
 
@@ -139,6 +148,25 @@ func (c Config) EnvKeys() []string {
 		keys = append(keys, awsIdentityEnv()...)
 	}
 	return keys
+}
+
+// IdentityFiles implements providers.IdentityFiles: with the token method,
+// the token file (tokenFile, else ~/.vault-token) is the identity, and
+// `vault login` rewrites it in place.
+func (c Config) IdentityFiles(lookupEnv func(string) (string, bool)) []string {
+	if c.method() != methodToken {
+		return nil
+	}
+	if c.Auth.TokenFile != "" {
+		if home, ok := lookupEnv("HOME"); ok && strings.HasPrefix(c.Auth.TokenFile, "~/") {
+			return []string{filepath.Join(home, c.Auth.TokenFile[2:])}
+		}
+		return []string{c.Auth.TokenFile}
+	}
+	if home, ok := lookupEnv("HOME"); ok && home != "" {
+		return []string{filepath.Join(home, ".vault-token")}
+	}
+	return nil
 }
 
 // awsIdentityEnv are the variables the AWS SDK's default chain reads to

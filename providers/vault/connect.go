@@ -57,6 +57,9 @@ func (p *Provider) address() (*url.URL, error) {
 	if err := checkAddress(addr); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", providers.ErrInvalid, from, err)
 	}
+	if err := checkPlainHTTP(addr, p.cfg.AllowHTTP); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", providers.ErrInvalid, from, err)
+	}
 	u, _ := url.Parse(addr) // checkAddress parsed it
 	return u, nil
 }

@@ -69,7 +69,7 @@ func (p *Provider) httpClient() (*http.Client, bool, error) {
 		return nil, false, err
 	}
 	hc := *p.deps.HTTPClient
-	hc.CheckRedirect = checkRedirect
+	hc.CheckRedirect = providers.RefuseDowngrade
 	if s.empty() {
 		return &hc, false, nil
 	}
@@ -87,16 +87,6 @@ func (p *Provider) httpClient() (*http.Client, bool, error) {
 	tr.TLSClientConfig = cfg
 	hc.Transport = tr
 	return &hc, s.clientCert.value != "", nil
-}
-
-func checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) >= 3 {
-		return errors.New("stopped after 3 redirects")
-	}
-	if via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
-		return errors.New("refused a redirect from https to http")
-	}
-	return nil
 }
 
 func cloneTransport(rt http.RoundTripper) (*http.Transport, error) {

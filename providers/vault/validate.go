@@ -2,6 +2,7 @@ package vault
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -26,6 +27,9 @@ func invalid(format string, args ...any) error {
 func (c Config) validateServer() error {
 	if c.Address != "" {
 		if err := checkAddress(c.Address); err != nil {
+			return invalid("address: %v", err)
+		}
+		if err := checkPlainHTTP(c.Address, c.AllowHTTP); err != nil {
 			return invalid("address: %v", err)
 		}
 	}
@@ -54,6 +58,20 @@ func checkAddress(s string) error {
 		return fmt.Errorf("%q must not have a query or fragment", s)
 	}
 	return nil
+}
+
+// checkPlainHTTP refuses an http:// address that is not loopback unless
+// the entry allows it: every request carries X-Vault-Token.
+func checkPlainHTTP(s string, allow bool) error {
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "http" || allow {
+		return nil
+	}
+	h := u.Hostname()
+	if ip := net.ParseIP(h); strings.EqualFold(h, "localhost") || ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("%q is plain http to a host that is not loopback: the Vault token would cross the network in clear; use https, or set allowHTTP: true", s)
 }
 
 // checkPath accepts a Vault path: segments separated by single slashes

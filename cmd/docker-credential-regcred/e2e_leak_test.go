@@ -1,0 +1,425 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/regcred/regcred/internal/registrytest"
+	"github.com/regcred/regcred/providers/ecr/ecrtest"
+	"github.com/regcred/regcred/providers/gcr/gcrtest"
+	"github.com/regcred/regcred/providers/ocivault/ocitest"
+)
+
+// Secrets the leak check plants besides those of the backends' fakes.
+const (
+	leakStaticPW   = "leak-static-pw-4f1a9c"
+	leakStorePW    = "leak-store-pw-a1b2c3"
+	leakSAToken    = "leak-sa-token-d00d77"
+	leakWrongToken = "hvs.leak-wrong-token-9b3e"
+	leakWrongSID   = "leak-wrong-secret-id-5e6f"
+	leakWrongAWS   = "leak-wrong-aws-secret-7788"
+	leakOCIPW      = "leak-oci-pw-3c4d5e"
+	leakOCIID      = "ocid1.vaultsecret.oc1.iad.amaaaaaaleakok"
+	leakOCIMissing = "ocid1.vaultsecret.oc1.iad.amaaaaaaleakmissing"
+	leakECRDown    = "210987654321.dkr.ecr.eu-west-1.amazonaws.com"
+)
+
+// leakWorld is one config with a working, a wrong-secret, a missing-secret
+// and a down entry per backend, each against its verifying fake, and
+// every secret in play (tokens the fakes issue are added as they are
+// answered).
+type leakWorld struct {
+	t        *testing.T
+	bin      string
+	env      []string
+	cacheDir string
+	secrets  map[string]string // what → value
+	ecr      *ecrtest.Cloud
+	gcr      *gcrtest.Server
+}
+
+func newLeakWorld(t *testing.T) *leakWorld {
+	t.Helper()
+	w := &leakWorld{t: t, bin: testBinary(t), cacheDir: filepath.Join(t.TempDir(), "cache"), secrets: map[string]string{
+		"static": leakStaticPW, "store": leakStorePW, "service-account token": leakSAToken,
+		"wrong vault token": leakWrongToken, "wrong secret id": leakWrongSID, "wrong AWS key": leakWrongAWS,
+		"oci password": leakOCIPW, "oci content": ocitest.PullSecret("oci-robot", leakOCIPW),
+	}}
+	dir := t.TempDir()
+	file := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		must(t, os.WriteFile(p, []byte(content+"\n"), 0o600))
+		return p
+	}
+	down := "http://" + gcrtest.ClosedAddr(t)
+
+	v := newVaultE2E(t)
+	for i, s := range v.secrets {
+		w.secrets[fmt.Sprintf("vault secret %d", i)] = s
+	}
+	vaultEntry := func(match, addr, path, auth string) string {
+		return fmt.Sprintf("  - match: %s\n    vault: {address: %q, namespace: team-a, path: %s, timeout: 1s, auth: %s}\n", match, addr, path, auth)
+	}
+	tokenAuth := fmt.Sprintf("{tokenFile: %q}", v.files["token"])
+
+	w.ecr = ecrtest.New(t)
+	keys, awsEnv := awsUserEnv(w.ecr)
+	w.secrets["AWS secret key"] = keys.SecretAccessKey
+
+	w.gcr = gcrtest.NewServer(t)
+	sa := w.gcr.NewServiceAccount(t, "leak-pull@proj.iam.gserviceaccount.com")
+	var key map[string]any
+	must(t, json.Unmarshal(sa.KeyJSON(), &key))
+	w.secrets["GCP private key"] = pemBody(key["private_key"].(string))
+	forged := sa.Forged(t)
+	key["token_uri"] = down + "/token"
+	downKey, err := json.Marshal(key)
+	must(t, err)
+
+	oci := newOCIE2E(t)
+	oci.put(leakOCIID, "oci-robot", leakOCIPW)
+	ociEntry := func(match, id, endpoint string) string {
+		return fmt.Sprintf("  - match: %s\n    ocivault: {secretId: %s, configFile: %q, endpoint: %q}\n", match, id, oci.config, endpoint)
+	}
+
+	cfg := writeConfig(t, "defaults: false\ncache: {store: file, dir: "+yamlQuote(w.cacheDir)+", ttl: 10m}\nregistries:\n"+
+		"  - match: static.example.com\n    static: {username: s-user, passwordEnv: LEAK_STATIC_PW}\n"+
+		"  - match: static-missing.example.com\n    static: {username: s-user, passwordEnv: LEAK_UNSET_PW}\n"+
+		"  - match: static-wrong.example.com\n    static: {username: s-user, passwordFile: "+yamlQuote(filepath.Join(dir, "absent"))+"}\n"+
+		vaultEntry("vault.example.com", v.plain.URL, "kv/registry/ci", tokenAuth)+
+		vaultEntry("vault-approle.example.com", v.plain.URL, "kv/registry/ci", fmt.Sprintf("{method: approle, roleId: %s, secretIdFile: %q}", e2eRoleID, v.files["secret-id"]))+
+		vaultEntry("vault-wrong.example.com", v.plain.URL, "kv/registry/ci", fmt.Sprintf("{tokenFile: %q}", file("wrong-token", leakWrongToken)))+
+		vaultEntry("vault-wrong-sid.example.com", v.plain.URL, "kv/registry/ci", fmt.Sprintf("{method: approle, roleId: %s, secretIdFile: %q}", e2eRoleID, file("wrong-sid", leakWrongSID)))+
+		vaultEntry("vault-missing.example.com", v.plain.URL, "kv/registry/none", tokenAuth)+
+		vaultEntry("vault-down.example.com", down, "kv/registry/ci", tokenAuth)+
+		fmt.Sprintf("  - match: %s\n    ecr: {endpoint: %q}\n", ecrHost, w.ecr.ECRURL())+
+		fmt.Sprintf("  - match: %s\n    ecr: {endpoint: %q}\n", leakECRDown, down)+
+		fmt.Sprintf("  - match: europe-west1-docker.pkg.dev/proj\n    gcr: {credentialsFile: %q}\n", sa.WriteKeyFile(t, t.TempDir()))+
+		fmt.Sprintf("  - match: europe-west1-docker.pkg.dev/forged\n    gcr: {credentialsFile: %q}\n", forged.WriteKeyFile(t, t.TempDir()))+
+		fmt.Sprintf("  - match: europe-west1-docker.pkg.dev/down\n    gcr: {credentialsFile: %q}\n", gcrtest.WriteFile(t, filepath.Join(dir, "down-key.json"), downKey))+
+		ociEntry("example.registry.io/team", leakOCIID, oci.secrets.URL)+
+		ociEntry("example.registry.io/missing", leakOCIMissing, oci.secrets.URL)+
+		ociEntry("oci-down.registry.io", leakOCIID, down))
+	w.env = append(awsEnv, "REGCRED_CONFIG="+cfg, "REGCRED_CACHE=", "REGCRED_LOG=debug", "LEAK_STATIC_PW="+leakStaticPW, brokenBus(t))
+	return w
+}
+
+// pemBody is a line from the middle of a PEM block: what a leak of the
+// key would show.
+func pemBody(p string) string {
+	lines := strings.Split(strings.TrimSpace(p), "\n")
+	return lines[len(lines)/2]
+}
+
+// leakRun is one command; allowed picks out of stdout the secrets this
+// command may answer (get's credential, the kubelet's passwords).
+type leakRun struct {
+	name     string
+	args     []string
+	stdin    string
+	env      []string
+	wantExit int
+	allowed  func(t *testing.T, w *leakWorld, stdout string) []string
+}
+
+// run executes r and checks that no secret reaches stderr, and none but
+// the allowed ones reaches stdout (which, on failure, is the error text).
+func (w *leakWorld) run(t *testing.T, r leakRun) runResult {
+	t.Helper()
+	res := runBinary(t, w.bin, runOpts{Env: append(append([]string{}, w.env...), r.env...), Stdin: r.stdin, Timeout: 30 * time.Second}, r.args...)
+	if res.Exit != r.wantExit {
+		t.Fatalf("%v: exit %d, want %d\nstdout: %s\nstderr: %s", r.args, res.Exit, r.wantExit, res.Stdout, res.Stderr)
+	}
+	stdout := res.Stdout
+	if r.allowed != nil && res.Exit == 0 {
+		for _, s := range r.allowed(t, w, stdout) {
+			stdout = strings.ReplaceAll(stdout, s, "[allowed]")
+		}
+	}
+	for what, s := range w.secrets {
+		if strings.Contains(res.Stderr, s) {
+			t.Errorf("%v: stderr holds the %s:\n%s", r.args, what, res.Stderr)
+		}
+		if strings.Contains(stdout, s) {
+			t.Errorf("%v: stdout holds the %s:\n%s", r.args, what, res.Stdout)
+		}
+	}
+	return res
+}
+
+// answer accepts get's credential if it is the one planted for the
+// request (or, for ECR and Google, one the fake issued), and records a
+// token as a secret for every later command.
+func answer(want string) func(t *testing.T, w *leakWorld, stdout string) []string {
+	return func(t *testing.T, w *leakWorld, stdout string) []string {
+		t.Helper()
+		a := decodeOneLeakAnswer(t, stdout)
+		switch want {
+		case "ecr":
+			if _, ok := w.ecr.Lookup(a.Secret); !ok {
+				t.Fatalf("answered a password the fake ECR did not issue")
+			}
+			w.secrets["ECR token "+a.Secret[:8]] = a.Secret
+		case "gcr":
+			if _, ok := w.gcr.Lookup(a.Secret); !ok {
+				t.Fatalf("answered a token the fake Google did not issue")
+			}
+			w.secrets["Google token "+a.Secret[:8]] = a.Secret
+		default:
+			if a.Secret != want {
+				t.Fatalf("answered another secret than the one planted")
+			}
+		}
+		return []string{a.Secret}
+	}
+}
+
+func decodeOneLeakAnswer(t *testing.T, stdout string) dockerAnswer {
+	t.Helper()
+	var a dockerAnswer
+	dec := json.NewDecoder(strings.NewReader(stdout))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&a); err != nil || dec.More() || a.Secret == "" {
+		t.Fatalf("get answer %q: %v", stdout, err)
+	}
+	return a
+}
+
+// kubeletPasswords allows the passwords of a kubelet answer.
+func kubeletPasswords(t *testing.T, _ *leakWorld, stdout string) []string {
+	t.Helper()
+	var resp struct {
+		Auth map[string]struct{ Password string } `json:"auth"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &resp); err != nil || len(resp.Auth) == 0 {
+		t.Fatalf("kubelet answer %q: %v", stdout, err)
+	}
+	var out []string
+	for _, a := range resp.Auth {
+		out = append(out, a.Password)
+	}
+	return out
+}
+
+func kubeletRequest(image string) string {
+	return `{"kind":"CredentialProviderRequest","apiVersion":"credentialprovider.kubelet.k8s.io/v1","image":"` + image +
+		`","serviceAccountToken":"` + leakSAToken + `","serviceAccountAnnotations":{"regcred.io/role":"puller"}}`
+}
+
+// TestSecretsNeverLeakThroughBinary runs every verb at debug level over
+// static, Vault, ECR, Google and OCI entries, on success and on every
+// failure path (wrong secret, missing secret, backend down), and checks
+// that no secret reaches stderr, an error, `cache list`, or the name of
+// any file the cache or the login store writes. Only get's own answer,
+// and the kubelet's passwords, carry the secret asked for.
+func TestSecretsNeverLeakThroughBinary(t *testing.T) {
+	w := newLeakWorld(t)
+	get := func(name, stdin string, exit int, want string) leakRun {
+		r := leakRun{name: "get " + name, args: []string{"get"}, stdin: stdin, wantExit: exit}
+		if exit == 0 {
+			r.allowed = answer(want)
+		}
+		return r
+	}
+	runs := []leakRun{
+		// Failure paths first, before a token is cached.
+		{name: "get ecr wrong AWS key", args: []string{"get"}, stdin: ecrHost, env: []string{"AWS_SECRET_ACCESS_KEY=" + leakWrongAWS}, wantExit: 1},
+		get("ecr down", leakECRDown, 1, ""),
+		get("static missing env", "static-missing.example.com", 1, ""),
+		get("static missing file", "static-wrong.example.com/app", 1, ""),
+		get("vault wrong token", "vault-wrong.example.com", 1, ""),
+		get("vault wrong secret id", "vault-wrong-sid.example.com", 1, ""),
+		get("vault missing secret", "vault-missing.example.com", 1, ""),
+		get("vault down", "vault-down.example.com", 1, ""),
+		get("gcr forged key", "europe-west1-docker.pkg.dev/forged/app", 1, ""),
+		get("gcr down", "europe-west1-docker.pkg.dev/down/app", 1, ""),
+		get("oci missing secret", "example.registry.io/missing/app", 1, ""),
+		get("oci down", "oci-down.registry.io/app", 1, ""),
+		get("no match", "nowhere.example.net", 1, ""),
+		{name: "kubelet all failing", args: []string{"kubelet"}, stdin: kubeletRequest("vault-wrong.example.com/app"), wantExit: 1},
+		{name: "store bad JSON", args: []string{"store"}, stdin: `{"ServerURL":"login.example.com","Secret":"` + leakStorePW, wantExit: 1},
+		{name: "store no user", args: []string{"store"}, stdin: `{"ServerURL":"login.example.com","Secret":"` + leakStorePW + `"}`, wantExit: 1},
+		// Successes, twice where a cache can answer the second.
+		get("static", "static.example.com", 0, leakStaticPW),
+		get("static again", "https://static.example.com/v2/", 0, leakStaticPW),
+		get("vault token", "vault.example.com/app", 0, "e2e-registry-password-77"),
+		get("vault approle", "vault-approle.example.com", 0, "e2e-registry-password-77"),
+		get("ecr", ecrHost, 0, "ecr"),
+		get("ecr cached", ecrHost, 0, "ecr"),
+		get("gcr", "europe-west1-docker.pkg.dev/proj/app", 0, "gcr"),
+		get("oci", "example.registry.io/team/app:1", 0, leakOCIPW),
+		{name: "kubelet", args: []string{"kubelet"}, stdin: kubeletRequest("static.example.com/app"), allowed: kubeletPasswords},
+		{name: "store", args: []string{"store"}, stdin: `{"ServerURL":"login.example.com","Username":"l-user","Secret":"` + leakStorePW + `"}`},
+		get("stored login", "login.example.com", 0, leakStorePW),
+		{name: "list", args: []string{"list"}},
+		{name: "version", args: []string{"version"}},
+		{name: "check", args: []string{"check"}, wantExit: 1},
+		// The table walks every entry; the JSON form the failures that
+		// answer at once (the down ones retry for seconds).
+		{name: "check json", args: []string{"check", "--output", "json", "static.example.com", "static-missing.example.com", "vault.example.com",
+			"vault-wrong.example.com", "vault-wrong-sid.example.com", "vault-missing.example.com", ecrHost,
+			"europe-west1-docker.pkg.dev/proj/a", "europe-west1-docker.pkg.dev/forged/a", "example.registry.io/team/a", "example.registry.io/missing/a"}, wantExit: 1},
+		{name: "configure-docker", args: []string{"configure-docker", "--dry-run"}},
+		{name: "setup kubelet", args: []string{"setup", "kubelet"}},
+		{name: "cache list", args: []string{"cache", "list"}},
+	}
+	for _, r := range runs {
+		t.Run(r.name, func(t *testing.T) { w.run(t, r) })
+	}
+	// Tokens issued by a fake but never answered (a refresh, a login)
+	// must not be in names either.
+	for i, tok := range w.gcr.IssuedTokens() {
+		w.secrets[fmt.Sprintf("issued Google token %d", i)] = tok
+	}
+	t.Run("cache and login file names", func(t *testing.T) {
+		names := w.checkFileNames(t, w.cacheDir)
+		if !strings.Contains(names, "/tokens/") || !strings.Contains(names, "/logins/") {
+			t.Errorf("expected cached tokens and a stored login under %s:\n%s", w.cacheDir, names)
+		}
+	})
+	t.Run("cache list lists what is cached", func(t *testing.T) {
+		res := w.run(t, leakRun{args: []string{"cache", "list"}})
+		for _, want := range []string{ecrHost, "vault.example.com", "example.registry.io", "europe-west1-docker.pkg.dev"} {
+			if !strings.Contains(res.Stdout, want) {
+				t.Errorf("cache list lacks %s:\n%s", want, res.Stdout)
+			}
+		}
+	})
+	t.Run("erase", func(t *testing.T) {
+		w.run(t, leakRun{args: []string{"erase"}, stdin: "login.example.com"})
+		w.run(t, leakRun{args: []string{"erase"}, stdin: ecrHost})
+	})
+	t.Run("cache clear", func(t *testing.T) {
+		w.run(t, leakRun{args: []string{"cache", "clear", "static.example.com"}})
+		w.run(t, leakRun{args: []string{"cache", "clear"}})
+		w.checkFileNames(t, w.cacheDir)
+	})
+}
+
+// checkFileNames fails if any path under dir names a secret, and returns
+// the paths. Index files (secret-free by design) are read too; token
+// records are the cache itself and may hold the token inside.
+func (w *leakWorld) checkFileNames(t *testing.T, dir string) string {
+	t.Helper()
+	var paths []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		paths = append(paths, p)
+		for what, s := range w.secrets {
+			if strings.Contains(p, s) {
+				t.Errorf("path %s names the %s", p, what)
+			}
+		}
+		if !d.IsDir() && strings.Contains(p, "keyring-index") {
+			data, err := os.ReadFile(p)
+			must(t, err)
+			for what, s := range w.secrets {
+				if strings.Contains(string(data), s) {
+					t.Errorf("keyring index %s holds the %s", p, what)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("walking %s: %v", dir, err)
+	}
+	sort.Strings(paths)
+	return strings.Join(paths, "\n")
+}
+
+// TestCheckVerifyNeverLeaks: `check --verify` proves static and Vault
+// credentials against a real registry, accepted and rejected, and prints
+// no password either way.
+func TestCheckVerifyNeverLeaks(t *testing.T) {
+	reg := registrytest.Start(t)
+	v := newVaultE2E(t)
+	v.plain.Namespace("team-a").PutKV("kv", "registry/reg", map[string]any{"username": reg.Username, "password": reg.Password})
+	const wrong = "leak-verify-wrong-pw-11"
+	cfg := writeConfig(t, fmt.Sprintf(`defaults: false
+registries:
+  - match: %[1]s/good
+    static: {username: %[2]s, passwordFile: %[3]q}
+  - match: %[1]s/bad
+    static: {username: %[2]s, passwordFile: %[4]q}
+  - match: %[1]s/vault
+    vault: {address: %[5]q, namespace: team-a, path: kv/registry/reg, auth: {tokenFile: %[6]q}}
+`, reg.Addr, reg.Username, secretFile(t, reg.Password), secretFile(t, wrong), v.plain.URL, v.files["token"]))
+	w := &leakWorld{t: t, bin: testBinary(t), env: []string{"REGCRED_CONFIG=" + cfg, "REGCRED_LOG=debug"},
+		secrets: map[string]string{"registry password": reg.Password, "wrong password": wrong}}
+	for i, s := range v.secrets {
+		w.secrets[fmt.Sprintf("vault secret %d", i)] = s
+	}
+	for _, args := range [][]string{{"check", "--verify"}, {"check", "--verify", "--output", "json"}} {
+		res := w.run(t, leakRun{args: args, wantExit: 1})
+		if !strings.Contains(res.Stdout, "accepted") || !strings.Contains(res.Stdout, "rejected") {
+			t.Errorf("%v did not verify both ways:\n%s", args, res.Stdout)
+		}
+	}
+}
+
+// TestKeyringStoreNeverLeaks runs get, store, cache list and erase with
+// the keyring store in a real Secret Service (gnome-keyring on a private
+// bus): the secrets go into the keyring, the secret-free index and the
+// file names hold none of them.
+func TestKeyringStoreNeverLeaks(t *testing.T) {
+	registrytest.RequireTool(t, "dbus-run-session", "dbus")
+	registrytest.RequireTool(t, "gnome-keyring-daemon", "gnome-keyring")
+	script, err := filepath.Abs(filepath.Join("..", "..", "credhelper", "cache", "testdata", "with-secret-service.sh"))
+	must(t, err)
+	dir := filepath.Join(t.TempDir(), "cache")
+	cfg := writeConfig(t, "defaults: false\ncache: {store: keyring, dir: "+yamlQuote(dir)+", ttl: 10m}\nregistries:\n"+
+		"  - match: static.example.com\n    static: {username: s-user, passwordEnv: LEAK_STATIC_PW}\n")
+	steps := `set -eu
+b="$1"
+echo "--- get"; echo static.example.com | "$b" get
+echo "--- store"; printf '%s' '{"ServerURL":"login.example.com","Username":"l-user","Secret":"` + leakStorePW + `"}' | "$b" store
+echo "--- get login"; echo login.example.com | "$b" get
+echo "--- cache list"; "$b" cache list
+echo "--- files"; find "` + dir + `" -print
+echo "--- index"; find "` + dir + `" -path '*keyring-index*' -type f -exec cat {} +
+echo "--- erase"; echo login.example.com | "$b" erase
+echo "--- cache clear"; "$b" cache clear
+echo "--- files after"; find "` + dir + `" -print
+`
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, script, "bash", "-c", steps, "steps", testBinary(t))
+	cmd.Env = append(cleanEnv(t), "REGCRED_CONFIG="+cfg, "REGCRED_CACHE=", "REGCRED_LOG=debug", "LEAK_STATIC_PW="+leakStaticPW)
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+	}
+	sections := map[string]string{}
+	for _, part := range strings.Split(stdout.String(), "--- ")[1:] {
+		head, body, _ := strings.Cut(part, "\n")
+		sections[head] = body
+	}
+	if !strings.Contains(sections["get"], leakStaticPW) || !strings.Contains(sections["get login"], leakStorePW) {
+		t.Fatalf("the keyring did not answer:\n%s\n%s", stdout.String(), stderr.String())
+	}
+	if !strings.Contains(sections["files"], "keyring-index") {
+		t.Errorf("no keyring index written under %s:\n%s", dir, sections["files"])
+	}
+	for _, s := range []string{leakStaticPW, leakStorePW} {
+		for head, body := range sections {
+			if head != "get" && head != "get login" && strings.Contains(body, s) {
+				t.Errorf("%s output holds a secret:\n%s", head, body)
+			}
+		}
+		if strings.Contains(stderr.String(), s) {
+			t.Errorf("stderr holds a secret:\n%s", stderr.String())
+		}
+	}
+}

@@ -1,0 +1,79 @@
+package matcher
+
+import (
+	"path"
+	"strings"
+	"testing"
+)
+
+// FuzzMatch checks what a match promises, independently of how Match finds
+// it: the port is equal, a plain host is equal, a globbed host has the same
+// number of labels with every plain label equal and every globbed one
+// matching that one label, and a path-scoped pattern matches its own
+// repository or one below it, never a sibling sharing a prefix ("team" vs
+// "teammate"). Match also agrees with the pattern's own String() form.
+func FuzzMatch(f *testing.F) {
+	for _, tc := range matchCases {
+		for _, p := range tc.patterns {
+			f.Add(p, tc.request)
+		}
+	}
+	for _, seed := range [][2]string{
+		{"*.example.com", "a.example.com/x"},
+		{"*.example.com", "a.b.example.com/x"},
+		{"*.example.com", "example.com"},
+		{"reg.io/team", "reg.io/teammate/app"},
+		{"reg.io/team", "reg.io/team/app"},
+		{"reg.io/team/app", "reg.io/team"},
+		{"a?c.io:5000", "abc.io:5000/x"},
+		{"[a-c]*.io", "b.io"},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	f.Fuzz(func(t *testing.T, pattern, request string) {
+		p, err := ParsePattern(pattern)
+		if err != nil {
+			return
+		}
+		tgt, err := Normalize(request)
+		if err != nil {
+			return
+		}
+		if !p.Match(tgt) {
+			return
+		}
+		if p.Port() != tgt.Port {
+			t.Fatalf("%q matches %+v across ports", p, tgt)
+		}
+		checkHostMatch(t, p, tgt)
+		if pp := p.Path(); pp != "" && tgt.Path != "" && tgt.Path != pp && !strings.HasPrefix(tgt.Path, pp+"/") {
+			t.Fatalf("%q matches %+v across a '/' boundary", p, tgt)
+		}
+		again, err := ParsePattern(p.String())
+		if err != nil || !again.Match(tgt) {
+			t.Fatalf("pattern %q read back from %q = %v, %v; does not match %+v", p.String(), pattern, again, err, tgt)
+		}
+	})
+}
+
+func checkHostMatch(t *testing.T, p Pattern, tgt Target) {
+	t.Helper()
+	if !p.HasGlob() {
+		if p.Host() != tgt.Host {
+			t.Fatalf("plain %q matches host %q", p, tgt.Host)
+		}
+		return
+	}
+	pl, hl := strings.Split(p.Host(), "."), strings.Split(tgt.Host, ".")
+	if len(pl) != len(hl) || strings.HasPrefix(tgt.Host, "[") {
+		t.Fatalf("glob %q matches %q across a label", p, tgt.Host)
+	}
+	for i := range pl {
+		if !strings.ContainsAny(pl[i], "*?[") && pl[i] != hl[i] {
+			t.Fatalf("glob %q: plain label %q matches %q", p, pl[i], hl[i])
+		}
+		if ok, _ := path.Match(pl[i], hl[i]); !ok || strings.Contains(hl[i], ".") {
+			t.Fatalf("glob %q: label %q matches %q", p, pl[i], hl[i])
+		}
+	}
+}

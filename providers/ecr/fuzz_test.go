@@ -1,0 +1,67 @@
+package ecr
+
+import (
+	"encoding/base64"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/regcred/regcred/providers"
+)
+
+// FuzzTokenDecode feeds GetAuthorizationToken answers: a fuzzed password
+// wrapped the way ECR wraps it, or a fuzzed raw token; a fuzzed proxy
+// endpoint and expiry. A wrapped non-empty password decodes to user AWS
+// and exactly that password; every failure wraps ErrInvalid and quotes
+// neither the token nor the password.
+func FuzzTokenDecode(f *testing.F) {
+	f.Add("pw-seed-abcdef", false, "https://"+testHost, int64(3600))
+	f.Add("pw:with:colons==", false, "", int64(-5))
+	f.Add("QVdTOnNlY3JldA==", true, "https://123456789012.dkr.ecr.eu-west-1.amazonaws.com", int64(0))
+	f.Add("AWS:", true, "garbage", int64(60))
+	f.Add("", false, "", int64(60))
+	f.Fuzz(func(t *testing.T, secret string, raw bool, proxy string, expiresIn int64) {
+		now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+		p, err := New(Config{}, providers.Deps{Now: func() time.Time { return now }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tgt, err := parseHost(testHost)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok := token{encoded: secret, proxyEndpoint: proxy}
+		if !raw {
+			tok.encoded = base64.StdEncoding.EncodeToString([]byte("AWS:" + secret))
+		}
+		if expiresIn != 0 {
+			exp := now.Add(time.Duration(expiresIn%(1<<30)) * time.Second)
+			tok.expiresAt = &exp
+		}
+		cred, err := p.credential(tgt, "us-west-2", tok)
+		if err != nil {
+			if !errors.Is(err, providers.ErrInvalid) {
+				t.Fatalf("error %q does not wrap ErrInvalid", err)
+			}
+			for _, s := range []string{tok.encoded, secret} {
+				if len(s) >= 6 && strings.Contains(err.Error(), s) && !strings.Contains(testHost+proxy, s) {
+					t.Fatalf("error %q quotes the token", err)
+				}
+			}
+			if !raw && secret != "" && (tok.expiresAt == nil || tok.expiresAt.After(now)) && !strings.Contains(proxy, ".dkr.ecr.") {
+				t.Fatalf("a well-formed token for %q failed: %v", secret, err)
+			}
+			return
+		}
+		if cred.Username == "" || cred.Secret == "" || !cred.ExpiresAt.After(now) {
+			t.Fatalf("accepted token gave %q / empty secret %v / expiry %v", cred.Username, cred.Secret == "", cred.ExpiresAt)
+		}
+		if !raw && (cred.Username != "AWS" || cred.Secret.Reveal() != secret) {
+			t.Fatalf("AWS:%q decoded to %q and another secret", secret, cred.Username)
+		}
+		if dec, _ := base64.StdEncoding.DecodeString(tok.encoded); string(dec) != cred.Username+":"+cred.Secret.Reveal() {
+			t.Fatalf("decoded %q is not user:secret", cred.Username)
+		}
+	})
+}

@@ -1,0 +1,60 @@
+package ocir
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/regcred/regcred/providers"
+)
+
+// FuzzTokenAnswer decodes token-endpoint bodies the way fetchToken does
+// and checks the credential built from them: the token (or access_token)
+// answered as is under the fixed username, with an expiry still ahead;
+// failures wrap ErrInvalid and never quote the body.
+func FuzzTokenAnswer(f *testing.F) {
+	jwt := func(exp int64) string {
+		return "eyJhbGciOiJSUzI1NiJ9." + base64.RawURLEncoding.EncodeToString([]byte(`{"exp":`+strconv.FormatInt(exp, 10)+`}`)) + ".c2ln"
+	}
+	for _, s := range []string{
+		`{"token":"tok-seed-123456","expires_in":300}`,
+		`{"access_token":"tok-seed-123456"}`,
+		`{"token":"` + jwt(1767323045+600) + `"}`,
+		`{"token":"","access_token":"","expires_in":-4}`,
+		`{"token":1}`, `[`, ``, `{"token":"tok-seed-123456","expires_in":99}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		now := time.Unix(1767323045, 0)
+		var a tokenAnswer
+		if json.NewDecoder(strings.NewReader(string(body))).Decode(&a) != nil {
+			return // fetchToken answers errNotJSON, which quotes nothing
+		}
+		const host = "iad.ocir.io"
+		cred, err := credential(host, a, now)
+		if err != nil {
+			if !errors.Is(err, providers.ErrInvalid) || !strings.Contains(err.Error(), host) {
+				t.Fatalf("error %q does not wrap ErrInvalid and name the host", err)
+			}
+			if a.Token != "" || a.AccessToken != "" {
+				t.Fatalf("an answer with a token failed: %v", err)
+			}
+			return
+		}
+		want := a.Token
+		if want == "" {
+			want = a.AccessToken
+		}
+		if cred.Username != Username || cred.Secret.Reveal() != want {
+			t.Fatalf("%q answered user %q and another token", body, cred.Username)
+		}
+		if !cred.ExpiresAt.After(now) {
+			t.Fatalf("%q: credential accepted with expiry %v, not after now %v", body, cred.ExpiresAt, now)
+		}
+	})
+}
