@@ -14,25 +14,9 @@ import (
 // Of entries sharing a pattern, the first that answers is the only one asked.
 func (r *Resolver) ResolveAll(ctx context.Context, t matcher.Target, sa *providers.ServiceAccount) ([]Result, []Attempt) {
 	var results []Result
-	var attempts []Attempt
-	answered := map[string]bool{}
-	for _, e := range r.Match(t) {
-		if answered[e.pattern.String()] {
-			// A same-pattern entry is a fallback; its primary answered.
-			continue
-		}
-		cred, err := r.try(ctx, e, t, sa)
-		if err != nil {
-			r.log.Debug("entry skipped", "entry", e.String(), "reason", err)
-			attempts = append(attempts, Attempt{Entry: e.String(), Err: err})
-			continue
-		}
-		if cred.Anonymous {
-			r.log.Debug("anonymous entry ends the search", "entry", e.String())
-			break
-		}
-		answered[e.pattern.String()] = true
-		results = append(results, Result{Credential: cred, Entry: e})
-	}
+	attempts, _ := r.walk(ctx, r.Match(t), t, sa, func(res Result) bool {
+		results = append(results, res)
+		return true
+	})
 	return results, attempts
 }

@@ -84,9 +84,31 @@ func (r *Resolver) Resolve(ctx context.Context, t matcher.Target) (Result, error
 		return Result{}, ErrNotFound
 	}
 	r.log.Debug("entries match", "request", t.String(), "entries", entryNames(matches))
-	var attempts []Attempt
-	for _, e := range matches {
-		cred, err := r.try(ctx, e, t, nil)
+	var first *Result
+	attempts, anonymous := r.walk(ctx, matches, t, nil, func(res Result) bool {
+		first = &res
+		return false
+	})
+	switch {
+	case first != nil:
+		return *first, nil
+	case anonymous:
+		return Result{}, ErrNotFound
+	}
+	return Result{}, &AllFailedError{Target: t.String(), Attempts: attempts}
+}
+
+// walk tries entries in order and hands each credential to found, which
+// says whether to go on. It stops at an `anonymous` entry (reporting so) and
+// returns the entries that failed. Of entries sharing a pattern, the later
+// ones are fallbacks: asked only while no earlier one has answered.
+func (r *Resolver) walk(ctx context.Context, entries []*Entry, t matcher.Target, sa *providers.ServiceAccount, found func(Result) bool) (attempts []Attempt, anonymous bool) {
+	answered := map[string]bool{}
+	for _, e := range entries {
+		if answered[e.pattern.String()] {
+			continue
+		}
+		cred, err := r.try(ctx, e, t, sa)
 		if err != nil {
 			r.log.Debug("entry skipped", "entry", e.String(), "reason", err)
 			attempts = append(attempts, Attempt{Entry: e.String(), Err: err})
@@ -94,12 +116,15 @@ func (r *Resolver) Resolve(ctx context.Context, t matcher.Target) (Result, error
 		}
 		if cred.Anonymous {
 			r.log.Debug("anonymous entry ends the search", "entry", e.String())
-			return Result{}, ErrNotFound
+			return attempts, true
 		}
 		r.log.Debug("credential found", "entry", e.String(), "username", cred.Username)
-		return Result{Credential: cred, Entry: e}, nil
+		answered[e.pattern.String()] = true
+		if !found(Result{Credential: cred, Entry: e}) {
+			break
+		}
 	}
-	return Result{}, &AllFailedError{Target: t.String(), Attempts: attempts}
+	return attempts, false
 }
 
 // try asks one entry, through the token cache for kinds that issue tokens:
