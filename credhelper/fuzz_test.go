@@ -184,14 +184,30 @@ func FuzzDockerProtocol(f *testing.F) {
 			if callersOwn(verb, stdin, s) {
 				continue
 			}
-			if strings.Contains(stderr, s) {
-				t.Fatalf("%s %q: stderr holds a secret:\n%s", verb, stdin, stderr)
-			}
-			if code == 1 && strings.Contains(out, s) {
-				t.Fatalf("%s %q: error answer holds a secret: %q", verb, stdin, out)
+			leaked := strings.Contains(stderr, s) || (code == 1 && strings.Contains(out, s))
+			if leaked && !inControlRun(t, verb, stdin, s) {
+				t.Fatalf("%s %q: a secret reached the output:\nstdout: %q\nstderr:\n%s", verb, stdin, out, stderr)
 			}
 		}
 	})
+}
+
+// inControlRun reruns a store with its Secret replaced and reports
+// whether s still shows: then it is the text of a message ("login
+// stored"), not the secret.
+func inControlRun(t *testing.T, verb, stdin, s string) bool {
+	if verb != "store" {
+		return false
+	}
+	var c dockerCredentials
+	if json.Unmarshal([]byte(stdin), &c) != nil {
+		return false
+	}
+	c.Secret = "x"
+	control, _ := json.Marshal(c)
+	ta := newFuzzApp(t)
+	out, _ := ta.runString(t, string(control), verb)
+	return strings.Contains(out+ta.stderr.String(), s)
 }
 
 // checkGetAnswer: the answer decodes strictly, echoes the request, and

@@ -100,9 +100,12 @@ func credential(host string, a tokenAnswer, now time.Time) (providers.Credential
 	exp := now.Add(fallbackTTL)
 	switch {
 	case a.ExpiresIn > 0:
-		exp = now.Add(time.Duration(a.ExpiresIn) * time.Second)
+		exp = now.Add(providers.Seconds(a.ExpiresIn))
 	case !jwtExpiry(tok).IsZero():
 		exp = jwtExpiry(tok)
+	}
+	if !exp.After(now) {
+		return providers.Credential{}, fmt.Errorf("%w: ocir: %s answered a token that has already expired", providers.ErrInvalid, host)
 	}
 	return providers.Credential{Username: Username, Secret: providers.Secret(tok), ExpiresAt: exp}, nil
 }

@@ -66,7 +66,7 @@ func (t gcpToken) expiry(now time.Time) time.Time {
 		return time.Unix(n, 0)
 	}
 	if n, err := t.TokenTTL.Int64(); err == nil && n > 0 {
-		return now.Add(time.Duration(n) * time.Second)
+		return now.Add(providers.Seconds(n))
 	}
 	return time.Time{}
 }

@@ -89,7 +89,7 @@ func (p *Provider) parseKV(c *client, loc kvLocation, r reply) (kvSecret, error)
 	if ttl, ok := ttlField(s.data["ttl"]); ok {
 		s.expiresAt = now.Add(ttl)
 	} else if r.body.LeaseDuration > 0 {
-		s.expiresAt = now.Add(time.Duration(r.body.LeaseDuration) * time.Second)
+		s.expiresAt = now.Add(providers.Seconds(int64(r.body.LeaseDuration)))
 	}
 	return s, nil
 }
@@ -161,10 +161,10 @@ func ttlField(v any) (time.Duration, bool) {
 		if err != nil {
 			return 0, false
 		}
-		d = time.Duration(n) * time.Second
+		d = providers.Seconds(n)
 	case string:
 		if n, err := strconv.ParseInt(strings.TrimSpace(t), 10, 64); err == nil {
-			d = time.Duration(n) * time.Second
+			d = providers.Seconds(n)
 		} else if d, err = time.ParseDuration(strings.TrimSpace(t)); err != nil {
 			return 0, false
 		}

@@ -105,7 +105,7 @@ func (p *Provider) login(ctx context.Context, c *client, req providers.Request) 
 		return login{}, failf(providers.ErrInvalid, "Vault at %s: the %s login at %s answered no client token", c.address, method, mount)
 	}
 	l := login{token: r.body.Auth.ClientToken}
-	ttl := time.Duration(r.body.Auth.LeaseDuration) * time.Second
+	ttl := providers.Seconds(int64(r.body.Auth.LeaseDuration))
 	if ttl > 0 {
 		l.renewAt = p.deps.Now().Add(ttl * 8 / 10)
 	}
