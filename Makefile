@@ -6,7 +6,7 @@ LDFLAGS   := -s -w -X main.version=$(VERSION)
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 
-.PHONY: build demo deps test lint unit keyring-test kubelet-test tools bench fuzz clean
+.PHONY: build demo deps test lint unit keyring-test kubelet-test tools bench fuzz fuzz-brief clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/docker-credential-regcred
@@ -41,7 +41,15 @@ deps:
 
 # Every test runs with loopback as the only network (testdata/loopback-only.sh).
 test: deps lint
-	testdata/loopback-only.sh $(MAKE) --no-print-directory unit keyring-test kubelet-test
+	testdata/loopback-only.sh $(MAKE) --no-print-directory unit keyring-test kubelet-test fuzz-brief
+
+# Every fuzz target in turn (testdata/fuzz.sh); `make test` runs each briefly.
+FUZZTIME ?= 60s
+fuzz:
+	testdata/fuzz.sh $(FUZZTIME)
+
+fuzz-brief:
+	testdata/fuzz.sh 3s
 
 # Whole-process timings as ratios to a floor program, side by side in one run
 # (under a Secret Service, so the keyring store is measured too).
