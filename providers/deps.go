@@ -31,3 +31,22 @@ func (d Deps) Getenv(key string) string {
 	v, _ := d.LookupEnv(key)
 	return v
 }
+
+// WithDefaults fills what a caller left unset: a plain HTTP client, the
+// real clock and environment, a logger that discards. Backends call it in
+// New so a zero Deps works.
+func (d Deps) WithDefaults() Deps {
+	if d.HTTPClient == nil {
+		d.HTTPClient = &http.Client{}
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.LookupEnv == nil {
+		d.LookupEnv = os.LookupEnv
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	return d
+}

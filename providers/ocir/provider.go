@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
-	"os"
 	"sync"
 	"time"
 
@@ -37,7 +35,7 @@ func New(cfg Config, deps providers.Deps) (*Provider, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	deps = withDefaults(deps)
+	deps = deps.WithDefaults()
 	p := &Provider{cfg: cfg, deps: deps, hc: ocisdk.Dispatcher(deps.HTTPClient), backoff: ocisdk.DefaultBackoff}
 	if cfg.Endpoint != "" {
 		p.endpoint, _ = ocisdk.ParseEndpoint("ocir", "endpoint", cfg.Endpoint) // checked by Validate
@@ -104,18 +102,3 @@ func (p *Provider) principal(ctx context.Context, req providers.Request) (common
 	return cp, nil
 }
 
-func withDefaults(d providers.Deps) providers.Deps {
-	if d.HTTPClient == nil {
-		d.HTTPClient = &http.Client{}
-	}
-	if d.Now == nil {
-		d.Now = time.Now
-	}
-	if d.LookupEnv == nil {
-		d.LookupEnv = os.LookupEnv
-	}
-	if d.Logger == nil {
-		d.Logger = slog.New(slog.DiscardHandler)
-	}
-	return d
-}

@@ -3,9 +3,7 @@ package ocivault
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -34,7 +32,7 @@ func New(cfg Config, deps providers.Deps) (*Provider, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	deps = withDefaults(deps)
+	deps = deps.WithDefaults()
 	p := &Provider{cfg: cfg, deps: deps, hc: ocisdk.Dispatcher(deps.HTTPClient), backoff: ocisdk.DefaultBackoff}
 	if cfg.Endpoint != "" {
 		p.endpoint, _ = ocisdk.ParseEndpoint("ocivault", "endpoint", cfg.Endpoint) // checked by Validate
@@ -130,18 +128,3 @@ func (p *Provider) newClient(ctx context.Context, saToken string) (*secrets.Secr
 	return &c, nil
 }
 
-func withDefaults(d providers.Deps) providers.Deps {
-	if d.HTTPClient == nil {
-		d.HTTPClient = &http.Client{}
-	}
-	if d.Now == nil {
-		d.Now = time.Now
-	}
-	if d.LookupEnv == nil {
-		d.LookupEnv = os.LookupEnv
-	}
-	if d.Logger == nil {
-		d.Logger = slog.New(slog.DiscardHandler)
-	}
-	return d
-}

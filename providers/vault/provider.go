@@ -3,8 +3,6 @@ package vault
 import (
 	"context"
 	"errors"
-	"log/slog"
-	"net/http"
 	"sync"
 	"time"
 
@@ -42,7 +40,7 @@ func New(cfg Config, deps providers.Deps) (*Provider, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	p := &Provider{cfg: cfg, deps: withDefaults(deps), timeout: defaultTimeout, logins: map[string]login{}}
+	p := &Provider{cfg: cfg, deps: deps.WithDefaults(), timeout: defaultTimeout, logins: map[string]login{}}
 	if cfg.TTL != "" {
 		p.ttl, _ = time.ParseDuration(cfg.TTL) // Validate checked it
 	}
@@ -53,21 +51,6 @@ func New(cfg Config, deps providers.Deps) (*Provider, error) {
 	return p, nil
 }
 
-func withDefaults(d providers.Deps) providers.Deps {
-	if d.HTTPClient == nil {
-		d.HTTPClient = &http.Client{}
-	}
-	if d.Now == nil {
-		d.Now = time.Now
-	}
-	if d.LookupEnv == nil {
-		d.LookupEnv = func(string) (string, bool) { return "", false }
-	}
-	if d.Logger == nil {
-		d.Logger = slog.New(slog.DiscardHandler)
-	}
-	return d
-}
 
 // Credential implements providers.Provider.
 func (p *Provider) Credential(ctx context.Context, req providers.Request) (providers.Credential, error) {
