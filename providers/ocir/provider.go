@@ -101,4 +101,3 @@ func (p *Provider) principal(ctx context.Context, req providers.Request) (common
 	p.identity = cp
 	return cp, nil
 }
-

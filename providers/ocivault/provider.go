@@ -127,4 +127,3 @@ func (p *Provider) newClient(ctx context.Context, saToken string) (*secrets.Secr
 	}
 	return &c, nil
 }
-

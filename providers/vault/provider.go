@@ -51,7 +51,6 @@ func New(cfg Config, deps providers.Deps) (*Provider, error) {
 	return p, nil
 }
 
-
 // Credential implements providers.Provider.
 func (p *Provider) Credential(ctx context.Context, req providers.Request) (providers.Credential, error) {
 	c, err := p.vaultClient()
