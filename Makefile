@@ -41,7 +41,7 @@ deps:
 
 # Every test runs with loopback as the only network (testdata/loopback-only.sh).
 test: deps lint
-	testdata/loopback-only.sh $(MAKE) --no-print-directory unit keyring-test kubelet-test fuzz-brief
+	testdata/loopback-only.sh $(MAKE) --no-print-directory fuzz-brief unit keyring-test kubelet-test
 
 # Every fuzz target in turn (testdata/fuzz.sh); `make test` runs each briefly.
 FUZZTIME ?= 60s
