@@ -140,6 +140,26 @@ func (c *Cache) save(ctx context.Context, it Item, cred providers.Credential) {
 	if err := c.store.Put(ctx, it.Key, e); err != nil {
 		c.log.Warn("could not cache the credential", "registry", it.Registry, "entry", it.Source, "err", err)
 	}
+	c.sweep(ctx, now)
+}
+
+// sweep deletes expired entries. An entry is otherwise replaced only when
+// its own key is asked for again, and keys that are never asked for again
+// (a rotated service-account token, a changed identity) would leave expired
+// secrets behind. It runs on writes only, which are rare, and reads the
+// secret-free listing.
+func (c *Cache) sweep(ctx context.Context, now time.Time) {
+	infos, err := c.store.List(ctx)
+	if err != nil {
+		return
+	}
+	for _, i := range infos {
+		if !now.Before(i.ExpiresAt) {
+			if err := c.store.Delete(ctx, i.Key); err != nil {
+				c.log.Debug("could not delete an expired cache entry", "key", i.Key, "err", err)
+			}
+		}
+	}
 }
 
 // List describes every cached entry, no secret, sorted by registry, entry

@@ -372,3 +372,33 @@ func TestDefaultDir(t *testing.T) {
 		t.Errorf("relative XDG_CACHE_HOME = %v, want ErrNoDir", err)
 	}
 }
+
+func TestSaveSweepsExpiredEntries(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	c, err := Open(Options{Kind: KindFile, Dir: t.TempDir(), TTL: time.Minute, Now: clock,
+		LookupEnv: func(string) (string, bool) { return "", false }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fetch := func(secret string) Fetch {
+		return func(context.Context) (providers.Credential, error) {
+			return providers.Credential{Username: "u", Secret: providers.Secret(secret), ExpiresAt: now.Add(time.Hour)}, nil
+		}
+	}
+	ctx := context.Background()
+	if _, _, err := c.Credential(ctx, Item{Key: Key("old-identity"), Registry: "r.example.com"}, fetch("old-sweep-secret")); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(2 * time.Hour) // the first token has expired; its key is never asked for again
+	if _, _, err := c.Credential(ctx, Item{Key: Key("new-identity"), Registry: "r.example.com"}, fetch("new-sweep-secret")); err != nil {
+		t.Fatal(err)
+	}
+	infos, err := c.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(infos) != 1 || infos[0].Key != Key("new-identity") {
+		t.Errorf("after a write, the cache holds %+v; want only the live entry", infos)
+	}
+}
