@@ -25,6 +25,11 @@ type Config struct {
 	RoleARN string `yaml:"roleArn"`
 	// RoleSessionName names the assumed-role session (default "regcred").
 	RoleSessionName string `yaml:"roleSessionName"`
+	// RoleARNAnnotation names a service-account annotation (such as
+	// eks.amazonaws.com/role-arn) holding the IAM role a pod pulls as: in
+	// kubelet mode the pod's token assumes it with AssumeRoleWithWebIdentity
+	// instead of the node's credentials being used.
+	RoleARNAnnotation string `yaml:"roleArnAnnotation"`
 	// ExternalID is passed to sts:AssumeRole when the role's trust policy wants one.
 	ExternalID string `yaml:"externalId"`
 	// FIPS calls the FIPS API endpoint even when the registry host is not a
@@ -68,8 +73,17 @@ func (c Config) Validate() error {
 		// The value is not echoed: an external ID is sometimes treated as a secret.
 		bad("externalId", "must be 2-1224 characters of letters, digits and +=,.@:/_-")
 	}
-	if c.RoleARN == "" && (c.RoleSessionName != "" || c.ExternalID != "") {
-		bad("roleSessionName/externalId", "only apply with roleArn")
+	if c.RoleARNAnnotation != "" && strings.IndexFunc(c.RoleARNAnnotation, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+		bad("roleArnAnnotation", fmt.Sprintf("%q must be an annotation key (like eks.amazonaws.com/role-arn), without spaces", c.RoleARNAnnotation))
+	}
+	if c.RoleARN != "" && c.RoleARNAnnotation != "" {
+		bad("roleArn/roleArnAnnotation", "set one: the role comes either from the entry or from the pod's service account")
+	}
+	if c.RoleARN == "" && c.ExternalID != "" {
+		bad("externalId", "only applies with roleArn")
+	}
+	if c.RoleARN == "" && c.RoleARNAnnotation == "" && c.RoleSessionName != "" {
+		bad("roleSessionName", "only applies with roleArn or roleArnAnnotation")
 	}
 	if c.Endpoint != "" {
 		if err := checkEndpoint(c.Endpoint); err != nil {

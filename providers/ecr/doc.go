@@ -9,7 +9,10 @@
 // config and credentials files (profiles, SSO, credential_process,
 // assume-role), web identity (IRSA), the container credentials endpoint
 // (EKS Pod Identity, ECS) and EC2 instance metadata. With `roleArn`, that
-// identity assumes the role first. The token ECR answers is
+// identity assumes the role first. With `roleArnAnnotation`, in kubelet
+// mode, the pod's service-account token assumes the role that annotation
+// names (AssumeRoleWithWebIdentity) instead; those credentials serve that
+// one request and are never kept, so no pod pulls with another's. The token ECR answers is
 // base64("AWS:<password>") and lives 12 hours; its expiresAt becomes the
 // credential's expiry.
 //

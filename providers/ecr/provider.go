@@ -78,18 +78,34 @@ func (p *Provider) Credential(ctx context.Context, req providers.Request) (provi
 	if p.cfg.Region != "" && !t.public {
 		region = p.cfg.Region
 	}
-	return p.flights.do(ctx, t.host+"|"+region, func() (providers.Credential, error) {
-		return p.fetch(ctx, t, region)
+	key := t.host + "|" + region
+	pod, usesPod, err := p.podRole(t, req)
+	if err != nil {
+		return providers.Credential{}, err
+	}
+	if usesPod {
+		key += pod.flightKey()
+	}
+	return p.flights.do(ctx, key, func() (providers.Credential, error) {
+		return p.fetch(ctx, t, region, pod)
 	})
 }
 
 // fetch resolves the identity, then asks ECR for a token.
-func (p *Provider) fetch(ctx context.Context, t target, region string) (providers.Credential, error) {
+// fetch gets a token with the session's identity, or with pod's role when
+// pod.arn is set.
+func (p *Provider) fetch(ctx context.Context, t target, region string, pod podRole) (providers.Credential, error) {
 	s, err := p.session(ctx, region)
 	if err != nil {
 		return providers.Credential{}, p.configError(t, err)
 	}
-	source, err := p.resolveIdentity(ctx, t, s)
+	var source string
+	if pod.arn != "" {
+		s = p.withPodRole(s, pod)
+		source, err = p.resolvePodRole(ctx, t, s, pod)
+	} else {
+		source, err = p.resolveIdentity(ctx, t, s)
+	}
 	if err != nil {
 		return providers.Credential{}, err
 	}

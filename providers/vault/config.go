@@ -70,6 +70,10 @@ type Auth struct {
 	Mount string `yaml:"mount"`
 	// Role is the role to log in as (kubernetes, jwt, aws; cert's "name").
 	Role string `yaml:"role"`
+	// RoleAnnotation names a service-account annotation whose value, in
+	// kubelet mode, is the role for the kubernetes or jwt login, so each pod
+	// logs in as its own role; Role is the fallback.
+	RoleAnnotation string `yaml:"roleAnnotation"`
 
 	RoleID       string `yaml:"roleId"`
 	RoleIDFile   string `yaml:"roleIdFile"`

@@ -28,6 +28,8 @@ func TestValidate(t *testing.T) {
 		{name: "aws", cfg: vault.Config{Path: "a/b", Auth: vault.Auth{Method: "aws", Role: "r", HeaderValue: "v", Region: "us-gov-west-1"}}},
 		{name: "kubernetes", cfg: vault.Config{Path: "a/b", Auth: vault.Auth{Method: "kubernetes", Role: "r"}}},
 		{name: "jwt without file", cfg: vault.Config{Path: "a/b", Auth: vault.Auth{Method: "jwt"}}},
+		{name: "kubernetes role from annotation", cfg: vault.Config{Path: "a/b", Auth: vault.Auth{Method: "kubernetes", RoleAnnotation: "vault.hashicorp.com/role"}}},
+		{name: "jwt role annotation with fallback", cfg: vault.Config{Path: "a/b", Auth: vault.Auth{Method: "jwt", Role: "r", RoleAnnotation: "vault.hashicorp.com/role"}}},
 
 		{name: "no path", cfg: vault.Config{}, wantErr: "path is required"},
 		{name: "address scheme", cfg: vault.Config{Address: "vault:8200", Path: "a/b"}, wantErr: "address"},
@@ -55,6 +57,8 @@ func TestValidate(t *testing.T) {
 		{name: "approle without role id", cfg: vault.Config{Path: "a/b", Auth: vault.Auth{Method: "approle"}}, wantErr: "exactly one of auth.roleId"},
 		{name: "approle two secret ids", cfg: vault.Config{Path: "a/b", Auth: vault.Auth{Method: "approle", RoleID: "r", SecretID: "s", SecretIDFile: "/s"}}, wantErr: "auth.secretId or auth.secretIdFile"},
 		{name: "kubernetes without role", cfg: vault.Config{Path: "a/b", Auth: vault.Auth{Method: "kubernetes"}}, wantErr: "needs auth.role"},
+		{name: "role annotation on approle", cfg: vault.Config{Path: "a/b", Auth: vault.Auth{Method: "approle", RoleID: "r", RoleAnnotation: "x/role"}}, wantErr: "auth.roleAnnotation is not used by the approle method"},
+		{name: "role annotation with space", cfg: vault.Config{Path: "a/b", Auth: vault.Auth{Method: "jwt", RoleAnnotation: "x/ role"}}, wantErr: "auth.roleAnnotation"},
 		{name: "aws bad region", cfg: vault.Config{Path: "a/b", Auth: vault.Auth{Method: "aws", Region: "evil.com/x"}}, wantErr: "auth.region"},
 		{name: "bad auth mount", cfg: vault.Config{Path: "a/b", Auth: vault.Auth{Method: "approle", RoleID: "r", Mount: "a/../b"}}, wantErr: "auth.mount"},
 		{name: "approle secret inline ok", cfg: vault.Config{Path: "a/b", Auth: approle}},

@@ -38,6 +38,9 @@
 //	  mount        the auth method's path below auth/ (default: the method)
 //	  role         kubernetes (required), jwt/oidc, aws: the role; cert: the
 //	               certificate role's name
+//	  roleAnnotation  kubernetes, jwt: in kubelet mode, the service-account
+//	               annotation whose value is the role (auth.role is the fallback);
+//	               a login is reused only for the same token and role
 //	  roleId | roleIdFile, secretId | secretIdFile    approle
 //	  jwtFile      kubernetes, jwt/oidc: the JWT. Without it: in kubelet mode
 //	               the pod's service-account token the kubelet passes, else

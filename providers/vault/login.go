@@ -62,11 +62,14 @@ func (p *Provider) token(ctx context.Context, c *client, req providers.Request) 
 // loginKey separates logins made with different pod identities (kubelet
 // mode hands each pod's service-account token to the provider).
 func (p *Provider) loginKey(req providers.Request) string {
+	role, _ := p.role(req)
 	if p.usesRequestJWT(req) {
-		sum := sha256.Sum256([]byte(req.ServiceAccount.Token.Reveal()))
+		// The role is hashed with the token: a login as one role is never
+		// reused for a request that names another.
+		sum := sha256.Sum256([]byte(req.ServiceAccount.Token.Reveal() + "\x00" + role))
 		return "sa:" + hex.EncodeToString(sum[:])
 	}
-	return ""
+	return "role:" + role
 }
 
 func (p *Provider) cached(key string) (string, bool) {
@@ -136,13 +139,17 @@ func (p *Provider) loginBody(ctx context.Context, c *client, req providers.Reque
 	case methodAppRole:
 		return p.appRoleBody()
 	case methodKubernetes, methodJWT, methodOIDC:
+		role, err := p.role(req)
+		if err != nil {
+			return nil, nil, err
+		}
 		jwt, err := p.jwt(req)
 		if err != nil {
 			return nil, nil, err
 		}
 		body := map[string]any{"jwt": jwt}
-		if a.Role != "" {
-			body["role"] = a.Role
+		if role != "" {
+			body["role"] = role
 		}
 		return body, []string{jwt}, nil
 	case methodAWS:

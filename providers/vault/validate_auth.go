@@ -12,7 +12,9 @@ func authFields(method string) []string {
 		return []string{"tokenFile"}
 	case methodAppRole:
 		return []string{"mount", "roleId", "roleIdFile", "secretId", "secretIdFile"}
-	case methodKubernetes, methodJWT, methodOIDC:
+	case methodKubernetes, methodJWT:
+		return []string{"mount", "role", "roleAnnotation", "jwtFile"}
+	case methodOIDC:
 		return []string{"mount", "role", "jwtFile"}
 	case methodAWS:
 		return []string{"mount", "role", "headerValue", "region"}
@@ -25,6 +27,7 @@ func authFields(method string) []string {
 func (a Auth) set() []string {
 	return setNames("mount", a.Mount, "role", a.Role, "roleId", a.RoleID, "roleIdFile", a.RoleIDFile,
 		"secretId", a.SecretID, "secretIdFile", a.SecretIDFile, "jwtFile", a.JWTFile,
+		"roleAnnotation", a.RoleAnnotation,
 		"tokenFile", a.TokenFile, "headerValue", a.HeaderValue, "region", a.Region)
 }
 
@@ -38,6 +41,9 @@ func (a Auth) validate() error {
 		if !slices.Contains(allowed, name) {
 			return invalid("auth.%s is not used by the %s method (it reads %s)", name, method, strings.Join(allowed, ", "))
 		}
+	}
+	if a.RoleAnnotation != "" && strings.ContainsFunc(a.RoleAnnotation, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return invalid("auth.roleAnnotation %q must be an annotation key (like vault.hashicorp.com/role), without spaces", a.RoleAnnotation)
 	}
 	if a.Mount != "" {
 		if err := checkPath(a.Mount); err != nil {
@@ -75,8 +81,8 @@ func (a Auth) validateMethod(method string) error {
 			return invalid("set auth.secretId or auth.secretIdFile, not both")
 		}
 	case methodKubernetes:
-		if a.Role == "" {
-			return invalid("the kubernetes method needs auth.role (the Vault role bound to the service account)")
+		if a.Role == "" && a.RoleAnnotation == "" {
+			return invalid("the kubernetes method needs auth.role or auth.roleAnnotation (the Vault role bound to the service account)")
 		}
 	case methodAWS:
 		if a.Region != "" && !validRegion(a.Region) {
