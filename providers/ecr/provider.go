@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"os"
 	"sync"
 	"time"
 
@@ -42,6 +41,10 @@ func New(cfg Config, deps providers.Deps) (*Provider, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	if deps.HTTPClient == nil {
+		deps.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	deps = deps.WithDefaults()
 	p := &Provider{
 		cfg:        cfg,
 		httpClient: deps.HTTPClient,
@@ -50,18 +53,6 @@ func New(cfg Config, deps providers.Deps) (*Provider, error) {
 		logger:     deps.Logger,
 		maxBackoff: defaultMaxBackoff,
 		sessions:   map[string]*session{},
-	}
-	if p.httpClient == nil {
-		p.httpClient = &http.Client{Timeout: 30 * time.Second}
-	}
-	if p.now == nil {
-		p.now = time.Now
-	}
-	if p.lookupEnv == nil {
-		p.lookupEnv = os.LookupEnv
-	}
-	if p.logger == nil {
-		p.logger = slog.New(slog.DiscardHandler)
 	}
 	return p, nil
 }

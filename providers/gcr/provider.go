@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -47,6 +46,10 @@ func New(cfg Config, deps providers.Deps) (*Provider, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	if deps.HTTPClient == nil {
+		deps.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	deps = deps.WithDefaults()
 	p := &Provider{
 		cfg:        cfg,
 		client:     deps.HTTPClient,
@@ -55,18 +58,6 @@ func New(cfg Config, deps providers.Deps) (*Provider, error) {
 		logger:     deps.Logger,
 		metadataIP: metadataIP,
 		iamURL:     iamCredentialsURL,
-	}
-	if p.client == nil {
-		p.client = &http.Client{Timeout: 30 * time.Second}
-	}
-	if p.now == nil {
-		p.now = time.Now
-	}
-	if p.lookupEnv == nil {
-		p.lookupEnv = os.LookupEnv
-	}
-	if p.logger == nil {
-		p.logger = slog.New(slog.DiscardHandler)
 	}
 	p.mdClient = withoutProxy(p.client)
 	return p, nil
