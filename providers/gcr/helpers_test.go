@@ -1,16 +1,15 @@
 package gcr
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/internal/syncbuf"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
 )
@@ -114,21 +113,7 @@ func pemBody(keyJSON []byte) string {
 	return lines[len(lines)/2]
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer collects log output from concurrent goroutines.
+type syncBuffer = syncbuf.Buffer
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }

@@ -1,15 +1,14 @@
 package ocivault
 
 import (
-	"bytes"
 	"encoding/base64"
 	"log/slog"
 	"net/http"
 	"os"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/internal/syncbuf"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/ocivault/ocitest"
 )
@@ -90,22 +89,8 @@ func (f *fixture) putSecret(id, name, user, pass string) {
 	})
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer collects log output from concurrent goroutines.
+type syncBuffer = syncbuf.Buffer
 
 // osEnv is the process environment as a map, for tests of principals
 // whose variables the SDK reads from the process (set with t.Setenv).

@@ -1,7 +1,6 @@
 package vault_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -13,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/internal/syncbuf"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
 	"github.com/regcred/regcred/providers/vault/vaulttest"
@@ -133,20 +133,5 @@ func writeFile(t *testing.T, name, content string) string {
 	return p
 }
 
-// syncBuffer is a bytes.Buffer safe for the logger's concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer collects log output from concurrent goroutines.
+type syncBuffer = syncbuf.Buffer
