@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"path/filepath"
 	"runtime"
-	"strings"
 
 	"golang.org/x/oauth2"
 
@@ -82,15 +81,11 @@ func (p *Provider) gcloudADCPath() (path, why string) {
 
 // expandHome turns a leading "~/" into $HOME, as a shell would.
 func (p *Provider) expandHome(path string) (string, error) {
-	rest, ok := strings.CutPrefix(path, "~/")
+	expanded, ok := providers.ExpandHome(path, p.lookupEnv)
 	if !ok {
-		return path, nil
-	}
-	home := p.getenv("HOME")
-	if home == "" {
 		return "", fmt.Errorf("%w: gcr: credentialsFile %s starts with \"~/\", which needs HOME, and HOME is not set", providers.ErrInvalid, path)
 	}
-	return filepath.Join(home, rest), nil
+	return expanded, nil
 }
 
 func (p *Provider) getenv(key string) string {

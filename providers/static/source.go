@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/regcred/regcred/providers"
@@ -98,15 +97,11 @@ func fileError(what, path string, err error) error {
 // expandHome turns a leading "~/" into $HOME, as a shell would for a path
 // written in the config.
 func (p *Provider) expandHome(name string) (string, error) {
-	rest, ok := strings.CutPrefix(name, "~/")
+	path, ok := providers.ExpandHome(name, p.lookupEnv)
 	if !ok {
-		return name, nil
-	}
-	home, set := p.lookupEnv("HOME")
-	if !set || home == "" {
 		return "", fmt.Errorf("%w: \"~/\" needs HOME, which is not set", providers.ErrNotFound)
 	}
-	return filepath.Join(home, rest), nil
+	return path, nil
 }
 
 // trimNewline drops one trailing "\n" or "\r\n", what `echo` and editors

@@ -2,7 +2,8 @@ package vault
 
 import (
 	"path/filepath"
-	"strings"
+
+	"github.com/regcred/regcred/providers"
 )
 
 // Config is the `vault:` block of a registry entry. doc.go describes every
@@ -162,8 +163,8 @@ func (c Config) IdentityFiles(lookupEnv func(string) (string, bool)) []string {
 		return nil
 	}
 	if c.Auth.TokenFile != "" {
-		if home, ok := lookupEnv("HOME"); ok && strings.HasPrefix(c.Auth.TokenFile, "~/") {
-			return []string{filepath.Join(home, c.Auth.TokenFile[2:])}
+		if path, ok := providers.ExpandHome(c.Auth.TokenFile, lookupEnv); ok {
+			return []string{path}
 		}
 		return []string{c.Auth.TokenFile}
 	}
