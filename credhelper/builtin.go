@@ -21,26 +21,29 @@ import (
 // no helper at all, instead of failing on "no AWS credentials". Private ECR
 // has no anonymous access, so there the cloud's error is the useful answer.
 func builtinEntries() []*Entry {
+	ks := kinds()
 	var out []*Entry
 	for _, p := range ecr.DefaultPatterns() {
-		out = append(out, builtin(Entry{Match: p, Name: "built-in ECR", ECR: &ecr.Config{}}))
-		if publicECR[p] {
-			out = append(out, builtin(Entry{Match: p, Name: "built-in ECR Public, anonymous", Anonymous: &anonymous.Config{}}))
+		out = append(out, builtin(ks, Entry{Match: p, Name: "built-in ECR", ECR: &ecr.Config{}}))
+		if isPublicECR(p) {
+			out = append(out, builtin(ks, Entry{Match: p, Name: "built-in ECR Public, anonymous", Anonymous: &anonymous.Config{}}))
 		}
 	}
 	for _, p := range gcr.DefaultPatterns() {
-		out = append(out, builtin(Entry{Match: p, Name: "built-in Google", GCR: &gcr.Config{}}),
-			builtin(Entry{Match: p, Name: "built-in Google, anonymous", Anonymous: &anonymous.Config{}}))
+		out = append(out, builtin(ks, Entry{Match: p, Name: "built-in Google", GCR: &gcr.Config{}}),
+			builtin(ks, Entry{Match: p, Name: "built-in Google, anonymous", Anonymous: &anonymous.Config{}}))
 	}
 	return out
 }
 
-// publicECR are the ECR Public hosts among ecr.DefaultPatterns.
-var publicECR = map[string]bool{"public.ecr.aws": true, "ecr-public.aws.com": true}
+// isPublicECR says whether an ecr.DefaultPatterns pattern is an ECR Public host.
+func isPublicECR(pattern string) bool {
+	return pattern == "public.ecr.aws" || pattern == "ecr-public.aws.com"
+}
 
-func builtin(e Entry) *Entry {
+func builtin(ks []*kindSpec, e Entry) *Entry {
 	e.source = "built-in"
-	if err := e.prepare(); err != nil {
+	if err := e.prepare(ks); err != nil {
 		// The patterns are constants of ours; a bad one is a bug that the
 		// builtin test catches, not something a user can cause.
 		panic(fmt.Sprintf("built-in entry %s: %v", e.Match, err))

@@ -35,13 +35,14 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 	if err := cfg.Cache.validate(); err != nil {
 		problems = append(problems, fmt.Sprintf("%s: cache: %v", path, err))
 	}
+	ks := kinds()
 	for i := range cfg.Registries {
 		e := &cfg.Registries[i]
 		if i < len(lines) {
 			e.line = lines[i]
 		}
 		e.source = fmt.Sprintf("%s:%d", path, e.line)
-		if err := e.prepare(); err != nil {
+		if err := e.prepare(ks); err != nil {
 			problems = append(problems, fmt.Sprintf("%s: registries[%d]: %v", e.source, i, err))
 		}
 	}
@@ -94,8 +95,9 @@ func resolveAlias(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-// prepare parses the pattern, picks the one kind and validates its settings.
-func (e *Entry) prepare() error {
+// prepare parses the pattern, picks the one kind of ks (the kind table,
+// built once by the caller for all its entries) and validates its settings.
+func (e *Entry) prepare(ks []*kindSpec) error {
 	var errs []string
 	if e.Match == "" {
 		errs = append(errs, `"match" is required (a registry pattern such as "registry.example.com/team")`)
@@ -105,14 +107,14 @@ func (e *Entry) prepare() error {
 		e.pattern = p
 	}
 	var found []*kindSpec
-	for _, k := range kinds() {
+	for _, k := range ks {
 		if k.settings(e) != nil {
 			found = append(found, k)
 		}
 	}
 	switch len(found) {
 	case 0:
-		errs = append(errs, "no backend: add exactly one of "+strings.Join(kindNames(), ", "))
+		errs = append(errs, "no backend: add exactly one of "+strings.Join(kindNames(ks), ", "))
 	case 1:
 		e.kind = found[0]
 		if err := e.kind.validate(e); err != nil {
@@ -131,9 +133,9 @@ func (e *Entry) prepare() error {
 	return nil
 }
 
-func kindNames() []string {
+func kindNames(ks []*kindSpec) []string {
 	var names []string
-	for _, k := range kinds() {
+	for _, k := range ks {
 		names = append(names, k.name)
 	}
 	return names
