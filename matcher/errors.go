@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 )
 
 var (
@@ -21,12 +23,26 @@ const maxInput = 4096
 // garbage on stdin does not come back as a megabyte of error text.
 const quoteMax = 64
 
-// quote returns s in Go quotes, cut to quoteMax bytes.
+// quote returns s in Go quotes, its quoted text cut to quoteMax bytes.
+// The bound is on what is printed, not on the input: escaping can make one
+// byte of input four ("\x00") or two ("\""), and an error quotes several
+// parts of the input.
 func quote(s string) string {
-	if len(s) <= quoteMax {
-		return strconv.Quote(s)
+	if q := strconv.Quote(s); len(q) <= quoteMax+2 {
+		return q
 	}
-	return strconv.Quote(s[:quoteMax]) + "…"
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		_, w := utf8.DecodeRuneInString(s[i:])
+		piece := strconv.Quote(s[i : i+w])
+		piece = piece[1 : len(piece)-1]
+		if b.Len()+len(piece) > quoteMax {
+			break
+		}
+		b.WriteString(piece)
+		i += w
+	}
+	return `"` + b.String() + `"…`
 }
 
 func requestError(format string, args ...any) error {
