@@ -8,7 +8,7 @@ import (
 	"log/slog"
 	"strings"
 
-	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 // Name and Package identify the helper in `version`, in the format of the
@@ -24,7 +24,7 @@ type App struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Env            Env
-	Deps           providers.Deps
+	Deps           netdeps.Deps
 	Version        string
 	// ConfigPath is the --config flag; empty means the lookup order.
 	ConfigPath string

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 // testApp is an App wired to buffers, a fake environment and a temp home.
@@ -43,11 +44,13 @@ func newTestApp(t *testing.T, configYAML string, env map[string]string) *testApp
 		app: &App{
 			Stdout: &stdout, Stderr: &stderr,
 			Env: Env{LookupEnv: lookup, HomeDir: home},
-			Deps: providers.Deps{
+			Deps: netdeps.Deps{
 				HTTPClient: &http.Client{Timeout: 5 * time.Second},
-				Now:        time.Now,
-				LookupEnv:  lookup,
-				Logger:     logger,
+				Deps: providers.Deps{
+					Now:       time.Now,
+					LookupEnv: lookup,
+					Logger:    logger,
+				},
 			},
 			Version: "v-test",
 		},

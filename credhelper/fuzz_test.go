@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 // The fuzzed App's config holds these secrets; none may appear on an error
@@ -60,11 +61,13 @@ func newFuzzApp(t *testing.T) *testApp {
 		app: &App{
 			Stdout: &stdout, Stderr: &stderr,
 			Env: Env{LookupEnv: lookup, HomeDir: home},
-			Deps: providers.Deps{
+			Deps: netdeps.Deps{
 				HTTPClient: &http.Client{Timeout: time.Second},
-				Now:        time.Now,
-				LookupEnv:  lookup,
-				Logger:     logger,
+				Deps: providers.Deps{
+					Now:       time.Now,
+					LookupEnv: lookup,
+					Logger:    logger,
+				},
 			},
 			Version: "v-fuzz",
 		},

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 var kubeletNow = time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
@@ -36,7 +37,7 @@ func kubeletRun(t *testing.T, r *Resolver, image string, sa string) (kubeletResp
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	a := &App{Stdout: &out, Deps: providers.Deps{Now: func() time.Time { return kubeletNow }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}}
+	a := &App{Stdout: &out, Deps: netdeps.Deps{Deps: providers.Deps{Now: func() time.Time { return kubeletNow }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}}}
 	if err := a.answerKubelet(context.Background(), r, req); err != nil {
 		return kubeletResponse{}, err
 	}

@@ -25,7 +25,7 @@ func (a *App) storeLogin(ctx context.Context, target matcher.Target, creds docke
 		log.Warn("the config does not load; keeping the login with the default store settings", "err", err)
 		cfg = &Config{}
 	}
-	ls, err := openLoginStore(cfg.Cache, a.Deps)
+	ls, err := openLoginStore(cfg.Cache, a.Deps.Deps)
 	if err != nil {
 		log.Warn("docker login succeeded, but regcred cannot keep the credential", "err", err)
 		return nil
@@ -74,7 +74,7 @@ func (a *App) eraseLogin(ctx context.Context, target matcher.Target) error {
 	if err != nil {
 		cfg = &Config{}
 	}
-	ls, err := openLoginStore(cfg.Cache, a.Deps)
+	ls, err := openLoginStore(cfg.Cache, a.Deps.Deps)
 	if err != nil {
 		a.Deps.Logger.Debug("no login store, so no login to erase", "registry", target.Registry(), "err", err)
 		return nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 // loginKind is the `login` source: a credential `docker login` stored. It
@@ -17,7 +18,7 @@ func loginKind(s *loginStore) *kindSpec {
 		name:     "login",
 		settings: func(e *Entry) any { return struct{ Registry string }{e.Match} },
 		validate: func(*Entry) error { return nil },
-		build: func(e *Entry, _ providers.Deps) (providers.Provider, error) {
+		build: func(e *Entry, _ netdeps.Deps) (providers.Provider, error) {
 			registry := e.Match
 			return providers.ProviderFunc(func(ctx context.Context, _ providers.Request) (providers.Credential, error) {
 				cred, ok, err := s.get(ctx, registry)

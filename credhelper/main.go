@@ -7,7 +7,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 // Main wires the real process (streams, environment, clock, network) into an
@@ -25,7 +25,7 @@ func Main(ctx context.Context, version string, args []string) int {
 		Stdout:  os.Stdout,
 		Stderr:  os.Stderr,
 		Env:     Env{LookupEnv: os.LookupEnv, HomeDir: home},
-		Deps:    providers.DefaultDeps(logger),
+		Deps:    netdeps.Default(logger),
 		Version: version,
 	}
 	return app.Run(ctx, args)

@@ -11,6 +11,7 @@ import (
 	"github.com/regcred/regcred/credhelper/verify"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 // DefaultEntryTimeout bounds one backend call, so a dead backend costs
@@ -22,7 +23,7 @@ const DefaultEntryTimeout = 20 * time.Second
 type Resolver struct {
 	entries  []*Entry
 	patterns []matcher.Pattern
-	deps     providers.Deps
+	deps     netdeps.Deps
 	log      *slog.Logger
 	timeout  time.Duration
 	cache    *cache.Cache // nil: nothing cached
@@ -40,13 +41,13 @@ type Result struct {
 
 // NewResolver takes the config's entries (and the built-in ones unless the
 // config turned them off). c may be nil: nothing is cached.
-func NewResolver(cfg *Config, deps providers.Deps, c *cache.Cache) *Resolver {
+func NewResolver(cfg *Config, deps netdeps.Deps, c *cache.Cache) *Resolver {
 	r := &Resolver{deps: deps, log: deps.Logger, timeout: DefaultEntryTimeout, cache: c}
 	for i := range cfg.Registries {
 		r.entries = append(r.entries, &cfg.Registries[i])
 	}
 	r.configEntries = len(r.entries)
-	if ls, err := openLoginStore(cfg.Cache, deps); err != nil {
+	if ls, err := openLoginStore(cfg.Cache, deps.Deps); err != nil {
 		r.log.Debug("stored logins are not consulted", "reason", err)
 	} else {
 		r.logins = ls

@@ -13,6 +13,7 @@ import (
 
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 // fakeEntry is an entry whose backend is a function, with a count of how
@@ -26,7 +27,7 @@ type fakeEntry struct {
 func fakeResolver(t *testing.T, fakes ...*fakeEntry) *Resolver {
 	t.Helper()
 	r := &Resolver{log: slog.New(slog.NewTextHandler(io.Discard, nil)), timeout: time.Second,
-		deps: providers.Deps{LookupEnv: func(string) (string, bool) { return "", false }}}
+		deps: netdeps.Deps{Deps: providers.Deps{LookupEnv: func(string) (string, bool) { return "", false }}}}
 	for i, f := range fakes {
 		p, err := matcher.ParsePattern(f.pattern)
 		if err != nil {
@@ -36,7 +37,7 @@ func fakeResolver(t *testing.T, fakes ...*fakeEntry) *Resolver {
 		e := &Entry{Match: f.pattern, pattern: p, source: fmt.Sprintf("test.yaml:%d", i+1), kind: &kindSpec{
 			name:     "fake",
 			settings: func(e *Entry) any { return struct{ Pattern string }{e.Match} },
-			build: func(*Entry, providers.Deps) (providers.Provider, error) {
+			build: func(*Entry, netdeps.Deps) (providers.Provider, error) {
 				f.built.Add(1)
 				return f.fn, nil
 			},

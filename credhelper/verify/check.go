@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 // Request is the credential to prove and where.
@@ -49,7 +50,7 @@ func (c Checker) Check(ctx context.Context, req Request) Result {
 		client = &copied
 	}
 	// The check sends the credential; a redirect must not carry it to http.
-	client.CheckRedirect = providers.RefuseDowngrade
+	client.CheckRedirect = netdeps.RefuseDowngrade
 	s := &session{client: client, allowHTTP: c.AllowHTTP, req: req, res: res}
 	return s.run(ctx)
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 func TestValidate(t *testing.T) {
@@ -73,7 +74,7 @@ func TestValidateKeepsSecretsOut(t *testing.T) {
 }
 
 func TestNewValidates(t *testing.T) {
-	if _, err := New(Config{Region: "nowhere"}, providers.Deps{}); !errors.Is(err, providers.ErrInvalid) {
+	if _, err := New(Config{Region: "nowhere"}, netdeps.Deps{}); !errors.Is(err, providers.ErrInvalid) {
 		t.Fatalf("New with a bad region = %v, want ErrInvalid", err)
 	}
 }

@@ -25,7 +25,7 @@
 // resolved, the first time Credential runs, so an entry that is never tried
 // costs nothing. The SDK reads the process environment itself (it does not
 // go through providers.Deps.LookupEnv, which this package uses only to
-// describe the environment in error messages). Deps.HTTPClient carries the
+// describe the environment in error messages). netdeps.Deps.HTTPClient carries the
 // ECR, ECR Public and sts:AssumeRole calls; the credential chain's own
 // sources (IMDS, SSO, web identity, container endpoint) keep the SDK's
 // clients, whose short IMDS timeouts keep a non-EC2 machine from waiting.

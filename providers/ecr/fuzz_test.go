@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 // FuzzTokenDecode feeds GetAuthorizationToken answers: a fuzzed password
@@ -23,7 +24,7 @@ func FuzzTokenDecode(f *testing.F) {
 	f.Add("", false, "", int64(60))
 	f.Fuzz(func(t *testing.T, secret string, raw bool, proxy string, expiresIn int64) {
 		now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-		p, err := New(Config{}, providers.Deps{Now: func() time.Time { return now }})
+		p, err := New(Config{}, netdeps.Deps{Deps: providers.Deps{Now: func() time.Time { return now }}})
 		if err != nil {
 			t.Fatal(err)
 		}

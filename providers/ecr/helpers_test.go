@@ -14,6 +14,7 @@ import (
 
 	"github.com/regcred/regcred/internal/syncbuf"
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 const (
@@ -67,11 +68,13 @@ func newProvider(t *testing.T, cfg Config) (*Provider, *syncBuffer) {
 func newProviderWith(t *testing.T, cfg Config, hc *http.Client) (*Provider, *syncBuffer) {
 	t.Helper()
 	logs := &syncBuffer{}
-	p, err := New(cfg, providers.Deps{
+	p, err := New(cfg, netdeps.Deps{
 		HTTPClient: hc,
-		Now:        time.Now,
-		LookupEnv:  os.LookupEnv,
-		Logger:     slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Deps: providers.Deps{
+			Now:       time.Now,
+			LookupEnv: os.LookupEnv,
+			Logger:    slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		},
 	})
 	if err != nil {
 		t.Fatalf("New(%+v): %v", cfg, err)

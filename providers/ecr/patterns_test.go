@@ -12,6 +12,7 @@ import (
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/ecr"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 // matchesDefault reports whether any built-in pattern covers the request,
@@ -71,7 +72,7 @@ func TestLookAlikesMatchingAGlobGetNoToken(t *testing.T) {
 	keys := cloud.NewUser("ci")
 	t.Setenv("AWS_ACCESS_KEY_ID", keys.AccessKeyID)
 	t.Setenv("AWS_SECRET_ACCESS_KEY", keys.SecretAccessKey)
-	p, err := ecr.New(ecr.Config{Endpoint: cloud.ECRURL()}, providers.Deps{HTTPClient: &http.Client{Timeout: 30 * time.Second}, Now: time.Now, LookupEnv: os.LookupEnv})
+	p, err := ecr.New(ecr.Config{Endpoint: cloud.ECRURL()}, netdeps.Deps{HTTPClient: &http.Client{Timeout: 30 * time.Second}, Deps: providers.Deps{Now: time.Now, LookupEnv: os.LookupEnv}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 // Bounds of the SDK retryer for every call this backend makes: a throttled
@@ -37,7 +38,7 @@ type Provider struct {
 // New checks cfg and returns the provider. It loads no AWS configuration
 // and no credentials and touches no network: all of that happens in
 // Credential, so an entry that is never tried costs nothing.
-func New(cfg Config, deps providers.Deps) (*Provider, error) {
+func New(cfg Config, deps netdeps.Deps) (*Provider, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 func TestValidate(t *testing.T) {
@@ -37,7 +38,7 @@ func TestValidate(t *testing.T) {
 				return
 			}
 			wantErr(t, err, providers.ErrInvalid, tc.wantErr)
-			if _, nerr := New(tc.cfg, providers.Deps{}); nerr == nil {
+			if _, nerr := New(tc.cfg, netdeps.Deps{}); nerr == nil {
 				t.Error("New accepted a config Validate refuses")
 			}
 		})

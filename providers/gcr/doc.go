@@ -23,7 +23,7 @@
 // machine off Google Cloud learns within a short probe that there is none.
 //
 // New reads nothing and touches no network; Credential does all of it, on
-// every call, with the HTTP client of providers.Deps. Tokens are not kept
+// every call, with the HTTP client of netdeps.Deps. Tokens are not kept
 // between calls: the resolver's cache does that.
 //
 // A Google token is only ever sent to a Google registry host. Credential

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 // keyFileForms put a secret (%s, JSON-quoted) where each credential type
@@ -48,7 +49,7 @@ func FuzzKeyFile(f *testing.F) {
 	f.Add(uint8(2), pemKey, uint16(0xffff), uint16(0), byte(0))
 	f.Add(uint8(2), pemKey, uint16(0xffff), uint16(200), byte(1))
 	dir := f.TempDir()
-	p, err := New(Config{}, providers.Deps{Now: time.Now, LookupEnv: func(string) (string, bool) { return "", false }})
+	p, err := New(Config{}, netdeps.Deps{Deps: providers.Deps{Now: time.Now, LookupEnv: func(string) (string, bool) { return "", false }}})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/regcred/regcred/internal/syncbuf"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 // testEnv is a process-free environment: an empty home and gcloud config
@@ -41,14 +42,16 @@ func newHarness(t *testing.T) *harness {
 
 func (h *harness) provider(t *testing.T, cfg Config) *Provider {
 	t.Helper()
-	p, err := New(cfg, providers.Deps{
+	p, err := New(cfg, netdeps.Deps{
 		HTTPClient: &http.Client{Timeout: 20 * time.Second},
-		Now:        h.now,
-		LookupEnv: func(k string) (string, bool) {
-			v, ok := h.env[k]
-			return v, ok
+		Deps: providers.Deps{
+			Now: h.now,
+			LookupEnv: func(k string) (string, bool) {
+				v, ok := h.env[k]
+				return v, ok
+			},
+			Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		},
-		Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
 	if err != nil {
 		t.Fatalf("New: %v", err)

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 // Username is what Google's registries expect with an access token.
@@ -42,7 +43,7 @@ type Provider struct {
 
 // New checks cfg and returns the provider. It reads no file and touches no
 // network: all of that happens in Credential.
-func New(cfg Config, deps providers.Deps) (*Provider, error) {
+func New(cfg Config, deps netdeps.Deps) (*Provider, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/oracle/oci-go-sdk/v65/common"
+
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 	"github.com/regcred/regcred/providers/ocivault/ocisdk"
 )
 
@@ -20,7 +22,7 @@ const Username = "BEARER_TOKEN"
 // bearer token. It is safe for concurrent use.
 type Provider struct {
 	cfg      Config
-	deps     providers.Deps
+	deps     netdeps.Deps
 	hc       *http.Client
 	endpoint string
 	backoff  time.Duration
@@ -31,7 +33,7 @@ type Provider struct {
 
 // New checks the settings and returns the provider. It reads no file,
 // resolves no identity and touches no network.
-func New(cfg Config, deps providers.Deps) (*Provider, error) {
+func New(cfg Config, deps netdeps.Deps) (*Provider, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -84,7 +86,7 @@ func (p *Provider) Credential(ctx context.Context, req providers.Request) (provi
 // principal returns the kept identity, or resolves it. An identity for a
 // kubelet-supplied service-account token serves that request only.
 func (p *Provider) principal(ctx context.Context, req providers.Request) (common.ConfigurationProvider, error) {
-	id := ocisdk.Identity{Settings: p.cfg.settings(), Deps: p.deps, HTTP: p.hc}
+	id := ocisdk.Identity{Settings: p.cfg.settings(), Deps: p.deps.Deps, HTTP: p.hc}
 	if sa := req.ServiceAccount; sa != nil && id.Settings.Method() == ocisdk.AuthOKEWorkloadIdentity {
 		id.ServiceAccountToken = sa.Token.Reveal()
 		return id.Provider(ctx)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 	"github.com/regcred/regcred/providers/ocivault/ocisdk"
 	"github.com/regcred/regcred/providers/ocivault/ocitest"
 )
@@ -54,11 +55,13 @@ func (f *fixture) provider(t *testing.T, c Config, env map[string]string) *Provi
 		c.ConfigFile = f.config
 	}
 	c.Endpoint = f.ocir.URL
-	p, err := New(c, providers.Deps{
+	p, err := New(c, netdeps.Deps{
 		HTTPClient: &http.Client{},
-		Now:        func() time.Time { return f.now },
-		LookupEnv:  func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-		Logger:     slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Deps: providers.Deps{
+			Now:       func() time.Time { return f.now },
+			LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+			Logger:    slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		},
 	})
 	if err != nil {
 		t.Fatalf("New: %v", err)
@@ -215,7 +218,7 @@ func TestNonJSONAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := newSignedServer(t, keys, func(w http.ResponseWriter) { _, _ = w.Write([]byte("<html>login</html>")) })
-	p, err := New(Config{ConfigFile: cfg, Endpoint: srv}, providers.Deps{})
+	p, err := New(Config{ConfigFile: cfg, Endpoint: srv}, netdeps.Deps{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/regcred/regcred/internal/syncbuf"
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 	"github.com/regcred/regcred/providers/ocivault/ocitest"
 )
 
@@ -49,15 +50,17 @@ func newFixture(t *testing.T) *fixture {
 }
 
 // deps reads env from the map only, logs into f.logs.
-func (f *fixture) deps(env map[string]string) providers.Deps {
-	return providers.Deps{
+func (f *fixture) deps(env map[string]string) netdeps.Deps {
+	return netdeps.Deps{
 		HTTPClient: &http.Client{Timeout: 10 * time.Second},
-		Now:        time.Now,
-		LookupEnv: func(k string) (string, bool) {
-			v, ok := env[k]
-			return v, ok
+		Deps: providers.Deps{
+			Now: time.Now,
+			LookupEnv: func(k string) (string, bool) {
+				v, ok := env[k]
+				return v, ok
+			},
+			Logger: slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		},
-		Logger: slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 }
 

@@ -9,14 +9,16 @@ import (
 	"time"
 
 	"github.com/oracle/oci-go-sdk/v65/secrets"
+
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 	"github.com/regcred/regcred/providers/ocivault/ocisdk"
 )
 
 // Provider reads one OCI Vault secret. It is safe for concurrent use.
 type Provider struct {
 	cfg      Config
-	deps     providers.Deps
+	deps     netdeps.Deps
 	hc       *http.Client
 	endpoint string
 	backoff  time.Duration
@@ -28,7 +30,7 @@ type Provider struct {
 // New checks the settings and returns the provider. It reads no file,
 // resolves no identity and touches no network: all of that happens on the
 // first Credential call.
-func New(cfg Config, deps providers.Deps) (*Provider, error) {
+func New(cfg Config, deps netdeps.Deps) (*Provider, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -111,7 +113,7 @@ func (p *Provider) secretsClient(ctx context.Context, req providers.Request) (*s
 }
 
 func (p *Provider) newClient(ctx context.Context, saToken string) (*secrets.SecretsClient, error) {
-	id := ocisdk.Identity{Settings: p.cfg.settings(), Deps: p.deps, HTTP: p.hc, ServiceAccountToken: saToken}
+	id := ocisdk.Identity{Settings: p.cfg.settings(), Deps: p.deps.Deps, HTTP: p.hc, ServiceAccountToken: saToken}
 	cp, err := id.Provider(ctx)
 	if err != nil {
 		return nil, err

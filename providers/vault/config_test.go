@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 	"github.com/regcred/regcred/providers/vault"
 )
 
@@ -75,7 +76,7 @@ func TestValidate(t *testing.T) {
 			if !errors.Is(err, providers.ErrInvalid) || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("Validate = %v, want ErrInvalid containing %q", err, tt.wantErr)
 			}
-			if _, nerr := vault.New(tt.cfg, providers.Deps{}); nerr == nil {
+			if _, nerr := vault.New(tt.cfg, netdeps.Deps{}); nerr == nil {
 				t.Errorf("New accepted a config Validate refuses")
 			}
 		})

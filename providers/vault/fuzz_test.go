@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 const (
@@ -47,10 +48,12 @@ func fuzzProvider(t *testing.T, mode int, status int, body string, now time.Time
 		cfg = Config{Address: cfg.Address, Engine: "gcp", Roleset: "pull", Auth: cfg.Auth}
 	}
 	env := map[string]string{"VAULT_TOKEN": fuzzVaultToken}
-	p, err := New(cfg, providers.Deps{
-		Now:       func() time.Time { return now },
-		LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-		Logger:    slog.New(slog.DiscardHandler),
+	p, err := New(cfg, netdeps.Deps{
+		Deps: providers.Deps{
+			Now:       func() time.Time { return now },
+			LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+			Logger:    slog.New(slog.DiscardHandler),
+		},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/regcred/regcred/internal/syncbuf"
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 	"github.com/regcred/regcred/providers/vault"
 	"github.com/regcred/regcred/providers/vault/vaulttest"
 )
@@ -66,12 +67,14 @@ func newHarness(t *testing.T, opts ...vaulttest.Option) *harness {
 	}
 }
 
-func (h *harness) deps() providers.Deps {
-	return providers.Deps{
+func (h *harness) deps() netdeps.Deps {
+	return netdeps.Deps{
 		HTTPClient: &http.Client{},
-		Now:        h.clock.Now,
-		LookupEnv:  h.env.lookup,
-		Logger:     slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Deps: providers.Deps{
+			Now:       h.clock.Now,
+			LookupEnv: h.env.lookup,
+			Logger:    slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		},
 	}
 }
 

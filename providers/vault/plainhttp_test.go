@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 func TestValidatePlainHTTP(t *testing.T) {
@@ -37,12 +38,16 @@ func TestValidatePlainHTTP(t *testing.T) {
 }
 
 func TestVaultAddrPlainHTTPRefused(t *testing.T) {
-	p, err := New(Config{Path: "kv/registry"}, providers.Deps{LookupEnv: func(k string) (string, bool) {
-		if k == "VAULT_ADDR" {
-			return "http://vault.example.com:8200", true
-		}
-		return "", false
-	}})
+	p, err := New(Config{Path: "kv/registry"}, netdeps.Deps{
+		Deps: providers.Deps{
+			LookupEnv: func(k string) (string, bool) {
+				if k == "VAULT_ADDR" {
+					return "http://vault.example.com:8200", true
+				}
+				return "", false
+			},
+		},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 // defaultTimeout bounds one request when the config sets no timeout: long
@@ -20,7 +21,7 @@ const defaultTimeout = 10 * time.Second
 // the login token and the detected KV mount are kept for its lifetime.
 type Provider struct {
 	cfg     Config
-	deps    providers.Deps
+	deps    netdeps.Deps
 	ttl     time.Duration
 	timeout time.Duration
 	// awsCredentials resolves the identity the AWS login signs with.
@@ -36,7 +37,7 @@ type Provider struct {
 
 // New checks cfg and returns the provider. It does no I/O: the address,
 // TLS files, tokens and AWS credentials are read when a credential is asked for.
-func New(cfg Config, deps providers.Deps) (*Provider, error) {
+func New(cfg Config, deps netdeps.Deps) (*Provider, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 // setting is a value and where it came from (a config key or a variable),
@@ -69,7 +70,7 @@ func (p *Provider) httpClient() (*http.Client, bool, error) {
 		return nil, false, err
 	}
 	hc := *p.deps.HTTPClient
-	hc.CheckRedirect = providers.RefuseDowngrade
+	hc.CheckRedirect = netdeps.RefuseDowngrade
 	if s.empty() {
 		return &hc, false, nil
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/oracle/oci-go-sdk/v65/common"
+
 	"github.com/regcred/regcred/providers"
 )
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/oracle/oci-go-sdk/v65/common"
+
 	"github.com/regcred/regcred/providers"
 )
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/oracle/oci-go-sdk/v65/common"
 	"github.com/oracle/oci-go-sdk/v65/common/auth"
+
 	"github.com/regcred/regcred/providers"
 )
 
