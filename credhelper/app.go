@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/providers/netdeps"
 )
 
@@ -25,7 +26,10 @@ type App struct {
 	Stdout, Stderr io.Writer
 	Env            Env
 	Deps           netdeps.Deps
-	Version        string
+	// Keyring is the OS keyring for the token cache and the logins; nil
+	// means none (the file store serves).
+	Keyring cache.Keyring
+	Version string
 	// ConfigPath is the --config flag; empty means the lookup order.
 	ConfigPath string
 }
@@ -42,7 +46,7 @@ func (a *App) loadResolver() (*Resolver, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := NewResolver(cfg, a.Deps, c)
+	r := NewResolver(cfg, a.Deps, c, a.openLogins(cfg))
 	a.Deps.Logger.Debug("config loaded", "path", cfg.Path, "entries", len(r.Entries()))
 	return r, nil
 }

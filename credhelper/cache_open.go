@@ -30,7 +30,7 @@ func (a *App) openCache(cfg *Config) (*cache.Cache, error) {
 	if cfg.Cache.TTL.Set {
 		ttl = cfg.Cache.TTL.Duration
 	}
-	opts := cache.Options{Kind: kind, Dir: cfg.Cache.Dir, TTL: ttl, Now: a.Deps.Now, LookupEnv: a.Deps.LookupEnv, Logger: a.Deps.Logger}
+	opts := cache.Options{Kind: kind, Dir: cfg.Cache.Dir, TTL: ttl, Now: a.Deps.Now, LookupEnv: a.Deps.LookupEnv, Logger: a.Deps.Logger, Keyring: a.Keyring}
 	c, err := cache.Open(opts)
 	if errors.Is(err, cache.ErrNoDir) {
 		a.Deps.Logger.Warn("no directory for the token cache; running without one", "err", err)

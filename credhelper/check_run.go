@@ -79,7 +79,7 @@ func (a *App) runCheck(ctx context.Context, opts checkOptions, targets []matcher
 		rep.Config.Problems = []string{err.Error()}
 		return rep
 	}
-	r := NewResolver(cfg, a.Deps, c)
+	r := NewResolver(cfg, a.Deps, c, a.openLogins(cfg))
 	rep.Entries = describeEntries(r)
 	cc := checker{app: a, r: r, opts: opts}
 	if len(targets) == 0 {

@@ -25,7 +25,7 @@ func (a *App) storeLogin(ctx context.Context, target matcher.Target, creds docke
 		log.Warn("the config does not load; keeping the login with the default store settings", "err", err)
 		cfg = &Config{}
 	}
-	ls, err := openLoginStore(cfg.Cache, a.Deps.Deps)
+	ls, err := openLoginStore(cfg.Cache, a.Deps.Deps, a.Keyring)
 	if err != nil {
 		log.Warn("docker login succeeded, but regcred cannot keep the credential", "err", err)
 		return nil
@@ -53,7 +53,7 @@ func (a *App) configuredAnswer(ctx context.Context, cfg *Config, target matcher.
 	if err != nil {
 		return false
 	}
-	r := NewResolver(cfg, a.Deps, c)
+	r := NewResolver(cfg, a.Deps, c, a.openLogins(cfg))
 	r.logins = nil
 	if len(r.Match(target)) == 0 {
 		return false
@@ -74,7 +74,7 @@ func (a *App) eraseLogin(ctx context.Context, target matcher.Target) error {
 	if err != nil {
 		cfg = &Config{}
 	}
-	ls, err := openLoginStore(cfg.Cache, a.Deps.Deps)
+	ls, err := openLoginStore(cfg.Cache, a.Deps.Deps, a.Keyring)
 	if err != nil {
 		a.Deps.Logger.Debug("no login store, so no login to erase", "registry", target.Registry(), "err", err)
 		return nil
@@ -83,4 +83,15 @@ func (a *App) eraseLogin(ctx context.Context, target matcher.Target) error {
 		return fmt.Errorf("erasing the stored login for %s: %w", target.Registry(), err)
 	}
 	return nil
+}
+
+// openLogins opens the `docker login` store for the resolver; without one
+// (no home, say) logins are simply not consulted.
+func (a *App) openLogins(cfg *Config) *loginStore {
+	ls, err := openLoginStore(cfg.Cache, a.Deps.Deps, a.Keyring)
+	if err != nil {
+		a.Deps.Logger.Debug("stored logins are not consulted", "reason", err)
+		return nil
+	}
+	return ls
 }

@@ -38,7 +38,7 @@ type loginStore struct {
 // keyring where usable (file fallback), or the file store when the config
 // says `cache.store: file`. `none` turns off the token cache, not logins:
 // a login the user asked docker to keep is kept.
-func openLoginStore(cfg CacheConfig, deps providers.Deps) (*loginStore, error) {
+func openLoginStore(cfg CacheConfig, deps providers.Deps, kr cache.Keyring) (*loginStore, error) {
 	dir, err := loginDir(cfg, deps.LookupEnv)
 	if err != nil {
 		return nil, err
@@ -48,7 +48,7 @@ func openLoginStore(cfg CacheConfig, deps providers.Deps) (*loginStore, error) {
 		kind = cfg.Store
 	}
 	c, err := cache.Open(cache.Options{Kind: kind, Dir: dir, Now: deps.Now, LookupEnv: deps.LookupEnv,
-		Logger: deps.Logger, KeyringService: loginKeyringService})
+		Logger: deps.Logger, Keyring: kr, KeyringService: loginKeyringService})
 	if err != nil {
 		return nil, fmt.Errorf("opening the login store in %s: %w", dir, err)
 	}

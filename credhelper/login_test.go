@@ -176,7 +176,7 @@ func TestStoreBackOfConfiguredAnswerKeepsNoCopy(t *testing.T) {
 	if _, code := ta.runString(t, storeJSON("reg.example.com", "robot", "from-config"), "store"); code != 0 {
 		t.Fatal("store failed")
 	}
-	ls, err := openLoginStore(CacheConfig{Store: "file"}, ta.app.Deps.Deps)
+	ls, err := openLoginStore(CacheConfig{Store: "file"}, ta.app.Deps.Deps, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

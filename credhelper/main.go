@@ -7,6 +7,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/regcred/regcred/credhelper/cache/oskeyring"
 	"github.com/regcred/regcred/providers/netdeps"
 )
 
@@ -26,6 +27,7 @@ func Main(ctx context.Context, version string, args []string) int {
 		Stderr:  os.Stderr,
 		Env:     Env{LookupEnv: os.LookupEnv, HomeDir: home},
 		Deps:    netdeps.Default(logger),
+		Keyring: oskeyring.System{},
 		Version: version,
 	}
 	return app.Run(ctx, args)

@@ -40,18 +40,14 @@ type Result struct {
 }
 
 // NewResolver takes the config's entries (and the built-in ones unless the
-// config turned them off). c may be nil: nothing is cached.
-func NewResolver(cfg *Config, deps netdeps.Deps, c *cache.Cache) *Resolver {
-	r := &Resolver{deps: deps, log: deps.Logger, timeout: DefaultEntryTimeout, cache: c}
+// config turned them off). c may be nil: nothing is cached; logins may be
+// nil: no `docker login` is consulted.
+func NewResolver(cfg *Config, deps netdeps.Deps, c *cache.Cache, logins *loginStore) *Resolver {
+	r := &Resolver{deps: deps, log: deps.Logger, timeout: DefaultEntryTimeout, cache: c, logins: logins}
 	for i := range cfg.Registries {
 		r.entries = append(r.entries, &cfg.Registries[i])
 	}
 	r.configEntries = len(r.entries)
-	if ls, err := openLoginStore(cfg.Cache, deps.Deps); err != nil {
-		r.log.Debug("stored logins are not consulted", "reason", err)
-	} else {
-		r.logins = ls
-	}
 	if cfg.Defaults == nil || *cfg.Defaults {
 		r.entries = append(r.entries, builtinEntries()...)
 	}

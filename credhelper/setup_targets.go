@@ -84,7 +84,7 @@ func (a *App) setupKubelet() (setupPlan, error) {
 	if err != nil {
 		return setupPlan{}, err
 	}
-	r := NewResolver(cfg, a.Deps, nil)
+	r := NewResolver(cfg, a.Deps, nil, nil)
 	var patterns []string
 	for _, e := range r.Entries() {
 		if e.Kind() != "anonymous" {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"runtime"
 	"strings"
@@ -107,7 +108,7 @@ func (m *memKeyring) Get(service, user string) (string, error) {
 	defer m.mu.Unlock()
 	v, ok := m.items[m.id(service, user)]
 	if !ok {
-		return "", keyring.ErrNotFound
+		return "", fs.ErrNotExist
 	}
 	return v, nil
 }
@@ -128,7 +129,7 @@ func (m *memKeyring) Delete(service, user string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if _, ok := m.items[m.id(service, user)]; !ok {
-		return keyring.ErrNotFound
+		return fs.ErrNotExist
 	}
 	delete(m.items, m.id(service, user))
 	return nil

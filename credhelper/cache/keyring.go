@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/zalando/go-keyring"
 )
 
-// Keyring is go-keyring's shape, so the real OS keyring and test doubles
-// are interchangeable. Get and Delete of a missing item return an error
-// wrapping keyring.ErrNotFound (github.com/zalando/go-keyring).
+// Keyring is go-keyring's shape, so the real OS keyring (package
+// oskeyring) and test doubles are interchangeable. Get and Delete of a
+// missing item return an error wrapping fs.ErrNotExist.
 type Keyring interface {
 	Get(service, user string) (string, error)
 	Set(service, user, secret string) error
@@ -25,15 +23,8 @@ const DefaultKeyringService = "regcred-cache"
 // call then falls back to the file store instead of hanging the pull.
 const DefaultKeyringTimeout = 5 * time.Second
 
-// systemKeyring is the OS keyring: Keychain, Credential Manager or the
-// Secret Service.
-type systemKeyring struct{}
-
-func (systemKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
-func (systemKeyring) Set(service, user, secret string) error {
-	return keyring.Set(service, user, secret)
-}
-func (systemKeyring) Delete(service, user string) error { return keyring.Delete(service, user) }
+// busUser is a Keyring that must be told which session bus to use.
+type busUser interface{ UseBus(address string) error }
 
 // boundedKeyring gives a Keyring a context and a deadline. go-keyring calls
 // cannot be cancelled, so a call that overruns keeps running in the

@@ -4,11 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"strings"
 	"time"
-
-	"github.com/zalando/go-keyring"
 
 	"github.com/regcred/regcred/providers"
 )
@@ -34,7 +33,7 @@ func keyringErr(op string, err error) error {
 	return fmt.Errorf("%w: keyring %s: %w", providers.ErrUnavailable, op, err)
 }
 
-func isMissing(err error) bool { return errors.Is(err, keyring.ErrNotFound) }
+func isMissing(err error) bool { return errors.Is(err, fs.ErrNotExist) }
 
 func (s *keyringStore) Get(ctx context.Context, key string) (Entry, bool, error) {
 	if err := checkCall(ctx, key); err != nil {

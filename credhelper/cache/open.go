@@ -53,25 +53,25 @@ func Open(opts Options) (*Cache, error) {
 	return c, nil
 }
 
-// keyring returns the keyring to use, or false when calling one could start
-// a D-Bus daemon.
+// keyring returns the keyring to use, or false when there is none: no
+// keyring was given (a program that links no keyring), or calling it could
+// start a D-Bus daemon.
 func (o Options) keyring(goos string) (Keyring, bool) {
-	var pin string
-	if usesDBus(goos) {
-		p, ok := busProbe{lookupEnv: o.LookupEnv, runUser: defaultRunUser()}.find()
-		if !ok {
-			return nil, false
-		}
-		pin = p
+	if o.Keyring == nil {
+		return nil, false
 	}
-	if o.Keyring != nil {
+	if !usesDBus(goos) {
 		return o.Keyring, true
 	}
-	if pin != "" {
-		// go-keyring asks godbus for "the" session bus, and godbus reads
-		// only this variable and /run/user/<uid>; the bus found under
-		// $XDG_RUNTIME_DIR must be named here or godbus would launch one.
-		_ = os.Setenv("DBUS_SESSION_BUS_ADDRESS", pin)
+	pin, ok := busProbe{lookupEnv: o.LookupEnv, runUser: defaultRunUser()}.find()
+	if !ok {
+		return nil, false
 	}
-	return systemKeyring{}, true
+	if b, isBusUser := o.Keyring.(busUser); isBusUser && pin != "" {
+		if err := b.UseBus(pin); err != nil {
+			o.Logger.Warn("cannot use the session bus; using the file cache", "err", err)
+			return nil, false
+		}
+	}
+	return o.Keyring, true
 }

@@ -32,8 +32,9 @@ type Options struct {
 	LookupEnv func(string) (string, bool)
 	Logger    *slog.Logger
 
-	// Keyring replaces the OS keyring (tests inject failing or counting
-	// ones). The session-bus check applies to it all the same.
+	// Keyring is the OS keyring (oskeyring.System) or a test double. nil
+	// means this program has none: auto and keyring use the file store. The
+	// session-bus check applies to any keyring all the same.
 	Keyring Keyring
 	// KeyringService is the service items are filed under; "" means
 	// DefaultKeyringService.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"github.com/regcred/regcred/credhelper/cache/oskeyring"
 	"github.com/regcred/regcred/providers"
 )
 
@@ -57,6 +58,7 @@ func childOpen() (*Cache, error) {
 		Kind:           os.Getenv("REGCRED_CACHE_KIND"),
 		Dir:            os.Getenv("REGCRED_CACHE_DIR"),
 		KeyringService: os.Getenv("REGCRED_CACHE_SERVICE"),
+		Keyring:        oskeyring.System{},
 		// Long enough that a waiter never gets through by the bound: if
 		// it gets through, the lock was released.
 		LockWait: 2 * time.Minute,
@@ -101,7 +103,7 @@ func childGet(hang bool) error {
 }
 
 func childAutolaunch() error {
-	c, err := Open(Options{Kind: KindAuto, Dir: os.Getenv("REGCRED_CACHE_DIR")})
+	c, err := Open(Options{Kind: KindAuto, Dir: os.Getenv("REGCRED_CACHE_DIR"), Keyring: oskeyring.System{}})
 	if err != nil {
 		return err
 	}

@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/zalando/go-keyring"
+	"github.com/regcred/regcred/credhelper/cache/oskeyring"
 )
 
 // These tests use the real Secret Service (gnome-keyring). make test runs
@@ -28,7 +29,7 @@ func requireSecretService(t *testing.T) Keyring {
 		t.Skip("the Secret Service is the Linux and BSD keyring")
 	}
 	why := ""
-	kr, ok := Options{LookupEnv: os.LookupEnv}.keyring(goosForTest())
+	kr, ok := Options{LookupEnv: os.LookupEnv, Keyring: oskeyring.System{}}.keyring(goosForTest())
 	if !ok {
 		why = "no D-Bus session bus"
 	} else if err := probeKeyring(kr); err != nil {
@@ -66,14 +67,14 @@ func testService(t *testing.T) string {
 func TestKeyringSecretServiceStore(t *testing.T) {
 	requireSecretService(t)
 	testStore(t, storeCase{name: "secret service", wantStore: KindKeyring,
-		opts: Options{Kind: KindKeyring, KeyringService: testService(t)}})
+		opts: Options{Kind: KindKeyring, Keyring: oskeyring.System{}, KeyringService: testService(t)}})
 }
 
 func TestKeyringSecretServiceHoldsTheItems(t *testing.T) {
 	kr := requireSecretService(t)
 	svc := testService(t)
 	log, logs := newLog()
-	c, err := Open(Options{Kind: KindAuto, Dir: t.TempDir(), KeyringService: svc, ChunkLimit: MinChunkLimit, Now: newClock().Now, Logger: log})
+	c, err := Open(Options{Kind: KindAuto, Dir: t.TempDir(), Keyring: oskeyring.System{}, KeyringService: svc, ChunkLimit: MinChunkLimit, Now: newClock().Now, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +122,7 @@ func TestKeyringSecretServiceHoldsTheItems(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, user := range []string{key, chunkUser(key, h.gen, 0), chunkUser(key, h.gen, h.count-1)} {
-		if _, err := kr.Get(svc, user); !errors.Is(err, keyring.ErrNotFound) {
+		if _, err := kr.Get(svc, user); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("item %s after Delete: %v", user, err)
 		}
 	}
@@ -132,7 +133,7 @@ func TestKeyringSecretServiceSingleFlight(t *testing.T) {
 	svc := testService(t)
 	f := newFlight(t, KindKeyring, svc)
 	t.Cleanup(func() {
-		if c, err := Open(Options{Kind: KindKeyring, Dir: filepath.Join(f.dir, "cache"), KeyringService: svc}); err == nil {
+		if c, err := Open(Options{Kind: KindKeyring, Dir: filepath.Join(f.dir, "cache"), Keyring: oskeyring.System{}, KeyringService: svc}); err == nil {
 			_, _ = c.Clear(context.Background(), "")
 		}
 	})

@@ -40,6 +40,8 @@ func storeCases() []storeCase {
 		{name: "keyring with Windows-sized items", opts: Options{Kind: KindKeyring, LookupEnv: withBus(), Keyring: newMemKeyring(2560), ChunkLimit: 2560}, wantStore: KindKeyring},
 		{name: "keyring with tiny items (chunked)", opts: Options{Kind: KindKeyring, LookupEnv: withBus(), Keyring: newMemKeyring(MinChunkLimit), ChunkLimit: MinChunkLimit}, wantStore: KindKeyring},
 		{name: "auto with a broken keyring falls back to file", opts: Options{Kind: KindAuto, LookupEnv: withBus(), Keyring: &brokenKeyring{}}, wantStore: KindFile, secretOnDisk: true, wantWarn: true},
+		// The front binary links no keyring: it must use the file store even with a bus.
+		{name: "auto in a program without a keyring uses file", opts: Options{Kind: KindAuto, LookupEnv: withBus()}, wantStore: KindFile, secretOnDisk: true},
 	}
 }
 
