@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/regcred/regcred/credhelper/cache"
+	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/providers/netdeps"
 )
 
@@ -24,7 +25,7 @@ const (
 type App struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
-	Env            Env
+	Env            config.Env
 	Deps           netdeps.Deps
 	// Keyring is the OS keyring for the token cache and the logins; nil
 	// means none (the file store serves).
@@ -38,7 +39,7 @@ type App struct {
 // the commands that need it, so `version` and `--help` work with a broken
 // config.
 func (a *App) loadResolver() (*Resolver, error) {
-	cfg, err := LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
+	cfg, err := config.LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
 	if err != nil {
 		return nil, err
 	}

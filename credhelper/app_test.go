@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
 )
@@ -43,7 +44,7 @@ func newTestApp(t *testing.T, configYAML string, env map[string]string) *testApp
 	return &testApp{
 		app: &App{
 			Stdout: &stdout, Stderr: &stderr,
-			Env: Env{LookupEnv: lookup, HomeDir: home},
+			Env: config.Env{LookupEnv: lookup, HomeDir: home},
 			Deps: netdeps.Deps{
 				HTTPClient: &http.Client{Timeout: 5 * time.Second},
 				Deps: providers.Deps{

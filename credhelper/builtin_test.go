@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"testing"
+
+	"github.com/regcred/regcred/credhelper/config"
 )
 
 func TestBuiltinEntries(t *testing.T) {
@@ -19,7 +21,7 @@ func TestBuiltinEntries(t *testing.T) {
 		{name: "look-alike of ECR", request: "123456789012.dkr.ecr.us-east-1.amazonaws.com.evil.example/x"},
 		{name: "unrelated", request: "quay.io/prometheus/node-exporter"},
 	}
-	r := NewResolver(&Config{}, newTestApp(t, "", nil).app.Deps, nil, nil)
+	r := NewResolver(&config.Config{}, newTestApp(t, "", nil).app.Deps, nil, nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var kinds []string
@@ -37,7 +39,7 @@ func TestBuiltinEntries(t *testing.T) {
 		})
 	}
 	off := false
-	if n := len(NewResolver(&Config{Defaults: &off}, newTestApp(t, "", nil).app.Deps, nil, nil).Entries()); n != 0 {
+	if n := len(NewResolver(&config.Config{Defaults: &off}, newTestApp(t, "", nil).app.Deps, nil, nil).Entries()); n != 0 {
 		t.Errorf("defaults: false left %d built-in entries", n)
 	}
 }
@@ -46,7 +48,7 @@ func TestBuiltinEntries(t *testing.T) {
 // public GCR image is "not found" (pull anonymously), not an error.
 func TestBuiltinPublicPullWithoutIdentity(t *testing.T) {
 	ta := newTestApp(t, "", nil)
-	r := NewResolver(&Config{}, ta.app.Deps, nil, nil)
+	r := NewResolver(&config.Config{}, ta.app.Deps, nil, nil)
 	_, err := r.Resolve(context.Background(), target(t, "gcr.io/distroless/static"))
 	if !errors.Is(err, ErrNotFound) {
 		t.Fatalf("err = %v, want ErrNotFound so the client pulls anonymously", err)

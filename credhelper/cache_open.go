@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/credhelper/cache"
+	"github.com/regcred/regcred/credhelper/config"
 )
 
 // DefaultCacheTTL is how long long-lived secrets (static files aside: they
@@ -15,10 +16,10 @@ const DefaultCacheTTL = 5 * time.Minute
 // openCache opens the token cache the config asks for. REGCRED_CACHE
 // overrides the store (for tests and one-off runs: REGCRED_CACHE=none). A
 // machine with no home to keep a cache in runs without one, with a warning.
-func (a *App) openCache(cfg *Config) (*cache.Cache, error) {
+func (a *App) openCache(cfg *config.Config) (*cache.Cache, error) {
 	kind := cfg.Cache.Store
 	if v, ok := a.Env.LookupEnv("REGCRED_CACHE"); ok && v != "" {
-		if err := (CacheConfig{Store: v}).validate(); err != nil {
+		if err := (config.CacheConfig{Store: v}).Validate(); err != nil {
 			return nil, fmt.Errorf("REGCRED_CACHE: %w", err)
 		}
 		kind = v

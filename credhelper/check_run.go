@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/credhelper/verify"
 	"github.com/regcred/regcred/matcher"
 )
@@ -67,7 +68,7 @@ type checkAttempt struct {
 
 func (a *App) runCheck(ctx context.Context, opts checkOptions, targets []matcher.Target) *checkReport {
 	rep := &checkReport{Entries: []checkEntry{}, Checks: []checkResult{}}
-	cfg, err := LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
+	cfg, err := config.LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
 	if err != nil {
 		rep.Config.Problems = configProblems(err)
 		return rep
@@ -109,7 +110,7 @@ func (a *App) runCheck(ctx context.Context, opts checkOptions, targets []matcher
 func configProblems(err error) []string {
 	var out []string
 	for _, line := range splitLines(err.Error()) {
-		line = strings.TrimPrefix(strings.TrimPrefix(line, ErrConfig.Error()+":"), " ")
+		line = strings.TrimPrefix(strings.TrimPrefix(line, config.ErrConfig.Error()+":"), " ")
 		if line != "" {
 			out = append(out, line)
 		}
@@ -120,8 +121,8 @@ func configProblems(err error) []string {
 func describeEntries(r *Resolver) []checkEntry {
 	out := make([]checkEntry, len(r.Entries()))
 	for i, e := range r.Entries() {
-		out[i] = checkEntry{Index: i + 1, Name: e.Name, Match: e.pattern.String(), Kind: e.Kind(),
-			Source: e.source, Verify: e.Verify, Serves: serves(r, i), Builtin: i >= r.configEntries}
+		out[i] = checkEntry{Index: i + 1, Name: e.Name, Match: e.Pattern().String(), Kind: e.Kind(),
+			Source: e.Source(), Verify: e.Verify, Serves: serves(r, i), Builtin: i >= r.configEntries}
 	}
 	return out
 }
@@ -135,14 +136,14 @@ type checker struct {
 
 // entry checks one entry on its own, for the request its pattern names.
 // A globbed pattern names no registry, so it is skipped with a hint.
-func (c checker) entry(ctx context.Context, e *Entry) checkResult {
-	res := checkResult{Request: e.pattern.String(), Entry: e.String()}
-	if e.pattern.HasGlob() {
+func (c checker) entry(ctx context.Context, e *config.Entry) checkResult {
+	res := checkResult{Request: e.Pattern().String(), Entry: e.String()}
+	if e.Pattern().HasGlob() {
 		res.Outcome, res.OK = outcomeSkipped, true
 		res.Detail = "a glob pattern names no registry; check it with a request it matches: check <registry>"
 		return res
 	}
-	t, err := matcher.Normalize(e.pattern.String())
+	t, err := matcher.Normalize(e.Pattern().String())
 	if err != nil {
 		res.Outcome, res.Detail = outcomeFailed, err.Error()
 		return res
@@ -180,7 +181,7 @@ func (c checker) request(ctx context.Context, t matcher.Target) checkResult {
 // tryEntry resolves e for t into res and, when asked, verifies the
 // credential against vt (t, or t without its path). It reports whether e
 // yielded an answer (a credential or anonymous).
-func (c checker) tryEntry(ctx context.Context, e *Entry, t, vt matcher.Target, res *checkResult) bool {
+func (c checker) tryEntry(ctx context.Context, e *config.Entry, t, vt matcher.Target, res *checkResult) bool {
 	res.Cache = c.cacheState(ctx, e, t)
 	cred, err := c.r.try(ctx, e, t, nil)
 	if err != nil {
@@ -213,16 +214,16 @@ func (c checker) tryEntry(ctx context.Context, e *Entry, t, vt matcher.Target, r
 
 // cacheState says what the token cache holds for e and t before the check
 // fetches anything: the state a client's next request would find.
-func (c checker) cacheState(ctx context.Context, e *Entry, t matcher.Target) string {
+func (c checker) cacheState(ctx context.Context, e *config.Entry, t matcher.Target) string {
 	switch {
-	case e.kind.name == "login":
+	case e.Kind() == "login":
 		return "stored login"
-	case !e.kind.cached:
+	case !e.Cached():
 		return "not cached (local source)"
 	case c.r.cache == nil || c.r.cache.Name() == "none":
 		return "cache off"
 	}
-	key := cacheKey(e, t, nil, c.r.deps.LookupEnv)
+	key := e.CacheKey(t, nil, c.r.deps.LookupEnv)
 	infos, err := c.r.cache.List(ctx)
 	if err != nil && len(infos) == 0 {
 		return "cache unreadable: " + err.Error()
@@ -254,7 +255,7 @@ func (rep *checkReport) summary() string {
 
 // storedLogins are the entries standing for `docker login`s regcred keeps,
 // so that `check` resolves (and verifies) them too.
-func storedLogins(ctx context.Context, r *Resolver) []*Entry {
+func storedLogins(ctx context.Context, r *Resolver) []*config.Entry {
 	if r.logins == nil {
 		return nil
 	}
@@ -262,13 +263,13 @@ func storedLogins(ctx context.Context, r *Resolver) []*Entry {
 	if err != nil {
 		r.log.Warn("listing stored logins failed", "err", err)
 	}
-	var out []*Entry
+	var out []*config.Entry
 	for _, reg := range regs {
 		t, err := matcher.Normalize(reg)
 		if err != nil {
 			continue
 		}
-		if e := loginEntry(r.logins, t); e != nil {
+		if e := loginEntry(t); e != nil {
 			out = append(out, e)
 		}
 	}

@@ -10,7 +10,7 @@ import (
 // stands among entries with the same pattern.
 func serves(r *Resolver, i int) string {
 	e := r.entries[i]
-	p := e.pattern
+	p := e.Pattern()
 	host := describeHost(p)
 	var s string
 	if p.Path() == "" {
@@ -24,7 +24,7 @@ func serves(r *Resolver, i int) string {
 	}
 	for j := 0; j < i; j++ {
 		prev := r.entries[j]
-		if prev.pattern.String() != p.String() {
+		if prev.Pattern().String() != p.String() {
 			continue
 		}
 		if prev.Kind() == "anonymous" {

@@ -56,7 +56,7 @@ func TestVerifyMovesOnFromARejectedCredential(t *testing.T) {
 	}
 
 	r.entries[1].Verify = true
-	r.entries[1].kind.build = r.entries[0].kind.build // both stale now
+	r.builders[r.entries[1].Kind()] = r.builders[r.entries[0].Kind()] // both stale now
 	_, err = r.Resolve(context.Background(), target(t, addr))
 	var all *AllFailedError
 	if !errors.As(err, &all) || !errors.Is(err, providers.ErrDenied) || !strings.Contains(err.Error(), "rejected") {
@@ -89,10 +89,9 @@ func TestVerifyUnreachableRegistryUsesTheCredential(t *testing.T) {
 // cache without asking the registry again.
 func TestVerifiedCredentialIsCached(t *testing.T) {
 	addr, checks := basicAuthRegistry(t, "token-pw")
-	e := &fakeEntry{pattern: addr, fn: answerSecret("AWS", "token-pw", time.Now().Add(time.Hour))}
+	e := &fakeEntry{pattern: addr, fn: answerSecret("AWS", "token-pw", time.Now().Add(time.Hour)), cached: true}
 	r := fakeResolver(t, e)
 	r.entries[0].Verify = true
-	r.entries[0].kind.cached = true
 	r.cache, _ = fileCache(t)
 	for i := range 3 {
 		if res, err := r.Resolve(context.Background(), target(t, addr)); err != nil || res.Credential.Secret.Reveal() != "token-pw" {

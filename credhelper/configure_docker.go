@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/matcher"
 )
 
@@ -125,16 +126,16 @@ func (a *App) dockerConfigDir() (string, error) {
 // answer), --host ones, and with --cloud the clouds' hosts. Docker Hub is
 // written both as docker's CLI spells it and as containers/image does.
 func (a *App) dockerHelperHosts(opts configureDockerOptions) ([]string, error) {
-	cfg, err := LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
+	cfg, err := config.LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
 	if err != nil {
 		return nil, err
 	}
 	var hosts []string
 	for _, e := range cfg.Registries {
-		if e.pattern.HasGlob() || e.Kind() == "anonymous" {
+		if e.Pattern().HasGlob() || e.Kind() == "anonymous" {
 			continue
 		}
-		hosts = append(hosts, hostPort(e.pattern))
+		hosts = append(hosts, hostPort(e.Pattern()))
 	}
 	for _, h := range opts.hosts {
 		t, err := matcher.Normalize(h)

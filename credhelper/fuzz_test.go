@@ -15,6 +15,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
 )
@@ -60,7 +61,7 @@ func newFuzzApp(t *testing.T) *testApp {
 	return &testApp{
 		app: &App{
 			Stdout: &stdout, Stderr: &stderr,
-			Env: Env{LookupEnv: lookup, HomeDir: home},
+			Env: config.Env{LookupEnv: lookup, HomeDir: home},
 			Deps: netdeps.Deps{
 				HTTPClient: &http.Client{Timeout: time.Second},
 				Deps: providers.Deps{
@@ -75,7 +76,7 @@ func newFuzzApp(t *testing.T) *testApp {
 	}
 }
 
-// FuzzParseConfig: never panics; every error wraps ErrConfig and names the
+// FuzzParseConfig: never panics; every error wraps config.ErrConfig and names the
 // file; an accepted config written back out parses to the same entries.
 func FuzzParseConfig(f *testing.F) {
 	for _, s := range []string{
@@ -93,10 +94,10 @@ func FuzzParseConfig(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data string) {
 		const path = "fuzzdir/regcred.yaml"
-		cfg, err := ParseConfig(path, []byte(data))
+		cfg, err := config.ParseConfig(path, []byte(data))
 		if err != nil {
-			if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), path) {
-				t.Fatalf("ParseConfig(%q): error %q does not wrap ErrConfig and name the file", data, err)
+			if !errors.Is(err, config.ErrConfig) || !strings.Contains(err.Error(), path) {
+				t.Fatalf("ParseConfig(%q): error %q does not wrap config.ErrConfig and name the file", data, err)
 			}
 			return
 		}
@@ -104,13 +105,13 @@ func FuzzParseConfig(f *testing.F) {
 			t.Fatalf("Path = %q", cfg.Path)
 		}
 		out, err := yaml.Marshal(struct {
-			Defaults   *bool   `yaml:"defaults"`
-			Registries []Entry `yaml:"registries"`
+			Defaults   *bool          `yaml:"defaults"`
+			Registries []config.Entry `yaml:"registries"`
 		}{cfg.Defaults, cfg.Registries})
 		if err != nil {
 			t.Fatalf("marshal accepted config: %v", err)
 		}
-		again, err := ParseConfig(path, out)
+		again, err := config.ParseConfig(path, out)
 		if err != nil {
 			t.Fatalf("accepted config %q written as %q does not parse: %v", data, out, err)
 		}
@@ -121,7 +122,7 @@ func FuzzParseConfig(f *testing.F) {
 	})
 }
 
-func sameEntries(a, b []Entry) bool {
+func sameEntries(a, b []config.Entry) bool {
 	if len(a) != len(b) {
 		return false
 	}

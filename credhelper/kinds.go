@@ -1,8 +1,9 @@
 package credhelper
 
 import (
-	"reflect"
+	"fmt"
 
+	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/anonymous"
 	"github.com/regcred/regcred/providers/ecr"
@@ -14,51 +15,30 @@ import (
 	"github.com/regcred/regcred/providers/vault"
 )
 
-// kindSpec ties a config key to its backend's settings and constructor.
-type kindSpec struct {
-	name       string
-	configType reflect.Type
-	// settings returns the entry's settings for this kind, or nil.
-	settings func(*Entry) any
-	validate func(*Entry) error
-	build    func(*Entry, netdeps.Deps) (providers.Provider, error)
-	// cached says whether the kind's credentials go through the token
-	// cache. Local sources are not: reading them is as cheap as reading the
-	// cache, and caching would only make a second copy of the secret.
-	cached bool
-}
+// builder builds an entry's backend.
+type builder func(*config.Entry, netdeps.Deps) (providers.Provider, error)
 
-type validator interface{ Validate() error }
-
-func kind[C validator, P providers.Provider](name string, cached bool, field func(*Entry) *C, newFn func(C, netdeps.Deps) (P, error)) *kindSpec {
-	return &kindSpec{
-		name:       name,
-		configType: reflect.TypeFor[C](),
-		cached:     cached,
-		settings: func(e *Entry) any {
-			if c := field(e); c != nil {
-				return c
-			}
-			return nil
-		},
-		validate: func(e *Entry) error { return (*field(e)).Validate() },
-		build: func(e *Entry, d netdeps.Deps) (providers.Provider, error) {
-			return newFn(*field(e), d)
-		},
+func build[C any, P providers.Provider](field func(*config.Entry) *C, newFn func(C, netdeps.Deps) (P, error)) builder {
+	return func(e *config.Entry, d netdeps.Deps) (providers.Provider, error) {
+		c := field(e)
+		if c == nil {
+			return nil, fmt.Errorf("%w: entry %s has no settings", providers.ErrInvalid, e)
+		}
+		return newFn(*c, d)
 	}
 }
 
-// kinds is the kind → constructor table. A function, not a package
-// variable, so nothing can mutate it.
-func kinds() []*kindSpec {
-	return []*kindSpec{
-		kind("static", false, func(e *Entry) *static.Config { return e.Static }, local(static.New)),
-		kind("anonymous", false, func(e *Entry) *anonymous.Config { return e.Anonymous }, local(anonymous.New)),
-		kind("vault", true, func(e *Entry) *vault.Config { return e.Vault }, vault.New),
-		kind("ecr", true, func(e *Entry) *ecr.Config { return e.ECR }, ecr.New),
-		kind("gcr", true, func(e *Entry) *gcr.Config { return e.GCR }, gcr.New),
-		kind("ocivault", true, func(e *Entry) *ocivault.Config { return e.OCIVault }, ocivault.New),
-		kind("ocir", true, func(e *Entry) *ocir.Config { return e.OCIR }, ocir.New),
+// builders is the kind → constructor table (config.KindNames are its keys).
+// A function, not a package variable, so nothing can mutate it.
+func builders() map[string]builder {
+	return map[string]builder{
+		"static":    build(func(e *config.Entry) *static.Config { return e.Static }, local(static.New)),
+		"anonymous": build(func(e *config.Entry) *anonymous.Config { return e.Anonymous }, local(anonymous.New)),
+		"vault":     build(func(e *config.Entry) *vault.Config { return e.Vault }, vault.New),
+		"ecr":       build(func(e *config.Entry) *ecr.Config { return e.ECR }, ecr.New),
+		"gcr":       build(func(e *config.Entry) *gcr.Config { return e.GCR }, gcr.New),
+		"ocivault":  build(func(e *config.Entry) *ocivault.Config { return e.OCIVault }, ocivault.New),
+		"ocir":      build(func(e *config.Entry) *ocir.Config { return e.OCIR }, ocir.New),
 	}
 }
 

@@ -11,7 +11,7 @@ func listing(ctx context.Context, r *Resolver) map[string]string {
 	out := map[string]string{}
 	// Built-in entries are globs or cloud hosts nobody configured here.
 	for _, e := range r.Entries()[:r.configEntries] {
-		p := e.pattern
+		p := e.Pattern()
 		if p.HasGlob() {
 			continue
 		}

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 
+	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
 )
@@ -20,10 +21,10 @@ import (
 func (a *App) storeLogin(ctx context.Context, target matcher.Target, creds dockerCredentials) error {
 	registry := target.Registry()
 	log := a.Deps.Logger.With("registry", registry, "username", creds.Username)
-	cfg, err := LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
+	cfg, err := config.LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
 	if err != nil {
 		log.Warn("the config does not load; keeping the login with the default store settings", "err", err)
-		cfg = &Config{}
+		cfg = &config.Config{}
 	}
 	ls, err := openLoginStore(cfg.Cache, a.Deps.Deps, a.Keyring)
 	if err != nil {
@@ -48,7 +49,7 @@ func (a *App) storeLogin(ctx context.Context, target matcher.Target, creds docke
 // configuredAnswer reports whether the config's entries (not a stored
 // login) resolve target to exactly creds: docker stores back what get
 // answered, and that must not copy a Vault secret into the keyring.
-func (a *App) configuredAnswer(ctx context.Context, cfg *Config, target matcher.Target, creds dockerCredentials) bool {
+func (a *App) configuredAnswer(ctx context.Context, cfg *config.Config, target matcher.Target, creds dockerCredentials) bool {
 	c, err := a.openCache(cfg)
 	if err != nil {
 		return false
@@ -70,9 +71,9 @@ func (a *App) configuredAnswer(ctx context.Context, cfg *Config, target matcher.
 // Nothing stored is not an error: logout also runs for registries the
 // config serves.
 func (a *App) eraseLogin(ctx context.Context, target matcher.Target) error {
-	cfg, err := LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
+	cfg, err := config.LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
 	if err != nil {
-		cfg = &Config{}
+		cfg = &config.Config{}
 	}
 	ls, err := openLoginStore(cfg.Cache, a.Deps.Deps, a.Keyring)
 	if err != nil {
@@ -87,7 +88,7 @@ func (a *App) eraseLogin(ctx context.Context, target matcher.Target) error {
 
 // openLogins opens the `docker login` store for the resolver; without one
 // (no home, say) logins are simply not consulted.
-func (a *App) openLogins(cfg *Config) *loginStore {
+func (a *App) openLogins(cfg *config.Config) *loginStore {
 	ls, err := openLoginStore(cfg.Cache, a.Deps.Deps, a.Keyring)
 	if err != nil {
 		a.Deps.Logger.Debug("stored logins are not consulted", "reason", err)

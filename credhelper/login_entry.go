@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
@@ -13,46 +14,49 @@ import (
 // loginKind is the `login` source: a credential `docker login` stored. It
 // is not a config kind (nothing to configure); the resolver adds one entry
 // for a registry with a stored login. Not cached: it is already local.
-func loginKind(s *loginStore) *kindSpec {
-	return &kindSpec{
-		name:     "login",
-		settings: func(e *Entry) any { return struct{ Registry string }{e.Match} },
-		validate: func(*Entry) error { return nil },
-		build: func(e *Entry, _ netdeps.Deps) (providers.Provider, error) {
-			registry := e.Match
-			return providers.ProviderFunc(func(ctx context.Context, _ providers.Request) (providers.Credential, error) {
-				cred, ok, err := s.get(ctx, registry)
-				if err != nil {
-					return providers.Credential{}, fmt.Errorf("%w: reading the stored login: %w", providers.ErrUnavailable, err)
-				}
-				if !ok {
-					return providers.Credential{}, fmt.Errorf("%w: no stored login for %s (docker logout removed it)", providers.ErrNotFound, registry)
-				}
-				return cred, nil
-			}), nil
-		},
+func loginKind() *config.Kind {
+	return &config.Kind{
+		Name:     "login",
+		Settings: func(e *config.Entry) any { return struct{ Registry string }{e.Match} },
+	}
+}
+
+// loginBuilder builds a login entry's backend: a read of the login store.
+func loginBuilder(s *loginStore) builder {
+	return func(e *config.Entry, _ netdeps.Deps) (providers.Provider, error) {
+		registry := e.Match
+		return providers.ProviderFunc(func(ctx context.Context, _ providers.Request) (providers.Credential, error) {
+			cred, ok, err := s.get(ctx, registry)
+			if err != nil {
+				return providers.Credential{}, fmt.Errorf("%w: reading the stored login: %w", providers.ErrUnavailable, err)
+			}
+			if !ok {
+				return providers.Credential{}, fmt.Errorf("%w: no stored login for %s (docker logout removed it)", providers.ErrNotFound, registry)
+			}
+			return cred, nil
+		}), nil
 	}
 }
 
 // loginEntry is the entry standing for registry's stored login.
-func loginEntry(s *loginStore, t matcher.Target) *Entry {
-	p, err := matcher.ParsePattern(t.Registry())
+func loginEntry(t matcher.Target) *config.Entry {
+	e, err := config.NewEntry(t.Registry(), loginKind(), loginSource)
 	if err != nil {
 		return nil // a registry that was stored was normalised: cannot happen
 	}
-	return &Entry{Match: t.Registry(), pattern: p, kind: loginKind(s), source: loginSource}
+	return e
 }
 
 // candidates are the entries tried for t: the matching config entries and,
 // when `docker login` stored a credential for t's registry, that login,
 // placed after the entries from the config file and before the built-in
 // ones, so a configured source always wins and a login beats a guess.
-func (r *Resolver) candidates(ctx context.Context, t matcher.Target) []*Entry {
+func (r *Resolver) candidates(ctx context.Context, t matcher.Target) []*config.Entry {
 	matches := r.Match(t)
 	if r.logins == nil || !r.logins.has(ctx, t.Registry()) {
 		return matches
 	}
-	e := loginEntry(r.logins, t)
+	e := loginEntry(t)
 	if e == nil {
 		return matches
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/credhelper/cache"
+	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/providers"
 )
 
@@ -38,7 +39,7 @@ type loginStore struct {
 // keyring where usable (file fallback), or the file store when the config
 // says `cache.store: file`. `none` turns off the token cache, not logins:
 // a login the user asked docker to keep is kept.
-func openLoginStore(cfg CacheConfig, deps providers.Deps, kr cache.Keyring) (*loginStore, error) {
+func openLoginStore(cfg config.CacheConfig, deps providers.Deps, kr cache.Keyring) (*loginStore, error) {
 	dir, err := loginDir(cfg, deps.LookupEnv)
 	if err != nil {
 		return nil, err
@@ -60,7 +61,7 @@ func openLoginStore(cfg CacheConfig, deps providers.Deps, kr cache.Keyring) (*lo
 // a cache dir, else the user's data dir ($XDG_DATA_HOME/regcred/logins or
 // ~/.local/share/regcred/logins; the platform's application-data dir on
 // macOS and Windows). Not the cache dir: caches may be wiped, logins not.
-func loginDir(cfg CacheConfig, lookupEnv func(string) (string, bool)) (string, error) {
+func loginDir(cfg config.CacheConfig, lookupEnv func(string) (string, bool)) (string, error) {
 	if cfg.Dir != "" {
 		return filepath.Join(cfg.Dir, "logins"), nil
 	}

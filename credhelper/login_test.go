@@ -7,17 +7,19 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/regcred/regcred/credhelper/config"
 )
 
 // loginApp is a test app whose login store is the file store under a temp
 // HOME: the config says `cache.store: file`, so no keyring is touched even
 // on a machine with a session bus (the e2e tests cover the keyring).
-func loginApp(t *testing.T, config string, env map[string]string) (*testApp, string) {
+func loginApp(t *testing.T, cfgText string, env map[string]string) (*testApp, string) {
 	t.Helper()
-	config = "cache: {store: file}\n" + config
+	cfgText = "cache: {store: file}\n" + cfgText
 	home := t.TempDir()
 	env = withEnv(env, "HOME", home)
-	return newTestApp(t, config, env), filepath.Join(home, ".local", "share", "regcred", "logins")
+	return newTestApp(t, cfgText, env), filepath.Join(home, ".local", "share", "regcred", "logins")
 }
 
 func storeJSON(server, user, secret string) string {
@@ -125,7 +127,7 @@ func assertNoSecretInNames(t *testing.T, dir string, forbidden ...string) {
 }
 
 func TestLoginComesAfterConfiguredEntries(t *testing.T) {
-	config := `registries:
+	cfgText := `registries:
   - match: good.example.com
     static: {username: configured, passwordEnv: PW}
   - match: broken.example.com
@@ -135,7 +137,7 @@ func TestLoginComesAfterConfiguredEntries(t *testing.T) {
   - match: open.example.com
     anonymous: {}
 `
-	ta, _ := loginApp(t, config, map[string]string{"PW": "configured-pw"})
+	ta, _ := loginApp(t, cfgText, map[string]string{"PW": "configured-pw"})
 	for _, host := range []string{"good.example.com", "broken.example.com", "open.example.com", "other.example.com"} {
 		if out, code := ta.runString(t, storeJSON(host, "login-user", "login-pw"), "store"); code != 0 {
 			t.Fatalf("store %s: exit %d, %s", host, code, out)
@@ -165,8 +167,8 @@ func TestLoginComesAfterConfiguredEntries(t *testing.T) {
 // arguments logs in with what get answered and stores it back; a secret
 // from the config must not be copied into the login store.
 func TestStoreBackOfConfiguredAnswerKeepsNoCopy(t *testing.T) {
-	config := "registries:\n  - match: reg.example.com\n    static: {username: robot, passwordEnv: PW}\n"
-	ta, dir := loginApp(t, config, map[string]string{"PW": "from-config"})
+	cfgText := "registries:\n  - match: reg.example.com\n    static: {username: robot, passwordEnv: PW}\n"
+	ta, dir := loginApp(t, cfgText, map[string]string{"PW": "from-config"})
 	if _, code := ta.runString(t, storeJSON("reg.example.com", "robot", "old-login"), "store"); code != 0 {
 		t.Fatal("store failed")
 	}
@@ -176,7 +178,7 @@ func TestStoreBackOfConfiguredAnswerKeepsNoCopy(t *testing.T) {
 	if _, code := ta.runString(t, storeJSON("reg.example.com", "robot", "from-config"), "store"); code != 0 {
 		t.Fatal("store failed")
 	}
-	ls, err := openLoginStore(CacheConfig{Store: "file"}, ta.app.Deps.Deps, nil)
+	ls, err := openLoginStore(config.CacheConfig{Store: "file"}, ta.app.Deps.Deps, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,12 +228,12 @@ func TestLoginDir(t *testing.T) {
 	}
 	tests := []struct {
 		name    string
-		cfg     CacheConfig
+		cfg     config.CacheConfig
 		env     func(string) (string, bool)
 		want    string
 		wantErr bool
 	}{
-		{name: "cache dir set", cfg: CacheConfig{Dir: "/var/lib/regcred"}, env: env(), want: "/var/lib/regcred/logins"},
+		{name: "cache dir set", cfg: config.CacheConfig{Dir: "/var/lib/regcred"}, env: env(), want: "/var/lib/regcred/logins"},
 		{name: "xdg data home", env: env("XDG_DATA_HOME", "/data", "HOME", "/home/u"), want: "/data/regcred/logins"},
 		{name: "relative xdg ignored", env: env("XDG_DATA_HOME", "data", "HOME", "/home/u"), want: "/home/u/.local/share/regcred/logins"},
 		{name: "home", env: env("HOME", "/home/u"), want: "/home/u/.local/share/regcred/logins"},

@@ -8,6 +8,7 @@ import (
 	"syscall"
 
 	"github.com/regcred/regcred/credhelper/cache/oskeyring"
+	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/providers/netdeps"
 )
 
@@ -25,7 +26,7 @@ func Main(ctx context.Context, version string, args []string) int {
 		Stdin:   os.Stdin,
 		Stdout:  os.Stdout,
 		Stderr:  os.Stderr,
-		Env:     Env{LookupEnv: os.LookupEnv, HomeDir: home},
+		Env:     config.Env{LookupEnv: os.LookupEnv, HomeDir: home},
 		Deps:    netdeps.Default(logger),
 		Keyring: oskeyring.System{},
 		Version: version,

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/credhelper/cache"
+	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/credhelper/verify"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
@@ -21,7 +22,7 @@ const DefaultEntryTimeout = 20 * time.Second
 // Resolver finds the entries matching a request and asks their backends,
 // most specific first, until one yields a credential.
 type Resolver struct {
-	entries  []*Entry
+	entries  []*config.Entry
 	patterns []matcher.Pattern
 	deps     netdeps.Deps
 	log      *slog.Logger
@@ -31,40 +32,39 @@ type Resolver struct {
 	// configEntries counts the entries that came from the config file.
 	logins        *loginStore
 	configEntries int
+	// builders makes the backends, by kind name.
+	builders map[string]builder
 }
 
 // Result is a credential and the entry that produced it.
 type Result struct {
 	Credential providers.Credential
-	Entry      *Entry
+	Entry      *config.Entry
 }
 
 // NewResolver takes the config's entries (and the built-in ones unless the
 // config turned them off). c may be nil: nothing is cached; logins may be
 // nil: no `docker login` is consulted.
-func NewResolver(cfg *Config, deps netdeps.Deps, c *cache.Cache, logins *loginStore) *Resolver {
-	r := &Resolver{deps: deps, log: deps.Logger, timeout: DefaultEntryTimeout, cache: c, logins: logins}
-	for i := range cfg.Registries {
-		r.entries = append(r.entries, &cfg.Registries[i])
-	}
-	r.configEntries = len(r.entries)
-	if cfg.Defaults == nil || *cfg.Defaults {
-		r.entries = append(r.entries, builtinEntries()...)
+func NewResolver(cfg *config.Config, deps netdeps.Deps, c *cache.Cache, logins *loginStore) *Resolver {
+	r := &Resolver{deps: deps, log: deps.Logger, timeout: DefaultEntryTimeout, cache: c, logins: logins,
+		entries: cfg.Entries(), configEntries: len(cfg.Registries), builders: builders()}
+	if logins != nil {
+		r.builders["login"] = loginBuilder(logins)
 	}
 	r.patterns = make([]matcher.Pattern, len(r.entries))
 	for i, e := range r.entries {
-		r.patterns[i] = e.pattern
+		r.patterns[i] = e.Pattern()
 	}
 	return r
 }
 
 // Entries returns every entry, config order, built-ins last.
-func (r *Resolver) Entries() []*Entry { return r.entries }
+func (r *Resolver) Entries() []*config.Entry { return r.entries }
 
 // Match returns the entries matching t, in the order they are tried.
-func (r *Resolver) Match(t matcher.Target) []*Entry {
+func (r *Resolver) Match(t matcher.Target) []*config.Entry {
 	idx := matcher.Order(r.patterns, t)
-	out := make([]*Entry, len(idx))
+	out := make([]*config.Entry, len(idx))
 	for i, j := range idx {
 		out[i] = r.entries[j]
 	}
@@ -99,10 +99,10 @@ func (r *Resolver) Resolve(ctx context.Context, t matcher.Target) (Result, error
 // says whether to go on. It stops at an `anonymous` entry (reporting so) and
 // returns the entries that failed. Of entries sharing a pattern, the later
 // ones are fallbacks: asked only while no earlier one has answered.
-func (r *Resolver) walk(ctx context.Context, entries []*Entry, t matcher.Target, sa *providers.ServiceAccount, found func(Result) bool) (attempts []Attempt, anonymous bool) {
+func (r *Resolver) walk(ctx context.Context, entries []*config.Entry, t matcher.Target, sa *providers.ServiceAccount, found func(Result) bool) (attempts []Attempt, anonymous bool) {
 	answered := map[string]bool{}
 	for _, e := range entries {
-		if answered[e.pattern.String()] {
+		if answered[e.Pattern().String()] {
 			continue
 		}
 		cred, err := r.try(ctx, e, t, sa)
@@ -116,7 +116,7 @@ func (r *Resolver) walk(ctx context.Context, entries []*Entry, t matcher.Target,
 			return attempts, true
 		}
 		r.log.Debug("credential found", "entry", e.String(), "username", cred.Username)
-		answered[e.pattern.String()] = true
+		answered[e.Pattern().String()] = true
 		if !found(Result{Credential: cred, Entry: e}) {
 			break
 		}
@@ -126,13 +126,13 @@ func (r *Resolver) walk(ctx context.Context, entries []*Entry, t matcher.Target,
 
 // try asks one entry, through the token cache for kinds that issue tokens:
 // a cache hit builds no backend at all.
-func (r *Resolver) try(ctx context.Context, e *Entry, t matcher.Target, sa *providers.ServiceAccount) (providers.Credential, error) {
+func (r *Resolver) try(ctx context.Context, e *config.Entry, t matcher.Target, sa *providers.ServiceAccount) (providers.Credential, error) {
 	r.log.Debug("trying entry", "entry", e.String())
 	fetch := func(ctx context.Context) (providers.Credential, error) { return r.fetch(ctx, e, t, sa) }
-	if r.cache == nil || !e.kind.cached {
+	if r.cache == nil || !e.Cached() {
 		return fetch(ctx)
 	}
-	item := cache.Item{Key: cacheKey(e, t, sa, r.deps.LookupEnv), Registry: t.Registry(), Source: e.String()}
+	item := cache.Item{Key: e.CacheKey(t, sa, r.deps.LookupEnv), Registry: t.Registry(), Source: e.String()}
 	cred, outcome, err := r.cache.Credential(ctx, item, fetch)
 	r.log.Debug("cache", "entry", e.String(), "store", r.cache.Name(), "outcome", outcome.String())
 	return cred, err
@@ -140,10 +140,14 @@ func (r *Resolver) try(ctx context.Context, e *Entry, t matcher.Target, sa *prov
 
 // fetch builds the entry's backend and asks it, within the entry timeout:
 // backends are built only for the entries actually tried.
-func (r *Resolver) fetch(ctx context.Context, e *Entry, t matcher.Target, sa *providers.ServiceAccount) (providers.Credential, error) {
-	p, err := e.kind.build(e, r.deps)
+func (r *Resolver) fetch(ctx context.Context, e *config.Entry, t matcher.Target, sa *providers.ServiceAccount) (providers.Credential, error) {
+	b, ok := r.builders[e.Kind()]
+	if !ok {
+		return providers.Credential{}, fmt.Errorf("%w: no backend of kind %s in this build", providers.ErrInvalid, e.Kind())
+	}
+	p, err := b(e, r.deps)
 	if err != nil {
-		return providers.Credential{}, fmt.Errorf("setting up %s backend: %w", e.kind.name, err)
+		return providers.Credential{}, fmt.Errorf("setting up %s backend: %w", e.Kind(), err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
@@ -188,11 +192,11 @@ func (r *Resolver) verifyCredential(ctx context.Context, t matcher.Target, cred 
 	return nil
 }
 
-func request(e *Entry, t matcher.Target) providers.Request {
-	return providers.Request{Registry: t.Registry(), Repository: t.Path, Pattern: e.pattern.String()}
+func request(e *config.Entry, t matcher.Target) providers.Request {
+	return providers.Request{Registry: t.Registry(), Repository: t.Path, Pattern: e.Pattern().String()}
 }
 
-func entryNames(es []*Entry) []string {
+func entryNames(es []*config.Entry) []string {
 	names := make([]string, len(es))
 	for i, e := range es {
 		names[i] = e.String()

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/credhelper/cache"
+	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/providers"
 )
 
@@ -29,9 +30,8 @@ func TestResolveWarmHitBuildsNoBackend(t *testing.T) {
 	e := &fakeEntry{pattern: "tok.example.com", fn: func(_ context.Context, req providers.Request) (providers.Credential, error) {
 		calls++
 		return providers.Credential{Username: "AWS", Secret: secret, ExpiresAt: time.Now().Add(time.Hour)}, nil
-	}}
+	}, cached: true}
 	r := fakeResolver(t, e)
-	r.entries[0].kind.cached = true
 	c, dir := fileCache(t)
 	r.cache = c
 	for i := range 3 {
@@ -65,16 +65,16 @@ func TestCacheKeySeparatesIdentities(t *testing.T) {
 		}
 	}
 	tg := target(t, "tok.example.com")
-	base := cacheKey(e, tg, nil, env())
+	base := e.CacheKey(tg, nil, env())
 	saA := &providers.ServiceAccount{Token: "jwt-a", Annotations: map[string]string{"role": "x"}}
 	saB := &providers.ServiceAccount{Token: "jwt-b", Annotations: map[string]string{"role": "x"}}
 	saC := &providers.ServiceAccount{Token: "jwt-a", Annotations: map[string]string{"role": "y"}}
 	keys := map[string]string{
 		"base":              base,
-		"other registry":    cacheKey(e, target(t, "other.example.com"), nil, env()),
-		"service account A": cacheKey(e, tg, saA, env()),
-		"service account B": cacheKey(e, tg, saB, env()),
-		"annotation change": cacheKey(e, tg, saC, env()),
+		"other registry":    e.CacheKey(target(t, "other.example.com"), nil, env()),
+		"service account A": e.CacheKey(tg, saA, env()),
+		"service account B": e.CacheKey(tg, saB, env()),
+		"annotation change": e.CacheKey(tg, saC, env()),
 	}
 	seen := map[string]string{}
 	for name, k := range keys {
@@ -86,14 +86,14 @@ func TestCacheKeySeparatesIdentities(t *testing.T) {
 			t.Errorf("%s: key holds the token", name)
 		}
 	}
-	if cacheKey(e, tg, nil, env()) != base {
+	if e.CacheKey(tg, nil, env()) != base {
 		t.Error("the key is not stable")
 	}
 }
 
 func TestCacheKeyFollowsVaultTokenFile(t *testing.T) {
 	home := t.TempDir()
-	cfg, err := ParseConfig("c.yaml", []byte("registries:\n  - match: reg.example.com\n    vault: {address: \"https://vault.example.com:8200\", path: secret/reg}\n"))
+	cfg, err := config.ParseConfig("c.yaml", []byte("registries:\n  - match: reg.example.com\n    vault: {address: \"https://vault.example.com:8200\", path: secret/reg}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,20 +105,20 @@ func TestCacheKeyFollowsVaultTokenFile(t *testing.T) {
 		return "", false
 	}
 	tg := target(t, "reg.example.com")
-	noFile := cacheKey(e, tg, nil, env)
+	noFile := e.CacheKey(tg, nil, env)
 	tokenFile := filepath.Join(home, ".vault-token")
 	if err := os.WriteFile(tokenFile, []byte("hvs.alice"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	alice := cacheKey(e, tg, nil, env)
+	alice := e.CacheKey(tg, nil, env)
 	if err := os.WriteFile(tokenFile, []byte("hvs.bob"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	bob := cacheKey(e, tg, nil, env)
+	bob := e.CacheKey(tg, nil, env)
 	if noFile == alice || alice == bob {
 		t.Errorf("a new `vault login` (token file rewritten) must change the cache key: %s %s %s", noFile, alice, bob)
 	}
-	if cacheKey(e, tg, nil, env) != bob {
+	if e.CacheKey(tg, nil, env) != bob {
 		t.Error("key not stable for the same token file")
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
@@ -21,29 +22,28 @@ import (
 type fakeEntry struct {
 	pattern string
 	fn      providers.ProviderFunc
+	cached  bool // through the token cache, like ecr
 	built   atomic.Int32
 }
 
 func fakeResolver(t *testing.T, fakes ...*fakeEntry) *Resolver {
 	t.Helper()
 	r := &Resolver{log: slog.New(slog.NewTextHandler(io.Discard, nil)), timeout: time.Second,
-		deps: netdeps.Deps{Deps: providers.Deps{LookupEnv: func(string) (string, bool) { return "", false }}}}
+		deps:     netdeps.Deps{Deps: providers.Deps{LookupEnv: func(string) (string, bool) { return "", false }}},
+		builders: map[string]builder{}}
 	for i, f := range fakes {
-		p, err := matcher.ParsePattern(f.pattern)
+		k := &config.Kind{Name: fmt.Sprintf("fake-%d", i), Cached: f.cached,
+			Settings: func(e *config.Entry) any { return struct{ Pattern string }{e.Match} }}
+		e, err := config.NewEntry(f.pattern, k, fmt.Sprintf("test.yaml:%d", i+1))
 		if err != nil {
 			t.Fatal(err)
 		}
-		f := f
-		e := &Entry{Match: f.pattern, pattern: p, source: fmt.Sprintf("test.yaml:%d", i+1), kind: &kindSpec{
-			name:     "fake",
-			settings: func(e *Entry) any { return struct{ Pattern string }{e.Match} },
-			build: func(*Entry, netdeps.Deps) (providers.Provider, error) {
-				f.built.Add(1)
-				return f.fn, nil
-			},
-		}}
+		r.builders[k.Name] = func(*config.Entry, netdeps.Deps) (providers.Provider, error) {
+			f.built.Add(1)
+			return f.fn, nil
+		}
 		r.entries = append(r.entries, e)
-		r.patterns = append(r.patterns, p)
+		r.patterns = append(r.patterns, e.Pattern())
 	}
 	return r
 }

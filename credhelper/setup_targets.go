@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/regcred/regcred/credhelper/config"
 )
 
 // Where the snippets go by default.
@@ -63,14 +65,14 @@ func authJSONSnippet(hosts []string) string {
 
 // configHosts are the config's exact hosts (anonymous entries aside).
 func (a *App) configHosts() ([]string, error) {
-	cfg, err := LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
+	cfg, err := config.LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
 	if err != nil {
 		return nil, err
 	}
 	var hosts []string
 	for _, e := range cfg.Registries {
-		if !e.pattern.HasGlob() && e.Kind() != "anonymous" {
-			hosts = append(hosts, hostPort(e.pattern))
+		if !e.Pattern().HasGlob() && e.Kind() != "anonymous" {
+			hosts = append(hosts, hostPort(e.Pattern()))
 		}
 	}
 	slices.Sort(hosts)
@@ -80,7 +82,7 @@ func (a *App) configHosts() ([]string, error) {
 // setupKubelet is the kubelet's CredentialProviderConfig, its matchImages
 // taken from the config's patterns (the kubelet's glob rules are regcred's).
 func (a *App) setupKubelet() (setupPlan, error) {
-	cfg, err := LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
+	cfg, err := config.LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
 	if err != nil {
 		return setupPlan{}, err
 	}
@@ -88,7 +90,7 @@ func (a *App) setupKubelet() (setupPlan, error) {
 	var patterns []string
 	for _, e := range r.Entries() {
 		if e.Kind() != "anonymous" {
-			patterns = append(patterns, e.pattern.String())
+			patterns = append(patterns, e.Pattern().String())
 		}
 	}
 	patterns = slices.Compact(slices.Sorted(slices.Values(patterns)))
@@ -97,7 +99,7 @@ func (a *App) setupKubelet() (setupPlan, error) {
 	}
 	configPath := cfg.Path
 	if configPath == "" {
-		configPath = SystemConfigPath
+		configPath = config.SystemConfigPath
 	} else if abs, err := filepath.Abs(configPath); err == nil {
 		configPath = abs // the kubelet's working directory is not ours
 	}

@@ -1,4 +1,4 @@
-package credhelper
+package config
 
 import (
 	"github.com/regcred/regcred/matcher"
@@ -46,13 +46,31 @@ type Entry struct {
 
 	// Filled in by the loader.
 	pattern matcher.Pattern
-	kind    *kindSpec
+	kind    *Kind
 	line    int
 	source  string
 }
 
 // Kind is the backend's key in the config ("static", "vault", …).
-func (e *Entry) Kind() string { return e.kind.name }
+func (e *Entry) Kind() string { return e.kind.Name }
+
+// Cached says whether the entry's credentials go through the token cache.
+func (e *Entry) Cached() bool { return e.kind.Cached }
+
+// Source is where the entry was defined: file:line, "built-in", or what the
+// engine that made it says.
+func (e *Entry) Source() string { return e.source }
+
+// NewEntry is an entry made by the engine rather than read from a file (a
+// stored `docker login`, a test's fake backend). Its kind need not be one
+// of the config's.
+func NewEntry(match string, k *Kind, source string) (*Entry, error) {
+	p, err := matcher.ParsePattern(match)
+	if err != nil {
+		return nil, err
+	}
+	return &Entry{Match: match, pattern: p, kind: k, source: source}, nil
+}
 
 // Pattern is the parsed match pattern.
 func (e *Entry) Pattern() matcher.Pattern { return e.pattern }
@@ -64,5 +82,18 @@ func (e *Entry) String() string {
 	if label == "" {
 		label = e.pattern.String()
 	}
-	return label + " (" + e.kind.name + ", " + e.source + ")"
+	return label + " (" + e.kind.Name + ", " + e.source + ")"
+}
+
+// Entries are the entries a request is matched against, in config order:
+// the file's, then the built-in ones unless the file says `defaults: false`.
+func (c *Config) Entries() []*Entry {
+	out := make([]*Entry, 0, len(c.Registries))
+	for i := range c.Registries {
+		out = append(out, &c.Registries[i])
+	}
+	if c.Defaults == nil || *c.Defaults {
+		out = append(out, BuiltinEntries()...)
+	}
+	return out
 }

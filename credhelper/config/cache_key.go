@@ -1,4 +1,4 @@
-package credhelper
+package config
 
 import (
 	"crypto/sha256"
@@ -15,19 +15,19 @@ import (
 	"github.com/regcred/regcred/providers"
 )
 
-// cacheKey identifies what an entry would fetch for a registry: its kind and
+// CacheKey identifies what the entry would fetch for a registry: its kind and
 // settings, the registry, the ambient identity its backend reads from the
 // environment, and the pod identity in kubelet mode. The cache hashes it all,
 // so a key holds no secret, and no SDK is needed to compute it.
-func cacheKey(e *Entry, t matcher.Target, sa *providers.ServiceAccount, lookupEnv func(string) (string, bool)) string {
-	settings := e.kind.settings(e)
+func (e *Entry) CacheKey(t matcher.Target, sa *providers.ServiceAccount, lookupEnv func(string) (string, bool)) string {
+	settings := e.kind.Settings(e)
 	settingsText, err := json.Marshal(settings)
 	if err != nil {
 		// Settings are plain structs, so this does not happen; should it,
 		// the Go syntax form still tells any two settings apart.
 		settingsText = fmt.Appendf(nil, "%#v", settings)
 	}
-	parts := []string{e.kind.name, string(settingsText), t.Registry()}
+	parts := []string{e.kind.Name, string(settingsText), t.Registry()}
 	if e.Verify {
 		// A verified credential was proved for one repository; another
 		// repository must be proved again, not served from the cache.

@@ -1,4 +1,4 @@
-package credhelper
+package config
 
 import (
 	"bytes"
@@ -32,7 +32,7 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 	}
 	lines := entryLines(data)
 	var problems []string
-	if err := cfg.Cache.validate(); err != nil {
+	if err := cfg.Cache.Validate(); err != nil {
 		problems = append(problems, fmt.Sprintf("%s: cache: %v", path, err))
 	}
 	ks := kinds()
@@ -97,7 +97,7 @@ func resolveAlias(n *yaml.Node) *yaml.Node {
 
 // prepare parses the pattern, picks the one kind of ks (the kind table,
 // built once by the caller for all its entries) and validates its settings.
-func (e *Entry) prepare(ks []*kindSpec) error {
+func (e *Entry) prepare(ks []*Kind) error {
 	var errs []string
 	if e.Match == "" {
 		errs = append(errs, `"match" is required (a registry pattern such as "registry.example.com/team")`)
@@ -106,24 +106,24 @@ func (e *Entry) prepare(ks []*kindSpec) error {
 	} else {
 		e.pattern = p
 	}
-	var found []*kindSpec
+	var found []*Kind
 	for _, k := range ks {
-		if k.settings(e) != nil {
+		if k.Settings(e) != nil {
 			found = append(found, k)
 		}
 	}
 	switch len(found) {
 	case 0:
-		errs = append(errs, "no backend: add exactly one of "+strings.Join(kindNames(ks), ", "))
+		errs = append(errs, "no backend: add exactly one of "+strings.Join(KindNames(), ", "))
 	case 1:
 		e.kind = found[0]
-		if err := e.kind.validate(e); err != nil {
-			errs = append(errs, fmt.Sprintf("%s: %v", e.kind.name, err))
+		if err := e.kind.Validate(e); err != nil {
+			errs = append(errs, fmt.Sprintf("%s: %v", e.kind.Name, err))
 		}
 	default:
 		names := make([]string, len(found))
 		for i, k := range found {
-			names[i] = k.name
+			names[i] = k.Name
 		}
 		errs = append(errs, "more than one backend ("+strings.Join(names, ", ")+"); an entry has exactly one — use two entries with the same match for a fallback")
 	}
@@ -133,15 +133,8 @@ func (e *Entry) prepare(ks []*kindSpec) error {
 	return nil
 }
 
-func kindNames(ks []*kindSpec) []string {
-	var names []string
-	for _, k := range ks {
-		names = append(names, k.name)
-	}
-	return names
-}
-
-func (c CacheConfig) validate() error {
+// Validate checks the store name.
+func (c CacheConfig) Validate() error {
 	switch c.Store {
 	case "", "auto", "keyring", "file", "none":
 		return nil

@@ -1,4 +1,4 @@
-package credhelper
+package config
 
 import (
 	"bytes"
@@ -31,7 +31,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{name: "bad ttl", yaml: "cache: {ttl: 5 minutes}\n", want: []string{`cfg.yaml:1: "5 minutes" is not a duration`}},
 		{name: "two documents", yaml: "registries: []\n---\nregistries: []\n", want: []string{"more than one YAML document"}},
 		{name: "merge key does not panic", yaml: "<<: {registries: [{match: a.io, bogus: 1}]}\n", want: []string{`unknown key "bogus"`}},
-		{name: "registries not a list", yaml: "registries: {match: a.io}\n", want: []string{"cfg.yaml:1: cannot unmarshal !!map into []credhelper.Entry"}},
+		{name: "registries not a list", yaml: "registries: {match: a.io}\n", want: []string{"cfg.yaml:1: cannot unmarshal !!map into []config.Entry"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

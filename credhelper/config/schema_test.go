@@ -1,4 +1,4 @@
-package credhelper
+package config
 
 import (
 	"bytes"
@@ -28,7 +28,7 @@ import (
 // configs fail both, and its keys are derived from the Go structs so the
 // two cannot drift.
 
-const schemaPath = "../docs/config.schema.json"
+const schemaPath = "../../docs/config.schema.json"
 
 // pendingKinds are backends whose packages exist but which the kind table
 // (kinds()) may not list yet. Their schema is checked against their Config
@@ -48,7 +48,7 @@ func pendingKinds() map[string]reflect.Type {
 func allKinds() map[string]reflect.Type {
 	m := map[string]reflect.Type{}
 	for _, k := range kinds() {
-		m[k.name] = k.configType
+		m[k.Name] = k.configType
 	}
 	for name, typ := range pendingKinds() {
 		if _, wired := m[name]; !wired {
@@ -113,8 +113,8 @@ var fencedYAML = regexp.MustCompile("(?s)```ya?ml\n(.*?)```")
 func repoExamples(t *testing.T) []example {
 	t.Helper()
 	var out []example
-	docs, _ := filepath.Glob("../docs/*.md")
-	for _, md := range append(docs, "../README.md") {
+	docs, _ := filepath.Glob("../../docs/*.md")
+	for _, md := range append(docs, "../../README.md") {
 		data, err := os.ReadFile(md)
 		if err != nil {
 			t.Fatal(err)
@@ -125,7 +125,7 @@ func repoExamples(t *testing.T) []example {
 			}
 		}
 	}
-	for _, dir := range []string{"../testdata", "testdata"} {
+	for _, dir := range []string{"../../testdata", "../testdata"} {
 		_ = filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
 			if err != nil || info.IsDir() || (filepath.Ext(p) != ".yaml" && filepath.Ext(p) != ".yml") {
 				return nil
@@ -164,7 +164,7 @@ func usesPendingKind(src string) string {
 	_ = yaml.Unmarshal([]byte(src), &cfg)
 	wired := map[string]bool{}
 	for _, k := range kinds() {
-		wired[k.name] = true
+		wired[k.Name] = true
 	}
 	for _, e := range cfg.Registries {
 		for k := range e {
@@ -351,7 +351,7 @@ func TestSchemaMatchesTheGoStructs(t *testing.T) {
 // reference, names every key of the schema.
 func TestConfigReferenceCoversTheSchema(t *testing.T) {
 	root := loadSchemaDoc(t)
-	doc := string(mustRead(t, "../docs/config.md"))
+	doc := string(mustRead(t, "../../docs/config.md"))
 	var walk func(n *schemaNode, where string)
 	seen := map[*schemaNode]bool{}
 	walk = func(n *schemaNode, where string) {
@@ -368,4 +368,13 @@ func TestConfigReferenceCoversTheSchema(t *testing.T) {
 		}
 	}
 	walk(root, "config")
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }

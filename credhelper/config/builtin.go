@@ -1,4 +1,4 @@
-package credhelper
+package config
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 	"github.com/regcred/regcred/providers/gcr"
 )
 
-// builtinEntries are the cloud registries that work with ambient
+// BuiltinEntries are the cloud registries that work with ambient
 // credentials and no config file at all: ECR (private and public) and
 // GCR / Artifact Registry. They are appended after the file's entries
 // unless the file says `defaults: false`. Their patterns are per-label
@@ -20,7 +20,7 @@ import (
 // without cloud credentials must still pull public images, as it would with
 // no helper at all, instead of failing on "no AWS credentials". Private ECR
 // has no anonymous access, so there the cloud's error is the useful answer.
-func builtinEntries() []*Entry {
+func BuiltinEntries() []*Entry {
 	ks := kinds()
 	var out []*Entry
 	for _, p := range ecr.DefaultPatterns() {
@@ -41,7 +41,7 @@ func isPublicECR(pattern string) bool {
 	return pattern == "public.ecr.aws" || pattern == "ecr-public.aws.com"
 }
 
-func builtin(ks []*kindSpec, e Entry) *Entry {
+func builtin(ks []*Kind, e Entry) *Entry {
 	e.source = "built-in"
 	if err := e.prepare(ks); err != nil {
 		// The patterns are constants of ours; a bad one is a bug that the
