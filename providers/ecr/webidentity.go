@@ -14,6 +14,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/ecr/ecrconfig"
 )
 
 // podRole is the role a kubelet request's service account names through
@@ -39,7 +40,7 @@ func (p *Provider) podRole(t target, req providers.Request) (r podRole, ok bool,
 		return podRole{}, true, fmt.Errorf("ecr: %s: the pod's service account has no annotation %q (roleArnAnnotation) naming the IAM role to pull as: %w",
 			t.host, key, providers.ErrNoIdentity)
 	}
-	if !roleARNRE().MatchString(arn) {
+	if !ecrconfig.IsRoleARN(arn) {
 		return podRole{}, true, fmt.Errorf("ecr: %s: service-account annotation %q: %q is not an IAM role ARN (arn:aws:iam::123456789012:role/name): %w",
 			t.host, key, arn, providers.ErrInvalid)
 	}

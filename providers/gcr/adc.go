@@ -11,6 +11,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/gcr/gcrconfig"
 )
 
 // source is where tokens come from, with a name for messages: a file and
@@ -32,11 +33,11 @@ const noADCHint = "run `gcloud auth application-default login`, or set GOOGLE_AP
 // metadata server. A file that is named but broken is an error, not a
 // reason to fall through to the next place.
 func (p *Provider) findSource(ctx context.Context) (source, error) {
-	scopes := p.cfg.scopes()
+	scopes := p.cfg.TokenScopes()
 	if p.cfg.ImpersonateServiceAccount != "" {
 		// The IAM Credentials API wants a cloud-platform token; the entry's
 		// scopes go to the impersonated account's token.
-		scopes = []string{DefaultScope}
+		scopes = []string{gcrconfig.DefaultScope}
 	}
 	if f := p.cfg.CredentialsFile; f != "" {
 		path, err := p.expandHome(f)

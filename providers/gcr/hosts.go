@@ -2,14 +2,6 @@ package gcr
 
 import "strings"
 
-// DefaultPatterns are the match patterns of the built-in Google entry, in
-// the matcher's syntax (a '*' globs within one DNS label): Container
-// Registry, Artifact Registry's multi-region and regional hosts, and
-// Artifact Registry's regional endpoints.
-func DefaultPatterns() []string {
-	return []string{"gcr.io", "*.gcr.io", "*-docker.pkg.dev", "docker.*.rep.pkg.dev"}
-}
-
 // IsGoogleRegistry reports whether registry (host[:port], as the resolver
 // normalises it) is one of Google's registry hosts: gcr.io,
 // <label>.gcr.io, <label>-docker.pkg.dev or docker.<label>.rep.pkg.dev.

@@ -1,11 +1,12 @@
-package gcr
+package gcrconfig
 
 import (
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/regcred/regcred/providers"
-	"github.com/regcred/regcred/providers/netdeps"
 )
 
 func TestValidate(t *testing.T) {
@@ -37,9 +38,11 @@ func TestValidate(t *testing.T) {
 				}
 				return
 			}
-			wantErr(t, err, providers.ErrInvalid, tc.wantErr)
-			if _, nerr := New(tc.cfg, netdeps.Deps{}); nerr == nil {
-				t.Error("New accepted a config Validate refuses")
+			if !errors.Is(err, providers.ErrInvalid) {
+				t.Fatalf("Validate() = %v, want ErrInvalid", err)
+			}
+			if !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("Validate() = %q, want it to name %q", err, tc.wantErr)
 			}
 		})
 	}
@@ -56,4 +59,24 @@ func TestEnvKeys(t *testing.T) {
 		t.Errorf("with a credentials file the environment selects nothing, got %v", got)
 	}
 	var _ providers.AmbientEnv = Config{}
+}
+
+func TestTokenScopes(t *testing.T) {
+	ro := "https://www.googleapis.com/auth/devstorage.read_only"
+	tests := []struct {
+		name string
+		cfg  Config
+		want []string
+	}{
+		{name: "none means the default", cfg: Config{}, want: []string{DefaultScope}},
+		{name: "empty list means the default", cfg: Config{Scopes: []string{}}, want: []string{DefaultScope}},
+		{name: "the entry's, in order", cfg: Config{Scopes: []string{ro, DefaultScope}}, want: []string{ro, DefaultScope}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.cfg.TokenScopes(); !slices.Equal(got, tt.want) {
+				t.Errorf("TokenScopes() = %v, want %v", got, tt.want)
+			}
+		})
+	}
 }

@@ -1,0 +1,96 @@
+package ecrconfig
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"unicode"
+
+	"github.com/regcred/regcred/providers"
+)
+
+var (
+	regionRE      = lazyRegexp(`^[a-z]{2,}(-[a-z0-9]+)+-[0-9]+$`)
+	roleARNRE     = lazyRegexp(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$`)
+	sessionNameRE = lazyRegexp(`^[\w+=,.@-]{2,64}$`)
+	externalIDRE  = lazyRegexp(`^[\w+=,.@:/-]+$`)
+)
+
+// IsRoleARN reports whether s is an IAM role ARN in any partition
+// (arn:aws…:iam::<12-digit account>:role/<path and name>). The ecr backend
+// checks a pod's role annotation with it too.
+func IsRoleARN(s string) bool {
+	return roleARNRE().MatchString(s)
+}
+
+// Validate checks the settings without any I/O. Errors name the field.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(field, why string) {
+		errs = append(errs, fmt.Errorf("ecr: %s: %s: %w", field, why, providers.ErrInvalid))
+	}
+	if c.Profile != "" && strings.IndexFunc(c.Profile, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+		bad("profile", "must not contain spaces or control characters")
+	}
+	if c.Region != "" && !regionRE().MatchString(c.Region) {
+		bad("region", fmt.Sprintf("%q is not an AWS region name (like us-east-1)", c.Region))
+	}
+	if c.RoleARN != "" && !IsRoleARN(c.RoleARN) {
+		bad("roleArn", fmt.Sprintf("%q is not an IAM role ARN (arn:aws:iam::123456789012:role/name)", c.RoleARN))
+	}
+	if c.RoleSessionName != "" && !sessionNameRE().MatchString(c.RoleSessionName) {
+		bad("roleSessionName", "must be 2-64 characters of letters, digits and +=,.@_-")
+	}
+	if c.ExternalID != "" && (len(c.ExternalID) < 2 || len(c.ExternalID) > 1224 || !externalIDRE().MatchString(c.ExternalID)) {
+		// The value is not echoed: an external ID is sometimes treated as a secret.
+		bad("externalId", "must be 2-1224 characters of letters, digits and +=,.@:/_-")
+	}
+	if c.RoleARNAnnotation != "" && strings.IndexFunc(c.RoleARNAnnotation, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+		bad("roleArnAnnotation", fmt.Sprintf("%q must be an annotation key (like eks.amazonaws.com/role-arn), without spaces", c.RoleARNAnnotation))
+	}
+	if c.RoleARN != "" && c.RoleARNAnnotation != "" {
+		bad("roleArn/roleArnAnnotation", "set one: the role comes either from the entry or from the pod's service account")
+	}
+	if c.RoleARN == "" && c.ExternalID != "" {
+		bad("externalId", "only applies with roleArn")
+	}
+	if c.RoleARN == "" && c.RoleARNAnnotation == "" && c.RoleSessionName != "" {
+		bad("roleSessionName", "only applies with roleArn or roleArnAnnotation")
+	}
+	if c.Endpoint != "" {
+		if err := checkEndpoint(c.Endpoint); err != nil {
+			bad("endpoint", err.Error())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkEndpoint allows plain http only to loopback: the answer carries the
+// registry password.
+func checkEndpoint(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("%q is not a URL", raw)
+	}
+	switch {
+	case u.Scheme != "https" && u.Scheme != "http":
+		return fmt.Errorf("%q: scheme must be https (or http to a loopback address)", raw)
+	case u.Host == "" || u.Hostname() == "":
+		return fmt.Errorf("%q has no host", raw)
+	case u.User != nil || u.RawQuery != "" || u.Fragment != "":
+		return fmt.Errorf("%q must not carry user info, a query or a fragment", u.Redacted())
+	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+		return fmt.Errorf("%q: plain http is only allowed to a loopback address; use https", raw)
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

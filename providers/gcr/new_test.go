@@ -1,0 +1,38 @@
+package gcr
+
+import (
+	"testing"
+
+	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
+)
+
+// TestNewValidates: New refuses, with Validate's own error, every config
+// Validate refuses (gcrconfig's tests check Validate itself).
+func TestNewValidates(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+	}{
+		{"blank file", Config{CredentialsFile: "  "}},
+		{"control in file", Config{CredentialsFile: "/etc/sa\n.json"}},
+		{"empty scope", Config{Scopes: []string{""}}},
+		{"two scopes in one", Config{Scopes: []string{"a b"}}},
+		{"impersonate name only", Config{ImpersonateServiceAccount: "puller"}},
+		{"impersonate path trick", Config{ImpersonateServiceAccount: "a@b.com/../x"}},
+		{"impersonate no domain dot", Config{ImpersonateServiceAccount: "a@b"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			verr := tt.cfg.Validate()
+			if verr == nil {
+				t.Fatal("Validate accepted the config; the case proves nothing")
+			}
+			_, err := New(tt.cfg, netdeps.Deps{})
+			wantErr(t, err, providers.ErrInvalid)
+			if err.Error() != verr.Error() {
+				t.Errorf("New: %q, want Validate's %q", err, verr)
+			}
+		})
+	}
+}
