@@ -1,41 +1,8 @@
 package ocir
 
-import (
-	"github.com/regcred/regcred/providers/ocivault/ocisdk"
-)
+import "github.com/regcred/regcred/providers/ocir/ocirconfig"
 
-// Config is the `ocir:` block of a registry entry. Every field is
-// optional: `ocir: {auth: instance_principal}` is the usual node setup.
-type Config struct {
-	// Auth is the identity: config_file (default), session_token,
-	// instance_principal, resource_principal or oke_workload_identity.
-	Auth string `yaml:"auth"`
-	// ConfigFile and Profile select the OCI config file profile for
-	// config_file and session_token.
-	ConfigFile string `yaml:"configFile"`
-	Profile    string `yaml:"profile"`
-	// Endpoint replaces https://<registry host> as the place the token is
-	// asked for (a proxy, or a test fake on loopback). The registry host
-	// must still be an OCIR host.
-	Endpoint string `yaml:"endpoint"`
-}
-
-func (c Config) settings() ocisdk.Settings {
-	return ocisdk.Settings{Kind: "ocir", Auth: c.Auth, ConfigFile: c.ConfigFile, Profile: c.Profile}
-}
-
-// Validate checks the settings without reading files or the network.
-func (c Config) Validate() error {
-	if c.Endpoint != "" {
-		if _, err := ocisdk.ParseEndpoint("ocir", "endpoint", c.Endpoint); err != nil {
-			return err
-		}
-	}
-	return c.settings().Validate()
-}
-
-// EnvKeys implements providers.AmbientEnv: the variables that select the
-// identity for the entry's auth method.
-func (c Config) EnvKeys() []string {
-	return c.settings().EnvKeys()
-}
+// Config is the `ocir:` block of a registry entry. It lives in ocirconfig,
+// which links no SDK, so the front binary can decode and validate it; the
+// alias keeps ocir.Config working for everyone else.
+type Config = ocirconfig.Config

@@ -13,10 +13,12 @@
 //	  - match: "ocir.*.oci.oraclecloud.com"
 //	    ocir: {auth: instance_principal}
 //
-// DefaultPatterns returns those two patterns. `auth`, `configFile` and
-// `profile` work as in package ocivault (see package ocisdk); `endpoint`
-// sends the token request somewhere else than the registry host (a proxy,
-// or a test fake), while the registry host itself must still be OCIR's.
+// ocirconfig.DefaultPatterns returns those two patterns. `auth`,
+// `configFile` and `profile` work as in package ocivault (see package
+// ociauth); `endpoint` sends the token request somewhere else than the
+// registry host (a proxy, or a test fake), while the registry host itself
+// must still be OCIR's. Config, its Validate and EnvKeys live in package
+// ocirconfig, which links no SDK.
 //
 // # The endpoint
 //

@@ -11,9 +11,3 @@ var ocirHost = lazyRegexp(`^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.ocir\.io|ocir\.[
 func IsOCIRHost(host string) bool {
 	return len(host) <= 253 && ocirHost().MatchString(host)
 }
-
-// DefaultPatterns are config patterns that cover every OCIR host, for an
-// entry (or a built-in one) that should serve them all.
-func DefaultPatterns() []string {
-	return []string{"*.ocir.io", "ocir.*.oci.oraclecloud.com"}
-}

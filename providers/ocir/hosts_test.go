@@ -1,6 +1,11 @@
 package ocir
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/regcred/regcred/matcher"
+	"github.com/regcred/regcred/providers/ocir/ocirconfig"
+)
 
 func TestIsOCIRHost(t *testing.T) {
 	tests := []struct {
@@ -27,6 +32,41 @@ func TestIsOCIRHost(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := IsOCIRHost(tc.host); got != tc.want {
 				t.Errorf("IsOCIRHost(%q) = %v, want %v", tc.host, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestDefaultPatternsCoverOCIRHosts checks the built-in patterns with the
+// matcher the resolver uses: every host IsOCIRHost accepts is matched, so
+// an entry on DefaultPatterns never misses a real OCIR registry.
+func TestDefaultPatternsCoverOCIRHosts(t *testing.T) {
+	var patterns []matcher.Pattern
+	for _, s := range ocirconfig.DefaultPatterns() {
+		p, err := matcher.ParsePattern(s)
+		if err != nil {
+			t.Fatalf("built-in pattern %q does not parse: %v", s, err)
+		}
+		patterns = append(patterns, p)
+	}
+	tests := []struct{ name, request string }{
+		{name: "region key", request: "iad.ocir.io"},
+		{name: "region name", request: "us-ashburn-1.ocir.io"},
+		{name: "new style", request: "ocir.us-ashburn-1.oci.oraclecloud.com"},
+		{name: "image reference", request: "fra.ocir.io/tenancy-ns/app:1.0"},
+		{name: "docker URL form", request: "https://ocir.eu-frankfurt-1.oci.oraclecloud.com"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			target, err := matcher.Normalize(tc.request)
+			if err != nil {
+				t.Fatalf("Normalize(%q): %v", tc.request, err)
+			}
+			if !IsOCIRHost(target.Registry()) {
+				t.Fatalf("IsOCIRHost(%q) = false; the case is not an OCIR host", target.Registry())
+			}
+			if matcher.Order(patterns, target) == nil {
+				t.Errorf("no built-in OCIR pattern matches %q", tc.request)
 			}
 		})
 	}

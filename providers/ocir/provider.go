@@ -12,6 +12,7 @@ import (
 
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
+	"github.com/regcred/regcred/providers/ocivault/ociauth"
 	"github.com/regcred/regcred/providers/ocivault/ocisdk"
 )
 
@@ -40,7 +41,7 @@ func New(cfg Config, deps netdeps.Deps) (*Provider, error) {
 	deps = deps.WithDefaults()
 	p := &Provider{cfg: cfg, deps: deps, hc: ocisdk.Dispatcher(deps.HTTPClient), backoff: ocisdk.DefaultBackoff}
 	if cfg.Endpoint != "" {
-		p.endpoint, _ = ocisdk.ParseEndpoint("ocir", "endpoint", cfg.Endpoint) // checked by Validate
+		p.endpoint, _ = ociauth.ParseEndpoint("ocir", "endpoint", cfg.Endpoint) // checked by Validate
 	}
 	return p, nil
 }
@@ -86,8 +87,8 @@ func (p *Provider) Credential(ctx context.Context, req providers.Request) (provi
 // principal returns the kept identity, or resolves it. An identity for a
 // kubelet-supplied service-account token serves that request only.
 func (p *Provider) principal(ctx context.Context, req providers.Request) (common.ConfigurationProvider, error) {
-	id := ocisdk.Identity{Settings: p.cfg.settings(), Deps: p.deps.Deps, HTTP: p.hc}
-	if sa := req.ServiceAccount; sa != nil && id.Settings.Method() == ocisdk.AuthOKEWorkloadIdentity {
+	id := ocisdk.Identity{Settings: p.cfg.Settings(), Deps: p.deps.Deps, HTTP: p.hc}
+	if sa := req.ServiceAccount; sa != nil && id.Settings.Method() == ociauth.AuthOKEWorkloadIdentity {
 		id.ServiceAccountToken = sa.Token.Reveal()
 		return id.Provider(ctx)
 	}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
-	"github.com/regcred/regcred/providers/ocivault/ocisdk"
+	"github.com/regcred/regcred/providers/ocivault/ociauth"
 	"github.com/regcred/regcred/providers/ocivault/ocitest"
 )
 
@@ -135,9 +135,9 @@ func TestTokenWithInstancePrincipal(t *testing.T) {
 	}
 	md := ocitest.NewMetadata(t, id)
 	fed := ocitest.NewFederation(t, f.keys, f.issuer, id)
-	t.Setenv(ocisdk.EnvMetadataBaseURL, md.BaseURL)
-	t.Setenv(ocisdk.EnvAuthClientRegionURL, fed.URL)
-	p := f.provider(t, Config{Auth: "instance_principal"}, map[string]string{ocisdk.EnvMetadataBaseURL: md.BaseURL})
+	t.Setenv(ociauth.EnvMetadataBaseURL, md.BaseURL)
+	t.Setenv(ociauth.EnvAuthClientRegionURL, fed.URL)
+	p := f.provider(t, Config{Auth: "instance_principal"}, map[string]string{ociauth.EnvMetadataBaseURL: md.BaseURL})
 	for _, host := range []string{"iad.ocir.io", "ocir.us-ashburn-1.oci.oraclecloud.com"} {
 		cred, err := p.Credential(context.Background(), providers.Request{Registry: host})
 		if err != nil {
@@ -163,7 +163,7 @@ func TestTokenWithResourcePrincipal(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Credential: %v", err)
 	}
-	if to, _ := f.ocir.IssuedTo(cred.Secret.Reveal()); to != "ST$"+env[ocisdk.EnvRPST] {
+	if to, _ := f.ocir.IssuedTo(cred.Secret.Reveal()); to != "ST$"+env[ociauth.EnvRPST] {
 		t.Errorf("token issued to %q, not the resource principal", to)
 	}
 }
@@ -225,34 +225,5 @@ func TestNonJSONAnswer(t *testing.T) {
 	_, err = p.Credential(context.Background(), providers.Request{Registry: "iad.ocir.io"})
 	if !errors.Is(err, providers.ErrInvalid) || !strings.Contains(err.Error(), "JSON") {
 		t.Fatalf("err = %v, want ErrInvalid about JSON", err)
-	}
-}
-
-func TestValidate(t *testing.T) {
-	tests := []struct {
-		name  string
-		cfg   Config
-		field string
-	}{
-		{name: "empty", cfg: Config{}},
-		{name: "instance principal", cfg: Config{Auth: "instance_principal"}},
-		{name: "profile", cfg: Config{Auth: "config_file", Profile: "P", ConfigFile: "/etc/oci/config"}},
-		{name: "unknown auth", cfg: Config{Auth: "basic"}, field: "auth"},
-		{name: "profile with principal", cfg: Config{Auth: "resource_principal", Profile: "P"}, field: "profile"},
-		{name: "plain http", cfg: Config{Endpoint: "http://registry.example.com"}, field: "endpoint"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := tc.cfg.Validate()
-			if tc.field == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			if !errors.Is(err, providers.ErrInvalid) || !strings.Contains(err.Error(), tc.field) || !strings.Contains(err.Error(), "ocir: ") {
-				t.Fatalf("err = %v, want ErrInvalid naming %s", err, tc.field)
-			}
-		})
 	}
 }

@@ -1,75 +1,14 @@
 package ocivault
 
-import (
-	"strings"
+import "github.com/regcred/regcred/providers/ocivault/ocivaultconfig"
 
-	"github.com/regcred/regcred/providers/ocivault/ocisdk"
-)
-
-// Config is the `ocivault:` block of a registry entry.
-type Config struct {
-	// SecretID is the secret's OCID (ocid1.vaultsecret.…). Either it, or
-	// SecretName with VaultID.
-	SecretID string `yaml:"secretId"`
-	// SecretName is the secret's name in the vault VaultID (ocid1.vault.…).
-	SecretName string `yaml:"secretName"`
-	VaultID    string `yaml:"vaultId"`
-
-	// Stage picks the version by rotation state: CURRENT (the default),
-	// LATEST, PENDING, PREVIOUS or DEPRECATED.
-	Stage string `yaml:"stage"`
-	// VersionNumber pins one version instead of a stage.
-	VersionNumber int64 `yaml:"versionNumber"`
-
-	// Auth is the identity: config_file (default), session_token,
-	// instance_principal, resource_principal or oke_workload_identity.
-	Auth string `yaml:"auth"`
-	// ConfigFile and Profile select the OCI config file profile for
-	// config_file and session_token.
-	ConfigFile string `yaml:"configFile"`
-	Profile    string `yaml:"profile"`
-	// Region of the vault. Default: the region in the secret's OCID, else
-	// the identity's.
-	Region string `yaml:"region"`
-	// Endpoint replaces https://secrets.vaults.<region>.oci.oraclecloud.com
-	// (a private endpoint, a proxy, or a test fake on loopback).
-	Endpoint string `yaml:"endpoint"`
-}
-
-// settings are the identity settings, with the region resolved.
-func (c Config) settings() ocisdk.Settings {
-	return ocisdk.Settings{
-		Kind:       "ocivault",
-		Auth:       c.Auth,
-		ConfigFile: c.ConfigFile,
-		Profile:    c.Profile,
-		Region:     c.region(),
-	}
-}
-
-// region is the configured region, else the one in the secret's or the
-// vault's OCID (ocid1.<type>.<realm>.<region>.<unique>), so that an
-// identity from another region still asks the vault's region.
-func (c Config) region() string {
-	if c.Region != "" {
-		return c.Region
-	}
-	for _, ocid := range []string{c.SecretID, c.VaultID} {
-		if parts := strings.Split(ocid, "."); len(parts) >= 5 && parts[3] != "" {
-			return parts[3]
-		}
-	}
-	return ""
-}
-
-// EnvKeys implements providers.AmbientEnv: the variables that select the
-// identity for the entry's auth method.
-func (c Config) EnvKeys() []string {
-	return c.settings().EnvKeys()
-}
+// Config is the `ocivault:` block of a registry entry. It lives in
+// ocivaultconfig, which links no SDK, so the front binary can decode and
+// validate it; the alias keeps ocivault.Config working for everyone else.
+type Config = ocivaultconfig.Config
 
 // describe names the secret in messages: its OCID, or name and vault.
-func (c Config) describe() string {
+func describe(c Config) string {
 	if c.SecretID != "" {
 		return "secret " + c.SecretID
 	}

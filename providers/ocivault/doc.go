@@ -24,10 +24,13 @@
 //
 // `auth` is one of config_file (default; alias api_key), session_token
 // (alias security_token), instance_principal, resource_principal and
-// oke_workload_identity; package ocisdk describes each and the variables
+// oke_workload_identity; package ociauth describes each and the variables
 // they read (Config.EnvKeys lists them for the cache key). With
 // oke_workload_identity in kubelet mode, a service-account token the
 // kubelet passes is used instead of the pod token file.
+//
+// Config, its Validate and EnvKeys live in package ocivaultconfig, which
+// links no SDK, so the front binary can check an entry without it.
 //
 // # Calls
 //

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/providers"
-	"github.com/regcred/regcred/providers/ocivault/ocisdk"
+	"github.com/regcred/regcred/providers/ocivault/ociauth"
 	"github.com/regcred/regcred/providers/ocivault/ocitest"
 )
 
@@ -53,10 +53,10 @@ func TestInstancePrincipal(t *testing.T) {
 	id := newInstance(t)
 	md := ocitest.NewMetadata(t, id)
 	fed := ocitest.NewFederation(t, f.keys, newIssuer(t), id)
-	t.Setenv(ocisdk.EnvMetadataBaseURL, md.BaseURL)
-	t.Setenv(ocisdk.EnvAuthClientRegionURL, fed.URL)
+	t.Setenv(ociauth.EnvMetadataBaseURL, md.BaseURL)
+	t.Setenv(ociauth.EnvAuthClientRegionURL, fed.URL)
 
-	p := f.provider(t, Config{SecretID: testSecretID, Auth: "instance_principal"}, osEnv(ocisdk.EnvMetadataBaseURL))
+	p := f.provider(t, Config{SecretID: testSecretID, Auth: "instance_principal"}, osEnv(ociauth.EnvMetadataBaseURL))
 	cred, err := p.Credential(context.Background(), providers.Request{})
 	if err != nil {
 		t.Fatalf("Credential: %v (federation refused: %v)", err, fed.Rejected())
@@ -82,10 +82,10 @@ func TestInstancePrincipalRefusedByFederation(t *testing.T) {
 	trusted, impostor := newInstance(t), newInstance(t)
 	md := ocitest.NewMetadata(t, impostor) // serves a certificate the auth service does not trust
 	fed := ocitest.NewFederation(t, f.keys, newIssuer(t), trusted)
-	t.Setenv(ocisdk.EnvMetadataBaseURL, md.BaseURL)
-	t.Setenv(ocisdk.EnvAuthClientRegionURL, fed.URL)
+	t.Setenv(ociauth.EnvMetadataBaseURL, md.BaseURL)
+	t.Setenv(ociauth.EnvAuthClientRegionURL, fed.URL)
 
-	_, err := f.provider(t, Config{SecretID: testSecretID, Auth: "instance_principal"}, osEnv(ocisdk.EnvMetadataBaseURL)).
+	_, err := f.provider(t, Config{SecretID: testSecretID, Auth: "instance_principal"}, osEnv(ociauth.EnvMetadataBaseURL)).
 		Credential(context.Background(), providers.Request{})
 	if !errors.Is(err, providers.ErrDenied) {
 		t.Fatalf("err = %v, want ErrDenied", err)
@@ -106,7 +106,7 @@ func TestInstancePrincipalWithoutMetadataService(t *testing.T) {
 	}
 	dead := "http://" + l.Addr().String() + "/opc/v2"
 	l.Close()
-	_, err = f.provider(t, Config{SecretID: testSecretID, Auth: "instance_principal"}, map[string]string{ocisdk.EnvMetadataBaseURL: dead}).
+	_, err = f.provider(t, Config{SecretID: testSecretID, Auth: "instance_principal"}, map[string]string{ociauth.EnvMetadataBaseURL: dead}).
 		Credential(context.Background(), providers.Request{})
 	if !errors.Is(err, providers.ErrNoIdentity) || !strings.Contains(err.Error(), "metadata") {
 		t.Fatalf("err = %v, want ErrNoIdentity about the metadata service", err)
@@ -127,7 +127,7 @@ func TestResourcePrincipal(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Credential: %v", err)
 	}
-	if cred.Secret.Reveal() != "from-resource-principal" || lastKeyID(t, f.secrets) != "ST$"+env[ocisdk.EnvRPST] {
+	if cred.Secret.Reveal() != "from-resource-principal" || lastKeyID(t, f.secrets) != "ST$"+env[ociauth.EnvRPST] {
 		t.Errorf("password %q, key id not the RPST", cred.Secret.Reveal())
 	}
 }
@@ -135,8 +135,8 @@ func TestResourcePrincipal(t *testing.T) {
 func TestResourcePrincipalAbsent(t *testing.T) {
 	f := newFixture(t)
 	_, err := f.provider(t, Config{SecretID: testSecretID, Auth: "resource_principal"}, map[string]string{}).Credential(context.Background(), providers.Request{})
-	if !errors.Is(err, providers.ErrNoIdentity) || !strings.Contains(err.Error(), ocisdk.EnvRPVersion) {
-		t.Fatalf("err = %v, want ErrNoIdentity naming %s", err, ocisdk.EnvRPVersion)
+	if !errors.Is(err, providers.ErrNoIdentity) || !strings.Contains(err.Error(), ociauth.EnvRPVersion) {
+		t.Fatalf("err = %v, want ErrNoIdentity naming %s", err, ociauth.EnvRPVersion)
 	}
 }
 
@@ -192,11 +192,11 @@ func setupOKE(t *testing.T, f *fixture, saToken string) (*ocitest.Proxymux, map[
 		t.Fatal(err)
 	}
 	env := map[string]string{
-		ocisdk.EnvRPVersion:             "2.2",
-		ocisdk.EnvRPRegion:              "us-ashburn-1",
-		ocisdk.EnvKubernetesServiceHost: pm.Host,
-		ocisdk.EnvKubernetesSACertPath:  pm.CACertPath,
-		ocisdk.EnvKubernetesSATokenPath: tokenFile,
+		ociauth.EnvRPVersion:             "2.2",
+		ociauth.EnvRPRegion:              "us-ashburn-1",
+		ociauth.EnvKubernetesServiceHost: pm.Host,
+		ociauth.EnvKubernetesSACertPath:  pm.CACertPath,
+		ociauth.EnvKubernetesSATokenPath: tokenFile,
 	}
 	for k, v := range env {
 		t.Setenv(k, v)
@@ -224,11 +224,11 @@ func TestOKEWorkloadIdentity(t *testing.T) {
 			if tc.req.ServiceAccount != nil {
 				e = map[string]string{} // no token file: the kubelet's token must be used
 				for k, v := range fileEnv {
-					if k != ocisdk.EnvKubernetesSATokenPath {
+					if k != ociauth.EnvKubernetesSATokenPath {
 						e[k] = v
 					}
 				}
-				e[ocisdk.EnvKubernetesSATokenPath] = "/nonexistent/token"
+				e[ociauth.EnvKubernetesSATokenPath] = "/nonexistent/token"
 			}
 			before := pm.Exchanges()
 			cred, err := f.provider(t, Config{SecretID: testSecretID, Auth: "oke_workload_identity"}, e).Credential(context.Background(), tc.req)
@@ -247,7 +247,7 @@ func TestOKEWorkloadIdentityWrongToken(t *testing.T) {
 	iss := newIssuer(t)
 	_, env := setupOKE(t, f, iss.Token(map[string]any{"sub": "expected"}, time.Hour))
 	wrong := iss.Token(map[string]any{"sub": "someone-else"}, time.Hour)
-	if err := os.WriteFile(env[ocisdk.EnvKubernetesSATokenPath], []byte(wrong), 0o600); err != nil {
+	if err := os.WriteFile(env[ociauth.EnvKubernetesSATokenPath], []byte(wrong), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	_, err := f.provider(t, Config{SecretID: testSecretID, Auth: "oke_workload_identity"}, env).Credential(context.Background(), providers.Request{})
@@ -263,7 +263,7 @@ func TestOKEWorkloadIdentityMalformedTokenKeptOut(t *testing.T) {
 	f := newFixture(t)
 	const garbage = "not-a-jwt-but-still-a-secret"
 	_, env := setupOKE(t, f, "whatever")
-	if err := os.WriteFile(env[ocisdk.EnvKubernetesSATokenPath], []byte(garbage), 0o600); err != nil {
+	if err := os.WriteFile(env[ociauth.EnvKubernetesSATokenPath], []byte(garbage), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	_, err := f.provider(t, Config{SecretID: testSecretID, Auth: "oke_workload_identity"}, env).Credential(context.Background(), providers.Request{})

@@ -12,6 +12,7 @@ import (
 
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
+	"github.com/regcred/regcred/providers/ocivault/ociauth"
 	"github.com/regcred/regcred/providers/ocivault/ocisdk"
 )
 
@@ -37,7 +38,7 @@ func New(cfg Config, deps netdeps.Deps) (*Provider, error) {
 	deps = deps.WithDefaults()
 	p := &Provider{cfg: cfg, deps: deps, hc: ocisdk.Dispatcher(deps.HTTPClient), backoff: ocisdk.DefaultBackoff}
 	if cfg.Endpoint != "" {
-		p.endpoint, _ = ocisdk.ParseEndpoint("ocivault", "endpoint", cfg.Endpoint) // checked by Validate
+		p.endpoint, _ = ociauth.ParseEndpoint("ocivault", "endpoint", cfg.Endpoint) // checked by Validate
 	}
 	return p, nil
 }
@@ -48,7 +49,7 @@ func (p *Provider) Credential(ctx context.Context, req providers.Request) (provi
 	ocisdk.Silence()
 	ctx, cancel := ocisdk.Bound(ctx)
 	defer cancel()
-	what := p.cfg.describe()
+	what := describe(p.cfg)
 	client, err := p.secretsClient(ctx, req)
 	if err != nil {
 		return providers.Credential{}, fmt.Errorf("ocivault: %s: %w", what, err)
@@ -96,7 +97,7 @@ func (p *Provider) fetch(ctx context.Context, c *secrets.SecretsClient) (secrets
 // secretsClient returns the kept client, or builds one. A client built for
 // a kubelet-supplied service-account token serves that request only.
 func (p *Provider) secretsClient(ctx context.Context, req providers.Request) (*secrets.SecretsClient, error) {
-	if sa := req.ServiceAccount; sa != nil && p.cfg.settings().Method() == ocisdk.AuthOKEWorkloadIdentity {
+	if sa := req.ServiceAccount; sa != nil && p.cfg.Settings().Method() == ociauth.AuthOKEWorkloadIdentity {
 		return p.newClient(ctx, sa.Token.Reveal())
 	}
 	p.mu.Lock()
@@ -113,7 +114,7 @@ func (p *Provider) secretsClient(ctx context.Context, req providers.Request) (*s
 }
 
 func (p *Provider) newClient(ctx context.Context, saToken string) (*secrets.SecretsClient, error) {
-	id := ocisdk.Identity{Settings: p.cfg.settings(), Deps: p.deps.Deps, HTTP: p.hc, ServiceAccountToken: saToken}
+	id := ocisdk.Identity{Settings: p.cfg.Settings(), Deps: p.deps.Deps, HTTP: p.hc, ServiceAccountToken: saToken}
 	cp, err := id.Provider(ctx)
 	if err != nil {
 		return nil, err

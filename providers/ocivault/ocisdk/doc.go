@@ -1,29 +1,16 @@
 // Package ocisdk is the oci-go-sdk wiring the two OCI backends share
 // (ocivault for Vault secrets, ocir for registry tokens): who signs the
-// requests (Settings, Identity), how long a failing call may take
-// (Dispatcher, RetryPolicy, Tune, Await) and what its failure means to the
-// resolver (Classify).
+// requests (Identity, built from ociauth.Settings), how long a failing
+// call may take (Dispatcher, RetryPolicy, Tune, Await) and what its
+// failure means to the resolver (Classify).
 //
 // Only the SDK packages common and common/auth are used here.
 //
 // # Identities
 //
-// The `auth` setting takes these values (the OCI CLI's --auth spellings
-// api_key and security_token are accepted as aliases):
-//
-//   - config_file (default): an API-key profile of an OCI config file:
-//     `configFile`, else $OCI_CONFIG_FILE, $OCI_CLI_CONFIG_FILE, else
-//     ~/.oci/config; `profile`, else $OCI_CLI_PROFILE, else DEFAULT.
-//   - session_token: a profile made by `oci session authenticate` (its
-//     security_token_file and key_file), same file and profile lookup.
-//   - instance_principal: the compute instance's certificate from the
-//     metadata service, exchanged at the auth service for a session token.
-//   - resource_principal: OCI Functions, Container Instances and other
-//     services' resource principal (OCI_RESOURCE_PRINCIPAL_* variables).
-//   - oke_workload_identity: an OKE pod's service-account token exchanged
-//     at the cluster's proxymux for a resource-principal token.
-//
-// `region` overrides the identity's region.
+// The `auth` methods and their settings are described in package
+// ociauth, which holds what the config needs without the SDK.
+// Identity.Provider turns them into a signing identity.
 //
 // # Time limits
 //
@@ -56,7 +43,7 @@
 // regcred's own lookups (config file and profile, the metadata probe, the
 // service-account token path, the presence checks that fail fast) go
 // through providers.Deps.LookupEnv, which is the process environment in
-// the binary. Settings.EnvKeys lists them all for the cache key.
+// the binary. ociauth.Settings.EnvKeys lists them all for the cache key.
 //
 // # Logging
 //

@@ -9,6 +9,7 @@ import (
 	"github.com/oracle/oci-go-sdk/v65/common"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/ocivault/ociauth"
 )
 
 // DefaultProfile is the config file profile used when none is named.
@@ -19,7 +20,7 @@ const DefaultProfile = "DEFAULT"
 // "~/" is the home directory.
 func (id Identity) ConfigFilePath() string {
 	p := id.Settings.ConfigFile
-	for _, k := range []string{EnvConfigFile, EnvCLIConfigFile} {
+	for _, k := range []string{ociauth.EnvConfigFile, ociauth.EnvCLIConfigFile} {
 		if p == "" {
 			p = id.Deps.Getenv(k)
 		}
@@ -38,7 +39,7 @@ func (id Identity) ProfileName() string {
 	if id.Settings.Profile != "" {
 		return id.Settings.Profile
 	}
-	if v := id.Deps.Getenv(EnvCLIProfile); v != "" {
+	if v := id.Deps.Getenv(ociauth.EnvCLIProfile); v != "" {
 		return v
 	}
 	return DefaultProfile
@@ -58,13 +59,13 @@ func (id Identity) fileProvider() (common.ConfigurationProvider, error) {
 	method := id.Settings.Method()
 	path, profile := id.ConfigFilePath(), id.ProfileName()
 	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("%w: %s: no OCI config file at %s (set configFile or %s): %w", providers.ErrNoIdentity, method, path, EnvConfigFile, err)
+		return nil, fmt.Errorf("%w: %s: no OCI config file at %s (set configFile or %s): %w", providers.ErrNoIdentity, method, path, ociauth.EnvConfigFile, err)
 	}
 	var (
 		cp  common.ConfigurationProvider
 		err error
 	)
-	if method == AuthSessionToken {
+	if method == ociauth.AuthSessionToken {
 		cp, err = common.ConfigurationProviderForSessionTokenWithProfile(path, profile, "")
 	} else {
 		cp, err = common.ConfigurationProviderFromFileWithProfile(path, profile, "")

@@ -9,11 +9,12 @@ import (
 	"github.com/oracle/oci-go-sdk/v65/common"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/ocivault/ociauth"
 )
 
 // Identity is what an OCI request is signed with.
 type Identity struct {
-	Settings Settings
+	Settings ociauth.Settings
 	Deps     providers.Deps
 	// HTTP is the dispatcher (see Dispatcher) the principals' own
 	// exchanges use, where the SDK lets them.
@@ -36,13 +37,13 @@ func (id Identity) Provider(ctx context.Context) (common.ConfigurationProvider, 
 		err error
 	)
 	switch s.Method() {
-	case AuthConfigFile, AuthSessionToken:
+	case ociauth.AuthConfigFile, ociauth.AuthSessionToken:
 		cp, err = id.fileProvider()
-	case AuthInstancePrincipal:
+	case ociauth.AuthInstancePrincipal:
 		cp, err = id.instancePrincipal(ctx)
-	case AuthResourcePrincipal:
+	case ociauth.AuthResourcePrincipal:
 		cp, err = id.resourcePrincipal(ctx)
-	case AuthOKEWorkloadIdentity:
+	case ociauth.AuthOKEWorkloadIdentity:
 		cp, err = id.okeWorkloadIdentity(ctx)
 	default:
 		return nil, fmt.Errorf("%w: %s: auth %q is not supported", providers.ErrInvalid, s.Kind, s.Auth)

@@ -14,6 +14,7 @@ import (
 	"github.com/oracle/oci-go-sdk/v65/common"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/ocivault/ociauth"
 )
 
 // serviceError is what the SDK returns for an error answer.
@@ -101,55 +102,6 @@ func TestTuneOverridesDefaults(t *testing.T) {
 	}
 }
 
-func TestParseEndpoint(t *testing.T) {
-	tests := []struct {
-		raw  string
-		want string // "" means refused
-	}{
-		{raw: "https://secrets.example.com", want: "https://secrets.example.com"},
-		{raw: "https://secrets.example.com:8443/", want: "https://secrets.example.com:8443"},
-		{raw: "http://127.0.0.1:9000", want: "http://127.0.0.1:9000"},
-		{raw: "http://[::1]:9000", want: "http://[::1]:9000"},
-		{raw: "http://localhost:9000", want: "http://localhost:9000"},
-		{raw: "http://secrets.example.com"},
-		{raw: "https://user:pw@secrets.example.com"},
-		{raw: "https://secrets.example.com/20190301"},
-		{raw: "https://secrets.example.com?x=1"},
-		{raw: "ftp://secrets.example.com"},
-		{raw: "secrets.example.com"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.raw, func(t *testing.T) {
-			got, err := ParseEndpoint("ocivault", "endpoint", tc.raw)
-			if tc.want == "" {
-				if !errors.Is(err, providers.ErrInvalid) || !strings.Contains(err.Error(), "endpoint") {
-					t.Fatalf("accepted, or unclear error: %q, %v", got, err)
-				}
-				return
-			}
-			if err != nil || got != tc.want {
-				t.Fatalf("ParseEndpoint = %q, %v; want %q", got, err, tc.want)
-			}
-		})
-	}
-}
-
-func TestSettingsMethodAliases(t *testing.T) {
-	tests := []struct{ auth, want string }{
-		{"", AuthConfigFile}, {"api_key", AuthConfigFile}, {"CONFIG_FILE", AuthConfigFile},
-		{"security_token", AuthSessionToken}, {"instance_principal", AuthInstancePrincipal},
-		{"resource_principal", AuthResourcePrincipal}, {"oke_workload_identity", AuthOKEWorkloadIdentity},
-		{"instance_obo_user", ""},
-	}
-	for _, tc := range tests {
-		t.Run(tc.auth, func(t *testing.T) {
-			if got := (Settings{Auth: tc.auth}).Method(); got != tc.want {
-				t.Errorf("Method() = %q, want %q", got, tc.want)
-			}
-		})
-	}
-}
-
 func TestAwaitStopsWaiting(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	release := make(chan struct{})
@@ -171,7 +123,7 @@ func TestConfigFilePathAndProfile(t *testing.T) {
 	}
 	tests := []struct {
 		name        string
-		s           Settings
+		s           ociauth.Settings
 		env         map[string]string
 		wantPath    string
 		wantProfile string
@@ -179,7 +131,7 @@ func TestConfigFilePathAndProfile(t *testing.T) {
 		{name: "defaults", env: map[string]string{"HOME": "/home/u"}, wantPath: "/home/u/.oci/config", wantProfile: "DEFAULT"},
 		{name: "OCI_CONFIG_FILE", env: map[string]string{"OCI_CONFIG_FILE": "/etc/oci", "OCI_CLI_PROFILE": "P"}, wantPath: "/etc/oci", wantProfile: "P"},
 		{name: "OCI_CLI_CONFIG_FILE", env: map[string]string{"OCI_CLI_CONFIG_FILE": "/etc/cli"}, wantPath: "/etc/cli", wantProfile: "DEFAULT"},
-		{name: "entry wins", s: Settings{ConfigFile: "~/cfg", Profile: "E"}, env: map[string]string{"HOME": "/h", "OCI_CONFIG_FILE": "/etc/oci", "OCI_CLI_PROFILE": "P"}, wantPath: "/h/cfg", wantProfile: "E"},
+		{name: "entry wins", s: ociauth.Settings{ConfigFile: "~/cfg", Profile: "E"}, env: map[string]string{"HOME": "/h", "OCI_CONFIG_FILE": "/etc/oci", "OCI_CLI_PROFILE": "P"}, wantPath: "/h/cfg", wantProfile: "E"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"github.com/oracle/oci-go-sdk/v65/common/auth"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/ocivault/ociauth"
 )
 
 // instancePrincipalMu serialises the SDK's instance-principal setup: it
@@ -18,33 +19,33 @@ var instancePrincipalMu sync.Mutex
 
 func (id Identity) instancePrincipal(ctx context.Context) (common.ConfigurationProvider, error) {
 	base := DefaultMetadataBaseURL
-	if v := id.Deps.Getenv(EnvMetadataBaseURL); v != "" {
+	if v := id.Deps.Getenv(ociauth.EnvMetadataBaseURL); v != "" {
 		base = v
 	}
 	if err := probeMetadata(ctx, id.HTTP, base); err != nil {
 		return nil, err
 	}
-	return Await(ctx, AuthInstancePrincipal, func() (common.ConfigurationProvider, error) {
+	return Await(ctx, ociauth.AuthInstancePrincipal, func() (common.ConfigurationProvider, error) {
 		instancePrincipalMu.Lock()
 		cp, err := auth.InstancePrincipalConfigurationProviderWithCustomClient(dispatcherModifier(id.HTTP))
 		instancePrincipalMu.Unlock()
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s: %s", providers.ErrNoIdentity, AuthInstancePrincipal, firstLine(err.Error()))
+			return nil, fmt.Errorf("%w: %s: %s", providers.ErrNoIdentity, ociauth.AuthInstancePrincipal, firstLine(err.Error()))
 		}
-		return cp, ready(AuthInstancePrincipal, cp)
+		return cp, ready(ociauth.AuthInstancePrincipal, cp)
 	})
 }
 
 func (id Identity) resourcePrincipal(ctx context.Context) (common.ConfigurationProvider, error) {
-	if _, ok := id.Deps.LookupEnv(EnvRPVersion); !ok {
-		return nil, fmt.Errorf("%w: %s: %s is not set (resource principals exist inside OCI Functions, Container Instances, Data Flow and similar services)", providers.ErrNoIdentity, AuthResourcePrincipal, EnvRPVersion)
+	if _, ok := id.Deps.LookupEnv(ociauth.EnvRPVersion); !ok {
+		return nil, fmt.Errorf("%w: %s: %s is not set (resource principals exist inside OCI Functions, Container Instances, Data Flow and similar services)", providers.ErrNoIdentity, ociauth.AuthResourcePrincipal, ociauth.EnvRPVersion)
 	}
-	return Await(ctx, AuthResourcePrincipal, func() (common.ConfigurationProvider, error) {
+	return Await(ctx, ociauth.AuthResourcePrincipal, func() (common.ConfigurationProvider, error) {
 		cp, err := auth.ResourcePrincipalConfigurationProvider()
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s: %s", providers.ErrNoIdentity, AuthResourcePrincipal, firstLine(err.Error()))
+			return nil, fmt.Errorf("%w: %s: %s", providers.ErrNoIdentity, ociauth.AuthResourcePrincipal, firstLine(err.Error()))
 		}
-		return cp, ready(AuthResourcePrincipal, cp)
+		return cp, ready(ociauth.AuthResourcePrincipal, cp)
 	})
 }
 
@@ -52,9 +53,9 @@ func (id Identity) resourcePrincipal(ctx context.Context) (common.ConfigurationP
 const DefaultServiceAccountTokenPath = "/var/run/secrets/kubernetes.io/serviceaccount/token"
 
 func (id Identity) okeWorkloadIdentity(ctx context.Context) (common.ConfigurationProvider, error) {
-	for _, k := range []string{EnvRPVersion, EnvKubernetesServiceHost} {
+	for _, k := range []string{ociauth.EnvRPVersion, ociauth.EnvKubernetesServiceHost} {
 		if _, ok := id.Deps.LookupEnv(k); !ok {
-			return nil, fmt.Errorf("%w: %s: %s is not set (OKE sets it in pods of enhanced clusters)", providers.ErrNoIdentity, AuthOKEWorkloadIdentity, k)
+			return nil, fmt.Errorf("%w: %s: %s is not set (OKE sets it in pods of enhanced clusters)", providers.ErrNoIdentity, ociauth.AuthOKEWorkloadIdentity, k)
 		}
 	}
 	var tp auth.ServiceAccountTokenProvider
@@ -62,17 +63,17 @@ func (id Identity) okeWorkloadIdentity(ctx context.Context) (common.Configuratio
 		tp = saToken{auth.NewSuppliedServiceAccountTokenProvider(id.ServiceAccountToken), "the kubelet"}
 	} else {
 		path := DefaultServiceAccountTokenPath
-		if v := id.Deps.Getenv(EnvKubernetesSATokenPath); v != "" {
+		if v := id.Deps.Getenv(ociauth.EnvKubernetesSATokenPath); v != "" {
 			path = v
 		}
 		tp = saToken{auth.NewDefaultServiceAccountTokenProvider().WithSaTokenPath(path), path}
 	}
-	return Await(ctx, AuthOKEWorkloadIdentity, func() (common.ConfigurationProvider, error) {
+	return Await(ctx, ociauth.AuthOKEWorkloadIdentity, func() (common.ConfigurationProvider, error) {
 		cp, err := auth.OkeWorkloadIdentityConfigurationProviderWithServiceAccountTokenProvider(tp)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s: %s", providers.ErrNoIdentity, AuthOKEWorkloadIdentity, firstLine(err.Error()))
+			return nil, fmt.Errorf("%w: %s: %s", providers.ErrNoIdentity, ociauth.AuthOKEWorkloadIdentity, firstLine(err.Error()))
 		}
-		return cp, ready(AuthOKEWorkloadIdentity, cp)
+		return cp, ready(ociauth.AuthOKEWorkloadIdentity, cp)
 	})
 }
 

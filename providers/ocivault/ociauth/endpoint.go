@@ -1,8 +1,8 @@
-package ocisdk
+package ociauth
 
 import (
 	"fmt"
-	"net"
+	"net/netip"
 	"net/url"
 	"strings"
 
@@ -36,10 +36,13 @@ func ParseEndpoint(kind, field, raw string) (string, error) {
 	return u.Scheme + "://" + u.Host, nil
 }
 
+// loopback uses net/netip rather than net.ParseIP so that this package,
+// which the front binary links, does not pull in package net. A zoned
+// address (::1%lo) is refused, as net.ParseIP refuses it.
 func loopback(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Zone() == "" && ip.IsLoopback()
 }

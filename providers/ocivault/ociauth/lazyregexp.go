@@ -1,4 +1,4 @@
-package ocisdk
+package ociauth
 
 import (
 	"regexp"

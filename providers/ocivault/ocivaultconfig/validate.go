@@ -1,4 +1,4 @@
-package ocivault
+package ocivaultconfig
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"unicode"
 
 	"github.com/regcred/regcred/providers"
-	"github.com/regcred/regcred/providers/ocivault/ocisdk"
+	"github.com/regcred/regcred/providers/ocivault/ociauth"
 )
 
 // OCIDs are ocid1.<type>.<realm>.[region][.future].<unique>.
@@ -35,11 +35,11 @@ func (c Config) Validate() error {
 		return invalid("set stage or versionNumber, not both")
 	}
 	if c.Endpoint != "" {
-		if _, err := ocisdk.ParseEndpoint("ocivault", "endpoint", c.Endpoint); err != nil {
+		if _, err := ociauth.ParseEndpoint("ocivault", "endpoint", c.Endpoint); err != nil {
 			return err
 		}
 	}
-	return c.settings().Validate()
+	return c.Settings().Validate()
 }
 
 func (c Config) validateSecret() error {

@@ -1,4 +1,4 @@
-package ocivault
+package ocivaultconfig
 
 import (
 	"regexp"

@@ -1,8 +1,9 @@
-package ocisdk
+package ociauth
 
 // Environment variables that select an OCI identity. The SDK reads most of
 // them itself from the process environment; the ones regcred reads go
-// through providers.Deps.
+// through providers.Deps (in package ocisdk). Settings.EnvKeys lists them
+// for the cache key.
 const (
 	// EnvConfigFile and EnvCLIConfigFile locate the config file when the
 	// entry names none (regcred reads them).

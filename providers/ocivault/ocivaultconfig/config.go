@@ -1,0 +1,70 @@
+package ocivaultconfig
+
+import (
+	"strings"
+
+	"github.com/regcred/regcred/providers/ocivault/ociauth"
+)
+
+// Config is the `ocivault:` block of a registry entry.
+type Config struct {
+	// SecretID is the secret's OCID (ocid1.vaultsecret.…). Either it, or
+	// SecretName with VaultID.
+	SecretID string `yaml:"secretId"`
+	// SecretName is the secret's name in the vault VaultID (ocid1.vault.…).
+	SecretName string `yaml:"secretName"`
+	VaultID    string `yaml:"vaultId"`
+
+	// Stage picks the version by rotation state: CURRENT (the default),
+	// LATEST, PENDING, PREVIOUS or DEPRECATED.
+	Stage string `yaml:"stage"`
+	// VersionNumber pins one version instead of a stage.
+	VersionNumber int64 `yaml:"versionNumber"`
+
+	// Auth is the identity: config_file (default), session_token,
+	// instance_principal, resource_principal or oke_workload_identity.
+	Auth string `yaml:"auth"`
+	// ConfigFile and Profile select the OCI config file profile for
+	// config_file and session_token.
+	ConfigFile string `yaml:"configFile"`
+	Profile    string `yaml:"profile"`
+	// Region of the vault. Default: the region in the secret's OCID, else
+	// the identity's.
+	Region string `yaml:"region"`
+	// Endpoint replaces https://secrets.vaults.<region>.oci.oraclecloud.com
+	// (a private endpoint, a proxy, or a test fake on loopback).
+	Endpoint string `yaml:"endpoint"`
+}
+
+// Settings are the identity settings, with the region resolved; package
+// ocivault signs its requests with them.
+func (c Config) Settings() ociauth.Settings {
+	return ociauth.Settings{
+		Kind:       "ocivault",
+		Auth:       c.Auth,
+		ConfigFile: c.ConfigFile,
+		Profile:    c.Profile,
+		Region:     c.region(),
+	}
+}
+
+// region is the configured region, else the one in the secret's or the
+// vault's OCID (ocid1.<type>.<realm>.<region>.<unique>), so that an
+// identity from another region still asks the vault's region.
+func (c Config) region() string {
+	if c.Region != "" {
+		return c.Region
+	}
+	for _, ocid := range []string{c.SecretID, c.VaultID} {
+		if parts := strings.Split(ocid, "."); len(parts) >= 5 && parts[3] != "" {
+			return parts[3]
+		}
+	}
+	return ""
+}
+
+// EnvKeys implements providers.AmbientEnv: the variables that select the
+// identity for the entry's auth method.
+func (c Config) EnvKeys() []string {
+	return c.Settings().EnvKeys()
+}
