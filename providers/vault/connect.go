@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/vault/vaultconfig"
 )
 
 // vaultClient builds the API client on first use: the address and
@@ -29,7 +30,7 @@ func (p *Provider) vaultClient() (*client, error) {
 	if ns == "" {
 		ns = p.deps.Getenv("VAULT_NAMESPACE")
 		if ns != "" {
-			if err := checkPath(ns); err != nil {
+			if err := vaultconfig.CheckPath(ns); err != nil {
 				return nil, fmt.Errorf("%w: VAULT_NAMESPACE %q %v", providers.ErrInvalid, ns, err)
 			}
 		}
@@ -54,12 +55,12 @@ func (p *Provider) address() (*url.URL, error) {
 	if addr == "" {
 		return nil, fmt.Errorf("%w: no Vault address: set address in the entry or VAULT_ADDR", providers.ErrInvalid)
 	}
-	if err := checkAddress(addr); err != nil {
+	if err := vaultconfig.CheckAddress(addr); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", providers.ErrInvalid, from, err)
 	}
-	if err := checkPlainHTTP(addr, p.cfg.AllowHTTP); err != nil {
+	if err := vaultconfig.CheckPlainHTTP(addr, p.cfg.AllowHTTP); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", providers.ErrInvalid, from, err)
 	}
-	u, _ := url.Parse(addr) // checkAddress parsed it
+	u, _ := url.Parse(addr) // CheckAddress parsed it
 	return u, nil
 }

@@ -20,8 +20,8 @@ type gcpToken struct {
 	TokenTTL         json.Number `json:"token_ttl"`
 }
 
-// gcpPath is the engine's token endpoint for the configured account.
-func (c Config) gcpPath() string {
+// gcpPath is the engine's token endpoint for the account c names.
+func gcpPath(c Config) string {
 	mount := trimSlashes(orDefault(c.Mount, "gcp"))
 	switch {
 	case c.Roleset != "":
@@ -35,7 +35,7 @@ func (c Config) gcpPath() string {
 
 // gcpCredential asks the GCP secrets engine for an OAuth access token.
 func (p *Provider) gcpCredential(ctx context.Context, c *client, token string) (providers.Credential, error) {
-	path := p.cfg.gcpPath()
+	path := gcpPath(p.cfg)
 	k := call{method: http.MethodGet, path: path, token: token}
 	r, err := c.do(ctx, k)
 	if err != nil {

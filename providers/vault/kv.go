@@ -180,3 +180,6 @@ func orDefault(v, def string) string {
 	}
 	return v
 }
+
+// trimSlashes drops outer slashes, as vaultconfig.CheckPath ignores them.
+func trimSlashes(s string) string { return strings.Trim(s, "/") }

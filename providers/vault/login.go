@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/vault/vaultconfig"
 )
 
 // maxLogins bounds the in-process login cache (one entry per pod identity
@@ -33,7 +34,7 @@ type vaultToken struct {
 // token returns the token to read with: the configured one for the token
 // method, else a cached login token or a fresh login.
 func (p *Provider) token(ctx context.Context, c *client, req providers.Request) (vaultToken, error) {
-	if p.cfg.method() == methodToken {
+	if p.cfg.Method() == vaultconfig.MethodToken {
 		v, err := p.staticToken()
 		return vaultToken{value: v}, err
 	}
@@ -91,7 +92,7 @@ func (p *Provider) forget(key string) {
 // login posts to auth/<mount>/login and keeps the token for 80% of its TTL,
 // so a token is never used in its last moments.
 func (p *Provider) login(ctx context.Context, c *client, req providers.Request) (login, error) {
-	method, mount := p.cfg.method(), "auth/"+p.cfg.authMount()
+	method, mount := p.cfg.Method(), "auth/"+p.cfg.AuthMount()
 	body, secrets, err := p.loginBody(ctx, c, req)
 	if err != nil {
 		return login{}, err
@@ -135,10 +136,10 @@ func (c *client) loginError(k call, r reply, method, mount string) error {
 // Vault's answer.
 func (p *Provider) loginBody(ctx context.Context, c *client, req providers.Request) (map[string]any, []string, error) {
 	a := p.cfg.Auth
-	switch p.cfg.method() {
-	case methodAppRole:
+	switch p.cfg.Method() {
+	case vaultconfig.MethodAppRole:
 		return p.appRoleBody()
-	case methodKubernetes, methodJWT, methodOIDC:
+	case vaultconfig.MethodKubernetes, vaultconfig.MethodJWT, vaultconfig.MethodOIDC:
 		role, err := p.role(req)
 		if err != nil {
 			return nil, nil, err
@@ -152,9 +153,9 @@ func (p *Provider) loginBody(ctx context.Context, c *client, req providers.Reque
 			body["role"] = role
 		}
 		return body, []string{jwt}, nil
-	case methodAWS:
+	case vaultconfig.MethodAWS:
 		return p.awsLoginBody(ctx)
-	case methodCert:
+	case vaultconfig.MethodCert:
 		if !c.clientCert {
 			return nil, nil, fmt.Errorf("%w: the cert login needs a client certificate: set clientCert and clientKey, or VAULT_CLIENT_CERT and VAULT_CLIENT_KEY", providers.ErrNoIdentity)
 		}
@@ -194,8 +195,8 @@ const defaultServiceAccountToken = "/var/run/secrets/kubernetes.io/serviceaccoun
 // usesRequestJWT says whether the login uses the service-account token the
 // kubelet passed rather than a file.
 func (p *Provider) usesRequestJWT(req providers.Request) bool {
-	switch p.cfg.method() {
-	case methodKubernetes, methodJWT, methodOIDC:
+	switch p.cfg.Method() {
+	case vaultconfig.MethodKubernetes, vaultconfig.MethodJWT, vaultconfig.MethodOIDC:
 		return p.cfg.Auth.JWTFile == "" && req.ServiceAccount != nil && req.ServiceAccount.Token.Reveal() != ""
 	}
 	return false
@@ -209,10 +210,10 @@ func (p *Provider) jwt(req providers.Request) (string, error) {
 		return p.readSecretFile("auth.jwtFile", p.cfg.Auth.JWTFile)
 	case p.usesRequestJWT(req):
 		return strings.TrimSpace(req.ServiceAccount.Token.Reveal()), nil
-	case p.cfg.method() == methodKubernetes:
+	case p.cfg.Method() == vaultconfig.MethodKubernetes:
 		return p.readSecretFile("the pod's service-account token", defaultServiceAccountToken)
 	}
-	return "", fmt.Errorf("%w: the %s login needs auth.jwtFile (or, in kubelet mode, the pod's service-account token)", providers.ErrNoIdentity, p.cfg.method())
+	return "", fmt.Errorf("%w: the %s login needs auth.jwtFile (or, in kubelet mode, the pod's service-account token)", providers.ErrNoIdentity, p.cfg.Method())
 }
 
 // staticToken is the token method's token: auth.tokenFile, else

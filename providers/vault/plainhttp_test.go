@@ -1,41 +1,12 @@
 package vault
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
 )
-
-func TestValidatePlainHTTP(t *testing.T) {
-	tests := []struct {
-		name    string
-		address string
-		allow   bool
-		wantErr bool
-	}{
-		{name: "https anywhere", address: "https://vault.example.com:8200"},
-		{name: "http to 127.0.0.1", address: "http://127.0.0.1:8200"},
-		{name: "http to ::1", address: "http://[::1]:8200"},
-		{name: "http to localhost", address: "http://localhost:8200"},
-		{name: "http to a remote host", address: "http://vault.example.com:8200", wantErr: true},
-		{name: "http to a remote address", address: "http://10.0.0.7:8200", wantErr: true},
-		{name: "http to a remote host, allowed", address: "http://vault.example.com:8200", allow: true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := Config{Address: tt.address, AllowHTTP: tt.allow, Path: "kv/registry"}.Validate()
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("Validate() = %v, want error %v", err, tt.wantErr)
-			}
-			if tt.wantErr && (!errors.Is(err, providers.ErrInvalid) || !strings.Contains(err.Error(), "allowHTTP")) {
-				t.Errorf("error %q should wrap ErrInvalid and name allowHTTP", err)
-			}
-		})
-	}
-}
 
 func TestVaultAddrPlainHTTPRefused(t *testing.T) {
 	p, err := New(Config{Path: "kv/registry"}, netdeps.Deps{

@@ -10,6 +10,7 @@ import (
 
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
+	"github.com/regcred/regcred/providers/vault/vaultconfig"
 )
 
 // defaultTimeout bounds one request when the config sets no timeout: long
@@ -76,7 +77,7 @@ func (p *Provider) Credential(ctx context.Context, req providers.Request) (provi
 
 // fetch reads the secret with token from the configured engine.
 func (p *Provider) fetch(ctx context.Context, c *client, token string) (providers.Credential, error) {
-	if p.cfg.engine() == engineGCP {
+	if p.cfg.SecretsEngine() == vaultconfig.EngineGCP {
 		return p.gcpCredential(ctx, c, token)
 	}
 	return p.kvCredential(ctx, c, token)

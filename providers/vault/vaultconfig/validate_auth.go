@@ -1,4 +1,4 @@
-package vault
+package vaultconfig
 
 import (
 	"slices"
@@ -8,17 +8,17 @@ import (
 // authFields lists, per method, the auth settings it reads.
 func authFields(method string) []string {
 	switch method {
-	case methodToken:
+	case MethodToken:
 		return []string{"tokenFile"}
-	case methodAppRole:
+	case MethodAppRole:
 		return []string{"mount", "roleId", "roleIdFile", "secretId", "secretIdFile"}
-	case methodKubernetes, methodJWT:
+	case MethodKubernetes, MethodJWT:
 		return []string{"mount", "role", "roleAnnotation", "jwtFile"}
-	case methodOIDC:
+	case MethodOIDC:
 		return []string{"mount", "role", "jwtFile"}
-	case methodAWS:
+	case MethodAWS:
 		return []string{"mount", "role", "headerValue", "region"}
-	case methodCert:
+	case MethodCert:
 		return []string{"mount", "role"}
 	}
 	return nil
@@ -32,7 +32,7 @@ func (a Auth) set() []string {
 }
 
 func (a Auth) validate() error {
-	method := Config{Auth: a}.method()
+	method := Config{Auth: a}.Method()
 	allowed := authFields(method)
 	if allowed == nil {
 		return invalid("auth.method %q is not one of token, approle, kubernetes, jwt, oidc, aws, cert", a.Method)
@@ -46,7 +46,7 @@ func (a Auth) validate() error {
 		return invalid("auth.roleAnnotation %q must be an annotation key (like vault.hashicorp.com/role), without spaces", a.RoleAnnotation)
 	}
 	if a.Mount != "" {
-		if err := checkPath(a.Mount); err != nil {
+		if err := CheckPath(a.Mount); err != nil {
 			return invalid("auth.mount %q: %v", a.Mount, err)
 		}
 	}
@@ -73,18 +73,18 @@ func validRegion(s string) bool {
 
 func (a Auth) validateMethod(method string) error {
 	switch method {
-	case methodAppRole:
+	case MethodAppRole:
 		if set := setNames("roleId", a.RoleID, "roleIdFile", a.RoleIDFile); len(set) != 1 {
 			return invalid("the approle method needs exactly one of auth.roleId, auth.roleIdFile (got %s)", listOrNone(set))
 		}
 		if set := setNames("secretId", a.SecretID, "secretIdFile", a.SecretIDFile); len(set) > 1 {
 			return invalid("set auth.secretId or auth.secretIdFile, not both")
 		}
-	case methodKubernetes:
+	case MethodKubernetes:
 		if a.Role == "" && a.RoleAnnotation == "" {
 			return invalid("the kubernetes method needs auth.role or auth.roleAnnotation (the Vault role bound to the service account)")
 		}
-	case methodAWS:
+	case MethodAWS:
 		if a.Region != "" && !validRegion(a.Region) {
 			return invalid("auth.region %q is not an AWS region name such as eu-west-1", a.Region)
 		}

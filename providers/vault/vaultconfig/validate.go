@@ -1,9 +1,7 @@
-package vault
+package vaultconfig
 
 import (
 	"fmt"
-	"net"
-	"net/url"
 	"strings"
 	"time"
 
@@ -26,88 +24,31 @@ func invalid(format string, args ...any) error {
 
 func (c Config) validateServer() error {
 	if c.Address != "" {
-		if err := checkAddress(c.Address); err != nil {
+		if err := CheckAddress(c.Address); err != nil {
 			return invalid("address: %v", err)
 		}
-		if err := checkPlainHTTP(c.Address, c.AllowHTTP); err != nil {
+		if err := CheckPlainHTTP(c.Address, c.AllowHTTP); err != nil {
 			return invalid("address: %v", err)
 		}
 	}
 	if c.Namespace != "" {
-		if err := checkPath(c.Namespace); err != nil {
+		if err := CheckPath(c.Namespace); err != nil {
 			return invalid("namespace %q: %v", c.Namespace, err)
 		}
 	}
 	return nil
 }
 
-// checkAddress accepts what the Vault CLI accepts in VAULT_ADDR, minus
-// credentials: they would end up in logs and error messages.
-func checkAddress(s string) error {
-	u, err := url.Parse(s)
-	switch {
-	case err != nil:
-		return fmt.Errorf("%q is not a URL", s)
-	case u.Scheme != "http" && u.Scheme != "https":
-		return fmt.Errorf("%q must start with https:// or http://", s)
-	case u.Host == "":
-		return fmt.Errorf("%q has no host", s)
-	case u.User != nil:
-		return fmt.Errorf("must not hold a user name or password")
-	case u.RawQuery != "" || u.Fragment != "":
-		return fmt.Errorf("%q must not have a query or fragment", s)
-	}
-	return nil
-}
-
-// checkPlainHTTP refuses an http:// address that is not loopback unless
-// the entry allows it: every request carries X-Vault-Token.
-func checkPlainHTTP(s string, allow bool) error {
-	u, err := url.Parse(s)
-	if err != nil || u.Scheme != "http" || allow {
-		return nil
-	}
-	h := u.Hostname()
-	if ip := net.ParseIP(h); strings.EqualFold(h, "localhost") || ip != nil && ip.IsLoopback() {
-		return nil
-	}
-	return fmt.Errorf("%q is plain http to a host that is not loopback: the Vault token would cross the network in clear; use https, or set allowHTTP: true", s)
-}
-
-// checkPath accepts a Vault path: segments separated by single slashes
-// (outer slashes are ignored), no "." or "..", no control characters.
-func checkPath(p string) error {
-	p = trimSlashes(p)
-	if p == "" {
-		return fmt.Errorf("is empty")
-	}
-	for _, seg := range strings.Split(p, "/") {
-		switch {
-		case seg == "":
-			return fmt.Errorf("has an empty segment (\"//\")")
-		case seg == "." || seg == "..":
-			return fmt.Errorf("must not contain %q segments", seg)
-		case strings.ContainsAny(seg, "?#"):
-			return fmt.Errorf("must not contain '?' or '#'")
-		case strings.ContainsFunc(seg, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-			return fmt.Errorf("contains a control character")
-		}
-	}
-	return nil
-}
-
-func trimSlashes(s string) string { return strings.Trim(s, "/") }
-
 func (c Config) validateEngine() error {
 	if c.Mount != "" {
-		if err := checkPath(c.Mount); err != nil {
+		if err := CheckPath(c.Mount); err != nil {
 			return invalid("mount %q: %v", c.Mount, err)
 		}
 	}
-	switch c.engine() {
-	case engineKV:
+	switch c.SecretsEngine() {
+	case EngineKV:
 		return c.validateKV()
-	case engineGCP:
+	case EngineGCP:
 		return c.validateGCP()
 	default:
 		return invalid("engine %q is not one of kv, gcp", c.Engine)
@@ -118,7 +59,7 @@ func (c Config) validateKV() error {
 	if c.Path == "" {
 		return invalid("path is required (the secret's path, e.g. secret/dockerhub)")
 	}
-	if err := checkPath(c.Path); err != nil {
+	if err := CheckPath(c.Path); err != nil {
 		return invalid("path %q: %v", c.Path, err)
 	}
 	switch c.KVVersion {
@@ -144,7 +85,7 @@ func (c Config) validateGCP() error {
 		return invalid("engine gcp needs exactly one of roleset, staticAccount, impersonatedAccount (got %s)", listOrNone(set))
 	}
 	name := c.Roleset + c.StaticAccount + c.ImpersonatedAccount
-	if err := checkPath(name); err != nil || strings.Contains(trimSlashes(name), "/") {
+	if err := CheckPath(name); err != nil || strings.Contains(trimSlashes(name), "/") {
 		return invalid("%s %q must be a single name", set[0], name)
 	}
 	unused := setNames("path", c.Path, "kvVersion", c.KVVersion, "usernameField", c.UsernameField, "passwordField", c.PasswordField)

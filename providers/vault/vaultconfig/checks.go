@@ -1,0 +1,77 @@
+package vaultconfig
+
+import (
+	"fmt"
+	"net/netip"
+	"net/url"
+	"strings"
+)
+
+// The checks below are exported because the provider applies them, at
+// credential time, to VAULT_ADDR and VAULT_NAMESPACE, which Validate never
+// sees. Their errors name the problem, not the setting: the caller knows
+// where the value came from.
+
+// CheckAddress accepts what the Vault CLI accepts in VAULT_ADDR, minus
+// credentials: they would end up in logs and error messages.
+func CheckAddress(s string) error {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%q is not a URL", s)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("%q must start with https:// or http://", s)
+	case u.Host == "":
+		return fmt.Errorf("%q has no host", s)
+	case u.User != nil:
+		return fmt.Errorf("must not hold a user name or password")
+	case u.RawQuery != "" || u.Fragment != "":
+		return fmt.Errorf("%q must not have a query or fragment", s)
+	}
+	return nil
+}
+
+// CheckPlainHTTP refuses an http:// address that is not loopback unless
+// allow is set: every request carries X-Vault-Token.
+func CheckPlainHTTP(s string, allow bool) error {
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "http" || allow {
+		return nil
+	}
+	if h := u.Hostname(); strings.EqualFold(h, "localhost") || isLoopbackIP(h) {
+		return nil
+	}
+	return fmt.Errorf("%q is plain http to a host that is not loopback: the Vault token would cross the network in clear; use https, or set allowHTTP: true", s)
+}
+
+// isLoopbackIP is net.ParseIP(h).IsLoopback() without importing net, which
+// would link cgo and the resolver into the front binary. net.ParseIP takes
+// no zone, so neither does this.
+func isLoopbackIP(h string) bool {
+	ip, err := netip.ParseAddr(h)
+	return err == nil && ip.Zone() == "" && ip.IsLoopback()
+}
+
+// CheckPath accepts a Vault path: segments separated by single slashes
+// (outer slashes are ignored), no "." or "..", no control characters.
+func CheckPath(p string) error {
+	p = trimSlashes(p)
+	if p == "" {
+		return fmt.Errorf("is empty")
+	}
+	for _, seg := range strings.Split(p, "/") {
+		switch {
+		case seg == "":
+			return fmt.Errorf("has an empty segment (\"//\")")
+		case seg == "." || seg == "..":
+			return fmt.Errorf("must not contain %q segments", seg)
+		case strings.ContainsAny(seg, "?#"):
+			return fmt.Errorf("must not contain '?' or '#'")
+		case strings.ContainsFunc(seg, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+			return fmt.Errorf("contains a control character")
+		}
+	}
+	return nil
+}
+
+func trimSlashes(s string) string { return strings.Trim(s, "/") }

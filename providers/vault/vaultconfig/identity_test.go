@@ -1,0 +1,61 @@
+package vaultconfig_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/vault/vaultconfig"
+)
+
+func TestEnvKeys(t *testing.T) {
+	base := []string{"VAULT_ADDR", "VAULT_NAMESPACE", "VAULT_TOKEN"}
+	tests := []struct {
+		name string
+		auth vaultconfig.Auth
+		want []string
+	}{
+		{name: "token from the environment or ~/.vault-token", want: append(base, "HOME")},
+		{name: "token file", auth: vaultconfig.Auth{TokenFile: "/t"}, want: base},
+		{name: "approle", auth: vaultconfig.Auth{Method: "approle"}, want: base},
+		{name: "cert", auth: vaultconfig.Auth{Method: "cert"}, want: append(base, "VAULT_CLIENT_CERT", "VAULT_CLIENT_KEY")},
+		{name: "aws", auth: vaultconfig.Auth{Method: "aws"}, want: append(base, "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
+			"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c providers.AmbientEnv = vaultconfig.Config{Auth: tt.auth}
+			if got := c.EnvKeys(); !slices.Equal(got, tt.want) {
+				t.Errorf("EnvKeys = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestIdentityFiles(t *testing.T) {
+	tests := []struct {
+		name string
+		auth vaultconfig.Auth
+		env  map[string]string
+		want []string
+	}{
+		{name: "~/.vault-token by default", env: map[string]string{"HOME": "/home/ci"}, want: []string{"/home/ci/.vault-token"}},
+		{name: "explicit token method", auth: vaultconfig.Auth{Method: "token"}, env: map[string]string{"HOME": "/home/ci"}, want: []string{"/home/ci/.vault-token"}},
+		{name: "no HOME, no file", want: nil},
+		{name: "empty HOME, no file", env: map[string]string{"HOME": ""}, want: nil},
+		{name: "token file", auth: vaultconfig.Auth{TokenFile: "/etc/regcred/token"}, env: map[string]string{"HOME": "/home/ci"}, want: []string{"/etc/regcred/token"}},
+		{name: "token file under ~", auth: vaultconfig.Auth{TokenFile: "~/tok"}, env: map[string]string{"HOME": "/home/ci"}, want: []string{"/home/ci/tok"}},
+		{name: "token file under ~ without HOME", auth: vaultconfig.Auth{TokenFile: "~/tok"}, want: []string{"~/tok"}},
+		{name: "approle reads no token file", auth: vaultconfig.Auth{Method: "approle", RoleID: "r"}, env: map[string]string{"HOME": "/home/ci"}, want: nil},
+		{name: "kubernetes", auth: vaultconfig.Auth{Method: "kubernetes", Role: "r"}, env: map[string]string{"HOME": "/home/ci"}, want: nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lookup := func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }
+			var c providers.IdentityFiles = vaultconfig.Config{Auth: tt.auth}
+			if got := c.IdentityFiles(lookup); !slices.Equal(got, tt.want) {
+				t.Errorf("IdentityFiles = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

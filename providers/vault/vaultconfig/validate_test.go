@@ -1,0 +1,77 @@
+package vaultconfig_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/vault/vaultconfig"
+)
+
+func TestValidate(t *testing.T) {
+	approle := vaultconfig.Auth{Method: "approle", RoleID: "r"}
+	tests := []struct {
+		name    string
+		cfg     vaultconfig.Config
+		wantErr string // "" means valid
+	}{
+		{name: "minimal kv", cfg: vaultconfig.Config{Path: "secret/app"}},
+		{name: "everything kv", cfg: vaultconfig.Config{Address: "https://vault:8200/", Namespace: "a/b", Mount: "kv", Path: "app", KVVersion: "2", Version: 3,
+			UsernameField: "u", PasswordField: "p", TTL: "1h", Timeout: "5s", CACert: "/ca.pem", TLSServerName: "vault", ClientCert: "/c", ClientKey: "/k",
+			Auth: vaultconfig.Auth{Method: "cert", Mount: "cert-ci", Role: "ci"}}},
+		{name: "gcp", cfg: vaultconfig.Config{Engine: "gcp", StaticAccount: "puller", Username: "oauth2accesstoken"}},
+		{name: "approle files", cfg: vaultconfig.Config{Path: "a/b", Auth: vaultconfig.Auth{Method: "approle", RoleIDFile: "/r", SecretIDFile: "/s"}}},
+		{name: "aws", cfg: vaultconfig.Config{Path: "a/b", Auth: vaultconfig.Auth{Method: "aws", Role: "r", HeaderValue: "v", Region: "us-gov-west-1"}}},
+		{name: "kubernetes", cfg: vaultconfig.Config{Path: "a/b", Auth: vaultconfig.Auth{Method: "kubernetes", Role: "r"}}},
+		{name: "jwt without file", cfg: vaultconfig.Config{Path: "a/b", Auth: vaultconfig.Auth{Method: "jwt"}}},
+		{name: "kubernetes role from annotation", cfg: vaultconfig.Config{Path: "a/b", Auth: vaultconfig.Auth{Method: "kubernetes", RoleAnnotation: "vault.hashicorp.com/role"}}},
+		{name: "jwt role annotation with fallback", cfg: vaultconfig.Config{Path: "a/b", Auth: vaultconfig.Auth{Method: "jwt", Role: "r", RoleAnnotation: "vault.hashicorp.com/role"}}},
+
+		{name: "no path", cfg: vaultconfig.Config{}, wantErr: "path is required"},
+		{name: "address scheme", cfg: vaultconfig.Config{Address: "vault:8200", Path: "a/b"}, wantErr: "address"},
+		{name: "address credentials", cfg: vaultconfig.Config{Address: "https://u:p@vault", Path: "a/b"}, wantErr: "must not hold a user name or password"},
+		{name: "dot-dot path", cfg: vaultconfig.Config{Path: "secret/../sys"}, wantErr: `path "secret/../sys"`},
+		{name: "empty segment", cfg: vaultconfig.Config{Path: "secret//app"}, wantErr: "empty segment"},
+		{name: "query in path", cfg: vaultconfig.Config{Path: "secret/app?version=2"}, wantErr: "'?'"},
+		{name: "bad kvVersion", cfg: vaultconfig.Config{Path: "a/b", KVVersion: "3"}, wantErr: "kvVersion"},
+		{name: "negative version", cfg: vaultconfig.Config{Path: "a/b", Version: -1}, wantErr: "version -1"},
+		{name: "version with kv v1", cfg: vaultconfig.Config{Path: "a/b", KVVersion: "1", Version: 2}, wantErr: "kvVersion is 1"},
+		{name: "unknown engine", cfg: vaultconfig.Config{Engine: "pki", Path: "a/b"}, wantErr: `engine "pki"`},
+		{name: "gcp without account", cfg: vaultconfig.Config{Engine: "gcp"}, wantErr: "exactly one of roleset"},
+		{name: "gcp two accounts", cfg: vaultconfig.Config{Engine: "gcp", Roleset: "a", StaticAccount: "b"}, wantErr: "roleset and staticAccount"},
+		{name: "gcp with path", cfg: vaultconfig.Config{Engine: "gcp", Roleset: "a", Path: "x"}, wantErr: "path is not used by the gcp engine"},
+		{name: "gcp name with slash", cfg: vaultconfig.Config{Engine: "gcp", Roleset: "a/b"}, wantErr: "single name"},
+		{name: "roleset on kv", cfg: vaultconfig.Config{Path: "a/b", Roleset: "r"}, wantErr: "engine: gcp"},
+		{name: "username and usernameField", cfg: vaultconfig.Config{Path: "a/b", Username: "u", UsernameField: "f"}, wantErr: "not both"},
+		{name: "bad ttl", cfg: vaultconfig.Config{Path: "a/b", TTL: "soon"}, wantErr: `ttl "soon"`},
+		{name: "zero timeout", cfg: vaultconfig.Config{Path: "a/b", Timeout: "0s"}, wantErr: "timeout"},
+		{name: "cert without key", cfg: vaultconfig.Config{Path: "a/b", ClientCert: "/c"}, wantErr: "clientCert and clientKey"},
+		{name: "caCert and caPath", cfg: vaultconfig.Config{Path: "a/b", CACert: "/a", CAPath: "/b"}, wantErr: "caCert or caPath"},
+		{name: "unknown method", cfg: vaultconfig.Config{Path: "a/b", Auth: vaultconfig.Auth{Method: "ldap"}}, wantErr: `auth.method "ldap"`},
+		{name: "field of another method", cfg: vaultconfig.Config{Path: "a/b", Auth: vaultconfig.Auth{Method: "kubernetes", Role: "r", SecretID: "s"}}, wantErr: "auth.secretId is not used by the kubernetes method"},
+		{name: "token method with mount", cfg: vaultconfig.Config{Path: "a/b", Auth: vaultconfig.Auth{Mount: "token"}}, wantErr: "auth.mount is not used by the token method"},
+		{name: "approle without role id", cfg: vaultconfig.Config{Path: "a/b", Auth: vaultconfig.Auth{Method: "approle"}}, wantErr: "exactly one of auth.roleId"},
+		{name: "approle two secret ids", cfg: vaultconfig.Config{Path: "a/b", Auth: vaultconfig.Auth{Method: "approle", RoleID: "r", SecretID: "s", SecretIDFile: "/s"}}, wantErr: "auth.secretId or auth.secretIdFile"},
+		{name: "kubernetes without role", cfg: vaultconfig.Config{Path: "a/b", Auth: vaultconfig.Auth{Method: "kubernetes"}}, wantErr: "needs auth.role"},
+		{name: "role annotation on approle", cfg: vaultconfig.Config{Path: "a/b", Auth: vaultconfig.Auth{Method: "approle", RoleID: "r", RoleAnnotation: "x/role"}}, wantErr: "auth.roleAnnotation is not used by the approle method"},
+		{name: "role annotation with space", cfg: vaultconfig.Config{Path: "a/b", Auth: vaultconfig.Auth{Method: "jwt", RoleAnnotation: "x/ role"}}, wantErr: "auth.roleAnnotation"},
+		{name: "aws bad region", cfg: vaultconfig.Config{Path: "a/b", Auth: vaultconfig.Auth{Method: "aws", Region: "evil.com/x"}}, wantErr: "auth.region"},
+		{name: "bad auth mount", cfg: vaultconfig.Config{Path: "a/b", Auth: vaultconfig.Auth{Method: "approle", RoleID: "r", Mount: "a/../b"}}, wantErr: "auth.mount"},
+		{name: "approle secret inline ok", cfg: vaultconfig.Config{Path: "a/b", Auth: approle}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.cfg.Validate()
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("Validate: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, providers.ErrInvalid) || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("Validate = %v, want ErrInvalid containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
