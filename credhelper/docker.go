@@ -7,26 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
+	"github.com/regcred/regcred/credhelper/dockerproto"
 	"github.com/regcred/regcred/matcher"
 )
-
-// Input limits: a registry or image reference is at most a few hundred
-// bytes; a store payload carries a token, which can be a few KiB (ECR's are
-// about 2 KiB, Google's JWT-shaped ones more).
-const (
-	maxRequestSize = 4 << 10
-	maxStoreSize   = 64 << 10
-)
-
-// dockerCredentials is the wire shape of get's answer and store's input;
-// field order and names are the protocol's.
-type dockerCredentials struct {
-	ServerURL string
-	Username  string
-	Secret    string
-}
 
 func (a *App) docker(ctx context.Context, verb string) error {
 	switch verb {
@@ -55,7 +39,7 @@ func (a *App) dockerGet(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(a.Stdout, dockerCredentials{
+	return dockerproto.WriteJSON(a.Stdout, dockerproto.Credentials{
 		ServerURL: serverURL,
 		Username:  res.Credential.Username,
 		Secret:    res.Credential.Secret.Reveal(),
@@ -64,27 +48,19 @@ func (a *App) dockerGet(ctx context.Context) error {
 
 // readServerURL reads get's or erase's stdin: one registry or image.
 func (a *App) readServerURL() (string, matcher.Target, error) {
-	data, err := readLimited(a.Stdin, maxRequestSize)
+	data, err := dockerproto.ReadLimited(a.Stdin, dockerproto.MaxRequestSize)
 	if err != nil {
 		return "", matcher.Target{}, err
 	}
-	serverURL := strings.TrimSpace(string(data))
-	if serverURL == "" {
-		return "", matcher.Target{}, ErrMissingServerURL
-	}
-	target, err := matcher.Normalize(serverURL)
-	if err != nil {
-		return "", matcher.Target{}, err
-	}
-	return serverURL, target, nil
+	return dockerproto.ParseServerURL(data)
 }
 
 func (a *App) dockerStore(ctx context.Context) error {
-	data, err := readLimited(a.Stdin, maxStoreSize)
+	data, err := dockerproto.ReadLimited(a.Stdin, dockerproto.MaxStoreSize)
 	if err != nil {
 		return err
 	}
-	var creds dockerCredentials
+	var creds dockerproto.Credentials
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&creds); err != nil {
 		return fmt.Errorf("store: stdin is not the JSON object {\"ServerURL\",\"Username\",\"Secret\"}: %s", jsonProblem(err))
@@ -124,32 +100,7 @@ func (a *App) dockerList(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(a.Stdout, listing(ctx, r))
-}
-
-// readLimited reads all of r, refusing more than limit bytes so a runaway
-// caller cannot make the helper buffer without bound.
-func readLimited(r io.Reader, limit int64) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading stdin: %w", err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("stdin is longer than %d bytes; expected one registry or image reference", limit)
-	}
-	return data, nil
-}
-
-// writeJSON encodes v the way the reference implementation does (HTML
-// escaping on, trailing newline) and writes it in one call, so stdout never
-// holds a partial answer.
-func writeJSON(w io.Writer, v any) error {
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(v); err != nil {
-		return err
-	}
-	_, err := w.Write(buf.Bytes())
-	return err
+	return dockerproto.WriteJSON(a.Stdout, listing(ctx, r))
 }
 
 // jsonProblem describes a decoding error without quoting the input, which

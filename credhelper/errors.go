@@ -4,18 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/regcred/regcred/credhelper/dockerproto"
 )
 
-// ErrNotFound is the Docker protocol's "no credential" answer. Clients
-// compare the text byte for byte (docker-credential-helpers'
-// IsErrCredentialsNotFoundMessage), so it must never change.
-var ErrNotFound = errors.New("credentials not found in native keychain")
-
-// ErrMissingServerURL and ErrMissingUsername carry the texts the reference
-// client library recognises.
+// The Docker protocol's error values (see dockerproto).
 var (
-	ErrMissingServerURL = errors.New("no credentials server URL")
-	ErrMissingUsername  = errors.New("no credentials username")
+	ErrNotFound         = dockerproto.ErrNotFound
+	ErrMissingServerURL = dockerproto.ErrMissingServerURL
+	ErrMissingUsername  = dockerproto.ErrMissingUsername
 )
 
 // ErrUsage marks a command line regcred does not understand.

@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/regcred/regcred/credhelper/config"
+	"github.com/regcred/regcred/credhelper/dockerproto"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
 )
@@ -203,7 +204,7 @@ func inControlRun(t *testing.T, verb, stdin, s string) bool {
 	if verb != "store" {
 		return false
 	}
-	var c dockerCredentials
+	var c dockerproto.Credentials
 	if json.Unmarshal([]byte(stdin), &c) != nil {
 		return false
 	}
@@ -220,7 +221,7 @@ func checkGetAnswer(t *testing.T, stdin, out string) {
 	t.Helper()
 	dec := json.NewDecoder(strings.NewReader(out))
 	dec.DisallowUnknownFields()
-	var got dockerCredentials
+	var got dockerproto.Credentials
 	if err := dec.Decode(&got); err != nil || dec.More() {
 		t.Fatalf("get %q: answer %q is not one credentials object: %v", stdin, out, err)
 	}
@@ -244,7 +245,7 @@ func callersOwn(verb, stdin, s string) bool {
 
 // storedSecret is the Secret of a store payload, "" when there is none.
 func storedSecret(stdin string) string {
-	var c dockerCredentials
+	var c dockerproto.Credentials
 	if json.Unmarshal([]byte(stdin), &c) != nil {
 		return ""
 	}
@@ -255,7 +256,7 @@ func storedSecret(stdin string) string {
 // store payload's Secret: a secret typed as a registry name is the
 // caller's leak, not ours.
 func inOtherField(stdin, s string) bool {
-	var c dockerCredentials
+	var c dockerproto.Credentials
 	if json.Unmarshal([]byte(stdin), &c) != nil {
 		return strings.Contains(stdin, s)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/regcred/regcred/credhelper/config"
+	"github.com/regcred/regcred/credhelper/dockerproto"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
 )
@@ -18,7 +19,7 @@ import (
 // login: when the login cannot be kept it says so on stderr, and when the
 // configured entries already answer exactly this credential it keeps no
 // second copy of it.
-func (a *App) storeLogin(ctx context.Context, target matcher.Target, creds dockerCredentials) error {
+func (a *App) storeLogin(ctx context.Context, target matcher.Target, creds dockerproto.Credentials) error {
 	registry := target.Registry()
 	log := a.Deps.Logger.With("registry", registry, "username", creds.Username)
 	cfg, err := config.LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
@@ -49,7 +50,7 @@ func (a *App) storeLogin(ctx context.Context, target matcher.Target, creds docke
 // configuredAnswer reports whether the config's entries (not a stored
 // login) resolve target to exactly creds: docker stores back what get
 // answered, and that must not copy a Vault secret into the keyring.
-func (a *App) configuredAnswer(ctx context.Context, cfg *config.Config, target matcher.Target, creds dockerCredentials) bool {
+func (a *App) configuredAnswer(ctx context.Context, cfg *config.Config, target matcher.Target, creds dockerproto.Credentials) bool {
 	c, err := a.openCache(cfg)
 	if err != nil {
 		return false

@@ -53,7 +53,7 @@ func loginEntry(t matcher.Target) *config.Entry {
 // ones, so a configured source always wins and a login beats a guess.
 func (r *Resolver) candidates(ctx context.Context, t matcher.Target) []*config.Entry {
 	matches := r.Match(t)
-	if r.logins == nil || !r.logins.has(ctx, t.Registry()) {
+	if r.logins == nil || !r.logins.has(t.Registry()) {
 		return matches
 	}
 	e := loginEntry(t)

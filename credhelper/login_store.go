@@ -2,21 +2,13 @@ package credhelper
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"path/filepath"
-	"runtime"
 	"time"
 
 	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/providers"
 )
-
-// loginKeyringService files `docker login` credentials apart from cached
-// tokens, so that a keyring browser shows them as what they are and `cache
-// clear` never touches them.
-const loginKeyringService = "regcred-login"
 
 // loginSource is the Source recorded with a stored login.
 const loginSource = "docker login"
@@ -32,6 +24,7 @@ const loginLifetime = 100 * 365 * 24 * time.Hour
 // name or index.
 type loginStore struct {
 	store cache.Store
+	dir   string
 	now   func() time.Time
 }
 
@@ -40,7 +33,7 @@ type loginStore struct {
 // says `cache.store: file`. `none` turns off the token cache, not logins:
 // a login the user asked docker to keep is kept.
 func openLoginStore(cfg config.CacheConfig, deps providers.Deps, kr cache.Keyring) (*loginStore, error) {
-	dir, err := loginDir(cfg, deps.LookupEnv)
+	dir, err := config.LoginDir(cfg, deps.LookupEnv)
 	if err != nil {
 		return nil, err
 	}
@@ -49,52 +42,16 @@ func openLoginStore(cfg config.CacheConfig, deps providers.Deps, kr cache.Keyrin
 		kind = cfg.Store
 	}
 	c, err := cache.Open(cache.Options{Kind: kind, Dir: dir, Now: deps.Now, LookupEnv: deps.LookupEnv,
-		Logger: deps.Logger, Keyring: kr, KeyringService: loginKeyringService})
+		Logger: deps.Logger, Keyring: kr, KeyringService: config.LoginKeyringService})
 	if err != nil {
 		return nil, fmt.Errorf("opening the login store in %s: %w", dir, err)
 	}
-	return &loginStore{store: c.Store(), now: deps.Now}, nil
+	return &loginStore{store: c.Store(), dir: dir, now: deps.Now}, nil
 }
-
-// loginDir is where logins are kept when the keyring cannot take them (and
-// the keyring's secret-free index): <cache.dir>/logins when the config sets
-// a cache dir, else the user's data dir ($XDG_DATA_HOME/regcred/logins or
-// ~/.local/share/regcred/logins; the platform's application-data dir on
-// macOS and Windows). Not the cache dir: caches may be wiped, logins not.
-func loginDir(cfg config.CacheConfig, lookupEnv func(string) (string, bool)) (string, error) {
-	if cfg.Dir != "" {
-		return filepath.Join(cfg.Dir, "logins"), nil
-	}
-	get := func(k string) string { v, _ := lookupEnv(k); return v }
-	var base string
-	switch runtime.GOOS {
-	case "windows":
-		base = get("AppData")
-	case "darwin", "ios":
-		if home := get("HOME"); home != "" {
-			base = filepath.Join(home, "Library", "Application Support")
-		}
-	default:
-		base = get("XDG_DATA_HOME")
-		if base == "" || !filepath.IsAbs(base) {
-			base = ""
-			if home := get("HOME"); home != "" {
-				base = filepath.Join(home, ".local", "share")
-			}
-		}
-	}
-	if base == "" || !filepath.IsAbs(base) {
-		return "", errors.New("no directory to keep logins in: $HOME is not set; set cache.dir in the config")
-	}
-	return filepath.Join(base, "regcred", "logins"), nil
-}
-
-// loginKey derives the store key from the normalised registry alone.
-func loginKey(registry string) string { return cache.Key("regcred-login/1", registry) }
 
 func (s *loginStore) put(ctx context.Context, registry, username string, secret providers.Secret) error {
 	now := s.now()
-	return s.store.Put(ctx, loginKey(registry), cache.Entry{
+	return s.store.Put(ctx, config.LoginKey(registry), cache.Entry{
 		Username: username, Secret: secret, StoredAt: now, ExpiresAt: now.Add(loginLifetime),
 		LongLived: true, Registry: registry, Source: loginSource,
 	})
@@ -102,7 +59,7 @@ func (s *loginStore) put(ctx context.Context, registry, username string, secret 
 
 // get returns the login stored for registry; ok is false when there is none.
 func (s *loginStore) get(ctx context.Context, registry string) (providers.Credential, bool, error) {
-	e, ok, err := s.store.Get(ctx, loginKey(registry))
+	e, ok, err := s.store.Get(ctx, config.LoginKey(registry))
 	if err != nil || !ok {
 		return providers.Credential{}, false, err
 	}
@@ -110,7 +67,7 @@ func (s *loginStore) get(ctx context.Context, registry string) (providers.Creden
 }
 
 func (s *loginStore) delete(ctx context.Context, registry string) error {
-	return s.store.Delete(ctx, loginKey(registry))
+	return s.store.Delete(ctx, config.LoginKey(registry))
 }
 
 // registries lists the registries with a stored login. It reads the
@@ -120,7 +77,7 @@ func (s *loginStore) registries(ctx context.Context) ([]string, error) {
 	infos, err := s.store.List(ctx)
 	var out []string
 	for _, in := range infos {
-		if in.Key == loginKey(in.Registry) {
+		if in.Key == config.LoginKey(in.Registry) {
 			out = append(out, in.Registry)
 		}
 	}
@@ -128,12 +85,6 @@ func (s *loginStore) registries(ctx context.Context) ([]string, error) {
 }
 
 // has reports whether registry has a stored login, from the index.
-func (s *loginStore) has(ctx context.Context, registry string) bool {
-	regs, _ := s.registries(ctx)
-	for _, r := range regs {
-		if r == registry {
-			return true
-		}
-	}
-	return false
+func (s *loginStore) has(registry string) bool {
+	return cache.Present(s.dir, config.LoginKey(registry))
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/regcred/regcred/credhelper/config"
+	"github.com/regcred/regcred/credhelper/dockerproto"
 )
 
 // loginApp is a test app whose login store is the file store under a temp
@@ -23,14 +24,14 @@ func loginApp(t *testing.T, cfgText string, env map[string]string) (*testApp, st
 }
 
 func storeJSON(server, user, secret string) string {
-	b, _ := json.Marshal(dockerCredentials{ServerURL: server, Username: user, Secret: secret})
+	b, _ := json.Marshal(dockerproto.Credentials{ServerURL: server, Username: user, Secret: secret})
 	return string(b)
 }
 
-func getCreds(t *testing.T, ta *testApp, server string) (dockerCredentials, int, string) {
+func getCreds(t *testing.T, ta *testApp, server string) (dockerproto.Credentials, int, string) {
 	t.Helper()
 	out, code := ta.runString(t, server, "get")
-	var c dockerCredentials
+	var c dockerproto.Credentials
 	if code == 0 {
 		if err := json.Unmarshal([]byte(out), &c); err != nil {
 			t.Fatalf("get answered %q: %v", out, err)
@@ -241,7 +242,7 @@ func TestLoginDir(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := loginDir(tt.cfg, tt.env)
+			got, err := config.LoginDir(tt.cfg, tt.env)
 			if (err != nil) != tt.wantErr || got != tt.want {
 				t.Errorf("loginDir = %q, %v; want %q (error %v)", got, err, tt.want, tt.wantErr)
 			}

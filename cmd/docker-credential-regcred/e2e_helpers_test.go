@@ -24,21 +24,24 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	binDir = dir
-	// Built as `make build` builds the release: static, stripped.
-	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, "docker-credential-regcred"), ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	out, err := build.CombinedOutput()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "building the helper: %v\n%s", err, out)
-		os.Exit(2)
+	// Built as `make build` builds the release: static, stripped, the
+	// backend next to the front.
+	for name, pkg := range map[string]string{"docker-credential-regcred": ".", "regcred-backend": "../regcred-backend"} {
+		build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, name), pkg)
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := build.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "building %s: %v\n%s", name, err, out)
+			os.Exit(2)
+		}
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
 
-// testBinary returns the path of the built docker-credential-regcred. Its
-// directory can be put on PATH so clients find the helper by name.
+// testBinary returns the path of the built docker-credential-regcred, with
+// regcred-backend beside it. Its directory can be put on PATH so clients
+// find the helper by name.
 func testBinary(t *testing.T) string {
 	t.Helper()
 	return filepath.Join(binDir, "docker-credential-regcred")

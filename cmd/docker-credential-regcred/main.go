@@ -1,17 +1,16 @@
 // Command docker-credential-regcred is one credential helper for every
-// container registry; see the credhelper package and the README.
+// container registry. It answers warm requests itself and runs
+// regcred-backend, installed next to it, for the rest; see the front
+// package and the README.
 package main
 
 import (
 	"context"
 	"os"
 
-	"github.com/regcred/regcred/credhelper"
+	"github.com/regcred/regcred/credhelper/front"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
-
 func main() {
-	os.Exit(credhelper.Main(context.Background(), version, os.Args[1:]))
+	os.Exit(front.Main(context.Background(), os.Args))
 }

@@ -75,3 +75,22 @@ func (o Options) keyring(goos string) (Keyring, bool) {
 	}
 	return o.Keyring, true
 }
+
+// UsesKeyring reports whether Open would put the keyring in front of the
+// file store, given a keyring: auto or keyring, and (where go-keyring speaks
+// D-Bus) a session bus. It calls no keyring. The front binary, which links
+// none, hands such requests to the backend binary, which does.
+func (o Options) UsesKeyring(goos string) bool {
+	if o.Kind != KindAuto && o.Kind != KindKeyring && o.Kind != "" {
+		return false
+	}
+	if !usesDBus(goos) {
+		return true
+	}
+	lookup := o.LookupEnv
+	if lookup == nil {
+		lookup = lookupEnvDefault
+	}
+	_, ok := busProbe{lookupEnv: lookup, runUser: defaultRunUser()}.find()
+	return ok
+}

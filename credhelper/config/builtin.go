@@ -2,11 +2,10 @@ package config
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/regcred/regcred/providers/anonymous"
-	"github.com/regcred/regcred/providers/ecr"
 	"github.com/regcred/regcred/providers/ecr/ecrconfig"
-	"github.com/regcred/regcred/providers/gcr"
 	"github.com/regcred/regcred/providers/gcr/gcrconfig"
 )
 
@@ -26,13 +25,13 @@ func BuiltinEntries() []*Entry {
 	ks := kinds()
 	var out []*Entry
 	for _, p := range ecrconfig.DefaultPatterns() {
-		out = append(out, builtin(ks, Entry{Match: p, Name: "built-in ECR", ECR: &ecr.Config{}}))
+		out = append(out, builtin(ks, Entry{Match: p, Name: "built-in ECR", ECR: &ecrconfig.Config{}}))
 		if isPublicECR(p) {
 			out = append(out, builtin(ks, Entry{Match: p, Name: "built-in ECR Public, anonymous", Anonymous: &anonymous.Config{}}))
 		}
 	}
 	for _, p := range gcrconfig.DefaultPatterns() {
-		out = append(out, builtin(ks, Entry{Match: p, Name: "built-in Google", GCR: &gcr.Config{}}),
+		out = append(out, builtin(ks, Entry{Match: p, Name: "built-in Google", GCR: &gcrconfig.Config{}}),
 			builtin(ks, Entry{Match: p, Name: "built-in Google, anonymous", Anonymous: &anonymous.Config{}}))
 	}
 	return out
@@ -40,7 +39,7 @@ func BuiltinEntries() []*Entry {
 
 // isPublicECR says whether an ecrconfig.DefaultPatterns pattern is an ECR Public host.
 func isPublicECR(pattern string) bool {
-	return pattern == "public.ecr.aws" || pattern == "ecr-public.aws.com"
+	return slices.Contains(ecrconfig.PublicHosts(), pattern)
 }
 
 func builtin(ks []*Kind, e Entry) *Entry {

@@ -3,12 +3,12 @@ package config
 import (
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers/anonymous"
-	"github.com/regcred/regcred/providers/ecr"
-	"github.com/regcred/regcred/providers/gcr"
-	"github.com/regcred/regcred/providers/ocir"
-	"github.com/regcred/regcred/providers/ocivault"
+	"github.com/regcred/regcred/providers/ecr/ecrconfig"
+	"github.com/regcred/regcred/providers/gcr/gcrconfig"
+	"github.com/regcred/regcred/providers/ocir/ocirconfig"
+	"github.com/regcred/regcred/providers/ocivault/ocivaultconfig"
 	"github.com/regcred/regcred/providers/static"
-	"github.com/regcred/regcred/providers/vault"
+	"github.com/regcred/regcred/providers/vault/vaultconfig"
 )
 
 // Config is the parsed config file.
@@ -36,19 +36,20 @@ type Entry struct {
 	Name   string `yaml:"name"`
 	Verify bool   `yaml:"verify"`
 
-	Static    *static.Config    `yaml:"static"`
-	Anonymous *anonymous.Config `yaml:"anonymous"`
-	Vault     *vault.Config     `yaml:"vault"`
-	ECR       *ecr.Config       `yaml:"ecr"`
-	GCR       *gcr.Config       `yaml:"gcr"`
-	OCIVault  *ocivault.Config  `yaml:"ocivault"`
-	OCIR      *ocir.Config      `yaml:"ocir"`
+	Static    *static.Config         `yaml:"static"`
+	Anonymous *anonymous.Config      `yaml:"anonymous"`
+	Vault     *vaultconfig.Config    `yaml:"vault"`
+	ECR       *ecrconfig.Config      `yaml:"ecr"`
+	GCR       *gcrconfig.Config      `yaml:"gcr"`
+	OCIVault  *ocivaultconfig.Config `yaml:"ocivault"`
+	OCIR      *ocirconfig.Config     `yaml:"ocir"`
 
 	// Filled in by the loader.
 	pattern matcher.Pattern
 	kind    *Kind
-	line    int
-	source  string
+	source  string     // for entries not read from a file
+	where   *lineIndex // for entries read from a file: their line, found on demand
+	index   int        // the entry's position in the file's registries
 }
 
 // Kind is the backend's key in the config ("static", "vault", …).
@@ -59,7 +60,12 @@ func (e *Entry) Cached() bool { return e.kind.Cached }
 
 // Source is where the entry was defined: file:line, "built-in", or what the
 // engine that made it says.
-func (e *Entry) Source() string { return e.source }
+func (e *Entry) Source() string {
+	if e.where != nil {
+		return e.where.source(e.index)
+	}
+	return e.source
+}
 
 // NewEntry is an entry made by the engine rather than read from a file (a
 // stored `docker login`, a test's fake backend). Its kind need not be one
@@ -82,7 +88,7 @@ func (e *Entry) String() string {
 	if label == "" {
 		label = e.pattern.String()
 	}
-	return label + " (" + e.kind.Name + ", " + e.source + ")"
+	return label + " (" + e.kind.Name + ", " + e.Source() + ")"
 }
 
 // Entries are the entries a request is matched against, in config order:

@@ -30,20 +30,17 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 	if err := decodeStrict(data, cfg); err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrConfig, describeYAMLError(path, err))
 	}
-	lines := entryLines(data)
 	var problems []string
 	if err := cfg.Cache.Validate(); err != nil {
 		problems = append(problems, fmt.Sprintf("%s: cache: %v", path, err))
 	}
 	ks := kinds()
+	where := &lineIndex{path: path, data: data}
 	for i := range cfg.Registries {
 		e := &cfg.Registries[i]
-		if i < len(lines) {
-			e.line = lines[i]
-		}
-		e.source = fmt.Sprintf("%s:%d", path, e.line)
+		e.where, e.index = where, i
 		if err := e.prepare(ks); err != nil {
-			problems = append(problems, fmt.Sprintf("%s: registries[%d]: %v", e.source, i, err))
+			problems = append(problems, fmt.Sprintf("%s: registries[%d]: %v", e.Source(), i, err))
 		}
 	}
 	if len(problems) > 0 {

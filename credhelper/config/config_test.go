@@ -70,8 +70,8 @@ registries:
 		t.Errorf("cache/defaults not decoded: %+v", cfg)
 	}
 	e := cfg.Registries[0]
-	if e.Kind() != "static" || e.line != 5 || e.Pattern().String() != "reg.example.com/team" {
-		t.Errorf("entry 0: kind %s line %d pattern %s", e.Kind(), e.line, e.Pattern())
+	if e.Kind() != "static" || e.Source() != "cfg.yaml:5" || e.Pattern().String() != "reg.example.com/team" {
+		t.Errorf("entry 0: kind %s source %s pattern %s", e.Kind(), e.Source(), e.Pattern())
 	}
 	if got := e.String(); got != "team registry (static, cfg.yaml:5)" {
 		t.Errorf("entry name %q", got)

@@ -3,7 +3,6 @@ package ecrconfig
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
 	"unicode"
@@ -81,16 +80,8 @@ func checkEndpoint(raw string) error {
 		return fmt.Errorf("%q has no host", raw)
 	case u.User != nil || u.RawQuery != "" || u.Fragment != "":
 		return fmt.Errorf("%q must not carry user info, a query or a fragment", u.Redacted())
-	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+	case u.Scheme == "http" && !providers.IsLoopbackHost(u.Hostname()):
 		return fmt.Errorf("%q: plain http is only allowed to a loopback address; use https", raw)
 	}
 	return nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

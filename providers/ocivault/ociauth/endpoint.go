@@ -2,9 +2,7 @@ package ociauth
 
 import (
 	"fmt"
-	"net/netip"
 	"net/url"
-	"strings"
 
 	"github.com/regcred/regcred/providers"
 )
@@ -27,22 +25,11 @@ func ParseEndpoint(kind, field, raw string) (string, error) {
 	switch u.Scheme {
 	case "https":
 	case "http":
-		if !loopback(u.Hostname()) {
+		if !providers.IsLoopbackHost(u.Hostname()) {
 			return "", bad("must use https (http only on a loopback address)")
 		}
 	default:
 		return "", bad("must use https")
 	}
 	return u.Scheme + "://" + u.Host, nil
-}
-
-// loopback uses net/netip rather than net.ParseIP so that this package,
-// which the front binary links, does not pull in package net. A zoned
-// address (::1%lo) is refused, as net.ParseIP refuses it.
-func loopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip, err := netip.ParseAddr(host)
-	return err == nil && ip.Zone() == "" && ip.IsLoopback()
 }

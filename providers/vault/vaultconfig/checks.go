@@ -2,9 +2,10 @@ package vaultconfig
 
 import (
 	"fmt"
-	"net/netip"
 	"net/url"
 	"strings"
+
+	"github.com/regcred/regcred/providers"
 )
 
 // The checks below are exported because the provider applies them, at
@@ -38,18 +39,10 @@ func CheckPlainHTTP(s string, allow bool) error {
 	if err != nil || u.Scheme != "http" || allow {
 		return nil
 	}
-	if h := u.Hostname(); strings.EqualFold(h, "localhost") || isLoopbackIP(h) {
+	if h := u.Hostname(); providers.IsLoopbackHost(h) {
 		return nil
 	}
 	return fmt.Errorf("%q is plain http to a host that is not loopback: the Vault token would cross the network in clear; use https, or set allowHTTP: true", s)
-}
-
-// isLoopbackIP is net.ParseIP(h).IsLoopback() without importing net, which
-// would link cgo and the resolver into the front binary. net.ParseIP takes
-// no zone, so neither does this.
-func isLoopbackIP(h string) bool {
-	ip, err := netip.ParseAddr(h)
-	return err == nil && ip.Zone() == "" && ip.IsLoopback()
 }
 
 // CheckPath accepts a Vault path: segments separated by single slashes

@@ -1,0 +1,19 @@
+// Command regcred-backend is regcred's engine: every backend, the OS
+// keyring, and every command. docker-credential-regcred runs it for what
+// it cannot answer alone; it also works on its own, with the same
+// arguments. See the credhelper package and the README.
+package main
+
+import (
+	"context"
+	"os"
+
+	"github.com/regcred/regcred/credhelper"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	os.Exit(credhelper.Main(context.Background(), version, os.Args[1:]))
+}

@@ -1,0 +1,78 @@
+package front
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+)
+
+// BackendName is the backend executable's file name; it is looked for
+// next to the front executable.
+const BackendName = "regcred-backend"
+
+// Main runs the front on the real process: it answers, or hands the request
+// to the backend (on Unix by exec, so the backend becomes this process).
+func Main(ctx context.Context, argv []string) int {
+	home, _ := os.UserHomeDir()
+	f := &Front{Stdin: os.Stdin, Stdout: os.Stdout, LookupEnv: os.LookupEnv, HomeDir: home, Now: time.Now, GOOS: runtime.GOOS}
+	ans := f.Run(ctx, argv[1:])
+	if ans.Handled {
+		return ans.Code
+	}
+	backend, err := backendPath()
+	if err == nil {
+		err = handOff(backend, argv, ans.Consumed)
+	}
+	var ec exitCode
+	if errors.As(err, &ec) {
+		return int(ec)
+	}
+	fmt.Fprintln(errorStream(argv), "regcred:", err)
+	return 1
+}
+
+// backendPath is the backend next to this executable (symlinks resolved,
+// so a link in /usr/local/bin to an install directory works).
+func backendPath() (string, error) {
+	self, err := os.Executable()
+	if err == nil {
+		self, err = filepath.EvalSymlinks(self)
+	}
+	if err != nil {
+		return "", fmt.Errorf("cannot locate this executable to find %s next to it: %w", BackendName, err)
+	}
+	p := filepath.Join(filepath.Dir(self), BackendName+exeSuffix())
+	if _, err := os.Stat(p); err != nil {
+		return "", fmt.Errorf("the backend executable %s is missing: install it next to %s (make install does both): %w", p, filepath.Base(self), err)
+	}
+	return p, nil
+}
+
+func exeSuffix() string {
+	if runtime.GOOS == "windows" {
+		return ".exe"
+	}
+	return ""
+}
+
+// errorStream is where a failure to hand off is reported: stdout for the
+// Docker protocol, which reads errors there; stderr for the kubelet, whose
+// stdout must be JSON.
+func errorStream(argv []string) io.Writer {
+	for _, a := range argv[1:] {
+		if a == "kubelet" {
+			return os.Stderr
+		}
+	}
+	return os.Stdout
+}
+
+// exitCode is the backend's exit status where it ran as a child.
+type exitCode int
+
+func (c exitCode) Error() string { return fmt.Sprintf("backend exited with status %d", int(c)) }
