@@ -1,15 +1,33 @@
 # regcred — see README.md. `make demo` shows it working end to end, `make test` runs every test.
+# Two executables, installed side by side: docker-credential-regcred (the front) execs
+# regcred-backend from its own directory for everything it cannot answer alone.
 GO        ?= go
 BIN       := bin/docker-credential-regcred
+BACKEND   := bin/regcred-backend
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -s -w -X main.version=$(VERSION)
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 
-.PHONY: build demo deps test lint unit keyring-test kubelet-test tools bench fuzz fuzz-brief clean
+.PHONY: build install size demo deps test lint unit keyring-test kubelet-test tools bench fuzz fuzz-brief clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/docker-credential-regcred
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BACKEND) ./cmd/regcred-backend
+
+# Both into one directory: the front finds the backend next to itself. DESTDIR for packagers;
+# for the kubelet, BINDIR=<its --image-credential-provider-bin-dir>. Installs what `make build`
+# built (building only if nothing is), so `make build && sudo make install` needs no Go as root.
+install:
+	@test -x $(BIN) && test -x $(BACKEND) || $(MAKE) --no-print-directory build
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(BIN) $(BACKEND) $(DESTDIR)$(BINDIR)/
+
+# Bytes of each executable, as built by `make build`.
+size: build
+	@wc -c $(BIN) $(BACKEND) | sed '$$d'
 
 demo: build
 	bash testdata/demo.sh $(BIN)

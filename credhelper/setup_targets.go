@@ -116,7 +116,7 @@ func (a *App) setupKubelet() (setupPlan, error) {
 	return setupPlan{
 		snippets: []snippet{{title: "kubelet CredentialProviderConfig", path: kubeletProviderConfig, content: []byte(b.String())}},
 		notes: []string{
-			"Install the binary as " + kubeletProviderBinDir + "/" + Name + " and start the kubelet with\n" +
+			"Install " + Name + " and regcred-backend side by side in " + kubeletProviderBinDir + " and start the kubelet with\n" +
 				"  --image-credential-provider-config=" + kubeletProviderConfig + "\n" +
 				"  --image-credential-provider-bin-dir=" + kubeletProviderBinDir + "\n" +
 				"(the kubelet reads the file once, at start). This works on containerd and CRI-O nodes alike.",

@@ -2,8 +2,17 @@
 # make demo: a local registry with htpasswd auth, an image pushed into it, and
 # skopeo pulling it through docker-credential-regcred with a static source.
 # Everything runs on 127.0.0.1 and is removed at the end.
+#
+# Only docker-credential-regcred (the front) goes on PATH, as a symlink: it
+# resolves the link and runs regcred-backend from the directory it really
+# lives in (bin/), for whatever it cannot answer alone.
 set -euo pipefail
 helper=$(realpath "${1:-bin/docker-credential-regcred}")
+backend="$(dirname "$helper")/regcred-backend"
+if [ ! -x "$backend" ]; then
+	echo "missing: $backend (the front runs it from its own directory); make build builds both" >&2
+	exit 1
+fi
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 need=()
@@ -82,10 +91,14 @@ step "skopeo with regcred as credHelper for $reg"
 echo "{\"credHelpers\": {\"$reg\": \"regcred\"}}" >"$work/auth.json"
 skopeo inspect --tls-verify=false --authfile "$work/auth.json" "docker://$reg/demo/hello:1.0" | grep -E '"(Name|Digest)"'
 
-step "what skopeo asked: docker-credential-regcred get <<< $reg (secret masked)"
+step "what skopeo asked: docker-credential-regcred get <<< $reg (the front answers it alone; secret masked)"
 echo "$reg" | docker-credential-regcred get | sed -E 's/"Secret":"[^"]*"/"Secret":"<masked>"/'
 
 step "a registry regcred has no entry for: the protocol's not-found answer"
 echo "other.example.com" | docker-credential-regcred get || true
+
+step "what the front cannot answer alone (here: debug logging) runs regcred-backend from $(dirname "$helper")"
+echo "$reg" | REGCRED_LOG=debug docker-credential-regcred get 2>&1 >/dev/null |
+	grep -E 'msg=(command|"entries match"|"trying entry"|"credential found")' | sed -E 's/^time=[^ ]+ /    /'
 
 step "done: the helper served the credential; nothing was written outside $work"

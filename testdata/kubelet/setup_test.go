@@ -16,19 +16,29 @@ import (
 )
 
 // binaryName is the regcred executable's file name; a kubelet provider's
-// name must equal it.
-const binaryName = "docker-credential-regcred"
+// name must equal it. It runs backendName from its own directory (the
+// kubelet's plugin directory) for every kubelet request.
+const (
+	binaryName  = "docker-credential-regcred"
+	backendName = "regcred-backend"
+)
 
-// buildRegcred builds the helper from the main module (two directories up,
-// a module of its own) into dir.
+// buildRegcred builds both executables from the main module (two
+// directories up, a module of its own) into dir, side by side as they are
+// installed, and returns the front's path.
 func buildRegcred(t *testing.T, dir string) string {
 	t.Helper()
-	bin := filepath.Join(dir, binaryName)
-	cmd := exec.CommandContext(context.Background(), "go", "build", "-C", "../..", "-o", bin, "./cmd/docker-credential-regcred")
+	cmd := exec.CommandContext(context.Background(), "go", "build", "-C", "../..", "-o", dir+string(filepath.Separator),
+		"./cmd/"+binaryName, "./cmd/"+backendName)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building regcred: %v\n%s", err, out)
 	}
-	return bin
+	for _, name := range []string{binaryName, backendName} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Fatalf("go build wrote no %s: %v", name, err)
+		}
+	}
+	return filepath.Join(dir, binaryName)
 }
 
 // alias gives the binary another file name, for a second provider entry:

@@ -1,0 +1,61 @@
+package kubelet
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The front alone in the plugin directory (a copy, not a link into a
+// directory that has the backend) cannot answer the kubelet: the kubelet
+// logs the front's message naming the missing backend. With the backend
+// copied next to it, the same provider answers.
+func TestKubeletLogsMissingBackend(t *testing.T) {
+	const name = "regcred-lonely"
+	dir := t.TempDir()
+	built, binDir := filepath.Join(dir, "built"), filepath.Join(dir, "plugins")
+	for _, d := range []string{built, binDir} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	front := buildRegcred(t, built)
+	copyExecutable(t, front, filepath.Join(binDir, name))
+	w := &kubeletWorld{secrets: secrets{t: t, dir: dir}, configPath: filepath.Join(dir, "regcred.yaml")}
+	w.secrets.set("lonely", "lonely-1")
+	writeFile(t, w.configPath, fmt.Sprintf("defaults: false\ncache: {store: none}\nregistries:\n  - match: reg.lonely.test\n    static: {username: lonely, passwordFile: %s}\n", w.secrets.path("lonely")))
+	providerCfg := filepath.Join(dir, "credential-provider.yaml")
+	writeFile(t, providerCfg, credentialProviderConfig(w.configPath,
+		providerConfig{name: name, apiVersion: "credentialprovider.kubelet.k8s.io/v1", matchImages: []string{"*.lonely.test"}}))
+	w.logs = captureKlog(t)
+	register(t, providerCfg, binDir, w)
+
+	const image = "reg.lonely.test/app"
+	expect(t, image+" without the backend", lookup(image))
+	realBinDir, err := filepath.EvalSymlinks(binDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := w.logs.take()
+	for _, want := range []string{"the backend executable " + filepath.Join(realBinDir, backendName) + " is missing", "install it next to " + name} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("kubelet log lacks %q:\n%s", want, logs)
+		}
+	}
+
+	copyExecutable(t, filepath.Join(built, backendName), filepath.Join(binDir, backendName))
+	expect(t, image+" with the backend", lookup(image), "lonely:lonely-1")
+}
+
+func copyExecutable(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o700); err != nil {
+		t.Fatal(err)
+	}
+}
