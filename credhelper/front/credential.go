@@ -14,9 +14,9 @@ import (
 // credential is what entry e yields for t without a backend: a static
 // source read, an anonymous answer, or a fresh token from the file cache.
 // ok is false for everything else, which the backend handles.
-func (f *Front) credential(ctx context.Context, cfg *config.Config, e *config.Entry, t matcher.Target, log *slog.Logger) (providers.Credential, bool) {
+func (f *Front) credential(ctx context.Context, cfg *config.Config, store string, e *config.Entry, t matcher.Target, log *slog.Logger) (providers.Credential, bool) {
 	if e.Cached() {
-		return f.cached(ctx, cfg, e, t, log)
+		return f.cached(ctx, cfg, store, e, t, log)
 	}
 	if e.Verify {
 		return providers.Credential{}, false // the registry must judge it: network
@@ -43,12 +43,9 @@ func (f *Front) static(ctx context.Context, e *config.Entry, t matcher.Target, l
 }
 
 // cached reads the file store, the only one the front links. A store that
-// would be the keyring (or none) is the backend's.
-func (f *Front) cached(ctx context.Context, cfg *config.Config, e *config.Entry, t matcher.Target, log *slog.Logger) (providers.Credential, bool) {
-	kind := cfg.Cache.Store
-	if v, ok := f.LookupEnv("REGCRED_CACHE"); ok && v != "" {
-		kind = v
-	}
+// would be the keyring (or none) is the backend's. kind is the store the
+// backend would open (cacheStore).
+func (f *Front) cached(ctx context.Context, cfg *config.Config, kind string, e *config.Entry, t matcher.Target, log *slog.Logger) (providers.Credential, bool) {
 	opts := cache.Options{Kind: kind, Dir: cfg.Cache.Dir, Now: f.Now, LookupEnv: f.LookupEnv, Logger: log}
 	if kind != cache.KindFile && (kind != "" && kind != cache.KindAuto || opts.UsesKeyring(f.GOOS)) {
 		return providers.Credential{}, false

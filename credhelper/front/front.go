@@ -58,11 +58,15 @@ func (f *Front) get(ctx context.Context, raw []byte) (code int, ok bool) {
 	if err != nil || logged() || config.HasLogin(cfg.Cache, f.LookupEnv, t.Registry()) {
 		return 0, false
 	}
+	store, ok := f.cacheStore(cfg)
+	if !ok {
+		return 0, false
+	}
 	e := firstMatch(cfg.Entries(), t)
 	if e == nil {
 		return f.write(dockerproto.ErrNotFound.Error()+"\n", 1)
 	}
-	cred, ok := f.credential(ctx, cfg, e, t, log)
+	cred, ok := f.credential(ctx, cfg, store, e, t, log)
 	switch {
 	case !ok || logged():
 		return 0, false

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// The front exists to start fast: every package it links runs its
+// initialisation on every `get`. What the backend alone may link — the
+// network stack, TLS, the cloud SDKs, the keyring and D-Bus — must never
+// creep into it through an import.
+
+// forbiddenInFront returns the rule pkg breaks, or "". Prefixes match at
+// a path boundary; net and os/user are forbidden themselves, not their
+// children (net/url and net/netip are cheap; os/user may start cgo
+// lookups).
+func forbiddenInFront(pkg string) string {
+	if pkg == "net" || pkg == "os/user" {
+		return pkg
+	}
+	for _, p := range []string{
+		"net/http", "crypto/tls", "crypto/x509",
+		"github.com/aws", "github.com/oracle", "golang.org/x/oauth2", "cloud.google.com",
+		"github.com/zalando", "github.com/godbus",
+	} {
+		if pkg == p || strings.HasPrefix(pkg, p+"/") {
+			return p
+		}
+	}
+	return ""
+}
+
+func TestFrontDepsForbiddenRule(t *testing.T) {
+	tests := []struct {
+		name, pkg, rule string
+	}{
+		{"net/http itself", "net/http", "net/http"},
+		{"under net/http", "net/http/httptrace", "net/http"},
+		{"a name net/http only prefixes", "net/httpx", ""},
+		{"net itself", "net", "net"},
+		{"net/url is cheap", "net/url", ""},
+		{"net/netip is cheap", "net/netip", ""},
+		{"os/user", "os/user", "os/user"},
+		{"os", "os", ""},
+		{"crypto/tls", "crypto/tls", "crypto/tls"},
+		{"under crypto/x509", "crypto/x509/pkix", "crypto/x509"},
+		{"crypto/sha256", "crypto/sha256", ""},
+		{"the AWS SDK", "github.com/aws/aws-sdk-go-v2/service/ecr", "github.com/aws"},
+		{"smithy", "github.com/aws/smithy-go", "github.com/aws"},
+		{"an owner github.com/aws only prefixes", "github.com/awslabs/tool", ""},
+		{"the OCI SDK", "github.com/oracle/oci-go-sdk/v65/common", "github.com/oracle"},
+		{"oauth2", "golang.org/x/oauth2/google", "golang.org/x/oauth2"},
+		{"x/sys", "golang.org/x/sys/unix", ""},
+		{"Google Cloud", "cloud.google.com/go/compute/metadata", "cloud.google.com"},
+		{"go-keyring", "github.com/zalando/go-keyring", "github.com/zalando"},
+		{"godbus", "github.com/godbus/dbus/v5", "github.com/godbus"},
+		{"our own config", "github.com/regcred/regcred/credhelper/config", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := forbiddenInFront(tt.pkg); got != tt.rule {
+				t.Errorf("forbiddenInFront(%q) = %q, want %q", tt.pkg, got, tt.rule)
+			}
+		})
+	}
+}
+
+// TestFrontDeps lists what the front command links, for each OS the
+// front's files differ on (handoff_unix.go, handoff_other.go), and names
+// the import chain that brings in anything forbidden.
+func TestFrontDeps(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("go is not in PATH")
+	}
+	const self = "github.com/regcred/regcred/cmd/docker-credential-regcred"
+	for _, goos := range []string{"linux", "darwin", "windows"} {
+		t.Run(goos, func(t *testing.T) {
+			cmd := exec.Command(goBin, "list", "-deps", "-f", "{{.ImportPath}}:{{join .Imports \" \"}}", ".")
+			cmd.Env = append(os.Environ(), "GOOS="+goos, "GOARCH=amd64")
+			out, err := cmd.Output()
+			if err != nil {
+				var stderr []byte
+				if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
+					stderr = ee.Stderr
+				}
+				t.Fatalf("go list -deps: %v\n%s", err, stderr)
+			}
+			imports := map[string][]string{}
+			var pkgs []string
+			for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+				pkg, deps, _ := strings.Cut(line, ":")
+				pkgs = append(pkgs, pkg)
+				imports[pkg] = strings.Fields(deps)
+			}
+			if _, ok := imports[self]; !ok {
+				t.Fatalf("go list -deps does not list %s itself, so it checked nothing:\n%s", self, out)
+			}
+			for _, p := range pkgs {
+				if rule := forbiddenInFront(p); rule != "" && !toleratedOn(goos, p) {
+					t.Errorf("the front links %s (forbidden: %s), through %s; only regcred-backend may",
+						p, rule, strings.Join(importChain(imports, self, p), " → "))
+				}
+			}
+		})
+	}
+}
+
+// toleratedOn is the one known exception: on Windows the cache's file lock
+// (gofrs/flock) goes through golang.org/x/sys/windows, which imports net.
+// The front takes no lock, but the file store it reads is built with its
+// locker; the benchmarks run on Linux, where this does not arise.
+func toleratedOn(goos, pkg string) bool {
+	return goos == "windows" && pkg == "net"
+}
+
+// importChain is a shortest chain of imports from one package to another.
+func importChain(imports map[string][]string, from, to string) []string {
+	prev := map[string]string{from: ""}
+	queue := []string{from}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		if p == to {
+			var chain []string
+			for ; p != ""; p = prev[p] {
+				chain = append([]string{p}, chain...)
+			}
+			return chain
+		}
+		for _, q := range imports[p] {
+			if _, seen := prev[q]; !seen {
+				prev[q] = p
+				queue = append(queue, q)
+			}
+		}
+	}
+	return []string{from, "?", to}
+}
