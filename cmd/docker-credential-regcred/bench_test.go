@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 
 	"github.com/regcred/regcred/internal/procbench"
@@ -75,31 +75,37 @@ registries:
 	must(t, err)
 	t.Logf("binaries (%s/%s, as built by the test): docker-credential-regcred %.1f MiB, regcred-backend %.1f MiB",
 		runtime.GOOS, runtime.GOARCH, float64(front.Size())/(1<<20), float64(backend.Size())/(1<<20))
-	t.Logf("peak RSS: warm get %d KiB, floor %d KiB", peakRSS(t, []string{bin, "get"}, fileEnv, ecrHost), peakRSS(t, []string{floor, floorFile}, nil, ecrHost))
+	rss := buildTool(t, "rss")
+	t.Logf("peak RSS (through a launcher of %d KiB): warm get %d KiB, floor %d KiB", peakRSS(t, rss, []string{"/bin/true"}, nil, ""),
+		peakRSS(t, rss, []string{bin, "get"}, fileEnv, ecrHost), peakRSS(t, rss, []string{floor, floorFile}, nil, ecrHost))
 	t.Logf("32 concurrent cold gets: %d GetAuthorizationToken call(s)", concurrentCold(t, bin, cloud, awsEnv))
 }
 
-func buildFloor(t *testing.T) string {
+func buildFloor(t *testing.T) string { return buildTool(t, "floor") }
+
+// buildTool builds testdata/tools/<name>.
+func buildTool(t *testing.T, name string) string {
 	t.Helper()
-	out := filepath.Join(t.TempDir(), "floor")
-	if b, err := exec.Command("go", "build", "-o", out, "../../testdata/tools/floor").CombinedOutput(); err != nil {
-		t.Fatalf("building the floor: %v\n%s", err, b)
+	out := filepath.Join(t.TempDir(), name)
+	if b, err := exec.Command("go", "build", "-o", out, "../../testdata/tools/"+name).CombinedOutput(); err != nil {
+		t.Fatalf("building %s: %v\n%s", name, err, b)
 	}
 	return out
 }
 
-// peakRSS is argv's peak resident set. It runs through sh's exec: Go
-// starts children with vfork, and the child's ru_maxrss would then count
-// this test process's memory.
-func peakRSS(t *testing.T, argv []string, env []string, stdin string) int64 {
+// peakRSS is argv's peak resident set as testdata/tools/rss reports it.
+func peakRSS(t *testing.T, rss string, argv []string, env []string, stdin string) int64 {
 	t.Helper()
-	cmd := exec.Command("/bin/sh", append([]string{"-c", `exec "$@"`, "sh"}, argv...)...)
+	cmd := exec.Command(rss, argv...)
 	cmd.Env, cmd.Stdin = env, strings.NewReader(stdin)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
 	must(t, cmd.Run())
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		return ru.Maxrss
+	var kib int64
+	if _, err := fmt.Sscanf(stderr.String()[strings.LastIndex(stderr.String(), "maxrss_kib"):], "maxrss_kib %d", &kib); err != nil {
+		t.Fatalf("rss said %q: %v", stderr.String(), err)
 	}
-	return -1
+	return kib
 }
 
 func concurrentCold(t *testing.T, bin string, cloud *ecrtest.Cloud, awsEnv []string) int {
