@@ -30,6 +30,8 @@ type App struct {
 	// Keyring is the OS keyring for the token cache and the logins; nil
 	// means none (the file store serves).
 	Keyring cache.Keyring
+	// Routes, when set, records `get` answers for the front binary.
+	Routes  *Routes
 	Version string
 	// ConfigPath is the --config flag; empty means the lookup order.
 	ConfigPath string

@@ -17,15 +17,9 @@ const DefaultCacheTTL = 5 * time.Minute
 // overrides the store (for tests and one-off runs: REGCRED_CACHE=none). A
 // machine with no home to keep a cache in runs without one, with a warning.
 func (a *App) openCache(cfg *config.Config) (*cache.Cache, error) {
-	kind := cfg.Cache.Store
-	if v, ok := a.Env.LookupEnv("REGCRED_CACHE"); ok && v != "" {
-		if err := (config.CacheConfig{Store: v}).Validate(); err != nil {
-			return nil, fmt.Errorf("REGCRED_CACHE: %w", err)
-		}
-		kind = v
-	}
-	if kind == "" {
-		kind = cache.KindAuto
+	kind, err := a.cacheKind(cfg)
+	if err != nil {
+		return nil, err
 	}
 	ttl := DefaultCacheTTL
 	if cfg.Cache.TTL.Set {
@@ -42,4 +36,20 @@ func (a *App) openCache(cfg *config.Config) (*cache.Cache, error) {
 		return nil, fmt.Errorf("opening the token cache: %w", err)
 	}
 	return c, nil
+}
+
+// cacheKind is the store asked for: REGCRED_CACHE, else the config's, else
+// auto.
+func (a *App) cacheKind(cfg *config.Config) (string, error) {
+	kind := cfg.Cache.Store
+	if v, ok := a.Env.LookupEnv("REGCRED_CACHE"); ok && v != "" {
+		if err := (config.CacheConfig{Store: v}).Validate(); err != nil {
+			return "", fmt.Errorf("REGCRED_CACHE: %w", err)
+		}
+		kind = v
+	}
+	if kind == "" {
+		kind = cache.KindAuto
+	}
+	return kind, nil
 }

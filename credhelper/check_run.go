@@ -183,7 +183,7 @@ func (c checker) request(ctx context.Context, t matcher.Target) checkResult {
 // yielded an answer (a credential or anonymous).
 func (c checker) tryEntry(ctx context.Context, e *config.Entry, t, vt matcher.Target, res *checkResult) bool {
 	res.Cache = c.cacheState(ctx, e, t)
-	cred, err := c.r.try(ctx, e, t, nil)
+	cred, _, err := c.r.try(ctx, e, t, nil)
 	if err != nil {
 		res.Outcome, res.OK, res.Detail = outcomeFailed, false, err.Error()
 		return false

@@ -9,6 +9,7 @@ import (
 	"io"
 
 	"github.com/regcred/regcred/credhelper/dockerproto"
+	"github.com/regcred/regcred/credhelper/route"
 	"github.com/regcred/regcred/matcher"
 )
 
@@ -35,15 +36,24 @@ func (a *App) dockerGet(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := r.Resolve(ctx, target)
+	res, settled, err := r.resolve(ctx, target)
 	if err != nil {
+		if settled {
+			a.recordRoute(r, target, route.Route{NotFound: true})
+		}
 		return err
 	}
-	return dockerproto.WriteJSON(a.Stdout, dockerproto.Credentials{
+	if err := dockerproto.WriteJSON(a.Stdout, dockerproto.Credentials{
 		ServerURL: serverURL,
 		Username:  res.Credential.Username,
 		Secret:    res.Credential.Secret.Reveal(),
-	})
+	}); err != nil {
+		return err
+	}
+	if rt, ok := a.tokenRoute(r, res); ok {
+		a.recordRoute(r, target, rt)
+	}
+	return nil
 }
 
 // readServerURL reads get's or erase's stdin: one registry or image.

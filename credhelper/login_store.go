@@ -51,7 +51,7 @@ func openLoginStore(cfg config.CacheConfig, deps providers.Deps, kr cache.Keyrin
 
 func (s *loginStore) put(ctx context.Context, registry, username string, secret providers.Secret) error {
 	now := s.now()
-	return s.store.Put(ctx, config.LoginKey(registry), cache.Entry{
+	return s.store.Put(ctx, cache.LoginKey(registry), cache.Entry{
 		Username: username, Secret: secret, StoredAt: now, ExpiresAt: now.Add(loginLifetime),
 		LongLived: true, Registry: registry, Source: loginSource,
 	})
@@ -59,7 +59,7 @@ func (s *loginStore) put(ctx context.Context, registry, username string, secret 
 
 // get returns the login stored for registry; ok is false when there is none.
 func (s *loginStore) get(ctx context.Context, registry string) (providers.Credential, bool, error) {
-	e, ok, err := s.store.Get(ctx, config.LoginKey(registry))
+	e, ok, err := s.store.Get(ctx, cache.LoginKey(registry))
 	if err != nil || !ok {
 		return providers.Credential{}, false, err
 	}
@@ -67,7 +67,7 @@ func (s *loginStore) get(ctx context.Context, registry string) (providers.Creden
 }
 
 func (s *loginStore) delete(ctx context.Context, registry string) error {
-	return s.store.Delete(ctx, config.LoginKey(registry))
+	return s.store.Delete(ctx, cache.LoginKey(registry))
 }
 
 // registries lists the registries with a stored login. It reads the
@@ -77,7 +77,7 @@ func (s *loginStore) registries(ctx context.Context) ([]string, error) {
 	infos, err := s.store.List(ctx)
 	var out []string
 	for _, in := range infos {
-		if in.Key == config.LoginKey(in.Registry) {
+		if in.Key == cache.LoginKey(in.Registry) {
 			out = append(out, in.Registry)
 		}
 	}
@@ -86,5 +86,5 @@ func (s *loginStore) registries(ctx context.Context) ([]string, error) {
 
 // has reports whether registry has a stored login, from the index.
 func (s *loginStore) has(registry string) bool {
-	return cache.Present(s.dir, config.LoginKey(registry))
+	return cache.Present(s.dir, cache.LoginKey(registry))
 }

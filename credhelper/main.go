@@ -5,15 +5,17 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/regcred/regcred/credhelper/cache/oskeyring"
 	"github.com/regcred/regcred/credhelper/config"
+	"github.com/regcred/regcred/credhelper/route"
 	"github.com/regcred/regcred/providers/netdeps"
 )
 
 // Main wires the real process (streams, environment, clock, network) into an
-// App and runs it; cmd/docker-credential-regcred only calls this.
+// App and runs it; cmd/regcred-backend only calls this.
 func Main(ctx context.Context, version string, args []string) int {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -21,6 +23,7 @@ func Main(ctx context.Context, version string, args []string) int {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "regcred:", err)
 	}
+	logger, warned := watchWarnings(logger)
 	home, _ := os.UserHomeDir()
 	app := &App{
 		Stdin:   os.Stdin,
@@ -30,6 +33,24 @@ func Main(ctx context.Context, version string, args []string) int {
 		Deps:    netdeps.Default(logger),
 		Keyring: oskeyring.System{},
 		Version: version,
+		Routes:  processRoutes(warned),
 	}
 	return app.Run(ctx, args)
+}
+
+// processRoutes records routes in the default cache directory, when there
+// is one and this executable can be named.
+func processRoutes(warned func() bool) *Routes {
+	dir, err := route.Dir(os.LookupEnv)
+	if err != nil {
+		return nil
+	}
+	self, err := os.Executable()
+	if err == nil {
+		self, err = filepath.EvalSymlinks(self)
+	}
+	if err != nil {
+		return nil
+	}
+	return &Routes{Dir: dir, Environ: os.Environ(), Backend: self, Warned: warned}
 }

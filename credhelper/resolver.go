@@ -34,12 +34,24 @@ type Resolver struct {
 	configEntries int
 	// builders makes the backends, by kind name.
 	builders map[string]builder
+	cfg      *config.Config
 }
 
 // Result is a credential and the entry that produced it.
 type Result struct {
 	Credential providers.Credential
 	Entry      *config.Entry
+	// Via is how the token cache served it (nil: not through the cache).
+	Via *Via
+	// First says the entry was the first candidate: no other was tried.
+	First bool
+}
+
+// Via is a credential's trip through the token cache.
+type Via struct {
+	Key     string
+	Store   string // the store's name: keyring, file or none
+	Outcome cache.Outcome
 }
 
 // NewResolver takes the config's entries (and the built-in ones unless the
@@ -47,7 +59,7 @@ type Result struct {
 // nil: no `docker login` is consulted.
 func NewResolver(cfg *config.Config, deps netdeps.Deps, c *cache.Cache, logins *loginStore) *Resolver {
 	r := &Resolver{deps: deps, log: deps.Logger, timeout: DefaultEntryTimeout, cache: c, logins: logins,
-		entries: cfg.Entries(), configEntries: len(cfg.Registries), builders: builders()}
+		entries: cfg.Entries(), configEntries: len(cfg.Registries), builders: builders(), cfg: cfg}
 	if logins != nil {
 		r.builders["login"] = loginBuilder(logins)
 	}
@@ -75,10 +87,18 @@ func (r *Resolver) Match(t matcher.Target) []*config.Entry {
 // or an `anonymous` entry reached first, is ErrNotFound; entries that all
 // failed are an *AllFailedError naming each.
 func (r *Resolver) Resolve(ctx context.Context, t matcher.Target) (Result, error) {
+	res, _, err := r.resolve(ctx, t)
+	return res, err
+}
+
+// resolve is Resolve, also saying whether a not-found answer is settled:
+// nothing was tried that could answer otherwise next time (no candidate,
+// or an anonymous one first).
+func (r *Resolver) resolve(ctx context.Context, t matcher.Target) (res Result, settled bool, err error) {
 	matches := r.candidates(ctx, t)
 	if len(matches) == 0 {
 		r.log.Debug("no entry matches", "request", t.String())
-		return Result{}, ErrNotFound
+		return Result{}, true, ErrNotFound
 	}
 	r.log.Debug("entries match", "request", t.String(), "entries", entryNames(matches))
 	var first *Result
@@ -88,11 +108,12 @@ func (r *Resolver) Resolve(ctx context.Context, t matcher.Target) (Result, error
 	})
 	switch {
 	case first != nil:
-		return *first, nil
+		first.First = first.Entry == matches[0]
+		return *first, false, nil
 	case anonymous:
-		return Result{}, ErrNotFound
+		return Result{}, len(attempts) == 0 && matches[0].Kind() == "anonymous", ErrNotFound
 	}
-	return Result{}, &AllFailedError{Target: t.String(), Attempts: attempts}
+	return Result{}, false, &AllFailedError{Target: t.String(), Attempts: attempts}
 }
 
 // walk tries entries in order and hands each credential to found, which
@@ -105,7 +126,7 @@ func (r *Resolver) walk(ctx context.Context, entries []*config.Entry, t matcher.
 		if answered[e.Pattern().String()] {
 			continue
 		}
-		cred, err := r.try(ctx, e, t, sa)
+		cred, via, err := r.try(ctx, e, t, sa)
 		if err != nil {
 			r.log.Debug("entry skipped", "entry", e.String(), "reason", err)
 			attempts = append(attempts, Attempt{Entry: e.String(), Err: err})
@@ -117,7 +138,7 @@ func (r *Resolver) walk(ctx context.Context, entries []*config.Entry, t matcher.
 		}
 		r.log.Debug("credential found", "entry", e.String(), "username", cred.Username)
 		answered[e.Pattern().String()] = true
-		if !found(Result{Credential: cred, Entry: e}) {
+		if !found(Result{Credential: cred, Entry: e, Via: via}) {
 			break
 		}
 	}
@@ -126,16 +147,17 @@ func (r *Resolver) walk(ctx context.Context, entries []*config.Entry, t matcher.
 
 // try asks one entry, through the token cache for kinds that issue tokens:
 // a cache hit builds no backend at all.
-func (r *Resolver) try(ctx context.Context, e *config.Entry, t matcher.Target, sa *providers.ServiceAccount) (providers.Credential, error) {
+func (r *Resolver) try(ctx context.Context, e *config.Entry, t matcher.Target, sa *providers.ServiceAccount) (providers.Credential, *Via, error) {
 	r.log.Debug("trying entry", "entry", e.String())
 	fetch := func(ctx context.Context) (providers.Credential, error) { return r.fetch(ctx, e, t, sa) }
 	if r.cache == nil || !e.Cached() {
-		return fetch(ctx)
+		cred, err := fetch(ctx)
+		return cred, nil, err
 	}
 	item := cache.Item{Key: e.CacheKey(t, sa, r.deps.LookupEnv), Registry: t.Registry(), Source: e.String()}
 	cred, outcome, err := r.cache.Credential(ctx, item, fetch)
 	r.log.Debug("cache", "entry", e.String(), "store", r.cache.Name(), "outcome", outcome.String())
-	return cred, err
+	return cred, &Via{Key: item.Key, Store: r.cache.Name(), Outcome: outcome}, err
 }
 
 // fetch builds the entry's backend and asks it, within the entry timeout:

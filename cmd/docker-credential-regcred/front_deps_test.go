@@ -11,7 +11,11 @@ import (
 // The front exists to start fast: every package it links runs its
 // initialisation on every `get`. What the backend alone may link — the
 // network stack, TLS, the cloud SDKs, the keyring and D-Bus — must never
-// creep into it through an import.
+// creep into it through an import. Nor may the config: the front answers
+// from routes the backend recorded, and parses no YAML and knows no
+// backend's settings.
+
+const module = "github.com/regcred/regcred"
 
 // forbiddenInFront returns the rule pkg breaks, or "". Prefixes match at
 // a path boundary; net and os/user are forbidden themselves, not their
@@ -25,15 +29,28 @@ func forbiddenInFront(pkg string) string {
 		"net/http", "crypto/tls", "crypto/x509",
 		"github.com/aws", "github.com/oracle", "golang.org/x/oauth2", "cloud.google.com",
 		"github.com/zalando", "github.com/godbus",
+		module + "/credhelper/config",
 	} {
 		if pkg == p || strings.HasPrefix(pkg, p+"/") {
 			return p
+		}
+	}
+	if pkg == module+"/credhelper" {
+		return "the engine"
+	}
+	if strings.HasPrefix(pkg, module+"/providers/") {
+		return "a backend or its config (" + module + "/providers/*)"
+	}
+	for _, el := range strings.Split(pkg, "/") {
+		if strings.HasPrefix(el, "yaml") || strings.Contains(el, ".yaml.") {
+			return "a YAML parser"
 		}
 	}
 	return ""
 }
 
 func TestFrontDepsForbiddenRule(t *testing.T) {
+	const backends = "a backend or its config (" + module + "/providers/*)"
 	tests := []struct {
 		name, pkg, rule string
 	}{
@@ -57,7 +74,19 @@ func TestFrontDepsForbiddenRule(t *testing.T) {
 		{"Google Cloud", "cloud.google.com/go/compute/metadata", "cloud.google.com"},
 		{"go-keyring", "github.com/zalando/go-keyring", "github.com/zalando"},
 		{"godbus", "github.com/godbus/dbus/v5", "github.com/godbus"},
-		{"our own config", "github.com/regcred/regcred/credhelper/config", ""},
+		{"go.yaml.in/yaml", "go.yaml.in/yaml/v3", "a YAML parser"},
+		{"gopkg.in/yaml", "gopkg.in/yaml.v3", "a YAML parser"},
+		{"sigs.k8s.io/yaml", "sigs.k8s.io/yaml", "a YAML parser"},
+		{"our own config", module + "/credhelper/config", module + "/credhelper/config"},
+		{"the config file lookup", module + "/credhelper/configpath", ""},
+		{"the routes", module + "/credhelper/route", ""},
+		{"the cache", module + "/credhelper/cache", ""},
+		{"the engine", module + "/credhelper", "the engine"},
+		{"the provider contract", module + "/providers", ""},
+		{"static", module + "/providers/static", backends},
+		{"anonymous", module + "/providers/anonymous", backends},
+		{"a backend's config types", module + "/providers/vault/vaultconfig", backends},
+		{"a backend", module + "/providers/ecr", backends},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,7 +105,7 @@ func TestFrontDeps(t *testing.T) {
 	if err != nil {
 		t.Skip("go is not in PATH")
 	}
-	const self = "github.com/regcred/regcred/cmd/docker-credential-regcred"
+	const self = module + "/cmd/docker-credential-regcred"
 	for _, goos := range []string{"linux", "darwin", "windows"} {
 		t.Run(goos, func(t *testing.T) {
 			cmd := exec.Command(goBin, "list", "-deps", "-f", "{{.ImportPath}}:{{join .Imports \" \"}}", ".")

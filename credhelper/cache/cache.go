@@ -20,6 +20,7 @@ type Cache struct {
 	ttl    time.Duration
 	now    func() time.Time
 	log    *slog.Logger
+	dir    string // "" for the none store
 }
 
 // Item names what is looked up. Nothing in it is secret.
@@ -59,6 +60,9 @@ func (o Outcome) String() string {
 
 // Store is the store behind the cache, for listing and benchmarks.
 func (c *Cache) Store() Store { return c.store }
+
+// Dir is the cache's directory ("" for the none store).
+func (c *Cache) Dir() string { return c.dir }
 
 // Name is the store's name: keyring, file or none.
 func (c *Cache) Name() string { return c.store.Name() }

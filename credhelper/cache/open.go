@@ -25,6 +25,7 @@ func Open(opts Options) (*Cache, error) {
 		c.store = noneStore{}
 		return c, nil
 	}
+	c.dir = o.Dir
 	c.locker = NewLocker(o.Dir, o.LockWait)
 	file := newFileStore(o.Dir, o.Now, o.Logger)
 	c.store = file

@@ -1,13 +1,9 @@
 package config
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
-	"os"
 	"slices"
 
 	"github.com/regcred/regcred/credhelper/cache"
@@ -37,7 +33,7 @@ func (e *Entry) CacheKey(t matcher.Target, sa *providers.ServiceAccount, lookupE
 		parts = append(parts, cache.AmbientParts(lookupEnv, a.EnvKeys())...)
 	}
 	if f, ok := settings.(providers.IdentityFiles); ok {
-		parts = append(parts, identityFileParts(f.IdentityFiles(lookupEnv))...)
+		parts = append(parts, cache.IdentityFileParts(f.IdentityFiles(lookupEnv))...)
 	}
 	if sa != nil {
 		parts = append(parts, "serviceAccountToken", sa.Token.Reveal())
@@ -48,32 +44,10 @@ func (e *Entry) CacheKey(t matcher.Target, sa *providers.ServiceAccount, lookupE
 	return cache.Key(parts...)
 }
 
-// maxIdentityFile bounds what is hashed of an identity file; a token file
-// is a few hundred bytes.
-const maxIdentityFile = 64 << 10
-
-// identityFileParts hashes each file's content (not kept in clear: the key
-// is a hash of all parts). A missing file is a part too, so that creating
-// it changes the key.
-func identityFileParts(paths []string) []string {
-	parts := make([]string, 0, len(paths))
-	for _, p := range paths {
-		data, err := readHead(p, maxIdentityFile)
-		if err != nil {
-			parts = append(parts, "file "+p+" unreadable")
-			continue
-		}
-		sum := sha256.Sum256(data)
-		parts = append(parts, "file "+p+"="+hex.EncodeToString(sum[:]))
+// IdentityFiles are the files the entry's cache key hashes (see CacheKey).
+func (e *Entry) IdentityFiles(lookupEnv func(string) (string, bool)) []string {
+	if f, ok := e.kind.Settings(e).(providers.IdentityFiles); ok {
+		return f.IdentityFiles(lookupEnv)
 	}
-	return parts
-}
-
-func readHead(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, limit))
+	return nil
 }

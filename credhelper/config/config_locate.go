@@ -7,39 +7,20 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
-	"path/filepath"
+
+	"github.com/regcred/regcred/credhelper/configpath"
 )
 
 // SystemConfigPath is the last place a config is looked for.
-const SystemConfigPath = "/etc/regcred/config.yaml"
+const SystemConfigPath = configpath.System
 
 // Env is what the loader needs from the process environment.
-type Env struct {
-	LookupEnv func(string) (string, bool)
-	HomeDir   string
-}
-
-// configCandidates lists where a config may be, in lookup order, and whether
-// a missing file there is an error (it is when the user named it).
-func configCandidates(flagPath string, env Env) (paths []string, explicit bool) {
-	if flagPath != "" {
-		return []string{flagPath}, true
-	}
-	if p, ok := env.LookupEnv("REGCRED_CONFIG"); ok && p != "" {
-		return []string{p}, true
-	}
-	if dir, ok := env.LookupEnv("XDG_CONFIG_HOME"); ok && dir != "" {
-		paths = append(paths, filepath.Join(dir, "regcred", "config.yaml"))
-	} else if env.HomeDir != "" {
-		paths = append(paths, filepath.Join(env.HomeDir, ".config", "regcred", "config.yaml"))
-	}
-	return append(paths, SystemConfigPath), false
-}
+type Env = configpath.Env
 
 // LoadConfig finds, reads and parses the config. With no file anywhere it
 // returns the built-in default (cloud registries with ambient credentials).
 func LoadConfig(flagPath string, env Env, log *slog.Logger) (*Config, error) {
-	paths, explicit := configCandidates(flagPath, env)
+	paths, explicit := configpath.Candidates(flagPath, env)
 	for _, p := range paths {
 		data, info, err := readConfigFile(p)
 		if errors.Is(err, fs.ErrNotExist) && !explicit {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/regcred/regcred/credhelper/configpath"
 )
 
 func TestParseConfigErrors(t *testing.T) {
@@ -112,7 +114,7 @@ func TestConfigLookupOrder(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, explicit := configCandidates(tt.flag, tt.env)
+			got, explicit := configpath.Candidates(tt.flag, tt.env)
 			if strings.Join(got, ",") != strings.Join(tt.want, ",") || explicit != tt.wantExplicit {
 				t.Errorf("got %v %v, want %v %v", got, explicit, tt.want, tt.wantExplicit)
 			}

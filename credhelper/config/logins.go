@@ -49,12 +49,9 @@ func LoginDir(cfg CacheConfig, lookupEnv func(string) (string, bool)) (string, e
 	return filepath.Join(base, "regcred", "logins"), nil
 }
 
-// LoginKey derives the store key from the normalised registry alone.
-func LoginKey(registry string) string { return cache.Key("regcred-login/1", registry) }
-
 // HasLogin reports whether registry has a stored login, reading neither
 // secrets nor the keyring.
 func HasLogin(cfg CacheConfig, lookupEnv func(string) (string, bool), registry string) bool {
 	dir, err := LoginDir(cfg, lookupEnv)
-	return err == nil && cache.Present(dir, LoginKey(registry))
+	return err == nil && cache.Present(dir, cache.LoginKey(registry))
 }

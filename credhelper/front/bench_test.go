@@ -7,14 +7,20 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/regcred/regcred/providers"
 )
 
-// warmFront is a front whose config has an ECR entry and whose file cache
-// holds a fresh token for ecrHost, put there the way the engine puts it.
+// warmFront is a front whose config has an ECR entry, whose file cache
+// holds a fresh token for ecrHost (put there the way the engine puts it)
+// and for which the engine has recorded the route of a get of ecrHost.
 func warmFront(tb testing.TB) (*Front, *bytes.Buffer) {
 	tb.Helper()
 	fx := newFixture(tb, ecrConfig("file"), 0)
-	fx.prime(tb, ecrHost, "tok", time.Now(), 12*time.Hour)
+	fx.prime(tb, ecrHost, providers.Credential{Username: "AWS", Secret: "tok"}, time.Now(), 12*time.Hour)
+	if out, errOut, code := fx.engine(tb, ecrHost, "get"); code != 0 || errOut != "" || len(fx.routeFiles(tb)) != 1 {
+		tb.Fatalf("the engine's get: exit %d %q %q, routes %v", code, out, errOut, fx.routeFiles(tb))
+	}
 	return fx.front(nil, runtime.GOOS)
 }
 
@@ -23,7 +29,7 @@ func BenchmarkWarmGet(b *testing.B) {
 	for b.Loop() {
 		out.Reset()
 		f.Stdin = strings.NewReader(ecrHost)
-		if a := f.Run(context.Background(), []string{"get"}); !a.Handled || a.Code != 0 {
+		if a := f.Run(context.Background(), []string{"get"}); !a.Handled || a.Code != 0 || out.String() != tokenAnswer {
 			b.Fatalf("not answered: %+v %s", a, out)
 		}
 	}

@@ -6,16 +6,20 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/regcred/regcred/credhelper"
 	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/credhelper/config"
+	"github.com/regcred/regcred/credhelper/route"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
@@ -30,12 +34,18 @@ func ecrConfig(store string) string {
 		"  - match: \"*.dkr.ecr.*.amazonaws.com\"\n    ecr: {region: us-west-2}\n"
 }
 
-// fixture is a home directory holding a config and the engine's stores,
-// with the environment a run sees. The same fixture drives the Front and,
-// beside it, the engine (credhelper.App), so their answers can be compared.
+// fixture is a home directory holding a config, the engine's stores and a
+// stand-in for the backend executable, with the environment a run sees.
+// The same fixture drives the Front and, beside it, the engine
+// (credhelper.App) with the same environment and backend path, so that
+// the engine records the routes the front reads and their answers can be
+// compared.
 type fixture struct {
 	home string
 	env  map[string]string
+	// backend stands for regcred-backend: the front never runs it, but its
+	// identity is part of every route's key.
+	backend string
 }
 
 // newFixture writes configYAML ("$HOME" stands for the fixture's home; ""
@@ -43,61 +53,134 @@ type fixture struct {
 func newFixture(tb testing.TB, configYAML string, perm os.FileMode) *fixture {
 	tb.Helper()
 	home := tb.TempDir()
-	fx := &fixture{home: home, env: map[string]string{"HOME": home, "AWS_PROFILE": "dev", "REG_PW": "s3cret"}}
+	fx := &fixture{home: home, backend: filepath.Join(home, "bin", BackendName), env: map[string]string{
+		"HOME": home, "AWS_PROFILE": "dev", "AWS_EC2_METADATA_DISABLED": "true", "REG_PW": "s3cret"}}
+	fx.writeFile(tb, fx.backend, "#!/bin/false\n", 0o755)
 	if configYAML == "" {
 		return fx
 	}
-	if perm == 0 {
-		perm = 0o600
-	}
 	p := filepath.Join(home, "config.yaml")
-	if err := os.WriteFile(p, []byte(strings.ReplaceAll(configYAML, "$HOME", home)), 0o600); err != nil {
-		tb.Fatal(err)
-	}
-	if err := os.Chmod(p, perm); err != nil { // WriteFile's mode is filtered by the umask
-		tb.Fatal(err)
-	}
+	fx.writeFile(tb, p, configYAML, perm)
 	fx.env["REGCRED_CONFIG"] = p
 	return fx
 }
 
+// writeFile writes content ("$HOME" expanded) at path with mode perm (0
+// means 0600), creating its directory.
+func (fx *fixture) writeFile(tb testing.TB, path, content string, perm os.FileMode) {
+	tb.Helper()
+	if perm == 0 {
+		perm = 0o600
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(strings.ReplaceAll(content, "$HOME", fx.home)), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.Chmod(path, perm); err != nil { // WriteFile's mode is filtered by the umask
+		tb.Fatal(err)
+	}
+}
+
 func (fx *fixture) lookup(k string) (string, bool) { v, ok := fx.env[k]; return v, ok }
+
+// environ is the environment as os.Environ lists it.
+func (fx *fixture) environ() []string {
+	out := make([]string, 0, len(fx.env))
+	for _, k := range slices.Sorted(maps.Keys(fx.env)) {
+		out = append(out, k+"="+fx.env[k])
+	}
+	return out
+}
 
 // front is a Front on stdin for goos, writing to the returned buffer.
 func (fx *fixture) front(stdin io.Reader, goos string) (*Front, *bytes.Buffer) {
 	var out bytes.Buffer
-	return &Front{Stdin: stdin, Stdout: &out, LookupEnv: fx.lookup, HomeDir: fx.env["HOME"], Now: time.Now, GOOS: goos}, &out
+	return &Front{Stdin: stdin, Stdout: &out, LookupEnv: fx.lookup, Environ: fx.environ(), HomeDir: fx.env["HOME"],
+		Backend: fx.backend, Now: time.Now, GOOS: goos}, &out
 }
 
-// prime caches a token for host the way the engine does: through the file
-// cache's Credential with a fetch, under the first matching entry's key.
-// The token was issued at storedAt and lives for lifetime.
-func (fx *fixture) prime(tb testing.TB, host, secret string, storedAt time.Time, lifetime time.Duration) {
+// config is the fixture's config, as the engine loads it.
+func (fx *fixture) config(tb testing.TB) *config.Config {
 	tb.Helper()
-	cfg, err := config.LoadConfig("", config.Env{LookupEnv: fx.lookup, HomeDir: fx.home}, nil)
+	cfg, err := config.LoadConfig("", config.Env{LookupEnv: fx.lookup, HomeDir: fx.env["HOME"]}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return cfg
+}
+
+// prime caches a credential for host the way the engine does: through the
+// file cache's Credential with a fetch, under the key of the first
+// matching entry of a cached kind. It was issued at storedAt and lives for
+// lifetime.
+func (fx *fixture) prime(tb testing.TB, host string, cred providers.Credential, storedAt time.Time, lifetime time.Duration) {
+	tb.Helper()
+	cfg := fx.config(tb)
 	t, err := matcher.Normalize(host)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	e := firstMatch(cfg.Entries(), t)
-	if e == nil || !e.Cached() {
-		tb.Fatalf("no cached entry matches %s", host)
+	e := firstCached(cfg.Entries(), t)
+	if e == nil {
+		tb.Fatalf("no entry of a cached kind matches %s", host)
 	}
 	c, err := cache.Open(cache.Options{Kind: cache.KindFile, Dir: cfg.Cache.Dir, LookupEnv: fx.lookup,
 		Now: func() time.Time { return storedAt }})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	fetch := func(context.Context) (providers.Credential, error) {
-		return providers.Credential{Username: "AWS", Secret: providers.Secret(secret), ExpiresAt: storedAt.Add(lifetime)}, nil
-	}
+	cred.ExpiresAt = storedAt.Add(lifetime)
+	fetch := func(context.Context) (providers.Credential, error) { return cred, nil }
 	item := cache.Item{Key: e.CacheKey(t, nil, fx.lookup), Registry: t.Registry(), Source: e.String()}
 	if _, outcome, err := c.Credential(context.Background(), item, fetch); err != nil || outcome != cache.Fetched {
 		tb.Fatalf("priming the cache for %s: %v %v", host, outcome, err)
 	}
+}
+
+// firstCached is the first entry the engine would try for t among those
+// whose kind goes through the token cache, or nil.
+func firstCached(entries []*config.Entry, t matcher.Target) *config.Entry {
+	patterns := make([]matcher.Pattern, len(entries))
+	for i, e := range entries {
+		patterns[i] = e.Pattern()
+	}
+	for _, i := range matcher.Order(patterns, t) {
+		if entries[i].Cached() {
+			return entries[i]
+		}
+	}
+	return nil
+}
+
+// tokenFiles are the records of the fixture's file cache.
+func (fx *fixture) tokenFiles(tb testing.TB) []string {
+	tb.Helper()
+	dir := fx.config(tb).Cache.Dir
+	if dir == "" {
+		tb.Fatal("the fixture's config sets no cache dir")
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "tokens", "*.json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return files
+}
+
+// routeFiles are the routes recorded where the fixture's environment puts
+// them (none when it has no cache directory).
+func (fx *fixture) routeFiles(tb testing.TB) []string {
+	tb.Helper()
+	dir, err := route.Dir(fx.lookup)
+	if err != nil {
+		return nil
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "routes", "*.route"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return files
 }
 
 // storeLogin keeps a `docker login` for registry by running the engine's
@@ -108,23 +191,20 @@ func (fx *fixture) storeLogin(tb testing.TB, registry, user, secret string) {
 	if out, errOut, code := fx.engine(tb, stdin, "store"); code != 0 || errOut != "" {
 		tb.Fatalf("store %s: exit %d: %s %s", registry, code, out, errOut)
 	}
-	cfg, err := config.LoadConfig("", config.Env{LookupEnv: fx.lookup, HomeDir: fx.home}, nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if !config.HasLogin(cfg.Cache, fx.lookup, registry) {
+	if !config.HasLogin(fx.config(tb).Cache, fx.lookup, registry) {
 		tb.Fatalf("store %s kept no login", registry)
 	}
 }
 
-// engine runs the backend's engine in-process on the fixture: what
-// regcred-backend would print on stdout and stderr (warnings and up, its
-// default) and its exit code. It has no keyring, as on a machine without
-// a session bus, and no network.
+// engine runs the backend's engine in-process on the fixture, recording
+// routes as regcred-backend does (for the fixture's backend path and
+// environment): what it would print on stdout and stderr (warnings and
+// up, its default) and its exit code. It has no keyring, as on a machine
+// without a session bus, and no network.
 func (fx *fixture) engine(tb testing.TB, stdin string, args ...string) (stdout, stderr string, code int) {
 	tb.Helper()
 	var out, errOut bytes.Buffer
-	logger := slog.New(slog.NewTextHandler(&errOut, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	logger, warned := watchWarnings(slog.New(slog.NewTextHandler(&errOut, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	app := &credhelper.App{
 		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut,
 		Env: config.Env{LookupEnv: fx.lookup, HomeDir: fx.env["HOME"]},
@@ -134,8 +214,58 @@ func (fx *fixture) engine(tb testing.TB, stdin string, args ...string) (stdout, 
 		},
 		Version: "test",
 	}
+	if dir, err := route.Dir(fx.lookup); err == nil {
+		app.Routes = &credhelper.Routes{Dir: dir, Environ: fx.environ(), Backend: fx.backend, Warned: warned}
+	}
 	code = app.Run(context.Background(), args)
 	return out.String(), errOut.String(), code
+}
+
+// watchWarnings wraps l so that warned reports whether anything at warn or
+// above was logged, as regcred-backend's main does to decide whether a
+// route may be recorded.
+func watchWarnings(l *slog.Logger) (logger *slog.Logger, warned func() bool) {
+	w := &warnWatch{inner: l.Handler(), seen: &atomic.Bool{}}
+	return slog.New(w), w.seen.Load
+}
+
+type warnWatch struct {
+	inner slog.Handler
+	seen  *atomic.Bool
+}
+
+func (w *warnWatch) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn || w.inner.Enabled(ctx, l)
+}
+
+func (w *warnWatch) Handle(ctx context.Context, r slog.Record) error {
+	if r.Level >= slog.LevelWarn {
+		w.seen.Store(true)
+	}
+	if !w.inner.Enabled(ctx, r.Level) {
+		return nil
+	}
+	return w.inner.Handle(ctx, r)
+}
+
+func (w *warnWatch) WithAttrs(as []slog.Attr) slog.Handler {
+	return &warnWatch{inner: w.inner.WithAttrs(as), seen: w.seen}
+}
+
+func (w *warnWatch) WithGroup(name string) slog.Handler {
+	return &warnWatch{inner: w.inner.WithGroup(name), seen: w.seen}
+}
+
+// isolateAWSSDK points the AWS SDK, which reads the process environment
+// and not the fixture's (see providers/ecr/session.go), away from this
+// machine's AWS files and instance metadata, as the fixture's environment
+// says: an in-process ECR entry with nothing cached then fails at once
+// rather than after the metadata client's retries.
+func isolateAWSSDK(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "aws-config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "aws-credentials"))
 }
 
 // noNetwork fails every request: an engine run the front could have

@@ -6,9 +6,12 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/regcred/regcred/credhelper/config"
+	"github.com/regcred/regcred/credhelper/cache"
+	"github.com/regcred/regcred/credhelper/configpath"
 	"github.com/regcred/regcred/credhelper/dockerproto"
+	"github.com/regcred/regcred/credhelper/route"
 	"github.com/regcred/regcred/matcher"
+	"github.com/regcred/regcred/providers"
 )
 
 // Front is one run of the front executable, with its streams and
@@ -17,7 +20,9 @@ type Front struct {
 	Stdin     io.Reader
 	Stdout    io.Writer
 	LookupEnv func(string) (string, bool)
+	Environ   []string // KEY=VALUE, as os.Environ
 	HomeDir   string
+	Backend   string // the backend executable's path, part of every route's key
 	Now       func() time.Time
 	GOOS      string
 }
@@ -47,31 +52,23 @@ func (f *Front) Run(ctx context.Context, args []string) Answer {
 	return Answer{Handled: ok, Code: code, Consumed: raw}
 }
 
-// get answers a `get` request, or says it cannot.
+// get answers a `get` the way the engine answered it last time, when
+// nothing it depends on has changed since.
 func (f *Front) get(ctx context.Context, raw []byte) (code int, ok bool) {
 	serverURL, t, err := dockerproto.ParseServerURL(raw)
 	if err != nil {
 		return 0, false
 	}
-	log, logged := newWatchLogger()
-	cfg, err := config.LoadConfig("", config.Env{LookupEnv: f.LookupEnv, HomeDir: f.HomeDir}, log)
-	if err != nil || logged() || config.HasLogin(cfg.Cache, f.LookupEnv, t.Registry()) {
+	rt, ok := f.route(t)
+	switch {
+	case !ok:
 		return 0, false
+	case rt.NotFound:
+		return f.write(dockerproto.ErrNotFound.Error()+"\n", 1)
 	}
-	store, ok := f.cacheStore(cfg)
+	cred, ok := f.token(ctx, rt, t)
 	if !ok {
 		return 0, false
-	}
-	e := firstMatch(cfg.Entries(), t)
-	if e == nil {
-		return f.write(dockerproto.ErrNotFound.Error()+"\n", 1)
-	}
-	cred, ok := f.credential(ctx, cfg, store, e, t, log)
-	switch {
-	case !ok || logged():
-		return 0, false
-	case cred.Anonymous:
-		return f.write(dockerproto.ErrNotFound.Error()+"\n", 1)
 	}
 	if err := dockerproto.WriteJSON(f.Stdout, dockerproto.Credentials{
 		ServerURL: serverURL, Username: cred.Username, Secret: cred.Secret.Reveal(),
@@ -81,23 +78,44 @@ func (f *Front) get(ctx context.Context, raw []byte) (code int, ok bool) {
 	return 0, true
 }
 
+// route is the engine's last answer for t, if nothing changed that a route
+// key does not cover: a `docker login` stored since, a keyring usable now.
+func (f *Front) route(t matcher.Target) (route.Route, bool) {
+	dir, err := route.Dir(f.LookupEnv)
+	if err != nil {
+		return route.Route{}, false
+	}
+	key := route.Inputs{Target: t, Environ: f.Environ, Config: configpath.Env{LookupEnv: f.LookupEnv, HomeDir: f.HomeDir}, Backend: f.Backend}.Key()
+	rt, err := route.Read(dir, key)
+	if err != nil || rt.LoginDir != "" && cache.Present(rt.LoginDir, cache.LoginKey(t.Registry())) {
+		return route.Route{}, false
+	}
+	return rt, true
+}
+
+// token reads the route's token from the file cache when it is fresh and
+// its key still holds (same identity files, no keyring in the way).
+func (f *Front) token(ctx context.Context, rt route.Route, t matcher.Target) (providers.Credential, bool) {
+	if rt.TokenKey == "" || route.SumFiles(rt.Files) != rt.FilesSum {
+		return providers.Credential{}, false
+	}
+	if (cache.Options{Kind: rt.Store, LookupEnv: f.LookupEnv}).UsesKeyring(f.GOOS) {
+		return providers.Credential{}, false
+	}
+	log, logged := newWatchLogger()
+	c, err := cache.Open(cache.Options{Kind: cache.KindFile, Dir: rt.TokenDir, Now: f.Now, LookupEnv: f.LookupEnv, Logger: log})
+	if err != nil {
+		return providers.Credential{}, false
+	}
+	cred, ok := c.Peek(ctx, cache.Item{Key: rt.TokenKey, Registry: t.Registry()})
+	return cred, ok && !logged() && !cred.Anonymous
+}
+
 func (f *Front) write(s string, code int) (int, bool) {
 	if _, err := io.WriteString(f.Stdout, s); err != nil {
 		return 1, true
 	}
 	return code, true
-}
-
-// firstMatch is the entry the engine would try first, or nil.
-func firstMatch(entries []*config.Entry, t matcher.Target) *config.Entry {
-	patterns := make([]matcher.Pattern, len(entries))
-	for i, e := range entries {
-		patterns[i] = e.Pattern()
-	}
-	if idx := matcher.Order(patterns, t); len(idx) > 0 {
-		return entries[idx[0]]
-	}
-	return nil
 }
 
 // newWatchLogger is a logger at the engine's default level (warn) that

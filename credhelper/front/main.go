@@ -19,12 +19,13 @@ const BackendName = "regcred-backend"
 // to the backend (on Unix by exec, so the backend becomes this process).
 func Main(ctx context.Context, argv []string) int {
 	home, _ := os.UserHomeDir()
-	f := &Front{Stdin: os.Stdin, Stdout: os.Stdout, LookupEnv: os.LookupEnv, HomeDir: home, Now: time.Now, GOOS: runtime.GOOS}
+	backend, err := backendPath()
+	f := &Front{Stdin: os.Stdin, Stdout: os.Stdout, LookupEnv: os.LookupEnv, Environ: os.Environ(), HomeDir: home,
+		Backend: backend, Now: time.Now, GOOS: runtime.GOOS}
 	ans := f.Run(ctx, argv[1:])
 	if ans.Handled {
 		return ans.Code
 	}
-	backend, err := backendPath()
 	if err == nil {
 		err = handOff(backend, argv, ans.Consumed)
 	}

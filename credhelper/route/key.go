@@ -1,0 +1,88 @@
+package route
+
+import (
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/regcred/regcred/credhelper/cache"
+	"github.com/regcred/regcred/credhelper/configpath"
+	"github.com/regcred/regcred/matcher"
+)
+
+// version changes whenever what a route means changes.
+const version = "regcred-route/1"
+
+// Inputs are what the engine's answer to a `get` depends on.
+type Inputs struct {
+	Target  matcher.Target
+	Environ []string // KEY=VALUE, as os.Environ
+	Config  configpath.Env
+	Backend string // the backend executable's path
+}
+
+// Key is the route's key: a hash, so it holds no value in clear.
+func (in Inputs) Key() string {
+	parts := []string{version, in.Target.String(), "backend", fileID(in.Backend, false)}
+	paths, _ := configpath.Candidates("", in.Config)
+	for _, p := range paths {
+		parts = append(parts, "config", p, fileID(p, true))
+	}
+	return cache.Key(append(parts, relevantEnv(in.Environ)...)...)
+}
+
+// envPrefixes cover every variable a backend reads for its identity (the
+// kinds' EnvKeys), the cache and login directories, the config lookup, the
+// keyring's bus and regcred's own settings. A variable outside them that
+// changed would not change the key, so the test of this list checks it
+// against every kind's EnvKeys.
+func envPrefixes() []string {
+	return []string{"AWS_", "GOOGLE_", "CLOUDSDK_", "GCE_", "OCI_", "VAULT_", "KUBERNETES_",
+		"REGCRED_", "XDG_", "DBUS_", "DOCKER_CONFIG", "HOME", "APPDATA", "LOCALAPPDATA", "USERPROFILE"}
+}
+
+func relevant(name string) bool {
+	upper := strings.ToUpper(name)
+	for _, p := range envPrefixes() {
+		if strings.HasPrefix(upper, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// relevantEnv is the relevant variables, sorted, one part each.
+func relevantEnv(environ []string) []string {
+	var out []string
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if relevant(name) {
+			out = append(out, "env "+kv)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// fileID identifies a file's version without reading it: "absent", or its
+// identity and metadata (fileStat differs by platform). The mode counts for
+// the config (a group-writable config makes the engine warn), not for the
+// backend, whose new version is a new file.
+func fileID(path string, withMode bool) string {
+	if path == "" {
+		return "none"
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return "absent"
+		}
+		return "unreadable"
+	}
+	id := fileStat(fi) + " " + strconv.FormatInt(fi.ModTime().UnixNano(), 10) + " " + strconv.FormatInt(fi.Size(), 10)
+	if withMode {
+		id += " " + fi.Mode().String()
+	}
+	return id
+}

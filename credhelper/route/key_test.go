@@ -1,0 +1,142 @@
+package route
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/regcred/regcred/credhelper/configpath"
+	"github.com/regcred/regcred/matcher"
+	"github.com/regcred/regcred/providers/ecr/ecrconfig"
+	"github.com/regcred/regcred/providers/gcr/gcrconfig"
+	"github.com/regcred/regcred/providers/ocir/ocirconfig"
+	"github.com/regcred/regcred/providers/ocivault/ociauth"
+	"github.com/regcred/regcred/providers/ocivault/ocivaultconfig"
+	"github.com/regcred/regcred/providers/vault/vaultconfig"
+)
+
+// keyFixture is a config file, a backend file and an environment.
+type keyFixture struct {
+	dir     string
+	config  string
+	backend string
+	env     []string
+}
+
+func newKeyFixture(t *testing.T) *keyFixture {
+	t.Helper()
+	dir := t.TempDir()
+	kf := &keyFixture{dir: dir, config: filepath.Join(dir, "config.yaml"), backend: filepath.Join(dir, "regcred-backend")}
+	must(t, os.WriteFile(kf.config, []byte("registries: []\n"), 0o600))
+	must(t, os.WriteFile(kf.backend, []byte("v1"), 0o755))
+	kf.env = []string{"HOME=" + dir, "REGCRED_CONFIG=" + kf.config, "AWS_PROFILE=dev", "PWD=/somewhere"}
+	return kf
+}
+
+func (kf *keyFixture) key(t *testing.T, target string) string {
+	t.Helper()
+	tg, err := matcher.Normalize(target)
+	must(t, err)
+	lookup := func(k string) (string, bool) {
+		for _, kv := range kf.env {
+			if len(kv) > len(k) && kv[:len(k)] == k && kv[len(k)] == '=' {
+				return kv[len(k)+1:], true
+			}
+		}
+		return "", false
+	}
+	return Inputs{Target: tg, Environ: kf.env, Config: configpath.Env{LookupEnv: lookup, HomeDir: kf.dir}, Backend: kf.backend}.Key()
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestKeyChangesWithEveryInput: each input the engine's answer depends on
+// changes the key; what it does not depend on leaves it alone.
+func TestKeyChangesWithEveryInput(t *testing.T) {
+	tests := []struct {
+		name    string
+		change  func(t *testing.T, kf *keyFixture)
+		target  string
+		changes bool
+	}{
+		{name: "nothing", change: func(*testing.T, *keyFixture) {}, changes: false},
+		{name: "an unrelated variable", change: func(_ *testing.T, kf *keyFixture) { kf.env = append(kf.env, "PWD=/elsewhere", "TERM=xterm") }, changes: false},
+		{name: "the request's path", target: "reg.example.com/team/other", changes: true},
+		{name: "the request's registry", target: "other.example.com/team/app", changes: true},
+		{name: "an identity variable", change: func(_ *testing.T, kf *keyFixture) { kf.env[2] = "AWS_PROFILE=prod" }, changes: true},
+		{name: "a new identity variable", change: func(_ *testing.T, kf *keyFixture) { kf.env = append(kf.env, "VAULT_TOKEN=t") }, changes: true},
+		{name: "a regcred setting", change: func(_ *testing.T, kf *keyFixture) { kf.env = append(kf.env, "REGCRED_CACHE=file") }, changes: true},
+		{name: "the config's content", change: func(t *testing.T, kf *keyFixture) {
+			must(t, os.WriteFile(kf.config, []byte("registries: [] # edited\n"), 0o600))
+		}, changes: true},
+		{name: "the config's mode", change: func(t *testing.T, kf *keyFixture) { must(t, os.Chmod(kf.config, 0o660)) }, changes: true},
+		{name: "the config's time", change: func(t *testing.T, kf *keyFixture) {
+			must(t, os.Chtimes(kf.config, time.Now(), time.Now().Add(time.Hour)))
+		}, changes: true},
+		{name: "the config removed", change: func(t *testing.T, kf *keyFixture) { must(t, os.Remove(kf.config)) }, changes: true},
+		{name: "a new backend", change: func(t *testing.T, kf *keyFixture) {
+			next := kf.backend + ".new"
+			must(t, os.WriteFile(next, []byte("v2"), 0o755))
+			must(t, os.Rename(next, kf.backend))
+		}, changes: true},
+		{name: "the backend's mode", change: func(t *testing.T, kf *keyFixture) { must(t, os.Chmod(kf.backend, 0o700)) }, changes: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			kf := newKeyFixture(t)
+			before := kf.key(t, "reg.example.com/team/app")
+			if tt.change != nil {
+				tt.change(t, kf)
+			}
+			target := tt.target
+			if target == "" {
+				target = "reg.example.com/team/app"
+			}
+			if after := kf.key(t, target); (after != before) != tt.changes {
+				t.Errorf("key changed: %v, want %v", after != before, tt.changes)
+			}
+		})
+	}
+}
+
+// TestKeyHoldsNoValue: the key is a hash; no variable's value shows.
+func TestKeyHoldsNoValue(t *testing.T) {
+	kf := newKeyFixture(t)
+	kf.env = append(kf.env, "VAULT_TOKEN=hvs.topsecret")
+	if k := kf.key(t, "reg.example.com"); len(k) != 64 || strings.Contains(k, "topsecret") || strings.Contains(k, "hvs") {
+		t.Errorf("key %q", k)
+	}
+}
+
+// TestEveryIdentityVariableIsInTheKey: every variable a backend names in
+// EnvKeys (its cache key's ambient part) must change the route key, or the
+// front would serve a token another identity's key no longer names.
+func TestEveryIdentityVariableIsInTheKey(t *testing.T) {
+	var keys []string
+	for _, m := range []string{"", vaultconfig.MethodToken, vaultconfig.MethodAppRole, vaultconfig.MethodKubernetes,
+		vaultconfig.MethodJWT, vaultconfig.MethodOIDC, vaultconfig.MethodAWS, vaultconfig.MethodCert} {
+		keys = append(keys, vaultconfig.Config{Auth: vaultconfig.Auth{Method: m}}.EnvKeys()...)
+	}
+	for _, a := range []string{"", ociauth.AuthConfigFile, ociauth.AuthSessionToken, ociauth.AuthInstancePrincipal,
+		ociauth.AuthResourcePrincipal, ociauth.AuthOKEWorkloadIdentity} {
+		keys = append(keys, ocivaultconfig.Config{Auth: a}.EnvKeys()...)
+		keys = append(keys, ocirconfig.Config{Auth: a}.EnvKeys()...)
+	}
+	keys = append(keys, ecrconfig.Config{}.EnvKeys()...)
+	keys = append(keys, gcrconfig.Config{}.EnvKeys()...)
+	if len(keys) < 10 {
+		t.Fatalf("only %d variables gathered; the test proves nothing", len(keys))
+	}
+	for _, k := range keys {
+		if !relevant(k) {
+			t.Errorf("%s is an identity variable but not part of a route key (envPrefixes)", k)
+		}
+	}
+}

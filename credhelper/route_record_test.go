@@ -1,0 +1,119 @@
+package credhelper
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/regcred/regcred/credhelper/cache"
+	"github.com/regcred/regcred/credhelper/config"
+	"github.com/regcred/regcred/credhelper/route"
+	"github.com/regcred/regcred/matcher"
+	"github.com/regcred/regcred/providers"
+)
+
+// routeResolver is a resolver over cfgText with a file cache in dir.
+func routeResolver(t *testing.T, ta *testApp, cfgText string) *Resolver {
+	t.Helper()
+	cfg, err := config.ParseConfig("cfg.yaml", []byte(cfgText))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ta.app.openCache(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewResolver(cfg, ta.app.Deps, c, nil)
+}
+
+// TestTokenRoute: only an answer the front can give again makes a route —
+// from the first candidate, through the file cache, not stale.
+func TestTokenRoute(t *testing.T) {
+	dir := t.TempDir()
+	fileCfg := "cache: {store: file, dir: " + dir + "}\nregistries:\n  - match: reg.example.com\n    ecr: {}\n"
+	good := Result{Credential: providers.Credential{Username: "AWS", Secret: "s"}, First: true,
+		Via: &Via{Key: "k", Store: cache.KindFile, Outcome: cache.Hit}}
+	tests := []struct {
+		name   string
+		cfg    string
+		env    map[string]string
+		change func(*Result)
+		want   bool
+	}{
+		{name: "hit from the first entry", cfg: fileCfg, change: func(*Result) {}, want: true},
+		{name: "fetched from the first entry", cfg: fileCfg, change: func(r *Result) { r.Via.Outcome = cache.Fetched }, want: true},
+		{name: "stale after a failed refresh", cfg: fileCfg, change: func(r *Result) { r.Via.Outcome = cache.Stale }},
+		{name: "not the first candidate", cfg: fileCfg, change: func(r *Result) { r.First = false }},
+		{name: "not through the cache", cfg: fileCfg, change: func(r *Result) { r.Via = nil }},
+		{name: "through the keyring", cfg: fileCfg, change: func(r *Result) { r.Via.Store = cache.KindKeyring }},
+		{name: "anonymous", cfg: fileCfg, change: func(r *Result) { r.Credential = providers.Credential{Anonymous: true} }},
+		{name: "store keyring in the config", cfg: "cache: {store: keyring, dir: " + dir + "}\nregistries: []\n", change: func(*Result) {}},
+		{name: "REGCRED_CACHE=none", cfg: fileCfg, env: map[string]string{"REGCRED_CACHE": "none"}, change: func(*Result) {}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ta := newTestApp(t, "", tt.env)
+			r := routeResolver(t, ta, tt.cfg)
+			res := good
+			via := *good.Via
+			res.Via = &via
+			res.Entry = r.Entries()[0]
+			tt.change(&res)
+			rt, ok := ta.app.tokenRoute(r, res)
+			if ok != tt.want {
+				t.Fatalf("tokenRoute = %+v, %v; want ok %v", rt, ok, tt.want)
+			}
+			if ok && (rt.TokenKey != "k" || rt.TokenDir != dir || rt.Store != cache.KindFile) {
+				t.Errorf("route %+v", rt)
+			}
+		})
+	}
+}
+
+// TestRecordRoute: a quiet run leaves a route the front's key finds; a run
+// that warned leaves none.
+func TestRecordRoute(t *testing.T) {
+	for _, warned := range []bool{false, true} {
+		ta := newTestApp(t, "", map[string]string{"HOME": t.TempDir()})
+		routes := t.TempDir()
+		backend := filepath.Join(t.TempDir(), "regcred-backend")
+		if err := os.WriteFile(backend, nil, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		env := []string{"HOME=" + ta.app.Env.HomeDir, "AWS_PROFILE=dev"}
+		ta.app.Routes = &Routes{Dir: routes, Environ: env, Backend: backend, Warned: func() bool { return warned }}
+		r := routeResolver(t, ta, "registries: []\n")
+		tg, _ := matcher.Normalize("quay.io/org/app")
+		ta.app.recordRoute(r, tg, route.Route{NotFound: true})
+		key := route.Inputs{Target: tg, Environ: env, Config: ta.app.Env, Backend: backend}.Key()
+		rt, err := route.Read(routes, key)
+		switch {
+		case warned && err == nil:
+			t.Errorf("a run that warned recorded %+v", rt)
+		case !warned && (err != nil || !rt.NotFound || rt.LoginDir == ""):
+			t.Errorf("route %+v, %v", rt, err)
+		}
+	}
+}
+
+// TestGetRecordsSettledNotFound runs `get` through the App: an unmatched
+// host is recorded as not found; a static answer (the front never serves
+// one) is not recorded.
+func TestGetRecordsSettledNotFound(t *testing.T) {
+	ta := newTestApp(t, "defaults: false\nregistries:\n  - match: reg.example.com\n    static: {username: u, passwordEnv: PW}\n", map[string]string{"PW": "pw"})
+	routes := t.TempDir()
+	backend := filepath.Join(t.TempDir(), "regcred-backend")
+	if err := os.WriteFile(backend, nil, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ta.app.Routes = &Routes{Dir: routes, Environ: nil, Backend: backend, Warned: func() bool { return false }}
+	for _, host := range []string{"quay.io", "reg.example.com"} {
+		if _, code := ta.runString(t, host, "get"); (code == 0) != (host == "reg.example.com") {
+			t.Fatalf("get %s: exit %d", host, code)
+		}
+	}
+	ents, err := os.ReadDir(filepath.Join(routes, "routes"))
+	if err != nil || len(ents) != 1 {
+		t.Fatalf("routes: %v %v; want exactly the not-found one", ents, err)
+	}
+}
