@@ -18,25 +18,24 @@ var errUntrusted = errors.New("untrusted cache file")
 // the opened descriptor, so the file cannot be swapped between check and
 // read. A missing file returns an error wrapping fs.ErrNotExist.
 func readTrusted(path string, uid int) ([]byte, error) {
-	f, err := openNoFollow(path)
+	fd, err := openNoFollow(path)
 	if err != nil {
 		if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
 			return nil, fmt.Errorf("%w: %s is a symlink", errUntrusted, path)
 		}
 		return nil, err
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
+	defer fd.Close()
+	regular, err := fd.checkPrivate(uid)
+	switch {
+	case err != nil && !regular:
 		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
+	case !regular:
 		return nil, fmt.Errorf("%w: %s is not a regular file", errUntrusted, path)
-	}
-	if err := checkPrivate(fi, uid); err != nil {
+	case err != nil:
 		return nil, fmt.Errorf("%w: %s %w", errUntrusted, path, err)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, maxRecord+1))
+	data, err := io.ReadAll(io.LimitReader(fd, maxRecord+1))
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,26 @@ const lockFileFlags = os.O_CREATE | os.O_RDONLY
 // directory's ACL is what keeps other users out.
 func currentUID() int { return -1 }
 
-func openNoFollow(path string) (*os.File, error) { return os.Open(path) }
+// readFile is a cache file opened for reading.
+type readFile struct{ *os.File }
+
+func openNoFollow(path string) (*readFile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return &readFile{f}, nil
+}
+
+// checkPrivate says whether the open file is a regular file; ownership is
+// the profile directory's ACL's business here.
+func (f *readFile) checkPrivate(int) (regular bool, err error) {
+	fi, err := f.Stat()
+	if err != nil {
+		return false, err
+	}
+	return fi.Mode().IsRegular(), nil
+}
 
 func checkOwner(fs.FileInfo, int) error { return nil }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -19,7 +20,7 @@ const BackendName = "regcred-backend"
 // to the backend (on Unix by exec, so the backend becomes this process).
 func Main(ctx context.Context, argv []string) int {
 	home, _ := os.UserHomeDir()
-	backend, err := backendPath()
+	backend, self, err := backendPath()
 	f := &Front{Stdin: os.Stdin, Stdout: os.Stdout, LookupEnv: os.LookupEnv, Environ: os.Environ(), HomeDir: home,
 		Backend: backend, Now: time.Now, GOOS: runtime.GOOS}
 	ans := f.Run(ctx, argv[1:])
@@ -28,6 +29,9 @@ func Main(ctx context.Context, argv []string) int {
 	}
 	if err == nil {
 		err = handOff(backend, argv, ans.Consumed)
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		err = fmt.Errorf("the backend executable %s is missing: install it next to %s (make install does both): %w", backend, filepath.Base(self), err)
 	}
 	var ec exitCode
 	if errors.As(err, &ec) {
@@ -38,20 +42,18 @@ func Main(ctx context.Context, argv []string) int {
 }
 
 // backendPath is the backend next to this executable (symlinks resolved,
-// so a link in /usr/local/bin to an install directory works).
-func backendPath() (string, error) {
-	self, err := os.Executable()
-	if err == nil {
+// so a link in /usr/local/bin to an install directory works; Linux's
+// /proc/self/exe already is). It is not looked for here: a missing one
+// shows when it is run, and a warm `get` pays no extra stat.
+func backendPath() (backend, self string, err error) {
+	self, err = os.Executable()
+	if err == nil && runtime.GOOS != "linux" {
 		self, err = filepath.EvalSymlinks(self)
 	}
 	if err != nil {
-		return "", fmt.Errorf("cannot locate this executable to find %s next to it: %w", BackendName, err)
+		return "", "", fmt.Errorf("cannot locate this executable to find %s next to it: %w", BackendName, err)
 	}
-	p := filepath.Join(filepath.Dir(self), BackendName+exeSuffix())
-	if _, err := os.Stat(p); err != nil {
-		return "", fmt.Errorf("the backend executable %s is missing: install it next to %s (make install does both): %w", p, filepath.Base(self), err)
-	}
-	return p, nil
+	return filepath.Join(filepath.Dir(self), BackendName+exeSuffix()), self, nil
 }
 
 func exeSuffix() string {
