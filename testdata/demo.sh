@@ -91,11 +91,13 @@ step "skopeo with regcred as credHelper for $reg"
 echo "{\"credHelpers\": {\"$reg\": \"regcred\"}}" >"$work/auth.json"
 skopeo inspect --tls-verify=false --authfile "$work/auth.json" "docker://$reg/demo/hello:1.0" | grep -E '"(Name|Digest)"'
 
-step "what skopeo asked: docker-credential-regcred get <<< $reg (the front answers it alone; secret masked)"
+step "what skopeo asked: docker-credential-regcred get <<< $reg (a static source, read by regcred-backend; secret masked)"
 echo "$reg" | docker-credential-regcred get | sed -E 's/"Secret":"[^"]*"/"Secret":"<masked>"/'
 
-step "a registry regcred has no entry for: the protocol's not-found answer"
+step "a registry regcred has no entry for: the protocol's not-found answer (the second time from the front's route alone)"
 echo "other.example.com" | docker-credential-regcred get || true
+echo "other.example.com" | docker-credential-regcred get || true
+ls "${XDG_CACHE_HOME:-$HOME/.cache}/regcred/routes" 2>/dev/null | sed 's/^/    route: /' || true
 
 step "what the front cannot answer alone (here: debug logging) runs regcred-backend from $(dirname "$helper")"
 echo "$reg" | REGCRED_LOG=debug docker-credential-regcred get 2>&1 >/dev/null |
