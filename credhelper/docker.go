@@ -32,6 +32,7 @@ func (a *App) dockerGet(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	before := a.routeKey(target) // the inputs as they were before anything was read
 	r, err := a.loadResolver()
 	if err != nil {
 		return err
@@ -39,7 +40,7 @@ func (a *App) dockerGet(ctx context.Context) error {
 	res, settled, err := r.resolve(ctx, target)
 	if err != nil {
 		if settled {
-			a.recordRoute(r, target, route.Route{NotFound: true})
+			a.recordRoute(r, target, before, route.Route{NotFound: true})
 		}
 		return err
 	}
@@ -51,7 +52,7 @@ func (a *App) dockerGet(ctx context.Context) error {
 		return err
 	}
 	if rt, ok := a.tokenRoute(r, res); ok {
-		a.recordRoute(r, target, rt)
+		a.recordRoute(r, target, before, rt)
 	}
 	return nil
 }

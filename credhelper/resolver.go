@@ -49,9 +49,9 @@ type Result struct {
 
 // Via is a credential's trip through the token cache.
 type Via struct {
-	Key     string
-	Store   string // the store's name: keyring, file or none
-	Outcome cache.Outcome
+	config.CacheIdentity        // the key, and the identity files as they made it
+	Store                string // the store's name: keyring, file or none
+	Outcome              cache.Outcome
 }
 
 // NewResolver takes the config's entries (and the built-in ones unless the
@@ -154,10 +154,11 @@ func (r *Resolver) try(ctx context.Context, e *config.Entry, t matcher.Target, s
 		cred, err := fetch(ctx)
 		return cred, nil, err
 	}
-	item := cache.Item{Key: e.CacheKey(t, sa, r.deps.LookupEnv), Registry: t.Registry(), Source: e.String()}
+	id := e.CacheIdentity(t, sa, r.deps.LookupEnv)
+	item := cache.Item{Key: id.Key, Registry: t.Registry(), Source: e.String()}
 	cred, outcome, err := r.cache.Credential(ctx, item, fetch)
 	r.log.Debug("cache", "entry", e.String(), "store", r.cache.Name(), "outcome", outcome.String())
-	return cred, &Via{Key: item.Key, Store: r.cache.Name(), Outcome: outcome}, err
+	return cred, &Via{CacheIdentity: id, Store: r.cache.Name(), Outcome: outcome}, err
 }
 
 // fetch builds the entry's backend and asks it, within the entry timeout:

@@ -33,24 +33,39 @@ func (a *App) tokenRoute(r *Resolver, res Result) (route.Route, bool) {
 	if err != nil || !slices.Contains([]string{cache.KindFile, cache.KindAuto}, kind) {
 		return route.Route{}, false
 	}
-	files := res.Entry.IdentityFiles(a.Deps.LookupEnv)
-	return route.Route{Store: kind, TokenDir: r.cache.Dir(), TokenKey: via.Key, Files: files, FilesSum: route.SumFiles(files)}, true
+	return route.Route{Store: kind, TokenDir: r.cache.Dir(), TokenKey: via.Key, Files: via.Files, FilesSum: via.FilesSum}, true
+}
+
+// routeKey is t's route key now ("" when routes are not recorded).
+func (a *App) routeKey(t matcher.Target) string {
+	if a.Routes == nil {
+		return ""
+	}
+	return a.routeInputs(t).Key()
+}
+
+func (a *App) routeInputs(t matcher.Target) route.Inputs {
+	return route.Inputs{Target: t, Environ: a.Routes.Environ, Config: a.Env, Backend: a.Routes.Backend}
 }
 
 // recordRoute stores rt for t, with where logins are kept, unless the run
-// warned. A route that cannot be written only costs the next `get` the
-// engine.
-func (a *App) recordRoute(r *Resolver, t matcher.Target, rt route.Route) {
+// warned or the config, the backend or the environment's files changed
+// while it ran (before is the key from before the config was read). A route
+// that is not written only costs the next `get` the engine.
+func (a *App) recordRoute(r *Resolver, t matcher.Target, before string, rt route.Route) {
 	rs := a.Routes
 	if rs == nil || rs.Warned() || a.ConfigPath != "" {
 		return // a --config run answers for another config than the front's lookup finds
+	}
+	key := a.routeInputs(t).Key()
+	if key != before {
+		return
 	}
 	if r.logins != nil {
 		rt.LoginDir = r.logins.dir
 	} else if dir, err := config.LoginDir(r.cfg.Cache, a.Deps.LookupEnv); err == nil {
 		rt.LoginDir = dir
 	}
-	key := route.Inputs{Target: t, Environ: rs.Environ, Config: a.Env, Backend: rs.Backend}.Key()
 	if err := route.Write(rs.Dir, key, rt, a.Deps.Now()); err != nil {
 		a.Deps.Logger.Debug("route not recorded", "err", err)
 	}

@@ -32,7 +32,7 @@ func TestTokenRoute(t *testing.T) {
 	dir := t.TempDir()
 	fileCfg := "cache: {store: file, dir: " + dir + "}\nregistries:\n  - match: reg.example.com\n    ecr: {}\n"
 	good := Result{Credential: providers.Credential{Username: "AWS", Secret: "s"}, First: true,
-		Via: &Via{Key: "k", Store: cache.KindFile, Outcome: cache.Hit}}
+		Via: &Via{CacheIdentity: config.CacheIdentity{Key: "k"}, Store: cache.KindFile, Outcome: cache.Hit}}
 	tests := []struct {
 		name   string
 		cfg    string
@@ -84,7 +84,7 @@ func TestRecordRoute(t *testing.T) {
 		ta.app.Routes = &Routes{Dir: routes, Environ: env, Backend: backend, Warned: func() bool { return warned }}
 		r := routeResolver(t, ta, "registries: []\n")
 		tg, _ := matcher.Normalize("quay.io/org/app")
-		ta.app.recordRoute(r, tg, route.Route{NotFound: true})
+		ta.app.recordRoute(r, tg, ta.app.routeKey(tg), route.Route{NotFound: true})
 		key := route.Inputs{Target: tg, Environ: env, Config: ta.app.Env, Backend: backend}.Key()
 		rt, err := route.Read(routes, key)
 		switch {
@@ -115,5 +115,27 @@ func TestGetRecordsSettledNotFound(t *testing.T) {
 	ents, err := os.ReadDir(filepath.Join(routes, "routes"))
 	if err != nil || len(ents) != 1 {
 		t.Fatalf("routes: %v %v; want exactly the not-found one", ents, err)
+	}
+}
+
+// TestRecordRouteNotAfterAChange: inputs that changed while the engine ran
+// (the key from before differs) leave no route.
+func TestRecordRouteNotAfterAChange(t *testing.T) {
+	ta := newTestApp(t, "", map[string]string{"HOME": t.TempDir()})
+	routes := t.TempDir()
+	backend := filepath.Join(t.TempDir(), "regcred-backend")
+	if err := os.WriteFile(backend, nil, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ta.app.Routes = &Routes{Dir: routes, Environ: nil, Backend: backend, Warned: func() bool { return false }}
+	r := routeResolver(t, ta, "registries: []\n")
+	tg, _ := matcher.Normalize("quay.io/org/app")
+	ta.app.recordRoute(r, tg, "key-from-before-a-change", route.Route{NotFound: true})
+	if ents, _ := os.ReadDir(filepath.Join(routes, "routes")); len(ents) != 0 {
+		t.Errorf("recorded %d route(s) across a change", len(ents))
+	}
+	ta.app.recordRoute(r, tg, ta.app.routeKey(tg), route.Route{NotFound: true})
+	if ents, _ := os.ReadDir(filepath.Join(routes, "routes")); len(ents) != 1 {
+		t.Errorf("control: %d route(s), want 1", len(ents))
 	}
 }

@@ -16,6 +16,22 @@ import (
 // environment, and the pod identity in kubelet mode. The cache hashes it all,
 // so a key holds no secret, and no SDK is needed to compute it.
 func (e *Entry) CacheKey(t matcher.Target, sa *providers.ServiceAccount, lookupEnv func(string) (string, bool)) string {
+	return e.CacheIdentity(t, sa, lookupEnv).Key
+}
+
+// CacheIdentity is CacheKey with the identity files it hashed and the
+// hash of their parts (what route.SumFiles computes from the files): read
+// once, so that whoever records the key records the files' state that made
+// it, not a later one.
+type CacheIdentity struct {
+	Key      string
+	Files    []string
+	FilesSum string
+}
+
+// CacheIdentity computes the entry's cache key; see CacheKey.
+func (e *Entry) CacheIdentity(t matcher.Target, sa *providers.ServiceAccount, lookupEnv func(string) (string, bool)) CacheIdentity {
+	var id CacheIdentity
 	settings := e.kind.Settings(e)
 	settingsText, err := json.Marshal(settings)
 	if err != nil {
@@ -33,7 +49,12 @@ func (e *Entry) CacheKey(t matcher.Target, sa *providers.ServiceAccount, lookupE
 		parts = append(parts, cache.AmbientParts(lookupEnv, a.EnvKeys())...)
 	}
 	if f, ok := settings.(providers.IdentityFiles); ok {
-		parts = append(parts, cache.IdentityFileParts(f.IdentityFiles(lookupEnv))...)
+		id.Files = f.IdentityFiles(lookupEnv)
+		fileParts := cache.IdentityFileParts(id.Files)
+		if len(fileParts) > 0 {
+			id.FilesSum = cache.Key(fileParts...)
+		}
+		parts = append(parts, fileParts...)
 	}
 	if sa != nil {
 		parts = append(parts, "serviceAccountToken", sa.Token.Reveal())
@@ -41,13 +62,6 @@ func (e *Entry) CacheKey(t matcher.Target, sa *providers.ServiceAccount, lookupE
 			parts = append(parts, "annotation", k, sa.Annotations[k])
 		}
 	}
-	return cache.Key(parts...)
-}
-
-// IdentityFiles are the files the entry's cache key hashes (see CacheKey).
-func (e *Entry) IdentityFiles(lookupEnv func(string) (string, bool)) []string {
-	if f, ok := e.kind.Settings(e).(providers.IdentityFiles); ok {
-		return f.IdentityFiles(lookupEnv)
-	}
-	return nil
+	id.Key = cache.Key(parts...)
+	return id
 }

@@ -45,7 +45,13 @@ func (f *Front) Run(ctx context.Context, args []string) Answer {
 		return Answer{} // the backend logs what was asked for
 	}
 	raw, err := io.ReadAll(io.LimitReader(f.Stdin, dockerproto.MaxRequestSize+1))
-	if err != nil || len(raw) > dockerproto.MaxRequestSize {
+	if err != nil {
+		// Replaying the bytes read would show the backend a clean, shorter
+		// request; answer the failure as it would (dockerproto.ReadLimited).
+		code, _ := f.write("reading stdin: "+err.Error()+"\n", 1)
+		return Answer{Handled: true, Code: code, Consumed: raw}
+	}
+	if len(raw) > dockerproto.MaxRequestSize {
 		return Answer{Consumed: raw}
 	}
 	code, ok := f.get(ctx, raw)

@@ -66,10 +66,12 @@ func relevantEnv(environ []string) []string {
 }
 
 // fileID identifies a file's version without reading it: "absent", or its
-// identity and metadata (fileStat differs by platform). The mode counts for
-// the config (a group-writable config makes the engine warn), not for the
-// backend, whose new version is a new file.
-func fileID(path string, withMode bool) string {
+// identity and metadata (fileStat differs by platform). For the config
+// (config true) the mode counts (a group-writable config makes the engine
+// warn) and so does the change time; the backend's new version is a new
+// file, and its mode and change time are left out so that a chmod (as the
+// tests do to prove the front answers alone) keeps its routes.
+func fileID(path string, config bool) string {
 	if path == "" {
 		return "none"
 	}
@@ -80,8 +82,8 @@ func fileID(path string, withMode bool) string {
 		}
 		return "unreadable"
 	}
-	id := fileStat(fi) + " " + strconv.FormatInt(fi.ModTime().UnixNano(), 10) + " " + strconv.FormatInt(fi.Size(), 10)
-	if withMode {
+	id := fileStat(fi, config) + " " + strconv.FormatInt(fi.ModTime().UnixNano(), 10) + " " + strconv.FormatInt(fi.Size(), 10)
+	if config {
 		id += " " + fi.Mode().String()
 	}
 	return id

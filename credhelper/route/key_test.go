@@ -3,6 +3,7 @@ package route
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -79,6 +80,20 @@ func TestKeyChangesWithEveryInput(t *testing.T) {
 		{name: "the config's mode", change: func(t *testing.T, kf *keyFixture) { must(t, os.Chmod(kf.config, 0o660)) }, changes: true},
 		{name: "the config's time", change: func(t *testing.T, kf *keyFixture) {
 			must(t, os.Chtimes(kf.config, time.Now(), time.Now().Add(time.Hour)))
+		}, changes: true},
+		{name: "the config rewritten in place, its time set back", change: func(t *testing.T, kf *keyFixture) {
+			if runtime.GOOS != "linux" && runtime.GOOS != "darwin" {
+				t.Skip("only the change time tells, read on linux and darwin")
+			}
+			fi, err := os.Stat(kf.config)
+			must(t, err)
+			time.Sleep(10 * time.Millisecond) // past the file system's time granularity
+			f, err := os.OpenFile(kf.config, os.O_WRONLY, 0)
+			must(t, err)
+			_, err = f.WriteAt([]byte("# "), 0)
+			must(t, err)
+			must(t, f.Close())
+			must(t, os.Chtimes(kf.config, fi.ModTime(), fi.ModTime()))
 		}, changes: true},
 		{name: "the config removed", change: func(t *testing.T, kf *keyFixture) { must(t, os.Remove(kf.config)) }, changes: true},
 		{name: "a new backend", change: func(t *testing.T, kf *keyFixture) {

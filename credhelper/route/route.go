@@ -79,10 +79,12 @@ func sweep(dir string, before time.Time) {
 	}
 }
 
-// SumFiles is what FilesSum holds for files now.
+// SumFiles is what FilesSum holds for files now (as config's
+// CacheIdentity computes it).
 func SumFiles(files []string) string {
-	if len(files) == 0 {
+	parts := cache.IdentityFileParts(files)
+	if len(parts) == 0 {
 		return ""
 	}
-	return cache.Key(cache.IdentityFileParts(files)...)
+	return cache.Key(parts...)
 }

@@ -4,5 +4,6 @@ package route
 
 import "io/fs"
 
-// fileStat has no inode to offer here; size and time must do.
-func fileStat(fs.FileInfo) string { return "-" }
+// fileStat has no inode or change time to offer here; size and
+// modification time must do.
+func fileStat(fs.FileInfo, bool) string { return "-" }

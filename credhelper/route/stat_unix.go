@@ -8,12 +8,18 @@ import (
 	"syscall"
 )
 
-// fileStat is the file's device and inode, so a file replaced by another of
-// the same size and time still reads as changed.
-func fileStat(fi fs.FileInfo) string {
+// fileStat is the file's device, inode and change time: a file replaced by
+// another of the same size and time still reads as changed, and so does
+// one rewritten in place with its time set back (`cp -p`), since no tool
+// can set the change time.
+func fileStat(fi fs.FileInfo, withCtime bool) string {
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	if !ok {
 		return "-"
 	}
-	return strconv.FormatUint(uint64(st.Dev), 10) + ":" + strconv.FormatUint(uint64(st.Ino), 10)
+	id := strconv.FormatUint(uint64(st.Dev), 10) + ":" + strconv.FormatUint(uint64(st.Ino), 10)
+	if withCtime {
+		id += ":" + strconv.FormatInt(ctime(st), 10)
+	}
+	return id
 }

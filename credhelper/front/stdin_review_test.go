@@ -1,0 +1,58 @@
+package front
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"testing/iotest"
+	"time"
+
+	"github.com/regcred/regcred/credhelper"
+	"github.com/regcred/regcred/credhelper/config"
+	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
+)
+
+// TestReviewStdinErrorIsNotReplayedAsEOF: when reading stdin fails part
+// way, handing off what was read would show the backend (after a Unix
+// handOff: those bytes, then a clean end of file) a truncated request it
+// would have refused: here a credential for a path the caller never asked
+// about. The front answers the failure itself, as the engine does on the
+// same stdin, and the replay would indeed have differed.
+func TestReviewStdinErrorIsNotReplayedAsEOF(t *testing.T) {
+	fx := newFixture(t, staticConfig, 0)
+	failing := func() io.Reader {
+		return io.MultiReader(strings.NewReader("reg.example.com/te"), iotest.ErrReader(errors.New("input/output error")))
+	}
+	f, out := fx.front(failing(), "linux")
+	ans := f.Run(context.Background(), []string{"get"})
+	directOut, directCode := fx.engineOn(t, failing())
+	if !ans.Handled || out.String() != directOut || ans.Code != directCode || directCode != 1 {
+		t.Fatalf("front %+v %q; engine on the same stdin %q (exit %d)", ans, out.String(), directOut, directCode)
+	}
+	if replayedOut, _ := fx.engineOn(t, bytes.NewReader(ans.Consumed)); replayedOut == directOut {
+		t.Error("a replay of the bytes read answers like the failed read: the test proves nothing")
+	}
+}
+
+// engineOn runs the engine's get on stdin, without routes or network.
+func (fx *fixture) engineOn(tb testing.TB, stdin io.Reader) (string, int) {
+	tb.Helper()
+	var out, errOut bytes.Buffer
+	app := &credhelper.App{
+		Stdin: stdin, Stdout: &out, Stderr: &errOut,
+		Env: config.Env{LookupEnv: fx.lookup, HomeDir: fx.env["HOME"]},
+		Deps: netdeps.Deps{
+			HTTPClient: &http.Client{Transport: noNetwork{}},
+			Deps:       providers.Deps{Now: time.Now, LookupEnv: fx.lookup, Logger: slog.New(slog.DiscardHandler)},
+		},
+		Version: "test",
+	}
+	code := app.Run(context.Background(), []string{"get"})
+	return out.String(), code
+}
