@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"testing/iotest"
 	"time"
 
 	"github.com/regcred/regcred/credhelper/configpath"
@@ -60,8 +58,6 @@ type frontCase struct {
 	goos  string   // "" means linux
 	args  []string // nil means get
 	stdin string
-	// readErr: stdin fails after its bytes.
-	readErr bool
 	// noRead: the front must leave stdin alone for the backend.
 	noRead bool
 	// noBus: the case assumes this machine has no session bus at
@@ -185,11 +181,7 @@ func setUpCase(t *testing.T, tc frontCase) *fixture {
 // runFront runs a Front for tc on a fresh stdin, later than now by later:
 // its answer, what it wrote and how much of stdin it read.
 func runFront(fx *fixture, tc frontCase, args []string, later time.Duration) (Answer, *bytes.Buffer, int) {
-	var src io.Reader = strings.NewReader(tc.stdin)
-	if tc.readErr {
-		src = io.MultiReader(src, iotest.ErrReader(errors.New("stdin broke")))
-	}
-	in := &countingReader{r: src}
+	in := &countingReader{r: strings.NewReader(tc.stdin)}
 	f, out := fx.front(in, cmp.Or(tc.goos, "linux"))
 	f.Now = func() time.Time { return time.Now().Add(later) }
 	return f.Run(context.Background(), args), out, in.n
