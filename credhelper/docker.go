@@ -44,7 +44,7 @@ func (a *App) dockerGet(ctx context.Context) error {
 		}
 		return err
 	}
-	if err := dockerproto.WriteJSON(a.Stdout, dockerproto.Credentials{
+	if err := dockerproto.WriteCredentials(a.Stdout, dockerproto.Credentials{
 		ServerURL: serverURL,
 		Username:  res.Credential.Username,
 		Secret:    res.Credential.Secret.Reveal(),

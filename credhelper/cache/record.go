@@ -65,9 +65,11 @@ func encodeRecord(key string, e Entry) ([]byte, error) {
 // key (a file renamed or an item swapped) or a missing expiry all fail.
 // Errors describe the shape, never the content.
 func decodeRecord(data []byte, key string) (Entry, error) {
-	var r record
-	if err := strictDecode(data, &r); err != nil {
-		return Entry{}, err
+	r, ok := decodeRecordFast(data)
+	if !ok {
+		if err := strictDecode(data, &r); err != nil {
+			return Entry{}, err
+		}
 	}
 	if err := checkHeader(r.V, r.Key, key); err != nil {
 		return Entry{}, err

@@ -76,7 +76,7 @@ func (f *Front) get(ctx context.Context, raw []byte) (code int, ok bool) {
 	if !ok {
 		return 0, false
 	}
-	if err := dockerproto.WriteJSON(f.Stdout, dockerproto.Credentials{
+	if err := dockerproto.WriteCredentials(f.Stdout, dockerproto.Credentials{
 		ServerURL: serverURL, Username: cred.Username, Secret: cred.Secret.Reveal(),
 	}); err != nil {
 		return 1, true // stdout is gone: nobody is left to answer
