@@ -32,7 +32,3 @@ func fileExists(path string) bool {
 	_, err := os.Lstat(path)
 	return err == nil
 }
-
-// LoginKey is the store key of registry's `docker login` credential,
-// derived from the normalised registry alone.
-func LoginKey(registry string) string { return Key("regcred-login/1", registry) }
