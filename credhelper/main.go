@@ -11,6 +11,7 @@ import (
 	"github.com/regcred/regcred/credhelper/cache/oskeyring"
 	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/credhelper/route"
+	"github.com/regcred/regcred/internal/logwatch"
 	"github.com/regcred/regcred/providers/netdeps"
 )
 
@@ -23,7 +24,7 @@ func Main(ctx context.Context, version string, args []string) int {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "regcred:", err)
 	}
-	logger, warned := watchWarnings(logger)
+	logger, warned := logwatch.Wrap(logger.Handler())
 	home, _ := os.UserHomeDir()
 	app := &App{
 		Stdin:   os.Stdin,

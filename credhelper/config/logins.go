@@ -4,8 +4,6 @@ import (
 	"errors"
 	"path/filepath"
 	"runtime"
-
-	"github.com/regcred/regcred/credhelper/cache"
 )
 
 // Where `docker login` credentials are kept, shared by the engine that
@@ -47,11 +45,4 @@ func LoginDir(cfg CacheConfig, lookupEnv func(string) (string, bool)) (string, e
 		return "", errors.New("no directory to keep logins in: $HOME is not set; set cache.dir in the config")
 	}
 	return filepath.Join(base, "regcred", "logins"), nil
-}
-
-// HasLogin reports whether registry has a stored login, reading neither
-// secrets nor the keyring.
-func HasLogin(cfg CacheConfig, lookupEnv func(string) (string, bool), registry string) bool {
-	dir, err := LoginDir(cfg, lookupEnv)
-	return err == nil && cache.Present(dir, cache.LoginKey(registry))
 }

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/credhelper/route"
+	"github.com/regcred/regcred/internal/logwatch"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
@@ -191,8 +191,8 @@ func (fx *fixture) storeLogin(tb testing.TB, registry, user, secret string) {
 	if out, errOut, code := fx.engine(tb, stdin, "store"); code != 0 || errOut != "" {
 		tb.Fatalf("store %s: exit %d: %s %s", registry, code, out, errOut)
 	}
-	if !config.HasLogin(fx.config(tb).Cache, fx.lookup, registry) {
-		tb.Fatalf("store %s kept no login", registry)
+	if dir, err := config.LoginDir(fx.config(tb).Cache, fx.lookup); err != nil || !cache.Present(dir, cache.LoginKey(registry)) {
+		tb.Fatalf("store %s kept no login (%v)", registry, err)
 	}
 }
 
@@ -203,13 +203,18 @@ func (fx *fixture) storeLogin(tb testing.TB, registry, user, secret string) {
 // without a session bus, and no network.
 func (fx *fixture) engine(tb testing.TB, stdin string, args ...string) (stdout, stderr string, code int) {
 	tb.Helper()
+	return fx.runEngine(noNetwork{}, stdin, args...)
+}
+
+// runEngine is engine with rt as the network.
+func (fx *fixture) runEngine(rt http.RoundTripper, stdin string, args ...string) (stdout, stderr string, code int) {
 	var out, errOut bytes.Buffer
-	logger, warned := watchWarnings(slog.New(slog.NewTextHandler(&errOut, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	logger, warned := logwatch.Wrap(slog.NewTextHandler(&errOut, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	app := &credhelper.App{
 		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut,
 		Env: config.Env{LookupEnv: fx.lookup, HomeDir: fx.env["HOME"]},
 		Deps: netdeps.Deps{
-			HTTPClient: &http.Client{Transport: noNetwork{}},
+			HTTPClient: &http.Client{Transport: rt},
 			Deps:       providers.Deps{Now: time.Now, LookupEnv: fx.lookup, Logger: logger},
 		},
 		Version: "test",
@@ -219,41 +224,6 @@ func (fx *fixture) engine(tb testing.TB, stdin string, args ...string) (stdout, 
 	}
 	code = app.Run(context.Background(), args)
 	return out.String(), errOut.String(), code
-}
-
-// watchWarnings wraps l so that warned reports whether anything at warn or
-// above was logged, as regcred-backend's main does to decide whether a
-// route may be recorded.
-func watchWarnings(l *slog.Logger) (logger *slog.Logger, warned func() bool) {
-	w := &warnWatch{inner: l.Handler(), seen: &atomic.Bool{}}
-	return slog.New(w), w.seen.Load
-}
-
-type warnWatch struct {
-	inner slog.Handler
-	seen  *atomic.Bool
-}
-
-func (w *warnWatch) Enabled(ctx context.Context, l slog.Level) bool {
-	return l >= slog.LevelWarn || w.inner.Enabled(ctx, l)
-}
-
-func (w *warnWatch) Handle(ctx context.Context, r slog.Record) error {
-	if r.Level >= slog.LevelWarn {
-		w.seen.Store(true)
-	}
-	if !w.inner.Enabled(ctx, r.Level) {
-		return nil
-	}
-	return w.inner.Handle(ctx, r)
-}
-
-func (w *warnWatch) WithAttrs(as []slog.Attr) slog.Handler {
-	return &warnWatch{inner: w.inner.WithAttrs(as), seen: w.seen}
-}
-
-func (w *warnWatch) WithGroup(name string) slog.Handler {
-	return &warnWatch{inner: w.inner.WithGroup(name), seen: w.seen}
 }
 
 // isolateAWSSDK points the AWS SDK, which reads the process environment

@@ -10,6 +10,7 @@ import (
 	"github.com/regcred/regcred/credhelper/configpath"
 	"github.com/regcred/regcred/credhelper/dockerproto"
 	"github.com/regcred/regcred/credhelper/route"
+	"github.com/regcred/regcred/internal/logwatch"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
 )
@@ -108,7 +109,9 @@ func (f *Front) token(ctx context.Context, rt route.Route, t matcher.Target) (pr
 	if (cache.Options{Kind: rt.Store, LookupEnv: f.LookupEnv}).UsesKeyring(f.GOOS) {
 		return providers.Credential{}, false
 	}
-	log, logged := newWatchLogger()
+	// Anything logged (an untrusted or unreadable cache file) is the backend's
+	// to say: the front then hands off.
+	log, logged := logwatch.Wrap(slog.DiscardHandler)
 	c, err := cache.Open(cache.Options{Kind: cache.KindFile, Dir: rt.TokenDir, Now: f.Now, LookupEnv: f.LookupEnv, Logger: log})
 	if err != nil {
 		return providers.Credential{}, false
@@ -123,21 +126,3 @@ func (f *Front) write(s string, code int) (int, bool) {
 	}
 	return code, true
 }
-
-// newWatchLogger is a logger at the engine's default level (warn) that
-// records whether anything was logged: the front then stays silent and
-// lets the backend run the request, so that the user sees its messages.
-func newWatchLogger() (*slog.Logger, func() bool) {
-	h := &watchHandler{}
-	return slog.New(h), func() bool { return h.seen }
-}
-
-type watchHandler struct{ seen bool }
-
-func (h *watchHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
-func (h *watchHandler) Handle(context.Context, slog.Record) error {
-	h.seen = true
-	return nil
-}
-func (h *watchHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
-func (h *watchHandler) WithGroup(string) slog.Handler      { return h }

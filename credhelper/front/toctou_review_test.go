@@ -1,22 +1,14 @@
 package front
 
 import (
-	"bytes"
 	"context"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/regcred/regcred/credhelper"
-	"github.com/regcred/regcred/credhelper/config"
-	"github.com/regcred/regcred/credhelper/route"
-	"github.com/regcred/regcred/providers"
-	"github.com/regcred/regcred/providers/netdeps"
 	"github.com/regcred/regcred/providers/vault/vaulttest"
 )
 
@@ -65,22 +57,8 @@ func (d *duringRead) RoundTrip(r *http.Request) (*http.Response, error) {
 // its network (loopback only: the fake Vault).
 func (fx *fixture) engineWith(tb testing.TB, rt http.RoundTripper, stdin string) (stdout string, code int) {
 	tb.Helper()
-	var out, errOut bytes.Buffer
-	logger, warned := watchWarnings(slog.New(slog.NewTextHandler(&errOut, &slog.HandlerOptions{Level: slog.LevelWarn})))
-	app := &credhelper.App{
-		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut,
-		Env: config.Env{LookupEnv: fx.lookup, HomeDir: fx.env["HOME"]},
-		Deps: netdeps.Deps{
-			HTTPClient: &http.Client{Transport: rt},
-			Deps:       providers.Deps{Now: time.Now, LookupEnv: fx.lookup, Logger: logger},
-		},
-		Version: "test",
-	}
-	if dir, err := route.Dir(fx.lookup); err == nil {
-		app.Routes = &credhelper.Routes{Dir: dir, Environ: fx.environ(), Backend: fx.backend, Warned: warned}
-	}
-	code = app.Run(context.Background(), []string{"get"})
-	return out.String(), code
+	stdout, _, code = fx.runEngine(rt, stdin, "get")
+	return stdout, code
 }
 
 // compareFrontToEngine: whenever the front answers, it must print what the
