@@ -4,7 +4,6 @@ import (
 	"slices"
 
 	"github.com/regcred/regcred/credhelper/cache"
-	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/credhelper/route"
 	"github.com/regcred/regcred/matcher"
 )
@@ -61,10 +60,8 @@ func (a *App) recordRoute(r *Resolver, t matcher.Target, before string, rt route
 	if key != before {
 		return
 	}
-	if r.logins != nil {
+	if r.logins != nil { // without a login store the engine consults no login, so neither need the front
 		rt.LoginDir = r.logins.dir
-	} else if dir, err := config.LoginDir(r.cfg.Cache, a.Deps.LookupEnv); err == nil {
-		rt.LoginDir = dir
 	}
 	if err := route.Write(rs.Dir, key, rt, a.Deps.Now()); err != nil {
 		a.Deps.Logger.Debug("route not recorded", "err", err)
