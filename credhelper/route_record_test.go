@@ -12,7 +12,8 @@ import (
 	"github.com/regcred/regcred/providers"
 )
 
-// routeResolver is a resolver over cfgText with a file cache in dir.
+// routeResolver is a resolver over cfgText as the App builds one: its
+// cache and its login store.
 func routeResolver(t *testing.T, ta *testApp, cfgText string) *Resolver {
 	t.Helper()
 	cfg, err := config.ParseConfig("cfg.yaml", []byte(cfgText))
@@ -23,7 +24,7 @@ func routeResolver(t *testing.T, ta *testApp, cfgText string) *Resolver {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return NewResolver(cfg, ta.app.Deps, c, nil)
+	return NewResolver(cfg, ta.app.Deps, c, ta.app.openLogins(cfg))
 }
 
 // TestTokenRoute: only an answer the front can give again makes a route —
