@@ -15,7 +15,8 @@ const DefaultCacheTTL = 5 * time.Minute
 
 // openCache opens the token cache the config asks for. REGCRED_CACHE
 // overrides the store (for tests and one-off runs: REGCRED_CACHE=none). A
-// machine with no home to keep a cache in runs without one, with a warning.
+// machine with no home to keep a cache in, or whose cache directory fails
+// its checks, runs without one, with a warning that says why.
 func (a *App) openCache(cfg *config.Config) (*cache.Cache, error) {
 	kind, err := a.cacheKind(cfg)
 	if err != nil {
@@ -27,15 +28,24 @@ func (a *App) openCache(cfg *config.Config) (*cache.Cache, error) {
 	}
 	opts := cache.Options{Kind: kind, Dir: cfg.Cache.Dir, TTL: ttl, Now: a.Deps.Now, LookupEnv: a.Deps.LookupEnv, Logger: a.Deps.Logger, Keyring: a.Keyring}
 	c, err := cache.Open(opts)
-	if errors.Is(err, cache.ErrNoDir) {
+	switch {
+	case errors.Is(err, cache.ErrNoDir):
 		a.Deps.Logger.Warn("no directory for the token cache; running without one", "err", err)
-		opts.Kind = cache.KindNone
-		c, err = cache.Open(opts)
+	case errors.Is(err, cache.ErrUntrustedRoot):
+		a.Deps.Logger.Warn("not using the token cache; running without one", "err", err, "fix", cache.UntrustedRootHint)
+	default:
+		return c, wrapOpenErr(err)
 	}
+	opts.Kind = cache.KindNone
+	c, err = cache.Open(opts)
+	return c, wrapOpenErr(err)
+}
+
+func wrapOpenErr(err error) error {
 	if err != nil {
-		return nil, fmt.Errorf("opening the token cache: %w", err)
+		return fmt.Errorf("opening the token cache: %w", err)
 	}
-	return c, nil
+	return nil
 }
 
 // cacheKind is the store asked for: REGCRED_CACHE, else the config's, else

@@ -29,7 +29,7 @@ func (a *App) storeLogin(ctx context.Context, target matcher.Target, creds docke
 	}
 	ls, err := openLoginStore(cfg.Cache, a.Deps.Deps, a.Keyring)
 	if err != nil {
-		log.Warn("docker login succeeded, but regcred cannot keep the credential", "err", err)
+		log.Warn("docker login succeeded, but regcred could not keep the credential", "err", err)
 		return nil
 	}
 	if a.configuredAnswer(ctx, cfg, target, creds) {

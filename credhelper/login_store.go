@@ -60,7 +60,7 @@ func (s *loginStore) put(ctx context.Context, registry, username string, secret 
 // get returns the login stored for registry; ok is false when there is none.
 func (s *loginStore) get(ctx context.Context, registry string) (providers.Credential, bool, error) {
 	e, ok, err := s.store.Get(ctx, cache.LoginKey(registry))
-	if err != nil || !ok {
+	if err != nil || !ok || e.Registry != registry {
 		return providers.Credential{}, false, err
 	}
 	return providers.Credential{Username: e.Username, Secret: e.Secret}, true, nil

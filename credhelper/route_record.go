@@ -63,7 +63,11 @@ func (a *App) recordRoute(r *Resolver, t matcher.Target, before string, rt route
 	if r.logins != nil { // without a login store the engine consults no login, so neither need the front
 		rt.LoginDir = r.logins.dir
 	}
-	if err := route.Write(rs.Dir, key, rt, a.Deps.Now()); err != nil {
+	root, err := cache.OpenRoot(rs.Dir)
+	if err == nil {
+		err = route.Write(root, key, t, rt, a.Deps.Now())
+	}
+	if err != nil {
 		a.Deps.Logger.Debug("route not recorded", "err", err)
 	}
 }

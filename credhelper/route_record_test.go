@@ -87,7 +87,11 @@ func TestRecordRoute(t *testing.T) {
 		tg, _ := matcher.Normalize("quay.io/org/app")
 		ta.app.recordRoute(r, tg, ta.app.routeKey(tg), route.Route{NotFound: true})
 		key := route.Inputs{Target: tg, Environ: env, Config: ta.app.Env, Backend: backend}.Key()
-		rt, err := route.Read(routes, key)
+		root, err := cache.OpenRoot(routes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rt, err := route.Read(root, key, tg)
 		switch {
 		case warned && err == nil:
 			t.Errorf("a run that warned recorded %+v", rt)

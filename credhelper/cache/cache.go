@@ -116,10 +116,17 @@ func (c *Cache) Credential(ctx context.Context, it Item, fetch Fetch) (providers
 	return cred, Fetched, nil
 }
 
+// lookup reads it.Key's entry, which must also have been made for
+// it.Registry: a record that answers another registry is absent here,
+// whatever its name says.
 func (c *Cache) lookup(ctx context.Context, it Item) (Entry, bool) {
 	e, ok, err := c.store.Get(ctx, it.Key)
 	if err != nil {
 		c.log.Warn("cache unreadable; asking the backend", "registry", it.Registry, "err", err)
+		return Entry{}, false
+	}
+	if ok && e.Registry != it.Registry {
+		c.log.Debug("ignoring a cache entry made for another registry", "registry", it.Registry, "key", it.Key)
 		return Entry{}, false
 	}
 	return e, ok

@@ -225,7 +225,7 @@ func TestCredentialRejectsNonKeys(t *testing.T) {
 
 func TestCredentialWhenTheLockIsHeld(t *testing.T) {
 	dir := t.TempDir()
-	unlock, err := NewLocker(dir, time.Minute).Lock(context.Background(), testItem().Key)
+	unlock, err := NewLocker(mustRoot(t, dir), time.Minute).Lock(context.Background(), testItem().Key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +244,7 @@ func TestCredentialWhenTheLockIsHeld(t *testing.T) {
 	t.Run("caller gives up first", func(t *testing.T) {
 		h := newHarness(t, Options{Kind: KindFile, Dir: t.TempDir(), LockWait: time.Hour})
 		// Same lock directory as the holder, empty cache.
-		h.c.locker = NewLocker(dir, time.Hour)
+		h.c.locker = NewLocker(mustRoot(t, dir), time.Hour)
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 		defer cancel()
 		b := &backend{}

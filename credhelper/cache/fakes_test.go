@@ -192,3 +192,13 @@ func fetchOnce(t *testing.T, cred providers.Credential) Fetch {
 }
 
 func goosForTest() string { return runtime.GOOS }
+
+// mustRoot opens dir as a cache root.
+func mustRoot(t *testing.T, dir string) *Root {
+	t.Helper()
+	r, err := OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}

@@ -141,7 +141,7 @@ func TestKeyringListReadsOnlyTheIndex(t *testing.T) {
 		t.Errorf("List = %+v", infos)
 	}
 	// The index (and anything else on disk) holds no secret.
-	assertDisk(t, c.Store().(*fallbackStore).keyring.index.root, false)
+	assertDisk(t, c.Store().(*fallbackStore).keyring.index.root.Path(), false)
 }
 
 func TestKeyringDeleteWhenUnreachable(t *testing.T) {

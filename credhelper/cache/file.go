@@ -6,18 +6,15 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/regcred/regcred/providers"
 )
 
-// fileStore keeps one JSON record per key in root/tokens/<key>.json.
+// fileStore keeps one JSON record per key in <root>/tokens/<key>.json.
 type fileStore struct {
-	root string
-	dir  string
+	root *Root
 	// uid is whose files are trusted: the process's own. A field so that
 	// in-package tests can play "another user" without root.
 	uid int
@@ -25,13 +22,13 @@ type fileStore struct {
 	log *slog.Logger
 }
 
-func newFileStore(root string, now func() time.Time, log *slog.Logger) *fileStore {
-	return &fileStore{root: root, dir: filepath.Join(root, "tokens"), uid: currentUID(), now: now, log: log}
+func newFileStore(root *Root, now func() time.Time, log *slog.Logger) *fileStore {
+	return &fileStore{root: root, uid: currentUID(), now: now, log: log}
 }
 
 func (s *fileStore) Name() string { return KindFile }
 
-func (s *fileStore) path(key string) string { return filepath.Join(s.dir, key+".json") }
+func (s *fileStore) path(key string) string { return s.root.describe(tokensDir, key+".json") }
 
 func (s *fileStore) Get(ctx context.Context, key string) (Entry, bool, error) {
 	if err := checkCall(ctx, key); err != nil {
@@ -41,6 +38,9 @@ func (s *fileStore) Get(ctx context.Context, key string) (Entry, bool, error) {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return Entry{}, false, nil
+	case errors.Is(err, errMismatch):
+		s.log.Debug("ignoring cache file", "path", s.path(key), "reason", err)
+		return Entry{}, false, nil
 	case errors.Is(err, errUntrusted), errors.Is(err, errBadRecord):
 		s.log.Warn("ignoring cache file; it will be replaced", "path", s.path(key), "reason", err)
 		return Entry{}, false, nil
@@ -49,14 +49,18 @@ func (s *fileStore) Get(ctx context.Context, key string) (Entry, bool, error) {
 	}
 	if Policy(e, s.now()) == Expired {
 		// An expired token is useless and still a secret: drop it now.
-		_ = os.Remove(s.path(key))
+		_ = s.root.Remove(tokensDir, key+".json")
 		return Entry{}, false, nil
 	}
 	return e, true, nil
 }
 
 func (s *fileStore) read(key string) (Entry, error) {
-	data, err := readTrusted(s.path(key), s.uid)
+	d, err := s.root.sub(tokensDir, false)
+	if err != nil {
+		return Entry{}, err
+	}
+	data, err := d.readPrivate(key+".json", s.uid)
 	if err != nil {
 		return Entry{}, err
 	}
@@ -74,48 +78,14 @@ func (s *fileStore) Put(ctx context.Context, key string, e Entry) error {
 	if err != nil {
 		return err
 	}
-	if err := s.ensureDirs(); err != nil {
-		return err
-	}
-	s.sweepTemps()
-	return writeAtomic(s.dir, key+".json", data)
-}
-
-// staleTemp is how old a temporary file must be before it is taken for the
-// leftover of a writer that died between write and rename; a live writer
-// renames within milliseconds.
-const staleTemp = time.Minute
-
-// sweepTemps removes such leftovers: each may hold a token in clear that
-// no record points to. Best effort, on the (cold) write path only. File
-// times come from the real clock, so they are compared with it.
-func (s *fileStore) sweepTemps() {
-	ents, err := os.ReadDir(s.dir)
-	if err != nil {
-		return
-	}
-	for _, de := range ents {
-		if !strings.HasPrefix(de.Name(), ".tmp-") {
-			continue
-		}
-		if fi, err := de.Info(); err == nil && fi.Mode().IsRegular() && time.Since(fi.ModTime()) > staleTemp {
-			_ = os.Remove(filepath.Join(s.dir, de.Name()))
-		}
-	}
-}
-
-func (s *fileStore) ensureDirs() error {
-	if err := ensurePrivateDir(s.root, s.uid); err != nil {
-		return err
-	}
-	return ensurePrivateDir(s.dir, s.uid)
+	return s.root.WriteFile(tokensDir, key+".json", data)
 }
 
 func (s *fileStore) Delete(ctx context.Context, key string) error {
 	if err := checkCall(ctx, key); err != nil {
 		return err
 	}
-	if err := os.Remove(s.path(key)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := s.root.Remove(tokensDir, key+".json"); err != nil {
 		return fmt.Errorf("removing cache file: %w", err)
 	}
 	return nil
@@ -125,7 +95,7 @@ func (s *fileStore) List(ctx context.Context) ([]Info, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	keys, err := keysIn(s.dir, ".json")
+	keys, err := keysIn(s.root, tokensDir, ".json")
 	if err != nil {
 		return nil, err
 	}
@@ -141,19 +111,16 @@ func (s *fileStore) List(ctx context.Context) ([]Info, error) {
 	return out, nil
 }
 
-// keysIn lists the keys of dir's "<key><suffix>" files; temporary files and
-// anything else are skipped. A missing dir has no keys.
-func keysIn(dir, suffix string) ([]string, error) {
-	ents, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+// keysIn lists the keys of sub's "<key><suffix>" files; temporary files and
+// anything else are skipped. A missing directory has no keys.
+func keysIn(root *Root, sub, suffix string) ([]string, error) {
+	names, err := root.Names(sub)
 	if err != nil {
 		return nil, fmt.Errorf("listing cache directory: %w", err)
 	}
 	var keys []string
-	for _, de := range ents {
-		if key, ok := strings.CutSuffix(de.Name(), suffix); ok && validKey(key) {
+	for _, n := range names {
+		if key, ok := strings.CutSuffix(n, suffix); ok && validKey(key) {
 			keys = append(keys, key)
 		}
 	}

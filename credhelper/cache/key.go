@@ -52,6 +52,10 @@ func AmbientParts(lookupEnv func(string) (string, bool), names []string) []strin
 	return parts
 }
 
+// IsKey reports whether s is a Key hash: what may name a file the cache
+// or its users write, and so what their sweeps may remove.
+func IsKey(s string) bool { return validKey(s) }
+
 // validKey accepts exactly what Key returns. Keys become file names and
 // keyring item names, so nothing else (no "/", no "..") may pass.
 func validKey(k string) bool {

@@ -20,7 +20,7 @@ type keyringStore struct {
 	service string
 	// limit is the most bytes one item may hold; 0 means no limit.
 	limit int
-	index *indexDir
+	index *keyringIndex
 	now   func() time.Time
 	log   *slog.Logger
 }
@@ -50,6 +50,10 @@ func (s *keyringStore) Get(ctx context.Context, key string) (Entry, bool, error)
 		return Entry{}, false, err
 	}
 	e, err := decodeRecord([]byte(value), key)
+	if errors.Is(err, errMismatch) {
+		s.log.Debug("ignoring keyring item", "service", s.service, "key", key, "reason", err)
+		return Entry{}, false, nil
+	}
 	if err != nil {
 		s.log.Warn("ignoring keyring item; it will be replaced", "service", s.service, "key", key, "reason", err)
 		return Entry{}, false, nil
@@ -170,7 +174,7 @@ func (s *keyringStore) Delete(ctx context.Context, key string) error {
 		return err
 	}
 	if err := s.deleteItems(ctx, key); err != nil {
-		if !s.index.has(key) {
+		if indexed, _ := s.index.has(key); !indexed {
 			// Put indexes before it writes an item, so an unreachable
 			// keyring holds nothing of ours under an unindexed key.
 			s.log.Debug("keyring unreachable; it holds no indexed entry for the key", "key", key, "err", err)

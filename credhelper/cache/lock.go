@@ -4,10 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"time"
-
-	"github.com/gofrs/flock"
 )
 
 // ErrLockWait: another process held the key's lock for longer than the
@@ -15,21 +12,19 @@ import (
 var ErrLockWait = errors.New("timed out waiting for the cache lock")
 
 // Locker serialises fetches of one key across processes with an advisory
-// lock (flock(2), LockFileEx on Windows) on dir/locks/<key>.lock. The kernel
-// drops the lock when its holder exits, however it exits, so a crashed
-// holder never blocks anyone; a live holder that hangs blocks others for at
-// most the wait bound. Lock files are left in place: deleting one while
-// another process waits on it would let two holders in.
+// lock (flock(2), LockFileEx on Windows) on <root>/locks/<key>.lock. The
+// kernel drops the lock when its holder exits, however it exits, so a
+// crashed holder never blocks anyone; a live holder that hangs blocks
+// others for at most the wait bound. Lock files are left in place: deleting
+// one while another process waits on it would let two holders in.
 type Locker struct {
-	root string
-	dir  string
-	uid  int
+	root *Root
 	wait time.Duration
 }
 
 // NewLocker locks under root/locks, waiting at most wait for a lock.
-func NewLocker(root string, wait time.Duration) *Locker {
-	return &Locker{root: root, dir: filepath.Join(root, "locks"), uid: currentUID(), wait: wait}
+func NewLocker(root *Root, wait time.Duration) *Locker {
+	return &Locker{root: root, wait: wait}
 }
 
 // Lock takes key's lock, waiting until it is free, ctx is done (ctx's
@@ -38,15 +33,13 @@ func (l *Locker) Lock(ctx context.Context, key string) (unlock func(), err error
 	if err := checkCall(ctx, key); err != nil {
 		return nil, err
 	}
-	if err := ensurePrivateDir(l.root, l.uid); err != nil {
-		return nil, err
+	name := key + ".lock"
+	fl, err := l.root.lock(locksDir, name)
+	if err != nil {
+		return nil, fmt.Errorf("opening the lock file: %w", err)
 	}
-	if err := ensurePrivateDir(l.dir, l.uid); err != nil {
-		return nil, err
-	}
-	fl := flock.New(filepath.Join(l.dir, key+".lock"), flock.SetFlag(lockFileFlags), flock.SetPermissions(0o600))
 	// A blocking lock in a goroutine wakes the moment the holder lets go;
-	// polling with TryLock would add up to a poll interval to every waiter.
+	// polling would add up to a poll interval to every waiter.
 	done := make(chan error, 1)
 	go func() { done <- fl.Lock() }()
 	timer := time.NewTimer(l.wait)
@@ -54,20 +47,20 @@ func (l *Locker) Lock(ctx context.Context, key string) (unlock func(), err error
 	select {
 	case err := <-done:
 		if err != nil {
-			return nil, fmt.Errorf("locking %s: %w", fl.Path(), err)
+			fl.Close()
+			return nil, fmt.Errorf("locking %s: %w", l.root.describe(locksDir, name), err)
 		}
-		return func() { _ = fl.Unlock() }, nil
+		return func() { _ = fl.Close() }, nil
 	case <-ctx.Done():
 		err = ctx.Err()
 	case <-timer.C:
-		err = fmt.Errorf("%w (%s) on %s", ErrLockWait, l.wait, fl.Path())
+		err = fmt.Errorf("%w (%s) on %s", ErrLockWait, l.wait, l.root.describe(locksDir, name))
 	}
-	// The goroutine still waits for the lock; whenever it gets it, give
-	// it straight back.
+	// The goroutine still waits for the lock; whenever it gets it (or
+	// fails), give it straight back.
 	go func() {
-		if <-done == nil {
-			_ = fl.Unlock()
-		}
+		<-done
+		_ = fl.Close()
 	}()
 	return nil, err
 }

@@ -13,7 +13,7 @@ func TestLocker(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
 	key := testKey("k")
-	holder := NewLocker(dir, time.Minute)
+	holder := NewLocker(mustRoot(t, dir), time.Minute)
 	unlock, err := holder.Lock(ctx, key)
 	if err != nil {
 		t.Fatal(err)
@@ -26,7 +26,7 @@ func TestLocker(t *testing.T) {
 		t.Errorf("locks dir: %v, %v; want mode 0700", fi, err)
 	}
 
-	other := NewLocker(dir, 10*time.Millisecond)
+	other := NewLocker(mustRoot(t, dir), 10*time.Millisecond)
 	if _, err := other.Lock(ctx, key); !errors.Is(err, ErrLockWait) {
 		t.Errorf("Lock while held = %v, want ErrLockWait", err)
 	}
@@ -37,7 +37,7 @@ func TestLocker(t *testing.T) {
 	}
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, err := NewLocker(dir, time.Minute).Lock(cancelled, key); !errors.Is(err, context.Canceled) {
+	if _, err := NewLocker(mustRoot(t, dir), time.Minute).Lock(cancelled, key); !errors.Is(err, context.Canceled) {
 		t.Errorf("Lock with a cancelled context = %v", err)
 	}
 
@@ -45,7 +45,7 @@ func TestLocker(t *testing.T) {
 	// background; it must hand the lock straight back once it gets it, or
 	// this Lock would block until its bound.
 	unlock()
-	again, err := NewLocker(dir, time.Minute).Lock(ctx, key)
+	again, err := NewLocker(mustRoot(t, dir), time.Minute).Lock(ctx, key)
 	if err != nil {
 		t.Fatalf("Lock after release: %v", err)
 	}
@@ -53,7 +53,7 @@ func TestLocker(t *testing.T) {
 }
 
 func TestLockerRejectsNonKeys(t *testing.T) {
-	if _, err := NewLocker(t.TempDir(), time.Second).Lock(context.Background(), "../../x"); err == nil {
+	if _, err := NewLocker(mustRoot(t, t.TempDir()), time.Second).Lock(context.Background(), "../../x"); err == nil {
 		t.Error("Lock accepted a path as a key")
 	}
 }

@@ -7,9 +7,13 @@ import (
 
 func lookupEnvDefault(k string) (string, bool) { return os.LookupEnv(k) }
 
-// Open returns the cache opts describe. It does no I/O beyond looking for a
-// session bus: directories are created on the first write, so a warm lookup
-// costs one file read (file store) or one keyring call.
+// Open returns the cache opts describe. It opens the cache directory once
+// (OpenRoot; opts.Root when the caller already has it open) and looks for
+// a session bus; missing directories are created on the first write, so a
+// warm lookup costs the directory's checks and one file read (file store)
+// or one keyring call. A directory that fails its checks is an error
+// (errors.Is(err, ErrUntrustedRoot)): the caller decides whether to go on
+// without a cache.
 //
 // auto and keyring use the OS keyring where one is usable, with the file
 // store behind it for calls the keyring fails. Where go-keyring needs D-Bus
@@ -25,9 +29,15 @@ func Open(opts Options) (*Cache, error) {
 		c.store = noneStore{}
 		return c, nil
 	}
+	root := o.Root
+	if root == nil || root.Path() != o.Dir {
+		if root, err = OpenRoot(o.Dir); err != nil {
+			return nil, err
+		}
+	}
 	c.dir = o.Dir
-	c.locker = NewLocker(o.Dir, o.LockWait)
-	file := newFileStore(o.Dir, o.Now, o.Logger)
+	c.locker = NewLocker(root, o.LockWait)
+	file := newFileStore(root, o.Now, o.Logger)
 	c.store = file
 	if o.Kind == KindFile {
 		return c, nil
@@ -44,7 +54,7 @@ func Open(opts Options) (*Cache, error) {
 			kr:      boundedKeyring{k: kr, timeout: o.KeyringTimeout},
 			service: o.KeyringService,
 			limit:   o.ChunkLimit,
-			index:   newIndexDir(o.Dir, o.Logger),
+			index:   newKeyringIndex(root, o.Logger),
 			now:     o.Now,
 			log:     o.Logger,
 		},

@@ -19,6 +19,9 @@ type Options struct {
 	// Dir holds the file store, the keyring index and the lock files;
 	// "" means DefaultDir. Must be absolute.
 	Dir string
+	// Root is Dir already opened (OpenRoot), so that one process checks
+	// and opens a directory once; ignored when its path is not Dir.
+	Root *Root
 	// TTL is how long a credential without an expiry (a long-lived secret)
 	// is cached; 0 does not cache them. The config's default (5m) is the
 	// caller's to apply.

@@ -2,7 +2,6 @@ package cache
 
 import (
 	"context"
-	"os"
 
 	"github.com/regcred/regcred/providers"
 )
@@ -23,12 +22,22 @@ func (c *Cache) Peek(ctx context.Context, it Item) (providers.Credential, bool) 
 
 // Present reports whether the stores under dir hold key: a file-store file
 // or a keyring-index entry. It reads no secret and calls no keyring, so it
-// is cheap enough for every request.
+// is cheap enough for every request. A directory that cannot be trusted or
+// read counts as holding it: whoever asks then goes the slow way, which
+// reports the problem.
 func Present(dir, key string) bool {
-	return newIndexDir(dir, nil).has(key) || fileExists(newFileStore(dir, nil, nil).path(key))
+	root, err := OpenRoot(dir)
+	if err != nil {
+		return true
+	}
+	return root.has(key)
 }
 
-func fileExists(path string) bool {
-	_, err := os.Lstat(path)
-	return err == nil
+func (r *Root) has(key string) bool {
+	for _, sub := range []string{indexDir, tokensDir} {
+		if ok, err := r.Exists(sub, key+".json"); ok || err != nil {
+			return true
+		}
+	}
+	return false
 }

@@ -49,6 +49,11 @@ type indexRecord struct {
 
 var errBadRecord = errors.New("not a regcred cache record")
 
+// errMismatch marks a well-formed record made for another key or registry
+// than the one asked for: a file copied or renamed, an item swapped. It is
+// absent for this request (and replaced by its next write), not corrupt.
+var errMismatch = errors.New("cache record made for another request")
+
 func encodeRecord(key string, e Entry) ([]byte, error) {
 	data, err := json.Marshal(record{V: formatVersion, Key: key, Username: e.Username, Secret: e.Secret.Reveal(),
 		ExpiresAt: e.ExpiresAt, StoredAt: e.StoredAt, LongLived: e.LongLived, Registry: e.Registry, Source: e.Source})
@@ -119,7 +124,7 @@ func checkHeader(version int, got, want string) error {
 		return fmt.Errorf("%w: format version %d, want %d", errBadRecord, version, formatVersion)
 	}
 	if got != want {
-		return fmt.Errorf("%w: written for another key", errBadRecord)
+		return fmt.Errorf("%w: written for another key", errMismatch)
 	}
 	return nil
 }

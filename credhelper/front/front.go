@@ -66,14 +66,14 @@ func (f *Front) get(ctx context.Context, raw []byte) (code int, ok bool) {
 	if err != nil {
 		return 0, false
 	}
-	rt, ok := f.route(t)
+	rt, root, ok := f.route(t)
 	switch {
 	case !ok:
 		return 0, false
 	case rt.NotFound:
 		return f.write(dockerproto.ErrNotFound.Error()+"\n", 1)
 	}
-	cred, ok := f.token(ctx, rt, t)
+	cred, ok := f.token(ctx, root, rt, t)
 	if !ok {
 		return 0, false
 	}
@@ -85,24 +85,30 @@ func (f *Front) get(ctx context.Context, raw []byte) (code int, ok bool) {
 	return 0, true
 }
 
-// route is the engine's last answer for t, if nothing changed that a route
-// key does not cover: a `docker login` stored since, a keyring usable now.
-func (f *Front) route(t matcher.Target) (route.Route, bool) {
+// route is the engine's last answer for t, made for t and for this
+// route key, if nothing changed that a route key does not cover: a `docker
+// login` stored since, a keyring usable now. root is the opened cache
+// directory the route was read from.
+func (f *Front) route(t matcher.Target) (route.Route, *cache.Root, bool) {
 	dir, err := route.Dir(f.LookupEnv)
 	if err != nil {
-		return route.Route{}, false
+		return route.Route{}, nil, false
+	}
+	root, err := cache.OpenRoot(dir)
+	if err != nil {
+		return route.Route{}, nil, false
 	}
 	key := route.Inputs{Target: t, Environ: f.Environ, Config: configpath.Env{LookupEnv: f.LookupEnv, HomeDir: f.HomeDir}, Backend: f.Backend}.Key()
-	rt, err := route.Read(dir, key)
+	rt, err := route.Read(root, key, t)
 	if err != nil || rt.LoginDir != "" && cache.Present(rt.LoginDir, cache.LoginKey(t.Registry())) {
-		return route.Route{}, false
+		return route.Route{}, nil, false
 	}
-	return rt, true
+	return rt, root, true
 }
 
 // token reads the route's token from the file cache when it is fresh and
 // its key still holds (same identity files, no keyring in the way).
-func (f *Front) token(ctx context.Context, rt route.Route, t matcher.Target) (providers.Credential, bool) {
+func (f *Front) token(ctx context.Context, root *cache.Root, rt route.Route, t matcher.Target) (providers.Credential, bool) {
 	if rt.TokenKey == "" || route.SumFiles(rt.Files) != rt.FilesSum {
 		return providers.Credential{}, false
 	}
@@ -112,7 +118,7 @@ func (f *Front) token(ctx context.Context, rt route.Route, t matcher.Target) (pr
 	// Anything logged (an untrusted or unreadable cache file) is the backend's
 	// to say: the front then hands off.
 	log, logged := logwatch.Wrap(slog.DiscardHandler)
-	c, err := cache.Open(cache.Options{Kind: cache.KindFile, Dir: rt.TokenDir, Now: f.Now, LookupEnv: f.LookupEnv, Logger: log})
+	c, err := cache.Open(cache.Options{Kind: cache.KindFile, Dir: rt.TokenDir, Root: root, Now: f.Now, LookupEnv: f.LookupEnv, Logger: log})
 	if err != nil {
 		return providers.Credential{}, false
 	}

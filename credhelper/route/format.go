@@ -10,7 +10,7 @@ import (
 // A route is a few lines of "name value", the value Go-quoted: read on
 // every warm `get`, it is parsed by hand rather than by reflection, whose
 // first use in a fresh process costs more than the rest of the read.
-const header = "regcred-route 1"
+const header = "regcred-route 2"
 
 func encode(r Route) []byte {
 	var b bytes.Buffer
@@ -20,6 +20,8 @@ func encode(r Route) []byte {
 			b.WriteString(name + " " + strconv.Quote(v) + "\n")
 		}
 	}
+	line("key", r.Key)
+	line("request", r.Request)
 	if r.NotFound {
 		line("notFound", "true")
 	}
@@ -55,6 +57,10 @@ func decode(data []byte) (Route, error) {
 
 func (r *Route) set(name, v string) error {
 	switch name {
+	case "key":
+		r.Key = v
+	case "request":
+		r.Request = v
 	case "notFound":
 		r.NotFound = v == "true"
 	case "store":

@@ -12,7 +12,7 @@ import (
 )
 
 // version changes whenever what a route means changes.
-const version = "regcred-route/1"
+const version = "regcred-route/2"
 
 // Inputs are what the engine's answer to a `get` depends on.
 type Inputs struct {

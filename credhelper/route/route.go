@@ -1,12 +1,13 @@
 package route
 
 import (
+	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/regcred/regcred/credhelper/cache"
+	"github.com/regcred/regcred/matcher"
 )
 
 // subdir holds the routes under the default cache directory. Not the
@@ -16,6 +17,12 @@ const subdir = "routes"
 
 // Route is what the engine answered a `get` with. No field is secret.
 type Route struct {
+	// Key and Request are what the route was made for: its route key and
+	// the normalised request. A reader that computed another key or asks
+	// for another request treats the route as absent, so a route copied or
+	// renamed to another name answers nothing.
+	Key     string
+	Request string
 	// NotFound: the engine answered "credentials not found" (no entry
 	// matched, or an anonymous one came first).
 	NotFound bool
@@ -33,15 +40,21 @@ type Route struct {
 	LoginDir string
 }
 
+// ErrMismatch: the route stored under a key was made for another key or
+// request.
+var ErrMismatch = errors.New("route made for another request")
+
 // Dir is where routes are kept, or an error when there is no cache
-// directory (no home): then there are no routes.
+// directory (no home): then there are no routes. Open it with
+// cache.OpenRoot, once.
 func Dir(lookupEnv func(string) (string, bool)) (string, error) {
 	return cache.DefaultDir(lookupEnv)
 }
 
-// Read returns the route stored under key in dir.
-func Read(dir, key string) (Route, error) {
-	data, err := cache.ReadPrivate(filepath.Join(dir, subdir, key+".route"))
+// Read returns the route stored under key in root, if it was made for
+// key and t.
+func Read(root *cache.Root, key string, t matcher.Target) (Route, error) {
+	data, err := root.ReadFile(subdir, key+".route")
 	if err != nil {
 		return Route{}, err
 	}
@@ -49,35 +62,35 @@ func Read(dir, key string) (Route, error) {
 	if err != nil {
 		return Route{}, fmt.Errorf("route %s: %w", key, err)
 	}
+	if r.Key != key || r.Request != t.String() {
+		return Route{}, fmt.Errorf("route %s: %w", key, ErrMismatch)
+	}
 	return r, nil
 }
 
-// Write stores r under key in dir, atomically, 0600, and deletes routes
-// not written for maxAge: a key that is never asked again (an identity
-// switched, a config edited) would otherwise leave its route behind.
-func Write(dir, key string, r Route, now time.Time) error {
-	if err := cache.WritePrivate(dir, subdir, key+".route", encode(r)); err != nil {
+// Write stores r for key and t in root, atomically, 0600, and deletes
+// routes not written for maxAge: a key that is never asked again (an
+// identity switched, a config edited) would otherwise leave its route
+// behind.
+func Write(root *cache.Root, key string, t matcher.Target, r Route, now time.Time) error {
+	r.Key, r.Request = key, t.String()
+	if err := root.WriteFile(subdir, key+".route", encode(r)); err != nil {
 		return err
 	}
-	sweep(filepath.Join(dir, subdir), now.Add(-maxAge))
+	root.RemoveOld(subdir, isRouteName, now.Add(-maxAge))
 	return nil
+}
+
+// isRouteName accepts the names Write gives routes, and nothing else that
+// may lie in the directory.
+func isRouteName(name string) bool {
+	key, ok := strings.CutSuffix(name, ".route")
+	return ok && cache.IsKey(key)
 }
 
 // maxAge is how long an unused route is kept. Writing one costs a backend
 // run, so a stale route costs nothing but a file.
 const maxAge = 30 * 24 * time.Hour
-
-func sweep(dir string, before time.Time) {
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	for _, e := range ents {
-		if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() && fi.ModTime().Before(before) {
-			_ = os.Remove(filepath.Join(dir, e.Name()))
-		}
-	}
-}
 
 // SumFiles is what FilesSum holds for files now (as config's
 // CacheIdentity computes it).

@@ -5,26 +5,7 @@ import (
 	"encoding/hex"
 	"io"
 	"os"
-	"path/filepath"
 )
-
-// ReadPrivate reads a file of the cache's: owned by this user, not a
-// symlink, writable by no one else, at most a record's size.
-func ReadPrivate(path string) ([]byte, error) { return readTrusted(path, currentUID()) }
-
-// WritePrivate replaces root/sub/name atomically with a 0600 file, creating
-// root and root/sub 0700 (and refusing them if another user owns them).
-func WritePrivate(root, sub, name string, data []byte) error {
-	uid := currentUID()
-	if err := ensurePrivateDir(root, uid); err != nil {
-		return err
-	}
-	dir := filepath.Join(root, sub)
-	if err := ensurePrivateDir(dir, uid); err != nil {
-		return err
-	}
-	return writeAtomic(dir, name, data)
-}
 
 // maxIdentityFile bounds what is hashed of an identity file; a token file
 // is a few hundred bytes.
