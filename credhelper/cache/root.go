@@ -66,7 +66,7 @@ type fileLock interface {
 // Root is a cache directory opened once and used by handle: after
 // OpenRoot has checked the directory and every directory above it, every
 // file below it is created, renamed, read and removed relative to the
-// open directory (on unix; see root_other.go for Windows), so swapping a
+// open directory (on unix; see trust_other.go for Windows), so swapping a
 // path component afterwards changes nothing this process does.
 type Root struct {
 	path string
