@@ -1,0 +1,53 @@
+package userfile
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// owner is a file's user and group; known is false where the platform has
+// no numeric owners (Windows), and then nothing is chowned.
+type owner struct {
+	uid, gid int
+	known    bool
+}
+
+// ownerFor is whom the new file must belong to: the replaced file's owner,
+// or for a new file its directory's.
+func ownerFor(target string, cur current) (owner, error) {
+	if cur.exists {
+		return ownerOf(cur.info), nil
+	}
+	dir := filepath.Dir(target)
+	info, err := os.Stat(dir)
+	if err != nil {
+		return owner{}, fmt.Errorf("looking at %s: %w", dir, err)
+	}
+	return ownerOf(info), nil
+}
+
+// chownLike gives path to o. Only root (or a process with CAP_CHOWN) can
+// give a file away, and only root needs to: a user's own edit already
+// makes the file theirs. A group the user may not set is left as the
+// system made it.
+func chownLike(path string, o owner) error {
+	if !o.known {
+		return nil
+	}
+	info, err := os.Lstat(path)
+	if err != nil {
+		return fmt.Errorf("looking at %s: %w", path, err)
+	}
+	now := ownerOf(info)
+	if now == o {
+		return nil
+	}
+	if err := os.Lchown(path, o.uid, o.gid); err != nil {
+		if now.uid == o.uid {
+			return nil
+		}
+		return fmt.Errorf("keeping %s owned by uid %d: %w", path, o.uid, err)
+	}
+	return nil
+}
