@@ -3,13 +3,16 @@ package credhelper
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/regcred/regcred/credhelper/config"
+	"github.com/regcred/regcred/credhelper/userfile"
 	"github.com/regcred/regcred/matcher"
 )
 
@@ -70,7 +73,7 @@ func parseConfigureDockerArgs(args []string) (configureDockerOptions, error) {
 // config.json: one per exact host of the config (and the clouds' hosts with
 // --cloud, and --host ones), keeping everything else in the file,
 // idempotently and atomically; --dry-run prints the diff instead.
-func (a *App) configureDocker(_ context.Context, args []string) error {
+func (a *App) configureDocker(ctx context.Context, args []string) error {
 	opts, err := parseConfigureDockerArgs(args)
 	if err != nil {
 		return err
@@ -86,29 +89,53 @@ func (a *App) configureDocker(_ context.Context, args []string) error {
 		return err
 	}
 	path := filepath.Join(dir, "config.json")
-	plan, err := planCredHelpers(path, hosts, opts.force)
+	if opts.dryRun {
+		return a.showCredHelpersDiff(path, hosts, opts.force)
+	}
+	plan, res, err := editCredHelpers(ctx, path, hosts, opts.force)
 	if err != nil {
 		return err
 	}
 	a.reportHelperChanges(plan)
-	if opts.dryRun {
-		diff := unifiedDiff(path, redactDockerSecrets(plan.old), redactDockerSecrets(plan.new))
-		if diff == "" {
-			diff = "# " + path + " is already configured; nothing would change\n"
-		}
-		_, err := fmt.Fprint(a.Stdout, diff)
-		return err
-	}
-	if !plan.changed() {
+	if !res.Changed {
 		_, err := fmt.Fprintf(a.Stdout, "%s already configured for regcred (%d host%s)\n", path, len(hosts), plural(len(hosts), "", "s"))
-		return err
-	}
-	if err := writeFileAtomic(path, plan.new, plan.mode); err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(a.Stdout, "updated %s: credHelpers → regcred for %s\n", path, strings.Join(plan.added(), ", "))
 	return err
 }
+
+// showCredHelpersDiff prints what configure-docker would change.
+func (a *App) showCredHelpersDiff(path string, hosts []string, force bool) error {
+	plan, err := planCredHelpers(path, hosts, force)
+	if err != nil {
+		return err
+	}
+	a.reportHelperChanges(plan)
+	diff := unifiedDiff(path, redactDockerSecrets(plan.old), redactDockerSecrets(plan.new))
+	if diff == "" {
+		diff = "# " + path + " is already configured; nothing would change\n"
+	}
+	_, err = fmt.Fprint(a.Stdout, diff)
+	return err
+}
+
+// editCredHelpers points hosts at regcred in the docker config at path,
+// through userfile.Edit: the plan is made again from what the file holds
+// under the edit's lock, so a concurrent edit is merged, not lost.
+func editCredHelpers(ctx context.Context, path string, hosts []string, force bool) (credHelpersPlan, userfile.Result, error) {
+	var plan credHelpersPlan
+	res, err := userfile.Edit(ctx, path, dockerConfigFile(), func(old []byte, exists bool) ([]byte, error) {
+		var err error
+		plan, err = planCredHelpersFrom(path, old, hosts, force)
+		return plan.new, err
+	})
+	return plan, res, err
+}
+
+// dockerConfigFile is how docker's own CLI makes its config: the file and
+// its directory private (it holds logins).
+func dockerConfigFile() userfile.Options { return userfile.Options{Mode: 0o600, DirMode: 0o700} }
 
 // dockerConfigDir is $DOCKER_CONFIG, else ~/.docker.
 func (a *App) dockerConfigDir() (string, error) {
@@ -163,7 +190,6 @@ func (a *App) dockerHelperHosts(opts configureDockerOptions) ([]string, error) {
 type credHelpersPlan struct {
 	path     string
 	old, new []byte
-	mode     fs.FileMode
 	changes  []helperChange
 	stale    []string // hosts with a stored credential in auths that docker will no longer use
 }
@@ -183,18 +209,21 @@ func (p credHelpersPlan) added() []string {
 // planCredHelpers reads path (a missing file is an empty config) and
 // computes the new content. Nothing is written.
 func planCredHelpers(path string, hosts []string, force bool) (credHelpersPlan, error) {
-	old, mode, exists, err := readOptional(path)
-	if err != nil {
+	old, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return credHelpersPlan{}, fmt.Errorf("reading %s: %w", path, err)
 	}
-	if !exists {
-		mode = 0o600
-	}
+	return planCredHelpersFrom(path, old, hosts, force)
+}
+
+// planCredHelpersFrom computes what the docker config at path, holding
+// old, becomes.
+func planCredHelpersFrom(path string, old []byte, hosts []string, force bool) (credHelpersPlan, error) {
 	obj, err := parseOrderedObject(old)
 	if err != nil {
 		return credHelpersPlan{}, fmt.Errorf("%s: %w; fix or move it, then run configure-docker again", path, err)
 	}
-	plan := credHelpersPlan{path: path, old: old, mode: mode}
+	plan := credHelpersPlan{path: path, old: old}
 	obj, plan.changes, err = setCredHelpers(obj, hosts, helperName, force)
 	if err != nil {
 		return credHelpersPlan{}, fmt.Errorf("%s: %w", path, err)

@@ -3,7 +3,6 @@ package credhelper
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -314,43 +313,4 @@ func TestConfigureDockerErrors(t *testing.T) {
 			}
 		})
 	}
-}
-
-// TestWriteFileAtomicReadersSeeWholeFiles: a reader racing the writer sees
-// the old file or the new one, never a mix or an empty file.
-func TestWriteFileAtomicReadersSeeWholeFiles(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "config.json")
-	a := []byte(`{"credHelpers": {"a.example.com": "regcred"}}` + "\n")
-	b := []byte(`{"auths": {}, "credHelpers": {"a.example.com": "regcred", "b.example.com": "regcred"}, "x": "` + strings.Repeat("y", 64<<10) + `"}` + "\n")
-	if err := writeFileAtomic(path, a, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	bad := make(chan string, 1)
-	go func() {
-		defer close(done)
-		for i := 0; i < 300; i++ {
-			got, err := os.ReadFile(path)
-			if err != nil || (!bytes.Equal(got, a) && !bytes.Equal(got, b)) {
-				bad <- fmt.Sprintf("read %d bytes (err %v)", len(got), err)
-				return
-			}
-		}
-	}()
-	for i := 0; i < 300; i++ {
-		content := a
-		if i%2 == 0 {
-			content = b
-		}
-		if err := writeFileAtomic(path, content, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	<-done
-	select {
-	case msg := <-bad:
-		t.Fatalf("a reader saw a partial file: %s", msg)
-	default:
-	}
-	assertOnlyFile(t, filepath.Dir(path), "config.json")
 }

@@ -5,8 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
+
+	"github.com/regcred/regcred/credhelper/userfile"
 )
 
 const setupUsage = "setup podman|crio|kubelet|nerdctl|containerd [--write] [--file PATH] [--user|--system]"
@@ -57,7 +60,7 @@ type snippet struct {
 	title   string
 	path    string
 	content []byte
-	merge   func(path string) (credHelpersPlan, error)
+	merge   func(path string, old []byte) (credHelpersPlan, error)
 }
 
 // setupPlan is what `setup <target>` prints or writes.
@@ -68,7 +71,7 @@ type setupPlan struct {
 
 // setup prints, or with --write writes (backing up what it replaces), the
 // configuration a client needs to use regcred.
-func (a *App) setup(_ context.Context, args []string) error {
+func (a *App) setup(ctx context.Context, args []string) error {
 	opts, err := parseSetupArgs(args, os.Geteuid() == 0)
 	if err != nil {
 		return err
@@ -85,7 +88,7 @@ func (a *App) setup(_ context.Context, args []string) error {
 	}
 	var out bytes.Buffer
 	for _, s := range plan.snippets {
-		if err := a.emitSnippet(&out, s, opts.write); err != nil {
+		if err := a.emitSnippet(ctx, &out, s, opts.write); err != nil {
 			return err
 		}
 	}
@@ -115,57 +118,71 @@ func (a *App) setupPlan(opts setupOptions) (setupPlan, error) {
 	return setupPlan{}, fmt.Errorf("%w: setup: unknown client %q; expected podman, crio, kubelet, nerdctl or containerd", ErrUsage, truncate(opts.target, 32))
 }
 
-// emitSnippet prints s, or writes it: a whole file is backed up and
-// replaced (unless unchanged); a merged file goes through the same
-// atomic, idempotent edit as configure-docker.
-func (a *App) emitSnippet(out *bytes.Buffer, s snippet, write bool) error {
+// emitSnippet prints s, or with write edits its file through
+// userfile.Edit: a whole-file snippet replaces the file, a merged one
+// (docker's config.json) is merged into what the file holds; either way
+// the previous file is backed up and its owner and mode kept.
+func (a *App) emitSnippet(ctx context.Context, out *bytes.Buffer, s snippet, write bool) error {
+	if !write {
+		return a.showSnippet(out, s)
+	}
+	opts := userfile.Options{Mode: 0o644, DirMode: 0o755, Backup: true, Now: a.Deps.Now} // client configs hold no secret and other users' tools read them
+	var plan credHelpersPlan
+	change := func([]byte, bool) ([]byte, error) { return s.content, nil }
 	if s.merge != nil {
-		plan, err := s.merge(s.path)
+		opts.Mode, opts.DirMode = dockerConfigFile().Mode, dockerConfigFile().DirMode
+		change = func(old []byte, _ bool) ([]byte, error) {
+			var err error
+			plan, err = s.merge(s.path, old)
+			return plan.new, err
+		}
+	}
+	res, err := userfile.Edit(ctx, s.path, opts, change)
+	if err != nil {
+		return err
+	}
+	if s.merge != nil {
+		a.reportHelperChanges(plan)
+	}
+	switch {
+	case !res.Changed && s.merge != nil:
+		fmt.Fprintf(out, "# %s: %s already configured\n", s.title, s.path)
+	case !res.Changed:
+		fmt.Fprintf(out, "# %s: %s unchanged\n", s.title, s.path)
+	case res.Backup != "":
+		fmt.Fprintf(out, "# %s: wrote %s (previous file: %s)\n", s.title, s.path, res.Backup)
+	default:
+		fmt.Fprintf(out, "# %s: wrote %s\n", s.title, s.path)
+	}
+	return nil
+}
+
+// showSnippet prints what s would write, secrets redacted.
+func (a *App) showSnippet(out *bytes.Buffer, s snippet) error {
+	content := s.content
+	if s.merge != nil {
+		plan, err := planCredHelpersAt(s.path, s.merge)
 		if err != nil {
 			return err
 		}
 		a.reportHelperChanges(plan)
-		s.content = plan.new
-		if write && !plan.changed() {
-			fmt.Fprintf(out, "# %s: %s already configured\n", s.title, s.path)
-			return nil
-		}
+		content = plan.new
 	}
-	if !write {
-		fmt.Fprintf(out, "# %s\n# %s\n", s.title, s.path)
-		shown := redactDockerSecrets(s.content)
-		out.Write(shown)
-		if len(shown) > 0 && shown[len(shown)-1] != '\n' {
-			out.WriteByte('\n')
-		}
+	fmt.Fprintf(out, "# %s\n# %s\n", s.title, s.path)
+	shown := redactDockerSecrets(content)
+	out.Write(shown)
+	if len(shown) > 0 && shown[len(shown)-1] != '\n' {
 		out.WriteByte('\n')
-		return nil
 	}
-	old, mode, exists, err := readOptional(s.path)
-	if err != nil {
-		return fmt.Errorf("reading %s: %w", s.path, err)
-	}
-	if exists && bytes.Equal(old, s.content) {
-		fmt.Fprintf(out, "# %s: %s unchanged\n", s.title, s.path)
-		return nil
-	}
-	if !exists {
-		mode = 0o644 // client configs hold no secret and other users' tools read them
-		if s.merge != nil {
-			mode = 0o600
-		}
-	}
-	bak, err := backupFile(s.path, a.Deps.Now())
-	if err != nil {
-		return err
-	}
-	if err := writeFileAtomic(s.path, s.content, mode); err != nil {
-		return err
-	}
-	if bak != "" {
-		fmt.Fprintf(out, "# %s: wrote %s (previous file: %s)\n", s.title, s.path, bak)
-	} else {
-		fmt.Fprintf(out, "# %s: wrote %s\n", s.title, s.path)
-	}
+	out.WriteByte('\n')
 	return nil
+}
+
+// planCredHelpersAt runs merge on what path holds now.
+func planCredHelpersAt(path string, merge func(string, []byte) (credHelpersPlan, error)) (credHelpersPlan, error) {
+	old, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return credHelpersPlan{}, fmt.Errorf("reading %s: %w", path, err)
+	}
+	return merge(path, old)
 }

@@ -3,6 +3,7 @@
 package userfile
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -202,7 +203,7 @@ func TestEditOfNothingWritesNothing(t *testing.T) {
 	if res.Changed || res.Backup != "" {
 		t.Errorf("result %+v, want unchanged and no backup", res)
 	}
-	if names := dirNames(t, dir); !slices.Equal(names, []string{".f.lock", "f"}) {
+	if names := dirNames(t, dir); !slices.Equal(names, []string{"f"}) {
 		t.Errorf("directory holds %v", names)
 	}
 }
@@ -317,7 +318,7 @@ func TestEditFailureLeavesTheFile(t *testing.T) {
 	if _, err := Edit(context.Background(), path, Options{Backup: true}, func([]byte, bool) ([]byte, error) { return nil, boom }); !errors.Is(err, boom) {
 		t.Errorf("err = %v", err)
 	}
-	if read(t, path) != "keep" || len(dirNames(t, dir)) != 2 {
+	if read(t, path) != "keep" || len(dirNames(t, dir)) != 1 {
 		t.Errorf("file %q, directory %v", read(t, path), dirNames(t, dir))
 	}
 }
@@ -333,4 +334,42 @@ func dirNames(t *testing.T, dir string) []string {
 		out = append(out, e.Name())
 	}
 	return out
+}
+
+// TestReadersSeeWholeFiles: a reader racing the writer sees the old file
+// or the new one, never a mix or an empty file.
+func TestReadersSeeWholeFiles(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.json")
+	a := []byte(`{"credHelpers": {"a.example.com": "regcred"}}` + "\n")
+	b := []byte(`{"auths": {}, "x": "` + strings.Repeat("y", 64<<10) + `"}` + "\n")
+	set := func(content []byte) Change { return func([]byte, bool) ([]byte, error) { return content, nil } }
+	edit(t, path, Options{Mode: 0o600}, set(a))
+	done := make(chan struct{})
+	bad := make(chan string, 1)
+	go func() {
+		defer close(done)
+		for range 300 {
+			got, err := os.ReadFile(path)
+			if err != nil || (!bytes.Equal(got, a) && !bytes.Equal(got, b)) {
+				bad <- fmt.Sprintf("read %d bytes (err %v)", len(got), err)
+				return
+			}
+		}
+	}()
+	for i := range 300 {
+		content := a
+		if i%2 == 0 {
+			content = b
+		}
+		edit(t, path, Options{}, set(content))
+	}
+	<-done
+	select {
+	case msg := <-bad:
+		t.Fatalf("a reader saw a partial file: %s", msg)
+	default:
+	}
+	if names := dirNames(t, filepath.Dir(path)); !slices.Equal(names, []string{"config.json"}) {
+		t.Errorf("directory holds %v", names)
+	}
 }

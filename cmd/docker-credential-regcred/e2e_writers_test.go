@@ -1,0 +1,269 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The writers (configure-docker, setup --write) edit files users care
+// about. These tests run them as users' machines would: under sudo for a
+// user's home, in parallel, killed mid-write, through dotfile symlinks.
+
+// userUID owns the "user's" files that root (sudo) edits in these tests.
+const userUID = 4242
+
+func requireRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("acting for another user (sudo) needs root")
+	}
+}
+
+// userHome is a home directory owned by userUID, with the given files
+// (mode 0600, owned by the user) in it.
+func userHome(t *testing.T, files map[string]string) string {
+	t.Helper()
+	home := filepath.Join(t.TempDir(), "home")
+	must(t, os.Mkdir(home, 0o750))
+	must(t, os.Chown(home, userUID, userUID))
+	for rel, content := range files {
+		p := filepath.Join(home, rel)
+		for d := filepath.Dir(p); d != home; d = filepath.Dir(d) {
+			if _, err := os.Stat(d); err != nil {
+				must(t, os.MkdirAll(d, 0o700))
+				must(t, os.Chown(d, userUID, userUID))
+			}
+		}
+		must(t, os.WriteFile(p, []byte(content), 0o600))
+		must(t, os.Chown(p, userUID, userUID))
+	}
+	return home
+}
+
+func ownerMode(t *testing.T, p string) (int, fs.FileMode) {
+	t.Helper()
+	info, err := os.Lstat(p)
+	must(t, err)
+	return int(info.Sys().(*syscall.Stat_t).Uid), info.Mode().Perm()
+}
+
+func writerConfig(t *testing.T) string {
+	return writeConfig(t, "registries:\n  - match: reg.example.com\n    static: {username: u, passwordEnv: PW}\n")
+}
+
+// TestWritersUnderSudoLeaveTheUsersFilesTheirs is finding 1: root running
+// a set-up command for a user's home leaves every file and directory it
+// writes owned by the user.
+func TestWritersUnderSudoLeaveTheUsersFilesTheirs(t *testing.T) {
+	requireRoot(t)
+	tests := []struct {
+		name  string
+		files map[string]string
+		args  func(home string) []string
+		env   func(home string) []string
+		check []string // paths under home that must be the user's
+	}{
+		{name: "setup nerdctl --write with DOCKER_CONFIG", files: map[string]string{".docker/config.json": `{"auths":{"x.example.com":{"auth":"dTpw"}}}`},
+			args: func(string) []string { return []string{"setup", "nerdctl", "--write"} },
+			env:  func(home string) []string { return []string{"DOCKER_CONFIG=" + filepath.Join(home, ".docker")} },
+			check: []string{".docker/config.json", ".docker/config.json.*.bak"}},
+		{name: "configure-docker --dir into a missing directory",
+			args:  func(home string) []string { return []string{"configure-docker", "--dir", filepath.Join(home, ".docker")} },
+			check: []string{".docker", ".docker/config.json"}},
+		{name: "setup podman --write --user",
+			args:  func(string) []string { return []string{"setup", "podman", "--write", "--user"} },
+			check: []string{".config", ".config/containers", ".config/containers/registries.conf.d", ".config/containers/registries.conf.d/50-regcred.conf"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			home := userHome(t, tt.files)
+			env := []string{"HOME=" + home, "REGCRED_CONFIG=" + writerConfig(t)}
+			if tt.env != nil {
+				env = append(env, tt.env(home)...)
+			}
+			res := runBinary(t, testBinary(t), runOpts{Env: env}, tt.args(home)...)
+			if res.Exit != 0 {
+				t.Fatalf("exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
+			}
+			for _, pattern := range tt.check {
+				matches, _ := filepath.Glob(filepath.Join(home, pattern))
+				if len(matches) != 1 {
+					t.Errorf("%s: %d files, want 1", pattern, len(matches))
+					continue
+				}
+				if uid, mode := ownerMode(t, matches[0]); uid != userUID {
+					t.Errorf("%s is owned by uid %d (mode %v), want the user's %d", pattern, uid, mode, userUID)
+				}
+			}
+		})
+	}
+}
+
+// TestSetupCrioDropInDirectoryIsPublic is finding 2: a registries.conf.d
+// regcred creates is readable by every user's containers/image.
+func TestSetupCrioDropInDirectoryIsPublic(t *testing.T) {
+	etc := t.TempDir()
+	must(t, os.Chmod(etc, 0o755))
+	file := filepath.Join(etc, "containers", "registries.conf.d", "50-regcred.conf")
+	res := runBinary(t, testBinary(t), runOpts{Env: []string{"REGCRED_CONFIG=" + writerConfig(t)}}, "setup", "crio", "--write", "--file", file)
+	if res.Exit != 0 {
+		t.Fatalf("exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
+	}
+	for _, p := range []string{filepath.Dir(filepath.Dir(file)), filepath.Dir(file)} {
+		if _, mode := ownerMode(t, p); mode != 0o755 {
+			t.Errorf("%s: mode %v, want 0755", p, mode)
+		}
+	}
+	if _, mode := ownerMode(t, file); mode != 0o644 {
+		t.Errorf("drop-in mode %v, want 0644", mode)
+	}
+}
+
+// TestSetupBackupsAreNeverOverwritten is finding 3's first half: runs in
+// one second each keep the file they replaced.
+func TestSetupBackupsAreNeverOverwritten(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "50-regcred.conf")
+	must(t, os.WriteFile(file, []byte("# the user's original\n"), 0o644))
+	env := []string{"REGCRED_CONFIG=" + writerConfig(t)}
+	for range 3 {
+		res := runBinary(t, testBinary(t), runOpts{Env: env}, "setup", "crio", "--write", "--file", file)
+		if res.Exit != 0 {
+			t.Fatalf("exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
+		}
+		must(t, os.WriteFile(file, []byte("# edited again\n"), 0o644)) // so the next run replaces something
+	}
+	backups, _ := filepath.Glob(file + ".*.bak")
+	if len(backups) != 3 {
+		t.Fatalf("backups %v, want 3", backups)
+	}
+	found := false
+	for _, b := range backups {
+		data, err := os.ReadFile(b)
+		must(t, err)
+		found = found || string(data) == "# the user's original\n"
+	}
+	if !found {
+		t.Error("no backup holds the original file")
+	}
+}
+
+// TestConcurrentConfigureDockerLosesNoHost is finding 6: parallel
+// configure-docker runs on one file each add their host; none is lost.
+func TestConcurrentConfigureDockerLosesNoHost(t *testing.T) {
+	dir := t.TempDir()
+	env := []string{"REGCRED_CONFIG=" + writerConfig(t)}
+	const n = 16
+	var wg sync.WaitGroup
+	results := make([]runResult, n)
+	for i := range n {
+		wg.Go(func() {
+			results[i] = runBinary(t, testBinary(t), runOpts{Env: env}, "configure-docker", "--dir", dir, "--host", fmt.Sprintf("h%d.example.com", i))
+		})
+	}
+	wg.Wait()
+	for i, r := range results {
+		if r.Exit != 0 {
+			t.Errorf("run %d: exit %d %s %s", i, r.Exit, r.Stdout, r.Stderr)
+		}
+	}
+	helpers := readCredHelpers(t, filepath.Join(dir, "config.json"))
+	for i := range n {
+		if h := fmt.Sprintf("h%d.example.com", i); helpers[h] != "regcred" {
+			t.Errorf("%s lost: credHelpers = %v", h, helpers)
+		}
+	}
+}
+
+// TestConfigureDockerWritesThroughADanglingSymlink is finding 9: a
+// config.json that links to a dotfile repository's file not yet there
+// stays a link; its target is written.
+func TestConfigureDockerWritesThroughADanglingSymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "dotfiles", "docker-config.json")
+	must(t, os.Mkdir(filepath.Dir(target), 0o700))
+	link := filepath.Join(dir, "config.json")
+	must(t, os.Symlink(target, link))
+	res := runBinary(t, testBinary(t), runOpts{Env: []string{"REGCRED_CONFIG=" + writerConfig(t)}}, "configure-docker", "--dir", dir, "--host", "a.example.com")
+	if res.Exit != 0 {
+		t.Fatalf("exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
+	}
+	if info, err := os.Lstat(link); err != nil || info.Mode()&fs.ModeSymlink == 0 {
+		t.Fatalf("config.json is no longer a symlink")
+	}
+	if readCredHelpers(t, target)["a.example.com"] != "regcred" {
+		t.Error("the link's target was not written")
+	}
+}
+
+// TestKilledWriterNeverBreaksTheFile is the crash test (finding 10): a
+// configure-docker killed at any moment leaves config.json whole (the old
+// file or the new one), and whatever temporary file it left is swept by a
+// later run once it is stale.
+func TestKilledWriterNeverBreaksTheFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.json")
+	must(t, os.WriteFile(path, []byte(`{"auths":{"keep.example.com":{"auth":"a2VlcDptZQ=="}},"x":"`+strings.Repeat("y", 1<<20)+`"}`), 0o600))
+	env := append(cleanEnv(t), "REGCRED_CONFIG="+writerConfig(t))
+	run := func(i int, kill time.Duration) time.Duration {
+		cmd := exec.Command(testBinary(t), "configure-docker", "--dir", dir, "--host", fmt.Sprintf("k%d.example.com", i))
+		cmd.Env = env
+		start := time.Now()
+		must(t, cmd.Start())
+		if kill > 0 {
+			time.Sleep(kill)
+			_ = cmd.Process.Kill()
+		}
+		_ = cmd.Wait()
+		return time.Since(start)
+	}
+	whole := run(0, 0) // how long a run takes here: kills land anywhere within it
+	left := 0
+	for i := 1; i <= 200 && left < 3; i++ {
+		run(i, time.Duration(rand.Int64N(int64(whole)))+time.Microsecond)
+		var doc map[string]json.RawMessage
+		data, err := os.ReadFile(path)
+		must(t, err)
+		if err := json.Unmarshal(data, &doc); err != nil || doc["auths"] == nil {
+			t.Fatalf("after kill %d the file is not whole (%d bytes): %v", i, len(data), err)
+		}
+		temps, _ := filepath.Glob(filepath.Join(dir, ".config.json.regcred-*"))
+		left = len(temps)
+	}
+	if left == 0 {
+		t.Fatal("no kill landed between temporary file and rename; the sweep went untested")
+	}
+	old := time.Now().Add(-time.Hour)
+	temps, _ := filepath.Glob(filepath.Join(dir, ".config.json.regcred-*"))
+	for _, p := range temps {
+		must(t, os.Chtimes(p, old, old))
+	}
+	res := runBinary(t, testBinary(t), runOpts{Env: []string{"REGCRED_CONFIG=" + writerConfig(t)}}, "configure-docker", "--dir", dir, "--host", "last.example.com")
+	if res.Exit != 0 {
+		t.Fatalf("exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".config.json.regcred-*")); len(left) != 0 {
+		t.Errorf("stale temporary files (%d left by killed runs) outlived the next run: %v", len(temps), left)
+	}
+}
+
+func readCredHelpers(t *testing.T, path string) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	must(t, err)
+	var doc struct{ CredHelpers map[string]string }
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return doc.CredHelpers
+}
