@@ -138,7 +138,9 @@ func (a *App) setupNerdctl() (setupPlan, error) {
 	}
 	return setupPlan{
 		snippets: []snippet{{title: "docker config.json credHelpers (nerdctl reads it)", path: filepath.Join(dir, "config.json"),
-			merge: func(path string, old []byte) (credHelpersPlan, error) { return planCredHelpersFrom(path, old, hosts, false) }}},
+			merge: func(path string, old []byte) (credHelpersPlan, error) {
+				return planCredHelpersFrom(path, old, hosts, false)
+			}}},
 		notes: []string{
 			"nerdctl.toml has no credential setting: nerdctl uses $DOCKER_CONFIG/config.json (credHelpers, credsStore).",
 			"Rootful nerdctl under sudo reads /root/.docker/config.json: run this with sudo too (or DOCKER_CONFIG).",

@@ -74,11 +74,13 @@ func TestWritersUnderSudoLeaveTheUsersFilesTheirs(t *testing.T) {
 		check []string // paths under home that must be the user's
 	}{
 		{name: "setup nerdctl --write with DOCKER_CONFIG", files: map[string]string{".docker/config.json": `{"auths":{"x.example.com":{"auth":"dTpw"}}}`},
-			args: func(string) []string { return []string{"setup", "nerdctl", "--write"} },
-			env:  func(home string) []string { return []string{"DOCKER_CONFIG=" + filepath.Join(home, ".docker")} },
+			args:  func(string) []string { return []string{"setup", "nerdctl", "--write"} },
+			env:   func(home string) []string { return []string{"DOCKER_CONFIG=" + filepath.Join(home, ".docker")} },
 			check: []string{".docker/config.json", ".docker/config.json.*.bak"}},
 		{name: "configure-docker --dir into a missing directory",
-			args:  func(home string) []string { return []string{"configure-docker", "--dir", filepath.Join(home, ".docker")} },
+			args: func(home string) []string {
+				return []string{"configure-docker", "--dir", filepath.Join(home, ".docker")}
+			},
 			check: []string{".docker", ".docker/config.json"}},
 		{name: "setup podman --write --user",
 			args:  func(string) []string { return []string{"setup", "podman", "--write", "--user"} },
