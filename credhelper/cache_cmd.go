@@ -51,6 +51,10 @@ func (a *App) cacheList(ctx context.Context, r *Resolver) error {
 	fmt.Fprintln(w, "KEY\tREGISTRY\tENTRY\tSTORE\tEXPIRES")
 	now := a.Deps.Now()
 	for _, in := range infos {
+		if in.Damaged != "" {
+			fmt.Fprintf(w, "%s\t\t\t%s\tunreadable: %s\n", in.Key[:min(12, len(in.Key))], in.Store, in.Damaged)
+			continue
+		}
 		expires := in.ExpiresAt.Format(time.RFC3339)
 		if in.LongLived {
 			expires += " (ttl)"

@@ -37,6 +37,7 @@ func (rep *checkReport) writeTable(out io.Writer, now time.Time) error {
 		rep.writeEntries(&b)
 		rep.writeChecks(&b, now)
 		rep.writeFailures(&b)
+		rep.writeNotes(&b)
 	}
 	_, err := out.Write(b.Bytes())
 	return err

@@ -16,6 +16,7 @@ type checkReport struct {
 	Config  checkConfig   `json:"config"`
 	Entries []checkEntry  `json:"entries"`
 	Checks  []checkResult `json:"checks"`
+	Notes   []string      `json:"notes,omitempty"`
 	OK      bool          `json:"ok"`
 }
 
@@ -98,6 +99,7 @@ func (a *App) runCheck(ctx context.Context, opts checkOptions, targets []matcher
 			rep.Checks = append(rep.Checks, cc.request(ctx, t))
 		}
 	}
+	rep.Notes = cc.dockerConfigNotes()
 	rep.OK = true
 	for _, ch := range rep.Checks {
 		rep.OK = rep.OK && ch.OK
@@ -232,6 +234,9 @@ func (c checker) cacheState(ctx context.Context, e *config.Entry, t matcher.Targ
 		if in.Key != key {
 			continue
 		}
+		if in.Damaged != "" {
+			return "cache record unreadable (it will be replaced): " + in.Damaged
+		}
 		if !in.ExpiresAt.After(c.app.Deps.Now()) {
 			return "expired in " + in.Store
 		}
@@ -261,7 +266,7 @@ func storedLogins(ctx context.Context, r *Resolver) []*config.Entry {
 	}
 	regs, err := r.logins.registries(ctx)
 	if err != nil {
-		r.log.Warn("listing stored logins failed", "err", err)
+		r.log.Warn("listing stored logins failed", "error", err)
 	}
 	var out []*config.Entry
 	for _, reg := range regs {

@@ -70,7 +70,7 @@ func TestDockerProtocolMatchesReference(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ta := newTestApp(t, staticConfig, map[string]string{"TEST_PW": pw})
+			ta := newTestApp(t, "cache: {store: file}\n"+staticConfig, map[string]string{"TEST_PW": pw, "HOME": t.TempDir()})
 			got, code := ta.runString(t, tt.stdin, tt.verb)
 			want := reference(tt.ref, tt.verb, tt.stdin)
 			if got != want {

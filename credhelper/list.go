@@ -32,15 +32,18 @@ func listing(ctx context.Context, r *Resolver) map[string]string {
 	}
 	regs, err := r.logins.registries(ctx)
 	if err != nil {
-		r.log.Warn("listing stored logins failed", "err", err)
+		r.log.Warn("listing stored logins failed", "error", err)
 	}
 	for _, reg := range regs {
 		if out[reg] != "" {
 			continue
 		}
 		cred, ok, err := r.logins.get(ctx, reg)
-		if err != nil || !ok {
-			r.log.Debug("stored login unreadable", "registry", reg, "err", err)
+		if err != nil {
+			r.log.Warn("a stored login cannot be read; `docker login` again replaces it", "registry", reg, "error", err)
+			continue
+		}
+		if !ok {
 			continue
 		}
 		out[reg] = cred.Username

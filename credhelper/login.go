@@ -3,8 +3,10 @@ package credhelper
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 
+	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/credhelper/dockerproto"
 	"github.com/regcred/regcred/matcher"
@@ -14,34 +16,32 @@ import (
 // storeLogin keeps what `docker login` hands over, as a `login` source
 // tried after the configured entries of that registry.
 //
-// docker calls store after every login, even when nothing changed (and
-// after re-using the credential get answered), so store never fails a
-// login: when the login cannot be kept it says so on stderr, and when the
-// configured entries already answer exactly this credential it keeps no
-// second copy of it.
+// A login is kept where `get` will read it, or store fails (docker then
+// says "Error saving credentials"): with a config that does not load,
+// where logins go is unknown, and a login put elsewhere would never be
+// read. docker calls store after every login, also with what get
+// answered: a credential the configured entries already answer is not
+// copied, and nothing stored is deleted for it.
 func (a *App) storeLogin(ctx context.Context, target matcher.Target, creds dockerproto.Credentials) error {
 	registry := target.Registry()
 	log := a.Deps.Logger.With("registry", registry, "username", creds.Username)
 	cfg, err := config.LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
 	if err != nil {
-		log.Warn("the config does not load; keeping the login with the default store settings", "err", err)
-		cfg = &config.Config{}
+		return fmt.Errorf("not keeping the login for %s: the config does not load, so where logins are kept is unknown; fix it and log in again: %w", registry, err)
 	}
 	ls, err := openLoginStore(cfg.Cache, a.Deps.Deps, a.Keyring)
 	if err != nil {
-		log.Warn("docker login succeeded, but regcred could not keep the credential", "err", err)
-		return nil
+		return fmt.Errorf("not keeping the login for %s: %w", registry, err)
 	}
 	if a.configuredAnswer(ctx, cfg, target, creds) {
-		log.Debug("the configured entries already answer this credential; not storing a copy")
-		if err := ls.delete(ctx, registry); err != nil {
-			log.Warn("could not remove an older stored login", "err", err)
-		}
+		log.Debug("the configured entries already answer this credential; storing nothing")
 		return nil
 	}
+	if _, _, err := ls.get(ctx, registry); errors.Is(err, cache.ErrDamaged) {
+		log.Warn("replacing a stored login that could not be read", "error", err)
+	}
 	if err := ls.put(ctx, registry, creds.Username, providers.Secret(creds.Secret)); err != nil {
-		log.Warn("docker login succeeded, but regcred could not keep the credential", "err", err)
-		return nil
+		return fmt.Errorf("keeping the login for %s: %w", registry, err)
 	}
 	log.Debug("login stored")
 	return nil

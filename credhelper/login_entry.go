@@ -2,9 +2,11 @@ package credhelper
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
+	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
@@ -27,6 +29,9 @@ func loginBuilder(s *loginStore) builder {
 		registry := e.Match
 		return providers.ProviderFunc(func(ctx context.Context, _ providers.Request) (providers.Credential, error) {
 			cred, ok, err := s.get(ctx, registry)
+			if errors.Is(err, cache.ErrDamaged) {
+				return providers.Credential{}, fmt.Errorf("%w: the stored login cannot be read (%w); `docker login %s` again replaces it", providers.ErrInvalid, err, registry)
+			}
 			if err != nil {
 				return providers.Credential{}, fmt.Errorf("%w: reading the stored login: %w", providers.ErrUnavailable, err)
 			}

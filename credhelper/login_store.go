@@ -2,6 +2,7 @@ package credhelper
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -42,7 +43,7 @@ func openLoginStore(cfg config.CacheConfig, deps providers.Deps, kr cache.Keyrin
 		kind = cfg.Store
 	}
 	c, err := cache.Open(cache.Options{Kind: kind, Dir: dir, Now: deps.Now, LookupEnv: deps.LookupEnv,
-		Logger: deps.Logger, Keyring: kr, KeyringService: config.LoginKeyringService})
+		Logger: deps.Logger, Keyring: kr, KeyringService: config.LoginKeyringService, StrictRecords: true})
 	if err != nil {
 		return nil, fmt.Errorf("opening the login store in %s: %w", dir, err)
 	}
@@ -57,11 +58,19 @@ func (s *loginStore) put(ctx context.Context, registry, username string, secret 
 	})
 }
 
-// get returns the login stored for registry; ok is false when there is none.
+// get returns the login stored for registry; ok is false when there is
+// none. One that exists and cannot be read (cache.ErrDamaged) is an error:
+// it is the user's only copy, so it is reported, never taken for absent.
 func (s *loginStore) get(ctx context.Context, registry string) (providers.Credential, bool, error) {
 	e, ok, err := s.store.Get(ctx, cache.LoginKey(registry))
-	if err != nil || !ok || e.Registry != registry {
+	if err != nil {
 		return providers.Credential{}, false, err
+	}
+	if ok && e.Registry != registry {
+		return providers.Credential{}, false, fmt.Errorf("%w: the login stored under %s's key names %s", cache.ErrDamaged, registry, e.Registry)
+	}
+	if !ok {
+		return providers.Credential{}, false, nil
 	}
 	return providers.Credential{Username: e.Username, Secret: e.Secret}, true, nil
 }
@@ -72,16 +81,21 @@ func (s *loginStore) delete(ctx context.Context, registry string) error {
 
 // registries lists the registries with a stored login. It reads the
 // store's secret-free index and files, never the keyring, so it is cheap
-// enough for every `get`.
+// enough for every `get`. Logins that cannot be read are an error naming
+// each (their registry is unknown: it is inside the damaged record).
 func (s *loginStore) registries(ctx context.Context) ([]string, error) {
 	infos, err := s.store.List(ctx)
+	errs := []error{err}
 	var out []string
 	for _, in := range infos {
-		if in.Key == cache.LoginKey(in.Registry) {
+		switch {
+		case in.Damaged != "":
+			errs = append(errs, fmt.Errorf("%w: %s", cache.ErrDamaged, in.Damaged))
+		case in.Key == cache.LoginKey(in.Registry):
 			out = append(out, in.Registry)
 		}
 	}
-	return out, err
+	return out, errors.Join(errs...)
 }
 
 // has reports whether registry has a stored login, from the index.

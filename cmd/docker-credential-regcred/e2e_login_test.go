@@ -106,9 +106,10 @@ func TestDockerLoginThroughClientLibrary(t *testing.T) {
 	}
 }
 
-// TestStoreNeverFailsLogin: with nowhere to write (the data dir is a file)
-// and no keyring, store still exits 0 and says why on stderr.
-func TestStoreNeverFailsLogin(t *testing.T) {
+// TestStoreFailsWhenTheLoginCannotBeKept: with nowhere to write (the data
+// dir is a file) and no keyring, store fails, so docker says "Error saving
+// credentials" instead of a login that is not kept, and says why.
+func TestStoreFailsWhenTheLoginCannotBeKept(t *testing.T) {
 	home := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(home, ".local"), 0o700); err != nil {
 		t.Fatal(err)
@@ -120,11 +121,11 @@ func TestStoreNeverFailsLogin(t *testing.T) {
 		Env:   []string{"HOME=" + home, brokenBus(t)},
 		Stdin: `{"ServerURL":"reg.example.com","Username":"u","Secret":"pw-unstorable-77"}`,
 	}, "store")
-	if res.Exit != 0 || res.Stdout != "" {
+	if res.Exit != 1 || !strings.Contains(res.Stdout, "keeping the login for reg.example.com") {
 		t.Errorf("store exit %d, stdout %q", res.Exit, res.Stdout)
 	}
-	if !strings.Contains(res.Stderr, "could not keep the credential") || strings.Contains(res.Stderr, "pw-unstorable-77") {
-		t.Errorf("stderr:\n%s", res.Stderr)
+	if strings.Contains(res.Stdout+res.Stderr, "pw-unstorable-77") {
+		t.Errorf("the secret reached the output")
 	}
 }
 

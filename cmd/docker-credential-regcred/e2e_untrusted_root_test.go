@@ -40,6 +40,12 @@ func TestUntrustedCacheRootIsLeftAlone(t *testing.T) {
 			plantOldFiles(t, filepath.Join(shared, "regcred", "tokens"), "keep.json")
 			return filepath.Join(shared, "regcred"), shared
 		}, why: "without the sticky bit"},
+		{name: "cache.dir a shared sticky directory (1777)", plant: func(t *testing.T, home string) (string, string) {
+			shared := filepath.Join(home, "shared-cache")
+			must(t, os.Mkdir(shared, 0o700))
+			must(t, os.Chmod(shared, os.ModeSticky|0o777))
+			return shared, shared
+		}, why: "writable by other users"},
 		{name: "cache.dir owned by another user", asRoot: true, plant: func(t *testing.T, home string) (string, string) {
 			dir := filepath.Join(home, "theirs")
 			plantOldFiles(t, filepath.Join(dir, "tokens"), "keep.json")

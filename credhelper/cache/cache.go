@@ -165,7 +165,7 @@ func (c *Cache) sweep(ctx context.Context, now time.Time) {
 		return
 	}
 	for _, i := range infos {
-		if !now.Before(i.ExpiresAt) {
+		if i.Damaged == "" && !now.Before(i.ExpiresAt) {
 			if err := c.store.Delete(ctx, i.Key); err != nil {
 				c.log.Debug("could not delete an expired cache entry", "key", i.Key, "err", err)
 			}

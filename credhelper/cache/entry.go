@@ -37,6 +37,9 @@ type Info struct {
 	StoredAt  time.Time
 	ExpiresAt time.Time
 	LongLived bool
+	// Damaged says why the record cannot be read ("" when it can); only
+	// Key and Store are known then.
+	Damaged string
 }
 
 // Credential is the entry as a backend would have answered it.

@@ -20,6 +20,8 @@ type fileStore struct {
 	uid int
 	now func() time.Time
 	log *slog.Logger
+	// strict: a damaged record is an error (Options.StrictRecords).
+	strict bool
 }
 
 func newFileStore(root *Root, now func() time.Time, log *slog.Logger) *fileStore {
@@ -38,6 +40,8 @@ func (s *fileStore) Get(ctx context.Context, key string) (Entry, bool, error) {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return Entry{}, false, nil
+	case s.strict && isDamage(err):
+		return Entry{}, false, fmt.Errorf("%w: %s: %w", ErrDamaged, s.path(key), err)
 	case errors.Is(err, errMismatch):
 		s.log.Debug("ignoring cache file", "path", s.path(key), "reason", err)
 		return Entry{}, false, nil
@@ -56,11 +60,7 @@ func (s *fileStore) Get(ctx context.Context, key string) (Entry, bool, error) {
 }
 
 func (s *fileStore) read(key string) (Entry, error) {
-	d, err := s.root.sub(tokensDir, false)
-	if err != nil {
-		return Entry{}, err
-	}
-	data, err := d.readPrivate(key+".json", s.uid)
+	data, err := s.root.readFileAs(tokensDir, key+".json", s.uid)
 	if err != nil {
 		return Entry{}, err
 	}
@@ -102,6 +102,10 @@ func (s *fileStore) List(ctx context.Context) ([]Info, error) {
 	var out []Info
 	for _, key := range keys {
 		e, err := s.read(key)
+		if isDamage(err) {
+			out = append(out, Info{Key: key, Store: KindFile, Damaged: s.path(key) + ": " + err.Error()})
+			continue
+		}
 		if err != nil {
 			s.log.Debug("not listing cache file", "path", s.path(key), "reason", err)
 			continue
@@ -138,4 +142,10 @@ func checkCall(ctx context.Context, key string) error {
 		return fmt.Errorf("%w: cache key must be a cache.Key hash (%d hex digits), got %d characters", providers.ErrInvalid, keyLen, len(key))
 	}
 	return nil
+}
+
+// isDamage: the record exists and cannot be used, as opposed to missing or
+// unreadable because the store itself failed.
+func isDamage(err error) bool {
+	return errors.Is(err, errMismatch) || errors.Is(err, errUntrusted) || errors.Is(err, errBadRecord)
 }

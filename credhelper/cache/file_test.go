@@ -2,6 +2,7 @@ package cache
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -125,8 +126,13 @@ func TestFileStoreIgnoresUntrustedFiles(t *testing.T) {
 			if !strings.Contains(logs.String(), "ignoring cache file") {
 				t.Errorf("no warning logged; log:\n%s", logs)
 			}
-			if infos, _ := s.List(ctx); len(infos) != 0 {
-				t.Errorf("List shows the untrusted file: %+v", infos)
+			if infos, _ := s.List(ctx); len(infos) != 1 || infos[0].Damaged == "" || infos[0].Registry != "" {
+				t.Errorf("List = %+v, want the file as damaged and nothing read from it", infos)
+			}
+			strict := *s
+			strict.strict = true
+			if _, ok, err := strict.Get(ctx, key); ok || !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), s.path(key)) {
+				t.Errorf("strict Get = ok %v, err %v; want ErrDamaged naming the file", ok, err)
 			}
 			if !tt.dir {
 				assertReplaced(t, s, key)

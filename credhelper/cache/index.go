@@ -1,7 +1,9 @@
 package cache
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 )
 
@@ -54,6 +56,10 @@ func (x *keyringIndex) list() ([]Info, error) {
 				out = append(out, info)
 				continue
 			}
+		}
+		if isDamage(err) || err != nil && !errors.Is(err, fs.ErrNotExist) {
+			out = append(out, Info{Key: key, Store: KindKeyring, Damaged: "keyring index " + x.path(key) + ": " + err.Error()})
+			continue
 		}
 		x.log.Debug("not listing keyring index file", "path", x.path(key), "reason", err)
 	}

@@ -23,6 +23,8 @@ type keyringStore struct {
 	index *keyringIndex
 	now   func() time.Time
 	log   *slog.Logger
+	// strict: a damaged item is an error (Options.StrictRecords).
+	strict bool
 }
 
 func (s *keyringStore) Name() string { return KindKeyring }
@@ -43,6 +45,8 @@ func (s *keyringStore) Get(ctx context.Context, key string) (Entry, bool, error)
 	switch {
 	case isMissing(err):
 		return Entry{}, false, nil
+	case s.strict && errors.Is(err, errBadRecord):
+		return Entry{}, false, s.damaged(key, err)
 	case errors.Is(err, errBadRecord):
 		s.log.Warn("ignoring keyring item; it will be replaced", "service", s.service, "key", key, "reason", err)
 		return Entry{}, false, nil
@@ -50,6 +54,9 @@ func (s *keyringStore) Get(ctx context.Context, key string) (Entry, bool, error)
 		return Entry{}, false, err
 	}
 	e, err := decodeRecord([]byte(value), key)
+	if s.strict && err != nil {
+		return Entry{}, false, s.damaged(key, err)
+	}
 	if errors.Is(err, errMismatch) {
 		s.log.Debug("ignoring keyring item", "service", s.service, "key", key, "reason", err)
 		return Entry{}, false, nil
@@ -215,4 +222,8 @@ func (s *keyringStore) List(ctx context.Context) ([]Info, error) {
 		return nil, err
 	}
 	return s.index.list()
+}
+
+func (s *keyringStore) damaged(key string, err error) error {
+	return fmt.Errorf("%w: keyring item %s/%s: %w", ErrDamaged, s.service, key, err)
 }

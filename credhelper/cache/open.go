@@ -38,6 +38,7 @@ func Open(opts Options) (*Cache, error) {
 	c.dir = o.Dir
 	c.locker = NewLocker(root, o.LockWait)
 	file := newFileStore(root, o.Now, o.Logger)
+	file.strict = o.StrictRecords
 	c.store = file
 	if o.Kind == KindFile {
 		return c, nil
@@ -57,6 +58,7 @@ func Open(opts Options) (*Cache, error) {
 			index:   newKeyringIndex(root, o.Logger),
 			now:     o.Now,
 			log:     o.Logger,
+			strict:  o.StrictRecords,
 		},
 		file: file,
 		log:  o.Logger,

@@ -45,6 +45,9 @@ type Options struct {
 	// KeyringTimeout bounds each keyring call; 0 means
 	// DefaultKeyringTimeout.
 	KeyringTimeout time.Duration
+	// StrictRecords makes Get return ErrDamaged for a record that exists
+	// and cannot be read, instead of a miss with a warning.
+	StrictRecords bool
 	// ChunkLimit is the most bytes one keyring item may hold; larger
 	// records are chunked. 0 means the platform's limit (PlatformChunkLimit).
 	ChunkLimit int

@@ -49,6 +49,13 @@ type indexRecord struct {
 
 var errBadRecord = errors.New("not a regcred cache record")
 
+// ErrDamaged: a stored record exists and cannot be read (corrupt,
+// truncated, not the user's, open to others, made for another key). The
+// token cache takes it for a miss and replaces it; a store opened with
+// Options.StrictRecords (the login store: its records are the user's only
+// copy) returns it as an error.
+var ErrDamaged = errors.New("stored record cannot be read")
+
 // errMismatch marks a well-formed record made for another key or registry
 // than the one asked for: a file copied or renamed, an item swapped. It is
 // absent for this request (and replaced by its next write), not corrupt.

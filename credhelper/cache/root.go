@@ -68,6 +68,11 @@ type fileLock interface {
 // file below it is created, renamed, read and removed relative to the
 // open directory (on unix; see trust_other.go for Windows), so swapping a
 // path component afterwards changes nothing this process does.
+//
+// Its descriptors are closed when the Root becomes unreachable; every
+// method that uses one keeps the Root alive until it returns (a descriptor
+// closed mid-call could be reused by another open, and the call would act
+// on that file instead).
 type Root struct {
 	path string
 	uid  int
@@ -146,17 +151,25 @@ func (r *Root) sub(name string, create bool) (dirHandle, error) {
 // others, not a symlink, at most a record's size. A missing one (or a
 // missing directory) is an error wrapping fs.ErrNotExist.
 func (r *Root) ReadFile(sub, name string) ([]byte, error) {
+	return r.readFileAs(sub, name, r.uid)
+}
+
+// readFileAs is ReadFile trusting uid's files (in-package tests play
+// another user with it).
+func (r *Root) readFileAs(sub, name string, uid int) ([]byte, error) {
+	defer runtime.KeepAlive(r) // its cleanup closes the descriptors used below
 	d, err := r.sub(sub, false)
 	if err != nil {
 		return nil, err
 	}
-	return d.readPrivate(name, r.uid)
+	return d.readPrivate(name, uid)
 }
 
 // WriteFile replaces sub/name atomically with a 0600 file, creating the
 // directories it needs, and first removes temporary files that writers
 // which died left behind there (they may hold a secret no record names).
 func (r *Root) WriteFile(sub, name string, data []byte) error {
+	defer runtime.KeepAlive(r) // its cleanup closes the descriptors used below
 	d, err := r.sub(sub, true)
 	if err != nil {
 		return err
@@ -167,6 +180,7 @@ func (r *Root) WriteFile(sub, name string, data []byte) error {
 
 // Remove deletes sub/name; a missing one is no error.
 func (r *Root) Remove(sub, name string) error {
+	defer runtime.KeepAlive(r) // its cleanup closes the descriptors used below
 	d, err := r.sub(sub, false)
 	if err == nil {
 		err = d.remove(name)
@@ -179,6 +193,7 @@ func (r *Root) Remove(sub, name string) error {
 
 // Exists reports whether sub/name exists, without following a symlink.
 func (r *Root) Exists(sub, name string) (bool, error) {
+	defer runtime.KeepAlive(r) // its cleanup closes the descriptors used below
 	d, err := r.sub(sub, false)
 	if err == nil {
 		_, err = d.stat(name)
@@ -191,6 +206,7 @@ func (r *Root) Exists(sub, name string) (bool, error) {
 
 // Names lists sub's entries; a missing directory has none.
 func (r *Root) Names(sub string) ([]string, error) {
+	defer runtime.KeepAlive(r) // its cleanup closes the descriptors used below
 	d, err := r.sub(sub, false)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -205,6 +221,7 @@ func (r *Root) Names(sub string) ([]string, error) {
 // that were last written before before. owned must accept only names the
 // cache itself writes: nothing else in the directory is ours to delete.
 func (r *Root) RemoveOld(sub string, owned func(name string) bool, before time.Time) {
+	defer runtime.KeepAlive(r) // its cleanup closes the descriptors used below
 	if d, err := r.sub(sub, false); err == nil {
 		r.removeStale(d, owned, before)
 	}
@@ -227,6 +244,7 @@ func (r *Root) removeStale(d dirHandle, owned func(string) bool, before time.Tim
 
 // lock opens sub/name as a lock file, creating both.
 func (r *Root) lock(sub, name string) (fileLock, error) {
+	defer runtime.KeepAlive(r) // its cleanup closes the descriptors used below
 	d, err := r.sub(sub, true)
 	if err != nil {
 		return nil, err

@@ -4,8 +4,10 @@ package cache
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -283,4 +285,33 @@ func snapshot(t *testing.T, path string) string {
 		return nil
 	})
 	return b.String()
+}
+
+// TestRootSurvivesCollectionMidCall: a Root used once and dropped must
+// keep its descriptors open until the call using them returns. Run with
+// the collector busy, a descriptor closed mid-call fails the write (EBADF)
+// or, reused by another open, sends it elsewhere.
+func TestRootSurvivesCollectionMidCall(t *testing.T) {
+	dir := t.TempDir()
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				runtime.GC()
+			}
+		}
+	}()
+	for i := range 100 {
+		name := fmt.Sprintf("k%d", i)
+		if err := mustRoot(t, dir).WriteFile(tokensDir, name, []byte(name)); err != nil {
+			t.Fatalf("write %d: %v", i, err)
+		}
+		if got, err := mustRoot(t, dir).ReadFile(tokensDir, name); err != nil || string(got) != name {
+			t.Fatalf("read %d = %q, %v", i, got, err)
+		}
+	}
 }
