@@ -11,7 +11,7 @@ LDFLAGS   := -s -w -X main.version=$(VERSION)
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 
-.PHONY: build install size demo deps test lint unit keyring-test kubelet-test tools bench fuzz fuzz-brief clean
+.PHONY: build install size demo packages deps test lint unit keyring-test kubelet-test tools bench fuzz fuzz-brief clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/docker-credential-regcred
@@ -53,12 +53,17 @@ keyring-test:
 kubelet-test:
 	cd testdata/kubelet && $(GO) test -count=1 ./...
 
+# The Debian packages the tests use: installed when run as root, else the
+# exact apt-get line to run (testdata/test-packages.sh).
+packages:
+	testdata/test-packages.sh
+
 deps:
 	$(GO) mod download
 	cd testdata/kubelet && $(GO) mod download
 
 # Every test runs with loopback as the only network (testdata/loopback-only.sh).
-test: deps lint
+test: packages deps lint
 	testdata/loopback-only.sh $(MAKE) --no-print-directory fuzz-brief unit keyring-test kubelet-test
 
 # Every fuzz target in turn (testdata/fuzz.sh); `make test` runs each briefly.
