@@ -56,6 +56,7 @@ func TestCredentialTimeErrorsNeverPrintASecret(t *testing.T) {
 		{name: "VAULT_ADDR not a URL", config: "vault: {path: s/x}", env: []string{"VAULT_ADDR=https://u:" + canary + "%zz@vault", "VAULT_TOKEN=t"}, want: "VAULT_ADDR: is not a URL"},
 		{name: "bad VAULT_NAMESPACE", config: "vault: {address: \"http://127.0.0.1:1\", path: s/x}", env: []string{"VAULT_NAMESPACE=" + canary + "/../x", "VAULT_TOKEN=t"}, want: "VAULT_NAMESPACE must not contain"},
 		{name: "user info in GCE_METADATA_HOST", config: "gcr: {}", request: "gcr.io", env: []string{"GCE_METADATA_HOST=u:" + canary + "@metadata"}, want: "GCE_METADATA_HOST is not host[:port]"},
+		{name: "token as cache.dir", config: "vault: {address: \"http://127.0.0.1:1\", path: s/x}\ncache: {store: file, dir: " + canary + "}", env: []string{"VAULT_TOKEN=t"}, want: "cache dir is not an absolute path"},
 		{name: "upper-case variable is named", config: "static: {username: u, passwordEnv: REG_PW_UNSET}", want: "REG_PW_UNSET is not set"},
 	}
 	bin := testBinary(t)
