@@ -45,7 +45,7 @@ func openLoginStore(cfg config.CacheConfig, deps providers.Deps, kr cache.Keyrin
 	c, err := cache.Open(cache.Options{Kind: kind, Dir: dir, Now: deps.Now, LookupEnv: deps.LookupEnv,
 		Logger: deps.Logger, Keyring: kr, KeyringService: config.LoginKeyringService, StrictRecords: true})
 	if err != nil {
-		return nil, fmt.Errorf("opening the login store in %s: %w", dir, err)
+		return nil, fmt.Errorf("opening the login store in %s: %w", providers.ShowPath(dir), err)
 	}
 	return &loginStore{store: c.Store(), dir: dir, now: deps.Now}, nil
 }

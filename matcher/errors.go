@@ -45,6 +45,56 @@ func quote(s string) string {
 	return `"` + b.String() + `"…`
 }
 
+// part is a piece of the input an error is about. A request's error quotes
+// it (a client sent it and wants to see what was wrong); a pattern's error
+// leaves it out, since a config value that fails may be a secret typed in
+// the wrong place, and the loader names the file and line anyway.
+type part string
+
+// inputError is a problem with parts of the input. Each part stands in
+// format as " %s"; no other argument uses %s.
+type inputError struct {
+	format string
+	args   []any
+}
+
+// partError builds an inputError; the args of type part are the input's.
+func partError(format string, args ...any) error {
+	return &inputError{format: format, args: args}
+}
+
+// Error quotes the parts.
+func (e *inputError) Error() string {
+	args := make([]any, len(e.args))
+	for i, a := range e.args {
+		if p, ok := a.(part); ok {
+			a = quote(string(p))
+		}
+		args[i] = a
+	}
+	return fmt.Sprintf(e.format, args...)
+}
+
+// withheld is the message without the parts.
+func (e *inputError) withheld() string {
+	var args []any
+	for _, a := range e.args {
+		if _, ok := a.(part); !ok {
+			args = append(args, a)
+		}
+	}
+	return fmt.Sprintf(strings.ReplaceAll(e.format, " %s", ""), args...)
+}
+
+// withheldText is err's message without the parts of the input it quotes.
+func withheldText(err error) string {
+	var ie *inputError
+	if !errors.As(err, &ie) {
+		return err.Error()
+	}
+	return strings.Replace(err.Error(), ie.Error(), ie.withheld(), 1)
+}
+
 func requestError(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalidRequest, fmt.Sprintf(format, args...))
 }

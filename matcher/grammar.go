@@ -1,7 +1,6 @@
 package matcher
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -20,10 +19,10 @@ const maxName = 255
 func checkRepository(p string) error {
 	for c := range strings.SplitSeq(p, "/") {
 		if c == "" {
-			return fmt.Errorf("repository %s has an empty path component", quote(p))
+			return partError("repository %s has an empty path component", part(p))
 		}
 		if !validComponent(c) {
-			return fmt.Errorf("repository component %s must be lower-case letters and digits joined by '.', '_', '__' or '-'", quote(c))
+			return partError("repository component %s must be lower-case letters and digits joined by '.', '_', '__' or '-'", part(c))
 		}
 	}
 	return nil
@@ -70,7 +69,7 @@ func checkTag(t string) error {
 		ok = isWord(t[i]) || t[i] == '.' || t[i] == '-'
 	}
 	if !ok {
-		return fmt.Errorf("tag %s must be 1 to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-'", quote(t))
+		return partError("tag %s must be 1 to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-'", part(t))
 	}
 	return nil
 }
@@ -88,10 +87,10 @@ func checkDigest(d string) error {
 	case "sha512":
 		size = 128
 	default:
-		return fmt.Errorf("digest %s: want sha256:, sha384: or sha512: followed by hex", quote(d))
+		return partError("digest %s: want sha256:, sha384: or sha512: followed by hex", part(d))
 	}
 	if len(enc) != size || !isLowerHex(enc) {
-		return fmt.Errorf("digest %s: want %d lower-case hex digits after %q", quote(d), size, alg+":")
+		return partError("digest %s: want %d lower-case hex digits after %q", part(d), size, alg+":")
 	}
 	return nil
 }

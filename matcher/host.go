@@ -48,11 +48,11 @@ func splitHostPort(s string) (host, port string, hasPort bool) {
 // and "" for 443, which every client treats as the default.
 func parsePort(p string) (string, error) {
 	if p == "" || len(p) > 5 || !allDigits(p) {
-		return "", fmt.Errorf("port %s is not a number from 1 to 65535", quote(p))
+		return "", partError("port %s is not a number from 1 to 65535", part(p))
 	}
 	n, _ := strconv.Atoi(p)
 	if n < 1 || n > 65535 {
-		return "", fmt.Errorf("port %s is not a number from 1 to 65535", quote(p))
+		return "", partError("port %s is not a number from 1 to 65535", part(p))
 	}
 	if n == 443 {
 		return "", nil
@@ -69,7 +69,7 @@ func parseIPv6(h string) (string, error) {
 	inner := strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")
 	addr, err := netip.ParseAddr(inner)
 	if err != nil || !addr.Is6() || addr.Zone() != "" || len(inner)+2 != len(h) {
-		return "", fmt.Errorf("host %s is not a bracketed IPv6 address", quote(h))
+		return "", partError("host %s is not a bracketed IPv6 address", part(h))
 	}
 	return "[" + addr.String() + "]", nil
 }
@@ -82,7 +82,7 @@ func checkDomain(h string) error {
 	}
 	for label := range strings.SplitSeq(h, ".") {
 		if !validLabel(label) {
-			return fmt.Errorf("host %s: label %s must be letters, digits and inner hyphens", quote(h), quote(label))
+			return partError("host %s: label %s must be letters, digits and inner hyphens", part(h), part(label))
 		}
 	}
 	return nil

@@ -60,7 +60,7 @@ func stripScheme(s string) (rest string, hasScheme bool, err error) {
 		// Not quoted: it may be "user:password" typed without a scheme.
 		return "", false, errors.New(`what precedes "://" is not a URL scheme`)
 	}
-	return "", false, fmt.Errorf("scheme %s is not http or https", quote(scheme))
+	return "", false, partError("scheme %s is not http or https", part(scheme))
 }
 
 // isScheme checks RFC 3986's ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ).

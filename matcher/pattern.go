@@ -2,7 +2,6 @@ package matcher
 
 import (
 	"errors"
-	"fmt"
 	"path"
 	"strings"
 )
@@ -25,9 +24,10 @@ func ParsePattern(s string) (Pattern, error) {
 	}
 	p, err := parsePattern(s)
 	if err != nil {
-		// The pattern itself is not quoted: it may hold user:password@,
-		// and the config loader names the file and line.
-		return Pattern{}, patternError("%v", err)
+		// No part of the pattern is quoted: it may hold user:password@ or
+		// a secret typed in the wrong place, and the config loader names
+		// the file and line.
+		return Pattern{}, patternError("%s", withheldText(err))
 	}
 	return p, nil
 }
@@ -98,15 +98,15 @@ func isIPv6(s string) bool {
 func checkGlobHost(h string) error {
 	for label := range strings.SplitSeq(h, ".") {
 		if label == "" {
-			return fmt.Errorf("host %s has an empty label", quote(h))
+			return partError("host %s has an empty label", part(h))
 		}
 		for i := 0; i < len(label); i++ {
 			if c := label[i]; !isAlnum(c) && !strings.ContainsRune("-*?[]^", rune(c)) {
-				return fmt.Errorf("host %s: %q is not allowed in a label", quote(h), c)
+				return partError("host %s: %q is not allowed in a label", part(h), c)
 			}
 		}
 		if _, err := path.Match(label, ""); err != nil {
-			return fmt.Errorf("host %s: label %s is not a valid glob", quote(h), quote(label))
+			return partError("host %s: label %s is not a valid glob", part(h), part(label))
 		}
 	}
 	return nil
@@ -121,10 +121,10 @@ func patternPath(repo string) (string, error) {
 		return "", nil
 	}
 	if strings.IndexByte(repo, ':') >= 0 {
-		return "", fmt.Errorf("path %s holds a ':': patterns match repositories, not tags", quote(repo))
+		return "", partError("path %s holds a ':': patterns match repositories, not tags", part(repo))
 	}
 	if strings.ContainsAny(repo, "*?[") {
-		return "", fmt.Errorf("path %s holds a glob: globs are allowed in the host only", quote(repo))
+		return "", partError("path %s holds a glob: globs are allowed in the host only", part(repo))
 	}
 	return repo, checkRepository(repo)
 }

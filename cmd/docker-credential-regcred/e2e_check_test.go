@@ -205,3 +205,57 @@ func TestVerifyTrueFallsThrough(t *testing.T) {
 		t.Errorf("every entry rejected: exit %d, %q", res.Exit, res.Stdout)
 	}
 }
+
+// TestCheckOneLetterPasswordWithholdsFields: with the one-letter password
+// "p", check withholds the token server's message, which holds a "p"
+// ("incorrect username or password"), as a whole, and leaves every other
+// text alone; it used to mask each "p" ("[redacted]assword").
+func TestCheckOneLetterPasswordWithholdsFields(t *testing.T) {
+	reg := registrytest.StartTokenAuth(t)
+	reg.Token.AddUser("reader", "p", "team")
+	pw := secretFile(t, "p")
+	cfg := writeConfig(t, `defaults: false
+registries:
+  - match: `+reg.Addr+`/team
+    name: good
+    static: {username: reader, passwordFile: `+pw+`}
+  - match: `+reg.Addr+`/other
+    name: bad
+    static: {username: nobody, passwordFile: `+pw+`}
+`)
+	env := runOpts{Env: []string{"REGCRED_CONFIG=" + cfg}}
+	res := runBinary(t, testBinary(t), env, "check", "--verify", "--output", "json")
+	var rep checkReport
+	if err := json.Unmarshal([]byte(res.Stdout), &rep); err != nil || len(rep.Checks) != 2 {
+		t.Fatalf("report (%v):\n%s\n%s", err, res.Stdout, res.Stderr)
+	}
+	wantDetail := "token server " + reg.Token.URL + "/token refused the credential: HTTP 401 ([withheld: it contains the credential])"
+	for _, ch := range rep.Checks {
+		if ch.Verify == nil || ch.Username == "" || ch.Verify.Endpoint != "http://"+reg.Addr {
+			t.Fatalf("check %+v", ch)
+		}
+		switch ch.Entry {
+		case "good (static, " + cfg + ":3)":
+			if ch.Verify.Status != "accepted" || ch.Username != "reader" {
+				t.Errorf("good: %+v %+v", ch, *ch.Verify)
+			}
+		case "bad (static, " + cfg + ":6)":
+			if ch.Verify.Status != "rejected" || ch.Verify.Detail != wantDetail {
+				t.Errorf("bad: verify detail\n%q, want\n%q", ch.Verify.Detail, wantDetail)
+			}
+		default:
+			t.Errorf("unexpected entry %q", ch.Entry)
+		}
+	}
+
+	table := runBinary(t, testBinary(t), env, "check", "--verify")
+	for _, want := range []string{"accepted (http://" + reg.Addr + ")", "rejected (http://" + reg.Addr + ")",
+		"ok (credential)", "FAIL (credential)", "Details:", wantDetail, "a request tries the matching ones most specific first"} {
+		if !strings.Contains(table.Stdout, want) {
+			t.Errorf("table lacks %q:\n%s", want, table.Stdout)
+		}
+	}
+	if all := res.Stdout + res.Stderr + table.Stdout + table.Stderr; strings.Contains(all, "redacted") {
+		t.Errorf("check masked letters:\n%s", all)
+	}
+}

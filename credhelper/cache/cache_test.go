@@ -333,7 +333,7 @@ func TestOpenRejectsBadOptions(t *testing.T) {
 		want string
 	}{
 		{name: "unknown store", opts: Options{Kind: "redis"}, want: `cache store "redis"`},
-		{name: "relative dir", opts: Options{Kind: KindFile, Dir: "cache"}, want: `cache dir "cache" is not an absolute path`},
+		{name: "relative dir", opts: Options{Kind: KindFile, Dir: "cache"}, want: "cache dir is not an absolute path"},
 		{name: "negative TTL", opts: Options{TTL: -1, Dir: "/x"}, want: "must not be negative"},
 		{name: "chunk limit too small", opts: Options{ChunkLimit: 10, Dir: "/x"}, want: "chunk limit 10"},
 		{name: "no home", opts: Options{Kind: KindFile, LookupEnv: envMap(nil)}, want: "set cache.dir"},

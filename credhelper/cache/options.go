@@ -125,7 +125,8 @@ func (o *Options) resolveDir() error {
 		o.Dir = d
 	}
 	if !filepath.IsAbs(o.Dir) {
-		return fmt.Errorf("%w: cache dir %q is not an absolute path", providers.ErrInvalid, o.Dir)
+		// Not quoted: a relative "path" may be a secret typed there.
+		return fmt.Errorf("%w: cache dir is not an absolute path (the value is not shown, in case it is a secret typed there)", providers.ErrInvalid)
 	}
 	o.Dir = filepath.Clean(o.Dir)
 	return nil

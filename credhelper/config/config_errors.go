@@ -28,15 +28,15 @@ func describeYAMLError(path string, err error) string {
 func describeTypeError(path, msg string, known map[string][]string) string {
 	line, rest, ok := strings.Cut(strings.TrimPrefix(msg, "line "), ": ")
 	if !ok {
-		return path + ": " + msg
+		return path + ": " + hideKeys(hideValue(msg))
 	}
 	where := path + ":" + line
-	rest = hideValue(rest)
+	rest = hideKeys(hideValue(rest))
 	if field, typ, ok := strings.Cut(strings.TrimPrefix(rest, "field "), " not found in type "); ok && strings.HasPrefix(rest, "field ") {
 		if keys, ok := known[typ]; ok {
-			return fmt.Sprintf("%s: unknown key %q (expected one of: %s)", where, field, strings.Join(keys, ", "))
+			return fmt.Sprintf("%s: unknown key %s (expected one of: %s)", where, showKey(field), strings.Join(keys, ", "))
 		}
-		return fmt.Sprintf("%s: unknown key %q", where, field)
+		return fmt.Sprintf("%s: unknown key %s", where, showKey(field))
 	}
 	return where + ": " + rest
 }
@@ -76,15 +76,4 @@ func collectKeys(t reflect.Type, m map[string][]string) {
 		collectKeys(f.Type, m)
 	}
 	m[t.String()] = keys
-}
-
-// hideValue drops the value yaml quotes in backticks ("cannot unmarshal
-// !!str `hunter2` into …"): a misplaced secret must not be echoed back.
-func hideValue(msg string) string {
-	start := strings.IndexByte(msg, '`')
-	end := strings.LastIndexByte(msg, '`')
-	if start < 0 || end <= start {
-		return msg
-	}
-	return msg[:start] + "a value" + msg[end+1:]
 }

@@ -136,5 +136,5 @@ func (c CacheConfig) Validate() error {
 	case "", "auto", "keyring", "file", "none":
 		return nil
 	}
-	return fmt.Errorf("store %q: expected one of auto, keyring, file, none", c.Store)
+	return errors.New("store is not one of auto, keyring, file, none")
 }

@@ -21,7 +21,8 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	}
 	v, err := time.ParseDuration(n.Value)
 	if err != nil || v < 0 {
-		return fmt.Errorf("line %d: %q is not a duration such as \"5m\" or \"0s\"", n.Line, n.Value)
+		// The value is not quoted: it may be a secret typed in the wrong place.
+		return fmt.Errorf("line %d: not a duration such as \"5m\" or \"0s\"", n.Line)
 	}
 	d.Duration, d.Set = v, true
 	return nil

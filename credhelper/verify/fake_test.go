@@ -93,7 +93,7 @@ func TestFakeRegistries(t *testing.T) {
 		wantScheme string
 	}{
 		{name: "basic accepted over https", handler: basicRegistry("u"), tls: true, user: "u", want: verify.Accepted, wantScheme: "https"},
-		{name: "basic rejected, echo scrubbed", handler: basicRegistry("u"), tls: true, user: "other", want: verify.Rejected, wantIn: "UNAUTHORIZED", wantScheme: "https"},
+		{name: "basic rejected, echo withheld", handler: basicRegistry("u"), tls: true, user: "other", want: verify.Rejected, wantIn: "HTTP 401 (UNAUTHORIZED: [withheld: it contains the credential])", wantScheme: "https"},
 		{name: "basic repository forbidden", handler: basicRegistry("u"), tls: true, user: "u", repo: "team/secret", want: verify.NotReadable, wantIn: "DENIED", wantScheme: "https"},
 		{name: "basic repository readable", handler: basicRegistry("u"), tls: true, user: "u", repo: "team/app", want: verify.Accepted, wantScheme: "https"},
 		{name: "plain http on loopback", handler: basicRegistry("u"), user: "u", want: verify.Accepted, wantScheme: "http"},
@@ -234,7 +234,7 @@ func TestBearerFlow(t *testing.T) {
 		t.Errorf("without a repository the challenge's scope is asked: %q, %+v", gotQuery, res)
 	}
 	res = c.Check(context.Background(), verify.Request{Registry: reg, Username: "u", Secret: "wrong-" + secret})
-	if res.Status != verify.Rejected || strings.Contains(res.Detail, secret) || !strings.Contains(res.Detail, "bad password") {
+	if res.Status != verify.Rejected || strings.Contains(res.Detail, secret) || !strings.Contains(res.Detail, "refused the credential: HTTP 401 ([withheld") {
 		t.Errorf("wrong password: %+v", res)
 	}
 }

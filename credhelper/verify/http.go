@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/regcred/regcred/providers"
 )
 
 // maxBody bounds what is read of any answer: tokens are a few KiB, error
@@ -72,32 +74,33 @@ func (s *session) do(req *http.Request) (response, error) {
 	}
 	out := response{status: resp.StatusCode, header: resp.Header}
 	if resp.StatusCode >= 300 {
-		out.message = s.scrub(errorMessage(body))
+		out.message = errorMessage(body, s.scrub)
 	} else {
 		out.body = body
 	}
 	return out, nil
 }
 
-// scrub removes the secret, in clear and in the encodings a server could
-// echo back, from text that will be shown.
+// scrub withholds text that will be shown when it holds the secret, in
+// clear or in an encoding a server could echo back (basic auth, a query
+// string). The whole text goes, not each occurrence: with a one-letter
+// password, masking occurrences mangled every word holding that letter.
 func (s *session) scrub(text string) string {
 	secret := s.req.Secret.Reveal()
 	if secret == "" {
 		return text
 	}
 	basic := base64.StdEncoding.EncodeToString([]byte(s.req.Username + ":" + secret))
-	for _, v := range []string{basic, secret, url.QueryEscape(secret)} {
-		text = strings.ReplaceAll(text, v, "[redacted]")
-	}
-	return text
+	return providers.WithholdQuoted(text, basic, secret, url.QueryEscape(secret))
 }
 
 // errorMessage extracts the message of a registry error document
 // ({"errors":[{"code","message"}]}) or of a token server's error
 // ({"details"}, {"error","error_description"}, {"message"}), shortened.
 // Anything else is not quoted: an HTML error page says nothing useful.
-func errorMessage(body []byte) string {
+// Each field passes through scrub on its own, so a field quoting the
+// credential is withheld and the others (the error code) are kept.
+func errorMessage(body []byte, scrub func(string) string) string {
 	var doc struct {
 		Errors []struct {
 			Code    string `json:"code"`
@@ -113,14 +116,19 @@ func errorMessage(body []byte) string {
 	}
 	var parts []string
 	for _, e := range doc.Errors {
-		parts = append(parts, strings.TrimSpace(e.Code+": "+e.Message))
+		code, msg := scrub(e.Code), ""
+		if e.Message != "" {
+			msg = scrub(e.Message)
+		}
+		parts = append(parts, strings.TrimSpace(code+": "+msg))
 	}
 	for _, p := range []string{doc.Details, doc.Error, doc.Description, doc.Message} {
 		if p != "" {
-			parts = append(parts, p)
+			parts = append(parts, scrub(p))
 		}
 	}
-	msg := strings.Join(parts, "; ")
+	// Once more on the whole: a secret could span two fields.
+	msg := scrub(strings.Join(parts, "; "))
 	msg = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
 			return ' '

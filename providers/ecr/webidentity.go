@@ -105,10 +105,8 @@ func (p *Provider) webIdentityError(ctx context.Context, t target, r podRole, er
 	return fmt.Errorf("ecr: %s: could not assume role %s with the service-account token: %v: %w", t.host, r.arn, redact(err.Error(), r.token), providers.ErrUnavailable)
 }
 
-// redact removes the token from an SDK message, in case one ever echoes it.
+// redact withholds an SDK message that holds the token, in case one ever
+// echoes it.
 func redact(msg string, token providers.Secret) string {
-	if tok := strings.TrimSpace(token.Reveal()); tok != "" {
-		msg = strings.ReplaceAll(msg, tok, "[redacted]")
-	}
-	return msg
+	return providers.WithholdQuoted(msg, strings.TrimSpace(token.Reveal()))
 }

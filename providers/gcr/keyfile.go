@@ -50,7 +50,7 @@ func (p *Provider) fromFile(ctx context.Context, path, origin string, scopes []s
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return source{}, fmt.Errorf("%w: gcr: cannot read credentials file %s (%s): %w", providers.ErrInvalid, path, origin, err)
+		return source{}, fmt.Errorf("%w: gcr: cannot read credentials file %s (%s): %w", providers.ErrInvalid, providers.ShowPath(path), origin, err)
 	}
 	var kf keyFile
 	if err := json.Unmarshal(data, &kf); err != nil {

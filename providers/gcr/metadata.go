@@ -29,7 +29,9 @@ func (p *Provider) fromMetadata(ctx context.Context, scopes, tried []string) (so
 		host, explicit = p.metadataIP, false
 	}
 	if u, err := url.Parse("http://" + host); err != nil || u.Host != host || u.User != nil {
-		return source{}, fmt.Errorf("%w: gcr: GCE_METADATA_HOST %q is not host[:port]", providers.ErrInvalid, host)
+		// Not quoted: a value with user info, or a secret set by mistake,
+		// would be printed into the client's log.
+		return source{}, fmt.Errorf("%w: gcr: GCE_METADATA_HOST is not host[:port]", providers.ErrInvalid)
 	}
 	md := metadataSource{ctx: ctx, client: p.mdClient, host: host, scopes: scopes, now: p.now, explicit: explicit, tried: tried}
 	if !explicit && !md.probe() {

@@ -40,7 +40,9 @@ func (c Config) Validate() error {
 	}
 	for _, env := range [][2]string{{"usernameEnv", c.UsernameEnv}, {"passwordEnv", c.PasswordEnv}} {
 		if env[1] != "" && !validEnvName(env[1]) {
-			return fmt.Errorf("%w: static: %s %q is not a variable name", providers.ErrInvalid, env[0], env[1])
+			// The value is not quoted: a secret pasted where its variable's
+			// name belongs would be printed into the client's (CI) log.
+			return fmt.Errorf("%w: static: %s is not a variable name (letters, digits and '_', not starting with a digit; the value is not shown in case it is the secret itself)", providers.ErrInvalid, env[0])
 		}
 	}
 	return nil

@@ -24,8 +24,8 @@ func TestValidate(t *testing.T) {
 		{name: "three passwords", cfg: Config{Username: "u", Password: "p", PasswordEnv: "P", PasswordFile: "/p"}, errHas: "(got password and passwordEnv and passwordFile)"},
 		{name: "docker config and password", cfg: Config{DockerConfig: "/c.json", PasswordFile: "/p"}, errHas: "remove passwordFile"},
 		{name: "docker config and both", cfg: Config{DockerConfig: "/c.json", Username: "u", Password: "p"}, errHas: "remove username, password"},
-		{name: "bad env name", cfg: Config{Username: "u", PasswordEnv: "MY-PASS"}, errHas: `passwordEnv "MY-PASS" is not a variable name`},
-		{name: "env name starting with digit", cfg: Config{UsernameEnv: "1U", Password: "p"}, errHas: `usernameEnv "1U"`},
+		{name: "bad env name", cfg: Config{Username: "u", PasswordEnv: "MY-PASS"}, errHas: "passwordEnv is not a variable name"},
+		{name: "env name starting with digit", cfg: Config{UsernameEnv: "1U", Password: "p"}, errHas: "usernameEnv is not a variable name"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

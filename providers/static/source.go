@@ -26,7 +26,8 @@ type source struct {
 }
 
 // value returns the source's value, or an error naming the variable or
-// file (never the value).
+// file (never the value, and never a name shaped like a secret: see
+// providers.ShowEnvName and ShowPath).
 func (p *Provider) value(ctx context.Context, s source) (string, error) {
 	switch {
 	case s.inline != "":
@@ -34,10 +35,10 @@ func (p *Provider) value(ctx context.Context, s source) (string, error) {
 	case s.env != "":
 		v, ok := p.lookupEnv(s.env)
 		if !ok {
-			return "", fmt.Errorf("%w: %s variable %s is not set", providers.ErrNotFound, s.what, s.env)
+			return "", fmt.Errorf("%w: %s variable %s is not set", providers.ErrNotFound, s.what, providers.ShowEnvName(s.env))
 		}
 		if v == "" {
-			return "", fmt.Errorf("%w: %s variable %s is empty", providers.ErrNotFound, s.what, s.env)
+			return "", fmt.Errorf("%w: %s variable %s is empty", providers.ErrNotFound, s.what, providers.ShowEnvName(s.env))
 		}
 		return v, nil
 	default:
@@ -47,7 +48,7 @@ func (p *Provider) value(ctx context.Context, s source) (string, error) {
 		}
 		v := trimNewline(string(data))
 		if v == "" {
-			return "", fmt.Errorf("%w: %s file %s is empty", providers.ErrNotFound, s.what, path)
+			return "", fmt.Errorf("%w: %s file %s is empty", providers.ErrNotFound, s.what, providers.ShowPath(path))
 		}
 		return v, nil
 	}
@@ -61,7 +62,7 @@ func (p *Provider) readFile(ctx context.Context, what, name string) ([]byte, str
 	}
 	path, err := p.expandHome(name)
 	if err != nil {
-		return nil, name, fmt.Errorf("%s %s: %w", what, name, err)
+		return nil, name, fmt.Errorf("%s %s: %w", what, providers.ShowPath(name), err)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -69,21 +70,26 @@ func (p *Provider) readFile(ctx context.Context, what, name string) ([]byte, str
 	}
 	defer f.Close()
 	if info, err := f.Stat(); err == nil && info.IsDir() {
-		return nil, path, fmt.Errorf("%w: %s %s is a directory", providers.ErrInvalid, what, path)
+		return nil, path, fmt.Errorf("%w: %s %s is a directory", providers.ErrInvalid, what, providers.ShowPath(path))
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxFile+1))
 	if err != nil {
 		return nil, path, fileError(what, path, err)
 	}
 	if len(data) > maxFile {
-		return nil, path, fmt.Errorf("%w: %s %s is larger than %d KiB", providers.ErrInvalid, what, path, maxFile>>10)
+		return nil, path, fmt.Errorf("%w: %s %s is larger than %d KiB", providers.ErrInvalid, what, providers.ShowPath(path), maxFile>>10)
 	}
 	return data, path, nil
 }
 
 // fileError classifies an open or read failure. os errors name the path
-// and the cause, never the content.
+// and the cause, never the content; a relative path is not repeated (see
+// providers.ShowPath), so an os error is reduced to its cause.
 func fileError(what, path string, err error) error {
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		err = pe.Err
+	}
+	path = providers.ShowPath(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("%w: %s %s does not exist", providers.ErrNotFound, what, path)

@@ -31,7 +31,7 @@ func (p *Provider) vaultClient() (*client, error) {
 		ns = p.deps.Getenv("VAULT_NAMESPACE")
 		if ns != "" {
 			if err := vaultconfig.CheckPath(ns); err != nil {
-				return nil, fmt.Errorf("%w: VAULT_NAMESPACE %q %v", providers.ErrInvalid, ns, err)
+				return nil, fmt.Errorf("%w: VAULT_NAMESPACE %v", providers.ErrInvalid, err)
 			}
 		}
 	}

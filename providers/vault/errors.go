@@ -139,8 +139,8 @@ func (c *client) denied(what, msg, hint string) error {
 }
 
 // vaultMessage is Vault's error text made safe to show: multierror
-// decoration removed, whitespace collapsed, the request's secrets
-// redacted, and the length bounded.
+// decoration removed, whitespace collapsed, withheld whole when it holds
+// one of the request's secrets, and the length bounded.
 func vaultMessage(b envelope, secrets []string) string {
 	var parts []string
 	for _, e := range b.Errors {
@@ -151,12 +151,7 @@ func vaultMessage(b envelope, secrets []string) string {
 			}
 		}
 	}
-	msg := strings.Join(parts, "; ")
-	for _, s := range secrets {
-		if s != "" {
-			msg = strings.ReplaceAll(msg, s, "[redacted]")
-		}
-	}
+	msg := providers.WithholdQuoted(strings.Join(parts, "; "), secrets...)
 	msg = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return ' '

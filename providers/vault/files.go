@@ -35,7 +35,7 @@ func (p *Provider) home(path string) (string, error) {
 func (p *Provider) readSecretFile(what, name string) (string, error) {
 	path, err := p.home(name)
 	if err != nil {
-		return "", fmt.Errorf("%w: %s %s: %v", providers.ErrInvalid, what, name, err)
+		return "", fmt.Errorf("%w: %s %s: %v", providers.ErrInvalid, what, providers.ShowPath(name), err)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -47,11 +47,11 @@ func (p *Provider) readSecretFile(what, name string) (string, error) {
 		return "", fileError(what, path, err)
 	}
 	if len(data) > maxSecretFile {
-		return "", fmt.Errorf("%w: %s %s is larger than %d KiB", providers.ErrInvalid, what, path, maxSecretFile>>10)
+		return "", fmt.Errorf("%w: %s %s is larger than %d KiB", providers.ErrInvalid, what, providers.ShowPath(path), maxSecretFile>>10)
 	}
 	v := strings.TrimSpace(string(data))
 	if v == "" {
-		return "", fmt.Errorf("%w: %s %s is empty", providers.ErrNoIdentity, what, path)
+		return "", fmt.Errorf("%w: %s %s is empty", providers.ErrNoIdentity, what, providers.ShowPath(path))
 	}
 	return v, nil
 }
@@ -62,6 +62,7 @@ func fileError(what, path string, err error) error {
 	if errors.As(err, &pe) {
 		cause = pe.Err
 	}
+	path = providers.ShowPath(path) // a relative "path" may be a secret typed there
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("%w: %s %s does not exist", providers.ErrNoIdentity, what, path)

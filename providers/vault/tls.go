@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -50,7 +51,7 @@ func (p *Provider) tlsSettings() (tlsSettings, error) {
 	if v := env("VAULT_SKIP_VERIFY"); v != "" && !s.skipVerify {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			return s, fmt.Errorf("%w: VAULT_SKIP_VERIFY %q is not true or false", providers.ErrInvalid, v)
+			return s, fmt.Errorf("%w: VAULT_SKIP_VERIFY is not true or false", providers.ErrInvalid)
 		}
 		s.skipVerify = b
 	}
@@ -128,12 +129,12 @@ func (s tlsSettings) tlsConfig(home func(string) (string, error)) (*tls.Config, 
 func poolFromFiles(src setting, home func(string) (string, error), dir bool) (*x509.CertPool, error) {
 	path, err := home(src.value)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s %s: %v", providers.ErrInvalid, src.from, src.value, err)
+		return nil, fmt.Errorf("%w: %s %s: %v", providers.ErrInvalid, src.from, providers.ShowPath(src.value), err)
 	}
 	files := []string{path}
 	if dir {
 		if files, err = filepath.Glob(filepath.Join(path, "*")); err != nil || len(files) == 0 {
-			return nil, fmt.Errorf("%w: %s %s holds no files", providers.ErrInvalid, src.from, path)
+			return nil, fmt.Errorf("%w: %s %s holds no files", providers.ErrInvalid, src.from, providers.ShowPath(path))
 		}
 	}
 	pool := x509.NewCertPool()
@@ -144,12 +145,12 @@ func poolFromFiles(src setting, home func(string) (string, error), dir bool) (*x
 			if dir {
 				continue // subdirectories and unreadable strays
 			}
-			return nil, fmt.Errorf("%w: %s %s: %v", providers.ErrInvalid, src.from, f, errors.Unwrap(err))
+			return nil, fmt.Errorf("%w: %s %s: %v", providers.ErrInvalid, src.from, providers.ShowPath(f), errors.Unwrap(err))
 		}
 		found = pool.AppendCertsFromPEM(data) || found
 	}
 	if !found {
-		return nil, fmt.Errorf("%w: %s %s holds no PEM certificate", providers.ErrInvalid, src.from, path)
+		return nil, fmt.Errorf("%w: %s %s holds no PEM certificate", providers.ErrInvalid, src.from, providers.ShowPath(path))
 	}
 	return pool, nil
 }
@@ -166,8 +167,13 @@ func loadKeyPair(certSrc, keySrc setting, home func(string) (string, error)) (tl
 	cert, err := tls.LoadX509KeyPair(certPath, keyPath)
 	if err != nil {
 		// LoadX509KeyPair's errors name files and PEM block types, never
-		// key material.
-		return tls.Certificate{}, fmt.Errorf("%w: client certificate (%s %s, %s %s): %v", providers.ErrInvalid, certSrc.from, certPath, keySrc.from, keyPath, err)
+		// key material; the file names are shown only when absolute.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return tls.Certificate{}, fmt.Errorf("%w: client certificate (%s %s, %s %s): %v", providers.ErrInvalid,
+			certSrc.from, providers.ShowPath(certPath), keySrc.from, providers.ShowPath(keyPath), err)
 	}
 	return cert, nil
 }

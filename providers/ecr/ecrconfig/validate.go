@@ -24,7 +24,9 @@ func IsRoleARN(s string) bool {
 	return roleARNRE().MatchString(s)
 }
 
-// Validate checks the settings without any I/O. Errors name the field.
+// Validate checks the settings without any I/O. Errors name the field and
+// never quote its value: a value that fails a check may be a secret typed
+// in the wrong place, and the error is printed into the client's log.
 func (c Config) Validate() error {
 	var errs []error
 	bad := func(field, why string) {
@@ -34,20 +36,19 @@ func (c Config) Validate() error {
 		bad("profile", "must not contain spaces or control characters")
 	}
 	if c.Region != "" && !regionRE().MatchString(c.Region) {
-		bad("region", fmt.Sprintf("%q is not an AWS region name (like us-east-1)", c.Region))
+		bad("region", "is not an AWS region name (like us-east-1)")
 	}
 	if c.RoleARN != "" && !IsRoleARN(c.RoleARN) {
-		bad("roleArn", fmt.Sprintf("%q is not an IAM role ARN (arn:aws:iam::123456789012:role/name)", c.RoleARN))
+		bad("roleArn", "is not an IAM role ARN (arn:aws:iam::123456789012:role/name)")
 	}
 	if c.RoleSessionName != "" && !sessionNameRE().MatchString(c.RoleSessionName) {
 		bad("roleSessionName", "must be 2-64 characters of letters, digits and +=,.@_-")
 	}
 	if c.ExternalID != "" && (len(c.ExternalID) < 2 || len(c.ExternalID) > 1224 || !externalIDRE().MatchString(c.ExternalID)) {
-		// The value is not echoed: an external ID is sometimes treated as a secret.
 		bad("externalId", "must be 2-1224 characters of letters, digits and +=,.@:/_-")
 	}
 	if c.RoleARNAnnotation != "" && strings.IndexFunc(c.RoleARNAnnotation, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
-		bad("roleArnAnnotation", fmt.Sprintf("%q must be an annotation key (like eks.amazonaws.com/role-arn), without spaces", c.RoleARNAnnotation))
+		bad("roleArnAnnotation", "must be an annotation key (like eks.amazonaws.com/role-arn), without spaces")
 	}
 	if c.RoleARN != "" && c.RoleARNAnnotation != "" {
 		bad("roleArn/roleArnAnnotation", "set one: the role comes either from the entry or from the pod's service account")
@@ -67,21 +68,22 @@ func (c Config) Validate() error {
 }
 
 // checkEndpoint allows plain http only to loopback: the answer carries the
-// registry password.
+// registry password. Its errors do not quote the URL, which may hold user
+// info or a token in its query.
 func checkEndpoint(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("%q is not a URL", raw)
+		return errors.New("is not a URL")
 	}
 	switch {
 	case u.Scheme != "https" && u.Scheme != "http":
-		return fmt.Errorf("%q: scheme must be https (or http to a loopback address)", raw)
+		return errors.New("scheme must be https (or http to a loopback address)")
 	case u.Host == "" || u.Hostname() == "":
-		return fmt.Errorf("%q has no host", raw)
+		return errors.New("has no host")
 	case u.User != nil || u.RawQuery != "" || u.Fragment != "":
-		return fmt.Errorf("%q must not carry user info, a query or a fragment", u.Redacted())
+		return errors.New("must not carry user info, a query or a fragment")
 	case u.Scheme == "http" && !providers.IsLoopbackHost(u.Hostname()):
-		return fmt.Errorf("%q: plain http is only allowed to a loopback address; use https", raw)
+		return errors.New("plain http is only allowed to a loopback address; use https")
 	}
 	return nil
 }

@@ -30,18 +30,20 @@ type Config struct {
 	ImpersonateServiceAccount string `yaml:"impersonateServiceAccount"`
 }
 
-// Validate checks the settings without reading files or the network.
+// Validate checks the settings without reading files or the network. Its
+// errors name the setting and never quote the value, which may be a secret
+// typed in the wrong place.
 func (c Config) Validate() error {
 	if c.CredentialsFile != "" && (strings.TrimSpace(c.CredentialsFile) == "" || hasControl(c.CredentialsFile)) {
-		return fmt.Errorf("%w: gcr: credentialsFile %q is not a usable path", providers.ErrInvalid, c.CredentialsFile)
+		return fmt.Errorf("%w: gcr: credentialsFile is not a usable path (blank or with control characters)", providers.ErrInvalid)
 	}
 	for i, s := range c.Scopes {
 		if s == "" || strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
-			return fmt.Errorf("%w: gcr: scopes[%d] %q must be one scope without spaces, e.g. %s", providers.ErrInvalid, i, s, DefaultScope)
+			return fmt.Errorf("%w: gcr: scopes[%d] must be one scope without spaces, e.g. %s", providers.ErrInvalid, i, DefaultScope)
 		}
 	}
 	if sa := c.ImpersonateServiceAccount; sa != "" && !validServiceAccount(sa) {
-		return fmt.Errorf("%w: gcr: impersonateServiceAccount %q is not a service-account e-mail (name@project.iam.gserviceaccount.com) or numeric id", providers.ErrInvalid, sa)
+		return fmt.Errorf("%w: gcr: impersonateServiceAccount is not a service-account e-mail (name@project.iam.gserviceaccount.com) or numeric id", providers.ErrInvalid)
 	}
 	return nil
 }

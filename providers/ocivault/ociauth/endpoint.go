@@ -10,10 +10,11 @@ import (
 // ParseEndpoint checks an endpoint override: an https URL with a host and
 // nothing else (no path, query or user info), or http on a loopback
 // address (a local proxy or a test fake), since the answers carry
-// secrets. It returns the URL as scheme://host[:port].
+// secrets. It returns the URL as scheme://host[:port]. Its errors do not
+// quote raw, which may hold user info or a token.
 func ParseEndpoint(kind, field, raw string) (string, error) {
 	bad := func(why string) error {
-		return fmt.Errorf("%w: %s: %s %q %s", providers.ErrInvalid, kind, field, raw, why)
+		return fmt.Errorf("%w: %s: %s %s", providers.ErrInvalid, kind, field, why)
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {

@@ -59,23 +59,24 @@ func (s Settings) Method() string {
 var regionRE = lazyRegexp(`^[a-z][a-z0-9-]{1,62}$`)
 
 // Validate checks the identity settings without touching files or network.
+// Its errors name the setting and never quote a value that failed.
 func (s Settings) Validate() error {
 	m := s.Method()
 	if m == "" {
-		return fmt.Errorf("%w: %s: auth %q is not one of %s", providers.ErrInvalid, s.Kind, s.Auth, strings.Join(methodList(), ", "))
+		return fmt.Errorf("%w: %s: auth is not one of %s", providers.ErrInvalid, s.Kind, strings.Join(methodList(), ", "))
 	}
 	fileBased := m == AuthConfigFile || m == AuthSessionToken
 	if !fileBased && (s.ConfigFile != "" || s.Profile != "") {
 		return fmt.Errorf("%w: %s: configFile and profile apply to auth config_file and session_token, not %s", providers.ErrInvalid, s.Kind, m)
 	}
 	if s.ConfigFile != "" && (strings.TrimSpace(s.ConfigFile) == "" || hasControl(s.ConfigFile)) {
-		return fmt.Errorf("%w: %s: configFile %q is not a usable path", providers.ErrInvalid, s.Kind, s.ConfigFile)
+		return fmt.Errorf("%w: %s: configFile is not a usable path (blank or with control characters)", providers.ErrInvalid, s.Kind)
 	}
 	if s.Profile != "" && (strings.ContainsAny(s.Profile, "[]") || hasControl(s.Profile) || strings.TrimSpace(s.Profile) != s.Profile) {
-		return fmt.Errorf("%w: %s: profile %q is not a profile name (written without brackets)", providers.ErrInvalid, s.Kind, s.Profile)
+		return fmt.Errorf("%w: %s: profile is not a profile name (written without brackets, spaces around it or control characters)", providers.ErrInvalid, s.Kind)
 	}
 	if s.Region != "" && !regionRE().MatchString(s.Region) {
-		return fmt.Errorf("%w: %s: region %q is not an OCI region name or key (e.g. us-ashburn-1 or iad)", providers.ErrInvalid, s.Kind, s.Region)
+		return fmt.Errorf("%w: %s: region is not an OCI region name or key (e.g. us-ashburn-1 or iad)", providers.ErrInvalid, s.Kind)
 	}
 	return nil
 }

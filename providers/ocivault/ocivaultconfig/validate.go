@@ -20,13 +20,15 @@ func stages() []string {
 	return []string{"CURRENT", "LATEST", "PENDING", "PREVIOUS", "DEPRECATED"}
 }
 
-// Validate checks the settings without reading files or the network.
+// Validate checks the settings without reading files or the network. Its
+// errors name the setting and never quote a value that failed: it may be a
+// secret typed in the wrong place.
 func (c Config) Validate() error {
 	if err := c.validateSecret(); err != nil {
 		return err
 	}
 	if c.Stage != "" && !isStage(c.Stage) {
-		return invalid("stage %q is not one of %s", c.Stage, strings.Join(stages(), ", "))
+		return invalid("stage is not one of %s", strings.Join(stages(), ", "))
 	}
 	if c.VersionNumber < 0 {
 		return invalid("versionNumber %d must be a positive version number", c.VersionNumber)
@@ -48,7 +50,7 @@ func (c Config) validateSecret() error {
 		return invalid("set secretId, or secretName with vaultId, not both")
 	case c.SecretID != "":
 		if !secretOCID().MatchString(c.SecretID) {
-			return invalid("secretId %q is not a secret OCID (ocid1.vaultsecret.…)", c.SecretID)
+			return invalid("secretId is not a secret OCID (ocid1.vaultsecret.…)")
 		}
 	case c.SecretName == "" && c.VaultID == "":
 		return invalid("set secretId (the secret's OCID), or secretName with vaultId")
@@ -58,10 +60,10 @@ func (c Config) validateSecret() error {
 		return invalid("secretName needs vaultId, the OCID of the vault holding it")
 	default:
 		if len(c.SecretName) > 255 || strings.IndexFunc(c.SecretName, unicode.IsControl) >= 0 || strings.TrimSpace(c.SecretName) != c.SecretName {
-			return invalid("secretName %q is not a secret name (at most 255 characters, no control characters or surrounding spaces)", c.SecretName)
+			return invalid("secretName is not a secret name (at most 255 characters, no control characters or surrounding spaces)")
 		}
 		if !vaultOCID().MatchString(c.VaultID) {
-			return invalid("vaultId %q is not a vault OCID (ocid1.vault.…)", c.VaultID)
+			return invalid("vaultId is not a vault OCID (ocid1.vault.…)")
 		}
 	}
 	return nil

@@ -1,6 +1,7 @@
 package vaultconfig
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -11,7 +12,9 @@ import (
 // The checks below are exported because the provider applies them, at
 // credential time, to VAULT_ADDR and VAULT_NAMESPACE, which Validate never
 // sees. Their errors name the problem, not the setting: the caller knows
-// where the value came from.
+// where the value came from. Nor do they quote the value: an address may
+// hold user info or a token in its query, a namespace set by mistake may be
+// a secret, and errors are printed into the client's log.
 
 // CheckAddress accepts what the Vault CLI accepts in VAULT_ADDR, minus
 // credentials: they would end up in logs and error messages.
@@ -19,15 +22,15 @@ func CheckAddress(s string) error {
 	u, err := url.Parse(s)
 	switch {
 	case err != nil:
-		return fmt.Errorf("%q is not a URL", s)
+		return errors.New("is not a URL")
 	case u.Scheme != "http" && u.Scheme != "https":
-		return fmt.Errorf("%q must start with https:// or http://", s)
+		return errors.New("must start with https:// or http://")
 	case u.Host == "":
-		return fmt.Errorf("%q has no host", s)
+		return errors.New("has no host")
 	case u.User != nil:
-		return fmt.Errorf("must not hold a user name or password")
+		return errors.New("must not hold a user name or password")
 	case u.RawQuery != "" || u.Fragment != "":
-		return fmt.Errorf("%q must not have a query or fragment", s)
+		return errors.New("must not have a query or fragment")
 	}
 	return nil
 }
@@ -42,7 +45,7 @@ func CheckPlainHTTP(s string, allow bool) error {
 	if h := u.Hostname(); providers.IsLoopbackHost(h) {
 		return nil
 	}
-	return fmt.Errorf("%q is plain http to a host that is not loopback: the Vault token would cross the network in clear; use https, or set allowHTTP: true", s)
+	return errors.New("is plain http to a host that is not loopback: the Vault token would cross the network in clear; use https, or set allowHTTP: true")
 }
 
 // CheckPath accepts a Vault path: segments separated by single slashes

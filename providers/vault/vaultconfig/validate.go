@@ -8,7 +8,9 @@ import (
 	"github.com/regcred/regcred/providers"
 )
 
-// Validate checks the settings without I/O; errors name the setting.
+// Validate checks the settings without I/O; errors name the setting and
+// never quote a value that failed a check: it may be a secret typed in the
+// wrong place, and the error is printed into the client's log.
 func (c Config) Validate() error {
 	for _, check := range []func() error{c.validateServer, c.validateEngine, c.validateFields, c.validateDurations, c.validateTLS, c.Auth.validate} {
 		if err := check(); err != nil {
@@ -33,7 +35,7 @@ func (c Config) validateServer() error {
 	}
 	if c.Namespace != "" {
 		if err := CheckPath(c.Namespace); err != nil {
-			return invalid("namespace %q: %v", c.Namespace, err)
+			return invalid("namespace %v", err)
 		}
 	}
 	return nil
@@ -42,7 +44,7 @@ func (c Config) validateServer() error {
 func (c Config) validateEngine() error {
 	if c.Mount != "" {
 		if err := CheckPath(c.Mount); err != nil {
-			return invalid("mount %q: %v", c.Mount, err)
+			return invalid("mount %v", err)
 		}
 	}
 	switch c.SecretsEngine() {
@@ -51,7 +53,7 @@ func (c Config) validateEngine() error {
 	case EngineGCP:
 		return c.validateGCP()
 	default:
-		return invalid("engine %q is not one of kv, gcp", c.Engine)
+		return invalid("engine is not one of kv, gcp")
 	}
 }
 
@@ -60,12 +62,12 @@ func (c Config) validateKV() error {
 		return invalid("path is required (the secret's path, e.g. secret/dockerhub)")
 	}
 	if err := CheckPath(c.Path); err != nil {
-		return invalid("path %q: %v", c.Path, err)
+		return invalid("path %v", err)
 	}
 	switch c.KVVersion {
 	case "", "auto", "1", "2":
 	default:
-		return invalid("kvVersion %q is not one of auto, 1, 2", c.KVVersion)
+		return invalid("kvVersion is not one of auto, 1, 2")
 	}
 	if c.Version < 0 {
 		return invalid("version %d must be a KV v2 version number (1 or more)", c.Version)
@@ -86,7 +88,7 @@ func (c Config) validateGCP() error {
 	}
 	name := c.Roleset + c.StaticAccount + c.ImpersonatedAccount
 	if err := CheckPath(name); err != nil || strings.Contains(trimSlashes(name), "/") {
-		return invalid("%s %q must be a single name", set[0], name)
+		return invalid("%s must be a single name (no '/', '?', '#' or control characters)", set[0])
 	}
 	unused := setNames("path", c.Path, "kvVersion", c.KVVersion, "usernameField", c.UsernameField, "passwordField", c.PasswordField)
 	if c.Version != 0 {
@@ -111,7 +113,7 @@ func (c Config) validateDurations() error {
 			continue
 		}
 		if v, err := time.ParseDuration(d.value); err != nil || v <= 0 {
-			return invalid("%s %q is not a positive duration such as \"10m\"", d.name, d.value)
+			return invalid("%s is not a positive duration such as \"10m\"", d.name)
 		}
 	}
 	return nil
@@ -123,6 +125,9 @@ func (c Config) validateTLS() error {
 	}
 	if c.CACert != "" && c.CAPath != "" {
 		return invalid("set caCert or caPath, not both")
+	}
+	if c.TLSServerName != "" && strings.ContainsFunc(c.TLSServerName, isSpaceOrControl) {
+		return invalid("tlsServerName must be a host name, without spaces or control characters")
 	}
 	return nil
 }
@@ -144,3 +149,5 @@ func listOrNone(names []string) string {
 	}
 	return strings.Join(names, " and ")
 }
+
+func isSpaceOrControl(r rune) bool { return r <= ' ' || r == 0x7f }

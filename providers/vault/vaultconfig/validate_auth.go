@@ -35,19 +35,23 @@ func (a Auth) validate() error {
 	method := Config{Auth: a}.Method()
 	allowed := authFields(method)
 	if allowed == nil {
-		return invalid("auth.method %q is not one of token, approle, kubernetes, jwt, oidc, aws, cert", a.Method)
+		return invalid("auth.method is not one of token, approle, kubernetes, jwt, oidc, aws, cert")
 	}
 	for _, name := range a.set() {
 		if !slices.Contains(allowed, name) {
 			return invalid("auth.%s is not used by the %s method (it reads %s)", name, method, strings.Join(allowed, ", "))
 		}
 	}
-	if a.RoleAnnotation != "" && strings.ContainsFunc(a.RoleAnnotation, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-		return invalid("auth.roleAnnotation %q must be an annotation key (like vault.hashicorp.com/role), without spaces", a.RoleAnnotation)
+	if a.RoleAnnotation != "" && strings.ContainsFunc(a.RoleAnnotation, isSpaceOrControl) {
+		return invalid("auth.roleAnnotation must be an annotation key (like vault.hashicorp.com/role), without spaces")
+	}
+	// A header value may hold spaces, not control characters (RFC 9110).
+	if a.HeaderValue != "" && strings.ContainsFunc(a.HeaderValue, func(r rune) bool { return r != ' ' && r != '\t' && isSpaceOrControl(r) }) {
+		return invalid("auth.headerValue must not contain control characters (it is sent as a header)")
 	}
 	if a.Mount != "" {
 		if err := CheckPath(a.Mount); err != nil {
-			return invalid("auth.mount %q: %v", a.Mount, err)
+			return invalid("auth.mount %v", err)
 		}
 	}
 	return a.validateMethod(method)
@@ -86,7 +90,7 @@ func (a Auth) validateMethod(method string) error {
 		}
 	case MethodAWS:
 		if a.Region != "" && !validRegion(a.Region) {
-			return invalid("auth.region %q is not an AWS region name such as eu-west-1", a.Region)
+			return invalid("auth.region is not an AWS region name such as eu-west-1")
 		}
 	}
 	return nil
