@@ -14,16 +14,20 @@ const maxIdentityFile = 4 << 20
 
 // IdentityFileParts hashes each identity file's content, for a cache key
 // (not kept in clear: the key is a hash of all parts). A missing file is a
-// part too, so that creating it changes the key.
+// part too, so that creating it changes the key. The path is not: an
+// identity counts by what its file says, not where it lives (a HOME of
+// its own for each run, or ~/.aws read through another path, is the same
+// identity). Where a path selects the identity, it is in the key already,
+// as a setting or a variable; each part keeps its place in the list.
 func IdentityFileParts(paths []string) []string {
 	parts := make([]string, 0, len(paths))
 	for _, p := range paths {
 		sum, err := hashHead(p, maxIdentityFile)
 		if err != nil {
-			parts = append(parts, "file "+p+" unreadable")
+			parts = append(parts, "file unreadable")
 			continue
 		}
-		parts = append(parts, "file "+p+"="+sum)
+		parts = append(parts, "file="+sum)
 	}
 	return parts
 }

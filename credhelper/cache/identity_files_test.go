@@ -50,3 +50,22 @@ func TestIdentityFilePartsSeeWholeFiles(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+// TestIdentityFilePartsIgnorePlace: the same content in another place
+// (another HOME) is the same identity, and two missing files are alike;
+// which of the listed files says what still counts.
+func TestIdentityFilePartsIgnorePlace(t *testing.T) {
+	a, b := filepath.Join(t.TempDir(), "credentials"), filepath.Join(t.TempDir(), "credentials")
+	for _, p := range []string{a, b} {
+		if err := os.WriteFile(p, []byte("aws_access_key_id = AKIAALICE\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	missingA, missingB := filepath.Join(t.TempDir(), "config"), filepath.Join(t.TempDir(), "config")
+	if !slices.Equal(IdentityFileParts([]string{a, missingA}), IdentityFileParts([]string{b, missingB})) {
+		t.Error("the same files in another home make other parts")
+	}
+	if slices.Equal(IdentityFileParts([]string{a, missingA}), IdentityFileParts([]string{missingB, b})) {
+		t.Error("the credentials in the config's place make the same parts")
+	}
+}
