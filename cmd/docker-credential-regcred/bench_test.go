@@ -32,22 +32,44 @@ func TestBenchmarkProcesses(t *testing.T) {
 	floorFile := filepath.Join(t.TempDir(), "small.json")
 	must(t, os.WriteFile(floorFile, []byte(`{"Username":"AWS","Secret":"x"}`), 0o600))
 
-	store := func(kind string) []string {
+	// store primes a cache of kind with the environment (and so the HOME,
+	// whose ~/.aws files are in the cache key) the timed runs use. ident
+	// is the AWS identity: variables, or files written under HOME.
+	store := func(kind string, ident func(home string) []string) []string {
 		cfg := writeConfig(t, `cache: {store: `+kind+`, dir: `+filepath.Join(t.TempDir(), "cache")+`}
 registries:
   - match: "*.dkr.ecr.*.amazonaws.com"
     ecr: {endpoint: "`+cloud.ECRURL()+`"}
 `)
-		extra := append(append([]string{}, awsEnv...), "REGCRED_CONFIG="+cfg, "REGCRED_CACHE=")
-		if bus := os.Getenv("DBUS_SESSION_BUS_ADDRESS"); bus != "" {
-			extra = append(extra, "DBUS_SESSION_BUS_ADDRESS="+bus)
+		env := cleanEnv(t)
+		home := ""
+		for _, kv := range env {
+			if v, ok := strings.CutPrefix(kv, "HOME="); ok {
+				home = v
+			}
 		}
-		if res := runBinary(t, bin, runOpts{Env: extra, Stdin: ecrHost}, "get"); res.Exit != 0 {
+		env = append(env, "REGCRED_CONFIG="+cfg, "REGCRED_CACHE=")
+		env = append(env, ident(home)...)
+		if bus := os.Getenv("DBUS_SESSION_BUS_ADDRESS"); bus != "" {
+			env = append(env, "DBUS_SESSION_BUS_ADDRESS="+bus)
+		}
+		if res := runBinary(t, bin, runOpts{Env: env, Stdin: ecrHost}, "get"); res.Exit != 0 {
 			t.Fatalf("priming the %s cache: %s %s", kind, res.Stdout, res.Stderr)
 		}
-		return append(cleanEnv(t), extra...)
+		return env
 	}
-	fileEnv := store("file")
+	fromEnv := func(string) []string { return awsEnv }
+	fileEnv := store("file", fromEnv)
+	// The usual developer set-up: a profile in ~/.aws/credentials and a
+	// ~/.aws/config, both of which a warm get hashes (the identity files).
+	awsFilesEnv := store("file", func(home string) []string {
+		keys := cloud.NewUser("dev")
+		must(t, os.MkdirAll(filepath.Join(home, ".aws"), 0o700))
+		must(t, os.WriteFile(filepath.Join(home, ".aws", "credentials"),
+			[]byte("[default]\naws_access_key_id = "+keys.AccessKeyID+"\naws_secret_access_key = "+keys.SecretAccessKey+"\n"), 0o600))
+		must(t, os.WriteFile(filepath.Join(home, ".aws", "config"), []byte("[default]\nregion = us-west-2\noutput = json\n"), 0o600))
+		return nil
+	})
 	cases := []procbench.Case{
 		{Name: "floor (read stdin + 1 file, print JSON)", Argv: []string{floor, floorFile}, Stdin: ecrHost},
 		{Name: "get, warm, file cache", Argv: []string{bin, "get"}, Env: fileEnv, Stdin: ecrHost},
@@ -57,8 +79,9 @@ registries:
 	if peer := peerCase(t, cloud, awsEnv); peer != nil {
 		cases = append(cases, *peer)
 	}
+	cases = append(cases, procbench.Case{Name: "get, warm, file cache, ~/.aws files", Argv: []string{bin, "get"}, Env: awsFilesEnv, Stdin: ecrHost})
 	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
-		cases = append(cases, procbench.Case{Name: "get, warm, keyring (Secret Service)", Argv: []string{bin, "get"}, Env: store("keyring"), Stdin: ecrHost})
+		cases = append(cases, procbench.Case{Name: "get, warm, keyring (Secret Service)", Argv: []string{bin, "get"}, Env: store("keyring", fromEnv), Stdin: ecrHost})
 	}
 	before := cloud.Calls(ecrtest.ECR)
 	rs, err := procbench.Run(context.Background(), cases, 20, rounds)

@@ -7,32 +7,42 @@ import (
 	"os"
 )
 
-// maxIdentityFile bounds what is hashed of an identity file; a token file
-// is a few hundred bytes.
-const maxIdentityFile = 64 << 10
+// maxIdentityFile bounds what is hashed of an identity file: a token file
+// is a few hundred bytes, but an AWS config with hundreds of SSO profiles
+// runs past 64 KiB, and a change past the bound would go unseen.
+const maxIdentityFile = 4 << 20
 
 // IdentityFileParts hashes each identity file's content, for a cache key
 // (not kept in clear: the key is a hash of all parts). A missing file is a
-// part too, so that creating it changes the key.
+// part too, so that creating it changes the key. The path is not: an
+// identity counts by what its file says, not where it lives (a HOME of
+// its own for each run, or ~/.aws read through another path, is the same
+// identity). Where a path selects the identity, it is in the key already,
+// as a setting or a variable; each part keeps its place in the list.
 func IdentityFileParts(paths []string) []string {
 	parts := make([]string, 0, len(paths))
 	for _, p := range paths {
-		data, err := readHead(p, maxIdentityFile)
+		sum, err := hashHead(p, maxIdentityFile)
 		if err != nil {
-			parts = append(parts, "file "+p+" unreadable")
+			parts = append(parts, "file unreadable")
 			continue
 		}
-		sum := sha256.Sum256(data)
-		parts = append(parts, "file "+p+"="+hex.EncodeToString(sum[:]))
+		parts = append(parts, "file="+sum)
 	}
 	return parts
 }
 
-func readHead(path string, limit int64) ([]byte, error) {
+// hashHead is the hex SHA-256 of the file's first limit bytes, read as a
+// stream.
+func hashHead(path string, limit int64) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, limit))
+	h := sha256.New()
+	if _, err := io.Copy(h, io.LimitReader(f, limit)); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

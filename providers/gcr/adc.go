@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path/filepath"
 	"runtime"
 
 	"golang.org/x/oauth2"
@@ -20,10 +19,6 @@ type source struct {
 	name string
 	ts   oauth2.TokenSource
 }
-
-// adcFile is the name gcloud gives the Application Default Credentials it
-// writes with `gcloud auth application-default login`.
-const adcFile = "application_default_credentials.json"
 
 // noADCHint tells the user how to give this entry an identity.
 const noADCHint = "run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS or this entry's credentialsFile to a service-account key file"
@@ -65,19 +60,7 @@ func (p *Provider) findSource(ctx context.Context) (source, error) {
 // gcloudADCPath is where gcloud keeps the ADC file, or "" and why there is
 // none to look at.
 func (p *Provider) gcloudADCPath() (path, why string) {
-	if dir := p.getenv("CLOUDSDK_CONFIG"); dir != "" {
-		return filepath.Join(dir, adcFile), ""
-	}
-	if runtime.GOOS == "windows" {
-		if dir := p.getenv("APPDATA"); dir != "" {
-			return filepath.Join(dir, "gcloud", adcFile), ""
-		}
-		return "", "neither CLOUDSDK_CONFIG nor APPDATA is set (no gcloud ADC file to look for)"
-	}
-	if home := p.getenv("HOME"); home != "" {
-		return filepath.Join(home, ".config", "gcloud", adcFile), ""
-	}
-	return "", "neither CLOUDSDK_CONFIG nor HOME is set (no gcloud ADC file to look for)"
+	return gcrconfig.GcloudADCPath(p.lookupEnv, runtime.GOOS)
 }
 
 // expandHome turns a leading "~/" into $HOME, as a shell would.

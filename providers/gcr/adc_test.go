@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/gcr/gcrconfig"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
 )
 
@@ -30,7 +31,7 @@ func TestGcloudUserLogin(t *testing.T) {
 			srv := gcrtest.NewServer(t)
 			user := srv.NewUser(userEmail)
 			h := newHarness(t)
-			gcrtest.WriteFile(t, filepath.Join(tc.place(h), adcFile), user.ADCJSON())
+			gcrtest.WriteFile(t, filepath.Join(tc.place(h), gcrconfig.ADCFile), user.ADCJSON())
 			cred, iss := mustGet(t, h.provider(t, Config{}), srv)
 			if iss.Principal != userEmail || iss.Via != "refresh_token" {
 				t.Errorf("token for %q via %q, want %s via refresh_token", iss.Principal, iss.Via, userEmail)
@@ -61,7 +62,7 @@ func TestGcloudUserLoginRefused(t *testing.T) {
 			srv := gcrtest.NewServer(t)
 			user := srv.NewUser(userEmail)
 			h := newHarness(t)
-			path := gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], adcFile), tc.spoil(user))
+			path := gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], gcrconfig.ADCFile), tc.spoil(user))
 			_, err := get(t, h.provider(t, Config{}))
 			wantErr(t, err, providers.ErrDenied, append(tc.hints, path)...)
 			noSecrets(t, "error", err.Error(), user.RefreshToken, user.ClientSecret)
@@ -78,7 +79,7 @@ func TestGoogleApplicationCredentials(t *testing.T) {
 	md := srv.NewMetadata(t, "vm@proj.iam.gserviceaccount.com")
 	h := newHarness(t)
 	h.env["GCE_METADATA_HOST"] = md.Host
-	gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], adcFile), srv.NewUser(userEmail).ADCJSON())
+	gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], gcrconfig.ADCFile), srv.NewUser(userEmail).ADCJSON())
 
 	h.env["GOOGLE_APPLICATION_CREDENTIALS"] = sa.WriteKeyFile(t, t.TempDir())
 	if _, iss := mustGet(t, h.provider(t, Config{}), srv); iss.Principal != saEmail {
@@ -106,7 +107,7 @@ func TestBrokenGcloudFileIsReported(t *testing.T) {
 	md := srv.NewMetadata(t, "vm@proj.iam.gserviceaccount.com")
 	h := newHarness(t)
 	h.env["GCE_METADATA_HOST"] = md.Host
-	path := gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], adcFile), []byte("{"))
+	path := gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], gcrconfig.ADCFile), []byte("{"))
 	_, err := get(t, h.provider(t, Config{}))
 	wantErr(t, err, providers.ErrInvalid, path, "gcloud's ADC file")
 	if md.TokenRequests() != 0 {
@@ -163,7 +164,7 @@ func TestImpersonatedServiceAccountFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := newHarness(t)
-	gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], adcFile), file)
+	gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], gcrconfig.ADCFile), file)
 	srv.AllowImpersonation(userEmail, target)
 	if _, iss := mustGet(t, h.provider(t, Config{}), srv); iss.Principal != target {
 		t.Errorf("token for %q, want %s", iss.Principal, target)

@@ -17,7 +17,8 @@
 // service account's token through the IAM Credentials API.
 //
 // The ADC lookup reads the environment through providers.Deps rather than
-// the library's own os.Getenv, so the cache key (Config.EnvKeys) and the
+// the library's own os.Getenv, so the cache key (Config.EnvKeys, and the
+// content of the one credentials file Config.IdentityFiles names) and the
 // identity always agree, and tests need no process-wide environment. The
 // metadata server is spoken to directly for the same reason, and so that a
 // machine off Google Cloud learns within a short probe that there is none.

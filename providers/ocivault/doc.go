@@ -25,7 +25,9 @@
 // `auth` is one of config_file (default; alias api_key), session_token
 // (alias security_token), instance_principal, resource_principal and
 // oke_workload_identity; package ociauth describes each and the variables
-// they read (Config.EnvKeys lists them for the cache key). With
+// they read (Config.EnvKeys lists them for the cache key, and
+// Config.IdentityFiles the config file and the profile's key file, whose
+// content the key hashes). With
 // oke_workload_identity in kubelet mode, a service-account token the
 // kubelet passes is used instead of the pod token file.
 //

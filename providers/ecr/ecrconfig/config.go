@@ -1,5 +1,7 @@
 package ecrconfig
 
+import "github.com/regcred/regcred/providers/ambientfiles"
+
 // Config is the `ecr:` settings of a registry entry. Every field is
 // optional: with none, the region comes from the registry host and the
 // identity from the AWS SDK's default credential chain.
@@ -48,4 +50,13 @@ func (c Config) EnvKeys() []string {
 		"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
 		"AWS_EC2_METADATA_DISABLED",
 	}
+}
+
+// IdentityFiles implements providers.IdentityFiles: the shared credentials
+// and config files, whose content (which access key, which role, which
+// source profile) selects the identity as much as AWS_PROFILE does. A
+// web-identity token file is not one of them: it is rewritten hourly for
+// the same role, which AWS_ROLE_ARN (or the profile's role_arn) names.
+func (c Config) IdentityFiles(lookupEnv func(string) (string, bool)) []string {
+	return ambientfiles.AWS(lookupEnv)
 }

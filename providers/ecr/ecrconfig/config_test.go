@@ -112,3 +112,27 @@ func TestIsRoleARN(t *testing.T) {
 		})
 	}
 }
+
+// TestIdentityFiles: the shared files whose content selects the identity;
+// never the web-identity token file, which rotates for the same role.
+func TestIdentityFiles(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want []string
+	}{
+		{name: "defaults", env: map[string]string{"HOME": "/home/ci"}, want: []string{"/home/ci/.aws/credentials", "/home/ci/.aws/config"}},
+		{name: "named by the variables", env: map[string]string{"HOME": "/home/ci", "AWS_SHARED_CREDENTIALS_FILE": "/c", "AWS_CONFIG_FILE": "/f"}, want: []string{"/c", "/f"}},
+		{name: "web identity", env: map[string]string{"HOME": "/home/ci", "AWS_WEB_IDENTITY_TOKEN_FILE": "/var/run/token", "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/r"},
+			want: []string{"/home/ci/.aws/credentials", "/home/ci/.aws/config"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lookup := func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }
+			var c providers.IdentityFiles = Config{Profile: "prod"}
+			if got := c.IdentityFiles(lookup); !slices.Equal(got, tt.want) {
+				t.Errorf("IdentityFiles() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

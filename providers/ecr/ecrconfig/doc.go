@@ -1,5 +1,5 @@
 // Package ecrconfig holds the `ecr:` settings of a registry entry, their
-// static checks, the variables that select the AWS identity (the cache key)
+// static checks, the variables and files that select the AWS identity (the cache key)
 // and the built-in ECR match patterns, apart from the ecr backend.
 //
 // The front binary decodes and validates every entry and computes cache

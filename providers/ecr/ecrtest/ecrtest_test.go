@@ -86,7 +86,10 @@ func TestECRVerifiesRequests(t *testing.T) {
 			}
 		}), 400, "InvalidSignatureException"},
 		{"signed header changed after signing", with(func(c *call) {
-			c.tamper = func(r *http.Request) { r.Header.Set("X-Amz-Date", time.Now().Add(-time.Second).UTC().Format(amzDate)) }
+			// One second before the signing time, never the same second
+			// (X-Amz-Date has one-second resolution).
+			changed := c.signedAt.Add(-time.Second).UTC().Format(amzDate)
+			c.tamper = func(r *http.Request) { r.Header.Set("X-Amz-Date", changed) }
 		}), 400, "InvalidSignatureException"},
 		{"wrong secret", with(func(c *call) { c.keys.SecretAccessKey = "wrong" + c.keys.SecretAccessKey }), 400, "InvalidSignatureException"},
 		{"scoped to another service", with(func(c *call) { c.service = "ecr-public" }), 400, "InvalidSignatureException"},

@@ -1,5 +1,5 @@
 // Package gcrconfig holds the `gcr:` settings of a registry entry, their
-// static checks, the variables that select the Google identity (the cache
+// static checks, the variables and files that select the Google identity (the cache
 // key) and the built-in Google match patterns, apart from the gcr backend.
 //
 // The front binary decodes and validates every entry and computes cache

@@ -39,3 +39,9 @@ func (c Config) Validate() error {
 func (c Config) EnvKeys() []string {
 	return c.Settings().EnvKeys()
 }
+
+// IdentityFiles implements providers.IdentityFiles: the config file and
+// the key file its profile names, for config_file and session_token.
+func (c Config) IdentityFiles(lookupEnv func(string) (string, bool)) []string {
+	return c.Settings().IdentityFiles(lookupEnv)
+}

@@ -3,8 +3,6 @@ package ocisdk
 import (
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/oracle/oci-go-sdk/v65/common"
 
@@ -12,45 +10,15 @@ import (
 	"github.com/regcred/regcred/providers/ocivault/ociauth"
 )
 
-// DefaultProfile is the config file profile used when none is named.
-const DefaultProfile = "DEFAULT"
-
-// ConfigFilePath is the config file the settings select: configFile, else
-// $OCI_CONFIG_FILE, $OCI_CLI_CONFIG_FILE, else ~/.oci/config. A leading
-// "~/" is the home directory.
+// ConfigFilePath is the config file the settings select (see
+// ociauth.Settings.ConfigFilePath).
 func (id Identity) ConfigFilePath() string {
-	p := id.Settings.ConfigFile
-	for _, k := range []string{ociauth.EnvConfigFile, ociauth.EnvCLIConfigFile} {
-		if p == "" {
-			p = id.Deps.Getenv(k)
-		}
-	}
-	if p == "" {
-		p = "~/.oci/config"
-	}
-	if rest, ok := strings.CutPrefix(p, "~/"); ok {
-		p = filepath.Join(id.home(), rest)
-	}
-	return p
+	return id.Settings.ConfigFilePath(id.Deps.LookupEnv)
 }
 
 // ProfileName is the profile the settings select.
 func (id Identity) ProfileName() string {
-	if id.Settings.Profile != "" {
-		return id.Settings.Profile
-	}
-	if v := id.Deps.Getenv(ociauth.EnvCLIProfile); v != "" {
-		return v
-	}
-	return DefaultProfile
-}
-
-func (id Identity) home() string {
-	if h := id.Deps.Getenv("HOME"); h != "" {
-		return h
-	}
-	h, _ := os.UserHomeDir()
-	return h
+	return id.Settings.ProfileName(id.Deps.LookupEnv)
 }
 
 // fileProvider reads an API-key (config_file) or session-token profile.

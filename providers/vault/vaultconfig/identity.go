@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/ambientfiles"
 )
 
 // EnvKeys implements providers.AmbientEnv: the variables whose values
@@ -25,9 +26,15 @@ func (c Config) EnvKeys() []string {
 
 // IdentityFiles implements providers.IdentityFiles: with the token method,
 // the token file (tokenFile, else ~/.vault-token) is the identity, and
-// `vault login` rewrites it in place.
+// `vault login` rewrites it in place; with the aws method, the AWS shared
+// credentials and config files, whose content selects the AWS identity
+// that logs in.
 func (c Config) IdentityFiles(lookupEnv func(string) (string, bool)) []string {
-	if c.Method() != MethodToken {
+	switch c.Method() {
+	case MethodToken:
+	case MethodAWS:
+		return ambientfiles.AWS(lookupEnv)
+	default:
 		return nil
 	}
 	if c.Auth.TokenFile != "" {

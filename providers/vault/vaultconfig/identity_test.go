@@ -48,6 +48,11 @@ func TestIdentityFiles(t *testing.T) {
 		{name: "token file under ~ without HOME", auth: vaultconfig.Auth{TokenFile: "~/tok"}, want: []string{"~/tok"}},
 		{name: "approle reads no token file", auth: vaultconfig.Auth{Method: "approle", RoleID: "r"}, env: map[string]string{"HOME": "/home/ci"}, want: nil},
 		{name: "kubernetes", auth: vaultconfig.Auth{Method: "kubernetes", Role: "r"}, env: map[string]string{"HOME": "/home/ci"}, want: nil},
+		{name: "aws: the shared files under HOME", auth: vaultconfig.Auth{Method: "aws", Role: "r"}, env: map[string]string{"HOME": "/home/ci"},
+			want: []string{"/home/ci/.aws/credentials", "/home/ci/.aws/config"}},
+		{name: "aws: the shared files the variables name", auth: vaultconfig.Auth{Method: "aws", Role: "r"},
+			env:  map[string]string{"HOME": "/home/ci", "AWS_SHARED_CREDENTIALS_FILE": "/etc/aws/creds", "AWS_CONFIG_FILE": "/etc/aws/config"},
+			want: []string{"/etc/aws/creds", "/etc/aws/config"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/regcred/regcred/providers/ecr/ecrtest"
+)
+
+// Identities count by what they say, not where they live (issue 13,
+// finding 4): an AWS credentials or config file rewritten in place for
+// another access key must not get the previous key's cached ECR token,
+// from the front or from the engine; a web-identity token file rotated for
+// the same role must stay a cache hit.
+
+// identityECRSetup is a fake ECR, a config whose one entry uses it with the
+// file cache, and a pinned environment whose HOME (returned) the test
+// controls. No AWS variable names an identity: the files do.
+func identityECRSetup(t *testing.T, extra ...string) (*ecrtest.Cloud, []string, string) {
+	t.Helper()
+	cloud := ecrtest.New(t)
+	dir := filepath.Join(t.TempDir(), "cache")
+	cfg := writeConfig(t, `defaults: false
+cache: {store: file, dir: "`+dir+`"}
+registries:
+  - match: "*.dkr.ecr.*.amazonaws.com"
+    ecr: {endpoint: "`+cloud.ECRURL()+`"}
+`)
+	home := t.TempDir()
+	env := pinnedEnv(t, append([]string{"HOME=" + home, "REGCRED_CONFIG=" + cfg, "REGCRED_CACHE="}, extra...)...)
+	return cloud, env, home
+}
+
+// writeFile writes data to path (mode 0600), creating its directory.
+func writeFile(t *testing.T, path, data string) {
+	t.Helper()
+	must(t, os.MkdirAll(filepath.Dir(path), 0o700))
+	must(t, os.WriteFile(path, []byte(data), 0o600))
+}
+
+// grantOf is who the fake ECR issued the answered token to.
+func grantOf(t *testing.T, cloud *ecrtest.Cloud, res runResult) ecrtest.Grant {
+	t.Helper()
+	if res.Exit != 0 {
+		t.Fatalf("get: exit %d\nstdout: %s\nstderr: %s\nfake rejected: %v", res.Exit, res.Stdout, res.Stderr, cloud.Rejections())
+	}
+	var ans dockerAnswer
+	if err := json.Unmarshal([]byte(res.Stdout), &ans); err != nil {
+		t.Fatalf("answer is not JSON: %q", res.Stdout)
+	}
+	g, ok := cloud.Lookup(ans.Secret)
+	if !ok {
+		t.Fatal("the password is not one the fake ECR issued")
+	}
+	return g
+}
+
+func TestIdentityFileRewrittenForAnotherKeyIsAMiss(t *testing.T) {
+	tests := []struct {
+		name string
+		// path is the file's place under home; env names it (or a profile).
+		path    string
+		env     func(path string) []string
+		section string
+	}{
+		{"AWS_SHARED_CREDENTIALS_FILE", "creds/shared", func(p string) []string { return []string{"AWS_SHARED_CREDENTIALS_FILE=" + p} }, "[default]"},
+		{"~/.aws/credentials", ".aws/credentials", func(string) []string { return nil }, "[default]"},
+		{"AWS_CONFIG_FILE with AWS_PROFILE", "conf/aws", func(p string) []string { return []string{"AWS_CONFIG_FILE=" + p, "AWS_PROFILE=ci"} }, "[profile ci]"},
+		{"~/.aws/config", ".aws/config", func(string) []string { return nil }, "[default]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cloud, env, home := identityECRSetup(t)
+			path := filepath.Join(home, tt.path)
+			env = append(env, tt.env(path)...)
+			alice, bob := cloud.NewUser("alice"), cloud.NewUser("bob")
+			keysFile := func(k ecrtest.Keys) string {
+				return tt.section + "\naws_access_key_id = " + k.AccessKeyID + "\naws_secret_access_key = " + k.SecretAccessKey + "\n"
+			}
+			in := newInstall(t)
+
+			writeFile(t, path, keysFile(alice))
+			if g := grantOf(t, cloud, runBinary(t, in.front, runOpts{Env: env, Stdin: ecrHost}, "get")); g.Principal != alice.ARN {
+				t.Fatalf("first get: token issued to %s, want %s", g.Principal, alice.ARN)
+			}
+			if g := grantOf(t, cloud, in.alone(t, runOpts{Env: env, Stdin: ecrHost}, "get")); g.Principal != alice.ARN {
+				t.Fatalf("the front alone, warm: token issued to %s, want %s", g.Principal, alice.ARN)
+			}
+
+			writeFile(t, path, keysFile(bob))
+			in.checkHandedOff(t, in.alone(t, runOpts{Env: env, Stdin: ecrHost}, "get"))
+			if g := grantOf(t, cloud, runBinary(t, in.backend, runOpts{Env: env, Stdin: ecrHost}, "get")); g.Principal != bob.ARN {
+				t.Errorf("the engine, after the file named bob's key: token issued to %s, want %s (the first identity's cached token)", g.Principal, bob.ARN)
+			}
+			if g := grantOf(t, cloud, in.alone(t, runOpts{Env: env, Stdin: ecrHost}, "get")); g.Principal != bob.ARN {
+				t.Errorf("the front alone, after the engine's answer for bob: token issued to %s, want %s", g.Principal, bob.ARN)
+			}
+			if n := cloud.Calls(ecrtest.ECR); n != 2 {
+				t.Errorf("GetAuthorizationToken calls = %d, want 2 (one per identity)", n)
+			}
+		})
+	}
+}
+
+// TestWebIdentityTokenRotationIsAHit: IRSA and EKS rewrite the projected
+// token hourly for the same role; the key follows the role, not the token.
+func TestWebIdentityTokenRotationIsAHit(t *testing.T) {
+	tokenFile := filepath.Join(t.TempDir(), "token")
+	cloud := ecrtest.New(t)
+	first, rotated, other := "web-identity-token-1", "web-identity-token-2", "web-identity-token-3"
+	puller := cloud.NewRole("puller", ecrtest.Trust{WebIdentityTokens: []string{first, rotated}})
+	builder := cloud.NewRole("builder", ecrtest.Trust{WebIdentityTokens: []string{other}})
+	dir := filepath.Join(t.TempDir(), "cache")
+	cfg := writeConfig(t, `defaults: false
+cache: {store: file, dir: "`+dir+`"}
+registries:
+  - match: "*.dkr.ecr.*.amazonaws.com"
+    ecr: {endpoint: "`+cloud.ECRURL()+`"}
+`)
+	base := pinnedEnv(t, "REGCRED_CONFIG="+cfg, "REGCRED_CACHE=", "AWS_ENDPOINT_URL_STS="+cloud.STSURL(), "AWS_WEB_IDENTITY_TOKEN_FILE="+tokenFile)
+	env := append(base, "AWS_ROLE_ARN="+puller)
+	in := newInstall(t)
+
+	writeFile(t, tokenFile, first)
+	cold := runBinary(t, in.front, runOpts{Env: env, Stdin: ecrHost}, "get")
+	if g := grantOf(t, cloud, cold); !strings.Contains(g.Principal, ":assumed-role/puller/") {
+		t.Fatalf("cold get: token issued to %s, want the puller role", g.Principal)
+	}
+	writeFile(t, tokenFile, rotated)
+	if lone := in.alone(t, runOpts{Env: env, Stdin: ecrHost}, "get"); lone.Exit != 0 || lone.Stdout != cold.Stdout {
+		t.Errorf("the front alone, token rotated: exit %d %q (stderr %q), want the cached answer", lone.Exit, lone.Stdout, lone.Stderr)
+	}
+	if back := runBinary(t, in.backend, runOpts{Env: env, Stdin: ecrHost}, "get"); back.Exit != 0 || back.Stdout != cold.Stdout {
+		t.Errorf("the engine, token rotated: exit %d %q, want the cached answer", back.Exit, back.Stdout)
+	}
+	if n := cloud.Calls(ecrtest.ECR); n != 1 {
+		t.Errorf("GetAuthorizationToken calls after the rotation = %d, want 1 (a hit)", n)
+	}
+
+	writeFile(t, tokenFile, other)
+	env = append(base, "AWS_ROLE_ARN="+builder)
+	if g := grantOf(t, cloud, runBinary(t, in.front, runOpts{Env: env, Stdin: ecrHost}, "get")); !strings.Contains(g.Principal, ":assumed-role/builder/") {
+		t.Errorf("another role: token issued to %s, want the builder role", g.Principal)
+	}
+}
