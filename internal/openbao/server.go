@@ -96,6 +96,17 @@ func start(ctx context.Context, bin, dir string) (*Server, error) {
 		s.Stop()
 		return nil, fmt.Errorf("%w; server log:\n%s", err, s.Log())
 	}
+	// The server removes its TLS directory when it stops; tests of a
+	// stopped server still need the CA.
+	pem, err := os.ReadFile(s.CACert)
+	if err == nil {
+		s.CACert = filepath.Join(dir, "ca.pem")
+		err = os.WriteFile(s.CACert, pem, 0o600)
+	}
+	if err != nil {
+		s.Stop()
+		return nil, err
+	}
 	return s, nil
 }
 

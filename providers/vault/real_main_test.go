@@ -89,10 +89,11 @@ func (w *realWorld) policy(t *testing.T, ns, name string, paths ...string) strin
 	return name
 }
 
-// token creates a token with the policies (and the default one).
+// token creates a token with the policies and the default one (without
+// policies, a child token would inherit its parent's: root).
 func (w *realWorld) token(t *testing.T, ns, ttl string, policies ...string) string {
 	t.Helper()
-	body := map[string]any{"policies": policies}
+	body := map[string]any{"policies": append([]string{"default"}, policies...)}
 	if ttl != "" {
 		body["ttl"] = ttl
 	}
