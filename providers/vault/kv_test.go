@@ -44,7 +44,6 @@ func kvFixture(h *harness) {
 }
 
 func TestKV(t *testing.T) {
-	const day = 24 * time.Hour
 	tests := []struct {
 		name       string
 		cfg        vault.Config

@@ -11,8 +11,8 @@
 //     and tokens;
 //   - tokens with TTLs and ACL policies (glob paths with "*" and "+"); a
 //     missing, unknown, revoked or expired token is answered a bare 403
-//     "permission denied", an ACL refusal a multierror ("1 error occurred:
-//     * permission denied"); the default policy grants
+//     "permission denied", an ACL refusal a multierror ("1 error
+//     occurred: \n\t* permission denied"); the default policy grants
 //     auth/token/lookup-self and renew-self; a missing namespace is 404
 //     "namespace not found";
 //   - KV v1 (lease_duration from a "ttl" field, else 768h, no lease_id) and KV v2
