@@ -58,6 +58,11 @@ type Via struct {
 // config turned them off). c may be nil: nothing is cached; logins may be
 // nil: no `docker login` is consulted.
 func NewResolver(cfg *config.Config, deps netdeps.Deps, c *cache.Cache, logins *loginStore) *Resolver {
+	if c != nil && deps.Logins == nil {
+		// Backend login tokens (Vault AppRole, JWT …) live in the token
+		// cache too, so the next process reuses them.
+		deps.Logins = c.Logins()
+	}
 	r := &Resolver{deps: deps, log: deps.Logger, timeout: DefaultEntryTimeout, cache: c, logins: logins,
 		entries: cfg.Entries(), configEntries: len(cfg.Registries), builders: builders(), cfg: cfg}
 	if logins != nil {

@@ -33,6 +33,10 @@ type Credential struct {
 	// ExpiresAt is when the backend says the secret stops working; zero when
 	// the backend does not know (long-lived secrets).
 	ExpiresAt time.Time
+	// MaxAge, for a credential without ExpiresAt, is the longest it may be
+	// cached: a refresh hint from the backend (a Vault KV secret's "ttl"
+	// field). It shortens the cache's TTL, never lengthens it; zero: no hint.
+	MaxAge time.Duration
 	// Anonymous ends the search: the client should pull without credentials.
 	Anonymous bool
 }

@@ -35,6 +35,7 @@ func TestMain(m *testing.M) {
 		}
 	}
 	code := m.Run()
+	bao.Close()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

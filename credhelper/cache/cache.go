@@ -140,10 +140,14 @@ func (c *Cache) save(ctx context.Context, it Item, cred providers.Credential) {
 	e := Entry{Username: cred.Username, Secret: cred.Secret, ExpiresAt: cred.ExpiresAt, StoredAt: now,
 		Registry: it.Registry, Source: it.Source}
 	if e.ExpiresAt.IsZero() {
-		if c.ttl <= 0 {
+		ttl := c.ttl
+		if cred.MaxAge > 0 && cred.MaxAge < ttl {
+			ttl = cred.MaxAge // the backend's refresh hint
+		}
+		if ttl <= 0 {
 			return
 		}
-		e.ExpiresAt, e.LongLived = now.Add(c.ttl), true
+		e.ExpiresAt, e.LongLived = now.Add(ttl), true
 	}
 	if !now.Before(e.ExpiresAt) {
 		return

@@ -13,6 +13,9 @@ import (
 type Deps struct {
 	providers.Deps
 	HTTPClient *http.Client
+	// Logins keeps the tokens of backend logins across processes (the
+	// token cache); nil keeps them for the process only.
+	Logins providers.LoginCache
 }
 
 // Default returns the real clock and environment and a plain HTTP client

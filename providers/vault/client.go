@@ -56,6 +56,9 @@ type reply struct {
 }
 
 type envelope struct {
+	// LeaseID is set only for leased (dynamic) secrets; KV answers have
+	// none, and KV v1's lease_duration is then a refresh hint.
+	LeaseID       string          `json:"lease_id"`
 	LeaseDuration int64           `json:"lease_duration"`
 	Data          json.RawMessage `json:"data"`
 	Auth          *authBody       `json:"auth"`

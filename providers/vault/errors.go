@@ -49,14 +49,45 @@ func (e *unavailableError) Unwrap() []error {
 	return []error{providers.ErrUnavailable, e.cause}
 }
 
-// errForbidden marks a 403, so Credential can tell a revoked cached token
-// from other failures and log in again.
-var errForbidden = errors.New("forbidden")
+// errInvalidToken marks a 403 for a token Vault does not know (never
+// issued, revoked or expired), so Credential can drop a cached login token
+// and log in again.
+var errInvalidToken = errors.New("invalid token")
 
-type deniedError struct{ msg string }
+// deniedError is a 403. Vault answers 403 both for a token it does not know
+// and for a policy that does not grant the path. OpenBao words the first
+// as a bare "permission denied" and the second as a multierror ("1 error
+// occurred: * permission denied") or a preflight message; HashiCorp Vault
+// adds "invalid token" to the first. A bare answer is ambiguous until
+// auth/token/lookup-self settles it (see Provider.classifyDenied).
+type deniedError struct {
+	address string
+	what    string // "reading secret/data/app"
+	hint    string // added to the policy message
+	// ambiguous: a bare "permission denied", maybe an unknown token.
+	ambiguous bool
+	// invalid: the token is unknown to Vault; tokenHint says where the token
+	// came from, for the advice.
+	invalid   bool
+	tokenHint string
+}
 
-func (e *deniedError) Error() string   { return e.msg }
-func (e *deniedError) Unwrap() []error { return []error{providers.ErrDenied, errForbidden} }
+func (e *deniedError) Error() string {
+	if e.invalid {
+		return fmt.Sprintf("Vault at %s: permission denied %s: the Vault token is invalid or expired (%s)", e.address, e.what, e.tokenHint)
+	}
+	return fmt.Sprintf("Vault at %s: permission denied by policy %s%s", e.address, e.what, e.hint)
+}
+
+func (e *deniedError) Unwrap() []error {
+	if e.invalid {
+		return []error{providers.ErrDenied, errInvalidToken}
+	}
+	return []error{providers.ErrDenied}
+}
+
+// staticTokenHint is the advice for the token method's token.
+const staticTokenHint = "run `bao login`/`vault login`, or check tokenFile"
 
 // transportError describes a request that got no answer. parent is the
 // caller's context, attempt the per-request one.
@@ -120,7 +151,7 @@ func (c *client) statusError(k call, r reply, what string) error {
 	case r.status >= 500:
 		return &unavailableError{address: c.address, reason: fmt.Sprintf("%d %s%s", r.status, http.StatusText(r.status), suffix)}
 	case r.status == http.StatusForbidden:
-		return c.denied(what, msg, "")
+		return c.denied(what, r.body, "")
 	case r.status == http.StatusNotFound:
 		return failf(providers.ErrNotFound, "Vault at %s: nothing found %s%s", c.address, what, suffix)
 	default:
@@ -128,14 +159,30 @@ func (c *client) statusError(k call, r reply, what string) error {
 	}
 }
 
-// denied is the 403 error. Vault answers 403 both for a policy that does
-// not grant the path and for a token it does not know; newer versions say
-// "invalid token" in the second case. hint is added to the policy case.
-func (c *client) denied(what, msg, hint string) error {
-	if strings.Contains(strings.ToLower(msg), "invalid token") {
-		return &deniedError{msg: fmt.Sprintf("Vault at %s: permission denied %s: the token is invalid or expired", c.address, what)}
+// denied is the 403 error for a token-authenticated request. hint is
+// added to the policy message.
+func (c *client) denied(what string, body envelope, hint string) error {
+	e := &deniedError{address: c.address, what: what, hint: hint, tokenHint: staticTokenHint}
+	switch {
+	case saysInvalidToken(body):
+		e.invalid = true
+	case bareDenied(body):
+		e.ambiguous = true
 	}
-	return &deniedError{msg: fmt.Sprintf("Vault at %s: permission denied by policy %s%s", c.address, what, hint)}
+	return e
+}
+
+// saysInvalidToken: HashiCorp Vault's answer to an unknown token
+// ("2 errors occurred: * permission denied * invalid token").
+func saysInvalidToken(b envelope) bool {
+	return strings.Contains(strings.ToLower(strings.Join(b.Errors, "\n")), "invalid token")
+}
+
+// bareDenied: OpenBao's answer to an unknown token, exactly
+// {"errors":["permission denied"]}. A valid token without access gets a
+// multierror or a preflight message instead.
+func bareDenied(b envelope) bool {
+	return len(b.Errors) == 1 && b.Errors[0] == "permission denied"
 }
 
 // vaultMessage is Vault's error text made safe to show: multierror

@@ -50,6 +50,7 @@ func (e env) lookup(k string) (string, bool) {
 // harness is a fake Vault, a clock both sides read, and the provider's
 // environment and log output.
 type harness struct {
+	// vault is the fake; nil in tests against the real server (realWorld).
 	vault *vaulttest.Server
 	clock *clock
 	env   env

@@ -15,10 +15,15 @@ import (
 	"github.com/regcred/regcred/providers"
 )
 
-// kvSecret is a KV secret's fields and the lifetime Vault gave it.
+// kvSecret is a KV secret's fields and what Vault says of its lifetime.
 type kvSecret struct {
-	data      map[string]any
-	expiresAt time.Time
+	data map[string]any
+	// leaseEnd is when a leased secret (one answered with a lease_id)
+	// expires; zero for KV, whose answers are not leased.
+	leaseEnd time.Time
+	// hint is the secret's own "ttl" field: how often its writer wants it
+	// read again.
+	hint time.Duration
 }
 
 // kvV2Data is KV v2's .data: the fields and the version's metadata.
@@ -50,7 +55,28 @@ func (p *Provider) kvCredential(ctx context.Context, c *client, token string) (p
 	if err != nil {
 		return providers.Credential{}, err
 	}
-	return providers.Credential{Username: user, Secret: providers.Secret(pass), ExpiresAt: p.expiry(s.expiresAt)}, nil
+	expires, maxAge := p.kvLifetime(s)
+	return providers.Credential{Username: user, Secret: providers.Secret(pass), ExpiresAt: expires, MaxAge: maxAge}, nil
+}
+
+// kvLifetime applies the caching rules (docs/config.md, "How long Vault
+// secrets are cached"). A KV answer has no lease_id and cannot be renewed:
+// KV v1's lease_duration (the mount's default, 768h) is only a refresh
+// hint, and KV v2 gives none. Such a secret has no expiry: the cache keeps
+// it for the entry's ttl, else cache.ttl. A leased secret expires with its
+// lease. The secret's own "ttl" field shortens either, never lengthens it.
+func (p *Provider) kvLifetime(s kvSecret) (expires time.Time, maxAge time.Duration) {
+	expires = p.expiry(s.leaseEnd)
+	if s.hint <= 0 {
+		return expires, 0
+	}
+	if expires.IsZero() {
+		return time.Time{}, s.hint
+	}
+	if end := p.deps.Now().Add(s.hint); end.Before(expires) {
+		expires = end
+	}
+	return expires, 0
 }
 
 func (p *Provider) readKV(ctx context.Context, c *client, token string, loc kvLocation) (kvSecret, error) {
@@ -85,11 +111,11 @@ func (p *Provider) parseKV(c *client, loc kvLocation, r reply) (kvSecret, error)
 	} else if err := decodeNumbers(r.body.Data, &s.data); err != nil || s.data == nil {
 		return s, failf(providers.ErrInvalid, "Vault at %s: unreadable KV answer for %s", c.address, loc.name())
 	}
-	now := p.deps.Now()
 	if ttl, ok := ttlField(s.data["ttl"]); ok {
-		s.expiresAt = now.Add(ttl)
-	} else if r.body.LeaseDuration > 0 {
-		s.expiresAt = now.Add(providers.Seconds(int64(r.body.LeaseDuration)))
+		s.hint = ttl
+	}
+	if r.body.LeaseID != "" && r.body.LeaseDuration > 0 {
+		s.leaseEnd = p.deps.Now().Add(providers.Seconds(r.body.LeaseDuration))
 	}
 	return s, nil
 }
@@ -111,8 +137,9 @@ func (p *Provider) kvNotFound(c *client, loc kvLocation, r reply) error {
 			what = fmt.Sprintf("no version %d of %s", p.cfg.Version, loc.name())
 		}
 	}
-	if len(r.body.Warnings) > 0 {
-		what += " (Vault: " + vaultMessage(envelope{Errors: r.body.Warnings}, nil) + ")"
+	// "namespace not found", or a warning about the path.
+	if msg := vaultMessage(envelope{Errors: append(slices.Clone(r.body.Errors), r.body.Warnings...)}, nil); msg != "" {
+		what += " (Vault: " + msg + ")"
 	}
 	return failf(providers.ErrNotFound, "Vault at %s: %s", c.address, what)
 }

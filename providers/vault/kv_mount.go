@@ -138,7 +138,7 @@ func (c *client) mountInfo(ctx context.Context, token, path string) (mountInfo, 
 		c.logger.Debug("vault: mount lookup not supported; reading as KV v1", "path", path)
 		return info, nil
 	case http.StatusForbidden:
-		return info, c.denied("looking up the mount of "+path, vaultMessage(r.body, nil),
+		return info, c.denied("looking up the mount of "+path, r.body,
 			" (Vault also answers so when nothing is mounted there; set mount and kvVersion to skip the lookup)")
 	}
 	return info, c.statusError(k, r, "looking up the mount of "+path)

@@ -44,7 +44,6 @@ func kvFixture(h *harness) {
 }
 
 func TestKV(t *testing.T) {
-	const day = 24 * time.Hour
 	tests := []struct {
 		name       string
 		cfg        vault.Config
@@ -52,6 +51,7 @@ func TestKV(t *testing.T) {
 		wantUser   string
 		wantPass   string
 		wantExpiry time.Duration // from now; 0: no expiry
+		wantMaxAge time.Duration // the ttl field's refresh hint
 		wantErr    error
 		fragments  []string
 	}{
@@ -60,14 +60,15 @@ func TestKV(t *testing.T) {
 		{name: "v2 set without mount", cfg: vault.Config{Path: "/secret/dockerhub/", KVVersion: "2"}, wantUser: "alice", wantPass: "pw-two"},
 		{name: "v2 pinned version", cfg: vault.Config{Path: "secret/dockerhub", Version: 1}, wantUser: "alice", wantPass: "pw-one"},
 		{name: "v2 nested mount detected", cfg: vault.Config{Path: "team/kv/app/reg"}, wantUser: "erin", wantPass: "pw-nested"},
-		{name: "v2 custom fields and ttl field", cfg: vault.Config{Path: "secret/custom", UsernameField: "user", PasswordField: "token"}, wantUser: "frank", wantPass: "pw-custom", wantExpiry: 2 * time.Hour},
+		{name: "v2 custom fields and ttl field", cfg: vault.Config{Path: "secret/custom", UsernameField: "user", PasswordField: "token"}, wantUser: "frank", wantPass: "pw-custom", wantMaxAge: 2 * time.Hour},
 		{name: "v2 fixed username", cfg: vault.Config{Path: "secret/dockerhub", Username: "robot$ci"}, wantUser: "robot$ci", wantPass: "pw-two"},
 		{name: "v2 configured ttl when Vault gives none", cfg: vault.Config{Path: "secret/dockerhub", TTL: "2h"}, wantUser: "alice", wantPass: "pw-two", wantExpiry: 2 * time.Hour},
-		{name: "v1 lease from the ttl field", cfg: vault.Config{Path: "kv1/registry"}, wantUser: "bob", wantPass: "pw-kv1", wantExpiry: 30 * time.Minute},
-		{name: "v1 default lease", cfg: vault.Config{Path: "kv1/plain"}, wantUser: "carol", wantPass: "pw-plain", wantExpiry: 32 * day},
-		{name: "v1 default lease capped by ttl", cfg: vault.Config{Path: "kv1/plain", TTL: "1h"}, wantUser: "carol", wantPass: "pw-plain", wantExpiry: time.Hour},
-		{name: "v1 set", cfg: vault.Config{Mount: "kv1", Path: "registry", KVVersion: "1"}, wantUser: "bob", wantPass: "pw-kv1", wantExpiry: 30 * time.Minute},
-		{name: "legacy generic mount reads as v1", cfg: vault.Config{Path: "legacy/reg"}, wantUser: "dave", wantPass: "pw-legacy", wantExpiry: 32 * day},
+		{name: "v1 ttl field is a refresh hint", cfg: vault.Config{Path: "kv1/registry"}, wantUser: "bob", wantPass: "pw-kv1", wantMaxAge: 30 * time.Minute},
+		{name: "v1 lease_duration is no expiry", cfg: vault.Config{Path: "kv1/plain"}, wantUser: "carol", wantPass: "pw-plain"},
+		{name: "v1 entry ttl", cfg: vault.Config{Path: "kv1/plain", TTL: "1h"}, wantUser: "carol", wantPass: "pw-plain", wantExpiry: time.Hour},
+		{name: "v1 ttl field shortens the entry ttl", cfg: vault.Config{Path: "kv1/registry", TTL: "1h"}, wantUser: "bob", wantPass: "pw-kv1", wantExpiry: 30 * time.Minute},
+		{name: "v1 set", cfg: vault.Config{Mount: "kv1", Path: "registry", KVVersion: "1"}, wantUser: "bob", wantPass: "pw-kv1", wantMaxAge: 30 * time.Minute},
+		{name: "legacy generic mount reads as v1", cfg: vault.Config{Path: "legacy/reg"}, wantUser: "dave", wantPass: "pw-legacy"},
 		{name: "namespace", cfg: vault.Config{Namespace: "team-a", Path: "secret/dockerhub"}, env: env{"VAULT_TOKEN": "tok-ns"}, wantUser: "ns-user", wantPass: "pw-ns"},
 		{name: "VAULT_NAMESPACE", cfg: vault.Config{Path: "secret/dockerhub"}, env: env{"VAULT_TOKEN": "tok-ns", "VAULT_NAMESPACE": "team-a/"}, wantUser: "ns-user", wantPass: "pw-ns"},
 
@@ -111,8 +112,8 @@ func TestKV(t *testing.T) {
 			if tt.wantExpiry > 0 {
 				want = h.clock.Now().Add(tt.wantExpiry)
 			}
-			if !cred.ExpiresAt.Equal(want) {
-				t.Errorf("ExpiresAt = %v, want %v", cred.ExpiresAt, want)
+			if !cred.ExpiresAt.Equal(want) || cred.MaxAge != tt.wantMaxAge {
+				t.Errorf("ExpiresAt = %v, MaxAge = %v; want %v, %v", cred.ExpiresAt, cred.MaxAge, want, tt.wantMaxAge)
 			}
 		})
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -27,12 +28,16 @@ type login struct {
 // vaultToken is the token one Credential call uses.
 type vaultToken struct {
 	value  string
-	key    string // login cache key
-	reused bool   // from the cache rather than a fresh login
+	key    string // in-process login cache key
+	reused bool   // from a cache rather than a fresh login
+	// login names the login in the cross-process cache; nil for the
+	// token method.
+	login *providers.LoginID
 }
 
 // token returns the token to read with: the configured one for the token
-// method, else a cached login token or a fresh login.
+// method, else a login token: this process's, the token cache's (shared
+// with other processes, renewed when due), or a fresh login.
 func (p *Provider) token(ctx context.Context, c *client, req providers.Request) (vaultToken, error) {
 	if p.cfg.Method() == vaultconfig.MethodToken {
 		v, err := p.staticToken()
@@ -47,9 +52,38 @@ func (p *Provider) token(ctx context.Context, c *client, req providers.Request) 
 	if tok, ok := p.cached(key); ok { // a concurrent call just logged in
 		return vaultToken{value: tok, key: key, reused: true}, nil
 	}
-	l, err := p.login(ctx, c, req)
+	lr, err := p.loginBody(ctx, c, req)
 	if err != nil {
 		return vaultToken{}, err
+	}
+	obtain := func(ctx context.Context, old *providers.LoginToken) (providers.LoginToken, error) {
+		if old != nil && old.Renewable {
+			if t, ok := p.renew(ctx, c, *old); ok {
+				return t, nil
+			}
+		}
+		return p.login(ctx, c, lr)
+	}
+	var (
+		t      providers.LoginToken
+		reused bool
+		id     *providers.LoginID
+	)
+	if p.deps.Logins != nil {
+		lid := p.loginID(c, lr)
+		id = &lid
+		t, reused, err = p.deps.Logins.Login(ctx, lid, obtain)
+		if err != nil {
+			return vaultToken{}, err
+		}
+	} else if t, err = obtain(ctx, nil); err != nil {
+		return vaultToken{}, err
+	}
+	l := login{token: t.Token.Reveal()}
+	if !t.ExpiresAt.IsZero() {
+		// Kept in the process for 80% of what is left of its life.
+		now := p.deps.Now()
+		l.renewAt = now.Add(t.ExpiresAt.Sub(now) * 8 / 10)
 	}
 	p.mu.Lock()
 	if len(p.logins) >= maxLogins {
@@ -57,7 +91,7 @@ func (p *Provider) token(ctx context.Context, c *client, req providers.Request) 
 	}
 	p.logins[key] = l
 	p.mu.Unlock()
-	return vaultToken{value: l.token, key: key}, nil
+	return vaultToken{value: l.token, key: key, reused: reused, login: id}, nil
 }
 
 // loginKey separates logins made with different pod identities (kubelet
@@ -83,38 +117,42 @@ func (p *Provider) cached(key string) (string, bool) {
 	return l.token, true
 }
 
-func (p *Provider) forget(key string) {
+// forget drops a refused login token, here and in the token cache.
+func (p *Provider) forget(ctx context.Context, tok vaultToken) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	delete(p.logins, key)
+	delete(p.logins, tok.key)
+	p.mu.Unlock()
+	if tok.login != nil && p.deps.Logins != nil {
+		p.deps.Logins.Drop(ctx, *tok.login)
+	}
 }
 
-// login posts to auth/<mount>/login and keeps the token for 80% of its TTL,
-// so a token is never used in its last moments.
-func (p *Provider) login(ctx context.Context, c *client, req providers.Request) (login, error) {
+// login posts body to auth/<mount>/login.
+func (p *Provider) login(ctx context.Context, c *client, lr loginRequest) (providers.LoginToken, error) {
 	method, mount := p.cfg.Method(), "auth/"+p.cfg.AuthMount()
-	body, secrets, err := p.loginBody(ctx, c, req)
-	if err != nil {
-		return login{}, err
-	}
-	k := call{method: http.MethodPost, path: mount + "/login", body: body, secrets: secrets}
+	k := call{method: http.MethodPost, path: mount + "/login", body: lr.body, secrets: lr.secrets}
 	r, err := c.do(ctx, k)
 	if err != nil {
-		return login{}, err
+		return providers.LoginToken{}, err
 	}
 	if r.status != http.StatusOK {
-		return login{}, c.loginError(k, r, method, mount)
+		return providers.LoginToken{}, c.loginError(k, r, method, mount)
 	}
 	if r.body.Auth == nil || r.body.Auth.ClientToken == "" {
-		return login{}, failf(providers.ErrInvalid, "Vault at %s: the %s login at %s answered no client token", c.address, method, mount)
+		return providers.LoginToken{}, failf(providers.ErrInvalid, "Vault at %s: the %s login at %s answered no client token", c.address, method, mount)
 	}
-	l := login{token: r.body.Auth.ClientToken}
-	ttl := providers.Seconds(int64(r.body.Auth.LeaseDuration))
-	if ttl > 0 {
-		l.renewAt = p.deps.Now().Add(ttl * 8 / 10)
+	t := p.loginToken(r.body.Auth)
+	p.deps.Logger.Debug("vault: logged in", "address", c.address, "method", method, "mount", mount, "ttl", providers.Seconds(r.body.Auth.LeaseDuration), "renewable", t.Renewable)
+	return t, nil
+}
+
+// loginToken is an auth block as a LoginToken.
+func (p *Provider) loginToken(a *authBody) providers.LoginToken {
+	t := providers.LoginToken{Token: providers.Secret(a.ClientToken), Renewable: a.Renewable}
+	if ttl := providers.Seconds(a.LeaseDuration); ttl > 0 {
+		t.ExpiresAt = p.deps.Now().Add(ttl)
 	}
-	p.deps.Logger.Debug("vault: logged in", "address", c.address, "method", method, "mount", mount, "ttl", ttl)
-	return l, nil
+	return t
 }
 
 // loginError: Vault answers a refused login with 400 (bad role or
@@ -132,9 +170,16 @@ func (c *client) loginError(k call, r reply, method, mount string) error {
 	return c.statusError(k, r, "logging in at "+mount)
 }
 
-// loginBody is the method's login payload and the values to redact from
-// Vault's answer.
-func (p *Provider) loginBody(ctx context.Context, c *client, req providers.Request) (map[string]any, []string, error) {
+// loginRequest is a login's payload, the values to redact from Vault's
+// answer, and what identifies the credentials presented (for loginID).
+type loginRequest struct {
+	body     map[string]any
+	secrets  []string
+	presents []byte
+}
+
+// loginBody builds the method's login request.
+func (p *Provider) loginBody(ctx context.Context, c *client, req providers.Request) (loginRequest, error) {
 	a := p.cfg.Auth
 	switch p.cfg.Method() {
 	case vaultconfig.MethodAppRole:
@@ -142,51 +187,66 @@ func (p *Provider) loginBody(ctx context.Context, c *client, req providers.Reque
 	case vaultconfig.MethodKubernetes, vaultconfig.MethodJWT, vaultconfig.MethodOIDC:
 		role, err := p.role(req)
 		if err != nil {
-			return nil, nil, err
+			return loginRequest{}, err
 		}
 		jwt, err := p.jwt(req)
 		if err != nil {
-			return nil, nil, err
+			return loginRequest{}, err
 		}
 		body := map[string]any{"jwt": jwt}
 		if role != "" {
 			body["role"] = role
 		}
-		return body, []string{jwt}, nil
+		return bodyRequest(body, jwt)
 	case vaultconfig.MethodAWS:
 		return p.awsLoginBody(ctx)
 	case vaultconfig.MethodCert:
 		if !c.clientCert {
-			return nil, nil, fmt.Errorf("%w: the cert login needs a client certificate: set clientCert and clientKey, or VAULT_CLIENT_CERT and VAULT_CLIENT_KEY", providers.ErrNoIdentity)
+			return loginRequest{}, fmt.Errorf("%w: the cert login needs a client certificate: set clientCert and clientKey, or VAULT_CLIENT_CERT and VAULT_CLIENT_KEY", providers.ErrNoIdentity)
 		}
 		body := map[string]any{}
 		if a.Role != "" {
 			body["name"] = a.Role
 		}
-		return body, nil, nil
+		cert, err := p.clientCertificate()
+		if err != nil {
+			return loginRequest{}, err
+		}
+		return loginRequest{body: body, presents: fmt.Appendf(nil, "cert %q %x", a.Role, sha256.Sum256(cert))}, nil
 	}
-	return nil, nil, fmt.Errorf("%w: vault: auth.method %q", providers.ErrInvalid, a.Method)
+	return loginRequest{}, fmt.Errorf("%w: vault: auth.method %q", providers.ErrInvalid, a.Method)
 }
 
-func (p *Provider) appRoleBody() (map[string]any, []string, error) {
+// bodyRequest is a login request identified by its whole body (role,
+// role ID, secret ID, JWT), hashed.
+func bodyRequest(body map[string]any, secrets ...string) (loginRequest, error) {
+	b, err := json.Marshal(body) // keys sorted: the same body, the same bytes
+	if err != nil {
+		return loginRequest{}, fmt.Errorf("%w: encoding the login: %v", providers.ErrInvalid, err)
+	}
+	sum := sha256.Sum256(b)
+	return loginRequest{body: body, secrets: secrets, presents: sum[:]}, nil
+}
+
+func (p *Provider) appRoleBody() (loginRequest, error) {
 	a := p.cfg.Auth
 	roleID, secretID := a.RoleID, a.SecretID
 	var err error
 	if a.RoleIDFile != "" {
 		if roleID, err = p.readSecretFile("auth.roleIdFile", a.RoleIDFile); err != nil {
-			return nil, nil, err
+			return loginRequest{}, err
 		}
 	}
 	if a.SecretIDFile != "" {
 		if secretID, err = p.readSecretFile("auth.secretIdFile", a.SecretIDFile); err != nil {
-			return nil, nil, err
+			return loginRequest{}, err
 		}
 	}
 	body := map[string]any{"role_id": roleID}
 	if secretID != "" { // roles with bind_secret_id=false take none
 		body["secret_id"] = secretID
 	}
-	return body, []string{roleID, secretID}, nil
+	return bodyRequest(body, roleID, secretID)
 }
 
 // defaultServiceAccountToken is where Kubernetes mounts a pod's token.

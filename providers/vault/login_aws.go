@@ -31,15 +31,15 @@ const (
 // awsLoginBody builds the aws method's iam login: a GetCallerIdentity
 // request signed with SigV4, which Vault sends to STS to learn who signed
 // it. The fields are those of Vault's API (auth/aws/login).
-func (p *Provider) awsLoginBody(ctx context.Context) (map[string]any, []string, error) {
+func (p *Provider) awsLoginBody(ctx context.Context) (loginRequest, error) {
 	creds, err := p.awsCredentials(ctx)
 	if err != nil {
-		return nil, nil, err
+		return loginRequest{}, err
 	}
 	endpoint, region := stsEndpoint(p.cfg.Auth.Region)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(stsBody))
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: STS request: %v", providers.ErrInvalid, err)
+		return loginRequest{}, fmt.Errorf("%w: STS request: %v", providers.ErrInvalid, err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
 	if v := p.cfg.Auth.HeaderValue; v != "" {
@@ -47,13 +47,13 @@ func (p *Provider) awsLoginBody(ctx context.Context) (map[string]any, []string, 
 	}
 	sum := sha256.Sum256([]byte(stsBody))
 	if err := v4.NewSigner().SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), "sts", region, p.deps.Now()); err != nil {
-		return nil, nil, fmt.Errorf("%w: signing the STS request for the aws login: %v", providers.ErrInvalid, err)
+		return loginRequest{}, fmt.Errorf("%w: signing the STS request for the aws login: %v", providers.ErrInvalid, err)
 	}
 	headers := req.Header.Clone()
 	headers.Set("Content-Length", strconv.Itoa(len(stsBody)))
 	headerJSON, err := json.Marshal(headers)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: encoding the STS request headers: %v", providers.ErrInvalid, err)
+		return loginRequest{}, fmt.Errorf("%w: encoding the STS request headers: %v", providers.ErrInvalid, err)
 	}
 	b64 := base64.StdEncoding.EncodeToString
 	body := map[string]any{
@@ -65,7 +65,9 @@ func (p *Provider) awsLoginBody(ctx context.Context) (map[string]any, []string, 
 	if p.cfg.Auth.Role != "" {
 		body["role"] = p.cfg.Auth.Role
 	}
-	return body, []string{creds.SecretAccessKey, creds.SessionToken}, nil
+	sum = sha256.Sum256([]byte(creds.AccessKeyID + "\x00" + creds.SessionToken))
+	presents := fmt.Appendf(nil, "aws %q %q %q %x", p.cfg.Auth.Role, region, p.cfg.Auth.HeaderValue, sum)
+	return loginRequest{body: body, secrets: []string{creds.SecretAccessKey, creds.SessionToken}, presents: presents}, nil
 }
 
 // stsEndpoint is the STS URL and signing region. Without a region it is

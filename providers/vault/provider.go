@@ -63,16 +63,36 @@ func (p *Provider) Credential(ctx context.Context, req providers.Request) (provi
 	if err != nil {
 		return providers.Credential{}, err
 	}
-	cred, err := p.fetch(ctx, c, tok.value)
-	if errors.Is(err, errForbidden) && tok.reused {
-		// The token was revoked or its TTL cut short since we cached it.
+	cred, err := p.read(ctx, c, tok)
+	if errors.Is(err, errInvalidToken) && tok.reused {
+		// The token was revoked or its TTL cut short since it was cached.
 		p.deps.Logger.Debug("vault: cached login token refused; logging in again", "address", c.address)
-		p.forget(tok.key)
+		p.forget(ctx, tok)
 		if tok, err = p.token(ctx, c, req); err == nil {
-			cred, err = p.fetch(ctx, c, tok.value)
+			cred, err = p.read(ctx, c, tok)
 		}
 	}
+	if errors.Is(err, errInvalidToken) && tok.login != nil {
+		p.forget(ctx, tok)
+	}
 	return cred, err
+}
+
+// read fetches the secret with tok and settles what a 403 means.
+func (p *Provider) read(ctx context.Context, c *client, tok vaultToken) (providers.Credential, error) {
+	cred, err := p.fetch(ctx, c, tok.value)
+	if err != nil {
+		err = p.classifyDenied(ctx, c, tok.value, p.tokenHint(), err)
+	}
+	return cred, err
+}
+
+// tokenHint is the advice an invalid-token message gives.
+func (p *Provider) tokenHint() string {
+	if p.cfg.Method() == vaultconfig.MethodToken {
+		return staticTokenHint
+	}
+	return "it came from the " + p.cfg.Method() + " login at auth/" + p.cfg.AuthMount() + "; the next request logs in again"
 }
 
 // fetch reads the secret with token from the configured engine.

@@ -30,8 +30,10 @@ type authMethod interface {
 
 type token struct {
 	policies []string
-	expires  time.Time // zero: never
-	login    bool      // issued by a login (RevokeLoginTokens)
+	ttl      time.Duration // what a renewal extends it by
+	expires  time.Time     // zero: never
+	login    bool          // issued by a login (RevokeLoginTokens)
+	accessor string
 }
 
 func newNamespace(s *Server, path string) *Namespace {
@@ -52,9 +54,28 @@ func (n *Namespace) Policy(name string, paths ...string) {
 	n.locked(func() { n.policies[name] = paths })
 }
 
-// Token creates a token with the policies; ttl 0 never expires.
+// Token creates a token with the policies and, as `bao token create`
+// does, the default policy (which lets a token look itself up and renew
+// itself); ttl 0 never expires.
 func (n *Namespace) Token(id string, ttl time.Duration, policies ...string) {
-	n.locked(func() { n.tokens[id] = n.newToken(policies, ttl, false) })
+	n.locked(func() { n.tokens[id] = n.newToken(append([]string{"default"}, policies...), ttl, false) })
+}
+
+// Revoke revokes a token.
+func (n *Namespace) Revoke(id string) { n.locked(func() { delete(n.tokens, id) }) }
+
+// Tokens counts the namespace's live tokens, as listing
+// auth/token/accessors on the real server does.
+func (n *Namespace) Tokens() int {
+	c := 0
+	n.locked(func() {
+		for _, t := range n.tokens {
+			if t.expires.IsZero() || n.s.now().Before(t.expires) {
+				c++
+			}
+		}
+	})
+	return c
 }
 
 // RevokeLoginTokens revokes every token a login issued.
@@ -69,31 +90,32 @@ func (n *Namespace) RevokeLoginTokens() {
 }
 
 func (n *Namespace) newToken(policies []string, ttl time.Duration, login bool) *token {
-	t := &token{policies: policies, login: login}
+	t := &token{policies: policies, login: login, ttl: ttl, accessor: randomID("")[:24]}
 	if ttl > 0 {
 		t.expires = n.s.now().Add(ttl)
 	}
 	return t
 }
 
-// authenticate finds the token; Vault answers 403 with no token and adds
-// "invalid token" for one it does not know or that expired.
+// authenticate finds the token. OpenBao answers a missing, unknown,
+// revoked or expired token with a bare 403 "permission denied" (an ACL
+// refusal is a multierror instead; HashiCorp Vault adds "invalid token").
 func (n *Namespace) authenticate(id string) (*token, *answer) {
-	if id == "" {
-		a := errs(http.StatusForbidden, "permission denied")
-		return nil, &a
-	}
 	t := n.tokens[id]
-	if t == nil || !t.expires.IsZero() && !n.s.now().Before(t.expires) {
-		a := errs(http.StatusForbidden, "2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n")
+	if id == "" || t == nil || !t.expires.IsZero() && !n.s.now().Before(t.expires) {
+		a := errs(http.StatusForbidden, "permission denied")
 		return nil, &a
 	}
 	return t, nil
 }
 
-// allowed is the ACL check. Test policies grant read (and list) only.
+// allowed is the ACL check. Test policies grant read (and list) only; the
+// default policy grants a token's own lookup and renewal.
 func (n *Namespace) allowed(t *token, capability, path string) bool {
 	if slices.Contains(t.policies, "root") {
+		return true
+	}
+	if slices.Contains(t.policies, "default") && (path == "auth/token/lookup-self" || path == "auth/token/renew-self") {
 		return true
 	}
 	if capability != "read" && capability != "list" {
@@ -197,23 +219,29 @@ func (n *Namespace) uiMount(t *token, path string) answer {
 }
 
 // login dispatches to the auth method at mount. A login to a mount with no
-// method is an unauthenticated request to an unknown path: 403.
+// method is an unauthenticated request to an unknown path: a bare 403.
 func (n *Namespace) login(r *http.Request, mount string, body []byte) answer {
 	m := n.auths[mount]
 	if m == nil {
-		return permissionDenied()
+		return errs(http.StatusForbidden, "permission denied")
 	}
 	return m.login(n, r, body)
 }
 
 // issue creates a login token and answers with Vault's auth block.
 func (n *Namespace) issue(policies []string, ttl time.Duration, meta map[string]string) answer {
-	id := randomID("hvs.")
+	id := randomID("s.")
 	all := append([]string{"default"}, policies...)
-	n.tokens[id] = n.newToken(all, ttl, true)
-	return success(nil, 0, map[string]any{
-		"client_token": id, "accessor": randomID(""), "policies": all, "token_policies": all,
-		"metadata": meta, "lease_duration": int64(ttl / time.Second), "renewable": true,
-		"entity_id": randomID(""), "token_type": "service", "orphan": true, "num_uses": 0,
-	})
+	t := n.newToken(all, ttl, true)
+	n.tokens[id] = t
+	return success(nil, 0, authBlock(id, t, meta))
+}
+
+// authBlock is the "auth" object of a login or renewal answer.
+func authBlock(id string, t *token, meta map[string]string) map[string]any {
+	return map[string]any{
+		"client_token": id, "accessor": t.accessor, "policies": t.policies, "token_policies": t.policies,
+		"metadata": meta, "lease_duration": int64(t.ttl / time.Second), "renewable": t.ttl > 0,
+		"entity_id": randomID(""), "token_type": "service", "orphan": true, "mfa_requirement": nil, "num_uses": 0,
+	}
 }

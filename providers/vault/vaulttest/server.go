@@ -197,7 +197,7 @@ func (s *Server) route(r *http.Request, ns, path string, body []byte) answer {
 	}
 	n := s.namespaces[ns]
 	if n == nil {
-		return permissionDenied()
+		return errs(http.StatusNotFound, "namespace not found")
 	}
 	if mount, ok := loginMount(path); ok && (r.Method == http.MethodPost || r.Method == http.MethodPut) {
 		return n.login(r, mount, body)
@@ -211,6 +211,9 @@ func (s *Server) route(r *http.Request, ns, path string, body []byte) answer {
 	}
 	if !n.allowed(tok, capability(r.Method), path) {
 		return permissionDenied()
+	}
+	if a, ok := n.self(r, path, tok); ok {
+		return a
 	}
 	m, rel := n.mountFor(path)
 	if m == nil {

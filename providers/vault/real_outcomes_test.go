@@ -1,0 +1,75 @@
+package vault_test
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"testing"
+
+	"github.com/regcred/regcred/internal/openbao"
+	"github.com/regcred/regcred/providers/vault/vaulttest"
+
+	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/vault"
+)
+
+// TestRealUnavailable: a sealed OpenBao, then a stopped one, then a server
+// that accepts connections and never answers are each "Vault unavailable"
+// (so the next entry is tried), saying why, with no secret.
+func TestRealUnavailable(t *testing.T) {
+	t.Parallel()
+	s := bao.Dedicated(t)
+	w := newRealWorld(t)
+	w.bao = s
+	m := w.mountKV(t, "", "kv", 2)
+	w.put(t, "", m+"/data/registry", map[string]any{"username": "robot", "password": realPass})
+	w.env["VAULT_TOKEN"] = s.RootToken
+	cfg := vault.Config{Path: m + "/registry"}
+	if cred, err := get(w.provider(t, cfg)); err != nil || cred.Secret.Reveal() != realPass {
+		t.Fatalf("unsealed: %v", err)
+	}
+	ctx := context.Background()
+	if err := s.Seal(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, err := get(w.provider(t, cfg))
+	wantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+s.Addr+": sealed")
+	// The fake's sealed answer is the real one's.
+	fake := vaulttest.New(t)
+	fake.Seal()
+	sealedProbe := probe{name: "sealed", method: http.MethodGet, path: m + "/data/registry", token: "root"}
+	compareShape(t, sealedProbe,
+		paritySide{name: "openbao", do: func(r openbao.Request) (openbao.Response, error) { return s.Do(ctx, r) }, tokens: map[string]string{"root": s.RootToken}}.answer(t, sealedProbe, nil, ""),
+		paritySide{name: "fake", do: fakeDoer(fake.URL), tokens: map[string]string{}}.answer(t, sealedProbe, nil, ""))
+	w.noSecrets(t, err, s.RootToken, realPass)
+
+	if err := s.Unseal(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.Stop()
+	_, err = get(w.provider(t, cfg))
+	wantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+s.Addr+": cannot connect", "connection refused")
+	w.noSecrets(t, err, s.RootToken, realPass)
+
+	// A listener that never answers: the TLS handshake hangs until the
+	// timeout, which is not retried.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { c.Close() })
+		}
+	}()
+	silent := "https://" + l.Addr().String()
+	cfg.Address, cfg.Timeout = silent, "300ms"
+	_, err = get(w.provider(t, cfg))
+	wantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+silent+": no answer within 300ms (timeout)")
+	w.noSecrets(t, err, s.RootToken, realPass)
+}
