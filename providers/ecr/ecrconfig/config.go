@@ -49,3 +49,16 @@ func (c Config) EnvKeys() []string {
 		"AWS_EC2_METADATA_DISABLED",
 	}
 }
+
+// UsesPodIdentity implements providers.PodIdentity: with roleArnAnnotation
+// the pod's token assumes the role (AssumeRoleWithWebIdentity, unsigned)
+// and the node's AWS identity signs nothing.
+func (c Config) UsesPodIdentity() bool { return c.RoleARNAnnotation != "" }
+
+// PodAnnotations implements providers.PodIdentity.
+func (c Config) PodAnnotations() []string {
+	if c.RoleARNAnnotation == "" {
+		return nil
+	}
+	return []string{c.RoleARNAnnotation}
+}

@@ -39,3 +39,11 @@ func (c Config) Validate() error {
 func (c Config) EnvKeys() []string {
 	return c.Settings().EnvKeys()
 }
+
+// UsesPodIdentity implements providers.PodIdentity: oke_workload_identity
+// logs in with the pod's service-account token.
+func (c Config) UsesPodIdentity() bool { return c.Settings().UsesPodIdentity() }
+
+// PodAnnotations implements providers.PodIdentity: no setting reads an
+// annotation (the token alone says who the workload is).
+func (c Config) PodAnnotations() []string { return nil }

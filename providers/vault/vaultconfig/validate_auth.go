@@ -45,6 +45,10 @@ func (a Auth) validate() error {
 	if a.RoleAnnotation != "" && strings.ContainsFunc(a.RoleAnnotation, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
 		return invalid("auth.roleAnnotation %q must be an annotation key (like vault.hashicorp.com/role), without spaces", a.RoleAnnotation)
 	}
+	if a.RoleAnnotation != "" && a.JWTFile != "" {
+		return invalid("auth.roleAnnotation with auth.jwtFile: the role would be chosen by the pod's annotation but the login made with the token in %s, not the pod's; "+
+			"any pod could then name another tenant's role. Drop jwtFile (the login then uses the pod's own service-account token) or drop roleAnnotation (one fixed auth.role)", a.JWTFile)
+	}
 	if a.Mount != "" {
 		if err := CheckPath(a.Mount); err != nil {
 			return invalid("auth.mount %q: %v", a.Mount, err)
