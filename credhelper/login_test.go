@@ -208,7 +208,7 @@ func TestStoreNeverFailsDockerLogin(t *testing.T) {
 	if code != 0 || out != "" {
 		t.Fatalf("store exit %d, stdout %q", code, out)
 	}
-	if !strings.Contains(ta.stderr.String(), "cannot keep the credential") {
+	if !strings.Contains(ta.stderr.String(), "could not keep the credential") {
 		t.Errorf("no warning on stderr:\n%s", ta.stderr.String())
 	}
 	if strings.Contains(ta.stderr.String(), "pw-never-logged") {
