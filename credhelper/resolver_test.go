@@ -27,7 +27,7 @@ type fakeEntry struct {
 	// vault's kubernetes login or ecr's roleArnAnnotation); anyPod: it
 	// answers as the node and opted in with answersAnyPod.
 	pod, anyPod bool
-	built   atomic.Int32
+	built       atomic.Int32
 }
 
 func fakeResolver(t *testing.T, fakes ...*fakeEntry) *Resolver {
