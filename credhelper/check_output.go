@@ -38,6 +38,7 @@ func (rep *checkReport) writeTable(out io.Writer, now time.Time) error {
 		rep.writeChecks(&b, now)
 		rep.writeFailures(&b)
 	}
+	rep.Kubelet.write(&b)
 	_, err := out.Write(b.Bytes())
 	return err
 }

@@ -16,6 +16,8 @@ type checkReport struct {
 	Config  checkConfig   `json:"config"`
 	Entries []checkEntry  `json:"entries"`
 	Checks  []checkResult `json:"checks"`
+	// Kubelet is what --kubelet-config found; nil without it.
+	Kubelet *checkKubelet `json:"kubelet,omitempty"`
 	OK      bool          `json:"ok"`
 }
 
