@@ -9,7 +9,7 @@ import (
 	"github.com/regcred/regcred/matcher"
 )
 
-const checkUsage = "check [--verify] [--allow-http] [--output table|json] [registry|image ...]"
+const checkUsage = "check [--verify] [--allow-http] [--kubelet-config FILE] [--output table|json] [registry|image ...]"
 
 // checkOptions is the parsed `check` command line.
 type checkOptions struct {
@@ -17,6 +17,9 @@ type checkOptions struct {
 	allowHTTP bool
 	json      bool
 	targets   []string
+	// kubeletConfig is a kubelet CredentialProviderConfig whose providers'
+	// matchImages are checked for overlaps.
+	kubeletConfig string
 }
 
 func parseCheckArgs(args []string) (checkOptions, error) {
@@ -39,6 +42,17 @@ func parseCheckArgs(args []string) (checkOptions, error) {
 		case strings.HasPrefix(arg, "--output="):
 			if err := o.setOutput(strings.TrimPrefix(arg, "--output=")); err != nil {
 				return o, err
+			}
+		case arg == "--kubelet-config":
+			if i+1 >= len(args) || args[i+1] == "" {
+				return o, fmt.Errorf("%w: --kubelet-config needs a file (%s)", ErrUsage, checkUsage)
+			}
+			i++
+			o.kubeletConfig = args[i]
+		case strings.HasPrefix(arg, "--kubelet-config="):
+			o.kubeletConfig = strings.TrimPrefix(arg, "--kubelet-config=")
+			if o.kubeletConfig == "" {
+				return o, fmt.Errorf("%w: --kubelet-config needs a file (%s)", ErrUsage, checkUsage)
 			}
 		case arg == "--":
 			o.targets = append(o.targets, args[i+1:]...)
@@ -83,7 +97,17 @@ func (a *App) check(ctx context.Context, args []string) error {
 			return fmt.Errorf("check: %w", err)
 		}
 	}
+	var kubelet *checkKubelet
+	if opts.kubeletConfig != "" {
+		if kubelet, err = readKubeletProviders(opts.kubeletConfig); err != nil {
+			return fmt.Errorf("check: --kubelet-config: %w", err)
+		}
+		for _, w := range kubelet.Warnings {
+			a.Deps.Logger.Warn("kubelet CredentialProviderConfig: overlapping providers", "file", kubelet.Path, "warning", w)
+		}
+	}
 	rep := a.runCheck(ctx, opts, targets)
+	rep.Kubelet = kubelet
 	if opts.json {
 		err = writeJSONIndent(a.Stdout, rep)
 	} else {

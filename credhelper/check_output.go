@@ -39,6 +39,7 @@ func (rep *checkReport) writeTable(out io.Writer, now time.Time) error {
 		rep.writeFailures(&b)
 		rep.writeNotes(&b)
 	}
+	rep.Kubelet.write(&b)
 	_, err := out.Write(b.Bytes())
 	return err
 }

@@ -17,6 +17,8 @@ type checkReport struct {
 	Entries []checkEntry  `json:"entries"`
 	Checks  []checkResult `json:"checks"`
 	Notes   []string      `json:"notes,omitempty"`
+	// Kubelet is what --kubelet-config found; nil without it.
+	Kubelet *checkKubelet `json:"kubelet,omitempty"`
 	OK      bool          `json:"ok"`
 }
 

@@ -31,6 +31,9 @@ type Attempt struct {
 type AllFailedError struct {
 	Target   string
 	Attempts []Attempt
+	// Withheld names the matching entries not asked because the request
+	// carried a pod's service-account token and they answer as the node.
+	Withheld []string
 }
 
 func (e *AllFailedError) Error() string {
@@ -38,6 +41,9 @@ func (e *AllFailedError) Error() string {
 	fmt.Fprintf(&b, "regcred: no credential for %s: %d matching entr%s failed", e.Target, len(e.Attempts), plural(len(e.Attempts), "y", "ies"))
 	for _, a := range e.Attempts {
 		fmt.Fprintf(&b, "; %s: %v", a.Entry, a.Err)
+	}
+	if len(e.Withheld) > 0 {
+		fmt.Fprintf(&b, "; not asked for a pod's service-account request, as they answer as the node (answersAnyPod: true opts one in): %s", strings.Join(e.Withheld, ", "))
 	}
 	return b.String()
 }

@@ -13,10 +13,12 @@ import (
 // written to stdout; errors go to stderr with exit 1 (see errorOut), which
 // the kubelet logs and treats as "no credentials from this provider".
 //
-// Every matching entry that yields a credential is answered, keyed by its
+// Every candidate entry that yields a credential is answered, keyed by its
 // pattern, so the kubelet can try them in turn until a pull succeeds. An
 // entry that fails is skipped and the others are still answered; only when
-// every matching entry fails is the request an error.
+// every candidate fails is the request an error. In a request carrying a
+// pod's service-account token the candidates are the entries that answer
+// as that pod (Resolver.Candidates).
 func (a *App) kubelet(ctx context.Context, args []string) error {
 	if len(args) > 0 {
 		return fmt.Errorf("%w: kubelet takes no arguments (it reads a CredentialProviderRequest on stdin)", ErrUsage)
@@ -37,11 +39,18 @@ func (a *App) kubelet(ctx context.Context, args []string) error {
 
 // answerKubelet resolves req and writes the response.
 func (a *App) answerKubelet(ctx context.Context, r *Resolver, req kubeletRequest) error {
-	results, attempts := r.ResolveAll(ctx, req.target, req.serviceAccount())
-	if len(results) == 0 && len(attempts) > 0 && len(attempts) == len(r.Match(req.target)) {
-		// Every match failed. Fewer failures than matches and no result
-		// means an `anonymous` entry ended the walk: an empty answer.
-		return &AllFailedError{Target: req.target.String(), Attempts: attempts}
+	sa := req.serviceAccount()
+	candidates := r.Candidates(req.target, sa)
+	results, attempts := r.resolveEach(ctx, candidates, req.target, sa)
+	if len(results) == 0 && len(attempts) > 0 && len(attempts) == len(candidates) {
+		// Every candidate failed. Fewer failures than candidates and no
+		// result means an `anonymous` entry ended the walk: an empty answer.
+		err := &AllFailedError{Target: req.target.String(), Attempts: attempts}
+		if sa != nil {
+			_, withheld := splitForPod(r.Match(req.target))
+			err.Withheld = entryNames(withheld)
+		}
+		return err
 	}
 	for _, at := range attempts {
 		a.Deps.Logger.Warn("entry skipped; answering the others", "entry", at.Entry, "reason", at.Err)

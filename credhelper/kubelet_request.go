@@ -117,21 +117,56 @@ func decodeKubeletRequest(data []byte) (kubeletRequest, error) {
 	return req, req.readServiceAccount(fields)
 }
 
+// readServiceAccount reads the token and the annotations as strictly as the
+// rest: the kubelet omits both outside service-account mode (omitempty) and
+// sends annotations only with a token, so an empty token, annotations
+// without one, and an annotation key given twice (which value counts would
+// be a guess, and the value may name the identity to log in as) are errors.
 func (r *kubeletRequest) readServiceAccount(fields map[string]json.RawMessage) error {
 	if raw, ok := fields[kubeletFieldSAToken]; ok {
 		var token string
-		if err := json.Unmarshal(raw, &token); err != nil {
+		if err := json.Unmarshal(raw, &token); err != nil || bytes.Equal(raw, []byte("null")) {
 			// The value is never quoted: it is a credential.
 			return fmt.Errorf("%s: expected a string", kubeletFieldSAToken)
 		}
+		if strings.TrimSpace(token) == "" {
+			return fmt.Errorf("%s is empty (the kubelet omits the field when it passes no token)", kubeletFieldSAToken)
+		}
 		r.token = providers.Secret(token)
 	}
-	if raw, ok := fields[kubeletFieldSAAnnotate]; ok {
-		if err := json.Unmarshal(raw, &r.annotations); err != nil {
-			return fmt.Errorf("%s: expected an object of strings", kubeletFieldSAAnnotate)
-		}
+	raw, ok := fields[kubeletFieldSAAnnotate]
+	if !ok {
+		return nil
 	}
+	if r.token == "" {
+		return fmt.Errorf("%s without %s: annotations identify nobody without the pod's token, and the kubelet sends them only with one", kubeletFieldSAAnnotate, kubeletFieldSAToken)
+	}
+	annotations, err := readAnnotations(raw)
+	if err != nil {
+		return fmt.Errorf("%s: %w", kubeletFieldSAAnnotate, err)
+	}
+	r.annotations = annotations
 	return nil
+}
+
+// readAnnotations decodes an object of strings, refusing a key given twice.
+func readAnnotations(raw json.RawMessage) (map[string]string, error) {
+	members, err := jsonObjectFields(raw)
+	if err != nil {
+		if bytes.Equal(bytes.TrimSpace(raw), []byte("null")) || !bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
+			return nil, errors.New("expected an object of strings")
+		}
+		return nil, err
+	}
+	out := make(map[string]string, len(members))
+	for _, key := range slices.Sorted(maps.Keys(members)) {
+		var v string
+		if err := json.Unmarshal(members[key], &v); err != nil || bytes.Equal(members[key], []byte("null")) {
+			return nil, fmt.Errorf("expected an object of strings (annotation %q)", truncate(key, 64))
+		}
+		out[key] = v
+	}
+	return out, nil
 }
 
 func checkKubeletFields(fields map[string]json.RawMessage, apiVersion string) error {

@@ -32,7 +32,21 @@ func TestKubeletMalformedRequests(t *testing.T) {
 		{name: "duplicate field", stdin: `{` + v1 + `,"image":"reg.io/a","image":"reg.io/b"}`, want: `field "image" appears twice`},
 		{name: "token in v1beta1", stdin: `{` + beta + `,"image":"reg.io/a","serviceAccountToken":"t0ken-value"}`, want: `field "serviceAccountToken" is not part of credentialprovider.kubelet.k8s.io/v1beta1`},
 		{name: "token not a string", stdin: `{` + v1 + `,"image":"reg.io/a","serviceAccountToken":{"t0ken-value":1}}`, want: "serviceAccountToken: expected a string"},
-		{name: "annotations not strings", stdin: `{` + v1 + `,"image":"reg.io/a","serviceAccountAnnotations":{"a":1}}`, want: "serviceAccountAnnotations: expected an object of strings"},
+		{name: "token null", stdin: `{` + v1 + `,"image":"reg.io/a","serviceAccountToken":null}`, want: "serviceAccountToken: expected a string"},
+		{name: "empty token", stdin: `{` + v1 + `,"image":"reg.io/a","serviceAccountToken":""}`, want: "serviceAccountToken is empty"},
+		{name: "blank token", stdin: `{` + v1 + `,"image":"reg.io/a","serviceAccountToken":" \n"}`, want: "serviceAccountToken is empty"},
+		{name: "annotations without a token", stdin: `{` + v1 + `,"image":"reg.io/a","serviceAccountAnnotations":{"example.com/role":"r"}}`,
+			want: "serviceAccountAnnotations without serviceAccountToken"},
+		{name: "annotations with an empty token", stdin: `{` + v1 + `,"image":"reg.io/a","serviceAccountToken":"","serviceAccountAnnotations":{"a":"b"}}`,
+			want: "serviceAccountToken is empty"},
+		{name: "annotations not strings", stdin: `{` + v1 + `,"image":"reg.io/a","serviceAccountToken":"t0ken-value","serviceAccountAnnotations":{"a":1}}`,
+			want: `serviceAccountAnnotations: expected an object of strings (annotation "a")`},
+		{name: "annotations null", stdin: `{` + v1 + `,"image":"reg.io/a","serviceAccountToken":"t0ken-value","serviceAccountAnnotations":null}`,
+			want: "serviceAccountAnnotations: expected an object of strings"},
+		{name: "annotations a list", stdin: `{` + v1 + `,"image":"reg.io/a","serviceAccountToken":"t0ken-value","serviceAccountAnnotations":["a"]}`,
+			want: "serviceAccountAnnotations: expected an object of strings"},
+		{name: "duplicate annotation", stdin: `{` + v1 + `,"image":"reg.io/a","serviceAccountToken":"t0ken-value","serviceAccountAnnotations":{"example.com/role":"team-b","example.com/role":"team-a"}}`,
+			want: `serviceAccountAnnotations: field "example.com/role" appears twice`},
 		{name: "huge input", stdin: `{` + v1 + `,"image":"reg.io/a","serviceAccountToken":"` + strings.Repeat("x", maxKubeletRequestSize) + `"}`, want: "stdin is longer than 1048576 bytes"},
 	}
 	for _, tt := range tests {
@@ -74,16 +88,6 @@ func TestKubeletRequestDecoded(t *testing.T) {
 	sa.Annotations["example.com/role"] = "changed"
 	if req.annotations["example.com/role"] != "r1" {
 		t.Error("a backend changing the annotations changes the request")
-	}
-}
-
-func TestKubeletAnnotationsWithoutTokenIdentifyNobody(t *testing.T) {
-	req, err := readKubeletRequest(strings.NewReader(`{"apiVersion":"credentialprovider.kubelet.k8s.io/v1","kind":"CredentialProviderRequest","image":"reg.io/a","serviceAccountToken":"","serviceAccountAnnotations":{"a":"b"}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sa := req.serviceAccount(); sa != nil {
-		t.Errorf("service account %+v without a token", sa)
 	}
 }
 

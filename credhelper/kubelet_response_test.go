@@ -161,7 +161,7 @@ func TestKubeletPassesServiceAccount(t *testing.T) {
 		seen = append(seen, req.ServiceAccount)
 		return providers.Credential{Username: "u", Secret: "p"}, nil
 	}
-	r := fakeResolver(t, &fakeEntry{pattern: "reg.test", fn: record}, &fakeEntry{pattern: "*.test", fn: record})
+	r := fakeResolver(t, &fakeEntry{pattern: "reg.test", fn: record, pod: true}, &fakeEntry{pattern: "*.test", fn: record, anyPod: true})
 	if _, err := kubeletRun(t, r, "reg.test/app", "the-pod-token"); err != nil {
 		t.Fatal(err)
 	}

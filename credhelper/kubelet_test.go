@@ -14,6 +14,7 @@ registries:
   - match: registry.example.com
     static: {username: host-fallback, passwordEnv: HOST_PW}
   - match: "*.example.com"
+    answersAnyPod: true
     static: {username: glob, passwordEnv: GLOB_PW}
   - match: registry.example.com:5000
     static: {username: port, passwordEnv: HOST_PW}
@@ -103,6 +104,11 @@ func TestKubeletGolden(t *testing.T) {
 			name:  "service-account token and annotations accepted in v1",
 			stdin: `{"kind":"CredentialProviderRequest","apiVersion":"` + v1 + `","image":"other.example.com/app","serviceAccountToken":"eyJhbGciOi.fake-sa-token.sig","serviceAccountAnnotations":{"example.com/role":"puller"}}`,
 			want:  head1 + `"cacheKeyType":"Registry","auth":{"*.example.com":{"username":"glob","password":"glob-pw"}}}` + "\n",
+		},
+		{
+			name:  "service-account request: entries that answer as the node are withheld unless they opt in",
+			stdin: `{"kind":"CredentialProviderRequest","apiVersion":"` + v1 + `","image":"registry.example.com/team/app","serviceAccountToken":"eyJhbGciOi.fake-sa-token.sig"}`,
+			want:  head1 + `"cacheKeyType":"Image","auth":{"*.example.com":{"username":"glob","password":"glob-pw"}}}` + "\n",
 		},
 	}
 	for _, tt := range tests {

@@ -23,7 +23,11 @@ type fakeEntry struct {
 	pattern string
 	fn      providers.ProviderFunc
 	cached  bool // through the token cache, like ecr
-	built   atomic.Int32
+	// pod: the entry logs in with the pod's service-account token (as
+	// vault's kubernetes login or ecr's roleArnAnnotation); anyPod: it
+	// answers as the node and opted in with answersAnyPod.
+	pod, anyPod bool
+	built       atomic.Int32
 }
 
 func fakeResolver(t *testing.T, fakes ...*fakeEntry) *Resolver {
@@ -33,11 +37,12 @@ func fakeResolver(t *testing.T, fakes ...*fakeEntry) *Resolver {
 		builders: map[string]builder{}}
 	for i, f := range fakes {
 		k := &config.Kind{Name: fmt.Sprintf("fake-%d", i), Cached: f.cached,
-			Settings: func(e *config.Entry) any { return struct{ Pattern string }{e.Match} }}
+			Settings: func(e *config.Entry) any { return fakeSettings{Pattern: e.Match, Pod: f.pod} }}
 		e, err := config.NewEntry(f.pattern, k, fmt.Sprintf("test.yaml:%d", i+1))
 		if err != nil {
 			t.Fatal(err)
 		}
+		e.AnswersAnyPod = f.anyPod
 		r.builders[k.Name] = func(*config.Entry, netdeps.Deps) (providers.Provider, error) {
 			f.built.Add(1)
 			return f.fn, nil
@@ -47,6 +52,15 @@ func fakeResolver(t *testing.T, fakes ...*fakeEntry) *Resolver {
 	}
 	return r
 }
+
+// fakeSettings are a fake entry's settings, a providers.PodIdentity.
+type fakeSettings struct {
+	Pattern string
+	Pod     bool
+}
+
+func (s fakeSettings) UsesPodIdentity() bool    { return s.Pod }
+func (s fakeSettings) PodAnnotations() []string { return nil }
 
 func answer(user string) providers.ProviderFunc {
 	return func(context.Context, providers.Request) (providers.Credential, error) {

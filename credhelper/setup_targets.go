@@ -3,10 +3,8 @@ package credhelper
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/regcred/regcred/credhelper/config"
 )
@@ -77,52 +75,6 @@ func (a *App) configHosts() ([]string, error) {
 	}
 	slices.Sort(hosts)
 	return slices.Compact(hosts), nil
-}
-
-// setupKubelet is the kubelet's CredentialProviderConfig, its matchImages
-// taken from the config's patterns (the kubelet's glob rules are regcred's).
-func (a *App) setupKubelet() (setupPlan, error) {
-	cfg, err := config.LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
-	if err != nil {
-		return setupPlan{}, err
-	}
-	r := NewResolver(cfg, a.Deps, nil, nil)
-	var patterns []string
-	for _, e := range r.Entries() {
-		if e.Kind() != "anonymous" {
-			patterns = append(patterns, e.Pattern().String())
-		}
-	}
-	patterns = slices.Compact(slices.Sorted(slices.Values(patterns)))
-	if len(patterns) == 0 {
-		return setupPlan{}, errors.New("setup kubelet: the config has no entries, so there is nothing for matchImages; write /etc/regcred/config.yaml first")
-	}
-	configPath := cfg.Path
-	if configPath == "" {
-		configPath = config.SystemConfigPath
-	} else if abs, err := filepath.Abs(configPath); err == nil {
-		configPath = abs // the kubelet's working directory is not ours
-	}
-	var b strings.Builder
-	b.WriteString("apiVersion: kubelet.config.k8s.io/v1\nkind: CredentialProviderConfig\nproviders:\n")
-	b.WriteString("  - name: " + Name + "   # the executable's file name in the bin dir\n")
-	b.WriteString("    apiVersion: credentialprovider.kubelet.k8s.io/v1\n    matchImages:\n")
-	for _, p := range patterns {
-		fmt.Fprintf(&b, "      - %q\n", p)
-	}
-	b.WriteString("    defaultCacheDuration: \"5m\"   # for answers made only of long-lived secrets\n")
-	b.WriteString("    args: [kubelet]\n    env:\n")
-	fmt.Fprintf(&b, "      - {name: REGCRED_CONFIG, value: %q}\n", configPath)
-	return setupPlan{
-		snippets: []snippet{{title: "kubelet CredentialProviderConfig", path: kubeletProviderConfig, content: []byte(b.String())}},
-		notes: []string{
-			"Install " + Name + " and regcred-backend side by side in " + kubeletProviderBinDir + " and start the kubelet with\n" +
-				"  --image-credential-provider-config=" + kubeletProviderConfig + "\n" +
-				"  --image-credential-provider-bin-dir=" + kubeletProviderBinDir + "\n" +
-				"(the kubelet reads the file once, at start). This works on containerd and CRI-O nodes alike.",
-			"A port in an image must be listed in matchImages as it is written; Docker Hub images arrive as docker.io/….",
-		},
-	}, nil
 }
 
 // setupNerdctl: nerdctl reads docker's config.json (nerdctl.toml has no

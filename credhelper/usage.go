@@ -19,11 +19,13 @@ Other commands:
                        args: [kubelet] in the kubelet's CredentialProviderConfig)
   cache list           show cached tokens: key, registry, entry, store, expiry (no secrets)
   cache clear [REG]    forget cached tokens, all or one registry's
-  check [--verify] [--allow-http] [--output table|json] [REGISTRY|IMAGE ...]
+  check [--verify] [--allow-http] [--kubelet-config FILE] [--output table|json] [REGISTRY|IMAGE ...]
                        validate the config, show what each entry serves, resolve each
                        entry (or the requests named) and, with --verify, prove each
                        credential against the registry (GET /v2/, token, repository);
                        exits 1 if anything fails. Never prints a secret.
+                       --kubelet-config warns where a service-account provider's
+                       matchImages overlap a node-identity provider's.
   configure-docker [--dir DIR] [--dry-run] [--cloud] [--host HOST]... [--force]
                        point docker's config.json credHelpers at regcred for the
                        config's exact hosts (--cloud: GCR, Artifact Registry, ECR Public)

@@ -17,3 +17,22 @@ type AmbientEnv interface {
 type IdentityFiles interface {
 	IdentityFiles(lookupEnv func(string) (string, bool)) []string
 }
+
+// PodIdentity is implemented by a backend's Config when the backend can log
+// in with the service-account token the kubelet passes for a pod (kubelet
+// service-account mode). The resolver and the config loader use it to keep
+// one pod's request from being answered with another identity: a config
+// that does not implement it never uses the pod's token.
+type PodIdentity interface {
+	// UsesPodIdentity reports whether, in a request carrying a
+	// service-account token, the backend logs in with that token and
+	// nothing else: no identity of the node (files, environment, instance
+	// metadata) takes part in the login.
+	UsesPodIdentity() bool
+	// PodAnnotations lists the service-account annotation keys the settings
+	// read to choose an identity (a role, a role ARN, a client ID, an
+	// audience). An identity a pod names must only be used with that pod's
+	// own token: the config loader refuses settings that list annotations
+	// while UsesPodIdentity is false.
+	PodAnnotations() []string
+}

@@ -91,12 +91,15 @@ func newLeakWorld(t *testing.T) *leakWorld {
 	}
 
 	cfg := writeConfig(t, "defaults: false\ncache: {store: file, dir: "+yamlQuote(w.cacheDir)+", ttl: 10m}\nregistries:\n"+
-		"  - match: static.example.com\n    static: {username: s-user, passwordEnv: LEAK_STATIC_PW}\n"+
+		"  - match: static.example.com\n    answersAnyPod: true\n    static: {username: s-user, passwordEnv: LEAK_STATIC_PW}\n"+
 		"  - match: static-missing.example.com\n    static: {username: s-user, passwordEnv: LEAK_UNSET_PW}\n"+
 		"  - match: static-wrong.example.com\n    static: {username: s-user, passwordFile: "+yamlQuote(filepath.Join(dir, "absent"))+"}\n"+
 		vaultEntry("vault.example.com", v.plain.URL, "kv/registry/ci", tokenAuth)+
 		vaultEntry("vault-approle.example.com", v.plain.URL, "kv/registry/ci", fmt.Sprintf("{method: approle, roleId: %s, secretIdFile: %q}", e2eRoleID, v.files["secret-id"]))+
-		vaultEntry("vault-wrong.example.com", v.plain.URL, "kv/registry/ci", fmt.Sprintf("{tokenFile: %q}", file("wrong-token", leakWrongToken)))+
+		// The kubelet requests carry a service-account token: these two
+		// answer as the node, so they opt in to answering pods.
+		strings.Replace(vaultEntry("vault-wrong.example.com", v.plain.URL, "kv/registry/ci", fmt.Sprintf("{tokenFile: %q}", file("wrong-token", leakWrongToken))),
+			"    vault:", "    answersAnyPod: true\n    vault:", 1)+
 		vaultEntry("vault-wrong-sid.example.com", v.plain.URL, "kv/registry/ci", fmt.Sprintf("{method: approle, roleId: %s, secretIdFile: %q}", e2eRoleID, file("wrong-sid", leakWrongSID)))+
 		vaultEntry("vault-missing.example.com", v.plain.URL, "kv/registry/none", tokenAuth)+
 		vaultEntry("vault-down.example.com", down, "kv/registry/ci", tokenAuth)+

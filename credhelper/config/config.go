@@ -44,6 +44,12 @@ type Entry struct {
 	OCIVault  *ocivaultconfig.Config `yaml:"ocivault"`
 	OCIR      *ocirconfig.Config     `yaml:"ocir"`
 
+	// AnswersAnyPod lets an entry that does not log in with the pod's own
+	// identity answer kubelet requests that carry a service-account token
+	// (see PodIdentity). Off: such requests never get this entry's
+	// credential.
+	AnswersAnyPod bool `yaml:"answersAnyPod"`
+
 	// Filled in by the loader.
 	pattern matcher.Pattern
 	kind    *Kind

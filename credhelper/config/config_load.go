@@ -116,6 +116,8 @@ func (e *Entry) prepare(ks []*Kind) error {
 		e.kind = found[0]
 		if err := e.kind.Validate(e); err != nil {
 			errs = append(errs, fmt.Sprintf("%s: %v", e.kind.Name, err))
+		} else if err := e.checkPodIdentity(); err != nil {
+			errs = append(errs, err.Error())
 		}
 	default:
 		names := make([]string, len(found))

@@ -217,6 +217,8 @@ func TestBadConfigsFailTheSchema(t *testing.T) {
 		{"registries not a list", "registries: {match: a.example.com}\n"},
 		{"vault auth method", "registries:\n  - match: a.example.com\n    vault: {path: secret/x, auth: {method: ldap}}\n"},
 		{"ocivault id and name", "registries:\n  - match: a.example.com\n    ocivault: {secretId: ocid1.vaultsecret.oc1.iad.x, secretName: n, vaultId: ocid1.vault.oc1.iad.y}\n"},
+		{"vault role annotation with the node's jwtFile", "registries:\n  - match: a.example.com\n    vault: {path: secret/x, auth: {method: kubernetes, roleAnnotation: x/role, jwtFile: /t}}\n"},
+		{"answersAnyPod not a bool", "registries:\n  - match: a.example.com\n    answersAnyPod: yes please\n    anonymous: {}\n"},
 		{"ecr unknown key", "registries:\n  - match: 123456789012.dkr.ecr.eu-west-1.amazonaws.com\n    ecr: {role: x}\n"},
 	}
 	for _, tt := range tests {

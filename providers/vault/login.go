@@ -136,6 +136,9 @@ func (p *Provider) login(ctx context.Context, c *client, lr loginRequest) (provi
 		return providers.LoginToken{}, err
 	}
 	if r.status != http.StatusOK {
+		if err := p.expiredJWTError(c, r, lr.body, method, mount); err != nil {
+			return providers.LoginToken{}, err
+		}
 		return providers.LoginToken{}, c.loginError(k, r, method, mount)
 	}
 	if r.body.Auth == nil || r.body.Auth.ClientToken == "" {
@@ -168,6 +171,26 @@ func (c *client) loginError(k call, r reply, method, mount string) error {
 		return failf(providers.ErrDenied, "Vault at %s refused the %s login at %s: %s", c.address, method, mount, msg)
 	}
 	return c.statusError(k, r, "logging in at "+mount)
+}
+
+// expiredJWTError says so when Vault refused a login made with a JWT whose
+// exp has passed: the kubernetes method answers an expired token with a
+// bare "permission denied", which loginError would read as a missing auth
+// method. nil when the login sent no JWT or the JWT has not expired.
+func (p *Provider) expiredJWTError(c *client, r reply, body map[string]any, method, mount string) error {
+	jwt, _ := body["jwt"].(string)
+	exp, ok := providers.JWTExpiry(jwt)
+	now := p.deps.Now()
+	if !ok || now.Before(exp) {
+		return nil
+	}
+	switch r.status {
+	case http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden:
+	default:
+		return nil
+	}
+	return failf(providers.ErrDenied, "Vault at %s refused the %s login at %s: the token expired at %s, %s ago (a kubelet passes a fresh one with each request; is this machine's clock right?)",
+		c.address, method, mount, exp.UTC().Format(time.RFC3339), now.Sub(exp).Round(time.Second))
 }
 
 // loginRequest is a login's payload, the values to redact from Vault's

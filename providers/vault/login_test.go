@@ -3,6 +3,7 @@ package vault_test
 import (
 	"crypto/rsa"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,6 +104,7 @@ func TestLogins(t *testing.T) {
 		req       providers.Request
 		wantErr   error
 		fragments []string
+		absent    []string // texts the error must not hold
 	}{
 		{name: "approle inline secret", auth: vault.Auth{Method: "approle", RoleID: roleID, SecretID: secretID}},
 		{name: "approle files", auth: vault.Auth{Method: "approle", RoleIDFile: writeFile(t, "role-id", roleID), SecretIDFile: secretFile}},
@@ -136,7 +138,10 @@ func TestLogins(t *testing.T) {
 		{name: "kubernetes forged signature", auth: vault.Auth{Method: "kubernetes", Role: "puller", JWTFile: writeFile(t, "token", saToken(t, k.rogue, now, "ci", "builder"))},
 			wantErr: providers.ErrDenied, fragments: []string{"permission denied"}},
 		{name: "kubernetes expired token", auth: vault.Auth{Method: "kubernetes", Role: "puller", JWTFile: writeFile(t, "token", saToken(t, k.k8s, now.Add(-3*time.Hour), "ci", "builder"))},
-			wantErr: providers.ErrDenied},
+			wantErr: providers.ErrDenied, fragments: []string{"refused the kubernetes login at auth/kubernetes: the token expired at"}, absent: []string{"enabled"}},
+		{name: "kubernetes expired token from the kubelet", auth: vault.Auth{Method: "kubernetes", Role: "puller"},
+			req:     providers.Request{Registry: "r.example.com", ServiceAccount: &providers.ServiceAccount{Token: providers.Secret(saToken(t, k.k8s, now.Add(-3*time.Hour), "ci", "builder"))}},
+			wantErr: providers.ErrDenied, fragments: []string{"the token expired at"}, absent: []string{"enabled"}},
 		{name: "kubernetes unknown role", auth: vault.Auth{Method: "kubernetes", Role: "pusher", JWTFile: writeFile(t, "token", sa)},
 			wantErr: providers.ErrDenied, fragments: []string{`invalid role name "pusher"`}},
 		{name: "jwt without a token", auth: vault.Auth{Method: "jwt", Role: "main"},
@@ -182,6 +187,11 @@ func TestLogins(t *testing.T) {
 			h.noSecrets(t, err, secretID, sa, ci, awsSecret, awsSession, loginPass)
 			if tt.wantErr != nil {
 				wantErr(t, err, tt.wantErr, tt.fragments...)
+				for _, a := range tt.absent {
+					if err != nil && strings.Contains(err.Error(), a) {
+						t.Errorf("error %q holds %q", err, a)
+					}
+				}
 				return
 			}
 			if err != nil {

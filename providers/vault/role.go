@@ -12,7 +12,9 @@ import (
 // (the jwt method's default_role).
 func (p *Provider) role(req providers.Request) (string, error) {
 	a := p.cfg.Auth
-	if a.RoleAnnotation != "" && req.ServiceAccount != nil {
+	// The annotation names a role only for a login made with the same
+	// pod's token (the loader refuses roleAnnotation with jwtFile).
+	if a.RoleAnnotation != "" && p.usesRequestJWT(req) {
 		if v := req.ServiceAccount.Annotations[a.RoleAnnotation]; v != "" {
 			return v, nil
 		}
@@ -20,7 +22,7 @@ func (p *Provider) role(req providers.Request) (string, error) {
 	if a.Role != "" || a.RoleAnnotation == "" {
 		return a.Role, nil
 	}
-	if req.ServiceAccount == nil {
+	if !p.usesRequestJWT(req) {
 		return "", fmt.Errorf("%w: vault: auth.roleAnnotation %q is set without auth.role, and the request carries no service account (only the kubelet passes one, with tokenAttributes in its CredentialProviderConfig)",
 			providers.ErrNoIdentity, a.RoleAnnotation)
 	}

@@ -46,9 +46,15 @@ registries:
   - match: down.test
     static: {username: down, passwordFile: %[1]s/missing}
   - match: reg.sa.test
+    answersAnyPod: true
     static: {username: sa-user, passwordFile: %[1]s/sa}
   - match: down.sa.test
+    answersAnyPod: true
     static: {username: down, passwordFile: %[1]s/missing}
+  - match: 123456789012.dkr.ecr.us-east-1.amazonaws.com
+    ecr: {roleArnAnnotation: ` + roleAnnotation + `, endpoint: "http://127.0.0.1:1"}
+  - match: 123456789012.dkr.ecr.us-east-1.amazonaws.com
+    static: {username: node, passwordFile: %[1]s/host}
   - match: reg.beta.test
     static: {username: beta, passwordFile: %[1]s/beta}
   - match: reg.alpha.test
@@ -133,7 +139,7 @@ func TestKubeletPluginRunsRegcred(t *testing.T) {
 		providerConfig{name: binaryName, apiVersion: "credentialprovider.kubelet.k8s.io/v1", matchImages: []string{
 			"reg.test", "reg.test:5000", "reg.test:443", "*.glob.test", "*.*.glob.test", "docker.io", "late.test", "flaky.test", "down.test",
 		}},
-		providerConfig{name: "regcred-sa", apiVersion: "credentialprovider.kubelet.k8s.io/v1", matchImages: []string{"*.sa.test"}, extra: `    tokenAttributes:
+		providerConfig{name: "regcred-sa", apiVersion: "credentialprovider.kubelet.k8s.io/v1", matchImages: []string{"*.sa.test", "123456789012.dkr.ecr.us-east-1.amazonaws.com"}, extra: `    tokenAttributes:
       serviceAccountTokenAudience: ` + saAudience + `
       requireServiceAccount: true
       requiredServiceAccountAnnotationKeys: [` + roleAnnotation + `]
@@ -275,5 +281,18 @@ func testServiceAccountMode(t *testing.T, w *kubeletWorld) {
 	}
 	if strings.Contains(logs, "unrelated.example.com") {
 		t.Error("an annotation outside tokenAttributes reached the plugin")
+	}
+
+	// An entry that logs in as the pod fails (builder's annotation is no
+	// role ARN): the static entry with its pattern answers as the node and
+	// did not opt in, so the pod gets nothing, and the kubelet logs why.
+	const ecrImage = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app"
+	w.logs.take()
+	expect(t, ecrImage+" as pod-f/builder", lookup(ecrImage, "pod-f", "builder"))
+	logs = w.logs.take()
+	for _, want := range []string{"is not an IAM role ARN", "not asked for a pod's service-account request", "(static, "} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("kubelet log lacks %q:\n%s", want, logs)
+		}
 	}
 }

@@ -60,3 +60,16 @@ func (c Config) EnvKeys() []string {
 func (c Config) IdentityFiles(lookupEnv func(string) (string, bool)) []string {
 	return ambientfiles.AWS(lookupEnv)
 }
+
+// UsesPodIdentity implements providers.PodIdentity: with roleArnAnnotation
+// the pod's token assumes the role (AssumeRoleWithWebIdentity, unsigned)
+// and the node's AWS identity signs nothing.
+func (c Config) UsesPodIdentity() bool { return c.RoleARNAnnotation != "" }
+
+// PodAnnotations implements providers.PodIdentity.
+func (c Config) PodAnnotations() []string {
+	if c.RoleARNAnnotation == "" {
+		return nil
+	}
+	return []string{c.RoleARNAnnotation}
+}

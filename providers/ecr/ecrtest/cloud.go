@@ -35,6 +35,9 @@ type Cloud struct {
 	calls    map[Op]int
 	issued   map[string]Grant // by registry password
 	rejected []string
+	// signers counts, by access key ID, the requests (ECR, ECR Public, STS)
+	// whose Authorization header names the key, verified or not.
+	signers map[string]int
 
 	ecr, sts *httptest.Server
 	release  chan struct{} // closed at cleanup: ends Slow responses
@@ -78,7 +81,7 @@ func New(t testing.TB, opts ...Option) *Cloud {
 	c := &Cloud{
 		t: t, account: Account, now: time.Now, ttl: 12 * time.Hour,
 		keys: map[string]*accessKey{}, roles: map[string]*role{}, denied: map[string]bool{},
-		faults: map[Op][]Fault{}, calls: map[Op]int{}, issued: map[string]Grant{},
+		faults: map[Op][]Fault{}, calls: map[Op]int{}, issued: map[string]Grant{}, signers: map[string]int{},
 		release: make(chan struct{}),
 	}
 	for _, o := range opts {
@@ -132,6 +135,27 @@ func (c *Cloud) Calls(op Op) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.calls[op]
+}
+
+// SignedWith counts the requests to any of the cloud's endpoints whose
+// SigV4 Authorization header names the access key ID, whether or not the
+// signature held: tests prove with it that a key never signed a request
+// made for someone else (the node's key for a pod, say).
+func (c *Cloud) SignedWith(accessKeyID string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.signers[accessKeyID]
+}
+
+// noteSigner records the access key ID r's Authorization header names.
+func (c *Cloud) noteSigner(r *http.Request) {
+	id := signingKeyID(r)
+	if id == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.signers[id]++
 }
 
 // Rejections lists why requests were refused, for test failure messages.

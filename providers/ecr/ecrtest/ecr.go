@@ -33,6 +33,7 @@ func (c *Cloud) serveECR(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
+	c.noteSigner(r)
 	op, service := ECR, "ecr"
 	switch r.Header.Get("X-Amz-Target") {
 	case ecrTarget:

@@ -214,3 +214,25 @@ func base64Decode(s string) (string, error) {
 	b, err := base64.StdEncoding.DecodeString(s)
 	return string(b), err
 }
+
+// SignedWith counts every request naming a key, refused ones too: a test
+// asserting "this key never signed" must not pass because the signature
+// happened to fail.
+func TestSignedWithCountsEveryRequestNamingTheKey(t *testing.T) {
+	cloud := New(t)
+	user, other := cloud.NewUser("node"), cloud.NewUser("other")
+	good := call{target: ecrTarget, contentType: jsonContentType, body: "{}", service: "ecr", region: "us-east-1", keys: user, signedAt: time.Now()}
+	bad := good
+	bad.keys.SecretAccessKey = "wrong" + bad.keys.SecretAccessKey
+	unsigned := good
+	unsigned.unsigned = true
+	for _, c := range []call{good, bad, unsigned} {
+		c.do(t, cloud.ECRURL())
+	}
+	if n := cloud.SignedWith(user.AccessKeyID); n != 2 {
+		t.Errorf("SignedWith(node) = %d, want 2 (one good, one bad signature)", n)
+	}
+	if n := cloud.SignedWith(other.AccessKeyID); n != 0 {
+		t.Errorf("SignedWith(other) = %d, want 0", n)
+	}
+}

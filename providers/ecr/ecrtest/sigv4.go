@@ -111,6 +111,17 @@ func verifySigV4(r *http.Request, body []byte, now time.Time, keys func(string) 
 	return signed{key: key, region: region, service: service}, nil
 }
 
+// signingKeyID is the access key ID in r's SigV4 Authorization header
+// ("Credential=<id>/<scope>"), or "" when it names none.
+func signingKeyID(r *http.Request) string {
+	_, after, ok := strings.Cut(r.Header.Get("Authorization"), "Credential=")
+	if !ok {
+		return ""
+	}
+	id, _, _ := strings.Cut(after, "/")
+	return strings.TrimSpace(id)
+}
+
 // canonicalRequest is step 1 of SigV4.
 func canonicalRequest(r *http.Request, names []string, body []byte) string {
 	var b strings.Builder

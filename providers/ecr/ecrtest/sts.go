@@ -58,6 +58,7 @@ func (c *Cloud) serveSTS(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
+	c.noteSigner(r)
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if r.Method != http.MethodPost || mt != "application/x-www-form-urlencoded" {
 		c.stsError(w, 400, "InvalidAction", "STS takes POST application/x-www-form-urlencoded")

@@ -126,3 +126,8 @@ func (s Settings) EnvKeys() []string {
 func hasControl(s string) bool {
 	return strings.IndexFunc(s, unicode.IsControl) >= 0
 }
+
+// UsesPodIdentity is true for oke_workload_identity: in kubelet
+// service-account mode the pod's token is exchanged for the workload's
+// identity, and nothing of the node's takes part.
+func (s Settings) UsesPodIdentity() bool { return s.Method() == AuthOKEWorkloadIdentity }

@@ -74,3 +74,11 @@ func (c Config) EnvKeys() []string {
 func (c Config) IdentityFiles(lookupEnv func(string) (string, bool)) []string {
 	return c.Settings().IdentityFiles(lookupEnv)
 }
+
+// UsesPodIdentity implements providers.PodIdentity: oke_workload_identity
+// logs in with the pod's service-account token.
+func (c Config) UsesPodIdentity() bool { return c.Settings().UsesPodIdentity() }
+
+// PodAnnotations implements providers.PodIdentity: no setting reads an
+// annotation (the token alone says who the workload is).
+func (c Config) PodAnnotations() []string { return nil }

@@ -49,6 +49,10 @@ func (a Auth) validate() error {
 	if a.HeaderValue != "" && strings.ContainsFunc(a.HeaderValue, func(r rune) bool { return r != ' ' && r != '\t' && isSpaceOrControl(r) }) {
 		return invalid("auth.headerValue must not contain control characters (it is sent as a header)")
 	}
+	if a.RoleAnnotation != "" && a.JWTFile != "" {
+		return invalid("auth.roleAnnotation with auth.jwtFile: the role would be chosen by the pod's annotation but the login made with the token in %s, not the pod's; "+
+			"any pod could then name another tenant's role. Drop jwtFile (the login then uses the pod's own service-account token) or drop roleAnnotation (one fixed auth.role)", a.JWTFile)
+	}
 	if a.Mount != "" {
 		if err := CheckPath(a.Mount); err != nil {
 			return invalid("auth.mount %v", err)

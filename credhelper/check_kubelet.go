@@ -1,0 +1,80 @@
+package credhelper
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/regcred/regcred/credhelper/kubeletconfig"
+)
+
+// maxKubeletConfigSize bounds the CredentialProviderConfig read by check.
+const maxKubeletConfigSize = 1 << 20
+
+// checkKubelet is what `check --kubelet-config` found in the kubelet's
+// CredentialProviderConfig.
+type checkKubelet struct {
+	Path      string                 `json:"path"`
+	Providers []checkKubeletProvider `json:"providers"`
+	// Warnings name every overlap of a service-account provider's
+	// matchImages with a node-identity provider's.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+type checkKubeletProvider struct {
+	Name           string   `json:"name"`
+	MatchImages    []string `json:"matchImages"`
+	ServiceAccount bool     `json:"serviceAccountTokens"`
+}
+
+// readKubeletProviders reads a CredentialProviderConfig and finds its
+// overlapping providers. A file that cannot be read or is not a
+// CredentialProviderConfig is an error: the user named it.
+func readKubeletProviders(path string) (*checkKubelet, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxKubeletConfigSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if len(data) > maxKubeletConfigSize {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxKubeletConfigSize)
+	}
+	cfg, err := kubeletconfig.Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	out := &checkKubelet{Path: path, Providers: []checkKubeletProvider{}}
+	for _, p := range cfg.Providers {
+		out.Providers = append(out.Providers, checkKubeletProvider{Name: p.Name, MatchImages: p.MatchImages, ServiceAccount: p.ServiceAccount})
+	}
+	for _, o := range cfg.Overlaps() {
+		out.Warnings = append(out.Warnings, o.String())
+	}
+	return out, nil
+}
+
+// write prints the kubelet section of the table; nothing when k is nil.
+func (k *checkKubelet) write(b *bytes.Buffer) {
+	if k == nil {
+		return
+	}
+	fmt.Fprintf(b, "\nKubelet CredentialProviderConfig: %s\n", k.Path)
+	for _, p := range k.Providers {
+		mode := "node identity"
+		if p.ServiceAccount {
+			mode = "service-account tokens"
+		}
+		fmt.Fprintf(b, "  %s (%s): %v\n", p.Name, mode, p.MatchImages)
+	}
+	if len(k.Warnings) == 0 {
+		fmt.Fprintln(b, "  no service-account provider shares images with a node-identity provider")
+	}
+	for _, w := range k.Warnings {
+		fmt.Fprintf(b, "  WARNING: %s\n", w)
+	}
+}

@@ -1,0 +1,93 @@
+package kubeletconfig
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestMatchImagesOverlap(t *testing.T) {
+	tests := []struct {
+		name string
+		a, b string
+		want bool
+	}{
+		{name: "same host", a: "registry.example.com", b: "registry.example.com", want: true},
+		{name: "other host", a: "registry.example.com", b: "team-registry.example.com"},
+		{name: "glob covers the host", a: "*.dkr.ecr.*.amazonaws.com", b: "123456789012.dkr.ecr.eu-west-1.amazonaws.com", want: true},
+		{name: "glob against glob", a: "*.dkr.ecr.*.amazonaws.com", b: "*.dkr.ecr.eu-west-1.amazonaws.com", want: true},
+		{name: "globs with disjoint literal starts", a: "eu-*.pkg.dev", b: "us-*.pkg.dev"},
+		{name: "globs with disjoint literal ends", a: "*-docker.pkg.dev", b: "*-maven.pkg.dev"},
+		{name: "globs that meet", a: "us-*.pkg.dev", b: "*-docker.pkg.dev", want: true},
+		{name: "label counts differ", a: "*.example.com", b: "example.com"},
+		{name: "case", a: "Registry.Example.com", b: "registry.example.com", want: true},
+		{name: "ports differ", a: "registry.example.com:5000", b: "registry.example.com"},
+		{name: "ports equal", a: "registry.example.com:5000", b: "registry.example.com:5000/team", want: true},
+		{name: "path under host", a: "registry.example.com/team-a", b: "registry.example.com", want: true},
+		{name: "raw prefix is an overlap for the kubelet", a: "registry.example.com/team", b: "registry.example.com/team-b", want: true},
+		{name: "disjoint paths", a: "registry.example.com/team-a", b: "registry.example.com/team-b"},
+		{name: "scheme ignored", a: "https://registry.example.com", b: "registry.example.com/x", want: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := MatchImagesOverlap(tt.a, tt.b); got != tt.want {
+				t.Errorf("MatchImagesOverlap(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+			}
+			if got := MatchImagesOverlap(tt.b, tt.a); got != tt.want {
+				t.Errorf("MatchImagesOverlap(%q, %q) = %v, want %v (not symmetric)", tt.b, tt.a, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestOverlaps(t *testing.T) {
+	const doc = `apiVersion: kubelet.config.k8s.io/v1
+kind: CredentialProviderConfig
+providers:
+  - name: docker-credential-regcred
+    matchImages: ["registry.example.com", "*.dkr.ecr.*.amazonaws.com", "docker.io"]
+    defaultCacheDuration: 1h
+    apiVersion: credentialprovider.kubelet.k8s.io/v1
+  - name: regcred-workload
+    matchImages: ["team-registry.example.com", "123456789012.dkr.ecr.eu-west-1.amazonaws.com"]
+    apiVersion: credentialprovider.kubelet.k8s.io/v1
+    tokenAttributes: {serviceAccountTokenAudience: regcred, requireServiceAccount: true}
+  - name: other-workload
+    matchImages: ["*.dkr.ecr.*.amazonaws.com"]
+    tokenAttributes: {serviceAccountTokenAudience: x}
+`
+	c, err := Parse("cp.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, o := range c.Overlaps() {
+		got = append(got, o.Pod.Name+" "+o.PodImage+" ~ "+o.Node.Name+" "+o.NodeImage)
+	}
+	want := []string{
+		"regcred-workload 123456789012.dkr.ecr.eu-west-1.amazonaws.com ~ docker-credential-regcred *.dkr.ecr.*.amazonaws.com",
+		"other-workload *.dkr.ecr.*.amazonaws.com ~ docker-credential-regcred *.dkr.ecr.*.amazonaws.com",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("overlaps:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if msg := c.Overlaps()[0].String(); !strings.Contains(msg, "node's identity") || !strings.Contains(msg, "defaults: false") {
+		t.Errorf("warning %q does not say what happens and what to do", msg)
+	}
+}
+
+func TestParseRefuses(t *testing.T) {
+	tests := []struct {
+		name, doc, want string
+	}{
+		{name: "not YAML", doc: "providers: [", want: "cp.yaml"},
+		{name: "another kind", doc: "kind: KubeletConfiguration\n", want: `kind is "KubeletConfiguration"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("cp.yaml", []byte(tt.doc))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Parse = %v, want an error with %q", err, tt.want)
+			}
+		})
+	}
+}
