@@ -217,37 +217,46 @@ func TestKilledWriterNeverBreaksTheFile(t *testing.T) {
 	path := filepath.Join(dir, "config.json")
 	must(t, os.WriteFile(path, []byte(`{"auths":{"keep.example.com":{"auth":"a2VlcDptZQ=="}},"x":"`+strings.Repeat("y", 1<<20)+`"}`), 0o600))
 	env := append(cleanEnv(t), "REGCRED_CONFIG="+writerConfig(t))
-	run := func(i int, kill time.Duration) time.Duration {
+	temps := func() []string {
+		m, _ := filepath.Glob(filepath.Join(dir, ".config.json.regcred-*"))
+		return m
+	}
+	// Each run is killed the moment its temporary file appears (or at a
+	// random point when it never shows one to the poll): between write and
+	// rename, where a crash leaves a temporary file behind.
+	left := 0
+	for i := 1; i <= 100 && left < 3; i++ {
 		cmd := exec.Command(testBinary(t), "configure-docker", "--dir", dir, "--host", fmt.Sprintf("k%d.example.com", i))
 		cmd.Env = env
-		start := time.Now()
+		before := len(temps())
 		must(t, cmd.Start())
-		if kill > 0 {
-			time.Sleep(kill)
-			_ = cmd.Process.Kill()
+		exited := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(exited) }()
+		deadline := time.Now().Add(time.Duration(rand.IntN(200)+50) * time.Millisecond)
+	poll:
+		for len(temps()) == before && time.Now().Before(deadline) {
+			select {
+			case <-exited:
+				break poll
+			default:
+			}
 		}
-		_ = cmd.Wait()
-		return time.Since(start)
-	}
-	whole := run(0, 0) // how long a run takes here: kills land anywhere within it
-	left := 0
-	for i := 1; i <= 200 && left < 3; i++ {
-		run(i, time.Duration(rand.Int64N(int64(whole)))+time.Microsecond)
+		_ = cmd.Process.Kill()
+		<-exited
 		var doc map[string]json.RawMessage
 		data, err := os.ReadFile(path)
 		must(t, err)
 		if err := json.Unmarshal(data, &doc); err != nil || doc["auths"] == nil {
 			t.Fatalf("after kill %d the file is not whole (%d bytes): %v", i, len(data), err)
 		}
-		temps, _ := filepath.Glob(filepath.Join(dir, ".config.json.regcred-*"))
-		left = len(temps)
+		left = len(temps())
 	}
 	if left == 0 {
 		t.Fatal("no kill landed between temporary file and rename; the sweep went untested")
 	}
+	stale := temps()
 	old := time.Now().Add(-time.Hour)
-	temps, _ := filepath.Glob(filepath.Join(dir, ".config.json.regcred-*"))
-	for _, p := range temps {
+	for _, p := range stale {
 		must(t, os.Chtimes(p, old, old))
 	}
 	res := runBinary(t, testBinary(t), runOpts{Env: []string{"REGCRED_CONFIG=" + writerConfig(t)}}, "configure-docker", "--dir", dir, "--host", "last.example.com")
@@ -255,7 +264,7 @@ func TestKilledWriterNeverBreaksTheFile(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
 	}
 	if left, _ := filepath.Glob(filepath.Join(dir, ".config.json.regcred-*")); len(left) != 0 {
-		t.Errorf("stale temporary files (%d left by killed runs) outlived the next run: %v", len(temps), left)
+		t.Errorf("stale temporary files (%d left by killed runs) outlived the next run: %v", len(stale), left)
 	}
 }
 
