@@ -54,13 +54,19 @@ func parseSetupArgs(args []string, isRoot bool) (setupOptions, error) {
 }
 
 // snippet is one piece of configuration a client needs: where it goes and
-// what it says. merge, when set, edits an existing file instead of
-// replacing it (docker's config.json).
+// what it says. merge, when set, makes the file's new content from what it
+// holds (docker's config.json, the kubelet's CredentialProviderConfig)
+// instead of replacing it; it may run more than once (userfile.Edit
+// starts over when another writer changed the file), so what it has to say
+// waits for done, called once after. private files (docker's config.json,
+// which holds logins) are made 0600 in a 0700 directory.
 type snippet struct {
 	title   string
 	path    string
 	content []byte
-	merge   func(path string, old []byte) (credHelpersPlan, error)
+	merge   func(path string, old []byte) ([]byte, error)
+	done    func()
+	private bool
 }
 
 // setupPlan is what `setup <target>` prints or writes.
@@ -119,30 +125,27 @@ func (a *App) setupPlan(opts setupOptions) (setupPlan, error) {
 }
 
 // emitSnippet prints s, or with write edits its file through
-// userfile.Edit: a whole-file snippet replaces the file, a merged one
-// (docker's config.json) is merged into what the file holds; either way
-// the previous file is backed up and its owner and mode kept.
+// userfile.Edit: a whole-file snippet replaces the file, a merged one is
+// merged into what the file holds; either way the previous file is backed
+// up and its owner and mode kept.
 func (a *App) emitSnippet(ctx context.Context, out *bytes.Buffer, s snippet, write bool) error {
 	if !write {
 		return a.showSnippet(out, s)
 	}
 	opts := userfile.Options{Mode: 0o644, DirMode: 0o755, Backup: true, Now: a.Deps.Now} // client configs hold no secret and other users' tools read them
-	var plan credHelpersPlan
+	if s.private {
+		opts.Mode, opts.DirMode = dockerConfigFile().Mode, dockerConfigFile().DirMode
+	}
 	change := func([]byte, bool) ([]byte, error) { return s.content, nil }
 	if s.merge != nil {
-		opts.Mode, opts.DirMode = dockerConfigFile().Mode, dockerConfigFile().DirMode
-		change = func(old []byte, _ bool) ([]byte, error) {
-			var err error
-			plan, err = s.merge(s.path, old)
-			return plan.new, err
-		}
+		change = func(old []byte, _ bool) ([]byte, error) { return s.merge(s.path, old) }
 	}
 	res, err := userfile.Edit(ctx, s.path, opts, change)
 	if err != nil {
 		return err
 	}
-	if s.merge != nil {
-		a.reportHelperChanges(plan)
+	if s.done != nil {
+		s.done()
 	}
 	switch {
 	case !res.Changed && s.merge != nil:
@@ -157,16 +160,21 @@ func (a *App) emitSnippet(ctx context.Context, out *bytes.Buffer, s snippet, wri
 	return nil
 }
 
-// showSnippet prints what s would write, secrets redacted.
+// showSnippet prints what s would write (merged into the file as it is
+// now), secrets redacted.
 func (a *App) showSnippet(out *bytes.Buffer, s snippet) error {
 	content := s.content
 	if s.merge != nil {
-		plan, err := planCredHelpersAt(s.path, s.merge)
-		if err != nil {
+		old, err := os.ReadFile(s.path)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("reading %s: %w", s.path, err)
+		}
+		if content, err = s.merge(s.path, old); err != nil {
 			return err
 		}
-		a.reportHelperChanges(plan)
-		content = plan.new
+		if s.done != nil {
+			s.done()
+		}
 	}
 	fmt.Fprintf(out, "# %s\n# %s\n", s.title, s.path)
 	shown := redactDockerSecrets(content)
@@ -176,13 +184,4 @@ func (a *App) showSnippet(out *bytes.Buffer, s snippet) error {
 	}
 	out.WriteByte('\n')
 	return nil
-}
-
-// planCredHelpersAt runs merge on what path holds now.
-func planCredHelpersAt(path string, merge func(string, []byte) (credHelpersPlan, error)) (credHelpersPlan, error) {
-	old, err := os.ReadFile(path)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return credHelpersPlan{}, fmt.Errorf("reading %s: %w", path, err)
-	}
-	return merge(path, old)
 }

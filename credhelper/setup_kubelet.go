@@ -73,9 +73,35 @@ func (a *App) setupKubelet() (setupPlan, error) {
 		notes = append(notes, "WARNING: "+w)
 	}
 	return setupPlan{
-		snippets: []snippet{{title: "kubelet CredentialProviderConfig", path: kubeletProviderConfig, content: []byte(b.String())}},
+		snippets: []snippet{a.kubeletSnippet([]byte(b.String()), warnings)},
 		notes:    notes,
 	}, nil
+}
+
+// kubeletSnippet merges generated's providers into the kubelet's file,
+// replacing only regcred's own (the node's other providers stay), and
+// warns about overlaps the merged file has beyond those of generated.
+func (a *App) kubeletSnippet(generated []byte, known []string) snippet {
+	var merged []byte
+	return snippet{
+		title: "kubelet CredentialProviderConfig", path: kubeletProviderConfig, content: generated,
+		merge: func(path string, old []byte) ([]byte, error) {
+			var err error
+			merged, err = kubeletconfig.Merge(path, old, generated, []string{Name, workloadProviderName})
+			return merged, err
+		},
+		done: func() {
+			warnings, err := kubeletOverlapWarnings(string(merged))
+			if err != nil {
+				return
+			}
+			for _, w := range warnings {
+				if !slices.Contains(known, w) {
+					a.Deps.Logger.Warn("setup kubelet: the merged file has overlapping providers", "warning", w)
+				}
+			}
+		},
+	}
 }
 
 // kubeletProvidersFor splits the entries' patterns between the

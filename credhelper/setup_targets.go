@@ -88,11 +88,15 @@ func (a *App) setupNerdctl() (setupPlan, error) {
 	if err != nil {
 		return setupPlan{}, err
 	}
+	var plan credHelpersPlan
 	return setupPlan{
-		snippets: []snippet{{title: "docker config.json credHelpers (nerdctl reads it)", path: filepath.Join(dir, "config.json"),
-			merge: func(path string, old []byte) (credHelpersPlan, error) {
-				return planCredHelpersFrom(path, old, hosts, false)
-			}}},
+		snippets: []snippet{{title: "docker config.json credHelpers (nerdctl reads it)", path: filepath.Join(dir, "config.json"), private: true,
+			merge: func(path string, old []byte) ([]byte, error) {
+				var err error
+				plan, err = planCredHelpersFrom(path, old, hosts, false)
+				return plan.new, err
+			},
+			done: func() { a.reportHelperChanges(plan) }}},
 		notes: []string{
 			"nerdctl.toml has no credential setting: nerdctl uses $DOCKER_CONFIG/config.json (credHelpers, credsStore).",
 			"Rootful nerdctl under sudo reads /root/.docker/config.json: run this with sudo too (or DOCKER_CONFIG).",

@@ -278,3 +278,49 @@ func readCredHelpers(t *testing.T, path string) map[string]string {
 	}
 	return doc.CredHelpers
 }
+
+// TestSetupKubeletKeepsTheNodesOtherProviders is finding 3's second half:
+// `setup kubelet --write` puts its provider into the kubelet's file and
+// keeps the providers already there, backing the file up.
+func TestSetupKubeletKeepsTheNodesOtherProviders(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "credential-provider.yaml")
+	const existing = `apiVersion: kubelet.config.k8s.io/v1
+kind: CredentialProviderConfig
+providers:
+  - name: ecr-credential-provider
+    apiVersion: credentialprovider.kubelet.k8s.io/v1
+    matchImages: ["*.dkr.ecr.*.amazonaws.com"]
+    defaultCacheDuration: "12h"
+  - name: docker-credential-regcred
+    apiVersion: credentialprovider.kubelet.k8s.io/v1
+    matchImages: ["stale.example.com"]
+    defaultCacheDuration: "5m"
+`
+	must(t, os.WriteFile(file, []byte(existing), 0o644))
+	env := []string{"REGCRED_CONFIG=" + writerConfig(t)}
+	res := runBinary(t, testBinary(t), runOpts{Env: env}, "setup", "kubelet", "--write", "--file", file)
+	if res.Exit != 0 {
+		t.Fatalf("exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
+	}
+	got, err := os.ReadFile(file)
+	must(t, err)
+	for _, want := range []string{"ecr-credential-provider", "*.dkr.ecr.*.amazonaws.com", "reg.example.com"} {
+		if !strings.Contains(string(got), want) {
+			t.Errorf("the written file lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(string(got), "stale.example.com") {
+		t.Errorf("regcred's old provider was kept beside the new one:\n%s", got)
+	}
+	backups, _ := filepath.Glob(file + ".*.bak")
+	if len(backups) != 1 {
+		t.Fatalf("backups %v, want 1", backups)
+	}
+	if data, _ := os.ReadFile(backups[0]); string(data) != existing {
+		t.Error("the backup does not hold the original file")
+	}
+	res = runBinary(t, testBinary(t), runOpts{Env: env}, "setup", "kubelet", "--write", "--file", file)
+	if res.Exit != 0 || !strings.Contains(res.Stdout, "already configured") {
+		t.Errorf("second run: exit %d\n%s", res.Exit, res.Stdout)
+	}
+}
