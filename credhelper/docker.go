@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 
 	"github.com/regcred/regcred/credhelper/dockerproto"
 	"github.com/regcred/regcred/credhelper/route"
@@ -74,7 +72,7 @@ func (a *App) dockerStore(ctx context.Context) error {
 	var creds dockerproto.Credentials
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&creds); err != nil {
-		return fmt.Errorf("store: stdin is not the JSON object {\"ServerURL\",\"Username\",\"Secret\"}: %s", jsonProblem(err))
+		return fmt.Errorf("store: stdin is not the JSON object {\"ServerURL\",\"Username\",\"Secret\"}: %s", dockerproto.DescribeJSONError(err))
 	}
 	if creds.ServerURL == "" {
 		return ErrMissingServerURL
@@ -112,22 +110,4 @@ func (a *App) dockerList(ctx context.Context) error {
 		return err
 	}
 	return dockerproto.WriteJSON(a.Stdout, listing(ctx, r))
-}
-
-// jsonProblem describes a decoding error without quoting the input, which
-// may hold a secret.
-func jsonProblem(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Sprintf("syntax error at byte %d", syn.Offset)
-	case errors.As(err, &typ):
-		return fmt.Sprintf("field %s should be a %s", typ.Field, typ.Type)
-	case errors.Is(err, io.EOF):
-		return "empty input"
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "truncated input"
-	}
-	return "malformed input"
 }

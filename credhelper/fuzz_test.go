@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"github.com/regcred/regcred/credhelper/kubeletproto"
 	"log/slog"
 	"net/http"
 	"os"
@@ -337,7 +338,7 @@ func checkKubeletAnswer(t *testing.T, stdin, out string) {
 	if err := dec.Decode(&resp); err != nil || dec.More() || !strings.HasSuffix(out, "}\n") || strings.Count(out, "\n") != 1 {
 		t.Fatalf("kubelet %q: answer %q is not one strict response object: %v", stdin, out, err)
 	}
-	if resp.Kind != kubeletResponseKind || resp.APIVersion != req.APIVersion {
+	if resp.Kind != kubeletproto.ResponseKind || resp.APIVersion != req.APIVersion {
 		t.Fatalf("kubelet %q: answer is %s %s", stdin, resp.Kind, resp.APIVersion)
 	}
 	switch resp.CacheKeyType {

@@ -3,6 +3,7 @@ package credhelper
 import (
 	"context"
 	"fmt"
+	"github.com/regcred/regcred/credhelper/kubeletproto"
 	"maps"
 	"slices"
 )
@@ -23,13 +24,13 @@ func (a *App) kubelet(ctx context.Context, args []string) error {
 	if len(args) > 0 {
 		return fmt.Errorf("%w: kubelet takes no arguments (it reads a CredentialProviderRequest on stdin)", ErrUsage)
 	}
-	req, err := readKubeletRequest(a.Stdin)
+	req, err := kubeletproto.ReadRequest(a.Stdin)
 	if err != nil {
 		return fmt.Errorf("regcred kubelet: %w", err)
 	}
-	a.Deps.Logger.Debug("kubelet request", "apiVersion", req.apiVersion, "image", req.image,
-		"serviceAccountToken", req.token != "", // whether one came, never what
-		"serviceAccountAnnotations", slices.Sorted(maps.Keys(req.annotations)))
+	a.Deps.Logger.Debug("kubelet request", "apiVersion", req.APIVersion, "image", req.Image,
+		"serviceAccountToken", req.Token != "", // whether one came, never what
+		"serviceAccountAnnotations", slices.Sorted(maps.Keys(req.Annotations)))
 	r, err := a.loadResolver()
 	if err != nil {
 		return err
@@ -38,16 +39,16 @@ func (a *App) kubelet(ctx context.Context, args []string) error {
 }
 
 // answerKubelet resolves req and writes the response.
-func (a *App) answerKubelet(ctx context.Context, r *Resolver, req kubeletRequest) error {
-	sa := req.serviceAccount()
-	candidates := r.Candidates(req.target, sa)
-	results, attempts := r.resolveEach(ctx, candidates, req.target, sa)
+func (a *App) answerKubelet(ctx context.Context, r *Resolver, req kubeletproto.Request) error {
+	sa := req.ServiceAccount()
+	candidates := r.Candidates(req.Target, sa)
+	results, attempts := r.resolveEach(ctx, candidates, req.Target, sa)
 	if len(results) == 0 && len(attempts) > 0 && len(attempts) == len(candidates) {
 		// Every candidate failed. Fewer failures than candidates and no
 		// result means an `anonymous` entry ended the walk: an empty answer.
-		err := &AllFailedError{Target: req.target.String(), Attempts: attempts}
+		err := &AllFailedError{Target: req.Target.String(), Attempts: attempts}
 		if sa != nil {
-			_, withheld := splitForPod(r.Match(req.target))
+			_, withheld := splitForPod(r.Match(req.Target))
 			err.Withheld = entryNames(withheld)
 		}
 		return err
@@ -55,5 +56,5 @@ func (a *App) answerKubelet(ctx context.Context, r *Resolver, req kubeletRequest
 	for _, at := range attempts {
 		a.Deps.Logger.Warn("entry skipped; answering the others", "entry", at.Entry, "reason", at.Err)
 	}
-	return writeKubeletResponse(a.Stdout, kubeletAnswer(req, r, results, len(attempts), a.Deps.Now()))
+	return kubeletproto.WriteResponse(a.Stdout, kubeletAnswer(req, r, results, len(attempts), a.Deps.Now()))
 }

@@ -2,6 +2,7 @@ package credhelper
 
 import (
 	"errors"
+	"github.com/regcred/regcred/credhelper/kubeletproto"
 	"strings"
 	"testing"
 )
@@ -47,7 +48,7 @@ func TestKubeletMalformedRequests(t *testing.T) {
 			want: "serviceAccountAnnotations: expected an object of strings"},
 		{name: "duplicate annotation", stdin: `{` + v1 + `,"image":"reg.io/a","serviceAccountToken":"t0ken-value","serviceAccountAnnotations":{"example.com/role":"team-b","example.com/role":"team-a"}}`,
 			want: `serviceAccountAnnotations: field "example.com/role" appears twice`},
-		{name: "huge input", stdin: `{` + v1 + `,"image":"reg.io/a","serviceAccountToken":"` + strings.Repeat("x", maxKubeletRequestSize) + `"}`, want: "stdin is longer than 1048576 bytes"},
+		{name: "huge input", stdin: `{` + v1 + `,"image":"reg.io/a","serviceAccountToken":"` + strings.Repeat("x", 1<<20) + `"}`, want: "stdin is longer than 1048576 bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -71,29 +72,29 @@ func TestKubeletMalformedRequests(t *testing.T) {
 }
 
 func TestKubeletRequestDecoded(t *testing.T) {
-	req, err := readKubeletRequest(strings.NewReader(`
+	req, err := kubeletproto.ReadRequest(strings.NewReader(`
 	  {"apiVersion":"credentialprovider.kubelet.k8s.io/v1","kind":"CredentialProviderRequest",
 	   "image":"Reg.Example.com:443/team/app","serviceAccountToken":"tok","serviceAccountAnnotations":{"example.com/role":"r1"}}
 	`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if req.image != "Reg.Example.com:443/team/app" || req.target.String() != "reg.example.com/team/app" {
-		t.Errorf("image %q target %q", req.image, req.target)
+	if req.Image != "Reg.Example.com:443/team/app" || req.Target.String() != "reg.example.com/team/app" {
+		t.Errorf("image %q target %q", req.Image, req.Target)
 	}
-	sa := req.serviceAccount()
+	sa := req.ServiceAccount()
 	if sa == nil || sa.Token.Reveal() != "tok" || sa.Annotations["example.com/role"] != "r1" {
 		t.Fatalf("service account %+v", sa)
 	}
 	sa.Annotations["example.com/role"] = "changed"
-	if req.annotations["example.com/role"] != "r1" {
+	if req.Annotations["example.com/role"] != "r1" {
 		t.Error("a backend changing the annotations changes the request")
 	}
 }
 
 func TestKubeletRequestErrorIs(t *testing.T) {
-	_, err := readKubeletRequest(strings.NewReader(`{}`))
-	if !errors.Is(err, ErrKubeletRequest) {
-		t.Errorf("err = %v, want ErrKubeletRequest", err)
+	_, err := kubeletproto.ReadRequest(strings.NewReader(`{}`))
+	if !errors.Is(err, kubeletproto.ErrRequest) {
+		t.Errorf("err = %v, want kubeletproto.ErrRequest", err)
 	}
 }

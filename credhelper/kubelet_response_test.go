@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/regcred/regcred/credhelper/kubeletproto"
 	"io"
 	"log/slog"
 	"strings"
@@ -26,22 +27,22 @@ func expiringIn(user string, d time.Duration) providers.ProviderFunc {
 
 // kubeletRun answers one v1 request for image with a fake resolver and
 // returns the decoded response.
-func kubeletRun(t *testing.T, r *Resolver, image string, sa string) (kubeletResponse, error) {
+func kubeletRun(t *testing.T, r *Resolver, image string, sa string) (kubeletproto.Response, error) {
 	t.Helper()
-	body := fmt.Sprintf(`{"kind":"CredentialProviderRequest","apiVersion":%q,"image":%q`, kubeletV1, image)
+	body := fmt.Sprintf(`{"kind":"CredentialProviderRequest","apiVersion":%q,"image":%q`, kubeletproto.V1, image)
 	if sa != "" {
 		body += fmt.Sprintf(`,"serviceAccountToken":%q,"serviceAccountAnnotations":{"example.com/role":"puller"}`, sa)
 	}
-	req, err := readKubeletRequest(strings.NewReader(body + "}"))
+	req, err := kubeletproto.ReadRequest(strings.NewReader(body + "}"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
 	a := &App{Stdout: &out, Deps: netdeps.Deps{Deps: providers.Deps{Now: func() time.Time { return kubeletNow }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}}}
 	if err := a.answerKubelet(context.Background(), r, req); err != nil {
-		return kubeletResponse{}, err
+		return kubeletproto.Response{}, err
 	}
-	var resp kubeletResponse
+	var resp kubeletproto.Response
 	dec := json.NewDecoder(&out)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&resp); err != nil {

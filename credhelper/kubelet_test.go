@@ -1,6 +1,7 @@
 package credhelper
 
 import (
+	"github.com/regcred/regcred/credhelper/kubeletproto"
 	"strings"
 	"testing"
 )
@@ -127,7 +128,7 @@ func TestKubeletGolden(t *testing.T) {
 
 func TestKubeletAllFailed(t *testing.T) {
 	ta := newTestApp(t, kubeletConfig, kubeletEnv)
-	got, code := ta.runString(t, kubeletRequestJSON(kubeletV1, "down.test/app"), "kubelet")
+	got, code := ta.runString(t, kubeletRequestJSON(kubeletproto.V1, "down.test/app"), "kubelet")
 	if code != 1 || got != "" {
 		t.Fatalf("exit %d, stdout %q; want exit 1 and nothing on stdout", code, got)
 	}
@@ -160,7 +161,7 @@ func TestKubeletNeverPrintsToken(t *testing.T) {
 
 func TestKubeletRejectsArguments(t *testing.T) {
 	ta := newTestApp(t, kubeletConfig, kubeletEnv)
-	got, code := ta.runString(t, kubeletRequestJSON(kubeletV1, "other.example.com/app"), "kubelet", "extra")
+	got, code := ta.runString(t, kubeletRequestJSON(kubeletproto.V1, "other.example.com/app"), "kubelet", "extra")
 	if code != 1 || got != "" || !strings.Contains(ta.stderr.String(), "kubelet takes no arguments") {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, got, ta.stderr)
 	}
@@ -168,7 +169,7 @@ func TestKubeletRejectsArguments(t *testing.T) {
 
 func TestKubeletBrokenConfig(t *testing.T) {
 	ta := newTestApp(t, "registries: [{match: reg.example.com}]\n", nil)
-	got, code := ta.runString(t, kubeletRequestJSON(kubeletV1, "reg.example.com/app"), "kubelet")
+	got, code := ta.runString(t, kubeletRequestJSON(kubeletproto.V1, "reg.example.com/app"), "kubelet")
 	if code != 1 || got != "" || !strings.Contains(ta.stderr.String(), "no backend") {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, got, ta.stderr)
 	}

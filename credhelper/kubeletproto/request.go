@@ -1,4 +1,4 @@
-package credhelper
+package kubeletproto
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/regcred/regcred/credhelper/dockerproto"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
 )
@@ -17,102 +18,102 @@ import (
 // The kubelet's credential-provider API group and the versions regcred
 // answers. The response always carries the request's version.
 const (
-	kubeletGroup           = "credentialprovider.kubelet.k8s.io"
-	kubeletV1              = kubeletGroup + "/v1"
-	kubeletV1beta1         = kubeletGroup + "/v1beta1"
-	kubeletV1alpha1        = kubeletGroup + "/v1alpha1"
-	kubeletRequestKind     = "CredentialProviderRequest"
-	kubeletResponseKind    = "CredentialProviderResponse"
-	kubeletFieldSAToken    = "serviceAccountToken"
-	kubeletFieldSAAnnotate = "serviceAccountAnnotations"
+	Group              = "credentialprovider.kubelet.k8s.io"
+	V1                 = Group + "/v1"
+	V1beta1            = Group + "/v1beta1"
+	V1alpha1           = Group + "/v1alpha1"
+	RequestKind        = "CredentialProviderRequest"
+	ResponseKind       = "CredentialProviderResponse"
+	fieldSAToken       = "serviceAccountToken"
+	fieldSAAnnotations = "serviceAccountAnnotations"
 )
 
-// maxKubeletRequestSize bounds stdin. A request is an image (≤ 4 KiB), a
+// maxRequestSize bounds stdin. A request is an image (≤ 4 KiB), a
 // bound service-account token (a few KiB) and the annotations the kubelet
 // was told to pass; the API server caps all of an object's annotations at
 // 256 KiB, so 1 MiB never refuses a real request.
-const maxKubeletRequestSize = 1 << 20
+const maxRequestSize = 1 << 20
 
-// ErrKubeletRequest marks a CredentialProviderRequest regcred cannot read.
-var ErrKubeletRequest = errors.New("invalid CredentialProviderRequest")
+// ErrRequest marks a CredentialProviderRequest regcred cannot read.
+var ErrRequest = errors.New("invalid CredentialProviderRequest")
 
-// kubeletRequest is a decoded CredentialProviderRequest.
-type kubeletRequest struct {
-	apiVersion string
+// Request is a decoded CredentialProviderRequest.
+type Request struct {
+	APIVersion string
 	// image is what the kubelet sent: the image name without tag or digest,
 	// as the kubelet will match the answer's keys against it.
-	image  string
-	target matcher.Target
+	Image  string
+	Target matcher.Target
 	// token and annotations are set only in service-account mode (v1).
-	token       providers.Secret
-	annotations map[string]string
+	Token       providers.Secret
+	Annotations map[string]string
 }
 
 // serviceAccount is the pod identity handed to the backends, or nil when
 // the kubelet sent no token: annotations without a token identify nobody.
-func (r kubeletRequest) serviceAccount() *providers.ServiceAccount {
-	if r.token == "" {
+func (r Request) ServiceAccount() *providers.ServiceAccount {
+	if r.Token == "" {
 		return nil
 	}
-	return &providers.ServiceAccount{Token: r.token, Annotations: maps.Clone(r.annotations)}
+	return &providers.ServiceAccount{Token: r.Token, Annotations: maps.Clone(r.Annotations)}
 }
 
-// kubeletFields lists the fields each version defines. The kubelet decodes
+// versionFields lists the fields each version defines. The kubelet decodes
 // strictly, and so does regcred: a field it does not know is an error, not
 // something to ignore, so a newer protocol never half works.
-func kubeletFields(apiVersion string) []string {
+func versionFields(apiVersion string) []string {
 	base := []string{"kind", "apiVersion", "image"}
-	if apiVersion == kubeletV1 {
-		return append(base, kubeletFieldSAToken, kubeletFieldSAAnnotate)
+	if apiVersion == V1 {
+		return append(base, fieldSAToken, fieldSAAnnotations)
 	}
 	return base
 }
 
-// readKubeletRequest reads and checks the request on r.
-func readKubeletRequest(r io.Reader) (kubeletRequest, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxKubeletRequestSize+1))
+// ReadRequest reads and checks the request on r.
+func ReadRequest(r io.Reader) (Request, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxRequestSize+1))
 	if err != nil {
-		return kubeletRequest{}, fmt.Errorf("reading stdin: %w", err)
+		return Request{}, fmt.Errorf("reading stdin: %w", err)
 	}
-	if len(data) > maxKubeletRequestSize {
-		return kubeletRequest{}, fmt.Errorf("%w: stdin is longer than %d bytes", ErrKubeletRequest, maxKubeletRequestSize)
+	if len(data) > maxRequestSize {
+		return Request{}, fmt.Errorf("%w: stdin is longer than %d bytes", ErrRequest, maxRequestSize)
 	}
-	req, err := decodeKubeletRequest(data)
+	req, err := decodeRequest(data)
 	if err != nil {
-		return kubeletRequest{}, fmt.Errorf("%w: %w", ErrKubeletRequest, err)
+		return Request{}, fmt.Errorf("%w: %w", ErrRequest, err)
 	}
 	return req, nil
 }
 
-func decodeKubeletRequest(data []byte) (kubeletRequest, error) {
+func decodeRequest(data []byte) (Request, error) {
 	fields, err := jsonObjectFields(data)
 	if err != nil {
-		return kubeletRequest{}, err
+		return Request{}, err
 	}
-	var req kubeletRequest
-	if req.apiVersion, err = requiredString(fields, "apiVersion"); err != nil {
-		return kubeletRequest{}, err
+	var req Request
+	if req.APIVersion, err = requiredString(fields, "apiVersion"); err != nil {
+		return Request{}, err
 	}
-	switch req.apiVersion {
-	case kubeletV1, kubeletV1beta1, kubeletV1alpha1:
+	switch req.APIVersion {
+	case V1, V1beta1, V1alpha1:
 	default:
-		return kubeletRequest{}, fmt.Errorf("apiVersion %q is not supported; expected %s, %s or %s", truncate(req.apiVersion, 64), kubeletV1, kubeletV1beta1, kubeletV1alpha1)
+		return Request{}, fmt.Errorf("apiVersion %q is not supported; expected %s, %s or %s", truncate(req.APIVersion, 64), V1, V1beta1, V1alpha1)
 	}
-	if err := checkKubeletFields(fields, req.apiVersion); err != nil {
-		return kubeletRequest{}, err
+	if err := checkFields(fields, req.APIVersion); err != nil {
+		return Request{}, err
 	}
 	kind, err := requiredString(fields, "kind")
 	if err != nil {
-		return kubeletRequest{}, err
+		return Request{}, err
 	}
-	if kind != kubeletRequestKind {
-		return kubeletRequest{}, fmt.Errorf("kind %q: expected %s", truncate(kind, 64), kubeletRequestKind)
+	if kind != RequestKind {
+		return Request{}, fmt.Errorf("kind %q: expected %s", truncate(kind, 64), RequestKind)
 	}
-	if req.image, err = requiredString(fields, "image"); err != nil {
-		return kubeletRequest{}, err
+	if req.Image, err = requiredString(fields, "image"); err != nil {
+		return Request{}, err
 	}
-	if req.target, err = matcher.Normalize(req.image); err != nil {
-		return kubeletRequest{}, fmt.Errorf("image: %w", err)
+	if req.Target, err = matcher.Normalize(req.Image); err != nil {
+		return Request{}, fmt.Errorf("image: %w", err)
 	}
 	return req, req.readServiceAccount(fields)
 }
@@ -122,30 +123,30 @@ func decodeKubeletRequest(data []byte) (kubeletRequest, error) {
 // sends annotations only with a token, so an empty token, annotations
 // without one, and an annotation key given twice (which value counts would
 // be a guess, and the value may name the identity to log in as) are errors.
-func (r *kubeletRequest) readServiceAccount(fields map[string]json.RawMessage) error {
-	if raw, ok := fields[kubeletFieldSAToken]; ok {
+func (r *Request) readServiceAccount(fields map[string]json.RawMessage) error {
+	if raw, ok := fields[fieldSAToken]; ok {
 		var token string
 		if err := json.Unmarshal(raw, &token); err != nil || bytes.Equal(raw, []byte("null")) {
 			// The value is never quoted: it is a credential.
-			return fmt.Errorf("%s: expected a string", kubeletFieldSAToken)
+			return fmt.Errorf("%s: expected a string", fieldSAToken)
 		}
 		if strings.TrimSpace(token) == "" {
-			return fmt.Errorf("%s is empty (the kubelet omits the field when it passes no token)", kubeletFieldSAToken)
+			return fmt.Errorf("%s is empty (the kubelet omits the field when it passes no token)", fieldSAToken)
 		}
-		r.token = providers.Secret(token)
+		r.Token = providers.Secret(token)
 	}
-	raw, ok := fields[kubeletFieldSAAnnotate]
+	raw, ok := fields[fieldSAAnnotations]
 	if !ok {
 		return nil
 	}
-	if r.token == "" {
-		return fmt.Errorf("%s without %s: annotations identify nobody without the pod's token, and the kubelet sends them only with one", kubeletFieldSAAnnotate, kubeletFieldSAToken)
+	if r.Token == "" {
+		return fmt.Errorf("%s without %s: annotations identify nobody without the pod's token, and the kubelet sends them only with one", fieldSAAnnotations, fieldSAToken)
 	}
 	annotations, err := readAnnotations(raw)
 	if err != nil {
-		return fmt.Errorf("%s: %w", kubeletFieldSAAnnotate, err)
+		return fmt.Errorf("%s: %w", fieldSAAnnotations, err)
 	}
-	r.annotations = annotations
+	r.Annotations = annotations
 	return nil
 }
 
@@ -169,14 +170,14 @@ func readAnnotations(raw json.RawMessage) (map[string]string, error) {
 	return out, nil
 }
 
-func checkKubeletFields(fields map[string]json.RawMessage, apiVersion string) error {
-	known := kubeletFields(apiVersion)
+func checkFields(fields map[string]json.RawMessage, apiVersion string) error {
+	known := versionFields(apiVersion)
 	for _, name := range slices.Sorted(maps.Keys(fields)) {
 		if slices.Contains(known, name) {
 			continue
 		}
-		if slices.Contains(kubeletFields(kubeletV1), name) {
-			return fmt.Errorf("field %q is not part of %s (service-account tokens need %s)", name, apiVersion, kubeletV1)
+		if slices.Contains(versionFields(V1), name) {
+			return fmt.Errorf("field %q is not part of %s (service-account tokens need %s)", name, apiVersion, V1)
 		}
 		return fmt.Errorf("unknown field %q (%s has %s)", truncate(name, 64), apiVersion, strings.Join(known, ", "))
 	}
@@ -205,7 +206,7 @@ func jsonObjectFields(data []byte) (map[string]json.RawMessage, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	tok, err := dec.Token()
 	if err != nil {
-		return nil, fmt.Errorf("not JSON: %s", jsonProblem(err))
+		return nil, fmt.Errorf("not JSON: %s", dockerproto.DescribeJSONError(err))
 	}
 	if tok != json.Delim('{') {
 		return nil, errors.New("not a JSON object")
@@ -241,5 +242,13 @@ func inObjectError(err error) error {
 	if errors.Is(err, io.EOF) {
 		err = io.ErrUnexpectedEOF
 	}
-	return fmt.Errorf("not JSON: %s", jsonProblem(err))
+	return fmt.Errorf("not JSON: %s", dockerproto.DescribeJSONError(err))
+}
+
+// truncate bounds what an error quotes of the request.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }

@@ -1,4 +1,4 @@
-package credhelper
+package kubeletproto
 
 import (
 	"testing"
@@ -37,7 +37,7 @@ func TestKubeletKey(t *testing.T) {
 			if !p.Match(tg) {
 				t.Fatalf("precondition: %s does not match %s", tt.pattern, tt.image)
 			}
-			if got := kubeletKey(p, tt.image); got != tt.want {
+			if got := Key(p, tt.image); got != tt.want {
 				t.Errorf("key %q, want %q", got, tt.want)
 			}
 		})
@@ -65,8 +65,8 @@ func TestKubeletMatches(t *testing.T) {
 		{"Kubernetes.io", "kubernetes.io", false},
 	}
 	for _, tt := range tests {
-		if got := kubeletMatches(tt.key, tt.image); got != tt.want {
-			t.Errorf("kubeletMatches(%q, %q) = %v, want %v", tt.key, tt.image, got, tt.want)
+		if got := Matches(tt.key, tt.image); got != tt.want {
+			t.Errorf("Matches(%q, %q) = %v, want %v", tt.key, tt.image, got, tt.want)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package credhelper
+package kubeletproto
 
 import (
 	"net"
@@ -9,7 +9,7 @@ import (
 	"github.com/regcred/regcred/matcher"
 )
 
-// kubeletKey is the auth key for an entry's credential: the entry's
+// Key is the auth key for an entry's credential: the entry's
 // pattern, which the kubelet matches as regcred does. Where the kubelet
 // would not match the pattern against the image it sent — the image names
 // ":443" (regcred drops it, the kubelet compares ports literally), an
@@ -17,9 +17,9 @@ import (
 // kubelet's URL parser cuts up — the key is the image's own registry plus
 // the pattern's path, which the kubelet matches and which names the same
 // registry the entry matched.
-func kubeletKey(p matcher.Pattern, image string) string {
+func Key(p matcher.Pattern, image string) string {
 	key := p.String()
-	if kubeletMatches(key, image) {
+	if Matches(key, image) {
 		return key
 	}
 	registry, _, ok := strings.Cut(image, "/")
@@ -30,17 +30,17 @@ func kubeletKey(p matcher.Pattern, image string) string {
 	if p.Path() != "" {
 		alt += "/" + p.Path()
 	}
-	if kubeletMatches(alt, image) {
+	if Matches(alt, image) {
 		return alt
 	}
 	return key
 }
 
-// kubeletMatches mirrors the kubelet's URLsMatchStr
+// Matches mirrors the kubelet's URLsMatchStr
 // (k8s.io/kubernetes/pkg/credentialprovider): both sides parsed as
 // "https://"+s, ports equal, the same number of host labels, each label a
 // filepath.Match, and the key's path a raw string prefix of the image's.
-func kubeletMatches(key, image string) bool {
+func Matches(key, image string) bool {
 	k, err := url.Parse("https://" + key)
 	if err != nil {
 		return false
@@ -49,8 +49,8 @@ func kubeletMatches(key, image string) bool {
 	if err != nil {
 		return false
 	}
-	kLabels, kPort := kubeletSplitHost(k.Host)
-	iLabels, iPort := kubeletSplitHost(i.Host)
+	kLabels, kPort := splitHost(k.Host)
+	iLabels, iPort := splitHost(i.Host)
 	if kPort != iPort || len(kLabels) != len(iLabels) || !strings.HasPrefix(i.Path, k.Path) {
 		return false
 	}
@@ -62,7 +62,7 @@ func kubeletMatches(key, image string) bool {
 	return true
 }
 
-func kubeletSplitHost(hostport string) ([]string, string) {
+func splitHost(hostport string) ([]string, string) {
 	host, port, err := net.SplitHostPort(hostport)
 	if err != nil {
 		host, port = hostport, ""
