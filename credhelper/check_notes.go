@@ -57,7 +57,7 @@ func (c checker) shadowNote(path, key string, t matcher.Target, entry map[string
 	if entry["auth"] != nil || entry["identitytoken"] != nil || entry["password"] != nil {
 		return fmt.Sprintf("auths[%q] in %s holds a credential docker no longer uses: it asks regcred for %s; remove the entry, or `docker login %s` to store it in regcred", key, path, t.Registry(), t.Registry())
 	}
-	if c.r.logins != nil && c.r.logins.has(t.Registry()) {
+	if c.r.logins != nil && c.r.logins.Has(t.Registry()) {
 		return ""
 	}
 	if len(c.r.Match(t)) > 0 {

@@ -266,7 +266,7 @@ func storedLogins(ctx context.Context, r *Resolver) []*config.Entry {
 	if r.logins == nil {
 		return nil
 	}
-	regs, err := r.logins.registries(ctx)
+	regs, err := r.logins.Registries(ctx)
 	if err != nil {
 		r.log.Warn("listing stored logins failed", "error", err)
 	}

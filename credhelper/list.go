@@ -30,7 +30,7 @@ func listing(ctx context.Context, r *Resolver) map[string]string {
 	if r.logins == nil {
 		return out
 	}
-	regs, err := r.logins.registries(ctx)
+	regs, err := r.logins.Registries(ctx)
 	if err != nil {
 		r.log.Warn("listing stored logins failed", "error", err)
 	}
@@ -38,7 +38,7 @@ func listing(ctx context.Context, r *Resolver) map[string]string {
 		if out[reg] != "" {
 			continue
 		}
-		cred, ok, err := r.logins.get(ctx, reg)
+		cred, ok, err := r.logins.Get(ctx, reg)
 		if err != nil {
 			r.log.Warn("a stored login cannot be read; `docker login` again replaces it", "registry", reg, "error", err)
 			continue

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"github.com/regcred/regcred/credhelper/loginstore"
 
 	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/credhelper/config"
@@ -29,7 +30,7 @@ func (a *App) storeLogin(ctx context.Context, target matcher.Target, creds docke
 	if err != nil {
 		return fmt.Errorf("not keeping the login for %s: the config does not load, so where logins are kept is unknown; fix it and log in again: %w", registry, err)
 	}
-	ls, err := openLoginStore(cfg.Cache, a.Deps.Deps, a.Keyring)
+	ls, err := loginstore.Open(cfg.Cache, a.Deps.Deps, a.Keyring)
 	if err != nil {
 		return fmt.Errorf("not keeping the login for %s: %w", registry, err)
 	}
@@ -37,10 +38,10 @@ func (a *App) storeLogin(ctx context.Context, target matcher.Target, creds docke
 		log.Debug("the configured entries already answer this credential; storing nothing")
 		return nil
 	}
-	if _, _, err := ls.get(ctx, registry); errors.Is(err, cache.ErrDamaged) {
+	if _, _, err := ls.Get(ctx, registry); errors.Is(err, cache.ErrDamaged) {
 		log.Warn("replacing a stored login that could not be read", "error", err)
 	}
-	if err := ls.put(ctx, registry, creds.Username, providers.Secret(creds.Secret)); err != nil {
+	if err := ls.Put(ctx, registry, creds.Username, providers.Secret(creds.Secret)); err != nil {
 		return fmt.Errorf("keeping the login for %s: %w", registry, err)
 	}
 	log.Debug("login stored")
@@ -76,12 +77,12 @@ func (a *App) eraseLogin(ctx context.Context, target matcher.Target) error {
 	if err != nil {
 		cfg = &config.Config{}
 	}
-	ls, err := openLoginStore(cfg.Cache, a.Deps.Deps, a.Keyring)
+	ls, err := loginstore.Open(cfg.Cache, a.Deps.Deps, a.Keyring)
 	if err != nil {
 		a.Deps.Logger.Debug("no login store, so no login to erase", "registry", target.Registry(), "err", err)
 		return nil
 	}
-	if err := ls.delete(ctx, target.Registry()); err != nil {
+	if err := ls.Delete(ctx, target.Registry()); err != nil {
 		return fmt.Errorf("erasing the stored login for %s: %w", target.Registry(), err)
 	}
 	return nil
@@ -89,8 +90,8 @@ func (a *App) eraseLogin(ctx context.Context, target matcher.Target) error {
 
 // openLogins opens the `docker login` store for the resolver; without one
 // (no home, say) logins are simply not consulted.
-func (a *App) openLogins(cfg *config.Config) *loginStore {
-	ls, err := openLoginStore(cfg.Cache, a.Deps.Deps, a.Keyring)
+func (a *App) openLogins(cfg *config.Config) *loginstore.Store {
+	ls, err := loginstore.Open(cfg.Cache, a.Deps.Deps, a.Keyring)
 	if err != nil {
 		a.Deps.Logger.Debug("stored logins are not consulted", "reason", err)
 		return nil

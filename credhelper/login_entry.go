@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/regcred/regcred/credhelper/loginstore"
 	"slices"
 
 	"github.com/regcred/regcred/credhelper/cache"
@@ -24,11 +25,11 @@ func loginKind() *config.Kind {
 }
 
 // loginBuilder builds a login entry's backend: a read of the login store.
-func loginBuilder(s *loginStore) builder {
+func loginBuilder(s *loginstore.Store) builder {
 	return func(e *config.Entry, _ netdeps.Deps) (providers.Provider, error) {
 		registry := e.Match
 		return providers.ProviderFunc(func(ctx context.Context, _ providers.Request) (providers.Credential, error) {
-			cred, ok, err := s.get(ctx, registry)
+			cred, ok, err := s.Get(ctx, registry)
 			if errors.Is(err, cache.ErrDamaged) {
 				return providers.Credential{}, fmt.Errorf("%w: the stored login cannot be read (%w); `docker login %s` again replaces it", providers.ErrInvalid, err, registry)
 			}
@@ -45,7 +46,7 @@ func loginBuilder(s *loginStore) builder {
 
 // loginEntry is the entry standing for registry's stored login.
 func loginEntry(t matcher.Target) *config.Entry {
-	e, err := config.NewEntry(t.Registry(), loginKind(), loginSource)
+	e, err := config.NewEntry(t.Registry(), loginKind(), loginstore.Source)
 	if err != nil {
 		return nil // a registry that was stored was normalised: cannot happen
 	}
@@ -58,7 +59,7 @@ func loginEntry(t matcher.Target) *config.Entry {
 // ones, so a configured source always wins and a login beats a guess.
 func (r *Resolver) candidates(ctx context.Context, t matcher.Target) []*config.Entry {
 	matches := r.Match(t)
-	if r.logins == nil || !r.logins.has(t.Registry()) {
+	if r.logins == nil || !r.logins.Has(t.Registry()) {
 		return matches
 	}
 	e := loginEntry(t)

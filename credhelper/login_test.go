@@ -2,6 +2,7 @@ package credhelper
 
 import (
 	"encoding/json"
+	"github.com/regcred/regcred/credhelper/loginstore"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -181,11 +182,11 @@ func TestStoreBackOfConfiguredAnswerKeepsNoCopy(t *testing.T) {
 	if _, code := ta.runString(t, storeJSON("reg.example.com", "robot", "from-config"), "store"); code != 0 {
 		t.Fatal("store failed")
 	}
-	ls, err := openLoginStore(config.CacheConfig{Store: "file"}, ta.app.Deps.Deps, nil)
+	ls, err := loginstore.Open(config.CacheConfig{Store: "file"}, ta.app.Deps.Deps, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cred, ok, err := ls.get(t.Context(), "reg.example.com")
+	cred, ok, err := ls.Get(t.Context(), "reg.example.com")
 	if !ok || err != nil || cred.Username != "alice" || cred.Secret.Reveal() != "alice-login" {
 		t.Errorf("after storing the configured answer back, the stored login is %q (ok=%v, err=%v); want alice's, untouched", cred.Username, ok, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/regcred/regcred/credhelper/loginstore"
 	"log/slog"
 	"time"
 
@@ -30,7 +31,7 @@ type Resolver struct {
 	cache    *cache.Cache // nil: nothing cached
 	// logins holds `docker login` credentials (nil: none are consulted);
 	// configEntries counts the entries that came from the config file.
-	logins        *loginStore
+	logins        *loginstore.Store
 	configEntries int
 	// builders makes the backends, by kind name.
 	builders map[string]builder
@@ -57,7 +58,7 @@ type Via struct {
 // NewResolver takes the config's entries (and the built-in ones unless the
 // config turned them off). c may be nil: nothing is cached; logins may be
 // nil: no `docker login` is consulted.
-func NewResolver(cfg *config.Config, deps netdeps.Deps, c *cache.Cache, logins *loginStore) *Resolver {
+func NewResolver(cfg *config.Config, deps netdeps.Deps, c *cache.Cache, logins *loginstore.Store) *Resolver {
 	if c != nil && deps.Logins == nil {
 		// Backend login tokens (Vault AppRole, JWT …) live in the token
 		// cache too, so the next process reuses them.

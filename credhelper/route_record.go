@@ -61,7 +61,7 @@ func (a *App) recordRoute(r *Resolver, t matcher.Target, before string, rt route
 		return
 	}
 	if r.logins != nil { // without a login store the engine consults no login, so neither need the front
-		rt.LoginDir = r.logins.dir
+		rt.LoginDir = r.logins.Dir()
 	}
 	root, err := cache.OpenRoot(rs.Dir)
 	if err == nil {

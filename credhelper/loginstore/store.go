@@ -1,4 +1,4 @@
-package credhelper
+package loginstore
 
 import (
 	"context"
@@ -11,29 +11,30 @@ import (
 	"github.com/regcred/regcred/providers"
 )
 
-// loginSource is the Source recorded with a stored login.
-const loginSource = "docker login"
+// Source is the Source recorded with a stored login, and the source its
+// entries show.
+const Source = "docker login"
 
 // loginLifetime is the expiry given to a stored login. A login has none:
 // it lasts until `docker logout`; the store wants a date, so it gets one
 // far away.
 const loginLifetime = 100 * 365 * 24 * time.Hour
 
-// loginStore keeps `docker login` credentials in the cache package's store
+// Store keeps `docker login` credentials in the cache package's store
 // (the OS keyring with the file store behind it), in a directory of their
 // own. Keys are derived from the registry; the secret is in no key, file
 // name or index.
-type loginStore struct {
+type Store struct {
 	store cache.Store
 	dir   string
 	now   func() time.Time
 }
 
-// openLoginStore opens the store the config's cache settings imply: the
+// Open opens the store the config's cache settings imply: the
 // keyring where usable (file fallback), or the file store when the config
 // says `cache.store: file`. `none` turns off the token cache, not logins:
 // a login the user asked docker to keep is kept.
-func openLoginStore(cfg config.CacheConfig, deps providers.Deps, kr cache.Keyring) (*loginStore, error) {
+func Open(cfg config.CacheConfig, deps providers.Deps, kr cache.Keyring) (*Store, error) {
 	dir, err := config.LoginDir(cfg, deps.LookupEnv)
 	if err != nil {
 		return nil, err
@@ -47,21 +48,21 @@ func openLoginStore(cfg config.CacheConfig, deps providers.Deps, kr cache.Keyrin
 	if err != nil {
 		return nil, fmt.Errorf("opening the login store in %s: %w", providers.ShowPath(dir), err)
 	}
-	return &loginStore{store: c.Store(), dir: dir, now: deps.Now}, nil
+	return &Store{store: c.Store(), dir: dir, now: deps.Now}, nil
 }
 
-func (s *loginStore) put(ctx context.Context, registry, username string, secret providers.Secret) error {
+func (s *Store) Put(ctx context.Context, registry, username string, secret providers.Secret) error {
 	now := s.now()
 	return s.store.Put(ctx, cache.LoginKey(registry), cache.Entry{
 		Username: username, Secret: secret, StoredAt: now, ExpiresAt: now.Add(loginLifetime),
-		LongLived: true, Registry: registry, Source: loginSource,
+		LongLived: true, Registry: registry, Source: Source,
 	})
 }
 
-// get returns the login stored for registry; ok is false when there is
+// Get returns the login stored for registry; ok is false when there is
 // none. One that exists and cannot be read (cache.ErrDamaged) is an error:
 // it is the user's only copy, so it is reported, never taken for absent.
-func (s *loginStore) get(ctx context.Context, registry string) (providers.Credential, bool, error) {
+func (s *Store) Get(ctx context.Context, registry string) (providers.Credential, bool, error) {
 	e, ok, err := s.store.Get(ctx, cache.LoginKey(registry))
 	if err != nil {
 		return providers.Credential{}, false, err
@@ -75,15 +76,15 @@ func (s *loginStore) get(ctx context.Context, registry string) (providers.Creden
 	return providers.Credential{Username: e.Username, Secret: e.Secret}, true, nil
 }
 
-func (s *loginStore) delete(ctx context.Context, registry string) error {
+func (s *Store) Delete(ctx context.Context, registry string) error {
 	return s.store.Delete(ctx, cache.LoginKey(registry))
 }
 
-// registries lists the registries with a stored login. It reads the
+// Registries lists the registries with a stored login. It reads the
 // store's secret-free index and files, never the keyring, so it is cheap
 // enough for every `get`. Logins that cannot be read are an error naming
 // each (their registry is unknown: it is inside the damaged record).
-func (s *loginStore) registries(ctx context.Context) ([]string, error) {
+func (s *Store) Registries(ctx context.Context) ([]string, error) {
 	infos, err := s.store.List(ctx)
 	errs := []error{err}
 	var out []string
@@ -98,7 +99,10 @@ func (s *loginStore) registries(ctx context.Context) ([]string, error) {
 	return out, errors.Join(errs...)
 }
 
-// has reports whether registry has a stored login, from the index.
-func (s *loginStore) has(registry string) bool {
+// Has reports whether registry has a stored login, from the index.
+func (s *Store) Has(registry string) bool {
 	return cache.Present(s.dir, cache.LoginKey(registry))
 }
+
+// Dir is where the store keeps its files (and its keyring index).
+func (s *Store) Dir() string { return s.dir }
