@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/regcred/regcred/credhelper/cli"
 	"io"
 	"log/slog"
 	"strings"
@@ -16,7 +17,7 @@ import (
 // Name and Package identify the helper in `version`, in the format of the
 // docker-credential-helpers reference implementation.
 const (
-	Name    = "docker-credential-regcred"
+	Name    = cli.FrontName
 	Package = "github.com/regcred/regcred"
 )
 
@@ -109,7 +110,7 @@ func (a *App) dispatch(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w: %s", ErrUsage, usageLine)
 	}
 	verb, rest := args[0], args[1:]
-	a.Deps.Logger.Debug("command", "verb", truncate(verb, 64), "version", a.Version)
+	a.Deps.Logger.Debug("command", "verb", cli.Truncate(verb, 64), "version", a.Version)
 	switch verb {
 	case "get", "store", "erase", "list", "version":
 		if len(rest) > 0 {
@@ -123,16 +124,16 @@ func (a *App) dispatch(ctx context.Context, args []string) error {
 	case "check":
 		return a.check(ctx, rest)
 	case "configure-docker":
-		return a.configureDocker(ctx, rest)
+		return a.clientSetup().ConfigureDocker(ctx, rest)
 	case "setup":
-		return a.setup(ctx, rest)
+		return a.clientSetup().Setup(ctx, rest)
 	case "--version", "-v":
 		return a.printVersion()
 	case "--help", "-h", "help":
 		_, err := io.WriteString(a.Stdout, helpText)
 		return err
 	}
-	return fmt.Errorf("%s: unknown action: %s (%w: %s)", Name, truncate(verb, 64), ErrUsage, usageLine)
+	return fmt.Errorf("%s: unknown action: %s (%w: %s)", Name, cli.Truncate(verb, 64), ErrUsage, usageLine)
 }
 
 func (a *App) printVersion() error {
@@ -147,14 +148,7 @@ func NewLogger(w io.Writer, level string) (*slog.Logger, error) {
 	if level == "" {
 		l = slog.LevelWarn
 	} else if err := l.UnmarshalText([]byte(level)); err != nil {
-		return slog.New(slog.NewTextHandler(w, nil)), fmt.Errorf("REGCRED_LOG=%q: expected debug, info, warn or error", truncate(level, 32))
+		return slog.New(slog.NewTextHandler(w, nil)), fmt.Errorf("REGCRED_LOG=%q: expected debug, info, warn or error", cli.Truncate(level, 32))
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

@@ -3,6 +3,7 @@ package credhelper
 import (
 	"context"
 	"fmt"
+	"github.com/regcred/regcred/credhelper/cli"
 	"text/tabwriter"
 	"time"
 
@@ -34,7 +35,7 @@ func (a *App) cacheCommand(ctx context.Context, args []string) error {
 		if err != nil {
 			return fmt.Errorf("clearing the cache: %w", err)
 		}
-		_, err = fmt.Fprintf(a.Stdout, "cleared %d cached credential%s\n", n, plural(n, "", "s"))
+		_, err = fmt.Fprintf(a.Stdout, "cleared %d cached credential%s\n", n, cli.Plural(n, "", "s"))
 		return err
 	}
 	return fmt.Errorf("%w: cache list | cache clear [registry]", ErrUsage)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/regcred/regcred/credhelper/cli"
 	"strings"
 
 	"github.com/regcred/regcred/matcher"
@@ -58,7 +59,7 @@ func parseCheckArgs(args []string) (checkOptions, error) {
 			o.targets = append(o.targets, args[i+1:]...)
 			return o, nil
 		case strings.HasPrefix(arg, "-"):
-			return o, fmt.Errorf("%w: check: unknown option %s (%s)", ErrUsage, truncate(arg, 64), checkUsage)
+			return o, fmt.Errorf("%w: check: unknown option %s (%s)", ErrUsage, cli.Truncate(arg, 64), checkUsage)
 		default:
 			o.targets = append(o.targets, arg)
 		}
@@ -73,7 +74,7 @@ func (o *checkOptions) setOutput(v string) error {
 	case "json":
 		o.json = true
 	default:
-		return fmt.Errorf("%w: --output %q: expected table or json", ErrUsage, truncate(v, 32))
+		return fmt.Errorf("%w: --output %q: expected table or json", ErrUsage, cli.Truncate(v, 32))
 	}
 	return nil
 }

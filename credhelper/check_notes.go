@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/regcred/regcred/credhelper/clientsetup"
 	"maps"
 	"os"
 	"path/filepath"
@@ -27,7 +28,7 @@ type dockerConfigView struct {
 // credential that a helper now shadows. A missing or unreadable file has
 // nothing to note (check is not about docker's file).
 func (c checker) dockerConfigNotes() []string {
-	dir, err := c.app.dockerConfigDir()
+	dir, err := clientsetup.DockerConfigDir(c.app.Env.LookupEnv, c.app.Env.HomeDir)
 	if err != nil {
 		return nil
 	}
@@ -43,7 +44,7 @@ func (c checker) dockerConfigNotes() []string {
 	var notes []string
 	for _, key := range slices.Sorted(maps.Keys(cfg.Auths)) {
 		t, err := matcher.Normalize(key)
-		if err != nil || cfg.helperFor(key, t.Registry()) != helperName {
+		if err != nil || cfg.helperFor(key, t.Registry()) != clientsetup.HelperName {
 			continue
 		}
 		if note := c.shadowNote(path, key, t, cfg.Auths[key]); note != "" {

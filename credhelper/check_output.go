@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/regcred/regcred/credhelper/cli"
 	"io"
 	"strings"
 	"text/tabwriter"
@@ -47,7 +48,7 @@ func (rep *checkReport) writeTable(out io.Writer, now time.Time) error {
 func (rep *checkReport) writeConfig(b *bytes.Buffer) {
 	switch {
 	case !rep.Config.Valid:
-		fmt.Fprintf(b, "Config: INVALID (%d problem%s)\n", len(rep.Config.Problems), plural(len(rep.Config.Problems), "", "s"))
+		fmt.Fprintf(b, "Config: INVALID (%d problem%s)\n", len(rep.Config.Problems), cli.Plural(len(rep.Config.Problems), "", "s"))
 		for _, p := range rep.Config.Problems {
 			fmt.Fprintf(b, "  %s\n", p)
 		}

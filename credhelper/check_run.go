@@ -3,6 +3,7 @@ package credhelper
 import (
 	"context"
 	"fmt"
+	"github.com/regcred/regcred/credhelper/cli"
 	"strings"
 	"time"
 
@@ -178,7 +179,7 @@ func (c checker) request(ctx context.Context, t matcher.Target) checkResult {
 		res.Attempts = append(res.Attempts, checkAttempt{Entry: e.String(), Error: res.Detail})
 	}
 	res.Entry, res.Outcome, res.OK = "", outcomeFailed, false
-	res.Detail = fmt.Sprintf("all %d matching entr%s failed", len(entries), plural(len(entries), "y", "ies"))
+	res.Detail = fmt.Sprintf("all %d matching entr%s failed", len(entries), cli.Plural(len(entries), "y", "ies"))
 	return res
 }
 
@@ -249,7 +250,7 @@ func (c checker) cacheState(ctx context.Context, e *config.Entry, t matcher.Targ
 
 func (rep *checkReport) summary() string {
 	if !rep.Config.Valid {
-		return fmt.Sprintf("the config has %d problem%s", len(rep.Config.Problems), plural(len(rep.Config.Problems), "", "s"))
+		return fmt.Sprintf("the config has %d problem%s", len(rep.Config.Problems), cli.Plural(len(rep.Config.Problems), "", "s"))
 	}
 	failed := 0
 	for _, ch := range rep.Checks {
@@ -257,7 +258,7 @@ func (rep *checkReport) summary() string {
 			failed++
 		}
 	}
-	return fmt.Sprintf("%d of %d check%s failed", failed, len(rep.Checks), plural(len(rep.Checks), "", "s"))
+	return fmt.Sprintf("%d of %d check%s failed", failed, len(rep.Checks), cli.Plural(len(rep.Checks), "", "s"))
 }
 
 // storedLogins are the entries standing for `docker login`s regcred keeps,

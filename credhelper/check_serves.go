@@ -17,7 +17,7 @@ func serves(r *Resolver, i int) string {
 		s = "every image on " + host
 	} else {
 		s = fmt.Sprintf("images under %s/%s/ and %s/%s itself (registry-only requests too, after the registry-wide entries)",
-			hostPort(p), p.Path(), hostPort(p), p.Path())
+			p.HostPort(), p.Path(), p.HostPort(), p.Path())
 		if p.HasGlob() {
 			s += "; " + host
 		}
@@ -35,15 +35,8 @@ func serves(r *Resolver, i int) string {
 	return s
 }
 
-func hostPort(p matcher.Pattern) string {
-	if p.Port() == "" {
-		return p.Host()
-	}
-	return p.Host() + ":" + p.Port()
-}
-
 func describeHost(p matcher.Pattern) string {
-	hp := hostPort(p)
+	hp := p.HostPort()
 	switch {
 	case p.HasGlob():
 		return "hosts matching " + hp + " (each * is exactly one label)"

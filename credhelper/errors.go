@@ -1,8 +1,8 @@
 package credhelper
 
 import (
-	"errors"
 	"fmt"
+	"github.com/regcred/regcred/credhelper/cli"
 	"strings"
 
 	"github.com/regcred/regcred/credhelper/dockerproto"
@@ -16,7 +16,7 @@ var (
 )
 
 // ErrUsage marks a command line regcred does not understand.
-var ErrUsage = errors.New("usage")
+var ErrUsage = cli.ErrUsage
 
 // Attempt records one entry tried and why it did not yield a credential.
 type Attempt struct {
@@ -38,7 +38,7 @@ type AllFailedError struct {
 
 func (e *AllFailedError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "regcred: no credential for %s: %d matching entr%s failed", e.Target, len(e.Attempts), plural(len(e.Attempts), "y", "ies"))
+	fmt.Fprintf(&b, "regcred: no credential for %s: %d matching entr%s failed", e.Target, len(e.Attempts), cli.Plural(len(e.Attempts), "y", "ies"))
 	for _, a := range e.Attempts {
 		fmt.Fprintf(&b, "; %s: %v", a.Entry, a.Err)
 	}
@@ -55,11 +55,4 @@ func (e *AllFailedError) Unwrap() []error {
 		errs[i] = a.Err
 	}
 	return errs
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -15,10 +15,7 @@ func listing(ctx context.Context, r *Resolver) map[string]string {
 		if p.HasGlob() {
 			continue
 		}
-		reg := p.Host()
-		if p.Port() != "" {
-			reg += ":" + p.Port()
-		}
+		reg := p.HostPort()
 		if _, seen := out[reg]; seen {
 			continue
 		}

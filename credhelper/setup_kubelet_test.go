@@ -1,6 +1,7 @@
 package credhelper
 
 import (
+	"github.com/regcred/regcred/credhelper/clientsetup"
 	"strings"
 	"testing"
 
@@ -57,7 +58,7 @@ func TestSetupKubeletServiceAccountProvider(t *testing.T) {
 				t.Errorf("node provider %+v", node)
 			}
 			ta2 := pod.TokenAttributes
-			if pod.Name != workloadProviderName || ta2 == nil || ta2.CacheType != "ServiceAccount" || !ta2.Require ||
+			if pod.Name != clientsetup.WorkloadProviderName || ta2 == nil || ta2.CacheType != "ServiceAccount" || !ta2.Require ||
 				strings.Join(ta2.Annotations, ",") != "eks.amazonaws.com/role-arn,regcred.example.com/role" ||
 				strings.Join(pod.MatchImages, ",") != "123456789012.dkr.ecr.eu-west-1.amazonaws.com,team-registry.example.com" {
 				t.Errorf("service-account provider %+v %+v", pod, ta2)

@@ -1,6 +1,7 @@
 package credhelper
 
 import (
+	"github.com/regcred/regcred/credhelper/clientsetup"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,8 +17,8 @@ func TestSetupPrints(t *testing.T) {
 		want   []string
 	}{
 		{target: "podman", want: []string{`credential-helpers = ["containers-auth.json", "regcred"]`, "registries.conf.d/50-regcred.conf", `"registry.example.com": "regcred"`}},
-		{target: "crio", want: []string{systemRegistriesDropIn, `credential-helpers = ["containers-auth.json", "regcred"]`, "systemctl reload crio", "setup kubelet"}},
-		{target: "kubelet", want: []string{"kind: CredentialProviderConfig", `- "*.example.org"`, `- "registry.example.com/team"`, "args: [kubelet]", "--image-credential-provider-bin-dir=" + kubeletProviderBinDir}},
+		{target: "crio", want: []string{clientsetup.SystemRegistriesDropIn, `credential-helpers = ["containers-auth.json", "regcred"]`, "systemctl reload crio", "setup kubelet"}},
+		{target: "kubelet", want: []string{"kind: CredentialProviderConfig", `- "*.example.org"`, `- "registry.example.com/team"`, "args: [kubelet]", "--image-credential-provider-bin-dir=" + clientsetup.KubeletProviderBinDir}},
 		{target: "nerdctl", want: []string{`"credHelpers": {`, `"registry.example.com": "regcred"`, "nerdctl.toml has no credential setting"}},
 		{target: "containerd", want: []string{"containerd runs no credential helper", "setup kubelet", "setup nerdctl", "(ps)"}},
 	}
@@ -108,7 +109,7 @@ func TestSetupWriteBacksUp(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "wrote "+path) {
 		t.Fatalf("exit %d: %s %s", code, out, ta.stderr)
 	}
-	if got := string(mustRead(t, path)); got != registriesDropIn {
+	if got := string(mustRead(t, path)); got != clientsetup.RegistriesDropIn {
 		t.Errorf("wrote %q", got)
 	}
 	out, _ = ta.runString(t, "", "setup", "podman", "--write", "--file", path)

@@ -149,6 +149,15 @@ func (p Pattern) Host() string { return p.host }
 // Port returns the port, "" when absent or 443.
 func (p Pattern) Port() string { return p.port }
 
+// HostPort is the host with its port, if the pattern names one: the
+// registry as a credHelpers key or a `list` answer spells it.
+func (p Pattern) HostPort() string {
+	if p.port == "" {
+		return p.host
+	}
+	return p.host + ":" + p.port
+}
+
 // Path returns the repository prefix, "" for the whole registry.
 func (p Pattern) Path() string { return p.path }
 

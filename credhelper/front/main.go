@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/regcred/regcred/credhelper/cli"
 	"io"
 	"io/fs"
 	"os"
@@ -14,7 +15,7 @@ import (
 
 // BackendName is the backend executable's file name; it is looked for
 // next to the front executable.
-const BackendName = "regcred-backend"
+const BackendName = cli.EngineName
 
 // Main runs the front on the real process: it answers, or hands the request
 // to the backend (on Unix by exec, so the backend becomes this process).

@@ -1,26 +1,26 @@
-package credhelper
+package clientsetup
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/regcred/regcred/credhelper/cli"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
-	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/credhelper/userfile"
 	"github.com/regcred/regcred/matcher"
 )
 
 const configureDockerUsage = "configure-docker [--dir DIR] [--dry-run] [--cloud] [--host HOST]... [--force]"
 
-// helperName is what docker's config calls regcred: the binary's name
+// HelperName is what docker's config calls regcred: the front's name
 // without the docker-credential- prefix.
-const helperName = "regcred"
+const HelperName = "regcred"
 
 // dockerHubKey is the key docker's CLI uses for Docker Hub in its config.
 const dockerHubKey = "https://index.docker.io/v1/"
@@ -40,7 +40,7 @@ func parseConfigureDockerArgs(args []string) (configureDockerOptions, error) {
 				return val, nil
 			}
 			if i+1 >= len(args) || args[i+1] == "" {
-				return "", fmt.Errorf("%w: %s needs a value (%s)", ErrUsage, arg, configureDockerUsage)
+				return "", fmt.Errorf("%w: %s needs a value (%s)", cli.ErrUsage, arg, configureDockerUsage)
 			}
 			i++
 			return args[i], nil
@@ -60,7 +60,7 @@ func parseConfigureDockerArgs(args []string) (configureDockerOptions, error) {
 		case "--force":
 			o.force = true
 		default:
-			return o, fmt.Errorf("%w: configure-docker: unexpected %q (%s)", ErrUsage, truncate(args[i], 64), configureDockerUsage)
+			return o, fmt.Errorf("%w: configure-docker: unexpected %q (%s)", cli.ErrUsage, cli.Truncate(args[i], 64), configureDockerUsage)
 		}
 		if err != nil {
 			return o, err
@@ -73,50 +73,50 @@ func parseConfigureDockerArgs(args []string) (configureDockerOptions, error) {
 // config.json: one per exact host of the config (and the clouds' hosts with
 // --cloud, and --host ones), keeping everything else in the file,
 // idempotently and atomically; --dry-run prints the diff instead.
-func (a *App) configureDocker(ctx context.Context, args []string) error {
+func (cs *Runner) configureDocker(ctx context.Context, args []string) error {
 	opts, err := parseConfigureDockerArgs(args)
 	if err != nil {
 		return err
 	}
 	dir := opts.dir
 	if dir == "" {
-		if dir, err = a.dockerConfigDir(); err != nil {
+		if dir, err = cs.dockerConfigDir(); err != nil {
 			return err
 		}
 	}
-	hosts, err := a.dockerHelperHosts(opts)
+	hosts, err := cs.dockerHelperHosts(opts)
 	if err != nil {
 		return err
 	}
 	path := filepath.Join(dir, "config.json")
 	if opts.dryRun {
-		return a.showCredHelpersDiff(path, hosts, opts.force)
+		return cs.showCredHelpersDiff(path, hosts, opts.force)
 	}
 	plan, res, err := editCredHelpers(ctx, path, hosts, opts.force)
 	if err != nil {
 		return err
 	}
-	a.reportHelperChanges(plan)
+	cs.reportHelperChanges(plan)
 	if !res.Changed {
-		_, err := fmt.Fprintf(a.Stdout, "%s already configured for regcred (%d host%s)\n", path, len(hosts), plural(len(hosts), "", "s"))
+		_, err := fmt.Fprintf(cs.Stdout, "%s already configured for regcred (%d host%s)\n", path, len(hosts), cli.Plural(len(hosts), "", "s"))
 		return err
 	}
-	_, err = fmt.Fprintf(a.Stdout, "updated %s: credHelpers → regcred for %s\n", path, strings.Join(plan.added(), ", "))
+	_, err = fmt.Fprintf(cs.Stdout, "updated %s: credHelpers → regcred for %s\n", path, strings.Join(plan.added(), ", "))
 	return err
 }
 
 // showCredHelpersDiff prints what configure-docker would change.
-func (a *App) showCredHelpersDiff(path string, hosts []string, force bool) error {
+func (cs *Runner) showCredHelpersDiff(path string, hosts []string, force bool) error {
 	plan, err := planCredHelpers(path, hosts, force)
 	if err != nil {
 		return err
 	}
-	a.reportHelperChanges(plan)
+	cs.reportHelperChanges(plan)
 	diff := unifiedDiff(path, redactDockerSecrets(plan.old), redactDockerSecrets(plan.new))
 	if diff == "" {
 		diff = "# " + path + " is already configured; nothing would change\n"
 	}
-	_, err = fmt.Fprint(a.Stdout, diff)
+	_, err = fmt.Fprint(cs.Stdout, diff)
 	return err
 }
 
@@ -138,22 +138,28 @@ func editCredHelpers(ctx context.Context, path string, hosts []string, force boo
 func dockerConfigFile() userfile.Options { return userfile.Options{Mode: 0o600, DirMode: 0o700} }
 
 // dockerConfigDir is $DOCKER_CONFIG, else ~/.docker.
-func (a *App) dockerConfigDir() (string, error) {
-	if d, ok := a.Env.LookupEnv("DOCKER_CONFIG"); ok && d != "" {
+func (cs *Runner) dockerConfigDir() (string, error) {
+	return DockerConfigDir(cs.LookupEnv, cs.Home)
+}
+
+// DockerConfigDir is where docker keeps config.json: $DOCKER_CONFIG, else
+// ~/.docker under home.
+func DockerConfigDir(lookupEnv func(string) (string, bool), home string) (string, error) {
+	if d, ok := lookupEnv("DOCKER_CONFIG"); ok && d != "" {
 		return d, nil
 	}
-	if a.Env.HomeDir == "" {
-		return "", fmt.Errorf("%w: no home directory to find ~/.docker in; pass --dir", ErrUsage)
+	if home == "" {
+		return "", fmt.Errorf("%w: no home directory to find ~/.docker in; pass --dir", cli.ErrUsage)
 	}
-	return filepath.Join(a.Env.HomeDir, ".docker"), nil
+	return filepath.Join(home, ".docker"), nil
 }
 
 // dockerHelperHosts are the credHelpers keys to point at regcred: the
 // config's exact hosts (anonymous entries aside: there is nothing to
 // answer), --host ones, and with --cloud the clouds' hosts. Docker Hub is
 // written both as docker's CLI spells it and as containers/image does.
-func (a *App) dockerHelperHosts(opts configureDockerOptions) ([]string, error) {
-	cfg, err := config.LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
+func (cs *Runner) dockerHelperHosts(opts configureDockerOptions) ([]string, error) {
+	cfg, err := cs.LoadConfig()
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +168,7 @@ func (a *App) dockerHelperHosts(opts configureDockerOptions) ([]string, error) {
 		if e.Pattern().HasGlob() || e.Kind() == "anonymous" {
 			continue
 		}
-		hosts = append(hosts, hostPort(e.Pattern()))
+		hosts = append(hosts, e.Pattern().HostPort())
 	}
 	for _, h := range opts.hosts {
 		t, err := matcher.Normalize(h)
@@ -224,7 +230,7 @@ func planCredHelpersFrom(path string, old []byte, hosts []string, force bool) (c
 		return credHelpersPlan{}, fmt.Errorf("%s: %w; fix or move it, then run configure-docker again", path, err)
 	}
 	plan := credHelpersPlan{path: path, old: old}
-	obj, plan.changes, err = setCredHelpers(obj, hosts, helperName, force)
+	obj, plan.changes, err = setCredHelpers(obj, hosts, HelperName, force)
 	if err != nil {
 		return credHelpersPlan{}, fmt.Errorf("%s: %w", path, err)
 	}
@@ -267,16 +273,16 @@ func staleAuths(obj orderedObject, added []string) []string {
 
 // reportHelperChanges tells, on stderr, what was left alone and what is
 // now unused.
-func (a *App) reportHelperChanges(p credHelpersPlan) {
+func (cs *Runner) reportHelperChanges(p credHelpersPlan) {
 	for _, c := range p.changes {
 		switch {
 		case c.kept:
-			fmt.Fprintf(a.Stderr, "note: credHelpers[%q] is %q; left alone (--force points it at regcred)\n", c.host, c.was)
+			fmt.Fprintf(cs.Stderr, "note: credHelpers[%q] is %q; left alone (--force points it at regcred)\n", c.host, c.was)
 		case c.was != "":
-			fmt.Fprintf(a.Stderr, "note: credHelpers[%q] was %q; now regcred\n", c.host, c.was)
+			fmt.Fprintf(cs.Stderr, "note: credHelpers[%q] was %q; now regcred\n", c.host, c.was)
 		}
 	}
 	for _, h := range p.stale {
-		fmt.Fprintf(a.Stderr, "note: auths[%q] in %s holds a stored credential that docker will no longer use; remove it from the file\n", h, p.path)
+		fmt.Fprintf(cs.Stderr, "note: auths[%q] in %s holds a stored credential that docker will no longer use; remove it from the file\n", h, p.path)
 	}
 }

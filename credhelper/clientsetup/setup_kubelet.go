@@ -1,4 +1,4 @@
-package credhelper
+package clientsetup
 
 import (
 	"errors"
@@ -11,9 +11,9 @@ import (
 	"github.com/regcred/regcred/credhelper/kubeletconfig"
 )
 
-// workloadProviderName is the second provider's name in the generated
+// WorkloadProviderName is the second provider's name in the generated
 // CredentialProviderConfig: a symlink to the front in the bin dir.
-const workloadProviderName = "regcred-workload"
+const WorkloadProviderName = "regcred-workload"
 
 // kubeletProvider is one provider of the generated CredentialProviderConfig.
 type kubeletProvider struct {
@@ -31,12 +31,12 @@ type kubeletProvider struct {
 // provider with tokenAttributes; the others to the node-identity provider.
 // Where the two providers' matchImages overlap, the kubelet merges their
 // answers and every pod gets the node's credential: that is warned about.
-func (a *App) setupKubelet() (setupPlan, error) {
-	cfg, err := config.LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
+func (cs *Runner) setupKubelet() (setupPlan, error) {
+	cfg, err := cs.LoadConfig()
 	if err != nil {
 		return setupPlan{}, err
 	}
-	node, pod := kubeletProvidersFor(NewResolver(cfg, a.Deps, nil, nil).Entries())
+	node, pod := kubeletProvidersFor(cs.FrontName, cs.Entries(cfg))
 	if len(node.matchImages) == 0 && len(pod.matchImages) == 0 {
 		return setupPlan{}, errors.New("setup kubelet: the config has no entries, so there is nothing for matchImages; write /etc/regcred/config.yaml first")
 	}
@@ -54,14 +54,14 @@ func (a *App) setupKubelet() (setupPlan, error) {
 		}
 	}
 	notes := []string{
-		"Install " + Name + " and regcred-backend side by side in " + kubeletProviderBinDir + " and start the kubelet with\n" +
-			"  --image-credential-provider-config=" + kubeletProviderConfig + "\n" +
-			"  --image-credential-provider-bin-dir=" + kubeletProviderBinDir + "\n" +
+		"Install " + cs.FrontName + " and " + cs.EngineName + " side by side in " + KubeletProviderBinDir + " and start the kubelet with\n" +
+			"  --image-credential-provider-config=" + KubeletProviderConfig + "\n" +
+			"  --image-credential-provider-bin-dir=" + KubeletProviderBinDir + "\n" +
 			"(the kubelet reads the file once, at start). This works on containerd and CRI-O nodes alike.",
 		"A port in an image must be listed in matchImages as it is written; Docker Hub images arrive as docker.io/….",
 	}
 	if len(pod.matchImages) > 0 {
-		notes = append(notes, "Service-account mode (Kubernetes 1.33+): ln -s "+Name+" "+kubeletProviderBinDir+"/"+workloadProviderName+
+		notes = append(notes, "Service-account mode (Kubernetes 1.33+): ln -s "+cs.FrontName+" "+KubeletProviderBinDir+"/"+WorkloadProviderName+
 			"; set serviceAccountTokenAudience to the audience your Vault role or AWS OIDC provider accepts.")
 	}
 	warnings, err := kubeletOverlapWarnings(b.String())
@@ -69,11 +69,11 @@ func (a *App) setupKubelet() (setupPlan, error) {
 		return setupPlan{}, err
 	}
 	for _, w := range warnings {
-		a.Deps.Logger.Warn("setup kubelet: overlapping providers", "warning", w)
+		cs.Logger.Warn("setup kubelet: overlapping providers", "warning", w)
 		notes = append(notes, "WARNING: "+w)
 	}
 	return setupPlan{
-		snippets: []snippet{a.kubeletSnippet([]byte(b.String()), warnings)},
+		snippets: []snippet{cs.kubeletSnippet([]byte(b.String()), warnings)},
 		notes:    notes,
 	}, nil
 }
@@ -81,13 +81,13 @@ func (a *App) setupKubelet() (setupPlan, error) {
 // kubeletSnippet merges generated's providers into the kubelet's file,
 // replacing only regcred's own (the node's other providers stay), and
 // warns about overlaps the merged file has beyond those of generated.
-func (a *App) kubeletSnippet(generated []byte, known []string) snippet {
+func (cs *Runner) kubeletSnippet(generated []byte, known []string) snippet {
 	var merged []byte
 	return snippet{
-		title: "kubelet CredentialProviderConfig", path: kubeletProviderConfig, content: generated,
+		title: "kubelet CredentialProviderConfig", path: KubeletProviderConfig, content: generated,
 		merge: func(path string, old []byte) ([]byte, error) {
 			var err error
-			merged, err = kubeletconfig.Merge(path, old, generated, []string{Name, workloadProviderName})
+			merged, err = kubeletconfig.Merge(path, old, generated, []string{cs.FrontName, WorkloadProviderName})
 			return merged, err
 		},
 		done: func() {
@@ -97,7 +97,7 @@ func (a *App) kubeletSnippet(generated []byte, known []string) snippet {
 			}
 			for _, w := range warnings {
 				if !slices.Contains(known, w) {
-					a.Deps.Logger.Warn("setup kubelet: the merged file has overlapping providers", "warning", w)
+					cs.Logger.Warn("setup kubelet: the merged file has overlapping providers", "warning", w)
 				}
 			}
 		},
@@ -107,9 +107,9 @@ func (a *App) kubeletSnippet(generated []byte, known []string) snippet {
 // kubeletProvidersFor splits the entries' patterns between the
 // node-identity provider and the service-account provider. `anonymous`
 // entries need no provider: the kubelet pulls anonymously without one.
-func kubeletProvidersFor(entries []*config.Entry) (node, pod kubeletProvider) {
-	node = kubeletProvider{name: Name, comment: "the executable's file name in the bin dir; answers as the node"}
-	pod = kubeletProvider{name: workloadProviderName, comment: "a symlink to " + Name + "; answers as each pod", serviceAccount: true}
+func kubeletProvidersFor(front string, entries []*config.Entry) (node, pod kubeletProvider) {
+	node = kubeletProvider{name: front, comment: "the executable's file name in the bin dir; answers as the node"}
+	pod = kubeletProvider{name: WorkloadProviderName, comment: "a symlink to " + front + "; answers as each pod", serviceAccount: true}
 	for _, e := range entries {
 		switch {
 		case e.Kind() == "anonymous":

@@ -1,22 +1,20 @@
-package credhelper
+package clientsetup
 
 import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
 	"slices"
-
-	"github.com/regcred/regcred/credhelper/config"
 )
 
 // Where the snippets go by default.
 const (
-	systemRegistriesDropIn = "/etc/containers/registries.conf.d/50-regcred.conf"
-	kubeletProviderConfig  = "/etc/kubernetes/credential-provider.yaml"
-	kubeletProviderBinDir  = "/usr/local/libexec/kubernetes/credential-providers"
+	SystemRegistriesDropIn = "/etc/containers/registries.conf.d/50-regcred.conf"
+	KubeletProviderConfig  = "/etc/kubernetes/credential-provider.yaml"
+	KubeletProviderBinDir  = "/usr/local/libexec/kubernetes/credential-providers"
 )
 
-const registriesDropIn = `# Written by docker-credential-regcred setup.
+const RegistriesDropIn = `# Written by docker-credential-regcred setup.
 # containers/image (podman, skopeo, buildah, CRI-O) asks these helpers, in
 # order, for every registry: the auth.json files first, then regcred.
 credential-helpers = ["containers-auth.json", "regcred"]
@@ -24,21 +22,21 @@ credential-helpers = ["containers-auth.json", "regcred"]
 
 // setupContainers is podman's (and skopeo's, buildah's) or CRI-O's
 // registries.conf drop-in.
-func (a *App) setupContainers(opts setupOptions, crio bool) (setupPlan, error) {
-	path := systemRegistriesDropIn
+func (cs *Runner) setupContainers(opts setupOptions, crio bool) (setupPlan, error) {
+	path := SystemRegistriesDropIn
 	if !opts.system {
-		if a.Env.HomeDir == "" {
+		if cs.Home == "" {
 			return setupPlan{}, errors.New("setup: no home directory for the user drop-in; use --system or --file")
 		}
-		path = filepath.Join(a.Env.HomeDir, ".config", "containers", "registries.conf.d", "50-regcred.conf")
+		path = filepath.Join(cs.Home, ".config", "containers", "registries.conf.d", "50-regcred.conf")
 	}
-	plan := setupPlan{snippets: []snippet{{title: "registries.conf drop-in", path: path, content: []byte(registriesDropIn)}}}
+	plan := setupPlan{snippets: []snippet{{title: "registries.conf drop-in", path: path, content: []byte(RegistriesDropIn)}}}
 	plan.notes = append(plan.notes,
 		"containers/image ignores docker's credsStore; credential-helpers in registries.conf (above) or\n"+
 			"credHelpers in auth.json / ~/.docker/config.json are its ways to reach a helper.",
 		"A later drop-in or registries.conf that sets credential-helpers replaces this list;\n"+
 			"if yours does, add \"regcred\" there instead.")
-	if hosts, err := a.configHosts(); err == nil && len(hosts) > 0 {
+	if hosts, err := cs.configHosts(); err == nil && len(hosts) > 0 {
 		plan.notes = append(plan.notes, "Per registry instead of for all: an auth.json with\n"+authJSONSnippet(hosts)+
 			"\n(`docker-credential-regcred configure-docker` writes the same into ~/.docker/config.json, which containers/image also reads).")
 	}
@@ -55,22 +53,22 @@ func (a *App) setupContainers(opts setupOptions, crio bool) (setupPlan, error) {
 func authJSONSnippet(hosts []string) string {
 	m := map[string]string{}
 	for _, h := range hosts {
-		m[h] = helperName
+		m[h] = HelperName
 	}
 	data, _ := json.MarshalIndent(map[string]any{"credHelpers": m}, "", "  ")
 	return string(data)
 }
 
 // configHosts are the config's exact hosts (anonymous entries aside).
-func (a *App) configHosts() ([]string, error) {
-	cfg, err := config.LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
+func (cs *Runner) configHosts() ([]string, error) {
+	cfg, err := cs.LoadConfig()
 	if err != nil {
 		return nil, err
 	}
 	var hosts []string
 	for _, e := range cfg.Registries {
 		if !e.Pattern().HasGlob() && e.Kind() != "anonymous" {
-			hosts = append(hosts, hostPort(e.Pattern()))
+			hosts = append(hosts, e.Pattern().HostPort())
 		}
 	}
 	slices.Sort(hosts)
@@ -79,12 +77,12 @@ func (a *App) configHosts() ([]string, error) {
 
 // setupNerdctl: nerdctl reads docker's config.json (nerdctl.toml has no
 // credential setting), so it is configure-docker's edit.
-func (a *App) setupNerdctl() (setupPlan, error) {
-	dir, err := a.dockerConfigDir()
+func (cs *Runner) setupNerdctl() (setupPlan, error) {
+	dir, err := cs.dockerConfigDir()
 	if err != nil {
 		return setupPlan{}, err
 	}
-	hosts, err := a.dockerHelperHosts(configureDockerOptions{})
+	hosts, err := cs.dockerHelperHosts(configureDockerOptions{})
 	if err != nil {
 		return setupPlan{}, err
 	}
@@ -96,7 +94,7 @@ func (a *App) setupNerdctl() (setupPlan, error) {
 				plan, err = planCredHelpersFrom(path, old, hosts, false)
 				return plan.new, err
 			},
-			done: func() { a.reportHelperChanges(plan) }}},
+			done: func() { cs.reportHelperChanges(plan) }}},
 		notes: []string{
 			"nerdctl.toml has no credential setting: nerdctl uses $DOCKER_CONFIG/config.json (credHelpers, credsStore).",
 			"Rootful nerdctl under sudo reads /root/.docker/config.json: run this with sudo too (or DOCKER_CONFIG).",

@@ -1,4 +1,4 @@
-package credhelper
+package clientsetup
 
 import (
 	"bytes"

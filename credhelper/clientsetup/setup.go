@@ -1,10 +1,11 @@
-package credhelper
+package clientsetup
 
 import (
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"github.com/regcred/regcred/credhelper/cli"
 	"io/fs"
 	"os"
 	"strings"
@@ -35,20 +36,20 @@ func parseSetupArgs(args []string, isRoot bool) (setupOptions, error) {
 		case arg == "--file":
 			if !hasVal {
 				if i+1 >= len(args) || args[i+1] == "" {
-					return o, fmt.Errorf("%w: --file needs a path (%s)", ErrUsage, setupUsage)
+					return o, fmt.Errorf("%w: --file needs a path (%s)", cli.ErrUsage, setupUsage)
 				}
 				i++
 				val = args[i]
 			}
 			o.file = val
 		case strings.HasPrefix(arg, "-") || o.target != "":
-			return o, fmt.Errorf("%w: setup: unexpected %q (%s)", ErrUsage, truncate(args[i], 64), setupUsage)
+			return o, fmt.Errorf("%w: setup: unexpected %q (%s)", cli.ErrUsage, cli.Truncate(args[i], 64), setupUsage)
 		default:
 			o.target = arg
 		}
 	}
 	if o.target == "" {
-		return o, fmt.Errorf("%w: %s", ErrUsage, setupUsage)
+		return o, fmt.Errorf("%w: %s", cli.ErrUsage, setupUsage)
 	}
 	return o, nil
 }
@@ -77,62 +78,62 @@ type setupPlan struct {
 
 // setup prints, or with --write writes (backing up what it replaces), the
 // configuration a client needs to use regcred.
-func (a *App) setup(ctx context.Context, args []string) error {
+func (cs *Runner) setup(ctx context.Context, args []string) error {
 	opts, err := parseSetupArgs(args, os.Geteuid() == 0)
 	if err != nil {
 		return err
 	}
-	plan, err := a.setupPlan(opts)
+	plan, err := cs.setupPlan(opts)
 	if err != nil {
 		return err
 	}
 	if opts.file != "" {
 		if len(plan.snippets) != 1 {
-			return fmt.Errorf("%w: --file: setup %s writes %d files", ErrUsage, opts.target, len(plan.snippets))
+			return fmt.Errorf("%w: --file: setup %s writes %d files", cli.ErrUsage, opts.target, len(plan.snippets))
 		}
 		plan.snippets[0].path = opts.file
 	}
 	var out bytes.Buffer
 	for _, s := range plan.snippets {
-		if err := a.emitSnippet(ctx, &out, s, opts.write); err != nil {
+		if err := cs.emitSnippet(ctx, &out, s, opts.write); err != nil {
 			return err
 		}
 	}
 	for _, n := range plan.notes {
 		fmt.Fprintf(&out, "# %s\n", strings.ReplaceAll(n, "\n", "\n# "))
 	}
-	_, err = a.Stdout.Write(out.Bytes())
+	_, err = cs.Stdout.Write(out.Bytes())
 	return err
 }
 
-func (a *App) setupPlan(opts setupOptions) (setupPlan, error) {
+func (cs *Runner) setupPlan(opts setupOptions) (setupPlan, error) {
 	switch opts.target {
 	case "podman":
-		return a.setupContainers(opts, false)
+		return cs.setupContainers(opts, false)
 	case "crio", "cri-o":
-		return a.setupContainers(setupOptions{system: true}, true)
+		return cs.setupContainers(setupOptions{system: true}, true)
 	case "kubelet":
-		return a.setupKubelet()
+		return cs.setupKubelet()
 	case "nerdctl":
-		return a.setupNerdctl()
+		return cs.setupNerdctl()
 	case "containerd":
 		if opts.write {
 			return setupPlan{}, errors.New("setup containerd: nothing to write: containerd runs no credential helper; see `setup containerd` for the options")
 		}
 		return setupContainerd(), nil
 	}
-	return setupPlan{}, fmt.Errorf("%w: setup: unknown client %q; expected podman, crio, kubelet, nerdctl or containerd", ErrUsage, truncate(opts.target, 32))
+	return setupPlan{}, fmt.Errorf("%w: setup: unknown client %q; expected podman, crio, kubelet, nerdctl or containerd", cli.ErrUsage, cli.Truncate(opts.target, 32))
 }
 
 // emitSnippet prints s, or with write edits its file through
 // userfile.Edit: a whole-file snippet replaces the file, a merged one is
 // merged into what the file holds; either way the previous file is backed
 // up and its owner and mode kept.
-func (a *App) emitSnippet(ctx context.Context, out *bytes.Buffer, s snippet, write bool) error {
+func (cs *Runner) emitSnippet(ctx context.Context, out *bytes.Buffer, s snippet, write bool) error {
 	if !write {
-		return a.showSnippet(out, s)
+		return cs.showSnippet(out, s)
 	}
-	opts := userfile.Options{Mode: 0o644, DirMode: 0o755, Backup: true, Now: a.Deps.Now} // client configs hold no secret and other users' tools read them
+	opts := userfile.Options{Mode: 0o644, DirMode: 0o755, Backup: true, Now: cs.Now} // client configs hold no secret and other users' tools read them
 	if s.private {
 		opts.Mode, opts.DirMode = dockerConfigFile().Mode, dockerConfigFile().DirMode
 	}
@@ -162,7 +163,7 @@ func (a *App) emitSnippet(ctx context.Context, out *bytes.Buffer, s snippet, wri
 
 // showSnippet prints what s would write (merged into the file as it is
 // now), secrets redacted.
-func (a *App) showSnippet(out *bytes.Buffer, s snippet) error {
+func (cs *Runner) showSnippet(out *bytes.Buffer, s snippet) error {
 	content := s.content
 	if s.merge != nil {
 		old, err := os.ReadFile(s.path)

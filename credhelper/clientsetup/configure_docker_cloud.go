@@ -1,4 +1,4 @@
-package credhelper
+package clientsetup
 
 // cloudHosts are the exact registry hosts of the clouds regcred has
 // built-in entries for, for `configure-docker --cloud`: docker's

@@ -1,0 +1,29 @@
+package cli
+
+import "errors"
+
+// The two executables' file names, installed side by side: the front
+// finds the engine next to itself by this name.
+const (
+	FrontName  = "docker-credential-regcred"
+	EngineName = "regcred-backend"
+)
+
+// ErrUsage marks a command line regcred does not understand.
+var ErrUsage = errors.New("usage")
+
+// Plural is one when n is 1, else many.
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// Truncate bounds what a message quotes of a command-line argument.
+func Truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
