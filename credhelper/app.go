@@ -122,7 +122,7 @@ func (a *App) dispatch(ctx context.Context, args []string) error {
 	case "cache":
 		return a.cacheCommand(ctx, rest)
 	case "check":
-		return a.check(ctx, rest)
+		return a.checker().Run(ctx, rest)
 	case "configure-docker":
 		return a.clientSetup().ConfigureDocker(ctx, rest)
 	case "setup":
@@ -151,4 +151,15 @@ func NewLogger(w io.Writer, level string) (*slog.Logger, error) {
 		return slog.New(slog.NewTextHandler(w, nil)), fmt.Errorf("REGCRED_LOG=%q: expected debug, info, warn or error", cli.Truncate(level, 32))
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+// writesDocument reports the human commands whose stdout is a document (a
+// report, a diff, a snippet): their error goes to stderr, so a script
+// reading `check --output json` gets JSON only.
+func writesDocument(verb string) bool {
+	switch verb {
+	case "check", "configure-docker", "setup":
+		return true
+	}
+	return false
 }

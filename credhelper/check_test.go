@@ -2,6 +2,7 @@ package credhelper
 
 import (
 	"encoding/json"
+	"github.com/regcred/regcred/credhelper/check"
 	"strings"
 	"testing"
 )
@@ -22,10 +23,10 @@ const checkTestConfig = `registries:
 
 const checkSecret = "check-secret-91b2"
 
-func runCheck(t *testing.T, ta *testApp, args ...string) (checkReport, int) {
+func runCheck(t *testing.T, ta *testApp, args ...string) (check.Report, int) {
 	t.Helper()
 	out, code := ta.runString(t, "", append([]string{"check", "--output", "json"}, args...)...)
-	var rep checkReport
+	var rep check.Report
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("check --output json printed %q: %v", out, err)
 	}
@@ -53,7 +54,7 @@ func TestCheckEveryEntry(t *testing.T) {
 		t.Fatalf("config %+v, %d configured entries, %d checks", rep.Config, configured, len(rep.Checks))
 	}
 	want := []struct{ outcome, user string }{
-		{outcomeCredential, "robot"}, {outcomeFailed, ""}, {outcomeSkipped, ""}, {outcomeAnonymous, ""}, {outcomeCredential, "hub"},
+		{check.OutcomeCredential, "robot"}, {check.OutcomeFailed, ""}, {check.OutcomeSkipped, ""}, {check.OutcomeAnonymous, ""}, {check.OutcomeCredential, "hub"},
 	}
 	for i, w := range want {
 		ch := rep.Checks[i]
@@ -85,12 +86,12 @@ func TestCheckNamedRequests(t *testing.T) {
 		attempts                     int
 		ok                           bool
 	}{
-		{name: "path-scoped entry after the failing host entry", request: "registry.example.com", outcome: outcomeCredential, user: "robot", attempts: 1, ok: true},
-		{name: "image under the team", request: "registry.example.com/team/app:1", outcome: outcomeCredential, user: "robot", ok: true},
-		{name: "image outside the team", request: "registry.example.com/other/app", outcome: outcomeFailed, attempts: 1},
-		{name: "glob", request: "a.example.org/x", outcome: outcomeCredential, user: "x", ok: true},
-		{name: "anonymous first", request: "nginx", outcome: outcomeAnonymous, ok: true},
-		{name: "no match", request: "nothing.example.net", outcome: outcomeNoMatch},
+		{name: "path-scoped entry after the failing host entry", request: "registry.example.com", outcome: check.OutcomeCredential, user: "robot", attempts: 1, ok: true},
+		{name: "image under the team", request: "registry.example.com/team/app:1", outcome: check.OutcomeCredential, user: "robot", ok: true},
+		{name: "image outside the team", request: "registry.example.com/other/app", outcome: check.OutcomeFailed, attempts: 1},
+		{name: "glob", request: "a.example.org/x", outcome: check.OutcomeCredential, user: "x", ok: true},
+		{name: "anonymous first", request: "nginx", outcome: check.OutcomeAnonymous, ok: true},
+		{name: "no match", request: "nothing.example.net", outcome: check.OutcomeNoMatch},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

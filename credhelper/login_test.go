@@ -2,6 +2,7 @@ package credhelper
 
 import (
 	"encoding/json"
+	"github.com/regcred/regcred/credhelper/check"
 	"github.com/regcred/regcred/credhelper/loginstore"
 	"os"
 	"path/filepath"
@@ -75,12 +76,12 @@ func TestLoginStoreGetListErase(t *testing.T) {
 	if code := ta.app.Run(t.Context(), []string{"check", "--output", "json"}); code != 0 {
 		t.Errorf("check exit %d", code)
 	}
-	var rep checkReport
+	var rep check.Report
 	if err := json.Unmarshal(ta.stdout.Bytes(), &rep); err != nil || len(rep.Checks) != 2 {
 		t.Fatalf("check lists the stored logins? %v %+v", err, rep.Checks)
 	}
 	for _, ch := range rep.Checks {
-		if ch.Outcome != outcomeCredential || ch.Cache != "stored login" || !strings.Contains(ch.Entry, "(login, docker login)") {
+		if ch.Outcome != check.OutcomeCredential || ch.Cache != "stored login" || !strings.Contains(ch.Entry, "(login, docker login)") {
 			t.Errorf("check of a stored login: %+v", ch)
 		}
 	}

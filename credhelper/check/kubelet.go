@@ -1,4 +1,4 @@
-package credhelper
+package check
 
 import (
 	"bytes"
@@ -12,17 +12,17 @@ import (
 // maxKubeletConfigSize bounds the CredentialProviderConfig read by check.
 const maxKubeletConfigSize = 1 << 20
 
-// checkKubelet is what `check --kubelet-config` found in the kubelet's
+// KubeletReport is what `check --kubelet-config` found in the kubelet's
 // CredentialProviderConfig.
-type checkKubelet struct {
-	Path      string                 `json:"path"`
-	Providers []checkKubeletProvider `json:"providers"`
+type KubeletReport struct {
+	Path      string            `json:"path"`
+	Providers []KubeletProvider `json:"providers"`
 	// Warnings name every overlap of a service-account provider's
 	// matchImages with a node-identity provider's.
 	Warnings []string `json:"warnings,omitempty"`
 }
 
-type checkKubeletProvider struct {
+type KubeletProvider struct {
 	Name           string   `json:"name"`
 	MatchImages    []string `json:"matchImages"`
 	ServiceAccount bool     `json:"serviceAccountTokens"`
@@ -31,7 +31,7 @@ type checkKubeletProvider struct {
 // readKubeletProviders reads a CredentialProviderConfig and finds its
 // overlapping providers. A file that cannot be read or is not a
 // CredentialProviderConfig is an error: the user named it.
-func readKubeletProviders(path string) (*checkKubelet, error) {
+func readKubeletProviders(path string) (*KubeletReport, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -48,9 +48,9 @@ func readKubeletProviders(path string) (*checkKubelet, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &checkKubelet{Path: path, Providers: []checkKubeletProvider{}}
+	out := &KubeletReport{Path: path, Providers: []KubeletProvider{}}
 	for _, p := range cfg.Providers {
-		out.Providers = append(out.Providers, checkKubeletProvider{Name: p.Name, MatchImages: p.MatchImages, ServiceAccount: p.ServiceAccount})
+		out.Providers = append(out.Providers, KubeletProvider{Name: p.Name, MatchImages: p.MatchImages, ServiceAccount: p.ServiceAccount})
 	}
 	for _, o := range cfg.Overlaps() {
 		out.Warnings = append(out.Warnings, o.String())
@@ -59,7 +59,7 @@ func readKubeletProviders(path string) (*checkKubelet, error) {
 }
 
 // write prints the kubelet section of the table; nothing when k is nil.
-func (k *checkKubelet) write(b *bytes.Buffer) {
+func (k *KubeletReport) write(b *bytes.Buffer) {
 	if k == nil {
 		return
 	}

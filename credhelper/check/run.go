@@ -1,4 +1,4 @@
-package credhelper
+package check
 
 import (
 	"context"
@@ -12,25 +12,25 @@ import (
 	"github.com/regcred/regcred/matcher"
 )
 
-// checkReport is what `check` found; `--output json` prints it as is.
-type checkReport struct {
-	Config  checkConfig   `json:"config"`
-	Entries []checkEntry  `json:"entries"`
-	Checks  []checkResult `json:"checks"`
-	Notes   []string      `json:"notes,omitempty"`
+// Report is what `check` found; `--output json` prints it as is.
+type Report struct {
+	Config  ConfigStatus `json:"config"`
+	Entries []Entry      `json:"entries"`
+	Checks  []Result     `json:"checks"`
+	Notes   []string     `json:"notes,omitempty"`
 	// Kubelet is what --kubelet-config found; nil without it.
-	Kubelet *checkKubelet `json:"kubelet,omitempty"`
-	OK      bool          `json:"ok"`
+	Kubelet *KubeletReport `json:"kubelet,omitempty"`
+	OK      bool           `json:"ok"`
 }
 
-type checkConfig struct {
+type ConfigStatus struct {
 	// Path is the file read; "" when none exists (built-in entries only).
 	Path     string   `json:"path"`
 	Valid    bool     `json:"valid"`
 	Problems []string `json:"problems,omitempty"`
 }
 
-type checkEntry struct {
+type Entry struct {
 	Index   int    `json:"index"` // 1-based, config order, built-ins last
 	Name    string `json:"name,omitempty"`
 	Match   string `json:"match"`
@@ -43,14 +43,14 @@ type checkEntry struct {
 
 // Outcomes of one check.
 const (
-	outcomeCredential = "credential"
-	outcomeAnonymous  = "anonymous"
-	outcomeNoMatch    = "no match"
-	outcomeFailed     = "failed"
-	outcomeSkipped    = "skipped"
+	OutcomeCredential = "credential"
+	OutcomeAnonymous  = "anonymous"
+	OutcomeNoMatch    = "no match"
+	OutcomeFailed     = "failed"
+	OutcomeSkipped    = "skipped"
 )
 
-type checkResult struct {
+type Result struct {
 	// Request is the registry or image checked (normalised).
 	Request string `json:"request"`
 	// Entry is the entry that answered (or was checked), as in errors.
@@ -59,42 +59,35 @@ type checkResult struct {
 	Username string         `json:"username,omitempty"`
 	Expires  *time.Time     `json:"expires,omitempty"`
 	Cache    string         `json:"cache,omitempty"`
-	Attempts []checkAttempt `json:"attempts,omitempty"`
+	Attempts []Attempt      `json:"attempts,omitempty"`
 	Verify   *verify.Result `json:"verify,omitempty"`
 	Detail   string         `json:"detail,omitempty"`
 	OK       bool           `json:"ok"`
 }
 
-type checkAttempt struct {
+type Attempt struct {
 	Entry string `json:"entry"`
 	Error string `json:"error"`
 }
 
-func (a *App) runCheck(ctx context.Context, opts checkOptions, targets []matcher.Target) *checkReport {
-	rep := &checkReport{Entries: []checkEntry{}, Checks: []checkResult{}}
-	cfg, err := config.LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
+func (c *Runner) report(ctx context.Context, opts options, targets []matcher.Target) *Report {
+	rep := &Report{Entries: []Entry{}, Checks: []Result{}}
+	r, path, err := c.Open()
 	if err != nil {
 		rep.Config.Problems = configProblems(err)
 		return rep
 	}
-	rep.Config = checkConfig{Path: cfg.Path, Valid: true}
-	c, err := a.openCache(cfg)
-	if err != nil {
-		rep.Config.Valid = false
-		rep.Config.Problems = []string{err.Error()}
-		return rep
-	}
-	r := NewResolver(cfg, a.Deps, c, a.openLogins(cfg))
+	rep.Config = ConfigStatus{Path: path, Valid: true}
 	rep.Entries = describeEntries(r)
-	cc := checker{app: a, r: r, opts: opts}
+	cc := checker{run: c, r: r, opts: opts}
 	if len(targets) == 0 {
 		// The config's entries and the stored logins. Built-in entries are
 		// listed but not resolved unasked: they need a cloud identity this
 		// machine may rightly not have; name a registry to check one.
-		for _, e := range r.Entries()[:r.configEntries] {
+		for _, e := range r.Entries()[:r.ConfigEntries()] {
 			rep.Checks = append(rep.Checks, cc.entry(ctx, e))
 		}
-		for _, e := range storedLogins(ctx, r) {
+		for _, e := range r.StoredLogins(ctx) {
 			rep.Checks = append(rep.Checks, cc.entry(ctx, e))
 		}
 	} else {
@@ -123,34 +116,35 @@ func configProblems(err error) []string {
 	return out
 }
 
-func describeEntries(r *Resolver) []checkEntry {
-	out := make([]checkEntry, len(r.Entries()))
-	for i, e := range r.Entries() {
-		out[i] = checkEntry{Index: i + 1, Name: e.Name, Match: e.Pattern().String(), Kind: e.Kind(),
-			Source: e.Source(), Verify: e.Verify, Serves: serves(r, i), Builtin: i >= r.configEntries}
+func describeEntries(r Resolver) []Entry {
+	entries := r.Entries()
+	out := make([]Entry, len(entries))
+	for i, e := range entries {
+		out[i] = Entry{Index: i + 1, Name: e.Name, Match: e.Pattern().String(), Kind: e.Kind(),
+			Source: e.Source(), Verify: e.Verify, Serves: serves(entries, i), Builtin: i >= r.ConfigEntries()}
 	}
 	return out
 }
 
 // checker runs the checks of one report.
 type checker struct {
-	app  *App
-	r    *Resolver
-	opts checkOptions
+	run  *Runner
+	r    Resolver
+	opts options
 }
 
 // entry checks one entry on its own, for the request its pattern names.
 // A globbed pattern names no registry, so it is skipped with a hint.
-func (c checker) entry(ctx context.Context, e *config.Entry) checkResult {
-	res := checkResult{Request: e.Pattern().String(), Entry: e.String()}
+func (c checker) entry(ctx context.Context, e *config.Entry) Result {
+	res := Result{Request: e.Pattern().String(), Entry: e.String()}
 	if e.Pattern().HasGlob() {
-		res.Outcome, res.OK = outcomeSkipped, true
+		res.Outcome, res.OK = OutcomeSkipped, true
 		res.Detail = "a glob pattern names no registry; check it with a request it matches: check <registry>"
 		return res
 	}
 	t, err := matcher.Normalize(e.Pattern().String())
 	if err != nil {
-		res.Outcome, res.Detail = outcomeFailed, err.Error()
+		res.Outcome, res.Detail = OutcomeFailed, err.Error()
 		return res
 	}
 	// The pattern's path is a prefix, not necessarily a repository: the
@@ -163,11 +157,11 @@ func (c checker) entry(ctx context.Context, e *config.Entry) checkResult {
 // request checks what a client asking for t would get: the entries in the
 // order they are tried, the first that yields a credential, and those that
 // failed before it.
-func (c checker) request(ctx context.Context, t matcher.Target) checkResult {
-	res := checkResult{Request: t.String()}
-	entries := c.r.candidates(ctx, t)
+func (c checker) request(ctx context.Context, t matcher.Target) Result {
+	res := Result{Request: t.String()}
+	entries := c.r.Candidates(ctx, t)
 	if len(entries) == 0 {
-		res.Outcome = outcomeNoMatch
+		res.Outcome = OutcomeNoMatch
 		res.Detail = "no entry matches; the client gets \"not found\" and pulls anonymously"
 		return res
 	}
@@ -176,9 +170,9 @@ func (c checker) request(ctx context.Context, t matcher.Target) checkResult {
 		if c.tryEntry(ctx, e, t, t, &res) {
 			return res
 		}
-		res.Attempts = append(res.Attempts, checkAttempt{Entry: e.String(), Error: res.Detail})
+		res.Attempts = append(res.Attempts, Attempt{Entry: e.String(), Error: res.Detail})
 	}
-	res.Entry, res.Outcome, res.OK = "", outcomeFailed, false
+	res.Entry, res.Outcome, res.OK = "", OutcomeFailed, false
 	res.Detail = fmt.Sprintf("all %d matching entr%s failed", len(entries), cli.Plural(len(entries), "y", "ies"))
 	return res
 }
@@ -186,26 +180,26 @@ func (c checker) request(ctx context.Context, t matcher.Target) checkResult {
 // tryEntry resolves e for t into res and, when asked, verifies the
 // credential against vt (t, or t without its path). It reports whether e
 // yielded an answer (a credential or anonymous).
-func (c checker) tryEntry(ctx context.Context, e *config.Entry, t, vt matcher.Target, res *checkResult) bool {
+func (c checker) tryEntry(ctx context.Context, e *config.Entry, t, vt matcher.Target, res *Result) bool {
 	res.Cache = c.cacheState(ctx, e, t)
-	cred, _, err := c.r.try(ctx, e, t, nil)
+	cred, err := c.r.Try(ctx, e, t)
 	if err != nil {
-		res.Outcome, res.OK, res.Detail = outcomeFailed, false, err.Error()
+		res.Outcome, res.OK, res.Detail = OutcomeFailed, false, err.Error()
 		return false
 	}
 	if cred.Anonymous {
-		res.Outcome, res.OK = outcomeAnonymous, true
+		res.Outcome, res.OK = OutcomeAnonymous, true
 		res.Detail = "the client pulls without credentials"
 		return true
 	}
-	res.Outcome, res.OK, res.Detail = outcomeCredential, true, ""
+	res.Outcome, res.OK, res.Detail = OutcomeCredential, true, ""
 	res.Username = cred.Username
 	if !cred.ExpiresAt.IsZero() {
 		exp := cred.ExpiresAt
 		res.Expires = &exp
 	}
 	if c.opts.verify {
-		v := verify.Checker{Client: c.app.Deps.HTTPClient, AllowHTTP: c.opts.allowHTTP}.Check(ctx, verify.Request{
+		v := verify.Checker{Client: c.run.HTTPClient, AllowHTTP: c.opts.allowHTTP}.Check(ctx, verify.Request{
 			Registry: vt.Registry(), Repository: vt.Path, Username: cred.Username, Secret: cred.Secret,
 		})
 		res.Verify = &v
@@ -225,11 +219,11 @@ func (c checker) cacheState(ctx context.Context, e *config.Entry, t matcher.Targ
 		return "stored login"
 	case !e.Cached():
 		return "not cached (local source)"
-	case c.r.cache == nil || c.r.cache.Name() == "none":
+	case c.r.Cache() == nil || c.r.Cache().Name() == "none":
 		return "cache off"
 	}
-	key := e.CacheKey(t, nil, c.r.deps.LookupEnv)
-	infos, err := c.r.cache.List(ctx)
+	key := e.CacheKey(t, nil, c.run.LookupEnv)
+	infos, err := c.r.Cache().List(ctx)
 	if err != nil && len(infos) == 0 {
 		return "cache unreadable: " + err.Error()
 	}
@@ -240,7 +234,7 @@ func (c checker) cacheState(ctx context.Context, e *config.Entry, t matcher.Targ
 		if in.Damaged != "" {
 			return "cache record unreadable (it will be replaced): " + in.Damaged
 		}
-		if !in.ExpiresAt.After(c.app.Deps.Now()) {
+		if !in.ExpiresAt.After(c.run.Now()) {
 			return "expired in " + in.Store
 		}
 		return fmt.Sprintf("cached in %s until %s", in.Store, in.ExpiresAt.Format(time.RFC3339))
@@ -248,7 +242,7 @@ func (c checker) cacheState(ctx context.Context, e *config.Entry, t matcher.Targ
 	return "not cached"
 }
 
-func (rep *checkReport) summary() string {
+func (rep *Report) summary() string {
 	if !rep.Config.Valid {
 		return fmt.Sprintf("the config has %d problem%s", len(rep.Config.Problems), cli.Plural(len(rep.Config.Problems), "", "s"))
 	}
@@ -259,27 +253,4 @@ func (rep *checkReport) summary() string {
 		}
 	}
 	return fmt.Sprintf("%d of %d check%s failed", failed, len(rep.Checks), cli.Plural(len(rep.Checks), "", "s"))
-}
-
-// storedLogins are the entries standing for `docker login`s regcred keeps,
-// so that `check` resolves (and verifies) them too.
-func storedLogins(ctx context.Context, r *Resolver) []*config.Entry {
-	if r.logins == nil {
-		return nil
-	}
-	regs, err := r.logins.Registries(ctx)
-	if err != nil {
-		r.log.Warn("listing stored logins failed", "error", err)
-	}
-	var out []*config.Entry
-	for _, reg := range regs {
-		t, err := matcher.Normalize(reg)
-		if err != nil {
-			continue
-		}
-		if e := loginEntry(t); e != nil {
-			out = append(out, e)
-		}
-	}
-	return out
 }

@@ -1,4 +1,4 @@
-package credhelper
+package check
 
 import (
 	"bytes"
@@ -28,7 +28,7 @@ type dockerConfigView struct {
 // credential that a helper now shadows. A missing or unreadable file has
 // nothing to note (check is not about docker's file).
 func (c checker) dockerConfigNotes() []string {
-	dir, err := clientsetup.DockerConfigDir(c.app.Env.LookupEnv, c.app.Env.HomeDir)
+	dir, err := clientsetup.DockerConfigDir(c.run.LookupEnv, c.run.Home)
 	if err != nil {
 		return nil
 	}
@@ -58,7 +58,7 @@ func (c checker) shadowNote(path, key string, t matcher.Target, entry map[string
 	if entry["auth"] != nil || entry["identitytoken"] != nil || entry["password"] != nil {
 		return fmt.Sprintf("auths[%q] in %s holds a credential docker no longer uses: it asks regcred for %s; remove the entry, or `docker login %s` to store it in regcred", key, path, t.Registry(), t.Registry())
 	}
-	if c.r.logins != nil && c.r.logins.Has(t.Registry()) {
+	if c.r.HasLogin(t.Registry()) {
 		return ""
 	}
 	if len(c.r.Match(t)) > 0 {
@@ -80,7 +80,7 @@ func (cfg dockerConfigView) helperFor(key, registry string) string {
 }
 
 // writeNotes prints the report's notes, if any.
-func (rep *checkReport) writeNotes(b *bytes.Buffer) {
+func (rep *Report) writeNotes(b *bytes.Buffer) {
 	if len(rep.Notes) == 0 {
 		return
 	}

@@ -1,15 +1,16 @@
-package credhelper
+package check
 
 import (
 	"fmt"
+	"github.com/regcred/regcred/credhelper/config"
 
 	"github.com/regcred/regcred/matcher"
 )
 
-// serves says, for people, which requests entry i answers and where it
+// serves says, for people, which requests entries[i] answers and where it
 // stands among entries with the same pattern.
-func serves(r *Resolver, i int) string {
-	e := r.entries[i]
+func serves(entries []*config.Entry, i int) string {
+	e := entries[i]
 	p := e.Pattern()
 	host := describeHost(p)
 	var s string
@@ -23,7 +24,7 @@ func serves(r *Resolver, i int) string {
 		}
 	}
 	for j := 0; j < i; j++ {
-		prev := r.entries[j]
+		prev := entries[j]
 		if prev.Pattern().String() != p.String() {
 			continue
 		}

@@ -1,4 +1,4 @@
-package credhelper
+package check
 
 import (
 	"bytes"
@@ -31,7 +31,7 @@ func splitLines(s string) []string {
 
 // writeTable prints the report for people: the config, the entries and
 // what each check found, then the details of every failure.
-func (rep *checkReport) writeTable(out io.Writer, now time.Time) error {
+func (rep *Report) writeTable(out io.Writer, now time.Time) error {
 	var b bytes.Buffer
 	rep.writeConfig(&b)
 	if rep.Config.Valid {
@@ -45,7 +45,7 @@ func (rep *checkReport) writeTable(out io.Writer, now time.Time) error {
 	return err
 }
 
-func (rep *checkReport) writeConfig(b *bytes.Buffer) {
+func (rep *Report) writeConfig(b *bytes.Buffer) {
 	switch {
 	case !rep.Config.Valid:
 		fmt.Fprintf(b, "Config: INVALID (%d problem%s)\n", len(rep.Config.Problems), cli.Plural(len(rep.Config.Problems), "", "s"))
@@ -59,7 +59,7 @@ func (rep *checkReport) writeConfig(b *bytes.Buffer) {
 	}
 }
 
-func (rep *checkReport) writeEntries(b *bytes.Buffer) {
+func (rep *Report) writeEntries(b *bytes.Buffer) {
 	fmt.Fprintln(b)
 	if len(rep.Entries) == 0 {
 		fmt.Fprintln(b, "Entries: none; every request is answered \"not found\"")
@@ -68,7 +68,7 @@ func (rep *checkReport) writeEntries(b *bytes.Buffer) {
 	fmt.Fprintln(b, "Entries, in config order (a request tries the matching ones most specific first):")
 	w := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "  #\tMATCH\tKIND\tVERIFY\tDEFINED AT\tSERVES")
-	var builtins []checkEntry
+	var builtins []Entry
 	for _, e := range rep.Entries {
 		if e.Builtin {
 			builtins = append(builtins, e)
@@ -86,7 +86,7 @@ func (rep *checkReport) writeEntries(b *bytes.Buffer) {
 
 // writeBuiltins sums up the built-in entries, one line per group: there are
 // dozens of patterns, and none is the user's to read.
-func writeBuiltins(b *bytes.Buffer, es []checkEntry) {
+func writeBuiltins(b *bytes.Buffer, es []Entry) {
 	if len(es) == 0 {
 		return
 	}
@@ -110,7 +110,7 @@ func writeBuiltins(b *bytes.Buffer, es []checkEntry) {
 	}
 }
 
-func (rep *checkReport) writeChecks(b *bytes.Buffer, now time.Time) {
+func (rep *Report) writeChecks(b *bytes.Buffer, now time.Time) {
 	fmt.Fprintln(b)
 	if len(rep.Checks) == 0 {
 		return
@@ -131,10 +131,10 @@ func (rep *checkReport) writeChecks(b *bytes.Buffer, now time.Time) {
 }
 
 // writeFailures lists why each failed check failed, with the entries tried.
-func (rep *checkReport) writeFailures(b *bytes.Buffer) {
+func (rep *Report) writeFailures(b *bytes.Buffer) {
 	first := true
 	for _, ch := range rep.Checks {
-		if ch.OK && ch.Outcome != outcomeSkipped {
+		if ch.OK && ch.Outcome != OutcomeSkipped {
 			continue
 		}
 		if first {
@@ -153,7 +153,7 @@ func (rep *checkReport) writeFailures(b *bytes.Buffer) {
 	}
 }
 
-func verified(ch checkResult) string {
+func verified(ch Result) string {
 	if ch.Verify == nil {
 		return "-"
 	}

@@ -1,4 +1,4 @@
-package credhelper
+package check
 
 import (
 	"context"
@@ -10,10 +10,10 @@ import (
 	"github.com/regcred/regcred/matcher"
 )
 
-const checkUsage = "check [--verify] [--allow-http] [--kubelet-config FILE] [--output table|json] [registry|image ...]"
+const usage = "check [--verify] [--allow-http] [--kubelet-config FILE] [--output table|json] [registry|image ...]"
 
-// checkOptions is the parsed `check` command line.
-type checkOptions struct {
+// options is the parsed `check` command line.
+type options struct {
 	verify    bool
 	allowHTTP bool
 	json      bool
@@ -23,8 +23,8 @@ type checkOptions struct {
 	kubeletConfig string
 }
 
-func parseCheckArgs(args []string) (checkOptions, error) {
-	var o checkOptions
+func parseArgs(args []string) (options, error) {
+	var o options
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
 		switch {
@@ -34,7 +34,7 @@ func parseCheckArgs(args []string) (checkOptions, error) {
 			o.allowHTTP = true
 		case arg == "--output" || arg == "-o":
 			if i+1 >= len(args) {
-				return o, fmt.Errorf("%w: %s needs table or json (%s)", ErrUsage, arg, checkUsage)
+				return o, fmt.Errorf("%w: %s needs table or json (%s)", cli.ErrUsage, arg, usage)
 			}
 			i++
 			if err := o.setOutput(args[i]); err != nil {
@@ -46,20 +46,20 @@ func parseCheckArgs(args []string) (checkOptions, error) {
 			}
 		case arg == "--kubelet-config":
 			if i+1 >= len(args) || args[i+1] == "" {
-				return o, fmt.Errorf("%w: --kubelet-config needs a file (%s)", ErrUsage, checkUsage)
+				return o, fmt.Errorf("%w: --kubelet-config needs a file (%s)", cli.ErrUsage, usage)
 			}
 			i++
 			o.kubeletConfig = args[i]
 		case strings.HasPrefix(arg, "--kubelet-config="):
 			o.kubeletConfig = strings.TrimPrefix(arg, "--kubelet-config=")
 			if o.kubeletConfig == "" {
-				return o, fmt.Errorf("%w: --kubelet-config needs a file (%s)", ErrUsage, checkUsage)
+				return o, fmt.Errorf("%w: --kubelet-config needs a file (%s)", cli.ErrUsage, usage)
 			}
 		case arg == "--":
 			o.targets = append(o.targets, args[i+1:]...)
 			return o, nil
 		case strings.HasPrefix(arg, "-"):
-			return o, fmt.Errorf("%w: check: unknown option %s (%s)", ErrUsage, cli.Truncate(arg, 64), checkUsage)
+			return o, fmt.Errorf("%w: check: unknown option %s (%s)", cli.ErrUsage, cli.Truncate(arg, 64), usage)
 		default:
 			o.targets = append(o.targets, arg)
 		}
@@ -67,14 +67,14 @@ func parseCheckArgs(args []string) (checkOptions, error) {
 	return o, nil
 }
 
-func (o *checkOptions) setOutput(v string) error {
+func (o *options) setOutput(v string) error {
 	switch v {
 	case "table":
 		o.json = false
 	case "json":
 		o.json = true
 	default:
-		return fmt.Errorf("%w: --output %q: expected table or json", ErrUsage, cli.Truncate(v, 32))
+		return fmt.Errorf("%w: --output %q: expected table or json", cli.ErrUsage, cli.Truncate(v, 32))
 	}
 	return nil
 }
@@ -83,12 +83,12 @@ func (o *checkOptions) setOutput(v string) error {
 // its text is the one-line summary.
 var errCheckFailed = errors.New("check failed")
 
-// check is `docker-credential-regcred check`: validate the config, show
+// Run is `docker-credential-regcred check`: validate the config, show
 // what each entry serves, resolve each entry (or the named requests),
 // optionally prove the credentials against the registries, and exit 1 when
 // anything failed. The report never holds a secret.
-func (a *App) check(ctx context.Context, args []string) error {
-	opts, err := parseCheckArgs(args)
+func (c *Runner) Run(ctx context.Context, args []string) error {
+	opts, err := parseArgs(args)
 	if err != nil {
 		return err
 	}
@@ -98,21 +98,21 @@ func (a *App) check(ctx context.Context, args []string) error {
 			return fmt.Errorf("check: %w", err)
 		}
 	}
-	var kubelet *checkKubelet
+	var kubelet *KubeletReport
 	if opts.kubeletConfig != "" {
 		if kubelet, err = readKubeletProviders(opts.kubeletConfig); err != nil {
 			return fmt.Errorf("check: --kubelet-config: %w", err)
 		}
 		for _, w := range kubelet.Warnings {
-			a.Deps.Logger.Warn("kubelet CredentialProviderConfig: overlapping providers", "file", kubelet.Path, "warning", w)
+			c.Logger.Warn("kubelet CredentialProviderConfig: overlapping providers", "file", kubelet.Path, "warning", w)
 		}
 	}
-	rep := a.runCheck(ctx, opts, targets)
+	rep := c.report(ctx, opts, targets)
 	rep.Kubelet = kubelet
 	if opts.json {
-		err = writeJSONIndent(a.Stdout, rep)
+		err = writeJSONIndent(c.Stdout, rep)
 	} else {
-		err = rep.writeTable(a.Stdout, a.Deps.Now())
+		err = rep.writeTable(c.Stdout, c.Now())
 	}
 	if err != nil {
 		return fmt.Errorf("writing the report: %w", err)
@@ -121,15 +121,4 @@ func (a *App) check(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w: %s", errCheckFailed, rep.summary())
 	}
 	return nil
-}
-
-// writesDocument reports the human commands whose stdout is a document (a
-// report, a diff, a snippet): their error goes to stderr, so a script
-// reading `check --output json` gets JSON only.
-func writesDocument(verb string) bool {
-	switch verb {
-	case "check", "configure-docker", "setup":
-		return true
-	}
-	return false
 }
