@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/regcred/regcred/credhelper/cli"
 	"io"
 	"log/slog"
 	"strings"
+
+	"github.com/regcred/regcred/credhelper/cli"
 
 	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/credhelper/config"

@@ -3,9 +3,10 @@ package credhelper
 import (
 	"context"
 	"fmt"
-	"github.com/regcred/regcred/credhelper/cli"
 	"text/tabwriter"
 	"time"
+
+	"github.com/regcred/regcred/credhelper/cli"
 
 	"github.com/regcred/regcred/matcher"
 )

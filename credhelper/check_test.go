@@ -2,9 +2,10 @@ package credhelper
 
 import (
 	"encoding/json"
-	"github.com/regcred/regcred/credhelper/check"
 	"strings"
 	"testing"
+
+	"github.com/regcred/regcred/credhelper/check"
 )
 
 const checkTestConfig = `registries:

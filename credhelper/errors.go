@@ -2,8 +2,9 @@ package credhelper
 
 import (
 	"fmt"
-	"github.com/regcred/regcred/credhelper/cli"
 	"strings"
+
+	"github.com/regcred/regcred/credhelper/cli"
 
 	"github.com/regcred/regcred/credhelper/dockerproto"
 )

@@ -3,9 +3,10 @@ package credhelper
 import (
 	"context"
 	"fmt"
-	"github.com/regcred/regcred/credhelper/kubeletproto"
 	"maps"
 	"slices"
+
+	"github.com/regcred/regcred/credhelper/kubeletproto"
 )
 
 // kubelet answers one CredentialProviderRequest: the kubelet's exec

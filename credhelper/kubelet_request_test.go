@@ -2,9 +2,10 @@ package credhelper
 
 import (
 	"errors"
-	"github.com/regcred/regcred/credhelper/kubeletproto"
 	"strings"
 	"testing"
+
+	"github.com/regcred/regcred/credhelper/kubeletproto"
 )
 
 func TestKubeletMalformedRequests(t *testing.T) {

@@ -1,9 +1,10 @@
 package credhelper
 
 import (
-	"github.com/regcred/regcred/credhelper/kubeletproto"
 	"strings"
 	"testing"
+
+	"github.com/regcred/regcred/credhelper/kubeletproto"
 )
 
 const kubeletConfig = `defaults: false

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+
 	"github.com/regcred/regcred/credhelper/loginstore"
 
 	"github.com/regcred/regcred/credhelper/cache"

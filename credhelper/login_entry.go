@@ -4,8 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/regcred/regcred/credhelper/loginstore"
 	"slices"
+
+	"github.com/regcred/regcred/credhelper/loginstore"
 
 	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/credhelper/config"

@@ -2,13 +2,14 @@ package credhelper
 
 import (
 	"encoding/json"
-	"github.com/regcred/regcred/credhelper/check"
-	"github.com/regcred/regcred/credhelper/loginstore"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/regcred/regcred/credhelper/check"
+	"github.com/regcred/regcred/credhelper/loginstore"
 
 	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/credhelper/dockerproto"

@@ -1,9 +1,10 @@
 package credhelper
 
 import (
-	"github.com/regcred/regcred/credhelper/clientsetup"
 	"strings"
 	"testing"
+
+	"github.com/regcred/regcred/credhelper/clientsetup"
 
 	"go.yaml.in/yaml/v3"
 )

@@ -1,12 +1,13 @@
 package credhelper
 
 import (
-	"github.com/regcred/regcred/credhelper/clientsetup"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/regcred/regcred/credhelper/clientsetup"
 
 	"go.yaml.in/yaml/v3"
 )

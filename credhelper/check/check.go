@@ -4,8 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/regcred/regcred/credhelper/cli"
 	"strings"
+
+	"github.com/regcred/regcred/credhelper/cli"
 
 	"github.com/regcred/regcred/matcher"
 )

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/regcred/regcred/credhelper/clientsetup"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+
+	"github.com/regcred/regcred/credhelper/clientsetup"
 
 	"github.com/regcred/regcred/matcher"
 )

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/regcred/regcred/credhelper/cli"
 	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/regcred/regcred/credhelper/cli"
 )
 
 // writeJSONIndent writes v as indented JSON in one call.

@@ -3,9 +3,10 @@ package check
 import (
 	"context"
 	"fmt"
-	"github.com/regcred/regcred/credhelper/cli"
 	"strings"
 	"time"
+
+	"github.com/regcred/regcred/credhelper/cli"
 
 	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/credhelper/verify"

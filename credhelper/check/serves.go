@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+
 	"github.com/regcred/regcred/credhelper/config"
 
 	"github.com/regcred/regcred/matcher"

@@ -5,12 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/regcred/regcred/credhelper/cli"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/regcred/regcred/credhelper/cli"
 
 	"github.com/regcred/regcred/credhelper/userfile"
 	"github.com/regcred/regcred/matcher"

@@ -5,10 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/regcred/regcred/credhelper/cli"
 	"io/fs"
 	"os"
 	"strings"
+
+	"github.com/regcred/regcred/credhelper/cli"
 
 	"github.com/regcred/regcred/credhelper/userfile"
 )

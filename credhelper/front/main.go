@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/regcred/regcred/credhelper/cli"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"time"
+
+	"github.com/regcred/regcred/credhelper/cli"
 )
 
 // BackendName is the backend executable's file name; it is looked for
