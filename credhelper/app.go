@@ -76,11 +76,9 @@ func (a *App) Run(ctx context.Context, args []string) int {
 	return 1
 }
 
-// errorOut is where a failed command's message goes: stdout for the Docker
-// protocol, which reads errors there; stderr for commands whose stdout is a
-// machine-read document (the kubelet's JSON).
+// errorOut is where a failed command's message goes (cli.ErrorsOnStderr).
 func (a *App) errorOut(args []string) io.Writer {
-	if len(args) > 0 && (args[0] == "kubelet" || writesDocument(args[0])) {
+	if len(args) > 0 && cli.ErrorsOnStderr(args[0]) {
 		return a.Stderr
 	}
 	return a.Stdout
@@ -152,15 +150,4 @@ func NewLogger(w io.Writer, level string) (*slog.Logger, error) {
 		return slog.New(slog.NewTextHandler(w, nil)), fmt.Errorf("REGCRED_LOG=%q: expected debug, info, warn or error", cli.Truncate(level, 32))
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
-}
-
-// writesDocument reports the human commands whose stdout is a document (a
-// report, a diff, a snippet): their error goes to stderr, so a script
-// reading `check --output json` gets JSON only.
-func writesDocument(verb string) bool {
-	switch verb {
-	case "check", "configure-docker", "setup":
-		return true
-	}
-	return false
 }

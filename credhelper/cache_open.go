@@ -30,9 +30,9 @@ func (a *App) openCache(cfg *config.Config) (*cache.Cache, error) {
 	c, err := cache.Open(opts)
 	switch {
 	case errors.Is(err, cache.ErrNoDir):
-		a.Deps.Logger.Warn("no directory for the token cache; running without one", "err", err)
+		a.Deps.Logger.Warn("no directory for the token cache; running without one", "error", err)
 	case errors.Is(err, cache.ErrUntrustedRoot):
-		a.Deps.Logger.Warn("not using the token cache; running without one", "err", err, "fix", cache.UntrustedRootHint)
+		a.Deps.Logger.Warn("not using the token cache; running without one", "error", err, "fix", cache.UntrustedRootHint)
 	default:
 		return c, wrapOpenErr(err)
 	}

@@ -97,7 +97,7 @@ func (a *App) dockerErase(ctx context.Context) error {
 		return err
 	}
 	if n, err := r.cache.Clear(ctx, target.Registry()); err != nil {
-		a.Deps.Logger.Warn("erase: clearing cached tokens failed", "registry", target.Registry(), "err", err)
+		a.Deps.Logger.Warn("erase: clearing cached tokens failed", "registry", target.Registry(), "error", err)
 	} else {
 		a.Deps.Logger.Debug("erase: cached tokens cleared", "registry", target.Registry(), "count", n)
 	}

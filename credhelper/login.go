@@ -80,7 +80,7 @@ func (a *App) eraseLogin(ctx context.Context, target matcher.Target) error {
 	}
 	ls, err := loginstore.Open(cfg.Cache, a.Deps.Deps, a.Keyring)
 	if err != nil {
-		a.Deps.Logger.Debug("no login store, so no login to erase", "registry", target.Registry(), "err", err)
+		a.Deps.Logger.Debug("no login store, so no login to erase", "registry", target.Registry(), "error", err)
 		return nil
 	}
 	if err := ls.Delete(ctx, target.Registry()); err != nil {

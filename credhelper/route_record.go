@@ -68,6 +68,6 @@ func (a *App) recordRoute(r *Resolver, t matcher.Target, before string, rt route
 		err = route.Write(root, key, t, rt, a.Deps.Now())
 	}
 	if err != nil {
-		a.Deps.Logger.Debug("route not recorded", "err", err)
+		a.Deps.Logger.Debug("route not recorded", "error", err)
 	}
 }

@@ -162,8 +162,10 @@ func TestFrontHandsOffWhatTheBackendMustAnswer(t *testing.T) {
 	}
 }
 
-// TestFrontWithoutBackend: a front installed without its backend says so,
-// on stdout for the Docker protocol and on stderr for the kubelet.
+// TestFrontWithoutBackend: a front installed without its backend says so
+// where the engine would have put the command's error: on stdout for the
+// Docker protocol, on stderr for the kubelet (also after --config) and for
+// commands whose stdout is a document.
 func TestFrontWithoutBackend(t *testing.T) {
 	lone := loneFront(t)
 	env := pinnedEnv(t, "AWS_ACCESS_KEY_ID=AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY=example")
@@ -171,6 +173,8 @@ func TestFrontWithoutBackend(t *testing.T) {
 	checkBackendMissing(t, runBinary(t, lone, runOpts{Env: env, Stdin: "quay.io"}, "get"), lone, false)
 	kubelet := `{"apiVersion":"credentialprovider.kubelet.k8s.io/v1","kind":"CredentialProviderRequest","image":"` + ecrHost + `/team/app"}`
 	checkBackendMissing(t, runBinary(t, lone, runOpts{Env: env, Stdin: kubelet}, "kubelet"), lone, true)
+	checkBackendMissing(t, runBinary(t, lone, runOpts{Env: env, Stdin: kubelet}, "--config", "/etc/regcred/config.yaml", "kubelet"), lone, true)
+	checkBackendMissing(t, runBinary(t, lone, runOpts{Env: env}, "check", "--output", "json"), lone, true)
 }
 
 // TestFrontHandOffPreservesStdin: a store (stdin the front never reads)

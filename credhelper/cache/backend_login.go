@@ -53,7 +53,7 @@ func (l *loginCache) Login(ctx context.Context, id providers.LoginID, obtain pro
 		if ctx.Err() != nil {
 			return providers.LoginToken{}, false, fmt.Errorf("waiting for the cache lock: %w", err)
 		}
-		c.log.Warn("logging in without the cache lock", "login", id.Label, "err", err)
+		c.log.Warn("logging in without the cache lock", "login", id.Label, "error", err)
 	} else {
 		defer unlock()
 		if again, found := l.lookup(ctx, key); found {
@@ -71,7 +71,7 @@ func (l *loginCache) Login(ctx context.Context, id providers.LoginID, obtain pro
 	t, err := obtain(ctx, old)
 	if err != nil {
 		if old != nil {
-			c.log.Warn("renewing the login token failed; using the cached one until it expires", "login", id.Label, "expires", e.ExpiresAt, "err", err)
+			c.log.Warn("renewing the login token failed; using the cached one until it expires", "login", id.Label, "expires", e.ExpiresAt, "error", err)
 			return *old, true, nil
 		}
 		return providers.LoginToken{}, false, err
@@ -85,7 +85,7 @@ func (l *loginCache) Drop(ctx context.Context, id providers.LoginID) {
 		return
 	}
 	if err := l.c.store.Delete(ctx, LoginKeyOf(id)); err != nil {
-		l.c.log.Debug("could not delete a login token", "login", id.Label, "err", err)
+		l.c.log.Debug("could not delete a login token", "login", id.Label, "error", err)
 	}
 }
 
@@ -93,7 +93,7 @@ func (l *loginCache) Drop(ctx context.Context, id providers.LoginID) {
 func (l *loginCache) lookup(ctx context.Context, key string) (Entry, bool) {
 	e, ok, err := l.c.store.Get(ctx, key)
 	if err != nil {
-		l.c.log.Warn("cache unreadable; logging in", "err", err)
+		l.c.log.Warn("cache unreadable; logging in", "error", err)
 		return Entry{}, false
 	}
 	if !ok || e.Registry != LoginRegistry {
@@ -139,6 +139,6 @@ func (l *loginCache) save(ctx context.Context, key string, id providers.LoginID,
 		return
 	}
 	if err := l.c.store.Put(ctx, key, e); err != nil {
-		l.c.log.Warn("could not cache the login token", "login", id.Label, "err", err)
+		l.c.log.Warn("could not cache the login token", "login", id.Label, "error", err)
 	}
 }

@@ -93,7 +93,7 @@ func (c *Cache) Credential(ctx context.Context, it Item, fetch Fetch) (providers
 		if ctx.Err() != nil {
 			return providers.Credential{}, Fetched, fmt.Errorf("waiting for the cache lock: %w", err)
 		}
-		c.log.Warn("fetching without the cache lock", "registry", it.Registry, "entry", it.Source, "err", err)
+		c.log.Warn("fetching without the cache lock", "registry", it.Registry, "entry", it.Source, "error", err)
 	} else {
 		defer unlock()
 		if again, found := c.lookup(ctx, it); found {
@@ -107,7 +107,7 @@ func (c *Cache) Credential(ctx context.Context, it Item, fetch Fetch) (providers
 	if err != nil {
 		if ok && Policy(cached, c.now()) == Refresh {
 			c.log.Warn("refreshing the credential failed; serving the cached one until it expires",
-				"registry", it.Registry, "entry", it.Source, "expires", cached.ExpiresAt, "err", err)
+				"registry", it.Registry, "entry", it.Source, "expires", cached.ExpiresAt, "error", err)
 			return cached.Credential(), Stale, nil
 		}
 		return providers.Credential{}, Fetched, err
@@ -122,7 +122,7 @@ func (c *Cache) Credential(ctx context.Context, it Item, fetch Fetch) (providers
 func (c *Cache) lookup(ctx context.Context, it Item) (Entry, bool) {
 	e, ok, err := c.store.Get(ctx, it.Key)
 	if err != nil {
-		c.log.Warn("cache unreadable; asking the backend", "registry", it.Registry, "err", err)
+		c.log.Warn("cache unreadable; asking the backend", "registry", it.Registry, "error", err)
 		return Entry{}, false
 	}
 	if ok && e.Registry != it.Registry {
@@ -153,7 +153,7 @@ func (c *Cache) save(ctx context.Context, it Item, cred providers.Credential) {
 		return
 	}
 	if err := c.store.Put(ctx, it.Key, e); err != nil {
-		c.log.Warn("could not cache the credential", "registry", it.Registry, "entry", it.Source, "err", err)
+		c.log.Warn("could not cache the credential", "registry", it.Registry, "entry", it.Source, "error", err)
 	}
 	c.sweep(ctx, now)
 }
@@ -171,7 +171,7 @@ func (c *Cache) sweep(ctx context.Context, now time.Time) {
 	for _, i := range infos {
 		if i.Damaged == "" && !now.Before(i.ExpiresAt) {
 			if err := c.store.Delete(ctx, i.Key); err != nil {
-				c.log.Debug("could not delete an expired cache entry", "key", i.Key, "err", err)
+				c.log.Debug("could not delete an expired cache entry", "key", i.Key, "error", err)
 			}
 		}
 	}

@@ -27,7 +27,7 @@ func (s *fallbackStore) Name() string { return KindKeyring }
 
 func (s *fallbackStore) failed(op string, err error) {
 	if !s.down.Swap(true) {
-		s.log.Warn("keyring failed; using the file cache for the rest of this run", "op", op, "err", err)
+		s.log.Warn("keyring failed; using the file cache for the rest of this run", "op", op, "error", err)
 	}
 }
 
@@ -65,7 +65,7 @@ func (s *fallbackStore) Put(ctx context.Context, key string, e Entry) error {
 		err := s.keyring.Put(ctx, key, e)
 		if err == nil {
 			if derr := s.file.Delete(ctx, key); derr != nil {
-				s.log.Debug("could not remove the file copy of a keyring entry", "key", key, "err", derr)
+				s.log.Debug("could not remove the file copy of a keyring entry", "key", key, "error", derr)
 			}
 			return nil
 		}

@@ -12,6 +12,17 @@ import (
 // runs past 64 KiB, and a change past the bound would go unseen.
 const maxIdentityFile = 4 << 20
 
+// IdentityFilesSum is the identity files' parts (IdentityFileParts) and
+// one sum of them ("" for no files): what a cache key hashed, which a
+// route records and the front compares, so both compute it here.
+func IdentityFilesSum(paths []string) (parts []string, sum string) {
+	parts = IdentityFileParts(paths)
+	if len(parts) > 0 {
+		sum = Key(parts...)
+	}
+	return parts, sum
+}
+
 // IdentityFileParts hashes each identity file's content, for a cache key
 // (not kept in clear: the key is a hash of all parts). A missing file is a
 // part too, so that creating it changes the key. The path is not: an

@@ -184,7 +184,7 @@ func (s *keyringStore) Delete(ctx context.Context, key string) error {
 		if indexed, _ := s.index.has(key); !indexed {
 			// Put indexes before it writes an item, so an unreachable
 			// keyring holds nothing of ours under an unindexed key.
-			s.log.Debug("keyring unreachable; it holds no indexed entry for the key", "key", key, "err", err)
+			s.log.Debug("keyring unreachable; it holds no indexed entry for the key", "key", key, "error", err)
 			return nil
 		}
 		return err
@@ -211,7 +211,7 @@ func (s *keyringStore) deleteItems(ctx context.Context, key string) error {
 func (s *keyringStore) deleteChunks(ctx context.Context, key string, h chunkHead) {
 	for i := range h.count {
 		if err := s.kr.delete(ctx, s.service, chunkUser(key, h.gen, i)); err != nil && !isMissing(err) {
-			s.log.Debug("could not delete keyring chunk", "key", key, "chunk", i, "err", err)
+			s.log.Debug("could not delete keyring chunk", "key", key, "chunk", i, "error", err)
 		}
 	}
 }

@@ -82,7 +82,7 @@ func (o Options) keyring(goos string) (Keyring, bool) {
 	}
 	if b, isBusUser := o.Keyring.(busUser); isBusUser && pin != "" {
 		if err := b.UseBus(pin); err != nil {
-			o.Logger.Warn("cannot use the session bus; using the file cache", "err", err)
+			o.Logger.Warn("cannot use the session bus; using the file cache", "error", err)
 			return nil, false
 		}
 	}

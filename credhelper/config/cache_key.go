@@ -20,7 +20,7 @@ func (e *Entry) CacheKey(t matcher.Target, sa *providers.ServiceAccount, lookupE
 }
 
 // CacheIdentity is CacheKey with the identity files it hashed and the
-// hash of their parts (what route.SumFiles computes from the files): read
+// hash of their parts (cache.IdentityFilesSum, as route.SumFiles computes it): read
 // once, so that whoever records the key records the files' state that made
 // it, not a later one.
 type CacheIdentity struct {
@@ -50,10 +50,8 @@ func (e *Entry) CacheIdentity(t matcher.Target, sa *providers.ServiceAccount, lo
 	}
 	if f, ok := settings.(providers.IdentityFiles); ok {
 		id.Files = f.IdentityFiles(lookupEnv)
-		fileParts := cache.IdentityFileParts(id.Files)
-		if len(fileParts) > 0 {
-			id.FilesSum = cache.Key(fileParts...)
-		}
+		var fileParts []string
+		fileParts, id.FilesSum = cache.IdentityFilesSum(id.Files)
 		parts = append(parts, fileParts...)
 	}
 	if sa != nil {

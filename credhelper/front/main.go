@@ -65,14 +65,11 @@ func exeSuffix() string {
 	return ""
 }
 
-// errorStream is where a failure to hand off is reported: stdout for the
-// Docker protocol, which reads errors there; stderr for the kubelet, whose
-// stdout must be JSON.
+// errorStream is where a failure to hand off is reported: where the
+// engine would report the command's failure (cli.ErrorsOnStderr).
 func errorStream(argv []string) io.Writer {
-	for _, a := range argv[1:] {
-		if a == "kubelet" {
-			return os.Stderr
-		}
+	if cli.ErrorsOnStderr(cli.Verb(argv[1:])) {
+		return os.Stderr
 	}
 	return os.Stdout
 }

@@ -95,9 +95,6 @@ const maxAge = 30 * 24 * time.Hour
 // SumFiles is what FilesSum holds for files now (as config's
 // CacheIdentity computes it).
 func SumFiles(files []string) string {
-	parts := cache.IdentityFileParts(files)
-	if len(parts) == 0 {
-		return ""
-	}
-	return cache.Key(parts...)
+	_, sum := cache.IdentityFilesSum(files)
+	return sum
 }
