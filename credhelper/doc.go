@@ -7,5 +7,7 @@
 // patterns, and the matching entries' backends are tried most specific
 // first until one yields a credential. Backends are constructed only when
 // their entry is tried, so a request for an unconfigured registry costs a
-// config read and a match, nothing more.
+// config read and a match, nothing more. docs/architecture.md maps the
+// engine's packages (one per concern: check, clientsetup, kubeletproto,
+// loginstore …) and the cold and warm paths.
 package credhelper
