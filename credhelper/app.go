@@ -37,6 +37,9 @@ type App struct {
 	Version string
 	// ConfigPath is the --config flag; empty means the lookup order.
 	ConfigPath string
+	// ExeDir is the directory this executable runs from (symlinks
+	// resolved), where the front sits next to it; "" when unknown.
+	ExeDir string
 }
 
 // loadResolver reads the config and builds the resolver; it is deferred to

@@ -35,6 +35,7 @@ func Main(ctx context.Context, version string, args []string) int {
 		Keyring: oskeyring.System{},
 		Version: version,
 		Routes:  processRoutes(warned),
+		ExeDir:  exeDir(),
 	}
 	return app.Run(ctx, args)
 }
@@ -54,4 +55,17 @@ func processRoutes(warned func() bool) *Routes {
 		return nil
 	}
 	return &Routes{Dir: dir, Environ: os.Environ(), Backend: self, Warned: warned}
+}
+
+// exeDir is the directory this executable runs from, symlinks resolved;
+// "" when it cannot be named.
+func exeDir() string {
+	self, err := os.Executable()
+	if err == nil {
+		self, err = filepath.EvalSymlinks(self)
+	}
+	if err != nil {
+		return ""
+	}
+	return filepath.Dir(self)
 }

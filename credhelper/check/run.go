@@ -19,6 +19,8 @@ type Report struct {
 	Entries []Entry      `json:"entries"`
 	Checks  []Result     `json:"checks"`
 	Notes   []string     `json:"notes,omitempty"`
+	// NothingVerified: --verify was asked and no check reached a registry.
+	NothingVerified bool `json:"nothingVerified,omitempty"`
 	// Kubelet is what --kubelet-config found; nil without it.
 	Kubelet *KubeletReport `json:"kubelet,omitempty"`
 	OK      bool           `json:"ok"`
@@ -101,8 +103,26 @@ func (c *Runner) report(ctx context.Context, opts options, targets []matcher.Tar
 	for _, ch := range rep.Checks {
 		rep.OK = rep.OK && ch.OK
 	}
+	if opts.verify && !anyVerified(rep.Checks) {
+		// --verify is a promise to prove something at a registry: a report
+		// that proved nothing (every entry a glob, or skipped) must not pass
+		// a CI job.
+		rep.NothingVerified, rep.OK = true, false
+	}
 	return rep
 }
+
+func anyVerified(checks []Result) bool {
+	for _, ch := range checks {
+		if ch.Verify != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// nothingVerifiedHint says how to give --verify something to prove.
+const nothingVerifiedHint = "--verify proved nothing: no check reached a registry (a glob pattern names none); name a request, e.g. check --verify registry.example.com/team/app"
 
 // configProblems splits the loader's error (one problem per line, each
 // with file:line) into a list.
@@ -246,6 +266,9 @@ func (c checker) cacheState(ctx context.Context, e *config.Entry, t matcher.Targ
 func (rep *Report) summary() string {
 	if !rep.Config.Valid {
 		return fmt.Sprintf("the config has %d problem%s", len(rep.Config.Problems), cli.Plural(len(rep.Config.Problems), "", "s"))
+	}
+	if rep.NothingVerified {
+		return nothingVerifiedHint
 	}
 	failed := 0
 	for _, ch := range rep.Checks {

@@ -21,6 +21,9 @@ type Runner struct {
 	// FrontName and EngineName are the two executables' file names, as the
 	// snippets and notes name them.
 	FrontName, EngineName string
+	// BinDir is where the executables run from ("" when unknown): the
+	// kubelet's --image-credential-provider-bin-dir, unless they are moved.
+	BinDir string
 	// LoadConfig loads the config the engine would use.
 	LoadConfig func() (*config.Config, error)
 	// Entries are the entries the engine would try for cfg, built-in ones

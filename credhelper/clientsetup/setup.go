@@ -114,7 +114,7 @@ func (cs *Runner) setupPlan(opts setupOptions) (setupPlan, error) {
 	case "crio", "cri-o":
 		return cs.setupContainers(setupOptions{system: true}, true)
 	case "kubelet":
-		return cs.setupKubelet()
+		return cs.setupKubelet(opts.file)
 	case "nerdctl":
 		return cs.setupNerdctl()
 	case "containerd":

@@ -31,40 +31,24 @@ type kubeletProvider struct {
 // provider with tokenAttributes; the others to the node-identity provider.
 // Where the two providers' matchImages overlap, the kubelet merges their
 // answers and every pod gets the node's credential: that is warned about.
-func (cs *Runner) setupKubelet() (setupPlan, error) {
+// file is --file ("" for the default path); the notes name the file
+// written and the directory the executables run from.
+func (cs *Runner) setupKubelet(file string) (setupPlan, error) {
 	cfg, err := cs.LoadConfig()
 	if err != nil {
 		return setupPlan{}, err
 	}
-	node, pod := kubeletProvidersFor(cs.FrontName, cs.Entries(cfg))
+	entries := cs.Entries(cfg)
+	node, pod := kubeletProvidersFor(cs.FrontName, entries)
 	if len(node.matchImages) == 0 && len(pod.matchImages) == 0 {
 		return setupPlan{}, errors.New("setup kubelet: the config has no entries, so there is nothing for matchImages; write /etc/regcred/config.yaml first")
 	}
-	configPath := cfg.Path
-	if configPath == "" {
-		configPath = config.SystemConfigPath
-	} else if abs, err := filepath.Abs(configPath); err == nil {
-		configPath = abs // the kubelet's working directory is not ours
+	doc := kubeletDoc(node, pod, kubeletConfigPath(cfg), kubeletCacheDuration(cfg), builtinPatterns(entries))
+	if file == "" {
+		file = KubeletProviderConfig
 	}
-	var b strings.Builder
-	b.WriteString("apiVersion: kubelet.config.k8s.io/v1\nkind: CredentialProviderConfig\nproviders:\n")
-	for _, p := range []kubeletProvider{node, pod} {
-		if len(p.matchImages) > 0 {
-			writeKubeletProvider(&b, p, configPath)
-		}
-	}
-	notes := []string{
-		"Install " + cs.FrontName + " and " + cs.EngineName + " side by side in " + KubeletProviderBinDir + " and start the kubelet with\n" +
-			"  --image-credential-provider-config=" + KubeletProviderConfig + "\n" +
-			"  --image-credential-provider-bin-dir=" + KubeletProviderBinDir + "\n" +
-			"(the kubelet reads the file once, at start). This works on containerd and CRI-O nodes alike.",
-		"A port in an image must be listed in matchImages as it is written; Docker Hub images arrive as docker.io/….",
-	}
-	if len(pod.matchImages) > 0 {
-		notes = append(notes, "Service-account mode (Kubernetes 1.33+): ln -s "+cs.FrontName+" "+KubeletProviderBinDir+"/"+WorkloadProviderName+
-			"; set serviceAccountTokenAudience to the audience your Vault role or AWS OIDC provider accepts.")
-	}
-	warnings, err := kubeletOverlapWarnings(b.String())
+	notes := cs.kubeletNotes(file, len(pod.matchImages) > 0)
+	warnings, err := kubeletOverlapWarnings(doc)
 	if err != nil {
 		return setupPlan{}, err
 	}
@@ -72,10 +56,86 @@ func (cs *Runner) setupKubelet() (setupPlan, error) {
 		cs.Logger.Warn("setup kubelet: overlapping providers", "warning", w)
 		notes = append(notes, "WARNING: "+w)
 	}
-	return setupPlan{
-		snippets: []snippet{cs.kubeletSnippet([]byte(b.String()), warnings)},
-		notes:    notes,
-	}, nil
+	return setupPlan{snippets: []snippet{cs.kubeletSnippet([]byte(doc), warnings)}, notes: notes}, nil
+}
+
+// kubeletConfigPath is the regcred config the kubelet's plugin reads: the
+// one this run read, absolute (the kubelet's working directory is not
+// ours), else the system one.
+func kubeletConfigPath(cfg *config.Config) string {
+	if cfg.Path == "" {
+		return config.SystemConfigPath
+	}
+	if abs, err := filepath.Abs(cfg.Path); err == nil {
+		return abs
+	}
+	return cfg.Path
+}
+
+// kubeletCacheDuration is defaultCacheDuration: how long the kubelet keeps
+// an answer made only of long-lived secrets (tokens with an expiry say
+// their own), which the config's cache.ttl already decides for regcred.
+func kubeletCacheDuration(cfg *config.Config) string {
+	if cfg.Cache.TTL.Set && cfg.Cache.TTL.Duration > 0 {
+		return cfg.Cache.TTL.Duration.String()
+	}
+	return "5m"
+}
+
+// builtinPatterns counts the built-in entries' patterns among entries.
+func builtinPatterns(entries []*config.Entry) int {
+	n := 0
+	for _, e := range entries {
+		if e.Source() == "built-in" {
+			n++
+		}
+	}
+	return n
+}
+
+// kubeletDoc writes the CredentialProviderConfig.
+func kubeletDoc(node, pod kubeletProvider, configPath, cacheDuration string, builtins int) string {
+	var b strings.Builder
+	b.WriteString("apiVersion: kubelet.config.k8s.io/v1\nkind: CredentialProviderConfig\n")
+	if builtins > 0 {
+		fmt.Fprintf(&b, "# %d of the matchImages below come from regcred's built-in cloud entries (defaults: true in\n"+
+			"# the config, the default); put defaults: false there to list only your own entries' patterns.\n", builtins)
+	}
+	b.WriteString("providers:\n")
+	for _, p := range []kubeletProvider{node, pod} {
+		if len(p.matchImages) > 0 {
+			writeKubeletProvider(&b, p, configPath, cacheDuration)
+		}
+	}
+	return b.String()
+}
+
+// kubeletNotes say how to start the kubelet with what was written: the
+// file and the directory the executables run from.
+func (cs *Runner) kubeletNotes(file string, serviceAccount bool) []string {
+	binDir, moved := cs.BinDir, ""
+	if binDir == "" {
+		binDir = KubeletProviderBinDir
+	} else if binDir != KubeletProviderBinDir {
+		moved = " (where these executables run from now; if you install them elsewhere, name that directory)"
+	}
+	if abs, err := filepath.Abs(file); err == nil {
+		file = abs
+	}
+	notes := []string{
+		cs.FrontName + " and " + cs.EngineName + " sit side by side in the kubelet's bin dir. Start the kubelet with\n" +
+			"  --image-credential-provider-config=" + file + "\n" +
+			"  --image-credential-provider-bin-dir=" + binDir + moved + "\n" +
+			"(the kubelet reads the file once, at start). This works on containerd and CRI-O nodes alike.",
+		"A port in an image must be listed in matchImages as it is written; Docker Hub images arrive as docker.io/….",
+		"defaultCacheDuration is the config's cache.ttl (5m unless set): how long the kubelet keeps an answer made\n" +
+			"only of long-lived secrets; answers with expiring tokens carry their own cacheDuration.",
+	}
+	if serviceAccount {
+		notes = append(notes, "Service-account mode (Kubernetes 1.33+): ln -s "+cs.FrontName+" "+binDir+"/"+WorkloadProviderName+
+			"; set serviceAccountTokenAudience to the audience your Vault role or AWS OIDC provider accepts.")
+	}
+	return notes
 }
 
 // kubeletSnippet merges generated's providers into the kubelet's file,
@@ -127,13 +187,13 @@ func kubeletProvidersFor(front string, entries []*config.Entry) (node, pod kubel
 	return node, pod
 }
 
-func writeKubeletProvider(b *strings.Builder, p kubeletProvider, configPath string) {
+func writeKubeletProvider(b *strings.Builder, p kubeletProvider, configPath, cacheDuration string) {
 	fmt.Fprintf(b, "  - name: %s   # %s\n", p.name, p.comment)
 	b.WriteString("    apiVersion: credentialprovider.kubelet.k8s.io/v1\n    matchImages:\n")
 	for _, m := range p.matchImages {
 		fmt.Fprintf(b, "      - %q\n", m)
 	}
-	b.WriteString("    defaultCacheDuration: \"5m\"   # for answers made only of long-lived secrets\n")
+	fmt.Fprintf(b, "    defaultCacheDuration: %q   # the config's cache.ttl: for answers made only of long-lived secrets\n", cacheDuration)
 	b.WriteString("    args: [kubelet]\n    env:\n")
 	fmt.Fprintf(b, "      - {name: REGCRED_CONFIG, value: %q}\n", configPath)
 	if !p.serviceAccount {

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The first hour of a new user: what they paste from the README and docs
+// works, and every refusal says what to do.
+
+// TestCheckVerifyThatProvesNothingFails: `check --verify` on a config whose
+// only entry is a glob (the README's CI example) verifies nothing; it must
+// fail a CI job and say how to name a request, not print "ok (skipped)".
+func TestCheckVerifyThatProvesNothingFails(t *testing.T) {
+	cfg := writeConfig(t, "registries:\n  - match: \"*.example.com\"\n    static: {usernameEnv: CI_REGISTRY_USER, passwordEnv: CI_REGISTRY_PASSWORD}\n")
+	env := []string{"REGCRED_CONFIG=" + cfg, "CI_REGISTRY_USER=ci", "CI_REGISTRY_PASSWORD=ci-pw-7f"}
+	res := runBinary(t, testBinary(t), runOpts{Env: env}, "check", "--verify")
+	if res.Exit != 1 || !strings.Contains(res.Stderr, "proved nothing") || !strings.Contains(res.Stderr, "name a request") {
+		t.Errorf("check --verify with only a glob entry: exit %d\nstdout:\n%s\nstderr:\n%s", res.Exit, res.Stdout, res.Stderr)
+	}
+	json := runBinary(t, testBinary(t), runOpts{Env: env}, "check", "--verify", "--output", "json")
+	if json.Exit != 1 || !strings.Contains(json.Stdout, `"nothingVerified": true`) {
+		t.Errorf("check --verify --output json: exit %d\n%s", json.Exit, json.Stdout)
+	}
+	if plain := runBinary(t, testBinary(t), runOpts{Env: env}, "check"); plain.Exit != 0 {
+		t.Errorf("check without --verify promises no proof and passes: exit %d\n%s%s", plain.Exit, plain.Stdout, plain.Stderr)
+	}
+}
+
+// TestSetupKubeletNamesWhatItWrote: the flags `setup kubelet` prints name
+// the file it wrote (--file) and the directory the executables run from;
+// defaultCacheDuration is the config's cache.ttl; the built-in entries'
+// patterns are said to be theirs, with how to drop them.
+func TestSetupKubeletNamesWhatItWrote(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "node", "credential-provider.yaml")
+	cfg := writeConfig(t, "cache: {ttl: 10m}\nregistries:\n  - match: reg.example.com\n    static: {username: u, passwordEnv: PW}\n")
+	res := runBinary(t, testBinary(t), runOpts{Env: []string{"REGCRED_CONFIG=" + cfg}}, "setup", "kubelet", "--write", "--file", file)
+	if res.Exit != 0 {
+		t.Fatalf("exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
+	}
+	for _, want := range []string{
+		"--image-credential-provider-config=" + file,
+		"--image-credential-provider-bin-dir=" + filepath.Dir(testBinary(t)),
+	} {
+		if !strings.Contains(res.Stdout, want) {
+			t.Errorf("the notes lack %q:\n%s", want, res.Stdout)
+		}
+	}
+	written, err := os.ReadFile(file)
+	must(t, err)
+	for _, want := range []string{`defaultCacheDuration: "10m0s"`, "come from regcred's built-in cloud entries", "defaults: false"} {
+		if !strings.Contains(string(written), want) {
+			t.Errorf("the written file lacks %q:\n%s", want, written)
+		}
+	}
+}
