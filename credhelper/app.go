@@ -113,6 +113,10 @@ func (a *App) dispatch(ctx context.Context, args []string) error {
 	}
 	verb, rest := args[0], args[1:]
 	a.Deps.Logger.Debug("command", "verb", cli.Truncate(verb, 64), "version", a.Version)
+	if h, ok := commandHelp(verb); ok && asksForHelp(rest) {
+		_, err := io.WriteString(a.Stdout, h)
+		return err
+	}
 	switch verb {
 	case "get", "store", "erase", "list", "version":
 		if len(rest) > 0 {

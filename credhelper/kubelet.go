@@ -43,6 +43,11 @@ func (a *App) kubelet(ctx context.Context, args []string) error {
 func (a *App) answerKubelet(ctx context.Context, r *Resolver, req kubeletproto.Request) error {
 	sa := req.ServiceAccount()
 	candidates := r.Candidates(req.Target, sa)
+	if len(candidates) == 0 {
+		r.log.Debug("no entry matches", "request", req.Target.String(), "serviceAccountToken", sa != nil)
+	} else {
+		r.log.Debug("entries match", "request", req.Target.String(), "entries", entryNames(candidates))
+	}
 	results, attempts := r.resolveEach(ctx, candidates, req.Target, sa)
 	if len(results) == 0 && len(attempts) > 0 && len(attempts) == len(candidates) {
 		// Every candidate failed. Fewer failures than candidates and no

@@ -175,3 +175,16 @@ func TestKubeletBrokenConfig(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, got, ta.stderr)
 	}
 }
+
+// TestKubeletLogsNoMatchLikeGet: at debug, a kubelet request nothing
+// matches says so, as a `get` does.
+func TestKubeletLogsNoMatchLikeGet(t *testing.T) {
+	ta := newTestApp(t, kubeletConfig, kubeletEnv)
+	out, code := ta.runString(t, kubeletRequestJSON(kubeletproto.V1, "unconfigured.example.net/app"), "kubelet")
+	if code != 0 || !strings.Contains(out, "CredentialProviderResponse") {
+		t.Fatalf("exit %d, %s", code, out)
+	}
+	if !strings.Contains(ta.stderr.String(), `msg="no entry matches" request=unconfigured.example.net/app`) {
+		t.Errorf("no no-match line at debug:\n%s", ta.stderr)
+	}
+}

@@ -1,5 +1,10 @@
 package credhelper
 
+import (
+	"slices"
+	"strings"
+)
+
 const usageLine = "Usage: docker-credential-regcred [--config FILE] <store|get|erase|list|version>"
 
 const helpText = usageLine + `
@@ -43,3 +48,32 @@ Environment:
                       skipped (to stderr; secrets are never logged)
   REGCRED_CACHE=none  override the config's cache store (auto, keyring, file, none)
 `
+
+// commandHelp is helpText's part about verb: each line that names it and
+// the lines indented under them, under the usage line. false when helpText
+// does not name verb.
+func commandHelp(verb string) (string, bool) {
+	var b strings.Builder
+	in := false
+	for _, l := range strings.Split(helpText, "\n") {
+		switch {
+		case strings.HasPrefix(l, "  "+verb+" "):
+			in = true
+		case in && strings.HasPrefix(l, "    "):
+		default:
+			in = false
+		}
+		if in {
+			b.WriteString(l + "\n")
+		}
+	}
+	if b.Len() == 0 {
+		return "", false
+	}
+	return "Usage: " + Name + " [--config FILE] " + verb + " …\n\n" + b.String(), true
+}
+
+// asksForHelp reports whether args hold --help or -h.
+func asksForHelp(args []string) bool {
+	return slices.Contains(args, "--help") || slices.Contains(args, "-h")
+}

@@ -57,3 +57,12 @@ func TestSetupKubeletNamesWhatItWrote(t *testing.T) {
 		}
 	}
 }
+
+// TestSubcommandHelpThroughTheFront: `setup podman --help`, handed by the
+// front to the engine, prints the usage and exits 0.
+func TestSubcommandHelpThroughTheFront(t *testing.T) {
+	res := runBinary(t, testBinary(t), runOpts{}, "setup", "podman", "--help")
+	if res.Exit != 0 || !strings.Contains(res.Stdout, "setup podman|crio|kubelet|nerdctl|containerd") {
+		t.Errorf("setup podman --help: exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
+	}
+}
