@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/providers"
 )
 
@@ -163,18 +166,18 @@ func TestFrontRouteOfAnotherConfig(t *testing.T) {
 	fx.prime(t, ecrHost, providers.Credential{Username: "AWS", Secret: "tok"}, time.Now(), 12*time.Hour)
 	other := filepath.Join(fx.home, "other.yaml")
 	fx.writeFile(t, other, "registries:\n  - match: \"*.dkr.ecr.*.amazonaws.com\"\n    anonymous: {}\n", 0)
-	if out, errOut, code := fx.engine(t, ecrHost, "--config", other, "get"); code != 1 || out != notFound {
-		t.Fatalf("get with --config %s: exit %d %q %q, want not found", other, code, out, errOut)
-	}
-	f, out := fx.front(strings.NewReader(ecrHost), "linux")
+	out, errOut, code := fx.engine(t, ecrHost, "--config", other, "get")
+	require.Equal(t, 1, code, "get with --config %s, want not found (stderr %q)", other, errOut)
+	require.Equal(t, notFound, out, "get with --config %s, want not found (stderr %q)", other, errOut)
+	f, stdout := fx.front(strings.NewReader(ecrHost), "linux")
 	ans := f.Run(context.Background(), []string{"get"})
 	engOut, _, engCode := fx.engine(t, ecrHost, "get")
-	if engOut != tokenAnswer || engCode != 0 {
-		t.Fatalf("the plain get: exit %d %q, want the cached token", engCode, engOut)
-	}
-	if ans.Handled && (out.String() != engOut || ans.Code != engCode) {
-		t.Errorf("the front answered a plain get %d %q, from the --config run's route; the backend answers %d %q",
-			ans.Code, out, engCode, engOut)
+	require.Equal(t, 0, engCode, "the plain get, want the cached token")
+	require.Equal(t, tokenAnswer, engOut, "the plain get, want the cached token")
+	if ans.Handled {
+		const msg = "the front answered a plain get from the --config run's route, not as the backend does"
+		assert.Equal(t, engOut, stdout.String(), msg)
+		assert.Equal(t, engCode, ans.Code, msg)
 	}
 }
 
