@@ -115,18 +115,14 @@ func (fx *fixture) prime(tb testing.TB, host string, cred providers.Credential, 
 	tb.Helper()
 	cfg := fx.config(tb)
 	t, err := matcher.Normalize(host)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	require.NoError(tb, err)
 	e := firstCached(cfg.Entries(), t)
 	if e == nil {
 		tb.Fatalf("no entry of a cached kind matches %s", host)
 	}
 	c, err := cache.Open(cache.Options{Kind: cache.KindFile, Dir: cfg.Cache.Dir, LookupEnv: fx.lookup,
 		Now: func() time.Time { return storedAt }})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	require.NoError(tb, err)
 	cred.ExpiresAt = storedAt.Add(lifetime)
 	fetch := func(context.Context) (providers.Credential, error) { return cred, nil }
 	item := cache.Item{Key: e.CacheKey(t, nil, fx.lookup), Registry: t.Registry(), Source: e.String()}
@@ -158,9 +154,7 @@ func (fx *fixture) tokenFiles(tb testing.TB) []string {
 		tb.Fatal("the fixture's config sets no cache dir")
 	}
 	files, err := filepath.Glob(filepath.Join(dir, "tokens", "*.json"))
-	if err != nil {
-		tb.Fatal(err)
-	}
+	require.NoError(tb, err)
 	return files
 }
 
@@ -173,9 +167,7 @@ func (fx *fixture) routeFiles(tb testing.TB) []string {
 		return nil
 	}
 	files, err := filepath.Glob(filepath.Join(dir, "routes", "*.route"))
-	if err != nil {
-		tb.Fatal(err)
-	}
+	require.NoError(tb, err)
 	return files
 }
 

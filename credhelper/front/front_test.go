@@ -185,15 +185,10 @@ func runFront(fx *fixture, tc frontCase, args []string, later time.Duration) (An
 func checkRouted(t *testing.T, fx *fixture, want bool, out, errOut string, code int) {
 	t.Helper()
 	routes := fx.routeFiles(t)
-	switch {
-	case len(routes) > 1:
-		t.Fatalf("one get recorded %d routes", len(routes))
-	case want && len(routes) == 0:
-		t.Fatalf("the prior get recorded no route; it answered %d %q, logging %q", code, out, errOut)
-	case !want && len(routes) != 0:
-		t.Fatalf("the prior get recorded a route; it answered %d %q, logging %q", code, out, errOut)
-	case want && errOut != "":
-		t.Errorf("a route was recorded for a get that logged:\n%s", errOut)
+	require.LessOrEqual(t, len(routes), 1, "one get recorded several routes")
+	require.Equal(t, want, len(routes) == 1, "the prior get recorded a route; it answered %d %q, logging %q", code, out, errOut)
+	if want {
+		assert.Empty(t, errOut, "a route was recorded for a get that logged")
 	}
 }
 
