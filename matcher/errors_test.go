@@ -3,6 +3,9 @@ package matcher
 import (
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestQuoteBoundsWhatIsPrinted(t *testing.T) {
@@ -16,9 +19,7 @@ func TestQuoteBoundsWhatIsPrinted(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := quote(tt.in); got != tt.want {
-				t.Errorf("quote = %s, want %s", got, tt.want)
-			}
+			assert.Equal(t, tt.want, quote(tt.in), "quote")
 		})
 	}
 }
@@ -42,18 +43,13 @@ func TestPatternErrorsQuoteNoPart(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParsePattern(tt.in)
-			if err == nil || !strings.Contains(err.Error(), tt.wantPattern) {
-				t.Fatalf("ParsePattern(%q) = %v, want an error saying %q", tt.in, err, tt.wantPattern)
-			}
-			if low := strings.ToLower(err.Error()); strings.Contains(low, canary[6:]) {
-				t.Errorf("the pattern error quotes the pattern: %v", err)
-			}
+			require.ErrorContains(t, err, tt.wantPattern, "ParsePattern(%q)", tt.in)
+			assert.NotContains(t, strings.ToLower(err.Error()), canary[6:], "the pattern error quotes the pattern")
 			if tt.wantRequest == "" {
 				return
 			}
-			if _, err := Normalize(tt.in); err == nil || !strings.Contains(err.Error(), tt.wantRequest) {
-				t.Errorf("Normalize(%q) = %v, want an error quoting %s", tt.in, err, tt.wantRequest)
-			}
+			_, err = Normalize(tt.in)
+			assert.ErrorContains(t, err, tt.wantRequest, "Normalize(%q), want an error quoting it", tt.in)
 		})
 	}
 }

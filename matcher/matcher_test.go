@@ -1,10 +1,12 @@
 package matcher
 
 import (
-	"errors"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const (
@@ -145,18 +147,15 @@ func TestNormalizeMatchOrder(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := Normalize(tc.request)
 			if tc.wantErr != "" {
-				if !errors.Is(err, ErrInvalidRequest) || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("Normalize(%q) = %+v, %v; want an ErrInvalidRequest containing %q", tc.request, got, err, tc.wantErr)
-				}
+				require.ErrorIs(t, err, ErrInvalidRequest, "Normalize(%q) = %+v", tc.request, got)
+				require.ErrorContains(t, err, tc.wantErr, "Normalize(%q)", tc.request)
 				return
 			}
-			if err != nil || got != tc.want {
-				t.Fatalf("Normalize(%q) = %+v, %v; want %+v", tc.request, got, err, tc.want)
-			}
+			require.NoError(t, err, "Normalize(%q)", tc.request)
+			require.Equal(t, tc.want, got, "Normalize(%q)", tc.request)
 			again, err := Normalize(got.String())
-			if idem := err == nil && again == got; idem == tc.urlOnly {
-				t.Errorf("Normalize(%q) = %+v, %v; idempotent %v, want %v", got.String(), again, err, idem, !tc.urlOnly)
-			}
+			idem := err == nil && again == got
+			assert.Equal(t, !tc.urlOnly, idem, "Normalize(%q) = %+v, %v; idempotent", got.String(), again, err)
 			checkOrder(t, tc.patterns, got, tc.order)
 		})
 	}
@@ -167,23 +166,16 @@ func checkOrder(t *testing.T, patterns []string, target Target, want []int) {
 	ps := make([]Pattern, len(patterns))
 	for i, s := range patterns {
 		p, err := ParsePattern(s)
-		if err != nil {
-			t.Fatalf("ParsePattern(%q): %v", s, err)
-		}
+		require.NoError(t, err, "ParsePattern(%q)", s)
 		ps[i] = p
 	}
-	if got := Order(ps, target); !slices.Equal(got, want) {
-		t.Errorf("Order(%q, %v) = %v, want %v", patterns, target, got, want)
-	}
+	got := Order(ps, target)
+	assert.True(t, slices.Equal(got, want), "Order(%q, %v) = %v, want %v", patterns, target, got, want)
 	for i, p := range ps {
-		if got, want := p.Match(target), slices.Contains(want, i); got != want {
-			t.Errorf("%q.Match(%v) = %v, want %v", patterns[i], target, got, want)
-		}
+		assert.Equal(t, slices.Contains(want, i), p.Match(target), "%q.Match(%v)", patterns[i], target)
 	}
 }
 
 func TestCaseCount(t *testing.T) {
-	if len(matchCases) < 60 {
-		t.Fatalf("%d cases, the issue asks for at least 60", len(matchCases))
-	}
+	require.GreaterOrEqual(t, len(matchCases), 60, "cases; the issue asks for at least 60")
 }

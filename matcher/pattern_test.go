@@ -1,9 +1,11 @@
 package matcher
 
 import (
-	"errors"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestParsePattern(t *testing.T) {
@@ -28,17 +30,13 @@ func TestParsePattern(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := ParsePattern(tc.in)
-			if err != nil {
-				t.Fatalf("ParsePattern(%q): %v", tc.in, err)
-			}
+			require.NoError(t, err, "ParsePattern(%q)", tc.in)
 			got := [4]string{p.String(), p.Host(), p.Port(), p.Path()}
-			if want := [4]string{tc.str, tc.host, tc.port, tc.path}; got != want || p.HasGlob() != tc.glob {
-				t.Errorf("ParsePattern(%q) = %q glob %v, want %q glob %v", tc.in, got, p.HasGlob(), want, tc.glob)
-			}
+			assert.Equal(t, [4]string{tc.str, tc.host, tc.port, tc.path}, got, "ParsePattern(%q): string, host, port, path", tc.in)
+			assert.Equal(t, tc.glob, p.HasGlob(), "ParsePattern(%q): glob", tc.in)
 			again, err := ParsePattern(p.String())
-			if err != nil || again != p {
-				t.Errorf("ParsePattern(%q) = %+v, %v; want %+v", p.String(), again, err, p)
-			}
+			assert.NoError(t, err, "ParsePattern(%q)", p.String())
+			assert.Equal(t, p, again, "ParsePattern(%q)", p.String())
 		})
 	}
 }
@@ -69,17 +67,14 @@ func TestParsePatternErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := ParsePattern(tc.in)
-			if !errors.Is(err, ErrInvalidPattern) || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("ParsePattern(%q) = %v, %v; want an ErrInvalidPattern containing %q", tc.in, p, err, tc.want)
-			}
+			require.ErrorIs(t, err, ErrInvalidPattern, "ParsePattern(%q) = %v", tc.in, p)
+			require.ErrorContains(t, err, tc.want, "ParsePattern(%q)", tc.in)
 		})
 	}
 }
 
 func TestZeroPatternMatchesNothing(t *testing.T) {
 	for _, target := range []Target{{}, tg("docker.io", "", ""), tg("localhost", "5000", "x")} {
-		if (Pattern{}).Match(target) {
-			t.Errorf("zero Pattern matched %+v", target)
-		}
+		assert.False(t, (Pattern{}).Match(target), "zero Pattern matched %+v", target)
 	}
 }

@@ -3,13 +3,15 @@ package cache
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 )
 
@@ -40,12 +42,11 @@ func TestBackendLogins(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clk, log := newClock(), &logBuf{}
+			clk := testkit.NewClock(t0)
+			logger, log := testkit.DebugLogger()
 			dir := t.TempDir()
-			c, err := Open(Options{Kind: tt.kind, Dir: dir, Now: clk.Now, Logger: slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug}))})
-			if err != nil {
-				t.Fatal(err)
-			}
+			c, err := Open(Options{Kind: tt.kind, Dir: dir, Now: clk.Now, Logger: logger})
+			require.NoError(t, err)
 			ctx, calls := context.Background(), 0
 			var gotOld *providers.LoginToken
 			obtain := func(_ context.Context, old *providers.LoginToken) (providers.LoginToken, error) {
@@ -57,30 +58,33 @@ func TestBackendLogins(t *testing.T) {
 				return providers.LoginToken{Token: providers.Secret(testSecret), ExpiresAt: clk.Now().Add(time.Hour), Renewable: true}, nil
 			}
 			l := c.Logins()
-			if _, reused, err := l.Login(ctx, id, obtain); err != nil || reused {
-				t.Fatalf("first login: reused %v, %v", reused, err)
-			}
+			_, reused, err := l.Login(ctx, id, obtain)
+			require.NoError(t, err, "first login")
+			require.False(t, reused, "first login reused a token")
 			clk.Advance(tt.advance)
 			if tt.drop {
 				l.Drop(ctx, id)
 			}
 			tok, reused, err := l.Login(ctx, id, obtain)
-			if (err != nil) != tt.wantErr || reused != tt.wantReused || calls != tt.wantCalls || (gotOld != nil) != tt.wantOld {
-				t.Fatalf("second login: err %v, reused %v, calls %d, old %v", err, reused, calls, gotOld != nil)
+			if tt.wantErr {
+				require.Error(t, err, "second login")
+			} else {
+				require.NoError(t, err, "second login")
 			}
-			if err == nil && tok.Token.Reveal() != testSecret {
-				t.Error("wrong token")
+			require.Equal(t, tt.wantReused, reused, "second login reused")
+			require.Equal(t, tt.wantCalls, calls, "second login: obtain calls")
+			require.Equal(t, tt.wantOld, gotOld != nil, "second login: obtain offered the old token")
+			if err == nil {
+				assert.Equal(t, testSecret, tok.Token.Reveal(), "wrong token")
 			}
-			if gotOld != nil && (gotOld.Token.Reveal() != testSecret || !gotOld.Renewable) {
-				t.Errorf("obtain got %+v", gotOld)
+			if gotOld != nil {
+				assert.Equal(t, testSecret, gotOld.Token.Reveal(), "obtain got %+v", gotOld)
+				assert.True(t, gotOld.Renewable, "obtain got %+v", gotOld)
 			}
-			if strings.Contains(log.String(), testSecret) || strings.Contains(LoginKeyOf(id), "hash-of") {
-				t.Error("the log or the key shows a secret")
-			}
+			testkit.AssertNoSecret(t, "the log", log.String(), testSecret)
+			assert.NotContains(t, LoginKeyOf(id), "hash-of", "the key shows a secret")
 			_ = filepath.WalkDir(dir, func(p string, _ os.DirEntry, _ error) error {
-				if strings.Contains(p, testSecret) {
-					t.Errorf("file name %s holds the token", p)
-				}
+				testkit.AssertNoSecret(t, "file name", p, testSecret)
 				return nil
 			})
 		})
@@ -90,30 +94,28 @@ func TestBackendLogins(t *testing.T) {
 // TestBackendLoginRecordIsBound: a login record is never served as a
 // registry's credential, and a credential record is never a login token.
 func TestBackendLoginRecordIsBound(t *testing.T) {
-	clk := newClock()
+	clk := testkit.NewClock(t0)
 	c, err := Open(Options{Kind: KindFile, Dir: t.TempDir(), Now: clk.Now, TTL: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	ctx := context.Background()
 	id := providers.LoginID{Parts: []string{"p"}, Label: "l"}
-	if _, _, err := c.Logins().Login(ctx, id, func(context.Context, *providers.LoginToken) (providers.LoginToken, error) {
+	_, _, err = c.Logins().Login(ctx, id, func(context.Context, *providers.LoginToken) (providers.LoginToken, error) {
 		return providers.LoginToken{Token: testSecret, ExpiresAt: clk.Now().Add(time.Hour)}, nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})
+	require.NoError(t, err)
 	key := LoginKeyOf(id)
 	cred, outcome, err := c.Credential(ctx, Item{Key: key, Registry: "registry.example.com"}, func(context.Context) (providers.Credential, error) {
 		return providers.Credential{Username: "u", Secret: "p"}, nil
 	})
-	if err != nil || outcome != Fetched || cred.Secret.Reveal() == testSecret {
-		t.Fatalf("a login record answered a credential lookup: %v %v", outcome, err)
-	}
+	require.NoError(t, err, "a login record answered a credential lookup")
+	require.Equal(t, Fetched, outcome, "a login record answered a credential lookup")
+	require.NotEqual(t, testSecret, cred.Secret.Reveal(), "a login record answered a credential lookup")
 	calls := 0
-	if _, reused, err := c.Logins().Login(ctx, id, func(context.Context, *providers.LoginToken) (providers.LoginToken, error) {
+	_, reused, err := c.Logins().Login(ctx, id, func(context.Context, *providers.LoginToken) (providers.LoginToken, error) {
 		calls++
 		return providers.LoginToken{Token: testSecret, ExpiresAt: clk.Now().Add(time.Hour)}, nil
-	}); err != nil || reused || calls != 1 {
-		t.Fatalf("a credential record was taken for a login token: reused %v, calls %d, %v", reused, calls, err)
-	}
+	})
+	require.NoError(t, err, "a credential record was taken for a login token")
+	require.False(t, reused, "a credential record was taken for a login token")
+	require.Equal(t, 1, calls, "a credential record was taken for a login token")
 }

@@ -7,15 +7,18 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/testkit"
 )
 
 // listenUnix makes a real socket at path, as a running bus would.
 func listenUnix(t *testing.T, path string) {
 	t.Helper()
 	l, err := net.Listen("unix", path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Cleanup(func() { l.Close() })
 }
 
@@ -34,9 +37,7 @@ func TestBusProbe(t *testing.T) {
 			setup: func(t *testing.T, xdg, _ string) { listenUnix(t, filepath.Join(xdg, "bus")) }},
 		{name: "plain file named bus in XDG_RUNTIME_DIR", env: map[string]string{"XDG_RUNTIME_DIR": "$xdg"},
 			setup: func(t *testing.T, xdg, _ string) {
-				if err := os.WriteFile(filepath.Join(xdg, "bus"), nil, 0o600); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, os.WriteFile(filepath.Join(xdg, "bus"), nil, 0o600))
 			}},
 		{name: "relative XDG_RUNTIME_DIR", env: map[string]string{"XDG_RUNTIME_DIR": "run"}},
 		{name: "socket in /run/user/<uid>", env: map[string]string{}, wantOK: true,
@@ -52,28 +53,23 @@ func TestBusProbe(t *testing.T) {
 			for k, v := range tt.env {
 				env[k] = strings.ReplaceAll(v, "$xdg", xdg)
 			}
-			pin, ok := busProbe{lookupEnv: envMap(env), runUser: runUser}.find()
-			if ok != tt.wantOK || (pin != "") != tt.wantPin {
-				t.Errorf("find = %q, %v; want ok %v, pin %v", pin, ok, tt.wantOK, tt.wantPin)
-			}
-			if tt.wantPin && pin != "unix:path="+escapeBusValue(filepath.Join(xdg, "bus")) {
-				t.Errorf("pin = %q", pin)
+			pin, ok := busProbe{lookupEnv: testkit.Env(env).Lookup, runUser: runUser}.find()
+			assert.Equal(t, tt.wantOK, ok, "find ok (pin %q)", pin)
+			assert.Equal(t, tt.wantPin, pin != "", "find pinned (pin %q)", pin)
+			if tt.wantPin {
+				assert.Equal(t, "unix:path="+escapeBusValue(filepath.Join(xdg, "bus")), pin)
 			}
 		})
 	}
 }
 
 func TestEscapeBusValue(t *testing.T) {
-	if got := escapeBusValue("/run/user/1000/my bus=1;x"); got != "/run/user/1000/my%20bus%3D1%3Bx" {
-		t.Errorf("escapeBusValue = %q", got)
-	}
+	assert.Equal(t, "/run/user/1000/my%20bus%3D1%3Bx", escapeBusValue("/run/user/1000/my bus=1;x"))
 }
 
 func TestUsesDBus(t *testing.T) {
 	for goos, want := range map[string]bool{"linux": true, "freebsd": true, "darwin": false, "windows": false} {
-		if got := usesDBus(goos); got != want {
-			t.Errorf("usesDBus(%s) = %v, want %v", goos, got, want)
-		}
+		assert.Equal(t, want, usesDBus(goos), "usesDBus(%s)", goos)
 	}
 }
 
@@ -87,31 +83,21 @@ func TestNoSessionBusMeansNoKeyringCall(t *testing.T) {
 	for _, kind := range []string{KindAuto, KindKeyring} {
 		t.Run(kind, func(t *testing.T) {
 			kr := newMemKeyring(0)
-			log, logs := newLog()
-			env := envMap(map[string]string{"XDG_RUNTIME_DIR": t.TempDir(), "HOME": t.TempDir()})
-			c, err := Open(Options{Kind: kind, Dir: t.TempDir(), LookupEnv: env, Keyring: kr, TTL: 1, Now: newClock().Now, Logger: log})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if c.Name() != KindFile {
-				t.Errorf("store %s, want file", c.Name())
-			}
+			log, logs := testkit.DebugLogger()
+			env := testkit.Env{"XDG_RUNTIME_DIR": t.TempDir(), "HOME": t.TempDir()}.Lookup
+			c, err := Open(Options{Kind: kind, Dir: t.TempDir(), LookupEnv: env, Keyring: kr, TTL: 1, Now: testkit.NewClock(t0).Now, Logger: log})
+			require.NoError(t, err)
+			assert.Equal(t, KindFile, c.Name(), "store")
 			ctx := context.Background()
-			if _, _, err := c.Credential(ctx, Item{Key: testKey("k"), Registry: "r"}, fetchOnce(t, token(t0))); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := c.List(ctx); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := c.Clear(ctx, ""); err != nil {
-				t.Fatal(err)
-			}
-			if n := kr.calls.Load(); n != 0 {
-				t.Errorf("%d keyring calls without a session bus", n)
-			}
-			if warned := strings.Contains(logs.String(), "no D-Bus session bus"); warned != (kind == KindKeyring) {
-				t.Errorf("warning about the missing bus = %v for %s; log:\n%s", warned, kind, logs)
-			}
+			_, _, err = c.Credential(ctx, Item{Key: testKey("k"), Registry: "r"}, fetchOnce(t, token(t0)))
+			require.NoError(t, err)
+			_, err = c.List(ctx)
+			require.NoError(t, err)
+			_, err = c.Clear(ctx, "")
+			require.NoError(t, err)
+			assert.Zero(t, kr.calls.Load(), "keyring calls without a session bus")
+			warned := strings.Contains(logs.String(), "no D-Bus session bus")
+			assert.Equal(t, kind == KindKeyring, warned, "warning about the missing bus for %s; log:\n%s", kind, logs)
 		})
 	}
 }

@@ -5,12 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/syncbuf"
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 )
 
@@ -42,24 +46,22 @@ func (b *backend) fetch(context.Context) (providers.Credential, error) {
 
 type harness struct {
 	c    *Cache
-	clk  *clock
-	logs *logBuf
+	clk  *testkit.Clock
+	logs *syncbuf.Buffer
 	dir  string
 }
 
 func newHarness(t *testing.T, opts Options) harness {
 	t.Helper()
-	log, logs := newLog()
-	clk := newClock()
+	log, logs := testkit.DebugLogger()
+	clk := testkit.NewClock(t0)
 	if opts.Dir == "" {
 		opts.Dir = t.TempDir()
 	}
 	opts.Now, opts.Logger = clk.Now, log
 	c, err := Open(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { assertNoSecret(t, "log", logs.String()) })
+	require.NoError(t, err)
+	t.Cleanup(func() { testkit.AssertNoSecret(t, "log", logs.String(), testSecret) })
 	return harness{c: c, clk: clk, logs: logs, dir: opts.Dir}
 }
 
@@ -80,17 +82,17 @@ func TestCredentialColdThenWarm(t *testing.T) {
 			h := newHarness(t, sc.opts)
 			b := (&backend{}).then(token(h.clk.Now()), nil)
 			cred, out, err := h.get(t, b)
-			if err != nil || out != Fetched || cred.Secret != testSecret {
-				t.Fatalf("cold = %v, %v, %v", out, err, cred.Secret == testSecret)
-			}
+			require.NoError(t, err, "cold")
+			require.Equal(t, Fetched, out, "cold")
+			require.Equal(t, providers.Secret(testSecret), cred.Secret, "cold")
 			h.clk.Advance(time.Hour)
 			cred, out, err = h.get(t, b)
-			if err != nil || out != Hit || cred.Secret != testSecret || cred.Username != "AWS" || !cred.ExpiresAt.Equal(t0.Add(12*time.Hour)) {
-				t.Fatalf("warm = %+v, %v, %v", cred, out, err)
-			}
-			if n := b.calls.Load(); n != 1 {
-				t.Errorf("%d backend calls, want 1", n)
-			}
+			require.NoError(t, err, "warm")
+			require.Equal(t, Hit, out, "warm")
+			require.Equal(t, providers.Secret(testSecret), cred.Secret, "warm")
+			require.Equal(t, "AWS", cred.Username, "warm")
+			require.True(t, cred.ExpiresAt.Equal(t0.Add(12*time.Hour)), "warm expiry = %v, want %v", cred.ExpiresAt, t0.Add(12*time.Hour))
+			assert.EqualValues(t, 1, b.calls.Load(), "backend calls")
 		})
 	}
 }
@@ -101,12 +103,11 @@ func TestCredentialRefresh(t *testing.T) {
 	h.get(t, b)
 	h.clk.Advance(6 * time.Hour) // half of 12h
 	cred, out, err := h.get(t, b)
-	if err != nil || out != Fetched || !cred.ExpiresAt.Equal(t0.Add(18*time.Hour)) {
-		t.Fatalf("at half life = %v, %v, expiry %v; want a refreshed token", out, err, cred.ExpiresAt)
-	}
-	if _, out, _ := h.get(t, b); out != Hit {
-		t.Errorf("after the refresh = %v, want a hit on the new token", out)
-	}
+	require.NoError(t, err, "at half life; want a refreshed token")
+	require.Equal(t, Fetched, out, "at half life; want a refreshed token")
+	require.True(t, cred.ExpiresAt.Equal(t0.Add(18*time.Hour)), "at half life, expiry %v; want a refreshed token", cred.ExpiresAt)
+	_, out, _ = h.get(t, b)
+	assert.Equal(t, Hit, out, "after the refresh, want a hit on the new token")
 }
 
 func TestCredentialRefreshFailureServesTheValidToken(t *testing.T) {
@@ -116,34 +117,28 @@ func TestCredentialRefreshFailureServesTheValidToken(t *testing.T) {
 	h.get(t, b)
 	h.clk.Advance(11 * time.Hour) // 1h left: due a refresh, still valid
 	cred, out, err := h.get(t, b)
-	if err != nil || out != Stale || cred.Secret != testSecret {
-		t.Fatalf("refresh failing = %v, %v; want the cached token, stale", out, err)
-	}
-	if !strings.Contains(h.logs.String(), "refreshing the credential failed") || !strings.Contains(h.logs.String(), "ECR answered 503") {
-		t.Errorf("no warning naming the failure; log:\n%s", h.logs)
-	}
+	require.NoError(t, err, "refresh failing; want the cached token, stale")
+	require.Equal(t, Stale, out, "refresh failing; want the cached token, stale")
+	require.Equal(t, providers.Secret(testSecret), cred.Secret, "refresh failing; want the cached token, stale")
+	assert.Contains(t, h.logs.String(), "refreshing the credential failed", "no warning naming the failure")
+	assert.Contains(t, h.logs.String(), "ECR answered 503", "no warning naming the failure")
 	h.clk.Advance(time.Hour) // now expired
-	if _, _, err := h.get(t, b); !errors.Is(err, providers.ErrUnavailable) {
-		t.Errorf("refresh failing after expiry = %v, want the backend's error", err)
-	}
-	if n := b.calls.Load(); n != 3 {
-		t.Errorf("%d backend calls, want 3", n)
-	}
+	_, _, err = h.get(t, b)
+	assert.ErrorIs(t, err, providers.ErrUnavailable, "refresh failing after expiry, want the backend's error")
+	assert.EqualValues(t, 3, b.calls.Load(), "backend calls")
 }
 
 func TestFailuresAreNotCached(t *testing.T) {
 	h := newHarness(t, Options{Kind: KindFile})
 	denied := fmt.Errorf("%w: no pull permission", providers.ErrDenied)
 	b := (&backend{}).then(providers.Credential{}, denied).then(token(t0), nil)
-	if _, _, err := h.get(t, b); !errors.Is(err, providers.ErrDenied) {
-		t.Fatalf("first call = %v, want the denial", err)
-	}
-	if infos, _ := h.c.List(context.Background()); len(infos) != 0 {
-		t.Errorf("a failure left a cache entry: %+v", infos)
-	}
-	if _, out, err := h.get(t, b); err != nil || out != Fetched {
-		t.Errorf("second call = %v, %v; want the backend asked again", out, err)
-	}
+	_, _, err := h.get(t, b)
+	require.ErrorIs(t, err, providers.ErrDenied, "first call, want the denial")
+	infos, _ := h.c.List(context.Background())
+	assert.Empty(t, infos, "a failure left a cache entry")
+	_, out, err := h.get(t, b)
+	assert.NoError(t, err, "second call; want the backend asked again")
+	assert.Equal(t, Fetched, out, "second call; want the backend asked again")
 }
 
 func TestLongLivedSecretsUseTheTTL(t *testing.T) {
@@ -154,25 +149,24 @@ func TestLongLivedSecretsUseTheTTL(t *testing.T) {
 		h.get(t, b)
 		h.clk.Advance(5*time.Minute - time.Second)
 		cred, out, err := h.get(t, b)
-		if err != nil || out != Hit || !cred.ExpiresAt.IsZero() {
-			t.Fatalf("within the TTL = %v, %v, expiry %v; want a hit with no expiry", out, err, cred.ExpiresAt)
-		}
+		require.NoError(t, err, "within the TTL; want a hit with no expiry")
+		require.Equal(t, Hit, out, "within the TTL; want a hit with no expiry")
+		require.True(t, cred.ExpiresAt.IsZero(), "within the TTL, expiry %v; want a hit with no expiry", cred.ExpiresAt)
 		infos, _ := h.c.List(context.Background())
-		if len(infos) != 1 || !infos[0].LongLived || !infos[0].ExpiresAt.Equal(t0.Add(5*time.Minute)) {
-			t.Errorf("List = %+v", infos)
+		if assert.Len(t, infos, 1, "List") {
+			assert.True(t, infos[0].LongLived, "List = %+v", infos)
+			assert.True(t, infos[0].ExpiresAt.Equal(t0.Add(5*time.Minute)), "List = %+v", infos)
 		}
 		h.clk.Advance(time.Second)
-		if _, out, _ := h.get(t, b); out != Fetched {
-			t.Errorf("at the TTL = %v, want fetched", out)
-		}
+		_, out, _ = h.get(t, b)
+		assert.Equal(t, Fetched, out, "at the TTL")
 	})
 	t.Run("ttl 0 disables", func(t *testing.T) {
 		h := newHarness(t, Options{Kind: KindFile})
 		b := (&backend{}).then(static, nil).then(static, nil)
 		h.get(t, b)
-		if _, out, _ := h.get(t, b); out != Fetched {
-			t.Errorf("second call = %v, want fetched", out)
-		}
+		_, out, _ := h.get(t, b)
+		assert.Equal(t, Fetched, out, "second call")
 	})
 }
 
@@ -190,9 +184,8 @@ func TestUncacheableCredentials(t *testing.T) {
 			h := newHarness(t, Options{Kind: KindFile, TTL: time.Hour})
 			b := (&backend{}).then(tt.cred, nil).then(tt.cred, nil)
 			h.get(t, b)
-			if _, out, _ := h.get(t, b); out != Fetched {
-				t.Errorf("second call = %v, want fetched", out)
-			}
+			_, out, _ := h.get(t, b)
+			assert.Equal(t, Fetched, out, "second call")
 		})
 	}
 }
@@ -202,44 +195,34 @@ func TestNoneStoreCachesNothing(t *testing.T) {
 	h := newHarness(t, Options{Kind: KindNone, Dir: dir, TTL: time.Hour})
 	b := (&backend{}).then(token(t0), nil).then(token(t0), nil)
 	h.get(t, b)
-	if _, out, _ := h.get(t, b); out != Fetched {
-		t.Errorf("second call = %v, want fetched", out)
-	}
-	if _, err := os.Stat(dir); !os.IsNotExist(err) {
-		t.Errorf("the none store touched %s: %v", dir, err)
-	}
+	_, out, _ := h.get(t, b)
+	assert.Equal(t, Fetched, out, "second call")
+	_, err := os.Stat(dir)
+	assert.True(t, os.IsNotExist(err), "the none store touched %s: %v", dir, err)
 }
 
 func TestCredentialRejectsNonKeys(t *testing.T) {
 	h := newHarness(t, Options{Kind: KindFile})
 	b := &backend{}
 	_, _, err := h.c.Credential(context.Background(), Item{Key: testSecret, Registry: "r"}, b.fetch)
-	if !errors.Is(err, providers.ErrInvalid) {
-		t.Errorf("err = %v, want ErrInvalid", err)
-	}
-	assertNoSecret(t, "error", fmt.Sprint(err))
-	if b.calls.Load() != 0 {
-		t.Error("backend called with a bad key")
-	}
+	assert.ErrorIs(t, err, providers.ErrInvalid)
+	testkit.AssertNoSecret(t, "error", fmt.Sprint(err), testSecret)
+	assert.Zero(t, b.calls.Load(), "backend called with a bad key")
 }
 
 func TestCredentialWhenTheLockIsHeld(t *testing.T) {
 	dir := t.TempDir()
 	unlock, err := NewLocker(mustRoot(t, dir), time.Minute).Lock(context.Background(), testItem().Key)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer unlock()
 
 	t.Run("bounded wait, then fetch anyway", func(t *testing.T) {
 		h := newHarness(t, Options{Kind: KindFile, Dir: dir, LockWait: 10 * time.Millisecond})
 		b := (&backend{}).then(token(t0), nil)
-		if _, out, err := h.get(t, b); err != nil || out != Fetched {
-			t.Errorf("= %v, %v; want fetched", out, err)
-		}
-		if !strings.Contains(h.logs.String(), "fetching without the cache lock") {
-			t.Errorf("no warning; log:\n%s", h.logs)
-		}
+		_, out, err := h.get(t, b)
+		assert.NoError(t, err, "want fetched")
+		assert.Equal(t, Fetched, out)
+		assert.Contains(t, h.logs.String(), "fetching without the cache lock", "no warning")
 	})
 	t.Run("caller gives up first", func(t *testing.T) {
 		h := newHarness(t, Options{Kind: KindFile, Dir: t.TempDir(), LockWait: time.Hour})
@@ -248,12 +231,9 @@ func TestCredentialWhenTheLockIsHeld(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 		defer cancel()
 		b := &backend{}
-		if _, _, err := h.c.Credential(ctx, testItem(), b.fetch); !errors.Is(err, context.DeadlineExceeded) {
-			t.Errorf("err = %v, want the context's deadline", err)
-		}
-		if b.calls.Load() != 0 {
-			t.Error("backend called after the caller gave up")
-		}
+		_, _, err := h.c.Credential(ctx, testItem(), b.fetch)
+		assert.ErrorIs(t, err, context.DeadlineExceeded, "want the context's deadline")
+		assert.Zero(t, b.calls.Load(), "backend called after the caller gave up")
 	})
 }
 
@@ -272,31 +252,24 @@ func TestConcurrentColdLookupsInOneProcess(t *testing.T) {
 	for range 16 {
 		wg.Go(func() {
 			c, err := Open(Options{Kind: KindFile, Dir: dir})
-			if err != nil {
-				t.Error(err)
+			if !assert.NoError(t, err) {
 				return
 			}
 			_, out, err := c.Credential(context.Background(), testItem(), fetch)
-			if err != nil {
-				t.Error(err)
-			}
+			assert.NoError(t, err)
 			outcomes <- out
 		})
 	}
 	wg.Wait()
 	close(outcomes)
-	if n := calls.Load(); n != 1 {
-		t.Errorf("%d backend calls, want 1", n)
-	}
+	assert.EqualValues(t, 1, calls.Load(), "backend calls")
 	hits := 0
 	for o := range outcomes {
 		if o == Hit {
 			hits++
 		}
 	}
-	if hits != 15 {
-		t.Errorf("%d hits, want 15", hits)
-	}
+	assert.Equal(t, 15, hits, "hits")
 }
 
 func TestListAndClear(t *testing.T) {
@@ -304,25 +277,21 @@ func TestListAndClear(t *testing.T) {
 	ctx := context.Background()
 	for i, reg := range []string{"b.example.com", "a.example.com", "b.example.com"} {
 		it := Item{Key: Key("e", fmt.Sprint(i)), Registry: reg, Source: fmt.Sprint("entry", i)}
-		if _, _, err := h.c.Credential(ctx, it, (&backend{}).then(token(t0), nil).fetch); err != nil {
-			t.Fatal(err)
-		}
+		_, _, err := h.c.Credential(ctx, it, (&backend{}).then(token(t0), nil).fetch)
+		require.NoError(t, err)
 	}
 	infos, err := h.c.List(ctx)
-	if err != nil || len(infos) != 3 {
-		t.Fatalf("List = %+v, %v", infos, err)
-	}
-	if infos[0].Registry != "a.example.com" || infos[1].Source != "entry0" || infos[2].Source != "entry2" {
-		t.Errorf("List not sorted by registry, entry: %+v", infos)
-	}
-	if n, err := h.c.Clear(ctx, "b.example.com"); n != 2 || err != nil {
-		t.Errorf("Clear(b) = %d, %v; want 2", n, err)
-	}
-	if n, err := h.c.Clear(ctx, "nowhere.example.com"); n != 0 || err != nil {
-		t.Errorf("Clear(nowhere) = %d, %v; want 0", n, err)
-	}
-	if n, err := h.c.Clear(ctx, ""); n != 1 || err != nil {
-		t.Errorf("Clear() = %d, %v; want 1", n, err)
+	require.NoError(t, err)
+	require.Len(t, infos, 3)
+	got := []string{infos[0].Registry, infos[1].Source, infos[2].Source}
+	assert.Equal(t, []string{"a.example.com", "entry0", "entry2"}, got, "List not sorted by registry, entry: %+v", infos)
+	for _, tc := range []struct {
+		registry string
+		want     int
+	}{{"b.example.com", 2}, {"nowhere.example.com", 0}, {"", 1}} {
+		n, err := h.c.Clear(ctx, tc.registry)
+		assert.NoError(t, err, "Clear(%q)", tc.registry)
+		assert.Equal(t, tc.want, n, "Clear(%q)", tc.registry)
 	}
 }
 
@@ -336,14 +305,12 @@ func TestOpenRejectsBadOptions(t *testing.T) {
 		{name: "relative dir", opts: Options{Kind: KindFile, Dir: "cache"}, want: "cache dir is not an absolute path"},
 		{name: "negative TTL", opts: Options{TTL: -1, Dir: "/x"}, want: "must not be negative"},
 		{name: "chunk limit too small", opts: Options{ChunkLimit: 10, Dir: "/x"}, want: "chunk limit 10"},
-		{name: "no home", opts: Options{Kind: KindFile, LookupEnv: envMap(nil)}, want: "set cache.dir"},
+		{name: "no home", opts: Options{Kind: KindFile, LookupEnv: testkit.Env(nil).Lookup}, want: "set cache.dir"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Open(tt.opts)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("Open = %v, want an error containing %q", err, tt.want)
-			}
+			assert.ErrorContains(t, err, tt.want)
 		})
 	}
 }
@@ -362,43 +329,35 @@ func TestDefaultDir(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := DefaultDir(envMap(tt.env))
-			if err != nil || got != tt.want {
-				t.Errorf("DefaultDir = %q, %v; want %q", got, err, tt.want)
-			}
+			got, err := DefaultDir(testkit.Env(tt.env).Lookup)
+			assert.NoError(t, err)
+			assert.Equal(t, tt.want, got)
 		})
 	}
-	if _, err := DefaultDir(envMap(map[string]string{"XDG_CACHE_HOME": "rel"})); !errors.Is(err, ErrNoDir) {
-		t.Errorf("relative XDG_CACHE_HOME = %v, want ErrNoDir", err)
-	}
+	_, err := DefaultDir(testkit.Env{"XDG_CACHE_HOME": "rel"}.Lookup)
+	assert.ErrorIs(t, err, ErrNoDir, "relative XDG_CACHE_HOME")
 }
 
 func TestSaveSweepsExpiredEntries(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	c, err := Open(Options{Kind: KindFile, Dir: t.TempDir(), TTL: time.Minute, Now: clock,
-		LookupEnv: func(string) (string, bool) { return "", false }})
-	if err != nil {
-		t.Fatal(err)
-	}
+		LookupEnv: testkit.Env(nil).Lookup})
+	require.NoError(t, err)
 	fetch := func(secret string) Fetch {
 		return func(context.Context) (providers.Credential, error) {
 			return providers.Credential{Username: "u", Secret: providers.Secret(secret), ExpiresAt: now.Add(time.Hour)}, nil
 		}
 	}
 	ctx := context.Background()
-	if _, _, err := c.Credential(ctx, Item{Key: Key("old-identity"), Registry: "r.example.com"}, fetch("old-sweep-secret")); err != nil {
-		t.Fatal(err)
-	}
+	_, _, err = c.Credential(ctx, Item{Key: Key("old-identity"), Registry: "r.example.com"}, fetch("old-sweep-secret"))
+	require.NoError(t, err)
 	now = now.Add(2 * time.Hour) // the first token has expired; its key is never asked for again
-	if _, _, err := c.Credential(ctx, Item{Key: Key("new-identity"), Registry: "r.example.com"}, fetch("new-sweep-secret")); err != nil {
-		t.Fatal(err)
-	}
+	_, _, err = c.Credential(ctx, Item{Key: Key("new-identity"), Registry: "r.example.com"}, fetch("new-sweep-secret"))
+	require.NoError(t, err)
 	infos, err := c.List(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(infos) != 1 || infos[0].Key != Key("new-identity") {
-		t.Errorf("after a write, the cache holds %+v; want only the live entry", infos)
+	require.NoError(t, err)
+	if assert.Len(t, infos, 1, "after a write, the cache holds %+v; want only the live entry", infos) {
+		assert.Equal(t, Key("new-identity"), infos[0].Key, "after a write; want only the live entry")
 	}
 }

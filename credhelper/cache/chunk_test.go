@@ -6,6 +6,11 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/syncbuf"
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 )
 
@@ -24,32 +29,24 @@ func TestSplit(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			parts := split(tt.value, tt.limit)
-			if len(parts) != tt.parts {
-				t.Errorf("%d parts, want %d", len(parts), tt.parts)
-			}
-			if strings.Join(parts, "") != tt.value {
-				t.Error("parts do not join back to the value")
-			}
+			assert.Len(t, parts, tt.parts)
+			assert.True(t, strings.Join(parts, "") == tt.value, "parts do not join back to the value")
 			for i, p := range parts {
-				if len(p) > tt.limit || !utf8.ValidString(p) || p == "" {
-					t.Errorf("part %d: %d bytes, valid UTF-8 %v", i, len(p), utf8.ValidString(p))
-				}
+				assert.NotEmpty(t, p, "part %d", i)
+				assert.LessOrEqual(t, len(p), tt.limit, "part %d: bytes", i)
+				assert.True(t, utf8.ValidString(p), "part %d: not valid UTF-8", i)
 			}
 		})
 	}
 }
 
 // openKeyring opens a keyring store over kr with a bus pretended present.
-func openKeyring(t *testing.T, kr Keyring, limit int) (*Cache, *logBuf) {
+func openKeyring(t *testing.T, kr Keyring, limit int) (*Cache, *syncbuf.Buffer) {
 	t.Helper()
-	log, logs := newLog()
-	c, err := Open(Options{Kind: KindKeyring, Dir: t.TempDir(), LookupEnv: withBus(), Keyring: kr, ChunkLimit: limit, Now: newClock().Now, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.Name() != KindKeyring {
-		t.Fatalf("store %s, want keyring", c.Name())
-	}
+	log, logs := testkit.DebugLogger()
+	c, err := Open(Options{Kind: KindKeyring, Dir: t.TempDir(), LookupEnv: withBus(), Keyring: kr, ChunkLimit: limit, Now: testkit.NewClock(t0).Now, Logger: log})
+	require.NoError(t, err)
+	require.Equal(t, KindKeyring, c.Name(), "store")
 	return c, logs
 }
 
@@ -67,24 +64,15 @@ func TestKeyringChunksLargeValues(t *testing.T) {
 	c, logs := openKeyring(t, kr, limit)
 	s, ctx, key := c.Store(), context.Background(), testKey("big")
 
-	if err := s.Put(ctx, key, bigEntry("a")); err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(logs.String(), "keyring failed") {
-		t.Fatalf("the value did not fit the keyring:\n%s", logs)
-	}
+	require.NoError(t, s.Put(ctx, key, bigEntry("a")))
+	require.NotContains(t, logs.String(), "keyring failed", "the value did not fit the keyring")
 	users := kr.users(DefaultKeyringService)
-	if len(users) < 20 {
-		t.Errorf("%d items for a 3 KiB value with a %d-byte limit; not chunked", len(users), limit)
-	}
+	assert.GreaterOrEqual(t, len(users), 20, "items for a 3 KiB value with a %d-byte limit; not chunked", limit)
 	head, _ := kr.Get(DefaultKeyringService, key)
-	if !strings.HasPrefix(head, chunkMagic) {
-		t.Errorf("item under the key is %q, want a chunk head", head)
-	}
+	assert.True(t, strings.HasPrefix(head, chunkMagic), "item under the key is %q, want a chunk head", head)
 	got, ok, err := s.Get(ctx, key)
-	if !ok || err != nil {
-		t.Fatalf("Get = ok %v, err %v", ok, err)
-	}
+	require.NoError(t, err, "Get")
+	require.True(t, ok, "Get missed")
 	assertEntry(t, got, bigEntry("a"))
 
 	// Replacing a value leaves no chunk of the old one behind, whether
@@ -93,17 +81,11 @@ func TestKeyringChunksLargeValues(t *testing.T) {
 	small := entryAt(t0)
 	small.Secret = "tiny"
 	for _, e := range []Entry{bigEntry("b"), small, bigEntry("c")} {
-		if err := s.Put(ctx, key, e); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, s.Put(ctx, key, e))
 		assertOnlyCurrent(t, kr, key)
 	}
-	if err := s.Delete(ctx, key); err != nil {
-		t.Fatal(err)
-	}
-	if u := kr.users(DefaultKeyringService); len(u) != 0 {
-		t.Errorf("after Delete: items %v remain", u)
-	}
+	require.NoError(t, s.Delete(ctx, key))
+	assert.Empty(t, kr.users(DefaultKeyringService), "after Delete: items remain")
 }
 
 func TestKeyringUnchunkedWriteOverChunked(t *testing.T) {
@@ -112,19 +94,11 @@ func TestKeyringUnchunkedWriteOverChunked(t *testing.T) {
 	kr := newMemKeyring(0)
 	ctx, key := context.Background(), testKey("big")
 	chunking, _ := openKeyring(t, kr, MinChunkLimit)
-	if err := chunking.Store().Put(ctx, key, bigEntry("a")); err != nil {
-		t.Fatal(err)
-	}
-	if n := len(kr.users(DefaultKeyringService)); n < 2 {
-		t.Fatalf("%d items; the value was not chunked", n)
-	}
+	require.NoError(t, chunking.Store().Put(ctx, key, bigEntry("a")))
+	require.GreaterOrEqual(t, len(kr.users(DefaultKeyringService)), 2, "items; the value was not chunked")
 	whole, _ := openKeyring(t, kr, 0)
-	if err := whole.Store().Put(ctx, key, bigEntry("b")); err != nil {
-		t.Fatal(err)
-	}
-	if u := kr.users(DefaultKeyringService); len(u) != 1 {
-		t.Errorf("after an unchunked write over a chunked one: items %v, want only the key", u)
-	}
+	require.NoError(t, whole.Store().Put(ctx, key, bigEntry("b")))
+	assert.Len(t, kr.users(DefaultKeyringService), 1, "after an unchunked write over a chunked one, want only the key")
 }
 
 func TestKeyringWithoutChunkingHitsTheLimit(t *testing.T) {
@@ -132,15 +106,11 @@ func TestKeyringWithoutChunkingHitsTheLimit(t *testing.T) {
 	// so without chunking the entry ends up in the file store.
 	kr := newMemKeyring(MinChunkLimit)
 	c, logs := openKeyring(t, kr, 0)
-	if err := c.Store().Put(context.Background(), testKey("big"), bigEntry("a")); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(logs.String(), "data passed to Set was too big") {
-		t.Errorf("expected the keyring to refuse the value; log:\n%s", logs)
-	}
+	require.NoError(t, c.Store().Put(context.Background(), testKey("big"), bigEntry("a")))
+	assert.Contains(t, logs.String(), "data passed to Set was too big", "expected the keyring to refuse the value")
 	infos, _ := c.List(context.Background())
-	if len(infos) != 1 || infos[0].Store != KindFile {
-		t.Errorf("List = %+v, want the entry in the file store", infos)
+	if assert.Len(t, infos, 1, "List, want the entry in the file store") {
+		assert.Equal(t, KindFile, infos[0].Store, "List, want the entry in the file store")
 	}
 }
 
@@ -180,23 +150,16 @@ func TestKeyringIgnoresBrokenChunks(t *testing.T) {
 			kr := newMemKeyring(0)
 			c, logs := openKeyring(t, kr, MinChunkLimit)
 			s, ctx, key := c.Store(), context.Background(), testKey("big")
-			if err := s.Put(ctx, key, bigEntry("a")); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, s.Put(ctx, key, bigEntry("a")))
 			tt.damage(kr, key)
-			if _, ok, err := s.Get(ctx, key); ok || err != nil {
-				t.Fatalf("Get = ok %v, err %v; want a miss", ok, err)
-			}
-			if !strings.Contains(logs.String(), "ignoring keyring item") {
-				t.Errorf("no warning; log:\n%s", logs)
-			}
-			if err := s.Put(ctx, key, bigEntry("b")); err != nil {
-				t.Fatal(err)
-			}
-			if got, ok, _ := s.Get(ctx, key); !ok || got.Secret != bigEntry("b").Secret {
-				t.Error("the damaged item was not replaced")
-			}
-			assertNoSecret(t, "log", logs.String())
+			_, ok, err := s.Get(ctx, key)
+			require.NoError(t, err, "Get; want a miss")
+			require.False(t, ok, "Get; want a miss")
+			assert.Contains(t, logs.String(), "ignoring keyring item", "no warning")
+			require.NoError(t, s.Put(ctx, key, bigEntry("b")))
+			got, ok, _ := s.Get(ctx, key)
+			assert.True(t, ok && got.Secret == bigEntry("b").Secret, "the damaged item was not replaced")
+			testkit.AssertNoSecret(t, "log", logs.String(), testSecret)
 		})
 	}
 }
@@ -213,13 +176,9 @@ func assertOnlyCurrent(t *testing.T, kr *memKeyring, key string) {
 	}
 	users := kr.users(DefaultKeyringService)
 	for _, u := range users {
-		if !want[u] {
-			t.Errorf("stray item %s", u)
-		}
+		assert.True(t, want[u], "stray item %s", u)
 	}
-	if len(users) != len(want) {
-		t.Errorf("%d items, want %d", len(users), len(want))
-	}
+	assert.Len(t, users, len(want), "items")
 }
 
 func mustGet(kr *memKeyring, key string) string {

@@ -1,11 +1,9 @@
 package cache
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io/fs"
-	"log/slog"
 	"runtime"
 	"strings"
 	"sync"
@@ -13,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zalando/go-keyring"
 
 	"github.com/regcred/regcred/providers"
@@ -25,66 +25,6 @@ const testSecret = "s3cr3t-T0KEN-must-not-leak"
 var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 func testKey(name string) string { return Key("test", name) }
-
-// clock is an injected clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: t0} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// logBuf collects log output from any goroutine.
-type logBuf struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-func newLog() (*slog.Logger, *logBuf) {
-	b := &logBuf{}
-	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug})), b
-}
-
-// assertNoSecret fails if the test secret appears in any of the texts.
-func assertNoSecret(t *testing.T, what string, texts ...string) {
-	t.Helper()
-	for _, s := range texts {
-		if strings.Contains(s, testSecret) {
-			t.Errorf("%s contains the secret: %q", what, s)
-		}
-	}
-}
-
-func envMap(m map[string]string) func(string) (string, bool) {
-	return func(k string) (string, bool) {
-		v, ok := m[k]
-		return v, ok
-	}
-}
 
 // memKeyring behaves like go-keyring's backends: ErrNotFound for missing
 // items, Set replaces, and a value over limit is refused the way Windows'
@@ -184,9 +124,7 @@ func fetchOnce(t *testing.T, cred providers.Credential) Fetch {
 	t.Helper()
 	var called atomic.Bool
 	return func(context.Context) (providers.Credential, error) {
-		if called.Swap(true) {
-			t.Error("backend called twice")
-		}
+		assert.False(t, called.Swap(true), "backend called twice")
 		return cred, nil
 	}
 }
@@ -197,8 +135,6 @@ func goosForTest() string { return runtime.GOOS }
 func mustRoot(t *testing.T, dir string) *Root {
 	t.Helper()
 	r, err := OpenRoot(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return r
 }

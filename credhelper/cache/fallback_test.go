@@ -8,6 +8,13 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/syncbuf"
+	"github.com/regcred/regcred/internal/testkit"
+	"github.com/regcred/regcred/providers"
 )
 
 // flakyKeyring is a working keyring that can be switched off.
@@ -40,12 +47,10 @@ func (f *flakyKeyring) Delete(s, u string) error {
 func TestKeyringErrorsFallBackToFile(t *testing.T) {
 	kr := &flakyKeyring{memKeyring: newMemKeyring(0)}
 	dir := t.TempDir()
-	run := func() (*Cache, *logBuf) { // one helper invocation
-		log, logs := newLog()
-		c, err := Open(Options{Kind: KindAuto, Dir: dir, LookupEnv: withBus(), Keyring: kr, Now: newClock().Now, Logger: log})
-		if err != nil {
-			t.Fatal(err)
-		}
+	run := func() (*Cache, *syncbuf.Buffer) { // one helper invocation
+		log, logs := testkit.DebugLogger()
+		c, err := Open(Options{Kind: KindAuto, Dir: dir, LookupEnv: withBus(), Keyring: kr, Now: testkit.NewClock(t0).Now, Logger: log})
+		require.NoError(t, err)
 		return c, logs
 	}
 	ctx, key := context.Background(), testKey("k")
@@ -53,69 +58,49 @@ func TestKeyringErrorsFallBackToFile(t *testing.T) {
 
 	kr.down.Store(true)
 	c, logs := run()
-	if err := c.Store().Put(ctx, key, entryAt(t0)); err != nil {
-		t.Fatalf("Put with the keyring down: %v", err)
-	}
-	if _, err := os.Stat(tokenFile); err != nil {
-		t.Fatalf("no file written while the keyring was down: %v", err)
-	}
+	require.NoError(t, c.Store().Put(ctx, key, entryAt(t0)), "Put with the keyring down")
+	_, err := os.Stat(tokenFile)
+	require.NoError(t, err, "no file written while the keyring was down")
 	calls := kr.calls.Load()
-	if got, ok, err := c.Store().Get(ctx, key); !ok || err != nil || got.Secret != testSecret {
-		t.Fatalf("Get with the keyring down = ok %v, err %v", ok, err)
-	}
-	if kr.calls.Load() != calls {
-		t.Error("the keyring was asked again in the run it failed in")
-	}
-	if n := strings.Count(logs.String(), "keyring failed; using the file cache"); n != 1 {
-		t.Errorf("%d fallback warnings, want 1; log:\n%s", n, logs)
-	}
-	if !strings.Contains(logs.String(), "ServiceUnknown") {
-		t.Errorf("warning does not say why the keyring failed; log:\n%s", logs)
-	}
-	assertNoSecret(t, "log", logs.String())
+	got, ok, err := c.Store().Get(ctx, key)
+	require.NoError(t, err, "Get with the keyring down")
+	require.True(t, ok, "Get with the keyring down missed")
+	require.Equal(t, providers.Secret(testSecret), got.Secret, "Get with the keyring down")
+	assert.Equal(t, calls, kr.calls.Load(), "the keyring was asked again in the run it failed in")
+	assert.Equal(t, 1, strings.Count(logs.String(), "keyring failed; using the file cache"), "fallback warnings; log:\n%s", logs)
+	assert.Contains(t, logs.String(), "ServiceUnknown", "warning does not say why the keyring failed")
+	testkit.AssertNoSecret(t, "log", logs.String(), testSecret)
 
 	// The keyring is back for the next run: the entry written to the
 	// file is still served (keyring miss → file), and the next Put moves
 	// it to the keyring.
 	kr.down.Store(false)
 	c, logs = run()
-	if _, ok, _ := c.Store().Get(ctx, key); !ok {
-		t.Error("the file copy was not served after the keyring came back")
-	}
-	if err := c.Store().Put(ctx, key, entryAt(t0)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(tokenFile); !os.IsNotExist(err) {
-		t.Errorf("the file copy survived a keyring write: %v", err)
-	}
+	_, ok, _ = c.Store().Get(ctx, key)
+	assert.True(t, ok, "the file copy was not served after the keyring came back")
+	require.NoError(t, c.Store().Put(ctx, key, entryAt(t0)))
+	_, err = os.Stat(tokenFile)
+	assert.True(t, os.IsNotExist(err), "the file copy survived a keyring write: %v", err)
 	infos, _ := c.List(ctx)
-	if len(infos) != 1 || infos[0].Store != KindKeyring {
-		t.Errorf("List = %+v, want one keyring entry", infos)
+	if assert.Len(t, infos, 1, "List, want one keyring entry") {
+		assert.Equal(t, KindKeyring, infos[0].Store, "List, want one keyring entry")
 	}
-	if logs.String() != "" {
-		t.Errorf("warnings with a working keyring:\n%s", logs)
-	}
+	assert.Empty(t, logs.String(), "warnings with a working keyring")
 }
 
 func TestKeyringHangFallsBackToFile(t *testing.T) {
 	hung := hungKeyring{release: make(chan struct{})}
 	t.Cleanup(func() { close(hung.release) })
-	log, logs := newLog()
+	log, logs := testkit.DebugLogger()
 	c, err := Open(Options{Kind: KindAuto, Dir: t.TempDir(), LookupEnv: withBus(), Keyring: hung,
-		KeyringTimeout: 10 * time.Millisecond, Now: newClock().Now, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
+		KeyringTimeout: 10 * time.Millisecond, Now: testkit.NewClock(t0).Now, Logger: log})
+	require.NoError(t, err)
 	s, ctx, key := c.Store(), context.Background(), testKey("k")
-	if err := s.Put(ctx, key, entryAt(t0)); err != nil {
-		t.Fatal(err)
-	}
-	if _, ok, err := s.Get(ctx, key); !ok || err != nil {
-		t.Fatalf("Get = ok %v, err %v", ok, err)
-	}
-	if !strings.Contains(logs.String(), "no answer") {
-		t.Errorf("no warning about the unanswered keyring; log:\n%s", logs)
-	}
+	require.NoError(t, s.Put(ctx, key, entryAt(t0)))
+	_, ok, err := s.Get(ctx, key)
+	require.NoError(t, err, "Get")
+	require.True(t, ok, "Get missed")
+	assert.Contains(t, logs.String(), "no answer", "no warning about the unanswered keyring")
 }
 
 func TestKeyringListReadsOnlyTheIndex(t *testing.T) {
@@ -125,20 +110,14 @@ func TestKeyringListReadsOnlyTheIndex(t *testing.T) {
 	for _, name := range []string{"a", "b"} {
 		e := entryAt(t0)
 		e.Registry = name + ".example.com"
-		if err := c.Store().Put(ctx, testKey(name), e); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, c.Store().Put(ctx, testKey(name), e))
 	}
 	before := kr.calls.Load()
 	infos, err := c.List(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if kr.calls.Load() != before {
-		t.Errorf("List made %d keyring calls", kr.calls.Load()-before)
-	}
-	if len(infos) != 2 || infos[0].Registry != "a.example.com" || infos[1].Registry != "b.example.com" {
-		t.Errorf("List = %+v", infos)
+	require.NoError(t, err)
+	assert.Equal(t, before, kr.calls.Load(), "List made keyring calls")
+	if assert.Len(t, infos, 2, "List") {
+		assert.Equal(t, []string{"a.example.com", "b.example.com"}, []string{infos[0].Registry, infos[1].Registry}, "List = %+v", infos)
 	}
 	// The index (and anything else on disk) holds no secret.
 	assertDisk(t, c.Store().(*fallbackStore).keyring.index.root.Path(), false)
@@ -149,27 +128,20 @@ func TestKeyringDeleteWhenUnreachable(t *testing.T) {
 	c, _ := openKeyring(t, kr, 0)
 	ctx := context.Background()
 	inKeyring, inFile := testKey("keyring"), testKey("file")
-	if err := c.Store().Put(ctx, inKeyring, entryAt(t0)); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, c.Store().Put(ctx, inKeyring, entryAt(t0)))
 	kr.down.Store(true)
-	if err := c.Store().Put(ctx, inFile, entryAt(t0)); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, c.Store().Put(ctx, inFile, entryAt(t0)))
 	// The file entry can be cleared; the keyring one cannot, and says so.
 	n, err := c.Clear(ctx, "")
-	if n != 1 || err == nil || !strings.Contains(err.Error(), inKeyring) {
-		t.Errorf("Clear with the keyring down = %d, %v; want 1 and an error naming %s", n, err, inKeyring)
-	}
+	assert.Equal(t, 1, n, "Clear with the keyring down")
+	assert.ErrorContains(t, err, inKeyring, "Clear with the keyring down; want an error naming the keyring entry")
 	infos, _ := c.List(ctx)
-	if len(infos) != 1 || infos[0].Key != inKeyring {
-		t.Errorf("List = %+v, want the keyring entry still listed", infos)
+	if assert.Len(t, infos, 1, "List, want the keyring entry still listed") {
+		assert.Equal(t, inKeyring, infos[0].Key, "List, want the keyring entry still listed")
 	}
 	kr.down.Store(false)
-	if n, err := c.Clear(ctx, ""); n != 1 || err != nil {
-		t.Errorf("Clear with the keyring back = %d, %v", n, err)
-	}
-	if u := kr.users(DefaultKeyringService); len(u) != 0 {
-		t.Errorf("keyring items left: %v", u)
-	}
+	n, err = c.Clear(ctx, "")
+	assert.NoError(t, err, "Clear with the keyring back")
+	assert.Equal(t, 1, n, "Clear with the keyring back")
+	assert.Empty(t, kr.users(DefaultKeyringService), "keyring items left")
 }

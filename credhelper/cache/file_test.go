@@ -2,7 +2,6 @@ package cache
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -12,28 +11,27 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/syncbuf"
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 )
 
-func openFile(t *testing.T) (*fileStore, *logBuf) {
+func openFile(t *testing.T) (*fileStore, *syncbuf.Buffer) {
 	t.Helper()
-	log, logs := newLog()
-	c, err := Open(Options{Kind: KindFile, Dir: t.TempDir(), Now: newClock().Now, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
+	log, logs := testkit.DebugLogger()
+	c, err := Open(Options{Kind: KindFile, Dir: t.TempDir(), Now: testkit.NewClock(t0).Now, Logger: log})
+	require.NoError(t, err)
 	return c.Store().(*fileStore), logs
 }
 
 func TestFileStoreIgnoresUntrustedFiles(t *testing.T) {
 	write := func(data string, mode os.FileMode) func(*testing.T, *fileStore, string, []byte) {
 		return func(t *testing.T, s *fileStore, path string, _ []byte) {
-			if err := os.WriteFile(path, []byte(data), mode); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Chmod(path, mode); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.WriteFile(path, []byte(data), mode))
+			require.NoError(t, os.Chmod(path, mode))
 		}
 	}
 	edit := func(f func(string) string) func(*testing.T, *fileStore, string, []byte) {
@@ -61,9 +59,7 @@ func TestFileStoreIgnoresUntrustedFiles(t *testing.T) {
 		})},
 		{name: "written for another key", mangle: func(t *testing.T, s *fileStore, path string, _ []byte) {
 			data, err := encodeRecord(testKey("other"), entryAt(t0))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			write(string(data), 0o600)(t, s, path, nil)
 		}},
 		{name: "larger than any record", mangle: edit(func(v string) string { return v + strings.Repeat(" ", maxRecord) })},
@@ -79,28 +75,18 @@ func TestFileStoreIgnoresUntrustedFiles(t *testing.T) {
 		{name: "symlink to a valid record", mangle: func(t *testing.T, s *fileStore, path string, valid []byte) {
 			target := filepath.Join(t.TempDir(), "elsewhere.json")
 			write(string(valid), 0o600)(t, s, target, valid)
-			if err := os.Remove(path); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Symlink(target, path); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.Remove(path))
+			require.NoError(t, os.Symlink(target, path))
 		}},
 		{name: "a directory", dir: true, mangle: func(t *testing.T, s *fileStore, path string, _ []byte) {
-			if err := os.Remove(path); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Mkdir(path, 0o700); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.Remove(path))
+			require.NoError(t, os.Mkdir(path, 0o700))
 		}},
 		{name: "owned by another user", mangle: func(t *testing.T, s *fileStore, path string, valid []byte) {
 			if os.Getuid() != 0 {
 				t.Skip("chown needs root; the uid-based case below covers this without it")
 			}
-			if err := os.Chown(path, 65534, 65534); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.Chown(path, 65534, 65534))
 		}},
 	}
 	for _, tt := range tests {
@@ -108,36 +94,32 @@ func TestFileStoreIgnoresUntrustedFiles(t *testing.T) {
 			s, logs := openFile(t)
 			ctx := context.Background()
 			key := testKey("k")
-			if err := s.Put(ctx, key, entryAt(t0)); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, s.Put(ctx, key, entryAt(t0)))
 			valid, err := os.ReadFile(s.path(key))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, ok, _ := s.Get(ctx, key); !ok {
-				t.Fatal("the valid record was not served; the test proves nothing")
-			}
+			require.NoError(t, err)
+			_, ok, _ := s.Get(ctx, key)
+			require.True(t, ok, "the valid record was not served; the test proves nothing")
 			tt.mangle(t, s, s.path(key), valid)
 
-			if _, ok, err := s.Get(ctx, key); ok || err != nil {
-				t.Fatalf("Get = ok %v, err %v; want a miss", ok, err)
-			}
-			if !strings.Contains(logs.String(), "ignoring cache file") {
-				t.Errorf("no warning logged; log:\n%s", logs)
-			}
-			if infos, _ := s.List(ctx); len(infos) != 1 || infos[0].Damaged == "" || infos[0].Registry != "" {
-				t.Errorf("List = %+v, want the file as damaged and nothing read from it", infos)
+			_, ok, err = s.Get(ctx, key)
+			require.NoError(t, err, "Get; want a miss")
+			require.False(t, ok, "Get; want a miss")
+			assert.Contains(t, logs.String(), "ignoring cache file", "no warning logged")
+			infos, _ := s.List(ctx)
+			if assert.Len(t, infos, 1, "List, want the file as damaged and nothing read from it") {
+				assert.NotEmpty(t, infos[0].Damaged, "List = %+v, want the file as damaged", infos)
+				assert.Empty(t, infos[0].Registry, "List = %+v, want nothing read from the damaged file", infos)
 			}
 			strict := *s
 			strict.strict = true
-			if _, ok, err := strict.Get(ctx, key); ok || !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), s.path(key)) {
-				t.Errorf("strict Get = ok %v, err %v; want ErrDamaged naming the file", ok, err)
-			}
+			_, ok, err = strict.Get(ctx, key)
+			assert.False(t, ok, "strict Get; want ErrDamaged naming the file")
+			assert.ErrorIs(t, err, ErrDamaged, "strict Get; want ErrDamaged naming the file")
+			assert.ErrorContains(t, err, s.path(key), "strict Get; want ErrDamaged naming the file")
 			if !tt.dir {
 				assertReplaced(t, s, key)
 			}
-			assertNoSecret(t, "log", logs.String())
+			testkit.AssertNoSecret(t, "log", logs.String(), testSecret)
 		})
 	}
 }
@@ -149,21 +131,16 @@ func assertReplaced(t *testing.T, s *fileStore, key string) {
 	ctx := context.Background()
 	fresh := entryAt(t0.Add(time.Minute))
 	fresh.Secret = testSecret + "-new"
-	if err := s.Put(ctx, key, fresh); err != nil {
-		t.Fatalf("Put over the untrusted file: %v", err)
-	}
+	require.NoError(t, s.Put(ctx, key, fresh), "Put over the untrusted file")
 	got, ok, err := s.Get(ctx, key)
-	if !ok || err != nil || got.Secret != fresh.Secret {
-		t.Fatalf("Get after replacing = ok %v, err %v", ok, err)
-	}
+	require.NoError(t, err, "Get after replacing")
+	require.True(t, ok, "Get after replacing missed")
+	require.Equal(t, fresh.Secret, got.Secret, "Get after replacing")
 	fi, err := os.Lstat(s.path(key))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	// Get above served it, so it passed the owner check too.
-	if !fi.Mode().IsRegular() || fi.Mode().Perm() != 0o600 {
-		t.Errorf("replacement file: mode %v", fi.Mode())
-	}
+	assert.True(t, fi.Mode().IsRegular(), "replacement file: mode %v", fi.Mode())
+	assert.Equal(t, fs.FileMode(0o600), fi.Mode().Perm(), "replacement file: mode %v", fi.Mode())
 }
 
 func TestFileStoreIgnoresFilesOfAnotherUID(t *testing.T) {
@@ -172,17 +149,13 @@ func TestFileStoreIgnoresFilesOfAnotherUID(t *testing.T) {
 	s, logs := openFile(t)
 	ctx := context.Background()
 	key := testKey("k")
-	if err := s.Put(ctx, key, entryAt(t0)); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, s.Put(ctx, key, entryAt(t0)))
 	me := s.uid
 	s.uid = me + 1
-	if _, ok, err := s.Get(ctx, key); ok || err != nil {
-		t.Fatalf("Get of a file owned by uid %d as uid %d = ok %v, err %v; want a miss", me, me+1, ok, err)
-	}
-	if !strings.Contains(logs.String(), fmt.Sprintf("owned by uid %d", me)) {
-		t.Errorf("warning does not name the owner; log:\n%s", logs)
-	}
+	_, ok, err := s.Get(ctx, key)
+	require.NoError(t, err, "Get of a file owned by uid %d as uid %d; want a miss", me, me+1)
+	require.False(t, ok, "Get of a file owned by uid %d as uid %d; want a miss", me, me+1)
+	assert.Contains(t, logs.String(), fmt.Sprintf("owned by uid %d", me), "warning does not name the owner")
 	// A directory of someone else's is refused when it is opened
 	// (TestOpenRootRefuses).
 	s.uid = me
@@ -194,45 +167,29 @@ func TestFileStoreIgnoresFilesOfAnotherUID(t *testing.T) {
 // not chmod'ed.
 func TestFileStorePermissions(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "regcred")
-	if err := os.Mkdir(root, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	c, err := Open(Options{Kind: KindFile, Dir: root, Now: newClock().Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Store().Put(context.Background(), testKey("k"), entryAt(t0)); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.Mkdir(root, 0o755))
+	c, err := Open(Options{Kind: KindFile, Dir: root, Now: testkit.NewClock(t0).Now})
+	require.NoError(t, err)
+	require.NoError(t, c.Store().Put(context.Background(), testKey("k"), entryAt(t0)))
 	for path, want := range map[string]fs.FileMode{
 		root:                          fs.ModeDir | 0o755,
 		filepath.Join(root, "tokens"): fs.ModeDir | 0o700,
 		filepath.Join(root, "tokens", testKey("k")+".json"): 0o600,
 	} {
 		fi, err := os.Stat(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if fi.Mode() != want {
-			t.Errorf("%s: mode %v, want %v", path, fi.Mode(), want)
-		}
+		require.NoError(t, err)
+		assert.Equal(t, want, fi.Mode(), "%s: mode", path)
 	}
 	ents, err := os.ReadDir(filepath.Join(root, "tokens"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ents) != 1 {
-		t.Errorf("tokens dir holds %d files, want 1 (no temporary files left): %v", len(ents), ents)
-	}
+	require.NoError(t, err)
+	assert.Len(t, ents, 1, "tokens dir, want 1 file (no temporary files left)")
 }
 
 func TestFileStoreConcurrentWriters(t *testing.T) {
 	s, logs := openFile(t)
 	ctx := context.Background()
 	key := testKey("k")
-	if err := s.Put(ctx, key, entryAt(t0)); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, s.Put(ctx, key, entryAt(t0)))
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
 	for w := range 6 {
@@ -255,9 +212,7 @@ func TestFileStoreConcurrentWriters(t *testing.T) {
 	wg.Wait()
 	close(errs)
 	for err := range errs {
-		t.Error(err)
+		assert.NoError(t, err)
 	}
-	if logs.String() != "" {
-		t.Errorf("a reader saw a torn or foreign file:\n%s", logs)
-	}
+	assert.Empty(t, logs.String(), "a reader saw a torn or foreign file")
 }

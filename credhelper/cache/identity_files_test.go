@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestIdentityFilePartsSeeWholeFiles: any change to a file's content
@@ -28,22 +31,19 @@ func TestIdentityFilePartsSeeWholeFiles(t *testing.T) {
 			p := filepath.Join(dir, string(rune('a'+i)))
 			set := func(content *string) []string {
 				if content == nil {
-					if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
-						t.Fatal(err)
+					if err := os.Remove(p); !os.IsNotExist(err) {
+						require.NoError(t, err)
 					}
-				} else if err := os.WriteFile(p, []byte(*content), 0o600); err != nil {
-					t.Fatal(err)
+				} else {
+					require.NoError(t, os.WriteFile(p, []byte(*content), 0o600))
 				}
 				return IdentityFileParts([]string{p})
 			}
 			before, after := set(tt.before), set(tt.after)
-			if slices.Equal(before, after) {
-				t.Errorf("parts unchanged: %q", before)
-			}
+			assert.False(t, slices.Equal(before, after), "parts unchanged: %q", before)
 			for _, part := range append(before, after...) {
-				if strings.Contains(part, "AKIA") || strings.Contains(part, "role_arn") {
-					t.Errorf("a part holds the file's content: %q", part)
-				}
+				assert.NotContains(t, part, "AKIA", "a part holds the file's content")
+				assert.NotContains(t, part, "role_arn", "a part holds the file's content")
 			}
 		})
 	}
@@ -57,15 +57,11 @@ func ptr(s string) *string { return &s }
 func TestIdentityFilePartsIgnorePlace(t *testing.T) {
 	a, b := filepath.Join(t.TempDir(), "credentials"), filepath.Join(t.TempDir(), "credentials")
 	for _, p := range []string{a, b} {
-		if err := os.WriteFile(p, []byte("aws_access_key_id = AKIAALICE\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(p, []byte("aws_access_key_id = AKIAALICE\n"), 0o600))
 	}
 	missingA, missingB := filepath.Join(t.TempDir(), "config"), filepath.Join(t.TempDir(), "config")
-	if !slices.Equal(IdentityFileParts([]string{a, missingA}), IdentityFileParts([]string{b, missingB})) {
-		t.Error("the same files in another home make other parts")
-	}
-	if slices.Equal(IdentityFileParts([]string{a, missingA}), IdentityFileParts([]string{missingB, b})) {
-		t.Error("the credentials in the config's place make the same parts")
-	}
+	assert.Equal(t, IdentityFileParts([]string{a, missingA}), IdentityFileParts([]string{b, missingB}),
+		"the same files in another home make other parts")
+	assert.False(t, slices.Equal(IdentityFileParts([]string{a, missingA}), IdentityFileParts([]string{missingB, b})),
+		"the credentials in the config's place make the same parts")
 }

@@ -3,6 +3,11 @@ package cache
 import (
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/testkit"
 )
 
 func TestKeyIsStable(t *testing.T) {
@@ -10,15 +15,9 @@ func TestKeyIsStable(t *testing.T) {
 	// value only together with keyDomain.
 	const want = "d76faff745ac8a8968a93f667f2dee6ccd5b322d404d2c6d79c85ac79e944376"
 	got := Key("ecr", `{"region":"eu-west-1"}`, "123456789012.dkr.ecr.eu-west-1.amazonaws.com", "AWS_PROFILE unset")
-	if got != Key("ecr", `{"region":"eu-west-1"}`, "123456789012.dkr.ecr.eu-west-1.amazonaws.com", "AWS_PROFILE unset") {
-		t.Fatal("Key is not deterministic")
-	}
-	if !validKey(got) {
-		t.Fatalf("Key returned %q, which validKey refuses", got)
-	}
-	if got != want {
-		t.Errorf("Key = %s, want %s", got, want)
-	}
+	require.Equal(t, got, Key("ecr", `{"region":"eu-west-1"}`, "123456789012.dkr.ecr.eu-west-1.amazonaws.com", "AWS_PROFILE unset"), "Key is not deterministic")
+	require.True(t, validKey(got), "Key returned %q, which validKey refuses", got)
+	assert.Equal(t, want, got)
 }
 
 func TestKeyDistinguishesIdentities(t *testing.T) {
@@ -35,22 +34,18 @@ func TestKeyDistinguishesIdentities(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if Key(tt.a...) == Key(tt.b...) {
-				t.Errorf("Key(%q) == Key(%q)", tt.a, tt.b)
-			}
+			assert.NotEqual(t, Key(tt.a...), Key(tt.b...), "Key(%q) == Key(%q)", tt.a, tt.b)
 		})
 	}
 }
 
 func TestKeyHoldsNoSecret(t *testing.T) {
-	env := envMap(map[string]string{"VAULT_TOKEN": testSecret, "VAULT_ADDR": "https://vault.example.com"})
+	env := testkit.Env{"VAULT_TOKEN": testSecret, "VAULT_ADDR": "https://vault.example.com"}.Lookup
 	parts := AmbientParts(env, []string{"VAULT_TOKEN", "VAULT_ADDR"})
-	assertNoSecret(t, "ambient parts", parts...)
+	testkit.AssertNoSecret(t, "ambient parts", strings.Join(parts, "\n"), testSecret)
 	k := Key(append([]string{"vault", testSecret}, parts...)...)
-	assertNoSecret(t, "key", k)
-	if strings.Contains(k, "vault") {
-		t.Errorf("key %q shows its inputs", k)
-	}
+	testkit.AssertNoSecret(t, "key", k, testSecret)
+	assert.NotContains(t, k, "vault", "the key shows its inputs")
 }
 
 func TestAmbientParts(t *testing.T) {
@@ -67,17 +62,14 @@ func TestAmbientParts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ka := Key(AmbientParts(envMap(tt.a), tt.names)...)
-			kb := Key(AmbientParts(envMap(tt.b), tt.names)...)
-			if (ka == kb) != tt.same {
-				t.Errorf("keys equal = %v, want %v", ka == kb, tt.same)
-			}
+			ka := Key(AmbientParts(testkit.Env(tt.a).Lookup, tt.names)...)
+			kb := Key(AmbientParts(testkit.Env(tt.b).Lookup, tt.names)...)
+			assert.Equal(t, tt.same, ka == kb, "keys equal")
 		})
 	}
-	env := envMap(map[string]string{"A": "1", "B": "2"})
-	if Key(AmbientParts(env, []string{"B", "A", "A"})...) != Key(AmbientParts(env, []string{"A", "B"})...) {
-		t.Error("AmbientParts depends on the order or repetition of names")
-	}
+	env := testkit.Env{"A": "1", "B": "2"}.Lookup
+	assert.Equal(t, Key(AmbientParts(env, []string{"A", "B"})...), Key(AmbientParts(env, []string{"B", "A", "A"})...),
+		"AmbientParts depends on the order or repetition of names")
 }
 
 func TestValidKey(t *testing.T) {
@@ -95,9 +87,7 @@ func TestValidKey(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := validKey(tt.key); got != tt.ok {
-				t.Errorf("validKey(%q) = %v, want %v", tt.key, got, tt.ok)
-			}
+			assert.Equal(t, tt.ok, validKey(tt.key), "validKey(%q)", tt.key)
 		})
 	}
 }

@@ -3,6 +3,8 @@ package cache
 import (
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
 )
 
 func TestPolicy(t *testing.T) {
@@ -45,9 +47,7 @@ func TestPolicy(t *testing.T) {
 			if !tt.noStored {
 				e.StoredAt = stored
 			}
-			if got := Policy(e, t0.Add(tt.at)); got != tt.want {
-				t.Errorf("Policy = %v, want %v", got, tt.want)
-			}
+			assert.Equal(t, tt.want, Policy(e, t0.Add(tt.at)), "Policy")
 		})
 	}
 }

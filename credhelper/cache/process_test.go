@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zalando/go-keyring"
 
 	"github.com/regcred/regcred/credhelper/cache/oskeyring"
@@ -134,16 +136,10 @@ func startChild(t *testing.T, mode string, env ...string) *proc {
 	cmd.Env = append(append(os.Environ(), childEnv+"="+mode), env...)
 	cmd.Stderr = &prefixWriter{t: t}
 	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
@@ -154,14 +150,10 @@ func startChild(t *testing.T, mode string, env ...string) *proc {
 // expect reads the child's next line, which must start with want.
 func (p *proc) expect(t *testing.T, want string) string {
 	t.Helper()
-	if !p.lines.Scan() {
-		t.Fatalf("child %d ended before saying %q: %v", p.cmd.Process.Pid, want, p.lines.Err())
-	}
-	if line := p.lines.Text(); strings.HasPrefix(line, want) {
-		return line
-	}
-	t.Fatalf("child %d said %q, want %q…", p.cmd.Process.Pid, p.lines.Text(), want)
-	return ""
+	require.True(t, p.lines.Scan(), "child %d ended before saying %q: %v", p.cmd.Process.Pid, want, p.lines.Err())
+	line := p.lines.Text()
+	require.True(t, strings.HasPrefix(line, want), "child %d said %q, want %q…", p.cmd.Process.Pid, line, want)
+	return line
 }
 
 type prefixWriter struct{ t *testing.T }
@@ -188,9 +180,7 @@ func newFlight(t *testing.T, kind, service string) flight {
 func (f flight) backendCalls(t *testing.T) int {
 	t.Helper()
 	data, err := os.ReadFile(f.calls)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return strings.Count(string(data), "\n")
 }
 
@@ -213,29 +203,20 @@ func (f flight) race(t *testing.T, n int, beforeGo func()) {
 	tokens := map[string]bool{}
 	for _, p := range procs {
 		fields := strings.Fields(p.expect(t, ""))
-		if len(fields) != 2 {
-			t.Fatalf("child answered %q", fields)
-		}
+		require.Len(t, fields, 2, "child answered %q", fields)
 		outcomes[fields[0]]++
 		tokens[fields[1]] = true
-		if err := p.cmd.Wait(); err != nil {
-			t.Errorf("child %d: %v", p.cmd.Process.Pid, err)
-		}
+		assert.NoError(t, p.cmd.Wait(), "child %d", p.cmd.Process.Pid)
 	}
-	if outcomes[Fetched.String()] != 1 || outcomes[Hit.String()] != n-1 {
-		t.Errorf("outcomes %v, want 1 fetched and %d hits", outcomes, n-1)
-	}
-	if len(tokens) != 1 {
-		t.Errorf("children got %d different tokens, want the one token fetched: %v", len(tokens), tokens)
-	}
+	assert.Equal(t, 1, outcomes[Fetched.String()], "outcomes %v, want 1 fetched and %d hits", outcomes, n-1)
+	assert.Equal(t, n-1, outcomes[Hit.String()], "outcomes %v, want 1 fetched and %d hits", outcomes, n-1)
+	assert.Len(t, tokens, 1, "children got different tokens, want the one token fetched")
 }
 
 func TestSingleFlightAcrossProcesses(t *testing.T) {
 	f := newFlight(t, KindFile, "")
 	f.race(t, 8, nil)
-	if n := f.backendCalls(t); n != 1 {
-		t.Errorf("%d backend calls from 8 concurrent cold lookups, want 1", n)
-	}
+	assert.Equal(t, 1, f.backendCalls(t), "backend calls from 8 concurrent cold lookups")
 }
 
 func TestKilledLockHolderDoesNotBlockOthers(t *testing.T) {
@@ -245,14 +226,10 @@ func TestKilledLockHolderDoesNotBlockOthers(t *testing.T) {
 	holder.stdin.Close()
 	holder.expect(t, "fetching") // it holds the lock, inside its backend call
 	f.race(t, 4, func() {
-		if err := holder.cmd.Process.Kill(); err != nil { // SIGKILL: no unlock, no cleanup
-			t.Fatal(err)
-		}
+		require.NoError(t, holder.cmd.Process.Kill()) // SIGKILL: no unlock, no cleanup
 	})
 	// The dead holder's call and exactly one of the others'.
-	if n := f.backendCalls(t); n != 2 {
-		t.Errorf("%d backend calls, want 2", n)
-	}
+	assert.Equal(t, 2, f.backendCalls(t), "backend calls")
 }
 
 func TestNoBusNoDBusDaemon(t *testing.T) {
@@ -264,9 +241,7 @@ func TestNoBusNoDBusDaemon(t *testing.T) {
 	bin := t.TempDir()
 	marker := filepath.Join(bin, "launched")
 	script := "#!/bin/sh\necho launched >> '" + marker + "'\nexit 1\n"
-	if err := os.WriteFile(filepath.Join(bin, "dbus-launch"), []byte(script), 0o700); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(filepath.Join(bin, "dbus-launch"), []byte(script), 0o700))
 	env := []string{"DBUS_SESSION_BUS_ADDRESS=", "XDG_RUNTIME_DIR=" + t.TempDir(), "HOME=" + t.TempDir(),
 		"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH"), "REGCRED_CACHE_DIR=" + t.TempDir()}
 
@@ -279,17 +254,12 @@ func TestNoBusNoDBusDaemon(t *testing.T) {
 	if _, err := os.Stat(marker); err != nil {
 		t.Skipf("go-keyring did not try dbus-launch here (a bus at %s/bus?), so the check cannot be shown", defaultRunUser())
 	}
-	if err := os.Remove(marker); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.Remove(marker))
 
 	p := startChild(t, "autolaunch-open", env...)
 	p.stdin.Close()
 	p.expect(t, "store: file")
-	if err := p.cmd.Wait(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(marker); err == nil {
-		t.Error("the cache ran dbus-launch without a session bus")
-	}
+	require.NoError(t, p.cmd.Wait())
+	_, err := os.Stat(marker)
+	assert.Error(t, err, "the cache ran dbus-launch without a session bus")
 }

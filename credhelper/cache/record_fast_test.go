@@ -1,9 +1,10 @@
 package cache
 
 import (
-	"reflect"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/providers"
 )
@@ -17,9 +18,8 @@ func FuzzDecodeRecordFast(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, user, secret string, longLived bool) {
 		if fast, ok := decodeRecordFast(data); ok {
 			var strict record
-			if err := strictDecode(data, &strict); err != nil || !reflect.DeepEqual(fast, strict) {
-				t.Fatalf("fast %+v, strict %+v (%v) on %q", fast, strict, err, data)
-			}
+			require.NoError(t, strictDecode(data, &strict), "the fast decoder took %q", data)
+			require.Equal(t, strict, fast, "on %q", data)
 		}
 		at := time.Date(2026, 11, 23, 12, 0, 0, 123, time.UTC)
 		e := Entry{Username: user, Secret: providers.Secret(secret), ExpiresAt: at.Add(time.Hour), StoredAt: at,
@@ -29,15 +29,9 @@ func FuzzDecodeRecordFast(f *testing.F) {
 			return
 		}
 		var strict record
-		if err := strictDecode(enc, &strict); err != nil {
-			t.Fatalf("strict decoder refuses what encodeRecord wrote: %v", err)
-		}
+		require.NoError(t, strictDecode(enc, &strict), "strict decoder refuses what encodeRecord wrote")
 		fast, ok := decodeRecordFast(enc)
-		if !ok {
-			t.Fatalf("fast decoder refuses what encodeRecord wrote: %q", enc)
-		}
-		if !reflect.DeepEqual(fast, strict) {
-			t.Fatalf("fast %+v, strict %+v", fast, strict)
-		}
+		require.True(t, ok, "fast decoder refuses what encodeRecord wrote: %q", enc)
+		require.Equal(t, strict, fast)
 	})
 }

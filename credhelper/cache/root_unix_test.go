@@ -3,7 +3,6 @@
 package cache
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +10,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/testkit"
 )
 
 // foreignUID owns what another local user would have planted. The tests
@@ -58,7 +62,7 @@ func TestOpenRootRefusesPlantedLayouts(t *testing.T) {
 		}},
 		{name: "root is a regular file", plant: func(t *testing.T, base string) string {
 			p := filepath.Join(base, "c")
-			writeFile(t, p, "x", 0o600)
+			testkit.WriteFile(t, p, "x")
 			return p
 		}, refused: "not a directory"},
 		{name: "root owned by another user", root: true, plant: func(t *testing.T, base string) string {
@@ -93,17 +97,12 @@ func TestOpenRootRefusesPlantedLayouts(t *testing.T) {
 				err = r.WriteFile(tokensDir, "probe", []byte("x"))
 			}
 			if tt.refused == "" {
-				if err != nil {
-					t.Fatalf("refused a safe root: %v", err)
-				}
+				require.NoError(t, err, "refused a safe root")
 				return
 			}
-			if !errors.Is(err, ErrUntrustedRoot) || !strings.Contains(err.Error(), tt.refused) {
-				t.Fatalf("err = %v, want ErrUntrustedRoot mentioning %q", err, tt.refused)
-			}
-			if after := snapshot(t, path); after != before {
-				t.Errorf("a refused root was touched:\nbefore %s\nafter  %s", before, after)
-			}
+			require.ErrorIs(t, err, ErrUntrustedRoot)
+			require.ErrorContains(t, err, tt.refused)
+			assert.Equal(t, before, snapshot(t, path), "a refused root was touched")
 		})
 	}
 }
@@ -113,17 +112,16 @@ func TestOpenRootRefusesPlantedLayouts(t *testing.T) {
 func TestRootCreatesMissingDirectoriesPrivate(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a", "b", "regcred")
 	r := mustRoot(t, path)
-	if err := r.WriteFile(tokensDir, "k", []byte("v")); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, r.WriteFile(tokensDir, "k", []byte("v")))
 	for _, d := range []string{filepath.Join(path, "..", ".."), filepath.Dir(path), path, filepath.Join(path, tokensDir)} {
-		if st, err := os.Stat(d); err != nil || st.Mode().Perm() != 0o700 {
-			t.Errorf("%s: %v %v, want 0700", d, st.Mode(), err)
+		st, err := os.Stat(d)
+		if assert.NoError(t, err, d) {
+			assert.Equal(t, os.FileMode(0o700), st.Mode().Perm(), "%s: mode", d)
 		}
 	}
-	if st, _ := os.Stat(filepath.Join(path, tokensDir, "k")); st.Mode().Perm() != 0o600 {
-		t.Errorf("file mode %v, want 0600", st.Mode())
-	}
+	st, err := os.Stat(filepath.Join(path, tokensDir, "k"))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), st.Mode().Perm(), "file mode")
 }
 
 // TestRootHoldsItsDirectoryAfterASwap: once opened, the root is the
@@ -133,26 +131,17 @@ func TestRootHoldsItsDirectoryAfterASwap(t *testing.T) {
 	base := t.TempDir()
 	path := mkdir(t, base, "c", 0o700)
 	r := mustRoot(t, path)
-	if err := r.WriteFile(tokensDir, "first", []byte("1")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Rename(path, filepath.Join(base, "moved")); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, r.WriteFile(tokensDir, "first", []byte("1")))
+	require.NoError(t, os.Rename(path, filepath.Join(base, "moved")))
 	attacker := mkdir(t, base, "attacker", 0o777)
 	symlink(t, attacker, path)
-	if err := r.WriteFile(tokensDir, "second", []byte("2")); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := r.ReadFile(tokensDir, "first"); err != nil || string(got) != "1" {
-		t.Errorf("read after swap = %q, %v", got, err)
-	}
-	if names := listAll(t, attacker); len(names) != 0 {
-		t.Errorf("files reached the swapped-in directory: %v", names)
-	}
-	if _, err := os.Stat(filepath.Join(base, "moved", tokensDir, "second")); err != nil {
-		t.Errorf("the write did not land in the opened directory: %v", err)
-	}
+	require.NoError(t, r.WriteFile(tokensDir, "second", []byte("2")))
+	got, err := r.ReadFile(tokensDir, "first")
+	assert.NoError(t, err, "read after swap")
+	assert.Equal(t, "1", string(got), "read after swap")
+	assert.Empty(t, listAll(t, attacker), "files reached the swapped-in directory")
+	_, err = os.Stat(filepath.Join(base, "moved", tokensDir, "second"))
+	assert.NoError(t, err, "the write did not land in the opened directory")
 }
 
 // TestRootWriteFailureLeavesNoTemp: a write whose rename fails (a
@@ -161,18 +150,12 @@ func TestRootHoldsItsDirectoryAfterASwap(t *testing.T) {
 func TestRootWriteFailureLeavesNoTemp(t *testing.T) {
 	path := t.TempDir()
 	r := mustRoot(t, path)
-	if err := r.WriteFile(tokensDir, "seed", []byte("s")); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, r.WriteFile(tokensDir, "seed", []byte("s")))
 	mkdir(t, filepath.Join(path, tokensDir), "blocked", 0o700)
-	writeFile(t, filepath.Join(path, tokensDir, "blocked", "keep"), "x", 0o600)
-	if err := r.WriteFile(tokensDir, "blocked", []byte("SECRET-IN-TEMP")); err == nil {
-		t.Fatal("write over a non-empty directory succeeded")
-	}
+	testkit.WriteFile(t, filepath.Join(path, tokensDir, "blocked", "keep"), "x")
+	require.Error(t, r.WriteFile(tokensDir, "blocked", []byte("SECRET-IN-TEMP")), "write over a non-empty directory succeeded")
 	for _, n := range listAll(t, filepath.Join(path, tokensDir)) {
-		if strings.HasPrefix(n, tempPrefix) {
-			t.Errorf("temporary file %s outlived the failed write", n)
-		}
+		assert.False(t, strings.HasPrefix(n, tempPrefix), "temporary file %s outlived the failed write", n)
 	}
 }
 
@@ -181,9 +164,7 @@ func TestRootWriteFailureLeavesNoTemp(t *testing.T) {
 func TestRootSweepsOnlyItsOwnTemps(t *testing.T) {
 	path := t.TempDir()
 	r := mustRoot(t, path)
-	if err := r.WriteFile(tokensDir, "seed", []byte("s")); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, r.WriteFile(tokensDir, "seed", []byte("s")))
 	dir := filepath.Join(path, tokensDir)
 	old := time.Now().Add(-time.Hour)
 	files := map[string]bool{ // name → should survive
@@ -195,64 +176,41 @@ func TestRootSweepsOnlyItsOwnTemps(t *testing.T) {
 	}
 	const fresh = ".tmp-fedcba9876543210"
 	for n := range files {
-		writeFile(t, filepath.Join(dir, n), "x", 0o600)
+		testkit.WriteFile(t, filepath.Join(dir, n), "x")
 		if n != fresh {
-			if err := os.Chtimes(filepath.Join(dir, n), old, old); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.Chtimes(filepath.Join(dir, n), old, old))
 		}
 	}
-	if err := r.WriteFile(tokensDir, "next", []byte("n")); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, r.WriteFile(tokensDir, "next", []byte("n")))
 	for n, survive := range files {
 		_, err := os.Stat(filepath.Join(dir, n))
-		if survive != (err == nil) {
-			t.Errorf("%s: survived=%v, want %v", n, err == nil, survive)
-		}
+		assert.Equal(t, survive, err == nil, "%s survived", n)
 	}
 }
 
 func mkdir(t *testing.T, parent, name string, mode os.FileMode) string {
 	t.Helper()
 	p := filepath.Join(parent, name)
-	if err := os.Mkdir(p, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(p, mode); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.Mkdir(p, 0o700))
+	require.NoError(t, os.Chmod(p, mode))
 	return p
 }
 
 func symlink(t *testing.T, target, link string) string {
 	t.Helper()
-	if err := os.Symlink(target, link); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.Symlink(target, link))
 	return link
 }
 
 func chown(t *testing.T, p string, uid int) string {
 	t.Helper()
-	if err := os.Chown(p, uid, uid); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.Chown(p, uid, uid))
 	return p
 }
 
 func lchown(t *testing.T, p string, uid int) {
 	t.Helper()
-	if err := os.Lchown(p, uid, uid); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func writeFile(t *testing.T, p, data string, mode os.FileMode) {
-	t.Helper()
-	if err := os.WriteFile(p, []byte(data), mode); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.Lchown(p, uid, uid))
 }
 
 func listAll(t *testing.T, dir string) []string {
@@ -264,9 +222,7 @@ func listAll(t *testing.T, dir string) []string {
 		}
 		return err
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return out
 }
 
@@ -307,11 +263,9 @@ func TestRootSurvivesCollectionMidCall(t *testing.T) {
 	}()
 	for i := range 100 {
 		name := fmt.Sprintf("k%d", i)
-		if err := mustRoot(t, dir).WriteFile(tokensDir, name, []byte(name)); err != nil {
-			t.Fatalf("write %d: %v", i, err)
-		}
-		if got, err := mustRoot(t, dir).ReadFile(tokensDir, name); err != nil || string(got) != name {
-			t.Fatalf("read %d = %q, %v", i, got, err)
-		}
+		require.NoError(t, mustRoot(t, dir).WriteFile(tokensDir, name, []byte(name)), "write %d", i)
+		got, err := mustRoot(t, dir).ReadFile(tokensDir, name)
+		require.NoError(t, err, "read %d", i)
+		require.Equal(t, name, string(got), "read %d", i)
 	}
 }

@@ -2,7 +2,6 @@ package cache
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -11,7 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/credhelper/cache/oskeyring"
+	"github.com/regcred/regcred/internal/testkit"
 )
 
 // These tests use the real Secret Service (gnome-keyring). make test runs
@@ -73,58 +76,38 @@ func TestKeyringSecretServiceStore(t *testing.T) {
 func TestKeyringSecretServiceHoldsTheItems(t *testing.T) {
 	kr := requireSecretService(t)
 	svc := testService(t)
-	log, logs := newLog()
-	c, err := Open(Options{Kind: KindAuto, Dir: t.TempDir(), Keyring: oskeyring.System{}, KeyringService: svc, ChunkLimit: MinChunkLimit, Now: newClock().Now, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.Name() != KindKeyring {
-		t.Fatalf("auto chose %s with a Secret Service running", c.Name())
-	}
+	log, logs := testkit.DebugLogger()
+	c, err := Open(Options{Kind: KindAuto, Dir: t.TempDir(), Keyring: oskeyring.System{}, KeyringService: svc, ChunkLimit: MinChunkLimit, Now: testkit.NewClock(t0).Now, Logger: log})
+	require.NoError(t, err)
+	require.Equal(t, KindKeyring, c.Name(), "auto's choice with a Secret Service running")
 	ctx, key := context.Background(), testKey("big")
 	t.Cleanup(func() { _, _ = c.Clear(ctx, "") })
 	want := bigEntry("ss")
-	if err := c.Store().Put(ctx, key, want); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, c.Store().Put(ctx, key, want))
 	got, ok, err := c.Store().Get(ctx, key)
-	if !ok || err != nil {
-		t.Fatalf("Get = ok %v, err %v; log:\n%s", ok, err, logs)
-	}
+	require.NoError(t, err, "Get; log:\n%s", logs)
+	require.True(t, ok, "Get missed; log:\n%s", logs)
 	assertEntry(t, got, want)
-	if logs.String() != "" {
-		t.Errorf("the Secret Service was not used without complaint:\n%s", logs)
-	}
+	assert.Empty(t, logs.String(), "the Secret Service was not used without complaint")
 
 	// Read the items back with go-keyring itself: a chunk head under the
 	// key, chunks under its generation, and the secret across them.
 	head, err := kr.Get(svc, key)
-	if err != nil {
-		t.Fatalf("no item in the Secret Service: %v", err)
-	}
+	require.NoError(t, err, "no item in the Secret Service")
 	h, ok := parseHead(head)
-	if !ok || h.count < 20 {
-		t.Fatalf("item under the key is %q, want the head of a chunked value", head)
-	}
+	require.True(t, ok && h.count >= 20, "item under the key is %q, want the head of a chunked value", head)
 	var joined strings.Builder
 	for i := range h.count {
 		part, err := kr.Get(svc, chunkUser(key, h.gen, i))
-		if err != nil {
-			t.Fatalf("chunk %d: %v", i, err)
-		}
+		require.NoError(t, err, "chunk %d", i)
 		joined.WriteString(part)
 	}
-	if !strings.Contains(joined.String(), want.Secret.Reveal()) {
-		t.Error("the chunks do not hold the secret")
-	}
+	assert.True(t, strings.Contains(joined.String(), want.Secret.Reveal()), "the chunks do not hold the secret")
 
-	if err := c.Store().Delete(ctx, key); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, c.Store().Delete(ctx, key))
 	for _, user := range []string{key, chunkUser(key, h.gen, 0), chunkUser(key, h.gen, h.count-1)} {
-		if _, err := kr.Get(svc, user); !errors.Is(err, fs.ErrNotExist) {
-			t.Errorf("item %s after Delete: %v", user, err)
-		}
+		_, err := kr.Get(svc, user)
+		assert.ErrorIs(t, err, fs.ErrNotExist, "item %s after Delete", user)
 	}
 }
 
@@ -138,11 +121,8 @@ func TestKeyringSecretServiceSingleFlight(t *testing.T) {
 		}
 	})
 	f.race(t, 6, nil)
-	if n := f.backendCalls(t); n != 1 {
-		t.Errorf("%d backend calls from 6 concurrent cold lookups, want 1", n)
-	}
+	assert.Equal(t, 1, f.backendCalls(t), "backend calls from 6 concurrent cold lookups")
 	// The token went to the keyring, not to the file fallback.
-	if ents, _ := os.ReadDir(filepath.Join(f.dir, "cache", "tokens")); len(ents) != 0 {
-		t.Errorf("token files written: %v", ents)
-	}
+	ents, _ := os.ReadDir(filepath.Join(f.dir, "cache", "tokens"))
+	assert.Empty(t, ents, "token files written")
 }

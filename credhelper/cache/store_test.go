@@ -2,7 +2,6 @@ package cache
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -11,6 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 )
 
@@ -30,7 +33,7 @@ type storeCase struct {
 // withBus pretends a session bus is running, so the injected keyring is
 // used; the real go-keyring is never reached with these options.
 func withBus() func(string) (string, bool) {
-	return envMap(map[string]string{"DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent/regcred-test-bus"})
+	return testkit.Env{"DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent/regcred-test-bus"}.Lookup
 }
 
 func storeCases() []storeCase {
@@ -57,90 +60,70 @@ func TestStores(t *testing.T) {
 // runs it against the real keyring too.
 func testStore(t *testing.T, sc storeCase) {
 	dir := t.TempDir()
-	clk := newClock()
-	log, logs := newLog()
+	clk := testkit.NewClock(t0)
+	log, logs := testkit.DebugLogger()
 	opts := sc.opts
 	opts.Dir, opts.Now, opts.Logger = dir, clk.Now, log
 	c, err := Open(opts)
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
+	require.NoError(t, err, "Open")
 	s := c.Store()
 	ctx := context.Background()
 	key := testKey(sc.name)
 
-	if _, ok, err := s.Get(ctx, key); ok || err != nil {
-		t.Fatalf("Get on an empty store = ok %v, err %v; want a miss", ok, err)
-	}
+	_, ok, err := s.Get(ctx, key)
+	require.NoError(t, err, "Get on an empty store; want a miss")
+	require.False(t, ok, "Get on an empty store; want a miss")
 
 	// A secret the size of an ECR password (≈ 2.9 KiB), larger than
 	// Windows' 2,560-byte item limit, with multi-byte characters.
 	long := testSecret + strings.Repeat("eyJwYXlsb2FkIjoi€", 200)
 	want := entryAt(clk.Now())
 	want.Secret = providers.Secret(long)
-	if err := s.Put(ctx, key, want); err != nil {
-		t.Fatalf("Put: %v", err)
-	}
+	require.NoError(t, s.Put(ctx, key, want), "Put")
 	got, ok, err := s.Get(ctx, key)
-	if !ok || err != nil {
-		t.Fatalf("Get after Put = ok %v, err %v", ok, err)
-	}
+	require.NoError(t, err, "Get after Put")
+	require.True(t, ok, "Get after Put missed")
 	assertEntry(t, got, want)
 
 	want2 := entryAt(clk.Now().Add(time.Minute))
-	if err := s.Put(ctx, key, want2); err != nil {
-		t.Fatalf("Put (replace): %v", err)
-	}
-	if got, _, _ := s.Get(ctx, key); got.Secret != want2.Secret || !got.StoredAt.Equal(want2.StoredAt) {
-		t.Errorf("after replace, Get = stored %v, want the new entry stored %v", got.StoredAt, want2.StoredAt)
-	}
+	require.NoError(t, s.Put(ctx, key, want2), "Put (replace)")
+	got, _, _ = s.Get(ctx, key)
+	assert.Equal(t, want2.Secret, got.Secret, "after replace, Get; want the new entry")
+	assert.True(t, got.StoredAt.Equal(want2.StoredAt), "after replace, Get = stored %v, want the new entry stored %v", got.StoredAt, want2.StoredAt)
 
 	infos, err := s.List(ctx)
-	if err != nil {
-		t.Fatalf("List: %v", err)
-	}
-	if len(infos) != 1 {
-		t.Fatalf("List = %d entries, want 1: %+v", len(infos), infos)
-	}
+	require.NoError(t, err, "List")
+	require.Len(t, infos, 1, "List")
 	in := infos[0]
-	if in.Key != key || in.Registry != want2.Registry || in.Source != want2.Source || in.Store != sc.wantStore || !in.ExpiresAt.Equal(want2.ExpiresAt) {
-		t.Errorf("List = %+v, want key %s, registry %s, source %s, store %s, expiry %v", in, key, want2.Registry, want2.Source, sc.wantStore, want2.ExpiresAt)
-	}
-	assertNoSecret(t, "List", fmt.Sprintf("%+v", infos))
+	assert.Equal(t, key, in.Key, "List key")
+	assert.Equal(t, want2.Registry, in.Registry, "List registry")
+	assert.Equal(t, want2.Source, in.Source, "List source")
+	assert.Equal(t, sc.wantStore, in.Store, "List store")
+	assert.True(t, in.ExpiresAt.Equal(want2.ExpiresAt), "List expiry = %v, want %v", in.ExpiresAt, want2.ExpiresAt)
+	testkit.AssertNoSecret(t, "List", fmt.Sprintf("%+v", infos), testSecret)
 
 	assertDisk(t, dir, sc.secretOnDisk)
 
-	if err := s.Delete(ctx, key); err != nil {
-		t.Fatalf("Delete: %v", err)
-	}
-	if _, ok, _ := s.Get(ctx, key); ok {
-		t.Error("Get after Delete hit")
-	}
-	if err := s.Delete(ctx, key); err != nil {
-		t.Errorf("Delete of a missing key: %v", err)
-	}
-	if infos, _ := s.List(ctx); len(infos) != 0 {
-		t.Errorf("List after Delete = %+v", infos)
-	}
+	require.NoError(t, s.Delete(ctx, key), "Delete")
+	_, ok, _ = s.Get(ctx, key)
+	assert.False(t, ok, "Get after Delete hit")
+	assert.NoError(t, s.Delete(ctx, key), "Delete of a missing key")
+	infos, _ = s.List(ctx)
+	assert.Empty(t, infos, "List after Delete")
 
 	// An entry past its expiry is a miss, and is dropped.
 	old := entryAt(clk.Now().Add(-13 * time.Hour))
-	if err := s.Put(ctx, key, old); err != nil {
-		t.Fatalf("Put (expired): %v", err)
-	}
-	if _, ok, err := s.Get(ctx, key); ok || err != nil {
-		t.Errorf("Get of an expired entry = ok %v, err %v; want a miss", ok, err)
-	}
-	if infos, _ := s.List(ctx); len(infos) != 0 {
-		t.Errorf("expired entry still listed after Get: %+v", infos)
-	}
+	require.NoError(t, s.Put(ctx, key, old), "Put (expired)")
+	_, ok, err = s.Get(ctx, key)
+	assert.NoError(t, err, "Get of an expired entry; want a miss")
+	assert.False(t, ok, "Get of an expired entry; want a miss")
+	infos, _ = s.List(ctx)
+	assert.Empty(t, infos, "expired entry still listed after Get")
 
 	testStoreRejects(t, s)
 
-	if strings.Contains(logs.String(), "keyring failed") != sc.wantWarn {
-		t.Errorf("keyring fallback warnings = %v, want %v; log:\n%s", !sc.wantWarn, sc.wantWarn, logs)
-	}
-	assertNoSecret(t, "log", logs.String())
+	assert.Equal(t, sc.wantWarn, strings.Contains(logs.String(), "keyring failed"), "keyring fallback warnings; log:\n%s", logs)
+	testkit.AssertNoSecret(t, "log", logs.String(), testSecret)
 }
 
 func testStoreRejects(t *testing.T, s Store) {
@@ -149,28 +132,20 @@ func testStoreRejects(t *testing.T, s Store) {
 	key := testKey("rejects")
 	noExpiry := entryAt(t0)
 	noExpiry.ExpiresAt = time.Time{}
-	if err := s.Put(ctx, key, noExpiry); !errors.Is(err, providers.ErrInvalid) {
-		t.Errorf("Put without expiry = %v, want ErrInvalid", err)
-	}
+	assert.ErrorIs(t, s.Put(ctx, key, noExpiry), providers.ErrInvalid, "Put without expiry")
 	empty := Entry{ExpiresAt: t0.Add(time.Hour)}
-	if err := s.Put(ctx, key, empty); !errors.Is(err, providers.ErrInvalid) {
-		t.Errorf("Put of an empty credential = %v, want ErrInvalid", err)
-	}
+	assert.ErrorIs(t, s.Put(ctx, key, empty), providers.ErrInvalid, "Put of an empty credential")
 	for _, bad := range []string{testSecret, "../../etc/passwd", ""} {
 		err := s.Put(ctx, bad, entryAt(t0))
-		if !errors.Is(err, providers.ErrInvalid) {
-			t.Errorf("Put with key %q = %v, want ErrInvalid", bad, err)
-		}
-		if _, _, gerr := s.Get(ctx, bad); !errors.Is(gerr, providers.ErrInvalid) {
-			t.Errorf("Get with key %q = %v, want ErrInvalid", bad, gerr)
-		}
-		assertNoSecret(t, "error", fmt.Sprint(err))
+		assert.ErrorIs(t, err, providers.ErrInvalid, "Put with key %q", bad)
+		_, _, gerr := s.Get(ctx, bad)
+		assert.ErrorIs(t, gerr, providers.ErrInvalid, "Get with key %q", bad)
+		testkit.AssertNoSecret(t, "error", fmt.Sprint(err), testSecret)
 	}
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, _, err := s.Get(cancelled, key); !errors.Is(err, context.Canceled) {
-		t.Errorf("Get with a cancelled context = %v", err)
-	}
+	_, _, err := s.Get(cancelled, key)
+	assert.ErrorIs(t, err, context.Canceled, "Get with a cancelled context")
 }
 
 func assertEntry(t *testing.T, got, want Entry) {
@@ -191,7 +166,7 @@ func assertDisk(t *testing.T, dir string, secretOnDisk bool) {
 		if err != nil {
 			return err
 		}
-		assertNoSecret(t, "file name", path)
+		testkit.AssertNoSecret(t, "file name", path, testSecret)
 		if d.Type().IsRegular() {
 			data, err := os.ReadFile(path)
 			if err != nil {
@@ -206,10 +181,8 @@ func assertDisk(t *testing.T, dir string, secretOnDisk bool) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if secretOnDisk && !found {
-		t.Error("the file store wrote no token file")
+	require.NoError(t, err)
+	if secretOnDisk {
+		assert.True(t, found, "the file store wrote no token file")
 	}
 }

@@ -2,11 +2,14 @@ package cache
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/testkit"
 )
 
 // TestStrictStoresReportDamage: a store opened with StrictRecords (the
@@ -27,38 +30,31 @@ func TestStrictStoresReportDamage(t *testing.T) {
 			_ = kr.Set(DefaultKeyringService, key, string(data))
 		}},
 		{name: "keyring index file corrupt", damage: func(t *testing.T, _ *memKeyring, dir, key string) {
-			if err := os.WriteFile(filepath.Join(dir, indexDir, key+".json"), []byte("{trunc"), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.WriteFile(filepath.Join(dir, indexDir, key+".json"), []byte("{trunc"), 0o600))
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			kr, dir := newMemKeyring(0), t.TempDir()
-			log, _ := newLog()
-			c, err := Open(Options{Kind: KindKeyring, Dir: dir, LookupEnv: withBus(), Keyring: kr, Now: newClock().Now, Logger: log, StrictRecords: true})
-			if err != nil {
-				t.Fatal(err)
-			}
+			log, _ := testkit.DebugLogger()
+			c, err := Open(Options{Kind: KindKeyring, Dir: dir, LookupEnv: withBus(), Keyring: kr, Now: testkit.NewClock(t0).Now, Logger: log, StrictRecords: true})
+			require.NoError(t, err)
 			s, ctx, key := c.Store(), context.Background(), testKey("login")
-			if err := s.Put(ctx, key, entryAt(t0)); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, s.Put(ctx, key, entryAt(t0)))
 			tt.damage(t, kr, dir, key)
 			_, ok, err := s.Get(ctx, key)
-			if tt.get && (ok || !errors.Is(err, ErrDamaged)) {
-				t.Errorf("Get = ok %v, err %v; want ErrDamaged", ok, err)
+			if tt.get {
+				assert.False(t, ok, "Get; want ErrDamaged")
+				assert.ErrorIs(t, err, ErrDamaged, "Get")
 			}
 			infos, err := s.List(ctx)
-			if err != nil || len(infos) != 1 || (!tt.get && infos[0].Damaged == "") {
-				t.Errorf("List = %+v, %v; want the one entry%s", infos, err, map[bool]string{false: ", marked damaged"}[tt.get])
-			}
+			assert.NoError(t, err, "List")
+			require.Len(t, infos, 1, "List; want the one entry")
 			if tt.get {
 				return
 			}
-			if !strings.Contains(infos[0].Damaged, filepath.Join(dir, indexDir)) {
-				t.Errorf("damage %q does not name the index file", infos[0].Damaged)
-			}
+			assert.NotEmpty(t, infos[0].Damaged, "List = %+v; want the entry marked damaged", infos)
+			assert.Contains(t, infos[0].Damaged, filepath.Join(dir, indexDir), "damage does not name the index file")
 		})
 	}
 }

@@ -3,6 +3,9 @@ package dockerproto
 import (
 	"bytes"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestWriteCredentialsIsWriteJSON(t *testing.T) {
@@ -27,15 +30,9 @@ func TestWriteCredentialsIsWriteJSON(t *testing.T) {
 func assertSame(t *testing.T, c Credentials) {
 	t.Helper()
 	var want, got bytes.Buffer
-	if err := WriteJSON(&want, c); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteCredentials(&got, c); err != nil {
-		t.Fatal(err)
-	}
-	if got.String() != want.String() {
-		t.Errorf("WriteCredentials(%q) =\n%q, WriteJSON gives\n%q", c, got.String(), want.String())
-	}
+	require.NoError(t, WriteJSON(&want, c))
+	require.NoError(t, WriteCredentials(&got, c))
+	assert.Equal(t, want.String(), got.String(), "WriteCredentials(%q), compared with WriteJSON", c)
 }
 
 func FuzzWriteCredentials(f *testing.F) {

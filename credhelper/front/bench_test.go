@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/providers"
 )
 
@@ -18,9 +20,10 @@ func warmFront(tb testing.TB) (*Front, *bytes.Buffer) {
 	tb.Helper()
 	fx := newFixture(tb, ecrConfig("file"), 0)
 	fx.prime(tb, ecrHost, providers.Credential{Username: "AWS", Secret: "tok"}, time.Now(), 12*time.Hour)
-	if out, errOut, code := fx.engine(tb, ecrHost, "get"); code != 0 || errOut != "" || len(fx.routeFiles(tb)) != 1 {
-		tb.Fatalf("the engine's get: exit %d %q %q, routes %v", code, out, errOut, fx.routeFiles(tb))
-	}
+	out, errOut, code := fx.engine(tb, ecrHost, "get")
+	require.Equal(tb, 0, code, "the engine's get: stdout %q, stderr %q", out, errOut)
+	require.Empty(tb, errOut, "the engine's get logged")
+	require.Len(tb, fx.routeFiles(tb), 1, "the engine's get: routes")
 	return fx.front(nil, runtime.GOOS)
 }
 

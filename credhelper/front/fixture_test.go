@@ -15,11 +15,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/credhelper"
 	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/credhelper/route"
 	"github.com/regcred/regcred/internal/logwatch"
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
@@ -72,18 +75,11 @@ func (fx *fixture) writeFile(tb testing.TB, path, content string, perm os.FileMo
 	if perm == 0 {
 		perm = 0o600
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		tb.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(strings.ReplaceAll(content, "$HOME", fx.home)), 0o600); err != nil {
-		tb.Fatal(err)
-	}
-	if err := os.Chmod(path, perm); err != nil { // WriteFile's mode is filtered by the umask
-		tb.Fatal(err)
-	}
+	testkit.WriteFile(tb, path, strings.ReplaceAll(content, "$HOME", fx.home))
+	require.NoError(tb, os.Chmod(path, perm)) // WriteFile's mode is filtered by the umask
 }
 
-func (fx *fixture) lookup(k string) (string, bool) { v, ok := fx.env[k]; return v, ok }
+func (fx *fixture) lookup(k string) (string, bool) { return testkit.Env(fx.env).Lookup(k) }
 
 // environ is the environment as os.Environ lists it.
 func (fx *fixture) environ() []string {
@@ -119,18 +115,14 @@ func (fx *fixture) prime(tb testing.TB, host string, cred providers.Credential, 
 	tb.Helper()
 	cfg := fx.config(tb)
 	t, err := matcher.Normalize(host)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	require.NoError(tb, err)
 	e := firstCached(cfg.Entries(), t)
 	if e == nil {
 		tb.Fatalf("no entry of a cached kind matches %s", host)
 	}
 	c, err := cache.Open(cache.Options{Kind: cache.KindFile, Dir: cfg.Cache.Dir, LookupEnv: fx.lookup,
 		Now: func() time.Time { return storedAt }})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	require.NoError(tb, err)
 	cred.ExpiresAt = storedAt.Add(lifetime)
 	fetch := func(context.Context) (providers.Credential, error) { return cred, nil }
 	item := cache.Item{Key: e.CacheKey(t, nil, fx.lookup), Registry: t.Registry(), Source: e.String()}
@@ -162,9 +154,7 @@ func (fx *fixture) tokenFiles(tb testing.TB) []string {
 		tb.Fatal("the fixture's config sets no cache dir")
 	}
 	files, err := filepath.Glob(filepath.Join(dir, "tokens", "*.json"))
-	if err != nil {
-		tb.Fatal(err)
-	}
+	require.NoError(tb, err)
 	return files
 }
 
@@ -177,9 +167,7 @@ func (fx *fixture) routeFiles(tb testing.TB) []string {
 		return nil
 	}
 	files, err := filepath.Glob(filepath.Join(dir, "routes", "*.route"))
-	if err != nil {
-		tb.Fatal(err)
-	}
+	require.NoError(tb, err)
 	return files
 }
 

@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/providers"
 )
 
@@ -85,9 +88,7 @@ func changeCases() []frontCase {
 		since(tokenCase("config touched since the route"), touch(configFile)),
 		since(tokenCase("REGCRED_CONFIG names a copy since the route"), func(tb testing.TB, fx *fixture) {
 			data, err := os.ReadFile(fx.env["REGCRED_CONFIG"])
-			if err != nil {
-				tb.Fatal(err)
-			}
+			require.NoError(tb, err)
 			copyPath := filepath.Join(fx.home, "copy.yaml")
 			fx.writeFile(tb, copyPath, string(data), 0)
 			fx.env["REGCRED_CONFIG"] = copyPath
@@ -106,9 +107,7 @@ func changeCases() []frontCase {
 		since(tokenCase("backend replaced by an identical copy since the route (another inode)"), replaceKeepingTimes(backendFile)),
 		since(tokenCase("backend upgraded in place since the route"), appendTo(backendFile, "exit 1\n")),
 		since(tokenCase("backend removed since the route"), func(tb testing.TB, fx *fixture) {
-			if err := os.Remove(fx.backend); err != nil {
-				tb.Fatal(err)
-			}
+			require.NoError(tb, os.Remove(fx.backend))
 		}),
 		answered(since(tokenCase("backend chmodded since the route: its mode is no part of its identity"), chmod(backendFile, 0o700))),
 	}
@@ -143,12 +142,8 @@ func identityCases() []frontCase {
 		since(tokenCase("route record writable by group"), chmod(routeFile, 0o660)),
 		since(tokenCase("route record replaced by a symlink"), func(tb testing.TB, fx *fixture) {
 			p := routeFile(tb, fx)
-			if err := os.Rename(p, p+".real"); err != nil {
-				tb.Fatal(err)
-			}
-			if err := os.Symlink(p+".real", p); err != nil {
-				tb.Fatal(err)
-			}
+			require.NoError(tb, os.Rename(p, p+".real"))
+			require.NoError(tb, os.Symlink(p+".real", p))
 		}),
 	}
 }
@@ -163,27 +158,25 @@ func TestFrontRouteOfAnotherConfig(t *testing.T) {
 	fx.prime(t, ecrHost, providers.Credential{Username: "AWS", Secret: "tok"}, time.Now(), 12*time.Hour)
 	other := filepath.Join(fx.home, "other.yaml")
 	fx.writeFile(t, other, "registries:\n  - match: \"*.dkr.ecr.*.amazonaws.com\"\n    anonymous: {}\n", 0)
-	if out, errOut, code := fx.engine(t, ecrHost, "--config", other, "get"); code != 1 || out != notFound {
-		t.Fatalf("get with --config %s: exit %d %q %q, want not found", other, code, out, errOut)
-	}
-	f, out := fx.front(strings.NewReader(ecrHost), "linux")
+	out, errOut, code := fx.engine(t, ecrHost, "--config", other, "get")
+	require.Equal(t, 1, code, "get with --config %s, want not found (stderr %q)", other, errOut)
+	require.Equal(t, notFound, out, "get with --config %s, want not found (stderr %q)", other, errOut)
+	f, stdout := fx.front(strings.NewReader(ecrHost), "linux")
 	ans := f.Run(context.Background(), []string{"get"})
 	engOut, _, engCode := fx.engine(t, ecrHost, "get")
-	if engOut != tokenAnswer || engCode != 0 {
-		t.Fatalf("the plain get: exit %d %q, want the cached token", engCode, engOut)
-	}
-	if ans.Handled && (out.String() != engOut || ans.Code != engCode) {
-		t.Errorf("the front answered a plain get %d %q, from the --config run's route; the backend answers %d %q",
-			ans.Code, out, engCode, engOut)
+	require.Equal(t, 0, engCode, "the plain get, want the cached token")
+	require.Equal(t, tokenAnswer, engOut, "the plain get, want the cached token")
+	if ans.Handled {
+		const msg = "the front answered a plain get from the --config run's route, not as the backend does"
+		assert.Equal(t, engOut, stdout.String(), msg)
+		assert.Equal(t, engCode, ans.Code, msg)
 	}
 }
 
 // onlyFile is the one file of files.
 func onlyFile(tb testing.TB, files []string) string {
 	tb.Helper()
-	if len(files) != 1 {
-		tb.Fatalf("files %v, want exactly one", files)
-	}
+	require.Len(tb, files, 1, "want exactly one file")
 	return files[0]
 }
 
@@ -215,9 +208,7 @@ func writeFile(file path, content string) change {
 	return func(tb testing.TB, fx *fixture) {
 		p := file(tb, fx)
 		fi, err := os.Stat(p)
-		if err != nil {
-			tb.Fatal(err)
-		}
+		require.NoError(tb, err)
 		fx.writeFile(tb, p, content, fi.Mode().Perm())
 	}
 }
@@ -229,25 +220,19 @@ func appendTo(file path, text string) change {
 			_, err = f.WriteString(text)
 			err = errors.Join(err, f.Close())
 		}
-		if err != nil {
-			tb.Fatal(err)
-		}
+		require.NoError(tb, err)
 	}
 }
 
 func chmod(file path, mode os.FileMode) change {
 	return func(tb testing.TB, fx *fixture) {
-		if err := os.Chmod(file(tb, fx), mode); err != nil {
-			tb.Fatal(err)
-		}
+		require.NoError(tb, os.Chmod(file(tb, fx), mode))
 	}
 }
 
 func remove(file path) change {
 	return func(tb testing.TB, fx *fixture) {
-		if err := os.Remove(file(tb, fx)); err != nil {
-			tb.Fatal(err)
-		}
+		require.NoError(tb, os.Remove(file(tb, fx)))
 	}
 }
 
@@ -259,9 +244,7 @@ func touch(file path) change {
 		if err == nil {
 			err = os.Chtimes(p, time.Time{}, fi.ModTime().Add(time.Second))
 		}
-		if err != nil {
-			tb.Fatal(err)
-		}
+		require.NoError(tb, err)
 	}
 }
 
@@ -271,24 +254,18 @@ func replaceKeepingTimes(file path) change {
 	return func(tb testing.TB, fx *fixture) {
 		p := file(tb, fx)
 		fi, err := os.Stat(p)
-		if err != nil {
-			tb.Fatal(err)
-		}
+		require.NoError(tb, err)
 		data, err := os.ReadFile(p)
-		if err != nil {
-			tb.Fatal(err)
-		}
+		require.NoError(tb, err)
 		tmp := p + ".new"
 		fx.writeFile(tb, tmp, string(data), fi.Mode().Perm())
-		if err := os.Chtimes(tmp, time.Time{}, fi.ModTime()); err != nil {
-			tb.Fatal(err)
-		}
-		if err := os.Rename(tmp, p); err != nil {
-			tb.Fatal(err)
-		}
+		require.NoError(tb, os.Chtimes(tmp, time.Time{}, fi.ModTime()))
+		require.NoError(tb, os.Rename(tmp, p))
 		after, err := os.Stat(p)
-		if err != nil || os.SameFile(fi, after) || !after.ModTime().Equal(fi.ModTime()) || after.Size() != fi.Size() {
-			tb.Fatalf("the copy of %s is not another file of the same size and time: %v", p, err)
-		}
+		const msg = "the copy of %s is not another file of the same size and time"
+		require.NoError(tb, err, msg, p)
+		require.False(tb, os.SameFile(fi, after), msg, p)
+		require.True(tb, after.ModTime().Equal(fi.ModTime()), msg, p)
+		require.Equal(tb, fi.Size(), after.Size(), msg, p)
 	}
 }

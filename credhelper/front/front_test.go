@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/credhelper/configpath"
 	"github.com/regcred/regcred/credhelper/dockerproto"
 	"github.com/regcred/regcred/providers"
@@ -91,9 +94,7 @@ func TestFrontRun(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for _, tc := range cases {
-		if seen[tc.name] {
-			t.Fatalf("two cases named %q", tc.name)
-		}
+		require.False(t, seen[tc.name], "two cases named %q", tc.name)
 		seen[tc.name] = true
 		t.Run(tc.name, func(t *testing.T) { runFrontCase(t, tc) })
 	}
@@ -109,9 +110,9 @@ func runFrontCase(t *testing.T, tc frontCase) {
 	if args == nil {
 		args = []string{"get"}
 	}
-	if ans, out, _ := runFront(fx, tc, args, 0); ans.Handled || out.Len() != 0 {
-		t.Fatalf("with no route recorded the front answered %d %q; only the engine may", ans.Code, out)
-	}
+	ans, out, _ := runFront(fx, tc, args, 0)
+	require.False(t, ans.Handled, "with no route recorded the front answered %d %q; only the engine may", ans.Code, out)
+	require.Zero(t, out.Len(), "with no route recorded the front wrote %q; only the engine may", out)
 	priorArgs := slices.Clone(tc.priorArgs)
 	if priorArgs == nil {
 		priorArgs = []string{"get"}
@@ -127,25 +128,17 @@ func runFrontCase(t *testing.T, tc frontCase) {
 
 	ans, out, read := runFront(fx, tc, args, tc.later)
 	checkConsumed(t, tc, ans, read)
-	if ans.Handled != tc.handled {
-		t.Fatalf("Handled = %v, want %v (code %d, stdout %q)", ans.Handled, tc.handled, ans.Code, out)
-	}
+	require.Equal(t, tc.handled, ans.Handled, "Handled (code %d, stdout %q)", ans.Code, out)
 	if !ans.Handled {
-		if out.Len() != 0 {
-			t.Errorf("the front wrote %q and then handed off: the backend's answer would follow it", out)
-		}
+		assert.Zero(t, out.Len(), "the front wrote %q and then handed off: the backend's answer would follow it", out)
 		return
 	}
-	if ans.Code != tc.code || out.String() != tc.stdout {
-		t.Errorf("answer = %d %q, want %d %q", ans.Code, out, tc.code, tc.stdout)
-	}
+	assert.Equal(t, tc.code, ans.Code, "answer's exit code")
+	assert.Equal(t, tc.stdout, out.String(), "answer")
 	engOut, engErr, engCode := fx.engine(t, tc.stdin, args...)
-	if engOut != out.String() || engCode != ans.Code {
-		t.Errorf("the front answered %d %q; the backend would answer %d %q", ans.Code, out, engCode, engOut)
-	}
-	if engErr != "" {
-		t.Errorf("the front answered silently where the backend would log:\n%s", engErr)
-	}
+	assert.Equal(t, engOut, out.String(), "the front's answer, against the backend's")
+	assert.Equal(t, engCode, ans.Code, "the front's exit code, against the backend's")
+	assert.Empty(t, engErr, "the front answered silently where the backend would log")
 }
 
 // setUpCase is the fixture of tc, before any engine run: files, cached
@@ -192,15 +185,10 @@ func runFront(fx *fixture, tc frontCase, args []string, later time.Duration) (An
 func checkRouted(t *testing.T, fx *fixture, want bool, out, errOut string, code int) {
 	t.Helper()
 	routes := fx.routeFiles(t)
-	switch {
-	case len(routes) > 1:
-		t.Fatalf("one get recorded %d routes", len(routes))
-	case want && len(routes) == 0:
-		t.Fatalf("the prior get recorded no route; it answered %d %q, logging %q", code, out, errOut)
-	case !want && len(routes) != 0:
-		t.Fatalf("the prior get recorded a route; it answered %d %q, logging %q", code, out, errOut)
-	case want && errOut != "":
-		t.Errorf("a route was recorded for a get that logged:\n%s", errOut)
+	require.LessOrEqual(t, len(routes), 1, "one get recorded several routes")
+	require.Equal(t, want, len(routes) == 1, "the prior get recorded a route; it answered %d %q, logging %q", code, out, errOut)
+	if want {
+		assert.Empty(t, errOut, "a route was recorded for a get that logged")
 	}
 }
 
@@ -209,11 +197,9 @@ func checkRouted(t *testing.T, fx *fixture, want bool, out, errOut string, code 
 // nothing at all where the request is not its to read.
 func checkConsumed(t *testing.T, tc frontCase, ans Answer, read int) {
 	t.Helper()
-	if !bytes.Equal(ans.Consumed, []byte(tc.stdin)[:read]) {
-		t.Errorf("Consumed = %q, but the front read %q", ans.Consumed, tc.stdin[:read])
-	}
-	if tc.noRead && read != 0 {
-		t.Errorf("the front read %d bytes of stdin that are the backend's", read)
+	assert.True(t, bytes.Equal(ans.Consumed, []byte(tc.stdin)[:read]), "Consumed = %q, but the front read %q", ans.Consumed, tc.stdin[:read])
+	if tc.noRead {
+		assert.Zero(t, read, "the front read bytes of stdin that are the backend's")
 	}
 	if limit := dockerproto.MaxRequestSize + 1; read > limit || (len(tc.stdin) >= limit && !tc.noRead && read != limit) {
 		t.Errorf("the front read %d bytes of %d; it must read up to %d", read, len(tc.stdin), limit)

@@ -12,6 +12,9 @@ import (
 	"testing/iotest"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/credhelper"
 	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/providers"
@@ -32,12 +35,12 @@ func TestReviewStdinErrorIsNotReplayedAsEOF(t *testing.T) {
 	f, out := fx.front(failing(), "linux")
 	ans := f.Run(context.Background(), []string{"get"})
 	directOut, directCode := fx.engineOn(t, failing())
-	if !ans.Handled || out.String() != directOut || ans.Code != directCode || directCode != 1 {
-		t.Fatalf("front %+v %q; engine on the same stdin %q (exit %d)", ans, out.String(), directOut, directCode)
-	}
-	if replayedOut, _ := fx.engineOn(t, bytes.NewReader(ans.Consumed)); replayedOut == directOut {
-		t.Error("a replay of the bytes read answers like the failed read: the test proves nothing")
-	}
+	require.Equal(t, 1, directCode, "the engine on the failing stdin")
+	require.True(t, ans.Handled, "the front handed off %+v", ans)
+	require.Equal(t, directOut, out.String(), "the front's answer, against the engine's on the same stdin")
+	require.Equal(t, directCode, ans.Code, "the front's exit code, against the engine's on the same stdin")
+	replayedOut, _ := fx.engineOn(t, bytes.NewReader(ans.Consumed))
+	assert.NotEqual(t, directOut, replayedOut, "a replay of the bytes read answers like the failed read: the test proves nothing")
 }
 
 // engineOn runs the engine's get on stdin, without routes or network.

@@ -9,6 +9,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/providers/vault/vaulttest"
 )
 
@@ -68,8 +71,9 @@ func compareFrontToEngine(t *testing.T, fx *fixture, rt http.RoundTripper) {
 	f, out := fx.front(strings.NewReader(reviewHost), "linux")
 	ans := f.Run(context.Background(), []string{"get"})
 	engineOut, engineCode := fx.engineWith(t, rt, reviewHost)
-	if ans.Handled && (out.String() != engineOut || ans.Code != engineCode) {
-		t.Errorf("the front answered %q (exit %d); the engine now answers %q (exit %d)",
+	if ans.Handled {
+		// Compared whole, reported redacted.
+		assert.True(t, out.String() == engineOut && ans.Code == engineCode, "the front answered %q (exit %d); the engine now answers %q (exit %d)",
 			redactReview(out.String()), ans.Code, redactReview(engineOut), engineCode)
 	}
 }
@@ -91,12 +95,9 @@ func TestReviewVaultLoginDuringFetch(t *testing.T) {
 	fx.writeFile(t, tokenFile, "tok-alice", 0)
 	rt := &duringRead{hook: func() { fx.writeFile(t, tokenFile, "tok-bob", 0) }}
 
-	if out, code := fx.engineWith(t, rt, reviewHost); code != 0 || !strings.Contains(out, "alice") {
-		t.Fatalf("first get: exit %d %q", code, redactReview(out))
-	}
-	if len(fx.routeFiles(t)) == 0 {
-		t.Fatal("the engine recorded no route; the test proves nothing")
-	}
+	out, code := fx.engineWith(t, rt, reviewHost)
+	require.True(t, code == 0 && strings.Contains(out, "alice"), "first get: exit %d %q", code, redactReview(out))
+	require.NotEmpty(t, fx.routeFiles(t), "the engine recorded no route; the test proves nothing")
 	compareFrontToEngine(t, fx, rt)
 }
 
@@ -113,26 +114,21 @@ func TestReviewConfigReplacedDuringFetch(t *testing.T) {
 	rt := &duringRead{hook: func() {
 		next := cfgPath + ".new"
 		fx.writeFile(t, next, "cache: {store: file, dir: \"$HOME/cache\"}\nregistries: []\n", 0)
-		if err := os.Rename(next, cfgPath); err != nil {
-			t.Error(err)
-		}
+		assert.NoError(t, os.Rename(next, cfgPath))
 	}}
 
-	if out, code := fx.engineWith(t, rt, reviewHost); code != 0 || !strings.Contains(out, "alice") {
-		t.Fatalf("first get: exit %d %q", code, redactReview(out))
-	}
-	if n := len(fx.routeFiles(t)); n != 0 {
-		t.Errorf("the engine recorded %d route(s) although the config changed while it ran", n)
-	}
+	out, code := fx.engineWith(t, rt, reviewHost)
+	require.True(t, code == 0 && strings.Contains(out, "alice"), "first get: exit %d %q", code, redactReview(out))
+	assert.Empty(t, fx.routeFiles(t), "the engine recorded route(s) although the config changed while it ran")
 	compareFrontToEngine(t, fx, rt)
 
 	// Control: the same run without the change records a route, so the
 	// check above can fail.
 	control := newFixture(t, reviewVaultConfig(v.URL), 0)
 	control.writeFile(t, filepath.Join(control.home, ".vault-token"), "tok-alice", 0)
-	if _, code := control.engineWith(t, http.DefaultTransport, reviewHost); code != 0 || len(control.routeFiles(t)) == 0 {
-		t.Fatalf("control: exit %d, no route recorded", code)
-	}
+	_, code = control.engineWith(t, http.DefaultTransport, reviewHost)
+	require.Equal(t, 0, code, "control: exit code")
+	require.NotEmpty(t, control.routeFiles(t), "control: no route recorded")
 }
 
 // TestReviewConfigRewrittenInPlaceKeepingItsTime: `cp -p other.yaml
@@ -151,37 +147,22 @@ func TestReviewConfigRewrittenInPlaceKeepingItsTime(t *testing.T) {
 	fx.writeFile(t, filepath.Join(fx.home, ".vault-token"), "tok-alice", 0)
 	cfgPath := fx.env["REGCRED_CONFIG"]
 	fi, err := os.Stat(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out, code := fx.engineWith(t, http.DefaultTransport, reviewHost); code != 0 || !strings.Contains(out, "alice") {
-		t.Fatalf("first get: exit %d %q", code, redactReview(out))
-	}
-	if len(fx.routeFiles(t)) == 0 {
-		t.Fatal("the engine recorded no route; the test proves nothing")
-	}
+	require.NoError(t, err)
+	out, code := fx.engineWith(t, http.DefaultTransport, reviewHost)
+	require.True(t, code == 0 && strings.Contains(out, "alice"), "first get: exit %d %q", code, redactReview(out))
+	require.NotEmpty(t, fx.routeFiles(t), "the engine recorded no route; the test proves nothing")
 
 	// Same length, another host: reg.example.com no longer matches.
 	old, err := os.ReadFile(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	edited := strings.Replace(string(old), "match: "+reviewHost, "match: reg.example.org", 1)
-	if len(edited) != len(old) || edited == string(old) {
-		t.Fatal("the edit must keep the size and change the content")
-	}
+	require.Len(t, edited, len(old), "the edit must keep the size")
+	require.NotEqual(t, string(old), edited, "the edit must change the content")
 	f, err := os.OpenFile(cfgPath, os.O_WRONLY|os.O_TRUNC, 0) // in place, as cp does
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.WriteString(edited); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chtimes(cfgPath, fi.ModTime(), fi.ModTime()); err != nil { // as cp -p does
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	_, err = f.WriteString(edited)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	require.NoError(t, os.Chtimes(cfgPath, fi.ModTime(), fi.ModTime())) // as cp -p does
 	compareFrontToEngine(t, fx, http.DefaultTransport)
 }

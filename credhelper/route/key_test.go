@@ -4,11 +4,14 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/credhelper/configpath"
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers/ecr/ecrconfig"
 	"github.com/regcred/regcred/providers/gcr/gcrconfig"
@@ -30,8 +33,8 @@ func newKeyFixture(t *testing.T) *keyFixture {
 	t.Helper()
 	dir := t.TempDir()
 	kf := &keyFixture{dir: dir, config: filepath.Join(dir, "config.yaml"), backend: filepath.Join(dir, "regcred-backend")}
-	must(t, os.WriteFile(kf.config, []byte("registries: []\n"), 0o600))
-	must(t, os.WriteFile(kf.backend, []byte("v1"), 0o755))
+	require.NoError(t, os.WriteFile(kf.config, []byte("registries: []\n"), 0o600))
+	require.NoError(t, os.WriteFile(kf.backend, []byte("v1"), 0o755))
 	kf.env = []string{"HOME=" + dir, "REGCRED_CONFIG=" + kf.config, "AWS_PROFILE=dev", "PWD=/somewhere"}
 	return kf
 }
@@ -39,7 +42,7 @@ func newKeyFixture(t *testing.T) *keyFixture {
 func (kf *keyFixture) key(t *testing.T, target string) string {
 	t.Helper()
 	tg, err := matcher.Normalize(target)
-	must(t, err)
+	require.NoError(t, err)
 	lookup := func(k string) (string, bool) {
 		for _, kv := range kf.env {
 			if len(kv) > len(k) && kv[:len(k)] == k && kv[len(k)] == '=' {
@@ -49,13 +52,6 @@ func (kf *keyFixture) key(t *testing.T, target string) string {
 		return "", false
 	}
 	return Inputs{Target: tg, Environ: kf.env, Config: configpath.Env{LookupEnv: lookup, HomeDir: kf.dir}, Backend: kf.backend}.Key()
-}
-
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestKeyChangesWithEveryInput: each input the engine's answer depends on
@@ -75,33 +71,33 @@ func TestKeyChangesWithEveryInput(t *testing.T) {
 		{name: "a new identity variable", change: func(_ *testing.T, kf *keyFixture) { kf.env = append(kf.env, "VAULT_TOKEN=t") }, changes: true},
 		{name: "a regcred setting", change: func(_ *testing.T, kf *keyFixture) { kf.env = append(kf.env, "REGCRED_CACHE=file") }, changes: true},
 		{name: "the config's content", change: func(t *testing.T, kf *keyFixture) {
-			must(t, os.WriteFile(kf.config, []byte("registries: [] # edited\n"), 0o600))
+			require.NoError(t, os.WriteFile(kf.config, []byte("registries: [] # edited\n"), 0o600))
 		}, changes: true},
-		{name: "the config's mode", change: func(t *testing.T, kf *keyFixture) { must(t, os.Chmod(kf.config, 0o660)) }, changes: true},
+		{name: "the config's mode", change: func(t *testing.T, kf *keyFixture) { require.NoError(t, os.Chmod(kf.config, 0o660)) }, changes: true},
 		{name: "the config's time", change: func(t *testing.T, kf *keyFixture) {
-			must(t, os.Chtimes(kf.config, time.Now(), time.Now().Add(time.Hour)))
+			require.NoError(t, os.Chtimes(kf.config, time.Now(), time.Now().Add(time.Hour)))
 		}, changes: true},
 		{name: "the config rewritten in place, its time set back", change: func(t *testing.T, kf *keyFixture) {
 			if runtime.GOOS != "linux" && runtime.GOOS != "darwin" {
 				t.Skip("only the change time tells, read on linux and darwin")
 			}
 			fi, err := os.Stat(kf.config)
-			must(t, err)
+			require.NoError(t, err)
 			time.Sleep(10 * time.Millisecond) // past the file system's time granularity
 			f, err := os.OpenFile(kf.config, os.O_WRONLY, 0)
-			must(t, err)
+			require.NoError(t, err)
 			_, err = f.WriteAt([]byte("# "), 0)
-			must(t, err)
-			must(t, f.Close())
-			must(t, os.Chtimes(kf.config, fi.ModTime(), fi.ModTime()))
+			require.NoError(t, err)
+			require.NoError(t, f.Close())
+			require.NoError(t, os.Chtimes(kf.config, fi.ModTime(), fi.ModTime()))
 		}, changes: true},
-		{name: "the config removed", change: func(t *testing.T, kf *keyFixture) { must(t, os.Remove(kf.config)) }, changes: true},
+		{name: "the config removed", change: func(t *testing.T, kf *keyFixture) { require.NoError(t, os.Remove(kf.config)) }, changes: true},
 		{name: "a new backend", change: func(t *testing.T, kf *keyFixture) {
 			next := kf.backend + ".new"
-			must(t, os.WriteFile(next, []byte("v2"), 0o755))
-			must(t, os.Rename(next, kf.backend))
+			require.NoError(t, os.WriteFile(next, []byte("v2"), 0o755))
+			require.NoError(t, os.Rename(next, kf.backend))
 		}, changes: true},
-		{name: "the backend's mode", change: func(t *testing.T, kf *keyFixture) { must(t, os.Chmod(kf.backend, 0o700)) }, changes: false},
+		{name: "the backend's mode", change: func(t *testing.T, kf *keyFixture) { require.NoError(t, os.Chmod(kf.backend, 0o700)) }, changes: false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -114,9 +110,7 @@ func TestKeyChangesWithEveryInput(t *testing.T) {
 			if target == "" {
 				target = "reg.example.com/team/app"
 			}
-			if after := kf.key(t, target); (after != before) != tt.changes {
-				t.Errorf("key changed: %v, want %v", after != before, tt.changes)
-			}
+			assert.Equal(t, tt.changes, kf.key(t, target) != before, "key changed")
 		})
 	}
 }
@@ -125,9 +119,9 @@ func TestKeyChangesWithEveryInput(t *testing.T) {
 func TestKeyHoldsNoValue(t *testing.T) {
 	kf := newKeyFixture(t)
 	kf.env = append(kf.env, "VAULT_TOKEN=hvs.topsecret")
-	if k := kf.key(t, "reg.example.com"); len(k) != 64 || strings.Contains(k, "topsecret") || strings.Contains(k, "hvs") {
-		t.Errorf("key %q", k)
-	}
+	k := kf.key(t, "reg.example.com")
+	assert.Len(t, k, 64, "key %q", k)
+	testkit.AssertNoSecret(t, "key", k, "topsecret", "hvs")
 }
 
 // TestEveryIdentityVariableIsInTheKey: every variable a backend names in

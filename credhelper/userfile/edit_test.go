@@ -16,6 +16,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const otherUID = 4242 // a user's files, edited by root (sudo)
@@ -29,27 +32,21 @@ func appendLine(line string) Change {
 func edit(t *testing.T, path string, opts Options, c Change) Result {
 	t.Helper()
 	res, err := Edit(context.Background(), path, opts, c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return res
 }
 
 func read(t *testing.T, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return string(b)
 }
 
 func uidGidMode(t *testing.T, path string) (int, int, fs.FileMode) {
 	t.Helper()
 	info, err := os.Lstat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	st := info.Sys().(*syscall.Stat_t)
 	return int(st.Uid), int(st.Gid), info.Mode().Perm()
 }
@@ -66,21 +63,17 @@ func needRoot(t *testing.T) {
 func TestEditKeepsOwnerAndMode(t *testing.T) {
 	needRoot(t)
 	path := filepath.Join(t.TempDir(), "config.json")
-	if err := os.WriteFile(path, []byte("{}\n"), 0o640); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chown(path, otherUID, otherUID+1); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(path, []byte("{}\n"), 0o640))
+	require.NoError(t, os.Chown(path, otherUID, otherUID+1))
 	res := edit(t, path, Options{Mode: 0o600, Backup: true}, appendLine("x"))
 	for _, p := range []string{path, res.Backup} {
-		if uid, gid, mode := uidGidMode(t, p); uid != otherUID || gid != otherUID+1 || mode != 0o640 {
-			t.Errorf("%s: uid %d gid %d mode %v, want %d %d 0640", p, uid, gid, mode, otherUID, otherUID+1)
-		}
+		uid, gid, mode := uidGidMode(t, p)
+		assert.Equal(t, otherUID, uid, "%s: uid", p)
+		assert.Equal(t, otherUID+1, gid, "%s: gid", p)
+		assert.Equal(t, fs.FileMode(0o640), mode, "%s: mode", p)
 	}
-	if read(t, res.Backup) != "{}\n" || read(t, path) != "{}\nx\n" {
-		t.Errorf("backup %q, file %q", read(t, res.Backup), read(t, path))
-	}
+	assert.Equal(t, "{}\n", read(t, res.Backup), "backup")
+	assert.Equal(t, "{}\nx\n", read(t, path), "file")
 }
 
 // TestEditCreatesDirectoriesLikeTheirParent: missing directories take the
@@ -103,21 +96,19 @@ func TestEditCreatesDirectoriesLikeTheirParent(t *testing.T) {
 			want := os.Geteuid()
 			if tt.asUser {
 				needRoot(t)
-				if err := os.Chown(home, otherUID, otherUID); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, os.Chown(home, otherUID, otherUID))
 				want = otherUID
 			}
 			path := filepath.Join(home, "a", "b", "50-regcred.conf")
 			edit(t, path, Options{Mode: 0o644, DirMode: tt.dirMode}, appendLine("x"))
 			for _, p := range []string{filepath.Join(home, "a"), filepath.Join(home, "a", "b")} {
-				if uid, _, mode := uidGidMode(t, p); uid != want || mode != tt.dirMode {
-					t.Errorf("%s: uid %d mode %v, want %d %v", p, uid, mode, want, tt.dirMode)
-				}
+				uid, _, mode := uidGidMode(t, p)
+				assert.Equal(t, want, uid, "%s: uid", p)
+				assert.Equal(t, tt.dirMode, mode, "%s: mode", p)
 			}
-			if uid, _, mode := uidGidMode(t, path); uid != want || mode != 0o644 {
-				t.Errorf("file: uid %d mode %v, want %d 0644", uid, mode, want)
-			}
+			uid, _, mode := uidGidMode(t, path)
+			assert.Equal(t, want, uid, "file: uid")
+			assert.Equal(t, fs.FileMode(0o644), mode, "file: mode")
 		})
 	}
 }
@@ -138,37 +129,27 @@ func TestEditWritesThroughSymlinks(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			target := filepath.Join(dir, "dotfiles", "docker", "config.json")
-			if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.MkdirAll(filepath.Dir(target), 0o700))
 			if tt.exists {
-				if err := os.WriteFile(target, []byte("old\n"), 0o600); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, os.WriteFile(target, []byte("old\n"), 0o600))
 			}
 			link := filepath.Join(dir, "config.json")
 			first := link
 			if tt.chain {
 				first = filepath.Join(dir, "first")
-				if err := os.Symlink("config.json", first); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, os.Symlink("config.json", first))
 			}
-			if err := os.Symlink("dotfiles/docker/config.json", link); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.Symlink("dotfiles/docker/config.json", link))
 			res := edit(t, first, Options{Mode: 0o600}, appendLine("new"))
-			if res.Path != target {
-				t.Errorf("wrote %s, want %s", res.Path, target)
-			}
+			assert.Equal(t, target, res.Path, "wrote")
 			for _, l := range []string{first, link} {
-				if info, err := os.Lstat(l); err != nil || info.Mode()&fs.ModeSymlink == 0 {
-					t.Errorf("%s is no longer a symlink", l)
+				info, err := os.Lstat(l)
+				if assert.NoError(t, err, "%s is no longer a symlink", l) {
+					assert.NotZero(t, info.Mode()&fs.ModeSymlink, "%s is no longer a symlink", l)
 				}
 			}
-			if got := read(t, target); !strings.HasSuffix(got, "new\n") {
-				t.Errorf("target holds %q", got)
-			}
+			got := read(t, target)
+			assert.True(t, strings.HasSuffix(got, "new\n"), "target holds %q", got)
 		})
 	}
 }
@@ -177,18 +158,13 @@ func TestEditWritesThroughSymlinks(t *testing.T) {
 // originals, under two names.
 func TestBackupsAreNeverOverwritten(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "kubelet-credentials.yaml")
-	if err := os.WriteFile(path, []byte("v1\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(path, []byte("v1\n"), 0o600))
 	now := func() time.Time { return time.Date(2026, 12, 5, 7, 0, 0, 0, time.UTC) }
 	a := edit(t, path, Options{Backup: true, Now: now}, func([]byte, bool) ([]byte, error) { return []byte("v2\n"), nil })
 	b := edit(t, path, Options{Backup: true, Now: now}, func([]byte, bool) ([]byte, error) { return []byte("v3\n"), nil })
-	if a.Backup == b.Backup {
-		t.Fatalf("both runs backed up to %s", a.Backup)
-	}
-	if read(t, a.Backup) != "v1\n" || read(t, b.Backup) != "v2\n" {
-		t.Errorf("backups hold %q and %q, want v1 and v2", read(t, a.Backup), read(t, b.Backup))
-	}
+	require.NotEqual(t, a.Backup, b.Backup, "both runs backed up to the same file")
+	assert.Equal(t, "v1\n", read(t, a.Backup), "first backup")
+	assert.Equal(t, "v2\n", read(t, b.Backup), "second backup")
 }
 
 // TestEditOfNothingWritesNothing: content already right means no write and
@@ -196,16 +172,11 @@ func TestBackupsAreNeverOverwritten(t *testing.T) {
 func TestEditOfNothingWritesNothing(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "f")
-	if err := os.WriteFile(path, []byte("same"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(path, []byte("same"), 0o600))
 	res := edit(t, path, Options{Backup: true}, func(old []byte, _ bool) ([]byte, error) { return old, nil })
-	if res.Changed || res.Backup != "" {
-		t.Errorf("result %+v, want unchanged and no backup", res)
-	}
-	if names := dirNames(t, dir); !slices.Equal(names, []string{"f"}) {
-		t.Errorf("directory holds %v", names)
-	}
+	assert.False(t, res.Changed, "result %+v, want unchanged", res)
+	assert.Empty(t, res.Backup, "result %+v, want no backup", res)
+	assert.Equal(t, []string{"f"}, dirNames(t, dir), "directory holds")
 }
 
 // TestConcurrentEditsAllLand: parallel editors each add a line; none is
@@ -223,15 +194,11 @@ func TestConcurrentEditsAllLand(t *testing.T) {
 	wg.Wait()
 	close(errs)
 	for err := range errs {
-		if err != nil {
-			t.Error(err)
-		}
+		assert.NoError(t, err)
 	}
 	got := read(t, path)
 	for i := range 20 {
-		if !strings.Contains(got, fmt.Sprintf("host-%d\n", i)) {
-			t.Errorf("host-%d lost:\n%s", i, got)
-		}
+		assert.Contains(t, got, fmt.Sprintf("host-%d\n", i), "host-%d lost", i)
 	}
 }
 
@@ -251,9 +218,9 @@ func TestEditStartsOverOnAnUnlockedWriter(t *testing.T) {
 		}
 		return append(slices.Clone(old), "credHelpers: regcred\n"...), nil
 	})
-	if got := read(t, path); got != "auths: login\ncredHelpers: regcred\n" || calls != 2 || !res.Changed {
-		t.Errorf("after %d calls the file holds %q", calls, got)
-	}
+	assert.Equal(t, "auths: login\ncredHelpers: regcred\n", read(t, path), "the file after %d calls", calls)
+	assert.Equal(t, 2, calls, "calls")
+	assert.True(t, res.Changed, "changed")
 
 	n := 0
 	_, err := Edit(context.Background(), path, Options{}, func(old []byte, _ bool) ([]byte, error) {
@@ -263,13 +230,9 @@ func TestEditStartsOverOnAnUnlockedWriter(t *testing.T) {
 		}
 		return []byte("mine\n"), nil
 	})
-	if !errors.Is(err, ErrContended) {
-		t.Errorf("err = %v, want ErrContended", err)
-	}
+	assert.ErrorIs(t, err, ErrContended)
 	for _, name := range dirNames(t, dir) {
-		if strings.Contains(name, tempInfix) {
-			t.Errorf("temporary file %s left behind", name)
-		}
+		assert.NotContains(t, name, tempInfix, "temporary file left behind")
 	}
 }
 
@@ -289,20 +252,15 @@ func TestEditSweepsKilledWritersTemps(t *testing.T) {
 	}
 	for name := range files {
 		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte("{\"auths\":{}}"), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(p, []byte("{\"auths\":{}}"), 0o600))
 		if !strings.Contains(name, "fedcba") {
-			if err := os.Chtimes(p, old, old); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.Chtimes(p, old, old))
 		}
 	}
 	edit(t, filepath.Join(dir, "config.json"), Options{Mode: 0o600}, appendLine("x"))
 	for name, survives := range files {
-		if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) != survives {
-			t.Errorf("%s: survived %v, want %v", name, err == nil, survives)
-		}
+		_, err := os.Stat(filepath.Join(dir, name))
+		assert.Equal(t, survives, err == nil, "%s survived", name)
 	}
 }
 
@@ -311,24 +269,18 @@ func TestEditSweepsKilledWritersTemps(t *testing.T) {
 func TestEditFailureLeavesTheFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "config.json")
-	if err := os.WriteFile(path, []byte("keep"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(path, []byte("keep"), 0o600))
 	boom := errors.New("invalid JSON")
-	if _, err := Edit(context.Background(), path, Options{Backup: true}, func([]byte, bool) ([]byte, error) { return nil, boom }); !errors.Is(err, boom) {
-		t.Errorf("err = %v", err)
-	}
-	if read(t, path) != "keep" || len(dirNames(t, dir)) != 1 {
-		t.Errorf("file %q, directory %v", read(t, path), dirNames(t, dir))
-	}
+	_, err := Edit(context.Background(), path, Options{Backup: true}, func([]byte, bool) ([]byte, error) { return nil, boom })
+	assert.ErrorIs(t, err, boom)
+	assert.Equal(t, "keep", read(t, path), "file")
+	assert.Len(t, dirNames(t, dir), 1, "directory")
 }
 
 func dirNames(t *testing.T, dir string) []string {
 	t.Helper()
 	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var out []string
 	for _, e := range ents {
 		out = append(out, e.Name())
@@ -369,7 +321,5 @@ func TestReadersSeeWholeFiles(t *testing.T) {
 		t.Fatalf("a reader saw a partial file: %s", msg)
 	default:
 	}
-	if names := dirNames(t, filepath.Dir(path)); !slices.Equal(names, []string{"config.json"}) {
-		t.Errorf("directory holds %v", names)
-	}
+	assert.Equal(t, []string{"config.json"}, dirNames(t, filepath.Dir(path)), "directory holds")
 }

@@ -2,8 +2,9 @@ package verify
 
 import (
 	"net/http"
-	"reflect"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 func TestParseChallenges(t *testing.T) {
@@ -35,21 +36,17 @@ func TestParseChallenges(t *testing.T) {
 				h.Add("WWW-Authenticate", v)
 			}
 			got := parseChallenges(h)
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("got %#v\nwant %#v", got, tt.want)
-			}
+			assert.Equal(t, tt.want, got)
 		})
 	}
 }
 
 func TestPickPrefersBearer(t *testing.T) {
 	c, ok := pick([]challenge{{scheme: "basic"}, {scheme: "bearer"}})
-	if !ok || c.scheme != "bearer" {
-		t.Errorf("picked %q", c.scheme)
-	}
-	if _, ok := pick([]challenge{{scheme: "negotiate"}}); ok {
-		t.Error("picked an unsupported scheme")
-	}
+	assert.True(t, ok, "picked nothing")
+	assert.Equal(t, "bearer", c.scheme, "picked")
+	_, ok = pick([]challenge{{scheme: "negotiate"}})
+	assert.False(t, ok, "picked an unsupported scheme")
 }
 
 func TestIsLoopback(t *testing.T) {
@@ -58,8 +55,6 @@ func TestIsLoopback(t *testing.T) {
 		"[::1]:5000": true, "::1": true, "10.0.0.1:5000": false, "registry.example.com": false,
 		"localhost.example.com": false, "127.0.0.1.nip.io": false,
 	} {
-		if got := isLoopback(host); got != want {
-			t.Errorf("isLoopback(%q) = %v, want %v", host, got, want)
-		}
+		assert.Equal(t, want, isLoopback(host), "isLoopback(%q)", host)
 	}
 }

@@ -3,7 +3,6 @@ package verify_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -14,7 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/credhelper/verify"
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 )
 
@@ -136,20 +139,15 @@ func TestFakeRegistries(t *testing.T) {
 			}
 			res := verify.Checker{Client: d.client(tlsSrv), AllowHTTP: tt.allowHTTP}.Check(context.Background(),
 				verify.Request{Registry: registry, Repository: tt.repo, Username: tt.user, Secret: secret})
-			if res.Status != tt.want {
-				t.Fatalf("status %q, want %q (detail %q)", res.Status, tt.want, res.Detail)
-			}
-			if !strings.Contains(strings.ToLower(res.Detail), strings.ToLower(tt.wantIn)) {
-				t.Errorf("detail %q does not mention %q", res.Detail, tt.wantIn)
-			}
-			if tt.wantScheme != "" && !strings.HasPrefix(res.Endpoint, tt.wantScheme+"://") {
-				t.Errorf("endpoint %q, want %s", res.Endpoint, tt.wantScheme)
+			require.Equal(t, tt.want, res.Status, "status (detail %q)", res.Detail)
+			assert.Contains(t, strings.ToLower(res.Detail), strings.ToLower(tt.wantIn), "detail does not mention it")
+			if tt.wantScheme != "" {
+				assert.True(t, strings.HasPrefix(res.Endpoint, tt.wantScheme+"://"), "endpoint %q, want %s", res.Endpoint, tt.wantScheme)
 			}
 			out, _ := json.Marshal(res)
 			for _, text := range []string{string(out), errText(res.Err()), fmt.Sprintf("%+v", res)} {
-				if strings.Contains(text, secret) || strings.Contains(text, "czNjcjN0") {
-					t.Errorf("the secret or its base64 leaked: %s", text)
-				}
+				// "czNjcjN0" is the base64 of the secret's start.
+				testkit.AssertNoSecret(t, "the result", text, secret, "czNjcjN0")
 			}
 		})
 	}
@@ -170,9 +168,8 @@ func TestPlainHTTPNeverCarriesTheSecretElsewhere(t *testing.T) {
 	d := &dialTo{addr: srv.Listener.Addr().String()}
 	res := verify.Checker{Client: d.client(nil)}.Check(context.Background(),
 		verify.Request{Registry: "registry.example.test", Username: "u", Secret: secret})
-	if res.Status != verify.Unverifiable || sawAuth {
-		t.Fatalf("status %q, credential sent over plain http: %v", res.Status, sawAuth)
-	}
+	require.Equal(t, verify.Unverifiable, res.Status, "status")
+	require.False(t, sawAuth, "credential sent over plain http")
 }
 
 // TestDockerHubEndpoint: docker.io is checked at registry-1.docker.io.
@@ -182,11 +179,10 @@ func TestDockerHubEndpoint(t *testing.T) {
 	d := &dialTo{addr: srv.Listener.Addr().String()}
 	res := verify.Checker{Client: d.client(srv)}.Check(context.Background(),
 		verify.Request{Registry: "docker.io", Username: "u", Secret: secret})
-	if res.Status != verify.Accepted || res.Endpoint != "https://registry-1.docker.io" {
-		t.Fatalf("result %+v", res)
-	}
-	if len(d.hosts) == 0 || d.hosts[0] != "registry-1.docker.io:443" {
-		t.Errorf("dialled %v", d.hosts)
+	require.Equal(t, verify.Accepted, res.Status, "result %+v", res)
+	require.Equal(t, "https://registry-1.docker.io", res.Endpoint, "result %+v", res)
+	if assert.NotEmpty(t, d.hosts, "dialled nothing") {
+		assert.Equal(t, "registry-1.docker.io:443", d.hosts[0], "dialled %v", d.hosts)
 	}
 }
 
@@ -223,20 +219,15 @@ func TestBearerFlow(t *testing.T) {
 	reg := srv.Listener.Addr().String()
 
 	res := c.Check(context.Background(), verify.Request{Registry: reg, Repository: "team/app", Username: "u", Secret: secret})
-	if res.Status != verify.Accepted {
-		t.Fatalf("%+v", res)
-	}
-	if gotQuery != "account=u&scope=repository%3Ateam%2Fapp%3Apull&service=svc.example" {
-		t.Errorf("token query %q", gotQuery)
-	}
+	require.Equal(t, verify.Accepted, res.Status, "%+v", res)
+	assert.Equal(t, "account=u&scope=repository%3Ateam%2Fapp%3Apull&service=svc.example", gotQuery, "token query")
 	res = c.Check(context.Background(), verify.Request{Registry: reg, Username: "u", Secret: secret})
-	if res.Status != verify.Accepted || !strings.Contains(gotQuery, "scope=registry%3Acatalog%3A%2A") {
-		t.Errorf("without a repository the challenge's scope is asked: %q, %+v", gotQuery, res)
-	}
+	assert.Equal(t, verify.Accepted, res.Status, "without a repository: %+v", res)
+	assert.Contains(t, gotQuery, "scope=registry%3Acatalog%3A%2A", "without a repository the challenge's scope is asked")
 	res = c.Check(context.Background(), verify.Request{Registry: reg, Username: "u", Secret: "wrong-" + secret})
-	if res.Status != verify.Rejected || strings.Contains(res.Detail, secret) || !strings.Contains(res.Detail, "refused the credential: HTTP 401 ([withheld") {
-		t.Errorf("wrong password: %+v", res)
-	}
+	assert.Equal(t, verify.Rejected, res.Status, "wrong password: %+v", res)
+	testkit.AssertNoSecret(t, "wrong password's detail", res.Detail, secret)
+	assert.Contains(t, res.Detail, "refused the credential: HTTP 401 ([withheld", "wrong password")
 }
 
 func TestUnreachable(t *testing.T) {
@@ -244,9 +235,8 @@ func TestUnreachable(t *testing.T) {
 	addr := srv.Listener.Addr().String()
 	srv.Close()
 	res := checker().Check(context.Background(), verify.Request{Registry: addr, Username: "u", Secret: secret})
-	if res.Status != verify.Unreachable || !errors.Is(res.Err(), providers.ErrUnavailable) {
-		t.Fatalf("%+v", res)
-	}
+	require.Equal(t, verify.Unreachable, res.Status, "%+v", res)
+	require.ErrorIs(t, res.Err(), providers.ErrUnavailable, "%+v", res)
 }
 
 func TestBadRequests(t *testing.T) {
@@ -260,9 +250,8 @@ func TestBadRequests(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			res := checker().Check(context.Background(), verify.Request{Registry: tt.registry, Repository: tt.repo, Username: "u", Secret: secret})
-			if res.Status != verify.Unverifiable || !errors.Is(res.Err(), providers.ErrInvalid) {
-				t.Fatalf("%+v", res)
-			}
+			require.Equal(t, verify.Unverifiable, res.Status, "%+v", res)
+			require.ErrorIs(t, res.Err(), providers.ErrInvalid, "%+v", res)
 		})
 	}
 }

@@ -7,6 +7,11 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/testkit"
 )
 
 // TestRedirectToHTTPCarriesNoSecret: a registry on https that redirects
@@ -33,13 +38,7 @@ func TestRedirectToHTTPCarriesNoSecret(t *testing.T) {
 	res := Checker{Client: secure.Client()}.Check(context.Background(), Request{
 		Registry: strings.TrimPrefix(secure.URL, "https://"), Username: "u", Secret: "redirect-secret",
 	})
-	if leaked.Load() {
-		t.Fatal("the credential was sent to the plain-http redirect target")
-	}
-	if res.OK() {
-		t.Errorf("a downgrade redirect was accepted as verification: %+v", res)
-	}
-	if strings.Contains(res.Detail, "redirect-secret") {
-		t.Error("result detail holds the secret")
-	}
+	require.False(t, leaked.Load(), "the credential was sent to the plain-http redirect target")
+	assert.False(t, res.OK(), "a downgrade redirect was accepted as verification: %+v", res)
+	testkit.AssertNoSecret(t, "result detail", res.Detail, "redirect-secret")
 }

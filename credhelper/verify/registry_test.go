@@ -2,14 +2,16 @@ package verify_test
 
 import (
 	"context"
-	"errors"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/credhelper/verify"
 	"github.com/regcred/regcred/internal/registrytest"
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 )
 
@@ -35,21 +37,17 @@ func runCases(t *testing.T, reg *registrytest.Registry, cases []registryCase) {
 				Registry: reg.Addr, Repository: tc.repository,
 				Username: tc.user, Secret: providers.Secret(tc.secret),
 			})
-			if res.Status != tc.want {
-				t.Fatalf("status %q, want %q (detail: %s)", res.Status, tc.want, res.Detail)
-			}
-			if res.Auth != tc.wantAuth {
-				t.Errorf("auth %q, want %q", res.Auth, tc.wantAuth)
-			}
-			if res.Endpoint != "http://"+reg.Addr {
-				t.Errorf("endpoint %q, want plain http on loopback", res.Endpoint)
-			}
-			if err := res.Err(); (tc.wantErr == nil) != (err == nil) || (tc.wantErr != nil && !errors.Is(err, tc.wantErr)) {
-				t.Errorf("Err() = %v, want %v", err, tc.wantErr)
+			require.Equal(t, tc.want, res.Status, "status (detail: %s)", res.Detail)
+			assert.Equal(t, tc.wantAuth, res.Auth, "auth")
+			assert.Equal(t, "http://"+reg.Addr, res.Endpoint, "endpoint, want plain http on loopback")
+			if tc.wantErr == nil {
+				assert.NoError(t, res.Err(), "Err()")
+			} else {
+				assert.ErrorIs(t, res.Err(), tc.wantErr, "Err()")
 			}
 			for _, text := range []string{res.Detail, errText(res.Err())} {
-				if tc.secret != "" && strings.Contains(text, tc.secret) {
-					t.Errorf("result holds the secret: %s", text)
+				if tc.secret != "" {
+					testkit.AssertNoSecret(t, "result", text, tc.secret)
 				}
 			}
 		})
@@ -101,9 +99,7 @@ func TestTokenRegistry(t *testing.T) {
 			asked = true
 		}
 	}
-	if !asked {
-		t.Errorf("no token request for scope repository:other/app:pull as reader; requests: %+v", reg.Token.Requests())
-	}
+	assert.True(t, asked, "no token request for scope repository:other/app:pull as reader; requests: %+v", reg.Token.Requests())
 }
 
 // TestIdentityToken: docker stores "<token>" and a refresh token when the
@@ -123,20 +119,15 @@ func refreshToken(t *testing.T, reg *registrytest.Registry, user, pw string) str
 	t.Helper()
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet,
 		reg.Token.URL+"/token?service="+reg.Token.Service+"&offline_token=true", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	req.SetBasicAuth(user, pw)
 	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer resp.Body.Close()
 	var doc struct {
 		RefreshToken string `json:"refresh_token"`
 	}
-	if err := decodeJSON(resp, &doc); err != nil || doc.RefreshToken == "" {
-		t.Fatalf("no refresh token (%v)", err)
-	}
+	require.NoError(t, decodeJSON(resp, &doc), "no refresh token")
+	require.NotEmpty(t, doc.RefreshToken, "no refresh token")
 	return doc.RefreshToken
 }

@@ -7,6 +7,9 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/credhelper/verify"
 	"github.com/regcred/regcred/providers"
 )
@@ -34,12 +37,9 @@ func TestShortSecretWithholdsFieldsNotLetters(t *testing.T) {
 			defer srv.Close()
 			reg := srv.Listener.Addr().String()
 			res := verify.Checker{}.Check(context.Background(), verify.Request{Registry: reg, Username: "u", Secret: "p"})
-			if res.Status != verify.Rejected || res.Endpoint != "http://"+reg {
-				t.Fatalf("result %+v", res)
-			}
-			if res.Detail != tt.wantDetail {
-				t.Errorf("detail\n%q, want\n%q", res.Detail, tt.wantDetail)
-			}
+			require.Equal(t, verify.Rejected, res.Status, "result %+v", res)
+			require.Equal(t, "http://"+reg, res.Endpoint, "result %+v", res)
+			assert.Equal(t, tt.wantDetail, res.Detail, "detail")
 		})
 	}
 }

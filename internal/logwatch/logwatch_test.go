@@ -3,8 +3,10 @@ package logwatch
 import (
 	"bytes"
 	"log/slog"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestWrap(t *testing.T) {
@@ -25,8 +27,11 @@ func TestWrap(t *testing.T) {
 			var out bytes.Buffer
 			l, warned := Wrap(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelWarn}))
 			tt.log(l)
-			if warned() != tt.wantWarned || !strings.Contains(out.String(), tt.wantOut) || (tt.wantOut == "" && out.Len() != 0) {
-				t.Errorf("warned %v, out %q", warned(), out.String())
+			assert.Equal(t, tt.wantWarned, warned(), "warned")
+			if tt.wantOut == "" {
+				assert.Empty(t, out.String(), "out")
+			} else {
+				assert.Contains(t, out.String(), tt.wantOut, "out")
 			}
 		})
 	}
@@ -37,11 +42,7 @@ func TestWrap(t *testing.T) {
 func TestWrapWarnsThroughAQuietHandler(t *testing.T) {
 	l, warned := Wrap(slog.DiscardHandler)
 	l.Debug("d")
-	if warned() {
-		t.Fatal("debug counted as a warning")
-	}
+	require.False(t, warned(), "debug counted as a warning")
 	l.Warn("w")
-	if !warned() {
-		t.Fatal("a warning through a discarding handler was not seen")
-	}
+	require.True(t, warned(), "a warning through a discarding handler was not seen")
 }

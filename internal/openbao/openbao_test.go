@@ -6,6 +6,9 @@ import (
 	"os"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/openbao"
 )
 
@@ -19,33 +22,22 @@ func TestMain(m *testing.M) {
 
 func TestSharedServerAnswers(t *testing.T) {
 	s := bao.Server(t)
-	if again := bao.Server(t); again != s {
-		t.Fatal("Server started a second shared server")
-	}
+	require.Same(t, s, bao.Server(t), "Server started a second shared server")
 	m := s.Read(t, "", "sys/health")
-	if m["sealed"] != false || m["initialized"] != true {
-		t.Fatalf("health = %v", m)
-	}
-	if n := len(s.Accessors(t, "")); n != 1 {
-		t.Errorf("a fresh dev server has %d tokens, want 1 (root)", n)
-	}
+	require.Equal(t, false, m["sealed"], "health = %v", m)
+	require.Equal(t, true, m["initialized"], "health = %v", m)
+	assert.Len(t, s.Accessors(t, ""), 1, "a fresh dev server's tokens, want 1 (root)")
 }
 
 func TestDedicatedSealsAndStops(t *testing.T) {
 	s := bao.Dedicated(t)
 	ctx := context.Background()
-	if err := s.Seal(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, s.Seal(ctx))
 	r, err := s.Do(ctx, openbao.Request{Method: http.MethodGet, Path: "sys/health"})
-	if err != nil || r.Status != http.StatusServiceUnavailable {
-		t.Fatalf("sealed health = %d, %v", r.Status, err)
-	}
-	if err := s.Unseal(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err, "sealed health")
+	require.Equal(t, http.StatusServiceUnavailable, r.Status, "sealed health")
+	require.NoError(t, s.Unseal(ctx))
 	s.Stop()
-	if _, err := s.Do(ctx, openbao.Request{Method: http.MethodGet, Path: "sys/health"}); err == nil {
-		t.Fatal("a stopped server answered")
-	}
+	_, err = s.Do(ctx, openbao.Request{Method: http.MethodGet, Path: "sys/health"})
+	require.Error(t, err, "a stopped server answered")
 }

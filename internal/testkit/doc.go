@@ -1,0 +1,12 @@
+// Package testkit holds the test helpers that several packages' tests share:
+// the leak check (AssertNoSecret), a fake clock, an injected environment,
+// file writers, a debug logger whose output tests read back, the error check
+// (WantErr) and base64 for fixtures.
+//
+// It is imported by _test.go files only, and imports nothing of this module
+// but internal/syncbuf, so any package's in-package tests can use it without
+// an import cycle. Helpers take testing.TB, report through testify's
+// require/assert, and mark themselves with t.Helper so a failure points at
+// the calling line. Protocol fakes (a fake registry, Vault, ECR …) are not
+// here: they live next to the protocol they fake.
+package testkit
