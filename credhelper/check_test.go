@@ -118,12 +118,15 @@ func TestCheckTable(t *testing.T) {
 		t.Errorf("exit %d", code)
 	}
 	for _, want := range []string{
-		"Config: ", "(valid)", "Entries, in config order", "team (static, ", "ok (credential)", "FAIL (failed)",
+		"Config: ", "(valid)", "Entries, in config order", "team (static, ", "  ok  ", "FAIL    all 1 failed (see Details)",
 		"Details:", "tried registry.example.com (static, ", "/nonexistent/pw", "REGCRED_LOG=debug",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
+	}
+	if strings.Contains(out, "FAIL (failed)") || strings.Contains(out, "ok (credential)") {
+		t.Errorf("the table repeats the result as its outcome:\n%s", out)
 	}
 	if strings.Contains(out, checkSecret) || strings.Contains(out, "check failed") {
 		t.Errorf("table holds the secret or the stderr summary:\n%s", out)

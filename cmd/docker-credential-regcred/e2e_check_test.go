@@ -125,7 +125,7 @@ func TestCheckTableEveryEntry(t *testing.T) {
 	if res.Exit != 1 {
 		t.Errorf("exit %d, want 1", res.Exit)
 	}
-	for _, want := range []string{"ok (credential)", "FAIL (credential)", "accepted (http://" + reg.Addr + ")", "rejected (http://", "Details:", "bad (static, "} {
+	for _, want := range []string{"  ok  ", "FAIL (credential)", "accepted (http://" + reg.Addr + ")", "rejected (http://", "Details:", "bad (static, "} {
 		if !strings.Contains(res.Stdout, want) {
 			t.Errorf("table lacks %q:\n%s", want, res.Stdout)
 		}
@@ -250,7 +250,7 @@ registries:
 
 	table := runBinary(t, testBinary(t), env, "check", "--verify")
 	for _, want := range []string{"accepted (http://" + reg.Addr + ")", "rejected (http://" + reg.Addr + ")",
-		"ok (credential)", "FAIL (credential)", "Details:", wantDetail, "a request tries the matching ones most specific first"} {
+		"  ok  ", "FAIL (credential)", "Details:", wantDetail, "a request tries the matching ones most specific first"} {
 		if !strings.Contains(table.Stdout, want) {
 			t.Errorf("table lacks %q:\n%s", want, table.Stdout)
 		}

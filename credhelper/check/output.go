@@ -120,12 +120,7 @@ func (rep *Report) writeChecks(b *bytes.Buffer, now time.Time) {
 	w := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "  REQUEST\tRESULT\tENTRY\tUSERNAME\tEXPIRES\tCACHE\tVERIFIED")
 	for _, ch := range rep.Checks {
-		result := "ok"
-		if !ch.OK {
-			result = "FAIL"
-		}
-		result += " (" + ch.Outcome + ")"
-		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", ch.Request, result, dash(ch.Entry), dash(ch.Username),
+		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", ch.Request, resultText(ch), entryText(ch), dash(ch.Username),
 			expiry(ch.Expires, now), dash(ch.Cache), verified(ch))
 	}
 	_ = w.Flush()
@@ -184,4 +179,26 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+// resultText is ok or FAIL, with the outcome when it says more than that
+// ("ok (anonymous)", "FAIL (no match)"), never "FAIL (failed)".
+func resultText(ch Result) string {
+	result := "ok"
+	if !ch.OK {
+		result = "FAIL"
+	}
+	if (ch.OK && ch.Outcome != OutcomeCredential) || (!ch.OK && ch.Outcome != OutcomeFailed) {
+		result += " (" + ch.Outcome + ")"
+	}
+	return result
+}
+
+// entryText names the entry that answered or failed; a request whose
+// every entry failed says how many were tried (Details lists them).
+func entryText(ch Result) string {
+	if ch.Entry == "" && len(ch.Attempts) > 0 {
+		return fmt.Sprintf("all %d failed (see Details)", len(ch.Attempts))
+	}
+	return dash(ch.Entry)
 }
