@@ -43,6 +43,9 @@ func parsePattern(s string) (Pattern, error) {
 	if strings.IndexByte(rest, '#') >= 0 {
 		return Pattern{}, errors.New("'#' has no place in a pattern")
 	}
+	if strings.IndexByte(rest, '$') >= 0 {
+		return Pattern{}, errors.New("'$' has no place in a pattern: variables are not expanded in match (write the registry itself, or generate the config)")
+	}
 	hostport, repo, _ := strings.Cut(strings.TrimRight(rest, "/"), "/")
 	var p Pattern
 	if p.host, p.port, err = patternHostPort(hostport); err != nil {

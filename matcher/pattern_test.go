@@ -52,6 +52,8 @@ func TestParsePatternErrors(t *testing.T) {
 		{name: "tag", in: "reg.io/app:v1", want: "not tags"},
 		{name: "digest", in: "reg.io/app@sha256:" + hex64, want: "'@'"},
 		{name: "fragment", in: "reg.io#x", want: "'#'"},
+		{name: "a variable", in: "$CI_REGISTRY", want: "variables are not expanded"},
+		{name: "a braced variable in the path", in: "reg.io/${TEAM}", want: "variables are not expanded"},
 		{name: "bad glob", in: "[a-.example.com", want: "label is not a valid glob"},
 		{name: "backslash", in: `a\*.example.com`, want: `'\\'`},
 		{name: "empty glob label", in: "*..example.com", want: "empty label"},

@@ -66,3 +66,13 @@ func TestSubcommandHelpThroughTheFront(t *testing.T) {
 		t.Errorf("setup podman --help: exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
 	}
 }
+
+// TestVariableInMatchSaysItIsNotExpanded: `match: "$CI_REGISTRY"` is
+// refused saying variables are not expanded there, not as a bad label.
+func TestVariableInMatchSaysItIsNotExpanded(t *testing.T) {
+	cfg := writeConfig(t, "registries:\n  - match: \"$CI_REGISTRY\"\n    static: {usernameEnv: CI_REGISTRY_USER, passwordEnv: CI_REGISTRY_PASSWORD}\n")
+	res := runBinary(t, testBinary(t), runOpts{Env: []string{"REGCRED_CONFIG=" + cfg, "CI_REGISTRY=reg.example.com"}}, "check")
+	if res.Exit != 1 || !strings.Contains(res.Stdout+res.Stderr, "variables are not expanded") {
+		t.Errorf("check: exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
+	}
+}
