@@ -69,7 +69,7 @@ func stdinCases() []frontCase {
 	}
 	atLimit := ecrHost + strings.Repeat(" ", dockerproto.MaxRequestSize-len(ecrHost))
 	// A read that fails part-way is answered by the front itself, as the
-	// engine answers it: TestReviewStdinErrorIsNotReplayedAsEOF.
+	// engine answers it: TestStdinErrorIsNotReplayedAsEOF.
 	return []frontCase{
 		c("empty stdin", ""),
 		c("blank stdin", " \n\t"),

@@ -21,11 +21,11 @@ import (
 // fetching (a network round trip: seconds) is then credited to the old
 // answer, and the front serves it although the engine no longer would.
 
-const reviewHost = "reg.example.com"
+const fetchHost = "reg.example.com"
 
-// reviewVault is a fake Vault whose KV v2 secret secret/reg only the token
+// tokenVault is a fake Vault whose KV v2 secret secret/reg only the token
 // "tok-alice" may read; "tok-bob" may read nothing.
-func reviewVault(t *testing.T) *vaulttest.Server {
+func tokenVault(t *testing.T) *vaulttest.Server {
 	t.Helper()
 	v := vaulttest.New(t)
 	root := v.Root()
@@ -37,9 +37,9 @@ func reviewVault(t *testing.T) *vaulttest.Server {
 	return v
 }
 
-func reviewVaultConfig(addr string) string {
+func tokenVaultConfig(addr string) string {
 	return "cache: {store: file, dir: \"$HOME/cache\"}\nregistries:\n" +
-		"  - match: " + reviewHost + "\n    vault: {address: \"" + addr + "\", path: secret/reg, kvVersion: \"2\"}\n"
+		"  - match: " + fetchHost + "\n    vault: {address: \"" + addr + "\", path: secret/reg, kvVersion: \"2\"}\n"
 }
 
 // duringRead runs hook once, when the engine's request for the secret is
@@ -68,9 +68,9 @@ func (fx *fixture) engineWith(tb testing.TB, rt http.RoundTripper, stdin string)
 // engine prints for the same request now.
 func compareFrontToEngine(t *testing.T, fx *fixture, rt http.RoundTripper) {
 	t.Helper()
-	f, out := fx.front(strings.NewReader(reviewHost), "linux")
+	f, out := fx.front(strings.NewReader(fetchHost), "linux")
 	ans := f.Run(context.Background(), []string{"get"})
-	engineOut, engineCode := fx.engineWith(t, rt, reviewHost)
+	engineOut, engineCode := fx.engineWith(t, rt, fetchHost)
 	if ans.Handled {
 		// Compared whole, reported redacted.
 		assert.True(t, out.String() == engineOut && ans.Code == engineCode, "the front answered %q (exit %d); the engine now answers %q (exit %d)",
@@ -84,31 +84,31 @@ func redactReview(s string) string {
 	return strings.ReplaceAll(s, "alice-pw", "<alice's secret>")
 }
 
-// TestReviewVaultLoginDuringFetch: `vault login` as bob rewrites
+// TestVaultLoginDuringFetchRecordsNoRoute: `vault login` as bob rewrites
 // ~/.vault-token while the engine, still logged in as alice, is fetching.
 // The route gets alice's token key but the sum of bob's token file, so the
 // front serves alice's secret to bob, whom Vault refuses it.
-func TestReviewVaultLoginDuringFetch(t *testing.T) {
-	v := reviewVault(t)
-	fx := newFixture(t, reviewVaultConfig(v.URL), 0)
+func TestVaultLoginDuringFetchRecordsNoRoute(t *testing.T) {
+	v := tokenVault(t)
+	fx := newFixture(t, tokenVaultConfig(v.URL), 0)
 	tokenFile := filepath.Join(fx.home, ".vault-token")
 	fx.writeFile(t, tokenFile, "tok-alice", 0)
 	rt := &duringRead{hook: func() { fx.writeFile(t, tokenFile, "tok-bob", 0) }}
 
-	out, code := fx.engineWith(t, rt, reviewHost)
+	out, code := fx.engineWith(t, rt, fetchHost)
 	require.True(t, code == 0 && strings.Contains(out, "alice"), "first get: exit %d %q", code, redactReview(out))
 	require.NotEmpty(t, fx.routeFiles(t), "the engine recorded no route; the test proves nothing")
 	compareFrontToEngine(t, fx, rt)
 }
 
-// TestReviewConfigReplacedDuringFetch: the config is replaced (an editor's
+// TestConfigReplacedDuringFetchRecordsNoRoute: the config is replaced (an editor's
 // save, a ConfigMap update) while the engine is fetching with the old one.
 // The route is keyed by the new config's identity but holds the old
 // config's answer: the front serves the secret of an entry that no longer
 // exists.
-func TestReviewConfigReplacedDuringFetch(t *testing.T) {
-	v := reviewVault(t)
-	fx := newFixture(t, reviewVaultConfig(v.URL), 0)
+func TestConfigReplacedDuringFetchRecordsNoRoute(t *testing.T) {
+	v := tokenVault(t)
+	fx := newFixture(t, tokenVaultConfig(v.URL), 0)
 	fx.writeFile(t, filepath.Join(fx.home, ".vault-token"), "tok-alice", 0)
 	cfgPath := fx.env["REGCRED_CONFIG"]
 	rt := &duringRead{hook: func() {
@@ -117,21 +117,21 @@ func TestReviewConfigReplacedDuringFetch(t *testing.T) {
 		assert.NoError(t, os.Rename(next, cfgPath))
 	}}
 
-	out, code := fx.engineWith(t, rt, reviewHost)
+	out, code := fx.engineWith(t, rt, fetchHost)
 	require.True(t, code == 0 && strings.Contains(out, "alice"), "first get: exit %d %q", code, redactReview(out))
 	assert.Empty(t, fx.routeFiles(t), "the engine recorded route(s) although the config changed while it ran")
 	compareFrontToEngine(t, fx, rt)
 
 	// Control: the same run without the change records a route, so the
 	// check above can fail.
-	control := newFixture(t, reviewVaultConfig(v.URL), 0)
+	control := newFixture(t, tokenVaultConfig(v.URL), 0)
 	control.writeFile(t, filepath.Join(control.home, ".vault-token"), "tok-alice", 0)
-	_, code = control.engineWith(t, http.DefaultTransport, reviewHost)
+	_, code = control.engineWith(t, http.DefaultTransport, fetchHost)
 	require.Equal(t, 0, code, "control: exit code")
 	require.NotEmpty(t, control.routeFiles(t), "control: no route recorded")
 }
 
-// TestReviewConfigRewrittenInPlaceKeepingItsTime: `cp -p other.yaml
+// TestConfigRewrittenInPlaceKeepingItsTime: `cp -p other.yaml
 // config.yaml` rewrites the config in place (same inode) and sets its
 // modification time to other.yaml's; config profiles unpacked from one
 // tar archive (whole-second times) commonly share it, and same-length
@@ -140,22 +140,22 @@ func TestReviewConfigReplacedDuringFetch(t *testing.T) {
 // inode, size, time and mode are then all unchanged, so the key is, and
 // the front serves the token of an entry the new config no longer has.
 // (The inode's change time, which no tool can set back, would tell.)
-func TestReviewConfigRewrittenInPlaceKeepingItsTime(t *testing.T) {
+func TestConfigRewrittenInPlaceKeepingItsTime(t *testing.T) {
 	isolateAWSSDK(t)
-	v := reviewVault(t)
-	fx := newFixture(t, reviewVaultConfig(v.URL), 0)
+	v := tokenVault(t)
+	fx := newFixture(t, tokenVaultConfig(v.URL), 0)
 	fx.writeFile(t, filepath.Join(fx.home, ".vault-token"), "tok-alice", 0)
 	cfgPath := fx.env["REGCRED_CONFIG"]
 	fi, err := os.Stat(cfgPath)
 	require.NoError(t, err)
-	out, code := fx.engineWith(t, http.DefaultTransport, reviewHost)
+	out, code := fx.engineWith(t, http.DefaultTransport, fetchHost)
 	require.True(t, code == 0 && strings.Contains(out, "alice"), "first get: exit %d %q", code, redactReview(out))
 	require.NotEmpty(t, fx.routeFiles(t), "the engine recorded no route; the test proves nothing")
 
 	// Same length, another host: reg.example.com no longer matches.
 	old, err := os.ReadFile(cfgPath)
 	require.NoError(t, err)
-	edited := strings.Replace(string(old), "match: "+reviewHost, "match: reg.example.org", 1)
+	edited := strings.Replace(string(old), "match: "+fetchHost, "match: reg.example.org", 1)
 	require.Len(t, edited, len(old), "the edit must keep the size")
 	require.NotEqual(t, string(old), edited, "the edit must change the content")
 	f, err := os.OpenFile(cfgPath, os.O_WRONLY|os.O_TRUNC, 0) // in place, as cp does

@@ -21,13 +21,13 @@ import (
 	"github.com/regcred/regcred/providers/netdeps"
 )
 
-// TestReviewStdinErrorIsNotReplayedAsEOF: when reading stdin fails part
+// TestStdinErrorIsNotReplayedAsEOF: when reading stdin fails part
 // way, handing off what was read would show the backend (after a Unix
 // handOff: those bytes, then a clean end of file) a truncated request it
 // would have refused: here a credential for a path the caller never asked
 // about. The front answers the failure itself, as the engine does on the
 // same stdin, and the replay would indeed have differed.
-func TestReviewStdinErrorIsNotReplayedAsEOF(t *testing.T) {
+func TestStdinErrorIsNotReplayedAsEOF(t *testing.T) {
 	fx := newFixture(t, staticConfig, 0)
 	failing := func() io.Reader {
 		return io.MultiReader(strings.NewReader("reg.example.com/te"), iotest.ErrReader(errors.New("input/output error")))
