@@ -12,8 +12,8 @@ import (
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers/ecr/ecrconfig"
 	"github.com/regcred/regcred/providers/gcr/gcrconfig"
+	"github.com/regcred/regcred/providers/oci/ociauth"
 	"github.com/regcred/regcred/providers/ocir/ocirconfig"
-	"github.com/regcred/regcred/providers/ocivault/ociauth"
 	"github.com/regcred/regcred/providers/ocivault/ocivaultconfig"
 	"github.com/regcred/regcred/providers/vault/vaultconfig"
 )

@@ -1,6 +1,6 @@
 package ocirconfig
 
-import "github.com/regcred/regcred/providers/ocivault/ociauth"
+import "github.com/regcred/regcred/providers/oci/ociauth"
 
 // Config is the `ocir:` block of a registry entry. Every field is
 // optional: `ocir: {auth: instance_principal}` is the usual node setup.

@@ -3,7 +3,7 @@ package ocivaultconfig
 import (
 	"strings"
 
-	"github.com/regcred/regcred/providers/ocivault/ociauth"
+	"github.com/regcred/regcred/providers/oci/ociauth"
 )
 
 // Config is the `ocivault:` block of a registry entry.

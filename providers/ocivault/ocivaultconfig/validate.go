@@ -6,7 +6,7 @@ import (
 	"unicode"
 
 	"github.com/regcred/regcred/providers"
-	"github.com/regcred/regcred/providers/ocivault/ociauth"
+	"github.com/regcred/regcred/providers/oci/ociauth"
 )
 
 // OCIDs are ocid1.<type>.<realm>.[region][.future].<unique>.

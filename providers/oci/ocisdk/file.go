@@ -7,7 +7,7 @@ import (
 	"github.com/oracle/oci-go-sdk/v65/common"
 
 	"github.com/regcred/regcred/providers"
-	"github.com/regcred/regcred/providers/ocivault/ociauth"
+	"github.com/regcred/regcred/providers/oci/ociauth"
 )
 
 // ConfigFilePath is the config file the settings select (see

@@ -14,7 +14,7 @@ import (
 	"github.com/oracle/oci-go-sdk/v65/common"
 
 	"github.com/regcred/regcred/providers"
-	"github.com/regcred/regcred/providers/ocivault/ociauth"
+	"github.com/regcred/regcred/providers/oci/ociauth"
 )
 
 // serviceError is what the SDK returns for an error answer.

@@ -9,7 +9,7 @@ import (
 	"github.com/oracle/oci-go-sdk/v65/common/auth"
 
 	"github.com/regcred/regcred/providers"
-	"github.com/regcred/regcred/providers/ocivault/ociauth"
+	"github.com/regcred/regcred/providers/oci/ociauth"
 )
 
 // instancePrincipalMu serialises the SDK's instance-principal setup: it
