@@ -8,13 +8,14 @@ import (
 	"unicode"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/lazyregexp"
 )
 
 var (
-	regionRE      = lazyRegexp(`^[a-z]{2,}(-[a-z0-9]+)+-[0-9]+$`)
-	roleARNRE     = lazyRegexp(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$`)
-	sessionNameRE = lazyRegexp(`^[\w+=,.@-]{2,64}$`)
-	externalIDRE  = lazyRegexp(`^[\w+=,.@:/-]+$`)
+	regionRE      = lazyregexp.New(`^[a-z]{2,}(-[a-z0-9]+)+-[0-9]+$`)
+	roleARNRE     = lazyregexp.New(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$`)
+	sessionNameRE = lazyregexp.New(`^[\w+=,.@-]{2,64}$`)
+	externalIDRE  = lazyregexp.New(`^[\w+=,.@:/-]+$`)
 )
 
 // IsRoleARN reports whether s is an IAM role ARN in any partition

@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/lazyregexp"
 )
 
 // Auth methods, as written in the `auth` setting.
@@ -56,7 +57,7 @@ func (s Settings) Method() string {
 	return authNames()[strings.ToLower(strings.TrimSpace(s.Auth))]
 }
 
-var regionRE = lazyRegexp(`^[a-z][a-z0-9-]{1,62}$`)
+var regionRE = lazyregexp.New(`^[a-z][a-z0-9-]{1,62}$`)
 
 // Validate checks the identity settings without touching files or network.
 // Its errors name the setting and never quote a value that failed.

@@ -6,13 +6,14 @@ import (
 	"unicode"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/lazyregexp"
 	"github.com/regcred/regcred/providers/oci/ociauth"
 )
 
 // OCIDs are ocid1.<type>.<realm>.[region][.future].<unique>.
 var (
-	secretOCID = lazyRegexp(`^ocid1\.vaultsecret\.[a-z0-9]+\.[a-z0-9-]*(\.[a-z0-9-]*)?\.[a-z0-9]+$`)
-	vaultOCID  = lazyRegexp(`^ocid1\.vault\.[a-z0-9]+\.[a-z0-9-]*(\.[a-z0-9-]*)?\.[a-z0-9]+$`)
+	secretOCID = lazyregexp.New(`^ocid1\.vaultsecret\.[a-z0-9]+\.[a-z0-9-]*(\.[a-z0-9-]*)?\.[a-z0-9]+$`)
+	vaultOCID  = lazyregexp.New(`^ocid1\.vault\.[a-z0-9]+\.[a-z0-9-]*(\.[a-z0-9-]*)?\.[a-z0-9]+$`)
 )
 
 // stages are the API's rotation states.
