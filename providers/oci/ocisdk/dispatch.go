@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/oracle/oci-go-sdk/v65/common"
+
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 // AttemptTimeout bounds one HTTP exchange with an OCI endpoint, body
@@ -18,7 +20,7 @@ const AttemptTimeout = 10 * time.Second
 // shorter one.
 func Dispatcher(hc *http.Client) *http.Client {
 	if hc == nil {
-		hc = &http.Client{}
+		hc = netdeps.DefaultHTTPClient()
 	}
 	c := *hc
 	if c.Timeout == 0 || c.Timeout > AttemptTimeout {
