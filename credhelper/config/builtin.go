@@ -5,8 +5,8 @@ import (
 	"slices"
 
 	"github.com/regcred/regcred/providers/anonymous"
-	"github.com/regcred/regcred/providers/ecr/ecrconfig"
-	"github.com/regcred/regcred/providers/gcr/gcrconfig"
+	"github.com/regcred/regcred/providers/ecr"
+	"github.com/regcred/regcred/providers/gcr"
 )
 
 // BuiltinEntries are the cloud registries that work with ambient
@@ -24,22 +24,22 @@ import (
 func BuiltinEntries() []*Entry {
 	ks := kinds()
 	var out []*Entry
-	for _, p := range ecrconfig.DefaultPatterns() {
-		out = append(out, builtin(ks, Entry{Match: p, Name: "built-in ECR", ECR: &ecrconfig.Config{}}))
+	for _, p := range ecr.DefaultPatterns() {
+		out = append(out, builtin(ks, Entry{Match: p, Name: "built-in ECR", ECR: &ecr.Config{}}))
 		if isPublicECR(p) {
 			out = append(out, builtin(ks, Entry{Match: p, Name: "built-in ECR Public, anonymous", Anonymous: &anonymous.Config{}}))
 		}
 	}
-	for _, p := range gcrconfig.DefaultPatterns() {
-		out = append(out, builtin(ks, Entry{Match: p, Name: "built-in Google", GCR: &gcrconfig.Config{}}),
+	for _, p := range gcr.DefaultPatterns() {
+		out = append(out, builtin(ks, Entry{Match: p, Name: "built-in Google", GCR: &gcr.Config{}}),
 			builtin(ks, Entry{Match: p, Name: "built-in Google, anonymous", Anonymous: &anonymous.Config{}}))
 	}
 	return out
 }
 
-// isPublicECR says whether an ecrconfig.DefaultPatterns pattern is an ECR Public host.
+// isPublicECR says whether an ecr.DefaultPatterns pattern is an ECR Public host.
 func isPublicECR(pattern string) bool {
-	return slices.Contains(ecrconfig.PublicHosts(), pattern)
+	return slices.Contains(ecr.PublicHosts(), pattern)
 }
 
 func builtin(ks []*Kind, e Entry) *Entry {

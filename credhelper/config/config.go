@@ -3,12 +3,12 @@ package config
 import (
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers/anonymous"
-	"github.com/regcred/regcred/providers/ecr/ecrconfig"
-	"github.com/regcred/regcred/providers/gcr/gcrconfig"
-	"github.com/regcred/regcred/providers/ocir/ocirconfig"
-	"github.com/regcred/regcred/providers/ocivault/ocivaultconfig"
+	"github.com/regcred/regcred/providers/ecr"
+	"github.com/regcred/regcred/providers/gcr"
+	"github.com/regcred/regcred/providers/ocir"
+	"github.com/regcred/regcred/providers/ocivault"
 	"github.com/regcred/regcred/providers/static"
-	"github.com/regcred/regcred/providers/vault/vaultconfig"
+	"github.com/regcred/regcred/providers/vault"
 )
 
 // Config is the parsed config file.
@@ -36,13 +36,13 @@ type Entry struct {
 	Name   string `yaml:"name"`
 	Verify bool   `yaml:"verify"`
 
-	Static    *static.Config         `yaml:"static"`
-	Anonymous *anonymous.Config      `yaml:"anonymous"`
-	Vault     *vaultconfig.Config    `yaml:"vault"`
-	ECR       *ecrconfig.Config      `yaml:"ecr"`
-	GCR       *gcrconfig.Config      `yaml:"gcr"`
-	OCIVault  *ocivaultconfig.Config `yaml:"ocivault"`
-	OCIR      *ocirconfig.Config     `yaml:"ocir"`
+	Static    *static.Config    `yaml:"static"`
+	Anonymous *anonymous.Config `yaml:"anonymous"`
+	Vault     *vault.Config     `yaml:"vault"`
+	ECR       *ecr.Config       `yaml:"ecr"`
+	GCR       *gcr.Config       `yaml:"gcr"`
+	OCIVault  *ocivault.Config  `yaml:"ocivault"`
+	OCIR      *ocir.Config      `yaml:"ocir"`
 
 	// AnswersAnyPod lets an entry that does not log in with the pod's own
 	// identity answer kubelet requests that carry a service-account token

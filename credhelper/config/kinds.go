@@ -4,12 +4,12 @@ import (
 	"reflect"
 
 	"github.com/regcred/regcred/providers/anonymous"
-	"github.com/regcred/regcred/providers/ecr/ecrconfig"
-	"github.com/regcred/regcred/providers/gcr/gcrconfig"
-	"github.com/regcred/regcred/providers/ocir/ocirconfig"
-	"github.com/regcred/regcred/providers/ocivault/ocivaultconfig"
+	"github.com/regcred/regcred/providers/ecr"
+	"github.com/regcred/regcred/providers/gcr"
+	"github.com/regcred/regcred/providers/ocir"
+	"github.com/regcred/regcred/providers/ocivault"
 	"github.com/regcred/regcred/providers/static"
-	"github.com/regcred/regcred/providers/vault/vaultconfig"
+	"github.com/regcred/regcred/providers/vault"
 )
 
 // Kind is a backend as the config knows it: its key, its settings and
@@ -52,11 +52,11 @@ func kinds() []*Kind {
 	return []*Kind{
 		kind("static", false, func(e *Entry) *static.Config { return e.Static }),
 		kind("anonymous", false, func(e *Entry) *anonymous.Config { return e.Anonymous }),
-		kind("vault", true, func(e *Entry) *vaultconfig.Config { return e.Vault }),
-		kind("ecr", true, func(e *Entry) *ecrconfig.Config { return e.ECR }),
-		kind("gcr", true, func(e *Entry) *gcrconfig.Config { return e.GCR }),
-		kind("ocivault", true, func(e *Entry) *ocivaultconfig.Config { return e.OCIVault }),
-		kind("ocir", true, func(e *Entry) *ocirconfig.Config { return e.OCIR }),
+		kind("vault", true, func(e *Entry) *vault.Config { return e.Vault }),
+		kind("ecr", true, func(e *Entry) *ecr.Config { return e.ECR }),
+		kind("gcr", true, func(e *Entry) *gcr.Config { return e.GCR }),
+		kind("ocivault", true, func(e *Entry) *ocivault.Config { return e.OCIVault }),
+		kind("ocir", true, func(e *Entry) *ocir.Config { return e.OCIR }),
 	}
 }
 

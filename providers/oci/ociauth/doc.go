@@ -3,10 +3,8 @@
 // settings (Settings), the environment variables that select an identity
 // (Env*), and the endpoint override check (ParseEndpoint).
 //
-// It links no OCI SDK and no net/http, so the front binary can decode,
-// validate and compute cache keys for both kinds without paying for the
-// SDK's package initialisation; package ocisdk turns Settings into a
-// signing identity.
+// Settings are plain data, checked without I/O and hashed into the cache
+// key; package ocisdk turns them into a signing identity.
 //
 // # Identities
 //

@@ -9,7 +9,7 @@
 // # Identities
 //
 // The `auth` methods and their settings are described in package
-// ociauth, which holds what the config needs without the SDK.
+// ociauth, which holds the settings as plain data.
 // Identity.Provider turns them into a signing identity.
 //
 // # Time limits

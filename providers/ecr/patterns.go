@@ -1,4 +1,4 @@
-package ecrconfig
+package ecr
 
 // Where these lists come from (checked 2025, keep them in step):
 //   - IPv4 registry suffixes: the dnsSuffix of every partition in the SDK's

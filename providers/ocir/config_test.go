@@ -1,4 +1,4 @@
-package ocirconfig
+package ocir
 
 import (
 	"errors"

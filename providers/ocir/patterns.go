@@ -1,4 +1,4 @@
-package ocirconfig
+package ocir
 
 // DefaultPatterns are config patterns that cover every OCIR host, for an
 // entry (or a built-in one) that should serve them all.

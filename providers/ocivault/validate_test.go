@@ -1,4 +1,4 @@
-package ocivaultconfig
+package ocivault
 
 import (
 	"errors"
@@ -7,11 +7,6 @@ import (
 	"testing"
 
 	"github.com/regcred/regcred/providers"
-)
-
-const (
-	testSecretID = "ocid1.vaultsecret.oc1.iad.amaaaaaafakesecret1"
-	testVaultID  = "ocid1.vault.oc1.iad.bbbbbbbbfakevault1"
 )
 
 func TestValidate(t *testing.T) {

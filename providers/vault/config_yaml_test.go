@@ -1,4 +1,4 @@
-package vaultconfig_test
+package vault_test
 
 import (
 	"strings"
@@ -6,7 +6,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/regcred/regcred/providers/vault/vaultconfig"
+	"github.com/regcred/regcred/providers/vault"
 )
 
 // TestYAMLNames decodes a config strictly, as the loader does, so every
@@ -32,7 +32,7 @@ auth:
   roleId: 1b2c
   secretIdFile: /etc/regcred/secret-id
 `
-	var c vaultconfig.Config
+	var c vault.Config
 	d := yaml.NewDecoder(strings.NewReader(doc))
 	d.KnownFields(true)
 	if err := d.Decode(&c); err != nil {
@@ -47,7 +47,7 @@ auth:
 	if c.HasInlineSecret() {
 		t.Error("HasInlineSecret with a secretIdFile")
 	}
-	if !(vaultconfig.Config{Auth: vaultconfig.Auth{SecretID: "s"}}).HasInlineSecret() {
+	if !(vault.Config{Auth: vault.Auth{SecretID: "s"}}).HasInlineSecret() {
 		t.Error("HasInlineSecret false with an inline secretId")
 	}
 }
@@ -56,14 +56,14 @@ auth:
 func TestDefaults(t *testing.T) {
 	tests := []struct {
 		name                            string
-		cfg                             vaultconfig.Config
+		cfg                             vault.Config
 		wantMethod, wantEngine, wantMnt string
 	}{
-		{name: "nothing set", wantMethod: vaultconfig.MethodToken, wantEngine: vaultconfig.EngineKV, wantMnt: "token"},
-		{name: "method names the mount", cfg: vaultconfig.Config{Engine: "gcp", Auth: vaultconfig.Auth{Method: "approle"}},
-			wantMethod: vaultconfig.MethodAppRole, wantEngine: vaultconfig.EngineGCP, wantMnt: "approle"},
-		{name: "mount without outer slashes", cfg: vaultconfig.Config{Auth: vaultconfig.Auth{Method: "kubernetes", Mount: "/k8s/prod/"}},
-			wantMethod: vaultconfig.MethodKubernetes, wantEngine: vaultconfig.EngineKV, wantMnt: "k8s/prod"},
+		{name: "nothing set", wantMethod: vault.MethodToken, wantEngine: vault.EngineKV, wantMnt: "token"},
+		{name: "method names the mount", cfg: vault.Config{Engine: "gcp", Auth: vault.Auth{Method: "approle"}},
+			wantMethod: vault.MethodAppRole, wantEngine: vault.EngineGCP, wantMnt: "approle"},
+		{name: "mount without outer slashes", cfg: vault.Config{Auth: vault.Auth{Method: "kubernetes", Mount: "/k8s/prod/"}},
+			wantMethod: vault.MethodKubernetes, wantEngine: vault.EngineKV, wantMnt: "k8s/prod"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

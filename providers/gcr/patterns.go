@@ -1,4 +1,4 @@
-package gcrconfig
+package gcr
 
 // DefaultPatterns are the match patterns of the built-in Google entry, in
 // the matcher's syntax (a '*' globs within one DNS label): Container

@@ -1,10 +1,10 @@
-package ecrconfig_test
+package ecr_test
 
 import (
 	"testing"
 
 	"github.com/regcred/regcred/matcher"
-	"github.com/regcred/regcred/providers/ecr/ecrconfig"
+	"github.com/regcred/regcred/providers/ecr"
 )
 
 // matchesDefault reports whether any built-in pattern covers the request,
@@ -15,7 +15,7 @@ func matchesDefault(t *testing.T, request string) (matcher.Target, bool) {
 	if err != nil {
 		t.Fatalf("Normalize(%q): %v", request, err)
 	}
-	for _, s := range ecrconfig.DefaultPatterns() {
+	for _, s := range ecr.DefaultPatterns() {
 		p, err := matcher.ParsePattern(s)
 		if err != nil {
 			t.Fatalf("built-in pattern %q does not parse: %v", s, err)

@@ -1,4 +1,4 @@
-package ecrconfig
+package ecr
 
 import (
 	"errors"

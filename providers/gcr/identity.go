@@ -1,4 +1,4 @@
-package gcrconfig
+package gcr
 
 import (
 	"path/filepath"

@@ -1,4 +1,4 @@
-package vaultconfig
+package vault
 
 import (
 	"errors"

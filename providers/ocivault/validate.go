@@ -1,4 +1,4 @@
-package ocivaultconfig
+package ocivault
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package vaultconfig
+package vault
 
 // UsesPodIdentity implements providers.PodIdentity: the kubernetes, jwt and
 // oidc logins without auth.jwtFile send the service-account token the

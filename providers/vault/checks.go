@@ -1,4 +1,4 @@
-package vaultconfig
+package vault
 
 import (
 	"errors"
@@ -70,4 +70,5 @@ func CheckPath(p string) error {
 	return nil
 }
 
+// trimSlashes drops outer slashes, as CheckPath ignores them.
 func trimSlashes(s string) string { return strings.Trim(s, "/") }
