@@ -1,15 +1,9 @@
 package anonymous
 
-import (
-	"github.com/regcred/regcred/providers/kind"
-	"github.com/regcred/regcred/providers/netdeps"
-)
+import "github.com/regcred/regcred/providers/kind"
 
 // Kind registers the `anonymous:` kind. Not cached: there is nothing to
 // keep.
 func Kind() *kind.Kind {
-	return kind.New(kind.Spec[Config, *Provider]{
-		Name: "anonymous",
-		New:  func(c Config, d netdeps.Deps) (*Provider, error) { return New(c, d.Deps) },
-	})
+	return kind.New(kind.Spec[Config, *Provider]{Name: "anonymous", New: kind.Local(New)})
 }

@@ -19,7 +19,9 @@
 //   - New, the backend's constructor.
 //
 // A new backend is therefore one directory under providers/ holding its
-// Config, its Provider and its Kind, plus one line in the engine's table.
+// Config, its Provider and its Kind, plus one line in the engine's table;
+// its settings are then documented in docs/config.md and
+// docs/config.schema.json, which tests hold to the Config type.
 // The package imports providers and netdeps only, so backends and the
 // engine's config can both import it; it never imports the engine.
 package kind

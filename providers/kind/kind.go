@@ -94,3 +94,9 @@ func (k *Kind) Validate(settings any) error { return k.validate(settings) }
 func (k *Kind) Build(settings any, d netdeps.Deps) (providers.Provider, error) {
 	return k.build(settings, d)
 }
+
+// Local adapts the constructor of a backend that needs no network, one
+// that takes providers.Deps, to Spec.New.
+func Local[C, P any](newFn func(C, providers.Deps) (P, error)) func(C, netdeps.Deps) (P, error) {
+	return func(c C, d netdeps.Deps) (P, error) { return newFn(c, d.Deps) }
+}

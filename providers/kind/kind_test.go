@@ -81,3 +81,12 @@ func TestDefaultsNameTheirKind(t *testing.T) {
 		t.Error("a kind without defaults has some")
 	}
 }
+
+func TestLocalHandsOnTheDeps(t *testing.T) {
+	var got providers.Deps
+	newFn := Local(func(c testConfig, d providers.Deps) (string, error) { got = d; return c.User, nil })
+	env := func(string) (string, bool) { return "x", true }
+	if user, err := newFn(testConfig{User: "u"}, netdeps.Deps{Deps: providers.Deps{LookupEnv: env}}); err != nil || user != "u" || got.LookupEnv == nil {
+		t.Errorf("Local: %q, %v, deps %+v", user, err, got)
+	}
+}

@@ -1,14 +1,8 @@
 package static
 
-import (
-	"github.com/regcred/regcred/providers/kind"
-	"github.com/regcred/regcred/providers/netdeps"
-)
+import "github.com/regcred/regcred/providers/kind"
 
 // Kind registers the `static:` kind. Not cached: its sources are local.
 func Kind() *kind.Kind {
-	return kind.New(kind.Spec[Config, *Provider]{
-		Name: "static",
-		New:  func(c Config, d netdeps.Deps) (*Provider, error) { return New(c, d.Deps) },
-	})
+	return kind.New(kind.Spec[Config, *Provider]{Name: "static", New: kind.Local(New)})
 }
