@@ -1,19 +1,12 @@
 package config
 
 import (
-	"errors"
 	"reflect"
 	"strconv"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/regcred/regcred/providers/kind"
 )
-
-// entryTypeName is what YAML messages call an entry, whatever shape
-// decoded it: the type a user's config is described by.
-const entryTypeName = "config.Entry"
 
 // block is one kind block an entry gave, before prepare picks the one.
 type block struct {
@@ -64,34 +57,20 @@ func (s entryShape) keys() []string {
 	return keys
 }
 
-// UnmarshalYAML decodes an entry through its entryShape. It is the form
-// of yaml.v3's unmarshaler whose decode function runs in the caller's
-// decoder, so strictness (KnownFields) and line numbers carry through;
-// yaml.Node.Decode would lose both. Messages name the type config.Entry.
-func (e *Entry) UnmarshalYAML(decode func(any) error) error {
-	shape := newEntryShape(Kinds())
-	v := reflect.New(shape.typ)
-	if err := decode(v.Interface()); err != nil {
-		var te *yaml.TypeError
-		if errors.As(err, &te) {
-			for i, msg := range te.Errors {
-				te.Errors[i] = strings.ReplaceAll(msg, shape.typ.String(), entryTypeName)
-			}
-		}
-		return err
-	}
-	v = v.Elem()
-	ev := reflect.ValueOf(e).Elem()
-	for i := range shape.typ.NumField() {
-		k, isKind := shape.kindAt[i]
+// entry makes the Entry a decoded value of the shape holds.
+func (s entryShape) entry(v reflect.Value) Entry {
+	var e Entry
+	ev := reflect.ValueOf(&e).Elem()
+	for i := range s.typ.NumField() {
+		k, isKind := s.kindAt[i]
 		switch {
 		case !isKind:
-			ev.FieldByName(shape.typ.Field(i).Name).Set(v.Field(i))
+			ev.FieldByName(s.typ.Field(i).Name).Set(v.Field(i))
 		case !v.Field(i).IsNil():
 			e.blocks = append(e.blocks, block{kind: k, settings: v.Field(i).Interface()})
 		}
 	}
-	return nil
+	return e
 }
 
 // MarshalYAML writes the entry in the shape UnmarshalYAML reads: its own
