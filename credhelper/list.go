@@ -1,6 +1,10 @@
 package credhelper
 
-import "context"
+import (
+	"context"
+
+	"github.com/regcred/regcred/providers/static"
+)
 
 // listing answers `list`: the configured exact registries, with the
 // username each would use where the config says it without asking a
@@ -20,8 +24,8 @@ func listing(ctx context.Context, r *Resolver) map[string]string {
 			continue
 		}
 		out[reg] = ""
-		if e.Static != nil {
-			out[reg] = e.Static.Username
+		if s, ok := e.Settings().(*static.Config); ok {
+			out[reg] = s.Username
 		}
 	}
 	if r.logins == nil {

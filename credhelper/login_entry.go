@@ -12,18 +12,23 @@ import (
 	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/kind"
 	"github.com/regcred/regcred/providers/netdeps"
 )
 
 // loginKind is the `login` source: a credential `docker login` stored. It
 // is not a config kind (nothing to configure); the resolver adds one entry
-// for a registry with a stored login. Not cached: it is already local.
-func loginKind() *config.Kind {
-	return &config.Kind{
-		Name:     "login",
-		Settings: func(e *config.Entry) any { return struct{ Registry string }{e.Match} },
-	}
+// for a registry with a stored login, and builds it (loginBuilder). Not
+// cached: it is already local.
+func loginKind() *kind.Kind {
+	return kind.New(kind.Spec[loginSettings, providers.Provider]{Name: "login"})
 }
+
+// loginSettings are a login entry's settings: the registry it stands for.
+type loginSettings struct{ Registry string }
+
+// Validate implements kind.Config; there is nothing to check.
+func (loginSettings) Validate() error { return nil }
 
 // loginBuilder builds a login entry's backend: a read of the login store.
 func loginBuilder(s *loginstore.Store) builder {
@@ -47,7 +52,7 @@ func loginBuilder(s *loginstore.Store) builder {
 
 // loginEntry is the entry standing for registry's stored login.
 func loginEntry(t matcher.Target) *config.Entry {
-	e, err := config.NewEntry(t.Registry(), loginKind(), loginstore.Source)
+	e, err := config.NewEntry(t.Registry(), loginKind(), &loginSettings{Registry: t.Registry()}, loginstore.Source)
 	if err != nil {
 		return nil // a registry that was stored was normalised: cannot happen
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/kind"
 	"github.com/regcred/regcred/providers/netdeps"
 )
 
@@ -36,14 +37,13 @@ func fakeResolver(t *testing.T, fakes ...*fakeEntry) *Resolver {
 		deps:     netdeps.Deps{Deps: providers.Deps{LookupEnv: func(string) (string, bool) { return "", false }}},
 		builders: map[string]builder{}}
 	for i, f := range fakes {
-		k := &config.Kind{Name: fmt.Sprintf("fake-%d", i), Cached: f.cached,
-			Settings: func(e *config.Entry) any { return fakeSettings{Pattern: e.Match, Pod: f.pod} }}
-		e, err := config.NewEntry(f.pattern, k, fmt.Sprintf("test.yaml:%d", i+1))
+		k := kind.New(kind.Spec[fakeSettings, providers.Provider]{Name: fmt.Sprintf("fake-%d", i), Cached: f.cached})
+		e, err := config.NewEntry(f.pattern, k, &fakeSettings{Pattern: f.pattern, Pod: f.pod}, fmt.Sprintf("test.yaml:%d", i+1))
 		if err != nil {
 			t.Fatal(err)
 		}
 		e.AnswersAnyPod = f.anyPod
-		r.builders[k.Name] = func(*config.Entry, netdeps.Deps) (providers.Provider, error) {
+		r.builders[k.Name()] = func(*config.Entry, netdeps.Deps) (providers.Provider, error) {
 			f.built.Add(1)
 			return f.fn, nil
 		}
@@ -61,6 +61,7 @@ type fakeSettings struct {
 
 func (s fakeSettings) UsesPodIdentity() bool    { return s.Pod }
 func (s fakeSettings) PodAnnotations() []string { return nil }
+func (fakeSettings) Validate() error            { return nil }
 
 func answer(user string) providers.ProviderFunc {
 	return func(context.Context, providers.Request) (providers.Credential, error) {

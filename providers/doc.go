@@ -3,6 +3,8 @@
 // out of logs, and the error values the resolver uses to decide whether to
 // move on to the next matching entry.
 //
-// Backends live in sub-packages (static, vault, ecr, …). None of them imports
-// credhelper; the kind → constructor table lives there.
+// Backends live in sub-packages (static, vault, ecr, …), each registering
+// its kind through package kind; the engine's kind table
+// (credhelper/config.Kinds) lists those registrations. No backend imports
+// credhelper.
 package providers

@@ -18,7 +18,7 @@ import (
 	"github.com/regcred/regcred/credhelper"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
-	"github.com/regcred/regcred/providers/ocivault/ocitest"
+	"github.com/regcred/regcred/providers/oci/ocitest"
 	"github.com/regcred/regcred/providers/vault/vaulttest"
 )
 

@@ -15,7 +15,7 @@ import (
 	"github.com/regcred/regcred/internal/registrytest"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
-	"github.com/regcred/regcred/providers/ocivault/ocitest"
+	"github.com/regcred/regcred/providers/oci/ocitest"
 )
 
 // Secrets the leak check plants besides those of the backends' fakes.

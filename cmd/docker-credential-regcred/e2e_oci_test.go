@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/regcred/regcred/providers/ocivault/ocitest"
+	"github.com/regcred/regcred/providers/oci/ocitest"
 )
 
 // ociE2E is a fake OCI Secrets service and an OCI config file whose API

@@ -85,7 +85,7 @@ func TestFrontDepsForbiddenRule(t *testing.T) {
 		{"the provider contract", module + "/providers", ""},
 		{"static", module + "/providers/static", backends},
 		{"anonymous", module + "/providers/anonymous", backends},
-		{"a backend's config types", module + "/providers/vault/vaultconfig", backends},
+		{"a part the OCI backends share", module + "/providers/oci/ociauth", backends},
 		{"a backend", module + "/providers/ecr", backends},
 	}
 	for _, tt := range tests {

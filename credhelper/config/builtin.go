@@ -1,53 +1,27 @@
 package config
 
-import (
-	"fmt"
-	"slices"
+import "fmt"
 
-	"github.com/regcred/regcred/providers/anonymous"
-	"github.com/regcred/regcred/providers/ecr/ecrconfig"
-	"github.com/regcred/regcred/providers/gcr/gcrconfig"
-)
-
-// BuiltinEntries are the cloud registries that work with ambient
-// credentials and no config file at all: ECR (private and public) and
-// GCR / Artifact Registry. They are appended after the file's entries
-// unless the file says `defaults: false`. Their patterns are per-label
-// globs; each backend re-checks the host with an anchored expression, so a
-// token never goes to a look-alike host.
-//
-// Registries that serve public images (ECR Public, GCR and Artifact
-// Registry) get an `anonymous` fallback after their cloud entry: a machine
-// without cloud credentials must still pull public images, as it would with
-// no helper at all, instead of failing on "no AWS credentials". Private ECR
-// has no anonymous access, so there the cloud's error is the useful answer.
+// BuiltinEntries are the entries the kinds contribute themselves (their
+// registrations' Defaults, in the table's order): the cloud registries
+// that work with ambient credentials and no config file at all. They are
+// appended after the file's entries unless the file says
+// `defaults: false`. Their patterns are per-label globs; each backend
+// re-checks the host with an anchored expression, so a token never goes
+// to a look-alike host.
 func BuiltinEntries() []*Entry {
-	ks := kinds()
 	var out []*Entry
-	for _, p := range ecrconfig.DefaultPatterns() {
-		out = append(out, builtin(ks, Entry{Match: p, Name: "built-in ECR", ECR: &ecrconfig.Config{}}))
-		if isPublicECR(p) {
-			out = append(out, builtin(ks, Entry{Match: p, Name: "built-in ECR Public, anonymous", Anonymous: &anonymous.Config{}}))
+	for _, k := range Kinds() {
+		for _, d := range k.Defaults() {
+			e := Entry{Match: d.Match, Name: d.Name, source: "built-in",
+				blocks: []block{{kind: d.Kind, settings: d.Kind.NewSettings()}}}
+			if err := e.prepare(); err != nil {
+				// The patterns are constants of ours; a bad one is a bug that the
+				// builtin test catches, not something a user can cause.
+				panic(fmt.Sprintf("built-in entry %s: %v", e.Match, err))
+			}
+			out = append(out, &e)
 		}
 	}
-	for _, p := range gcrconfig.DefaultPatterns() {
-		out = append(out, builtin(ks, Entry{Match: p, Name: "built-in Google", GCR: &gcrconfig.Config{}}),
-			builtin(ks, Entry{Match: p, Name: "built-in Google, anonymous", Anonymous: &anonymous.Config{}}))
-	}
 	return out
-}
-
-// isPublicECR says whether an ecrconfig.DefaultPatterns pattern is an ECR Public host.
-func isPublicECR(pattern string) bool {
-	return slices.Contains(ecrconfig.PublicHosts(), pattern)
-}
-
-func builtin(ks []*Kind, e Entry) *Entry {
-	e.source = "built-in"
-	if err := e.prepare(ks); err != nil {
-		// The patterns are constants of ours; a bad one is a bug that the
-		// builtin test catches, not something a user can cause.
-		panic(fmt.Sprintf("built-in entry %s: %v", e.Match, err))
-	}
-	return &e
 }

@@ -32,14 +32,14 @@ type CacheIdentity struct {
 // CacheIdentity computes the entry's cache key; see CacheKey.
 func (e *Entry) CacheIdentity(t matcher.Target, sa *providers.ServiceAccount, lookupEnv func(string) (string, bool)) CacheIdentity {
 	var id CacheIdentity
-	settings := e.kind.Settings(e)
+	settings := e.settings
 	settingsText, err := json.Marshal(settings)
 	if err != nil {
 		// Settings are plain structs, so this does not happen; should it,
 		// the Go syntax form still tells any two settings apart.
 		settingsText = fmt.Appendf(nil, "%#v", settings)
 	}
-	parts := []string{e.kind.Name, string(settingsText), t.Registry()}
+	parts := []string{e.kind.Name(), string(settingsText), t.Registry()}
 	if e.Verify {
 		// A verified credential was proved for one repository; another
 		// repository must be proved again, not served from the cache.

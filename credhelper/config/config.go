@@ -2,13 +2,7 @@ package config
 
 import (
 	"github.com/regcred/regcred/matcher"
-	"github.com/regcred/regcred/providers/anonymous"
-	"github.com/regcred/regcred/providers/ecr/ecrconfig"
-	"github.com/regcred/regcred/providers/gcr/gcrconfig"
-	"github.com/regcred/regcred/providers/ocir/ocirconfig"
-	"github.com/regcred/regcred/providers/ocivault/ocivaultconfig"
-	"github.com/regcred/regcred/providers/static"
-	"github.com/regcred/regcred/providers/vault/vaultconfig"
+	"github.com/regcred/regcred/providers/kind"
 )
 
 // Config is the parsed config file.
@@ -36,13 +30,13 @@ type Entry struct {
 	Name   string `yaml:"name"`
 	Verify bool   `yaml:"verify"`
 
-	Static    *static.Config         `yaml:"static"`
-	Anonymous *anonymous.Config      `yaml:"anonymous"`
-	Vault     *vaultconfig.Config    `yaml:"vault"`
-	ECR       *ecrconfig.Config      `yaml:"ecr"`
-	GCR       *gcrconfig.Config      `yaml:"gcr"`
-	OCIVault  *ocivaultconfig.Config `yaml:"ocivault"`
-	OCIR      *ocirconfig.Config     `yaml:"ocir"`
+	// The backend: the entry's one kind block (static:, vault:, …). The
+	// kinds' keys sit here among the entry's own (see entryShape); the
+	// loader decodes every block given into blocks, and prepare keeps
+	// exactly one as kind and settings (a *C of the kind's Config type).
+	blocks   []block
+	kind     *kind.Kind
+	settings any
 
 	// AnswersAnyPod lets an entry that does not log in with the pod's own
 	// identity answer kubelet requests that carry a service-account token
@@ -52,17 +46,20 @@ type Entry struct {
 
 	// Filled in by the loader.
 	pattern matcher.Pattern
-	kind    *Kind
 	source  string     // for entries not read from a file
 	where   *lineIndex // for entries read from a file: their line, found on demand
 	index   int        // the entry's position in the file's registries
 }
 
 // Kind is the backend's key in the config ("static", "vault", …).
-func (e *Entry) Kind() string { return e.kind.Name }
+func (e *Entry) Kind() string { return e.kind.Name() }
+
+// Settings are the entry's backend settings: a pointer to its kind's
+// Config type.
+func (e *Entry) Settings() any { return e.settings }
 
 // Cached says whether the entry's credentials go through the token cache.
-func (e *Entry) Cached() bool { return e.kind.Cached }
+func (e *Entry) Cached() bool { return e.kind.Cached() }
 
 // Source is where the entry was defined: file:line, "built-in", or what the
 // engine that made it says.
@@ -74,14 +71,14 @@ func (e *Entry) Source() string {
 }
 
 // NewEntry is an entry made by the engine rather than read from a file (a
-// stored `docker login`, a test's fake backend). Its kind need not be one
-// of the config's.
-func NewEntry(match string, k *Kind, source string) (*Entry, error) {
+// stored `docker login`, a test's fake backend), with the settings of its
+// kind. The kind need not be one of the table's.
+func NewEntry(match string, k *kind.Kind, settings any, source string) (*Entry, error) {
 	p, err := matcher.ParsePattern(match)
 	if err != nil {
 		return nil, err
 	}
-	return &Entry{Match: match, pattern: p, kind: k, source: source}, nil
+	return &Entry{Match: match, pattern: p, kind: k, settings: settings, source: source}, nil
 }
 
 // Pattern is the parsed match pattern.
@@ -94,7 +91,7 @@ func (e *Entry) String() string {
 	if label == "" {
 		label = e.pattern.String()
 	}
-	return label + " (" + e.kind.Name + ", " + e.Source() + ")"
+	return label + " (" + e.kind.Name() + ", " + e.Source() + ")"
 }
 
 // Entries are the entries a request is matched against, in config order:

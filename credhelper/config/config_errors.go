@@ -41,16 +41,19 @@ func describeTypeError(path, msg string, known map[string][]string) string {
 	return where + ": " + rest
 }
 
-// knownKeys maps each config struct's Go type name to its YAML keys.
+// knownKeys maps each config struct's Go type name to its YAML keys; an
+// entry's keys are its own and the kinds'.
 func knownKeys() map[string][]string {
 	m := map[string][]string{}
+	ks := Kinds()
 	roots := []reflect.Type{reflect.TypeFor[Config]()}
-	for _, k := range kinds() {
-		roots = append(roots, k.configType)
+	for _, k := range ks {
+		roots = append(roots, k.ConfigType())
 	}
 	for _, t := range roots {
 		collectKeys(t, m)
 	}
+	m[entryTypeName] = newEntryShape(ks).keys()
 	return m
 }
 

@@ -34,12 +34,11 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 	if err := cfg.Cache.Validate(); err != nil {
 		problems = append(problems, fmt.Sprintf("%s: cache: %v", path, err))
 	}
-	ks := kinds()
 	where := &lineIndex{path: path, data: data}
 	for i := range cfg.Registries {
 		e := &cfg.Registries[i]
 		e.where, e.index = where, i
-		if err := e.prepare(ks); err != nil {
+		if err := e.prepare(); err != nil {
 			problems = append(problems, fmt.Sprintf("%s: registries[%d]: %v", e.Source(), i, err))
 		}
 	}
@@ -92,9 +91,9 @@ func resolveAlias(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-// prepare parses the pattern, picks the one kind of ks (the kind table,
-// built once by the caller for all its entries) and validates its settings.
-func (e *Entry) prepare(ks []*Kind) error {
+// prepare parses the pattern, keeps the one kind block the entry gave and
+// validates its settings.
+func (e *Entry) prepare() error {
 	var errs []string
 	if e.Match == "" {
 		errs = append(errs, `"match" is required (a registry pattern such as "registry.example.com/team")`)
@@ -103,29 +102,24 @@ func (e *Entry) prepare(ks []*Kind) error {
 	} else {
 		e.pattern = p
 	}
-	var found []*Kind
-	for _, k := range ks {
-		if k.Settings(e) != nil {
-			found = append(found, k)
-		}
-	}
-	switch len(found) {
+	switch len(e.blocks) {
 	case 0:
 		errs = append(errs, "no backend: add exactly one of "+strings.Join(KindNames(), ", "))
 	case 1:
-		e.kind = found[0]
-		if err := e.kind.Validate(e); err != nil {
-			errs = append(errs, fmt.Sprintf("%s: %v", e.kind.Name, err))
+		e.kind, e.settings = e.blocks[0].kind, e.blocks[0].settings
+		if err := e.kind.Validate(e.settings); err != nil {
+			errs = append(errs, fmt.Sprintf("%s: %v", e.kind.Name(), err))
 		} else if err := e.checkPodIdentity(); err != nil {
 			errs = append(errs, err.Error())
 		}
 	default:
-		names := make([]string, len(found))
-		for i, k := range found {
-			names[i] = k.Name
+		names := make([]string, len(e.blocks))
+		for i, b := range e.blocks {
+			names[i] = b.kind.Name()
 		}
 		errs = append(errs, "more than one backend ("+strings.Join(names, ", ")+"); an entry has exactly one — use two entries with the same match for a fallback")
 	}
+	e.blocks = nil
 	if len(errs) > 0 {
 		return errors.New(strings.Join(errs, "; "))
 	}

@@ -69,7 +69,7 @@ func warnInlineSecrets(cfg *Config, info fs.FileInfo, log *slog.Logger) {
 	}
 	for i := range cfg.Registries {
 		e := &cfg.Registries[i]
-		if s, ok := e.kind.Settings(e).(interface{ HasInlineSecret() bool }); ok && s.HasInlineSecret() {
+		if s, ok := e.settings.(interface{ HasInlineSecret() bool }); ok && s.HasInlineSecret() {
 			log.Warn("config file holding an inline secret is readable by group or others; chmod 600 it or read the secret from a file or an environment variable",
 				"entry", e.String(), "mode", fmt.Sprintf("%04o", info.Mode().Perm()))
 		}

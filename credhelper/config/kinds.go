@@ -1,71 +1,38 @@
 package config
 
 import (
-	"reflect"
-
 	"github.com/regcred/regcred/providers/anonymous"
-	"github.com/regcred/regcred/providers/ecr/ecrconfig"
-	"github.com/regcred/regcred/providers/gcr/gcrconfig"
-	"github.com/regcred/regcred/providers/ocir/ocirconfig"
-	"github.com/regcred/regcred/providers/ocivault/ocivaultconfig"
+	"github.com/regcred/regcred/providers/ecr"
+	"github.com/regcred/regcred/providers/gcr"
+	"github.com/regcred/regcred/providers/kind"
+	"github.com/regcred/regcred/providers/ocir"
+	"github.com/regcred/regcred/providers/ocivault"
 	"github.com/regcred/regcred/providers/static"
-	"github.com/regcred/regcred/providers/vault/vaultconfig"
+	"github.com/regcred/regcred/providers/vault"
 )
 
-// Kind is a backend as the config knows it: its key, its settings and
-// whether its credentials go through the token cache. Building the backend
-// is the engine's business (credhelper), which looks kinds up by Name.
-type Kind struct {
-	Name string
-	// Cached says whether the kind's credentials go through the token
-	// cache. Local sources are not: reading them is as cheap as reading the
-	// cache, and caching would only make a second copy of the secret.
-	Cached bool
-	// Settings returns the entry's settings for this kind, or nil.
-	Settings func(*Entry) any
-	// Validate checks the settings; nil means there is nothing to check.
-	Validate func(*Entry) error
-
-	configType reflect.Type
-}
-
-type validator interface{ Validate() error }
-
-func kind[C validator](name string, cached bool, field func(*Entry) *C) *Kind {
-	return &Kind{
-		Name:       name,
-		Cached:     cached,
-		configType: reflect.TypeFor[C](),
-		Settings: func(e *Entry) any {
-			if c := field(e); c != nil {
-				return c
-			}
-			return nil
-		},
-		Validate: func(e *Entry) error { return (*field(e)).Validate() },
-	}
-}
-
-// kinds is the table of config kinds. A function, not a package variable,
-// so nothing can mutate it.
-func kinds() []*Kind {
-	return []*Kind{
-		kind("static", false, func(e *Entry) *static.Config { return e.Static }),
-		kind("anonymous", false, func(e *Entry) *anonymous.Config { return e.Anonymous }),
-		kind("vault", true, func(e *Entry) *vaultconfig.Config { return e.Vault }),
-		kind("ecr", true, func(e *Entry) *ecrconfig.Config { return e.ECR }),
-		kind("gcr", true, func(e *Entry) *gcrconfig.Config { return e.GCR }),
-		kind("ocivault", true, func(e *Entry) *ocivaultconfig.Config { return e.OCIVault }),
-		kind("ocir", true, func(e *Entry) *ocirconfig.Config { return e.OCIR }),
+// Kinds is the kind table: every backend's registration, in the order
+// the config reference, the schema and "exactly one of" messages list
+// them. A new backend is one line here. A function, not a package
+// variable, so nothing can mutate it.
+func Kinds() []*kind.Kind {
+	return []*kind.Kind{
+		static.Kind(),
+		anonymous.Kind(),
+		vault.Kind(),
+		ecr.Kind(),
+		gcr.Kind(),
+		ocivault.Kind(),
+		ocir.Kind(),
 	}
 }
 
 // KindNames lists the config kinds, in the table's order.
 func KindNames() []string {
-	ks := kinds()
+	ks := Kinds()
 	names := make([]string, len(ks))
 	for i, k := range ks {
-		names[i] = k.Name
+		names[i] = k.Name()
 	}
 	return names
 }

@@ -6,8 +6,8 @@ import (
 	"runtime"
 )
 
-// Where `docker login` credentials are kept, shared by the engine that
-// stores them and the front binary that must know whether one exists.
+// Where `docker login` credentials are kept. The engine records the place
+// in its routes, so the front knows it without reading the config.
 
 // LoginKeyringService files `docker login` credentials apart from cached
 // tokens, so that a keyring browser shows them as what they are and `cache

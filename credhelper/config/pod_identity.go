@@ -11,14 +11,14 @@ import (
 // service-account token the kubelet passes for a pod, and with nothing of
 // the node's (providers.PodIdentity).
 func (e *Entry) UsesPodIdentity() bool {
-	pi, ok := e.settings().(providers.PodIdentity)
+	pi, ok := e.settings.(providers.PodIdentity)
 	return ok && pi.UsesPodIdentity()
 }
 
 // PodAnnotations lists the service-account annotations the entry's settings
 // read to choose an identity.
 func (e *Entry) PodAnnotations() []string {
-	if pi, ok := e.settings().(providers.PodIdentity); ok {
+	if pi, ok := e.settings.(providers.PodIdentity); ok {
 		return pi.PodAnnotations()
 	}
 	return nil
@@ -28,13 +28,6 @@ func (e *Entry) PodAnnotations() []string {
 // carries a pod's service-account token: it logs in as that pod, or it
 // opted in with answersAnyPod.
 func (e *Entry) AnswersPod() bool { return e.UsesPodIdentity() || e.AnswersAnyPod }
-
-func (e *Entry) settings() any {
-	if e.kind == nil || e.kind.Settings == nil {
-		return nil
-	}
-	return e.kind.Settings(e)
-}
 
 // checkPodIdentity refuses the combinations that would let a pod choose an
 // identity used without its own token, whatever the kind: a setting that

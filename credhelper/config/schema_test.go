@@ -14,12 +14,6 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"go.yaml.in/yaml/v3"
-
-	"github.com/regcred/regcred/providers/ecr"
-	"github.com/regcred/regcred/providers/gcr"
-	"github.com/regcred/regcred/providers/ocir"
-	"github.com/regcred/regcred/providers/ocivault"
-	"github.com/regcred/regcred/providers/vault"
 )
 
 // The JSON Schema (docs/config.schema.json) is what editors complete and
@@ -30,30 +24,11 @@ import (
 
 const schemaPath = "../../docs/config.schema.json"
 
-// pendingKinds are backends whose packages exist but which the kind table
-// (kinds()) may not list yet. Their schema is checked against their Config
-// all the same; once a kind is in kinds(), its entry here is unused.
-func pendingKinds() map[string]reflect.Type {
-	return map[string]reflect.Type{
-		"vault":    reflect.TypeFor[vault.Config](),
-		"ecr":      reflect.TypeFor[ecr.Config](),
-		"gcr":      reflect.TypeFor[gcr.Config](),
-		"ocivault": reflect.TypeFor[ocivault.Config](),
-		"ocir":     reflect.TypeFor[ocir.Config](),
-	}
-}
-
-// allKinds maps every backend's config key to its Config type: the wired
-// kinds, then the pending ones not wired yet.
+// allKinds maps every backend's config key to its Config type.
 func allKinds() map[string]reflect.Type {
 	m := map[string]reflect.Type{}
-	for _, k := range kinds() {
-		m[k.Name] = k.configType
-	}
-	for name, typ := range pendingKinds() {
-		if _, wired := m[name]; !wired {
-			m[name] = typ
-		}
+	for _, k := range Kinds() {
+		m[k.Name()] = k.ConfigType()
 	}
 	return m
 }
@@ -155,27 +130,6 @@ func isRegcredConfig(src string) bool {
 	return true
 }
 
-// usesPendingKind reports a config naming a backend not yet in kinds(),
-// which the Go loader cannot read yet.
-func usesPendingKind(src string) string {
-	var cfg struct {
-		Registries []map[string]any `yaml:"registries"`
-	}
-	_ = yaml.Unmarshal([]byte(src), &cfg)
-	wired := map[string]bool{}
-	for _, k := range kinds() {
-		wired[k.Name] = true
-	}
-	for _, e := range cfg.Registries {
-		for k := range e {
-			if _, pending := pendingKinds()[k]; pending && !wired[k] {
-				return k
-			}
-		}
-	}
-	return ""
-}
-
 func TestExampleConfigsValidate(t *testing.T) {
 	sch := compileSchema(t)
 	examples := repoExamples(t)
@@ -186,10 +140,6 @@ func TestExampleConfigsValidate(t *testing.T) {
 		t.Run(ex.where, func(t *testing.T) {
 			if err := sch.Validate(yamlInstance(t, ex.yaml)); err != nil {
 				t.Errorf("does not validate against the schema: %v\n%s", err, ex.yaml)
-			}
-			if k := usesPendingKind(ex.yaml); k != "" {
-				t.Logf("uses %q, which the kind table does not list yet: loader check skipped", k)
-				return
 			}
 			if _, err := ParseConfig(ex.where, []byte(ex.yaml)); err != nil {
 				t.Errorf("the Go loader refuses it: %v\n%s", err, ex.yaml)
@@ -225,9 +175,6 @@ func TestBadConfigsFailTheSchema(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if err := sch.Validate(yamlInstance(t, tt.yaml)); err == nil {
 				t.Errorf("the schema accepts it:\n%s", tt.yaml)
-			}
-			if usesPendingKind(tt.yaml) != "" {
-				return
 			}
 			if _, err := ParseConfig("bad.yaml", []byte(tt.yaml)); err == nil {
 				t.Errorf("the schema refuses it but the Go loader accepts it:\n%s", tt.yaml)
@@ -318,12 +265,7 @@ func TestSchemaMatchesTheGoStructs(t *testing.T) {
 	root := loadSchemaDoc(t)
 	compareStruct(t, root, root, reflect.TypeFor[Config](), "config")
 	entry := root.Definitions["entry"]
-	keys, _ := yamlFields(reflect.TypeFor[Entry]())
-	for name := range pendingKinds() {
-		if !slices.Contains(keys, name) {
-			keys = append(keys, name)
-		}
-	}
+	keys := newEntryShape(Kinds()).keys()
 	slices.Sort(keys)
 	var props []string
 	for k := range entry.Properties {
@@ -331,7 +273,7 @@ func TestSchemaMatchesTheGoStructs(t *testing.T) {
 	}
 	slices.Sort(props)
 	if !slices.Equal(keys, props) {
-		t.Errorf("entry: the schema has %v, Entry and the pending backends have %v", props, keys)
+		t.Errorf("entry: the schema has %v, Entry and the kinds have %v", props, keys)
 	}
 	var oneOf []string
 	for _, alt := range entry.OneOf {

@@ -13,12 +13,12 @@ import (
 	"github.com/regcred/regcred/credhelper/configpath"
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/matcher"
-	"github.com/regcred/regcred/providers/ecr/ecrconfig"
-	"github.com/regcred/regcred/providers/gcr/gcrconfig"
-	"github.com/regcred/regcred/providers/ocir/ocirconfig"
-	"github.com/regcred/regcred/providers/ocivault/ociauth"
-	"github.com/regcred/regcred/providers/ocivault/ocivaultconfig"
-	"github.com/regcred/regcred/providers/vault/vaultconfig"
+	"github.com/regcred/regcred/providers/ecr"
+	"github.com/regcred/regcred/providers/gcr"
+	"github.com/regcred/regcred/providers/oci/ociauth"
+	"github.com/regcred/regcred/providers/ocir"
+	"github.com/regcred/regcred/providers/ocivault"
+	"github.com/regcred/regcred/providers/vault"
 )
 
 // keyFixture is a config file, a backend file and an environment.
@@ -129,17 +129,17 @@ func TestKeyHoldsNoValue(t *testing.T) {
 // front would serve a token another identity's key no longer names.
 func TestEveryIdentityVariableIsInTheKey(t *testing.T) {
 	var keys []string
-	for _, m := range []string{"", vaultconfig.MethodToken, vaultconfig.MethodAppRole, vaultconfig.MethodKubernetes,
-		vaultconfig.MethodJWT, vaultconfig.MethodOIDC, vaultconfig.MethodAWS, vaultconfig.MethodCert} {
-		keys = append(keys, vaultconfig.Config{Auth: vaultconfig.Auth{Method: m}}.EnvKeys()...)
+	for _, m := range []string{"", vault.MethodToken, vault.MethodAppRole, vault.MethodKubernetes,
+		vault.MethodJWT, vault.MethodOIDC, vault.MethodAWS, vault.MethodCert} {
+		keys = append(keys, vault.Config{Auth: vault.Auth{Method: m}}.EnvKeys()...)
 	}
 	for _, a := range []string{"", ociauth.AuthConfigFile, ociauth.AuthSessionToken, ociauth.AuthInstancePrincipal,
 		ociauth.AuthResourcePrincipal, ociauth.AuthOKEWorkloadIdentity} {
-		keys = append(keys, ocivaultconfig.Config{Auth: a}.EnvKeys()...)
-		keys = append(keys, ocirconfig.Config{Auth: a}.EnvKeys()...)
+		keys = append(keys, ocivault.Config{Auth: a}.EnvKeys()...)
+		keys = append(keys, ocir.Config{Auth: a}.EnvKeys()...)
 	}
-	keys = append(keys, ecrconfig.Config{}.EnvKeys()...)
-	keys = append(keys, gcrconfig.Config{}.EnvKeys()...)
+	keys = append(keys, ecr.Config{}.EnvKeys()...)
+	keys = append(keys, gcr.Config{}.EnvKeys()...)
 	if len(keys) < 10 {
 		t.Fatalf("only %d variables gathered; the test proves nothing", len(keys))
 	}

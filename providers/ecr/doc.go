@@ -18,11 +18,8 @@
 //
 // A host is checked against an anchored pattern before anything else, and
 // refused unless it really is an ECR registry: the glob patterns that route
-// requests here (ecrconfig.DefaultPatterns) are looser, and an ECR token
+// requests here (DefaultPatterns) are looser, and an ECR token
 // must never reach a look-alike host.
-//
-// Config, its checks and EnvKeys live in ecrconfig, which the front binary
-// links without this package's AWS SDK.
 //
 // New loads nothing: the SDK configuration is loaded, and credentials
 // resolved, the first time Credential runs, so an entry that is never tried

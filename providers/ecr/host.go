@@ -7,13 +7,12 @@ import (
 	"sync"
 
 	"github.com/regcred/regcred/providers"
-	"github.com/regcred/regcred/providers/ecr/ecrconfig"
 )
 
 // privateHost is anchored at both ends, so "….amazonaws.com.evil.example"
 // and "evil123456789012.dkr…" never match. The account is exactly twelve
-// digits and the region one DNS label. The suffixes are ecrconfig's, the
-// ones the built-in patterns are made of, so the two cannot drift apart.
+// digits and the region one DNS label. The suffixes are the ones the
+// built-in patterns are made of (patterns.go), so the two cannot drift apart.
 // It is compiled on first use, not at package init: most helper processes
 // never ask ECR.
 var privateHost = sync.OnceValue(func() *regexp.Regexp {
@@ -23,7 +22,7 @@ var privateHost = sync.OnceValue(func() *regexp.Regexp {
 
 func suffixAlternation() string {
 	var quoted []string
-	for _, list := range [][]string{ecrconfig.IPv4Suffixes(), ecrconfig.DualStackSuffixes()} {
+	for _, list := range [][]string{IPv4Suffixes(), DualStackSuffixes()} {
 		for _, s := range list {
 			quoted = append(quoted, regexp.QuoteMeta(s))
 		}
@@ -48,7 +47,7 @@ type target struct {
 // ECR host patterns. Anything else is refused: the glob patterns that route
 // requests here are looser than this check.
 func parseHost(registry string) (target, error) {
-	for _, h := range ecrconfig.PublicHosts() {
+	for _, h := range PublicHosts() {
 		if registry == h {
 			return target{host: registry, public: true, region: publicRegion, dualStack: h == "ecr-public.aws.com"}, nil
 		}

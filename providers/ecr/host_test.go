@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/regcred/regcred/providers"
-	"github.com/regcred/regcred/providers/ecr/ecrconfig"
 )
 
 func TestParseHostAccepts(t *testing.T) {
@@ -91,7 +90,7 @@ func TestParseHostRefusesLookAlikes(t *testing.T) {
 func TestDefaultPatternsAreGlobsOfAcceptedHosts(t *testing.T) {
 	// Every pattern, with its globs filled in the way ECR fills them, must
 	// be a host parseHost accepts: the two lists cannot drift apart.
-	for _, pat := range ecrconfig.DefaultPatterns() {
+	for _, pat := range DefaultPatterns() {
 		host := strings.Replace(pat, "*", "123456789012", 1)
 		host = strings.Replace(host, "*", "us-east-1", 1)
 		if strings.Contains(host, "*") {

@@ -8,33 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/ecr"
-	"github.com/regcred/regcred/providers/ecr/ecrconfig"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 	"github.com/regcred/regcred/providers/netdeps"
 )
-
-// matchesDefault reports whether any built-in pattern covers the request,
-// using the same matcher the resolver uses.
-func matchesDefault(t *testing.T, request string) (matcher.Target, bool) {
-	t.Helper()
-	target, err := matcher.Normalize(request)
-	if err != nil {
-		t.Fatalf("Normalize(%q): %v", request, err)
-	}
-	for _, s := range ecrconfig.DefaultPatterns() {
-		p, err := matcher.ParsePattern(s)
-		if err != nil {
-			t.Fatalf("built-in pattern %q does not parse: %v", s, err)
-		}
-		if p.Match(target) {
-			return target, true
-		}
-	}
-	return target, false
-}
 
 // TestLookAlikesMatchingAGlobGetNoToken is the reason Credential re-checks
 // the host: these hosts pass the per-label globs, and must still be refused

@@ -42,9 +42,6 @@ func New(cfg Config, deps netdeps.Deps) (*Provider, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if deps.HTTPClient == nil {
-		deps.HTTPClient = &http.Client{Timeout: 30 * time.Second}
-	}
 	deps = deps.WithDefaults()
 	p := &Provider{
 		cfg:        cfg,

@@ -14,7 +14,6 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/regcred/regcred/providers"
-	"github.com/regcred/regcred/providers/ecr/ecrconfig"
 )
 
 // podRole is the role a kubelet request's service account names through
@@ -40,7 +39,7 @@ func (p *Provider) podRole(t target, req providers.Request) (r podRole, ok bool,
 		return podRole{}, true, fmt.Errorf("ecr: %s: the pod's service account has no annotation %q (roleArnAnnotation) naming the IAM role to pull as: %w",
 			t.host, key, providers.ErrNoIdentity)
 	}
-	if !ecrconfig.IsRoleARN(arn) {
+	if !IsRoleARN(arn) {
 		return podRole{}, true, fmt.Errorf("ecr: %s: service-account annotation %q: %q is not an IAM role ARN (arn:aws:iam::123456789012:role/name): %w",
 			t.host, key, arn, providers.ErrInvalid)
 	}

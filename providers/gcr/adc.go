@@ -10,7 +10,6 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/regcred/regcred/providers"
-	"github.com/regcred/regcred/providers/gcr/gcrconfig"
 )
 
 // source is where tokens come from, with a name for messages: a file and
@@ -32,7 +31,7 @@ func (p *Provider) findSource(ctx context.Context) (source, error) {
 	if p.cfg.ImpersonateServiceAccount != "" {
 		// The IAM Credentials API wants a cloud-platform token; the entry's
 		// scopes go to the impersonated account's token.
-		scopes = []string{gcrconfig.DefaultScope}
+		scopes = []string{DefaultScope}
 	}
 	if f := p.cfg.CredentialsFile; f != "" {
 		path, err := p.expandHome(f)
@@ -60,7 +59,7 @@ func (p *Provider) findSource(ctx context.Context) (source, error) {
 // gcloudADCPath is where gcloud keeps the ADC file, or "" and why there is
 // none to look at.
 func (p *Provider) gcloudADCPath() (path, why string) {
-	return gcrconfig.GcloudADCPath(p.lookupEnv, runtime.GOOS)
+	return GcloudADCPath(p.lookupEnv, runtime.GOOS)
 }
 
 // expandHome turns a leading "~/" into $HOME, as a shell would.

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/regcred/regcred/providers"
-	"github.com/regcred/regcred/providers/gcr/gcrconfig"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
 )
 
@@ -31,7 +30,7 @@ func TestGcloudUserLogin(t *testing.T) {
 			srv := gcrtest.NewServer(t)
 			user := srv.NewUser(userEmail)
 			h := newHarness(t)
-			gcrtest.WriteFile(t, filepath.Join(tc.place(h), gcrconfig.ADCFile), user.ADCJSON())
+			gcrtest.WriteFile(t, filepath.Join(tc.place(h), ADCFile), user.ADCJSON())
 			cred, iss := mustGet(t, h.provider(t, Config{}), srv)
 			if iss.Principal != userEmail || iss.Via != "refresh_token" {
 				t.Errorf("token for %q via %q, want %s via refresh_token", iss.Principal, iss.Via, userEmail)
@@ -62,7 +61,7 @@ func TestGcloudUserLoginRefused(t *testing.T) {
 			srv := gcrtest.NewServer(t)
 			user := srv.NewUser(userEmail)
 			h := newHarness(t)
-			path := gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], gcrconfig.ADCFile), tc.spoil(user))
+			path := gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], ADCFile), tc.spoil(user))
 			_, err := get(t, h.provider(t, Config{}))
 			wantErr(t, err, providers.ErrDenied, append(tc.hints, path)...)
 			noSecrets(t, "error", err.Error(), user.RefreshToken, user.ClientSecret)
@@ -79,7 +78,7 @@ func TestGoogleApplicationCredentials(t *testing.T) {
 	md := srv.NewMetadata(t, "vm@proj.iam.gserviceaccount.com")
 	h := newHarness(t)
 	h.env["GCE_METADATA_HOST"] = md.Host
-	gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], gcrconfig.ADCFile), srv.NewUser(userEmail).ADCJSON())
+	gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], ADCFile), srv.NewUser(userEmail).ADCJSON())
 
 	h.env["GOOGLE_APPLICATION_CREDENTIALS"] = sa.WriteKeyFile(t, t.TempDir())
 	if _, iss := mustGet(t, h.provider(t, Config{}), srv); iss.Principal != saEmail {
@@ -107,7 +106,7 @@ func TestBrokenGcloudFileIsReported(t *testing.T) {
 	md := srv.NewMetadata(t, "vm@proj.iam.gserviceaccount.com")
 	h := newHarness(t)
 	h.env["GCE_METADATA_HOST"] = md.Host
-	path := gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], gcrconfig.ADCFile), []byte("{"))
+	path := gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], ADCFile), []byte("{"))
 	_, err := get(t, h.provider(t, Config{}))
 	wantErr(t, err, providers.ErrInvalid, path, "gcloud's ADC file")
 	if md.TokenRequests() != 0 {
@@ -164,7 +163,7 @@ func TestImpersonatedServiceAccountFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := newHarness(t)
-	gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], gcrconfig.ADCFile), file)
+	gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], ADCFile), file)
 	srv.AllowImpersonation(userEmail, target)
 	if _, iss := mustGet(t, h.provider(t, Config{}), srv); iss.Principal != target {
 		t.Errorf("token for %q, want %s", iss.Principal, target)

@@ -31,7 +31,4 @@
 // checks the request's host itself, anchored (IsGoogleRegistry), whatever
 // pattern the entry matched, and refuses look-alikes such as
 // gcr.io.evil.example or a port on a Google name.
-//
-// Config, its checks, EnvKeys and the built-in patterns live in gcrconfig,
-// which the front binary links without oauth2 or net/http.
 package gcr

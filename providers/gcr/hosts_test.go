@@ -6,7 +6,6 @@ import (
 
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
-	"github.com/regcred/regcred/providers/gcr/gcrconfig"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
 )
 
@@ -73,7 +72,7 @@ func TestIsGoogleRegistry(t *testing.T) {
 // fail instead of not matching).
 func TestDefaultPatternsAreGoogleOnly(t *testing.T) {
 	var pats []matcher.Pattern
-	for _, s := range gcrconfig.DefaultPatterns() {
+	for _, s := range DefaultPatterns() {
 		p, err := matcher.ParsePattern(s)
 		if err != nil {
 			t.Fatalf("ParsePattern(%q): %v", s, err)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/providers"
-	"github.com/regcred/regcred/providers/gcr/gcrconfig"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
 )
 
@@ -49,8 +48,8 @@ func TestImpersonateServiceAccount(t *testing.T) {
 			callerScopes = i.Scopes
 		}
 	}
-	if !slices.Equal(callerScopes, []string{gcrconfig.DefaultScope}) {
-		t.Errorf("caller token scopes %v, want [%s]", callerScopes, gcrconfig.DefaultScope)
+	if !slices.Equal(callerScopes, []string{DefaultScope}) {
+		t.Errorf("caller token scopes %v, want [%s]", callerScopes, DefaultScope)
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/providers"
-	"github.com/regcred/regcred/providers/gcr/gcrconfig"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
 )
 
@@ -26,11 +25,11 @@ func TestMetadataServer(t *testing.T) {
 	h.env["GCE_METADATA_HOST"] = md.Host
 	h.now = func() time.Time { return fixed }
 	ro := "https://www.googleapis.com/auth/devstorage.read_only"
-	cred, iss := mustGet(t, h.provider(t, Config{Scopes: []string{ro, gcrconfig.DefaultScope}}), srv)
+	cred, iss := mustGet(t, h.provider(t, Config{Scopes: []string{ro, DefaultScope}}), srv)
 	if iss.Principal != vmEmail || iss.Via != "metadata" {
 		t.Errorf("token for %q via %q, want %s via metadata", iss.Principal, iss.Via, vmEmail)
 	}
-	if got := md.LastScopes(); !slices.Equal(got, []string{ro, gcrconfig.DefaultScope}) {
+	if got := md.LastScopes(); !slices.Equal(got, []string{ro, DefaultScope}) {
 		t.Errorf("asked for scopes %v, want the entry's", got)
 	}
 	if want := fixed.Add(3599 * time.Second); !cred.ExpiresAt.Equal(want) {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/providers"
-	"github.com/regcred/regcred/providers/gcr/gcrconfig"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
 )
 
@@ -30,8 +29,8 @@ func TestServiceAccountKey(t *testing.T) {
 	if iss.Principal != saEmail || iss.Via != "jwt-bearer" {
 		t.Errorf("token issued to %q via %q; want %q via jwt-bearer", iss.Principal, iss.Via, saEmail)
 	}
-	if !slices.Equal(iss.Scopes, []string{gcrconfig.DefaultScope}) {
-		t.Errorf("scopes %v, want the default %s", iss.Scopes, gcrconfig.DefaultScope)
+	if !slices.Equal(iss.Scopes, []string{DefaultScope}) {
+		t.Errorf("scopes %v, want the default %s", iss.Scopes, DefaultScope)
 	}
 	lo, hi := before.Add(3599*time.Second), after.Add(3599*time.Second)
 	if cred.ExpiresAt.Before(lo) || cred.ExpiresAt.After(hi) {

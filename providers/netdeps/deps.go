@@ -8,6 +8,10 @@ import (
 	"github.com/regcred/regcred/providers"
 )
 
+// DefaultHTTPTimeout bounds one HTTP exchange of a backend, body included,
+// when its caller hands it no client of its own.
+const DefaultHTTPTimeout = 30 * time.Second
+
 // Deps are a network backend's handles: the clock, environment and logger
 // of providers.Deps, and the HTTP client, injected so tests can swap them.
 type Deps struct {
@@ -18,17 +22,22 @@ type Deps struct {
 	Logins providers.LoginCache
 }
 
-// Default returns the real clock and environment and a plain HTTP client
-// with a 30 s timeout.
-func Default(logger *slog.Logger) Deps {
-	return Deps{Deps: providers.DefaultDeps(logger), HTTPClient: &http.Client{Timeout: 30 * time.Second}}
+// DefaultHTTPClient is the client every backend uses unless it is given
+// another: the default transport, with DefaultHTTPTimeout.
+func DefaultHTTPClient() *http.Client {
+	return &http.Client{Timeout: DefaultHTTPTimeout}
 }
 
-// WithDefaults fills what a caller left unset: a plain HTTP client, and
+// Default returns the real clock and environment and DefaultHTTPClient.
+func Default(logger *slog.Logger) Deps {
+	return Deps{Deps: providers.DefaultDeps(logger)}.WithDefaults()
+}
+
+// WithDefaults fills what a caller left unset: DefaultHTTPClient, and
 // providers.Deps' defaults. Backends call it in New so a zero Deps works.
 func (d Deps) WithDefaults() Deps {
 	if d.HTTPClient == nil {
-		d.HTTPClient = &http.Client{}
+		d.HTTPClient = DefaultHTTPClient()
 	}
 	d.Deps = d.Deps.WithDefaults()
 	return d

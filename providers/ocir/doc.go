@@ -13,12 +13,11 @@
 //	  - match: "ocir.*.oci.oraclecloud.com"
 //	    ocir: {auth: instance_principal}
 //
-// ocirconfig.DefaultPatterns returns those two patterns. `auth`,
+// DefaultPatterns returns those two patterns. `auth`,
 // `configFile` and `profile` work as in package ocivault (see package
 // ociauth); `endpoint` sends the token request somewhere else than the
 // registry host (a proxy, or a test fake), while the registry host itself
-// must still be OCIR's. Config, its Validate and EnvKeys live in package
-// ocirconfig, which links no SDK.
+// must still be OCIR's.
 //
 // # The endpoint
 //

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/regcred/regcred/matcher"
-	"github.com/regcred/regcred/providers/ocir/ocirconfig"
 )
 
 func TestIsOCIRHost(t *testing.T) {
@@ -42,7 +41,7 @@ func TestIsOCIRHost(t *testing.T) {
 // an entry on DefaultPatterns never misses a real OCIR registry.
 func TestDefaultPatternsCoverOCIRHosts(t *testing.T) {
 	var patterns []matcher.Pattern
-	for _, s := range ocirconfig.DefaultPatterns() {
+	for _, s := range DefaultPatterns() {
 		p, err := matcher.ParsePattern(s)
 		if err != nil {
 			t.Fatalf("built-in pattern %q does not parse: %v", s, err)

@@ -12,8 +12,8 @@ import (
 
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
-	"github.com/regcred/regcred/providers/ocivault/ociauth"
-	"github.com/regcred/regcred/providers/ocivault/ocitest"
+	"github.com/regcred/regcred/providers/oci/ociauth"
+	"github.com/regcred/regcred/providers/oci/ocitest"
 )
 
 type fixture struct {

@@ -31,9 +31,6 @@
 // oke_workload_identity in kubelet mode, a service-account token the
 // kubelet passes is used instead of the pod token file.
 //
-// Config, its Validate and EnvKeys live in package ocivaultconfig, which
-// links no SDK, so the front binary can check an entry without it.
-//
 // # Calls
 //
 // GetSecretBundle (by OCID) or GetSecretBundleByName (name and vault

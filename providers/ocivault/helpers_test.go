@@ -11,7 +11,7 @@ import (
 	"github.com/regcred/regcred/internal/syncbuf"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
-	"github.com/regcred/regcred/providers/ocivault/ocitest"
+	"github.com/regcred/regcred/providers/oci/ocitest"
 )
 
 const (

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/providers"
-	"github.com/regcred/regcred/providers/ocivault/ociauth"
-	"github.com/regcred/regcred/providers/ocivault/ocitest"
+	"github.com/regcred/regcred/providers/oci/ociauth"
+	"github.com/regcred/regcred/providers/oci/ocitest"
 )
 
 // The principals' variables are read by the SDK from the process

@@ -12,8 +12,8 @@ import (
 
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
-	"github.com/regcred/regcred/providers/ocivault/ociauth"
-	"github.com/regcred/regcred/providers/ocivault/ocisdk"
+	"github.com/regcred/regcred/providers/oci/ociauth"
+	"github.com/regcred/regcred/providers/oci/ocisdk"
 )
 
 // Provider reads one OCI Vault secret. It is safe for concurrent use.

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/providers"
-	"github.com/regcred/regcred/providers/ocivault/ocitest"
+	"github.com/regcred/regcred/providers/oci/ocitest"
 )
 
 func TestCredentialReadsSecret(t *testing.T) {

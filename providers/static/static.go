@@ -3,7 +3,6 @@ package static
 import (
 	"context"
 	"log/slog"
-	"os"
 
 	"github.com/regcred/regcred/providers"
 )
@@ -22,14 +21,8 @@ func New(cfg Config, deps providers.Deps) (*Provider, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	p := &Provider{cfg: cfg, lookupEnv: deps.LookupEnv, logger: deps.Logger}
-	if p.lookupEnv == nil {
-		p.lookupEnv = os.LookupEnv
-	}
-	if p.logger == nil {
-		p.logger = slog.New(slog.DiscardHandler)
-	}
-	return p, nil
+	deps = deps.WithDefaults()
+	return &Provider{cfg: cfg, lookupEnv: deps.LookupEnv, logger: deps.Logger}, nil
 }
 
 // Credential implements providers.Provider.

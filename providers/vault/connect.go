@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/regcred/regcred/providers"
-	"github.com/regcred/regcred/providers/vault/vaultconfig"
 )
 
 // vaultClient builds the API client on first use: the address and
@@ -30,7 +29,7 @@ func (p *Provider) vaultClient() (*client, error) {
 	if ns == "" {
 		ns = p.deps.Getenv("VAULT_NAMESPACE")
 		if ns != "" {
-			if err := vaultconfig.CheckPath(ns); err != nil {
+			if err := CheckPath(ns); err != nil {
 				return nil, fmt.Errorf("%w: VAULT_NAMESPACE %v", providers.ErrInvalid, err)
 			}
 		}
@@ -55,10 +54,10 @@ func (p *Provider) address() (*url.URL, error) {
 	if addr == "" {
 		return nil, fmt.Errorf("%w: no Vault address: set address in the entry or VAULT_ADDR", providers.ErrInvalid)
 	}
-	if err := vaultconfig.CheckAddress(addr); err != nil {
+	if err := CheckAddress(addr); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", providers.ErrInvalid, from, err)
 	}
-	if err := vaultconfig.CheckPlainHTTP(addr, p.cfg.AllowHTTP); err != nil {
+	if err := CheckPlainHTTP(addr, p.cfg.AllowHTTP); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", providers.ErrInvalid, from, err)
 	}
 	u, _ := url.Parse(addr) // CheckAddress parsed it

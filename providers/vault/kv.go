@@ -207,6 +207,3 @@ func orDefault(v, def string) string {
 	}
 	return v
 }
-
-// trimSlashes drops outer slashes, as vaultconfig.CheckPath ignores them.
-func trimSlashes(s string) string { return strings.Trim(s, "/") }

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/providers"
-	"github.com/regcred/regcred/providers/vault/vaultconfig"
 )
 
 // maxLogins bounds the in-process login cache (one entry per pod identity
@@ -39,7 +38,7 @@ type vaultToken struct {
 // method, else a login token: this process's, the token cache's (shared
 // with other processes, renewed when due), or a fresh login.
 func (p *Provider) token(ctx context.Context, c *client, req providers.Request) (vaultToken, error) {
-	if p.cfg.Method() == vaultconfig.MethodToken {
+	if p.cfg.Method() == MethodToken {
 		v, err := p.staticToken()
 		return vaultToken{value: v}, err
 	}
@@ -205,9 +204,9 @@ type loginRequest struct {
 func (p *Provider) loginBody(ctx context.Context, c *client, req providers.Request) (loginRequest, error) {
 	a := p.cfg.Auth
 	switch p.cfg.Method() {
-	case vaultconfig.MethodAppRole:
+	case MethodAppRole:
 		return p.appRoleBody()
-	case vaultconfig.MethodKubernetes, vaultconfig.MethodJWT, vaultconfig.MethodOIDC:
+	case MethodKubernetes, MethodJWT, MethodOIDC:
 		role, err := p.role(req)
 		if err != nil {
 			return loginRequest{}, err
@@ -221,9 +220,9 @@ func (p *Provider) loginBody(ctx context.Context, c *client, req providers.Reque
 			body["role"] = role
 		}
 		return bodyRequest(body, jwt)
-	case vaultconfig.MethodAWS:
+	case MethodAWS:
 		return p.awsLoginBody(ctx)
-	case vaultconfig.MethodCert:
+	case MethodCert:
 		if !c.clientCert {
 			return loginRequest{}, fmt.Errorf("%w: the cert login needs a client certificate: set clientCert and clientKey, or VAULT_CLIENT_CERT and VAULT_CLIENT_KEY", providers.ErrNoIdentity)
 		}
@@ -279,7 +278,7 @@ const defaultServiceAccountToken = "/var/run/secrets/kubernetes.io/serviceaccoun
 // kubelet passed rather than a file.
 func (p *Provider) usesRequestJWT(req providers.Request) bool {
 	switch p.cfg.Method() {
-	case vaultconfig.MethodKubernetes, vaultconfig.MethodJWT, vaultconfig.MethodOIDC:
+	case MethodKubernetes, MethodJWT, MethodOIDC:
 		return p.cfg.Auth.JWTFile == "" && req.ServiceAccount != nil && req.ServiceAccount.Token.Reveal() != ""
 	}
 	return false
@@ -293,7 +292,7 @@ func (p *Provider) jwt(req providers.Request) (string, error) {
 		return p.readSecretFile("auth.jwtFile", p.cfg.Auth.JWTFile)
 	case p.usesRequestJWT(req):
 		return strings.TrimSpace(req.ServiceAccount.Token.Reveal()), nil
-	case p.cfg.Method() == vaultconfig.MethodKubernetes:
+	case p.cfg.Method() == MethodKubernetes:
 		return p.readSecretFile("the pod's service-account token", defaultServiceAccountToken)
 	}
 	return "", fmt.Errorf("%w: the %s login needs auth.jwtFile (or, in kubelet mode, the pod's service-account token)", providers.ErrNoIdentity, p.cfg.Method())

@@ -10,7 +10,6 @@ import (
 
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
-	"github.com/regcred/regcred/providers/vault/vaultconfig"
 )
 
 // defaultTimeout bounds one request when the config sets no timeout: long
@@ -89,7 +88,7 @@ func (p *Provider) read(ctx context.Context, c *client, tok vaultToken) (provide
 
 // tokenHint is the advice an invalid-token message gives.
 func (p *Provider) tokenHint() string {
-	if p.cfg.Method() == vaultconfig.MethodToken {
+	if p.cfg.Method() == MethodToken {
 		return staticTokenHint
 	}
 	return "it came from the " + p.cfg.Method() + " login at auth/" + p.cfg.AuthMount() + "; the next request logs in again"
@@ -97,7 +96,7 @@ func (p *Provider) tokenHint() string {
 
 // fetch reads the secret with token from the configured engine.
 func (p *Provider) fetch(ctx context.Context, c *client, token string) (providers.Credential, error) {
-	if p.cfg.SecretsEngine() == vaultconfig.EngineGCP {
+	if p.cfg.SecretsEngine() == EngineGCP {
 		return p.gcpCredential(ctx, c, token)
 	}
 	return p.kvCredential(ctx, c, token)

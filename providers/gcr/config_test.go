@@ -1,0 +1,82 @@
+package gcr
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/regcred/regcred/providers"
+)
+
+func TestValidate(t *testing.T) {
+	cases := []struct {
+		name    string
+		cfg     Config
+		wantErr string
+	}{
+		{"empty means ADC", Config{}, ""},
+		{"key file", Config{CredentialsFile: "/etc/regcred/sa.json"}, ""},
+		{"home relative", Config{CredentialsFile: "~/sa.json"}, ""},
+		{"blank file", Config{CredentialsFile: "  "}, "credentialsFile"},
+		{"control in file", Config{CredentialsFile: "/etc/sa\n.json"}, "credentialsFile"},
+		{"scopes", Config{Scopes: []string{DefaultScope, "https://www.googleapis.com/auth/devstorage.read_only"}}, ""},
+		{"empty scope", Config{Scopes: []string{""}}, "scopes[0]"},
+		{"two scopes in one", Config{Scopes: []string{DefaultScope, "a b"}}, "scopes[1]"},
+		{"impersonate e-mail", Config{ImpersonateServiceAccount: "pull@proj.iam.gserviceaccount.com"}, ""},
+		{"impersonate unique id", Config{ImpersonateServiceAccount: "112233445566778899"}, ""},
+		{"impersonate name only", Config{ImpersonateServiceAccount: "puller"}, "impersonateServiceAccount"},
+		{"impersonate path trick", Config{ImpersonateServiceAccount: "a@b.com/../x"}, "impersonateServiceAccount"},
+		{"impersonate no domain dot", Config{ImpersonateServiceAccount: "a@b"}, "impersonateServiceAccount"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.cfg.Validate()
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatalf("Validate: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, providers.ErrInvalid) {
+				t.Fatalf("Validate() = %v, want ErrInvalid", err)
+			}
+			if !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("Validate() = %q, want it to name %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestEnvKeys(t *testing.T) {
+	adc := Config{}.EnvKeys()
+	for _, k := range []string{"GOOGLE_APPLICATION_CREDENTIALS", "CLOUDSDK_CONFIG", "HOME", "GCE_METADATA_HOST", "GOOGLE_CLOUD_PROJECT"} {
+		if !slices.Contains(adc, k) {
+			t.Errorf("EnvKeys() lacks %s: %v", k, adc)
+		}
+	}
+	if got := (Config{CredentialsFile: "/sa.json"}).EnvKeys(); len(got) != 0 {
+		t.Errorf("with a credentials file the environment selects nothing, got %v", got)
+	}
+	var _ providers.AmbientEnv = Config{}
+}
+
+func TestTokenScopes(t *testing.T) {
+	ro := "https://www.googleapis.com/auth/devstorage.read_only"
+	tests := []struct {
+		name string
+		cfg  Config
+		want []string
+	}{
+		{name: "none means the default", cfg: Config{}, want: []string{DefaultScope}},
+		{name: "empty list means the default", cfg: Config{Scopes: []string{}}, want: []string{DefaultScope}},
+		{name: "the entry's, in order", cfg: Config{Scopes: []string{ro, DefaultScope}}, want: []string{ro, DefaultScope}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.cfg.TokenScopes(); !slices.Equal(got, tt.want) {
+				t.Errorf("TokenScopes() = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,63 @@
+package gcr
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/regcred/regcred/providers"
+)
+
+func TestGcloudADCPath(t *testing.T) {
+	tests := []struct {
+		name, goos string
+		env        map[string]string
+		want       string
+	}{
+		{name: "CLOUDSDK_CONFIG first", goos: "linux", env: map[string]string{"CLOUDSDK_CONFIG": "/cfg", "HOME": "/home/ci"}, want: "/cfg/" + ADCFile},
+		{name: "under HOME", goos: "linux", env: map[string]string{"HOME": "/home/ci"}, want: "/home/ci/.config/gcloud/" + ADCFile},
+		{name: "no HOME", goos: "linux", env: map[string]string{}, want: ""},
+		{name: "windows APPDATA", goos: "windows", env: map[string]string{"APPDATA": "/appdata", "HOME": "/home/ci"}, want: "/appdata/gcloud/" + ADCFile},
+		{name: "windows without APPDATA", goos: "windows", env: map[string]string{"HOME": "/home/ci"}, want: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lookup := func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }
+			got, why := GcloudADCPath(lookup, tt.goos)
+			if got != tt.want {
+				t.Errorf("GcloudADCPath = %q, want %q", got, tt.want)
+			}
+			if (got == "") != (why != "") {
+				t.Errorf("GcloudADCPath = %q, %q: a path, or why there is none", got, why)
+			}
+		})
+	}
+}
+
+// TestIdentityFiles: the one file the backend reads its identity from, in
+// the backend's order.
+func TestIdentityFiles(t *testing.T) {
+	home := map[string]string{"HOME": "/home/ci"}
+	withGAC := map[string]string{"HOME": "/home/ci", "GOOGLE_APPLICATION_CREDENTIALS": "/etc/gac.json", "CLOUDSDK_CONFIG": "/cfg"}
+	tests := []struct {
+		name string
+		cfg  Config
+		env  map[string]string
+		want []string
+	}{
+		{name: "credentialsFile wins", cfg: Config{CredentialsFile: "/etc/sa.json"}, env: withGAC, want: []string{"/etc/sa.json"}},
+		{name: "credentialsFile under ~", cfg: Config{CredentialsFile: "~/sa.json"}, env: home, want: []string{"/home/ci/sa.json"}},
+		{name: "GOOGLE_APPLICATION_CREDENTIALS", env: withGAC, want: []string{"/etc/gac.json"}},
+		{name: "gcloud's ADC file", env: home, want: []string{"/home/ci/.config/gcloud/" + ADCFile}},
+		{name: "CLOUDSDK_CONFIG", env: map[string]string{"HOME": "/home/ci", "CLOUDSDK_CONFIG": "/cfg"}, want: []string{"/cfg/" + ADCFile}},
+		{name: "nowhere to look", env: map[string]string{}, want: nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lookup := func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }
+			var c providers.IdentityFiles = tt.cfg
+			if got := c.IdentityFiles(lookup); !slices.Equal(got, tt.want) {
+				t.Errorf("IdentityFiles() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,147 @@
+package ocisdk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oracle/oci-go-sdk/v65/common"
+
+	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/oci/ociauth"
+)
+
+// serviceError is what the SDK returns for an error answer.
+type serviceError struct {
+	status int
+	code   string
+}
+
+func (e serviceError) Error() string           { return fmt.Sprintf("%d %s", e.status, e.code) }
+func (e serviceError) GetHTTPStatusCode() int  { return e.status }
+func (e serviceError) GetMessage() string      { return "message from the service" }
+func (e serviceError) GetCode() string         { return e.code }
+func (e serviceError) GetOpcRequestID() string { return "req-1" }
+
+func TestClassify(t *testing.T) {
+	refused := &url.Error{Op: "Get", URL: "https://x", Err: errors.New("connection refused")}
+	tests := []struct {
+		name  string
+		err   error
+		want  error
+		retry bool
+	}{
+		{name: "404", err: serviceError{404, "NotAuthorizedOrNotFound"}, want: providers.ErrNotFound},
+		{name: "401", err: serviceError{401, "NotAuthenticated"}, want: providers.ErrDenied},
+		{name: "403", err: serviceError{403, "NotAllowed"}, want: providers.ErrDenied},
+		{name: "400", err: serviceError{400, "InvalidParameter"}, want: providers.ErrInvalid},
+		{name: "409", err: serviceError{409, "IncorrectState"}, want: providers.ErrInvalid},
+		{name: "429", err: serviceError{429, "TooManyRequests"}, want: providers.ErrUnavailable, retry: true},
+		{name: "500", err: serviceError{500, "InternalServerError"}, want: providers.ErrUnavailable, retry: true},
+		{name: "501", err: serviceError{501, "MethodNotImplemented"}, want: providers.ErrUnavailable},
+		{name: "503", err: serviceError{503, "ServiceUnavailable"}, want: providers.ErrUnavailable, retry: true},
+		{name: "refused connection", err: refused, want: providers.ErrUnavailable, retry: true},
+		{name: "cut short", err: io.ErrUnexpectedEOF, want: providers.ErrUnavailable, retry: true},
+		{name: "attempt timed out", err: context.DeadlineExceeded, want: providers.ErrUnavailable, retry: true},
+		{name: "cancelled", err: &url.Error{Op: "Get", URL: "https://x", Err: context.Canceled}, want: providers.ErrUnavailable},
+		{name: "backoff past deadline", err: common.DeadlineExceededByBackoff, want: providers.ErrUnavailable},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := Classify("ocivault: secret X", tc.err)
+			if !errors.Is(err, tc.want) || !strings.HasPrefix(err.Error(), "ocivault: secret X: ") {
+				t.Fatalf("Classify = %v, want %v prefixed with the thing asked for", err, tc.want)
+			}
+			if got := Retryable(tc.err); got != tc.retry {
+				t.Errorf("Retryable = %v, want %v", got, tc.retry)
+			}
+		})
+	}
+	if Classify("x", nil) != nil {
+		t.Error("Classify(nil) is not nil")
+	}
+}
+
+func TestRetryPolicyIsBounded(t *testing.T) {
+	p := RetryPolicy(DefaultBackoff)
+	if p.MaximumNumberAttempts != MaxAttempts || p.NonEventuallyConsistentPolicy != nil {
+		t.Fatalf("attempts %d, eventual consistency %v", p.MaximumNumberAttempts, p.NonEventuallyConsistentPolicy != nil)
+	}
+	var total time.Duration
+	for attempt := uint(1); attempt < MaxAttempts; attempt++ {
+		total += p.NextDuration(common.OCIOperationResponse{AttemptNumber: attempt})
+	}
+	if total > 3*time.Second {
+		t.Errorf("backoff totals %v; one failing call must cost seconds", total)
+	}
+	if d := RetryPolicy(0).NextDuration(common.OCIOperationResponse{AttemptNumber: 2}); d != 0 {
+		t.Errorf("zero backoff waits %v", d)
+	}
+}
+
+func TestTuneOverridesDefaults(t *testing.T) {
+	bc := common.BaseClient{Configuration: common.CustomClientConfiguration{
+		CircuitBreaker: common.NewCircuitBreaker(common.DefaultCircuitBreakerSetting()),
+	}}
+	hc := Dispatcher(&http.Client{Timeout: time.Minute})
+	Tune(&bc, hc, 0)
+	if bc.Configuration.CircuitBreaker != nil || bc.Configuration.RetryPolicy == nil || bc.Configuration.RetryPolicy.MaximumNumberAttempts != MaxAttempts || bc.HTTPClient != hc {
+		t.Errorf("Tune left %+v", bc.Configuration)
+	}
+	if hc.Timeout != AttemptTimeout {
+		t.Errorf("dispatcher timeout %v, want %v", hc.Timeout, AttemptTimeout)
+	}
+	if short := Dispatcher(&http.Client{Timeout: time.Second}); short.Timeout != time.Second {
+		t.Errorf("a shorter timeout was lengthened to %v", short.Timeout)
+	}
+}
+
+func TestAwaitStopsWaiting(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	release := make(chan struct{})
+	defer close(release)
+	cancel()
+	_, err := Await(ctx, "step", func() (int, error) { <-release; return 1, nil })
+	if !errors.Is(err, providers.ErrUnavailable) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+	v, err := Await(context.Background(), "step", func() (int, error) { return 7, nil })
+	if v != 7 || err != nil {
+		t.Fatalf("Await = %d, %v", v, err)
+	}
+}
+
+func TestConfigFilePathAndProfile(t *testing.T) {
+	env := func(m map[string]string) providers.Deps {
+		return providers.Deps{LookupEnv: func(k string) (string, bool) { v, ok := m[k]; return v, ok }}
+	}
+	tests := []struct {
+		name        string
+		s           ociauth.Settings
+		env         map[string]string
+		wantPath    string
+		wantProfile string
+	}{
+		{name: "defaults", env: map[string]string{"HOME": "/home/u"}, wantPath: "/home/u/.oci/config", wantProfile: "DEFAULT"},
+		{name: "OCI_CONFIG_FILE", env: map[string]string{"OCI_CONFIG_FILE": "/etc/oci", "OCI_CLI_PROFILE": "P"}, wantPath: "/etc/oci", wantProfile: "P"},
+		{name: "OCI_CLI_CONFIG_FILE", env: map[string]string{"OCI_CLI_CONFIG_FILE": "/etc/cli"}, wantPath: "/etc/cli", wantProfile: "DEFAULT"},
+		{name: "entry wins", s: ociauth.Settings{ConfigFile: "~/cfg", Profile: "E"}, env: map[string]string{"HOME": "/h", "OCI_CONFIG_FILE": "/etc/oci", "OCI_CLI_PROFILE": "P"}, wantPath: "/h/cfg", wantProfile: "E"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			id := Identity{Settings: tc.s, Deps: env(tc.env)}
+			if p := id.ConfigFilePath(); p != tc.wantPath {
+				t.Errorf("path %q, want %q", p, tc.wantPath)
+			}
+			if p := id.ProfileName(); p != tc.wantProfile {
+				t.Errorf("profile %q, want %q", p, tc.wantProfile)
+			}
+		})
+	}
+}

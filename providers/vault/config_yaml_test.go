@@ -1,0 +1,81 @@
+package vault_test
+
+import (
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/regcred/regcred/providers/vault"
+)
+
+// TestYAMLNames decodes a config strictly, as the loader does, so every
+// documented key is a real one.
+func TestYAMLNames(t *testing.T) {
+	const doc = `
+address: https://vault.example.com:8200
+namespace: team-a
+engine: kv
+mount: secret
+path: registries/dockerhub
+kvVersion: 2
+version: 4
+usernameField: user
+passwordField: token
+ttl: 30m
+timeout: 5s
+caPath: /etc/ssl/vault
+tlsServerName: vault.internal
+auth:
+  method: approle
+  mount: approle-ci
+  roleId: 1b2c
+  secretIdFile: /etc/regcred/secret-id
+`
+	var c vault.Config
+	d := yaml.NewDecoder(strings.NewReader(doc))
+	d.KnownFields(true)
+	if err := d.Decode(&c); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if c.KVVersion != "2" || c.Version != 4 || c.Auth.SecretIDFile != "/etc/regcred/secret-id" || c.CAPath != "/etc/ssl/vault" {
+		t.Errorf("decoded %+v", c)
+	}
+	if c.HasInlineSecret() {
+		t.Error("HasInlineSecret with a secretIdFile")
+	}
+	if !(vault.Config{Auth: vault.Auth{SecretID: "s"}}).HasInlineSecret() {
+		t.Error("HasInlineSecret false with an inline secretId")
+	}
+}
+
+// TestDefaults: what the provider reads when a setting is left out.
+func TestDefaults(t *testing.T) {
+	tests := []struct {
+		name                            string
+		cfg                             vault.Config
+		wantMethod, wantEngine, wantMnt string
+	}{
+		{name: "nothing set", wantMethod: vault.MethodToken, wantEngine: vault.EngineKV, wantMnt: "token"},
+		{name: "method names the mount", cfg: vault.Config{Engine: "gcp", Auth: vault.Auth{Method: "approle"}},
+			wantMethod: vault.MethodAppRole, wantEngine: vault.EngineGCP, wantMnt: "approle"},
+		{name: "mount without outer slashes", cfg: vault.Config{Auth: vault.Auth{Method: "kubernetes", Mount: "/k8s/prod/"}},
+			wantMethod: vault.MethodKubernetes, wantEngine: vault.EngineKV, wantMnt: "k8s/prod"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.cfg.Method(); got != tt.wantMethod {
+				t.Errorf("Method = %q, want %q", got, tt.wantMethod)
+			}
+			if got := tt.cfg.SecretsEngine(); got != tt.wantEngine {
+				t.Errorf("SecretsEngine = %q, want %q", got, tt.wantEngine)
+			}
+			if got := tt.cfg.AuthMount(); got != tt.wantMnt {
+				t.Errorf("AuthMount = %q, want %q", got, tt.wantMnt)
+			}
+		})
+	}
+}

@@ -1,0 +1,37 @@
+package vault_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/vault"
+)
+
+func TestPodIdentity(t *testing.T) {
+	tests := []struct {
+		name            string
+		auth            vault.Auth
+		wantPod         bool
+		wantAnnotations []string
+	}{
+		{name: "token", wantPod: false},
+		{name: "approle", auth: vault.Auth{Method: "approle", RoleID: "r"}, wantPod: false},
+		{name: "aws", auth: vault.Auth{Method: "aws"}, wantPod: false},
+		{name: "kubernetes with the pod's token", auth: vault.Auth{Method: "kubernetes", Role: "r"}, wantPod: true},
+		{name: "kubernetes with a node token file", auth: vault.Auth{Method: "kubernetes", Role: "r", JWTFile: "/t"}, wantPod: false},
+		{name: "jwt with role annotation", auth: vault.Auth{Method: "jwt", RoleAnnotation: "x/role"}, wantPod: true, wantAnnotations: []string{"x/role"}},
+		{name: "oidc", auth: vault.Auth{Method: "oidc"}, wantPod: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c providers.PodIdentity = vault.Config{Auth: tt.auth}
+			if got := c.UsesPodIdentity(); got != tt.wantPod {
+				t.Errorf("UsesPodIdentity = %v, want %v", got, tt.wantPod)
+			}
+			if got := c.PodAnnotations(); !slices.Equal(got, tt.wantAnnotations) {
+				t.Errorf("PodAnnotations = %v, want %v", got, tt.wantAnnotations)
+			}
+		})
+	}
+}
