@@ -1,9 +1,9 @@
 # regcred — see README.md. `make demo` shows it working end to end, `make test` runs every test.
 # Two executables, installed side by side: docker-credential-regcred (the front) execs
-# regcred-backend from its own directory for everything it cannot answer alone.
+# regcred-engine from its own directory for everything it cannot answer alone.
 GO        ?= go
 BIN       := bin/docker-credential-regcred
-BACKEND   := bin/regcred-backend
+ENGINE    := bin/regcred-engine
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -15,19 +15,19 @@ STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/docker-credential-regcred
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BACKEND) ./cmd/regcred-backend
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(ENGINE) ./cmd/regcred-engine
 
 # Both into one directory: the front finds the backend next to itself. DESTDIR for packagers;
 # for the kubelet, BINDIR=<its --image-credential-provider-bin-dir>. Installs what `make build`
 # built (building only if nothing is), so `make build && sudo make install` needs no Go as root.
 install:
-	@test -x $(BIN) && test -x $(BACKEND) || $(MAKE) --no-print-directory build
+	@test -x $(BIN) && test -x $(ENGINE) || $(MAKE) --no-print-directory build
 	install -d $(DESTDIR)$(BINDIR)
-	install -m 0755 $(BIN) $(BACKEND) $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(BIN) $(ENGINE) $(DESTDIR)$(BINDIR)/
 
 # Bytes of each executable, as built by `make build`.
 size: build
-	@wc -c $(BIN) $(BACKEND) | sed '$$d'
+	@wc -c $(BIN) $(ENGINE) | sed '$$d'
 
 demo: build
 	bash testdata/demo.sh $(BIN)

@@ -46,7 +46,7 @@ type App struct {
 // the commands that need it, so `version` and `--help` work with a broken
 // config.
 func (a *App) loadResolver() (*Resolver, error) {
-	cfg, err := config.LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
+	cfg, err := config.Load(a.ConfigPath, a.Env, a.Deps.Logger)
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,7 @@ func (a *App) checker() *check.Runner {
 		Stdout: a.Stdout, Logger: a.Deps.Logger, Now: a.Deps.Now, HTTPClient: a.Deps.HTTPClient,
 		LookupEnv: a.Env.LookupEnv, Home: a.Env.HomeDir,
 		Open: func() (check.Resolver, string, error) {
-			cfg, err := config.LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
+			cfg, err := config.Load(a.ConfigPath, a.Env, a.Deps.Logger)
 			if err != nil {
 				return nil, "", err
 			}

@@ -97,7 +97,7 @@ func FuzzParseConfig(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data string) {
 		const path = "fuzzdir/regcred.yaml"
-		cfg, err := config.ParseConfig(path, []byte(data))
+		cfg, err := config.Parse(path, []byte(data))
 		if err != nil {
 			if !errors.Is(err, config.ErrConfig) || !strings.Contains(err.Error(), path) {
 				t.Fatalf("ParseConfig(%q): error %q does not wrap config.ErrConfig and name the file", data, err)
@@ -114,7 +114,7 @@ func FuzzParseConfig(f *testing.F) {
 		if err != nil {
 			t.Fatalf("marshal accepted config: %v", err)
 		}
-		again, err := config.ParseConfig(path, out)
+		again, err := config.Parse(path, out)
 		if err != nil {
 			t.Fatalf("accepted config %q written as %q does not parse: %v", data, out, err)
 		}

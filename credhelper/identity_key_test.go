@@ -109,7 +109,7 @@ func TestCacheKeyFollowsIdentityContent(t *testing.T) {
 				host = "iad.ocir.io"
 			}
 			key := func(entry string) string {
-				cfg, err := config.ParseConfig("c.yaml", []byte("defaults: false\nregistries:\n  - match: \""+host+"\"\n"+entry))
+				cfg, err := config.Parse("c.yaml", []byte("defaults: false\nregistries:\n  - match: \""+host+"\"\n"+entry))
 				must(t, err)
 				return cfg.Registries[0].CacheKey(target(t, host), nil, env)
 			}

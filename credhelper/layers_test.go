@@ -60,7 +60,7 @@ func TestImportRule(t *testing.T) {
 		{name: "backend imports providers", pkg: module + "/providers/vault", imp: module + "/providers"},
 		{name: "matcher imports providers", pkg: module + "/matcher", imp: module + "/providers", broken: true},
 		{name: "matcher imports the standard library", pkg: module + "/matcher", imp: "strings"},
-		{name: "main imports the engine", pkg: module + "/cmd/regcred-backend", imp: module + "/credhelper"},
+		{name: "main imports the engine", pkg: module + "/cmd/regcred-engine", imp: module + "/credhelper"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

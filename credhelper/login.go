@@ -27,7 +27,7 @@ import (
 func (a *App) storeLogin(ctx context.Context, target matcher.Target, creds dockerproto.Credentials) error {
 	registry := target.Registry()
 	log := a.Deps.Logger.With("registry", registry, "username", creds.Username)
-	cfg, err := config.LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
+	cfg, err := config.Load(a.ConfigPath, a.Env, a.Deps.Logger)
 	if err != nil {
 		return fmt.Errorf("not keeping the login for %s: the config does not load, so where logins are kept is unknown; fix it and log in again: %w", registry, err)
 	}
@@ -74,7 +74,7 @@ func (a *App) configuredAnswer(ctx context.Context, cfg *config.Config, target m
 // Nothing stored is not an error: logout also runs for registries the
 // config serves.
 func (a *App) eraseLogin(ctx context.Context, target matcher.Target) error {
-	cfg, err := config.LoadConfig(a.ConfigPath, a.Env, a.Deps.Logger)
+	cfg, err := config.Load(a.ConfigPath, a.Env, a.Deps.Logger)
 	if err != nil {
 		cfg = &config.Config{}
 	}

@@ -16,7 +16,7 @@ import (
 )
 
 // Main wires the real process (streams, environment, clock, network) into an
-// App and runs it; cmd/regcred-backend only calls this.
+// App and runs it; cmd/regcred-engine only calls this.
 func Main(ctx context.Context, version string, args []string) int {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -54,7 +54,7 @@ func processRoutes(warned func() bool) *Routes {
 	if err != nil {
 		return nil
 	}
-	return &Routes{Dir: dir, Environ: os.Environ(), Backend: self, Warned: warned}
+	return &Routes{Dir: dir, Environ: os.Environ(), Engine: self, Warned: warned}
 }
 
 // exeDir is the directory this executable runs from, symlinks resolved;

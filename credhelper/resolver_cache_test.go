@@ -93,7 +93,7 @@ func TestCacheKeySeparatesIdentities(t *testing.T) {
 
 func TestCacheKeyFollowsVaultTokenFile(t *testing.T) {
 	home := t.TempDir()
-	cfg, err := config.ParseConfig("c.yaml", []byte("registries:\n  - match: reg.example.com\n    vault: {address: \"https://vault.example.com:8200\", path: secret/reg}\n"))
+	cfg, err := config.Parse("c.yaml", []byte("registries:\n  - match: reg.example.com\n    vault: {address: \"https://vault.example.com:8200\", path: secret/reg}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 type Routes struct {
 	Dir     string   // where routes are kept (route.Dir)
 	Environ []string // the process environment, KEY=VALUE
-	Backend string   // this executable
+	Engine  string   // this executable
 	// Warned says whether the run logged anything at warn or above: the
 	// front, which would answer silently, must then leave the request to
 	// the engine.
@@ -44,11 +44,11 @@ func (a *App) routeKey(t matcher.Target) string {
 }
 
 func (a *App) routeInputs(t matcher.Target) route.Inputs {
-	return route.Inputs{Target: t, Environ: a.Routes.Environ, Config: a.Env, Backend: a.Routes.Backend}
+	return route.Inputs{Target: t, Environ: a.Routes.Environ, Config: a.Env, Engine: a.Routes.Engine}
 }
 
 // recordRoute stores rt for t, with where logins are kept, unless the run
-// warned or the config, the backend or the environment's files changed
+// warned or the config, the engine or the environment's files changed
 // while it ran (before is the key from before the config was read). A route
 // that is not written only costs the next `get` the engine.
 func (a *App) recordRoute(r *Resolver, t matcher.Target, before string, rt route.Route) {

@@ -16,7 +16,7 @@ import (
 // cache and its login store.
 func routeResolver(t *testing.T, ta *testApp, cfgText string) *Resolver {
 	t.Helper()
-	cfg, err := config.ParseConfig("cfg.yaml", []byte(cfgText))
+	cfg, err := config.Parse("cfg.yaml", []byte(cfgText))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,16 +77,16 @@ func TestRecordRoute(t *testing.T) {
 	for _, warned := range []bool{false, true} {
 		ta := newTestApp(t, "", map[string]string{"HOME": t.TempDir()})
 		routes := t.TempDir()
-		backend := filepath.Join(t.TempDir(), "regcred-backend")
-		if err := os.WriteFile(backend, nil, 0o755); err != nil {
+		engine := filepath.Join(t.TempDir(), "regcred-engine")
+		if err := os.WriteFile(engine, nil, 0o755); err != nil {
 			t.Fatal(err)
 		}
 		env := []string{"HOME=" + ta.app.Env.HomeDir, "AWS_PROFILE=dev"}
-		ta.app.Routes = &Routes{Dir: routes, Environ: env, Backend: backend, Warned: func() bool { return warned }}
+		ta.app.Routes = &Routes{Dir: routes, Environ: env, Engine: engine, Warned: func() bool { return warned }}
 		r := routeResolver(t, ta, "registries: []\n")
 		tg, _ := matcher.Normalize("quay.io/org/app")
 		ta.app.recordRoute(r, tg, ta.app.routeKey(tg), route.Route{NotFound: true})
-		key := route.Inputs{Target: tg, Environ: env, Config: ta.app.Env, Backend: backend}.Key()
+		key := route.Inputs{Target: tg, Environ: env, Config: ta.app.Env, Engine: engine}.Key()
 		root, err := cache.OpenRoot(routes)
 		if err != nil {
 			t.Fatal(err)
@@ -107,11 +107,11 @@ func TestRecordRoute(t *testing.T) {
 func TestGetRecordsSettledNotFound(t *testing.T) {
 	ta := newTestApp(t, "defaults: false\nregistries:\n  - match: reg.example.com\n    static: {username: u, passwordEnv: PW}\n", map[string]string{"PW": "pw"})
 	routes := t.TempDir()
-	backend := filepath.Join(t.TempDir(), "regcred-backend")
-	if err := os.WriteFile(backend, nil, 0o755); err != nil {
+	engine := filepath.Join(t.TempDir(), "regcred-engine")
+	if err := os.WriteFile(engine, nil, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	ta.app.Routes = &Routes{Dir: routes, Environ: nil, Backend: backend, Warned: func() bool { return false }}
+	ta.app.Routes = &Routes{Dir: routes, Environ: nil, Engine: engine, Warned: func() bool { return false }}
 	for _, host := range []string{"quay.io", "reg.example.com"} {
 		if _, code := ta.runString(t, host, "get"); (code == 0) != (host == "reg.example.com") {
 			t.Fatalf("get %s: exit %d", host, code)
@@ -128,11 +128,11 @@ func TestGetRecordsSettledNotFound(t *testing.T) {
 func TestRecordRouteNotAfterAChange(t *testing.T) {
 	ta := newTestApp(t, "", map[string]string{"HOME": t.TempDir()})
 	routes := t.TempDir()
-	backend := filepath.Join(t.TempDir(), "regcred-backend")
-	if err := os.WriteFile(backend, nil, 0o755); err != nil {
+	engine := filepath.Join(t.TempDir(), "regcred-engine")
+	if err := os.WriteFile(engine, nil, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	ta.app.Routes = &Routes{Dir: routes, Environ: nil, Backend: backend, Warned: func() bool { return false }}
+	ta.app.Routes = &Routes{Dir: routes, Environ: nil, Engine: engine, Warned: func() bool { return false }}
 	r := routeResolver(t, ta, "registries: []\n")
 	tg, _ := matcher.Normalize("quay.io/org/app")
 	ta.app.recordRoute(r, tg, "key-from-before-a-change", route.Route{NotFound: true})

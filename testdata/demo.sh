@@ -4,11 +4,11 @@
 # Everything runs on 127.0.0.1 and is removed at the end.
 #
 # Only docker-credential-regcred (the front) goes on PATH, as a symlink: it
-# resolves the link and runs regcred-backend from the directory it really
+# resolves the link and runs regcred-engine from the directory it really
 # lives in (bin/), for whatever it cannot answer alone.
 set -euo pipefail
 helper=$(realpath "${1:-bin/docker-credential-regcred}")
-backend="$(dirname "$helper")/regcred-backend"
+backend="$(dirname "$helper")/regcred-engine"
 if [ ! -x "$backend" ]; then
 	echo "missing: $backend (the front runs it from its own directory); make build builds both" >&2
 	exit 1
@@ -91,7 +91,7 @@ step "skopeo with regcred as credHelper for $reg"
 echo "{\"credHelpers\": {\"$reg\": \"regcred\"}}" >"$work/auth.json"
 skopeo inspect --tls-verify=false --authfile "$work/auth.json" "docker://$reg/demo/hello:1.0" | grep -E '"(Name|Digest)"'
 
-step "what skopeo asked: docker-credential-regcred get <<< $reg (a static source, read by regcred-backend; secret masked)"
+step "what skopeo asked: docker-credential-regcred get <<< $reg (a static source, read by regcred-engine; secret masked)"
 echo "$reg" | docker-credential-regcred get | sed -E 's/"Secret":"[^"]*"/"Secret":"<masked>"/'
 
 step "a registry regcred has no entry for: the protocol's not-found answer (the second time from the front's route alone)"
@@ -99,7 +99,7 @@ echo "other.example.com" | docker-credential-regcred get || true
 echo "other.example.com" | docker-credential-regcred get || true
 ls "${XDG_CACHE_HOME:-$HOME/.cache}/regcred/routes" 2>/dev/null | sed 's/^/    route: /' || true
 
-step "what the front cannot answer alone (here: debug logging) runs regcred-backend from $(dirname "$helper")"
+step "what the front cannot answer alone (here: debug logging) runs regcred-engine from $(dirname "$helper")"
 echo "$reg" | REGCRED_LOG=debug docker-credential-regcred get 2>&1 >/dev/null |
 	grep -E 'msg=(command|"entries match"|"trying entry"|"credential found")' | sed -E 's/^time=[^ ]+ /    /'
 

@@ -97,10 +97,10 @@ registries:
 	}
 	front, err := os.Stat(bin)
 	must(t, err)
-	backend, err := os.Stat(filepath.Join(filepath.Dir(bin), "regcred-backend"))
+	engine, err := os.Stat(filepath.Join(filepath.Dir(bin), "regcred-engine"))
 	must(t, err)
-	t.Logf("binaries (%s/%s, as built by the test): docker-credential-regcred %.1f MiB, regcred-backend %.1f MiB",
-		runtime.GOOS, runtime.GOARCH, float64(front.Size())/(1<<20), float64(backend.Size())/(1<<20))
+	t.Logf("binaries (%s/%s, as built by the test): docker-credential-regcred %.1f MiB, regcred-engine %.1f MiB",
+		runtime.GOOS, runtime.GOARCH, float64(front.Size())/(1<<20), float64(engine.Size())/(1<<20))
 	rss := buildTool(t, "rss")
 	t.Logf("peak RSS (through a launcher of %d KiB): warm get %d KiB, floor %d KiB", peakRSS(t, rss, []string{"/bin/true"}, nil, ""),
 		peakRSS(t, rss, []string{bin, "get"}, fileEnv, ecrHost), peakRSS(t, rss, []string{floor, floorFile}, nil, ecrHost))

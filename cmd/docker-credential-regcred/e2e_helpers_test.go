@@ -26,7 +26,7 @@ func TestMain(m *testing.M) {
 	binDir = dir
 	// Built as `make build` builds the release: static, stripped, the
 	// backend next to the front.
-	for name, pkg := range map[string]string{"docker-credential-regcred": ".", "regcred-backend": "../regcred-backend"} {
+	for name, pkg := range map[string]string{"docker-credential-regcred": ".", "regcred-engine": "../regcred-engine"} {
 		build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, name), pkg)
 		build.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := build.CombinedOutput(); err != nil {
@@ -41,7 +41,7 @@ func TestMain(m *testing.M) {
 }
 
 // testBinary returns the path of the built docker-credential-regcred, with
-// regcred-backend beside it. Its directory can be put on PATH so clients
+// regcred-engine beside it. Its directory can be put on PATH so clients
 // find the helper by name.
 func testBinary(t *testing.T) string {
 	t.Helper()

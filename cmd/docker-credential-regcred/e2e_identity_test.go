@@ -93,7 +93,7 @@ func TestIdentityFileRewrittenForAnotherKeyIsAMiss(t *testing.T) {
 
 			writeFile(t, path, keysFile(bob))
 			in.checkHandedOff(t, in.alone(t, runOpts{Env: env, Stdin: ecrHost}, "get"))
-			if g := grantOf(t, cloud, runBinary(t, in.backend, runOpts{Env: env, Stdin: ecrHost}, "get")); g.Principal != bob.ARN {
+			if g := grantOf(t, cloud, runBinary(t, in.engine, runOpts{Env: env, Stdin: ecrHost}, "get")); g.Principal != bob.ARN {
 				t.Errorf("the engine, after the file named bob's key: token issued to %s, want %s (the first identity's cached token)", g.Principal, bob.ARN)
 			}
 			if g := grantOf(t, cloud, in.alone(t, runOpts{Env: env, Stdin: ecrHost}, "get")); g.Principal != bob.ARN {
@@ -134,7 +134,7 @@ registries:
 	if lone := in.alone(t, runOpts{Env: env, Stdin: ecrHost}, "get"); lone.Exit != 0 || lone.Stdout != cold.Stdout {
 		t.Errorf("the front alone, token rotated: exit %d %q (stderr %q), want the cached answer", lone.Exit, lone.Stdout, lone.Stderr)
 	}
-	if back := runBinary(t, in.backend, runOpts{Env: env, Stdin: ecrHost}, "get"); back.Exit != 0 || back.Stdout != cold.Stdout {
+	if back := runBinary(t, in.engine, runOpts{Env: env, Stdin: ecrHost}, "get"); back.Exit != 0 || back.Stdout != cold.Stdout {
 		t.Errorf("the engine, token rotated: exit %d %q, want the cached answer", back.Exit, back.Stdout)
 	}
 	if n := cloud.Calls(ecrtest.ECR); n != 1 {

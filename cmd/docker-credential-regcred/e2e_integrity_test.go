@@ -112,7 +112,7 @@ func TestCopiedRouteAnswersNothing(t *testing.T) {
 	}
 	p.in.checkHandedOff(t, res)
 	if res := runBinary(t, p.in.front, runOpts{Env: p.env, Stdin: evil}, "get"); res.Stdout != frontNotFound {
-		t.Errorf("with the backend: get %s = %q, want not found", evil, res.Stdout)
+		t.Errorf("with the engine: get %s = %q, want not found", evil, res.Stdout)
 	}
 }
 

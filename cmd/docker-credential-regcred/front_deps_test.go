@@ -130,7 +130,7 @@ func TestFrontDeps(t *testing.T) {
 			}
 			for _, p := range pkgs {
 				if rule := forbiddenInFront(p); rule != "" && !toleratedOn(goos, p) {
-					t.Errorf("the front links %s (forbidden: %s), through %s; only regcred-backend may",
+					t.Errorf("the front links %s (forbidden: %s), through %s; only regcred-engine may",
 						p, rule, strings.Join(importChain(imports, self, p), " → "))
 				}
 			}

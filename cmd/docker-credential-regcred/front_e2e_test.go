@@ -10,10 +10,10 @@ import (
 )
 
 // The front (docker-credential-regcred) answers a get alone only the way
-// regcred-backend answered it last time (the route it recorded), and hands
-// everything else to regcred-backend. These tests hold the contract: where
-// the front answers, stdout and exit code are the backend's to the byte;
-// where it cannot, the backend runs the request as if called directly.
+// regcred-engine answered it last time (the route it recorded), and hands
+// everything else to regcred-engine. These tests hold the contract: where
+// the front answers, stdout and exit code are the engine's to the byte;
+// where it cannot, the engine runs the request as if called directly.
 // What the front answers while its backend cannot run, it answered alone.
 
 const (
@@ -39,22 +39,22 @@ registries:
 	return cloud, keys, append(env, "REGCRED_CONFIG="+cfg, "REGCRED_CACHE="), dir
 }
 
-// backendBinary is regcred-backend, built next to the front.
-func backendBinary(t *testing.T) string {
-	return filepath.Join(filepath.Dir(testBinary(t)), "regcred-backend")
+// engineBinary is regcred-engine, built next to the front.
+func engineBinary(t *testing.T) string {
+	return filepath.Join(filepath.Dir(testBinary(t)), "regcred-engine")
 }
 
-// install is a copy of the front and the backend side by side, the test's
+// install is a copy of the front and the engine side by side, the test's
 // own: it can make its backend unexecutable without touching the binaries
 // other tests, some of them parallel, run.
-type install struct{ front, backend string }
+type install struct{ front, engine string }
 
 func newInstall(t *testing.T) install {
 	t.Helper()
 	dir := t.TempDir()
-	in := install{front: filepath.Join(dir, "docker-credential-regcred"), backend: filepath.Join(dir, "regcred-backend")}
+	in := install{front: filepath.Join(dir, "docker-credential-regcred"), engine: filepath.Join(dir, "regcred-engine")}
 	copyExecutable(t, testBinary(t), in.front)
-	copyExecutable(t, backendBinary(t), in.backend)
+	copyExecutable(t, engineBinary(t), in.engine)
 	return in
 }
 
@@ -70,24 +70,24 @@ func copyExecutable(t *testing.T, from, to string) {
 // the same), restoring it after.
 func (in install) alone(t *testing.T, opts runOpts, args ...string) runResult {
 	t.Helper()
-	must(t, os.Chmod(in.backend, 0))
-	defer func() { must(t, os.Chmod(in.backend, 0o755)) }()
+	must(t, os.Chmod(in.engine, 0))
+	defer func() { must(t, os.Chmod(in.engine, 0o755)) }()
 	return runBinary(t, in.front, opts, args...)
 }
 
 // checkHandedOff: the front, its backend unexecutable, could not answer
-// and says it tried to run the backend, where the protocol reads errors.
+// and says it tried to run the engine, where the protocol reads errors.
 func (in install) checkHandedOff(t *testing.T, res runResult) {
 	t.Helper()
-	want := "running the backend " + in.backend + ": permission denied"
+	want := "running the engine " + in.engine + ": permission denied"
 	if res.Exit != 1 || !strings.Contains(res.Stdout, want) {
-		t.Errorf("with regcred-backend unexecutable: exit %d, stdout %q, stderr %q; want exit 1 and %q: the front must hand this off",
+		t.Errorf("with regcred-engine unexecutable: exit %d, stdout %q, stderr %q; want exit 1 and %q: the front must hand this off",
 			res.Exit, res.Stdout, res.Stderr, want)
 	}
 }
 
 // loneFront is a copy of the front in a directory of its own, without the
-// backend.
+// engine.
 func loneFront(t *testing.T) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "docker-credential-regcred")
@@ -96,7 +96,7 @@ func loneFront(t *testing.T) string {
 }
 
 // pinnedEnv is one environment (one home) for every run of a test, so the
-// front and the backend see the same request.
+// front and the engine see the same request.
 func pinnedEnv(t *testing.T, extra ...string) []string {
 	return append(cleanEnv(t), extra...)
 }
@@ -119,14 +119,14 @@ func routeCount(t *testing.T, env []string) int {
 }
 
 // sameAnswer runs one request through in's front and straight through its
-// regcred-backend, fails unless stdout and exit code are identical, and
+// regcred-engine, fails unless stdout and exit code are identical, and
 // returns the front's run.
 func sameAnswer(t *testing.T, in install, env []string, stdin string, args ...string) runResult {
 	t.Helper()
 	front := runBinary(t, in.front, runOpts{Env: env, Stdin: stdin}, args...)
-	back := runBinary(t, in.backend, runOpts{Env: env, Stdin: stdin}, args...)
+	back := runBinary(t, in.engine, runOpts{Env: env, Stdin: stdin}, args...)
 	if front.Stdout != back.Stdout || front.Exit != back.Exit {
-		t.Errorf("%v: the front answered exit %d %q\nregcred-backend answered exit %d %q\nfront stderr: %s",
+		t.Errorf("%v: the front answered exit %d %q\nregcred-engine answered exit %d %q\nfront stderr: %s",
 			args, front.Exit, front.Stdout, back.Exit, back.Stdout, front.Stderr)
 	}
 	return front
@@ -140,9 +140,9 @@ func checkBackendMissing(t *testing.T, res runResult, bin string, onStderr bool)
 	if onStderr {
 		msg, other = other, msg
 	}
-	want := "the backend executable " + filepath.Join(filepath.Dir(bin), "regcred-backend") + " is missing"
+	want := "the engine executable " + filepath.Join(filepath.Dir(bin), "regcred-engine") + " is missing"
 	if res.Exit != 1 || !strings.Contains(msg, want) {
-		t.Errorf("without regcred-backend: exit %d, stdout %q, stderr %q; want exit 1 and %q on std%s",
+		t.Errorf("without regcred-engine: exit %d, stdout %q, stderr %q; want exit 1 and %q on std%s",
 			res.Exit, res.Stdout, res.Stderr, want, map[bool]string{true: "err", false: "out"}[onStderr])
 	}
 	if onStderr && other != "" {
@@ -151,7 +151,7 @@ func checkBackendMissing(t *testing.T, res runResult, bin string, onStderr bool)
 }
 
 // TestFrontAnswersNotFoundAlone: a registry nothing is configured for (or
-// an anonymous one) is the backend's to answer the first time; it records
+// an anonymous one) is the engine's to answer the first time; it records
 // the route, and the front answers the next get alone, with its bytes.
 func TestFrontAnswersNotFoundAlone(t *testing.T) {
 	tests := []struct{ name, config, stdin string }{
@@ -173,18 +173,18 @@ func TestFrontAnswersNotFoundAlone(t *testing.T) {
 				t.Fatalf("first get %s = exit %d %q (stderr %q), want not found", tt.stdin, first.Exit, first.Stdout, first.Stderr)
 			}
 			if n := routeCount(t, env); n != 1 {
-				t.Fatalf("the backend recorded %d routes, want 1", n)
+				t.Fatalf("the engine recorded %d routes, want 1", n)
 			}
 			sameAnswer(t, in, env, tt.stdin, "get")
 			lone := in.alone(t, runOpts{Env: env, Stdin: tt.stdin}, "get")
 			if lone.Exit != 1 || lone.Stdout != frontNotFound || lone.Stderr != "" {
-				t.Errorf("the front alone: exit %d %q (stderr %q), want the backend's not found", lone.Exit, lone.Stdout, lone.Stderr)
+				t.Errorf("the front alone: exit %d %q (stderr %q), want the engine's not found", lone.Exit, lone.Stdout, lone.Stderr)
 			}
 		})
 	}
 }
 
-// TestFrontHandsOffStaticEntries: a static entry is read by the backend on
+// TestFrontHandsOffStaticEntries: a static entry is read by the engine on
 // every get (its secret may have changed): it records no route, and the
 // front never answers it alone.
 func TestFrontHandsOffStaticEntries(t *testing.T) {
@@ -211,8 +211,8 @@ func TestFrontHandsOffStaticEntries(t *testing.T) {
 }
 
 // TestFrontWarmECRTokenAnswersAlone: after a cold get (handed to the
-// backend, which asks ECR, fills the file cache and records the route),
-// the warm get is the front's, with the backend's bytes, and ECR is not
+// engine, which asks ECR, fills the file cache and records the route),
+// the warm get is the front's, with the engine's bytes, and ECR is not
 // asked again; a variable a backend reads, changed, sends it back.
 func TestFrontWarmECRTokenAnswersAlone(t *testing.T) {
 	cloud, keys, setup, _ := frontECRSetup(t, "file")
@@ -240,7 +240,7 @@ func TestFrontWarmECRTokenAnswersAlone(t *testing.T) {
 }
 
 // TestFrontFindsBackendThroughSymlink: a link to the front elsewhere (say
-// /usr/local/bin) still finds the backend next to the real file, and the
+// /usr/local/bin) still finds the engine next to the real file, and the
 // routes it recorded.
 func TestFrontFindsBackendThroughSymlink(t *testing.T) {
 	in := newInstall(t)
@@ -248,14 +248,14 @@ func TestFrontFindsBackendThroughSymlink(t *testing.T) {
 	must(t, os.Symlink(in.front, link))
 	env := pinnedEnv(t)
 	res := runBinary(t, link, runOpts{Env: env}, "version")
-	back := runBinary(t, in.backend, runOpts{Env: env}, "version")
+	back := runBinary(t, in.engine, runOpts{Env: env}, "version")
 	if res.Exit != 0 || res.Stdout != back.Stdout {
-		t.Errorf("version through a symlink = exit %d %q (stderr %q), want the backend's %q", res.Exit, res.Stdout, res.Stderr, back.Stdout)
+		t.Errorf("version through a symlink = exit %d %q (stderr %q), want the engine's %q", res.Exit, res.Stdout, res.Stderr, back.Stdout)
 	}
 	if first := runBinary(t, link, runOpts{Env: env, Stdin: "quay.io"}, "get"); first.Exit != 1 || first.Stdout != frontNotFound {
 		t.Fatalf("get through a symlink = exit %d %q (stderr %q), want not found", first.Exit, first.Stdout, first.Stderr)
 	}
-	linked := install{front: link, backend: in.backend}
+	linked := install{front: link, engine: in.engine}
 	if lone := linked.alone(t, runOpts{Env: env, Stdin: "quay.io"}, "get"); lone.Exit != 1 || lone.Stdout != frontNotFound {
 		t.Errorf("the front alone through a symlink: exit %d %q (stderr %q), want not found", lone.Exit, lone.Stdout, lone.Stderr)
 	}

@@ -12,9 +12,9 @@ import (
 )
 
 // TestFrontHandsOffStaleTokens: a cached token due a refresh, or expired,
-// is the backend's though its route is recorded: through the front ECR is
+// is the engine's though its route is recorded: through the front ECR is
 // asked again, and (ECR refusing) the cached token is served stale or the
-// request fails, exactly as regcred-backend does it.
+// request fails, exactly as regcred-engine does it.
 func TestFrontHandsOffStaleTokens(t *testing.T) {
 	tests := []struct {
 		name            string
@@ -22,7 +22,7 @@ func TestFrontHandsOffStaleTokens(t *testing.T) {
 		exit            int
 		stale           bool   // the cached token is the answer
 		stdout          string // what the answer says, when it is an error
-		stderr          string // what the backend logs, proving it ran
+		stderr          string // what the engine logs, proving it ran
 	}{
 		{name: "due a refresh and ECR refuses: the cached token with a warning", stored: -7 * time.Hour, expires: 5 * time.Hour,
 			stale: true, stderr: "refreshing the credential failed"},
@@ -34,15 +34,15 @@ func TestFrontHandsOffStaleTokens(t *testing.T) {
 			cloud, keys, setup, dir := frontECRSetup(t, "file")
 			in := newInstall(t)
 			env := pinnedEnv(t, setup...)
-			// run gets a fresh token by a get straight through the backend
+			// run gets a fresh token by a get straight through the engine
 			// (which records the route), ages the record, makes ECR refuse
 			// the next call and runs the get with bin; it returns the run,
 			// the token cached and the calls bin made to ECR.
 			run := func(bin func(runOpts) runResult) (runResult, string, int) {
-				cold := runBinary(t, in.backend, runOpts{Env: env, Stdin: ecrHost}, "get")
+				cold := runBinary(t, in.engine, runOpts{Env: env, Stdin: ecrHost}, "get")
 				checkECRAnswer(t, cloud, cold, ecrHost, keys.ARN, "us-west-2", keys)
 				if n := routeCount(t, env); n != 1 {
-					t.Fatalf("the backend's get recorded %d routes, want 1", n)
+					t.Fatalf("the engine's get recorded %d routes, want 1", n)
 				}
 				now := time.Now()
 				rewriteRecord(t, onlyTokenFile(t, dir), now.Add(tt.stored), now.Add(tt.expires))
@@ -55,21 +55,21 @@ func TestFrontHandsOffStaleTokens(t *testing.T) {
 				return func(o runOpts) runResult { return runBinary(t, bin, o, "get") }
 			}
 			front, frontCached, frontCalls := run(through(in.front))
-			back, backCached, backCalls := run(through(in.backend))
+			back, backCached, backCalls := run(through(in.engine))
 			if front.Exit != tt.exit || back.Exit != tt.exit {
 				t.Fatalf("exit: front %d, backend %d, want %d\nfront: %s %s\nbackend: %s", front.Exit, back.Exit, tt.exit, front.Stdout, front.Stderr, back.Stdout)
 			}
 			if frontCalls != 1 || backCalls != 1 {
-				t.Errorf("ECR calls: through the front %d, the backend %d; want 1 each", frontCalls, backCalls)
+				t.Errorf("ECR calls: through the front %d, the engine %d; want 1 each", frontCalls, backCalls)
 			}
 			if tt.stale && (front.Stdout != frontCached || back.Stdout != backCached) {
 				t.Errorf("served front %q, backend %q; want each the cached token", front.Stdout, back.Stdout)
 			}
 			if !tt.stale && (front.Stdout != back.Stdout || !strings.Contains(front.Stdout, tt.stdout)) {
-				t.Errorf("the front answered %q, the backend %q; want the same, saying %q", front.Stdout, back.Stdout, tt.stdout)
+				t.Errorf("the front answered %q, the engine %q; want the same, saying %q", front.Stdout, back.Stdout, tt.stdout)
 			}
 			if tt.stderr != "" && !strings.Contains(front.Stderr, tt.stderr) {
-				t.Errorf("the front's stderr does not hold the backend's %q:\n%s", tt.stderr, front.Stderr)
+				t.Errorf("the front's stderr does not hold the engine's %q:\n%s", tt.stderr, front.Stderr)
 			}
 			res, _, calls := run(func(o runOpts) runResult { return in.alone(t, o, "get") })
 			in.checkHandedOff(t, res)
@@ -91,8 +91,8 @@ func onlyTokenFile(t *testing.T, dir string) string {
 }
 
 // TestFrontHandsOffKeyringStore: the front links no keyring, so a keyring
-// store is the backend's even with the token in the file fallback; the
-// backend, warning that it has no bus, records no route.
+// store is the engine's even with the token in the file fallback; the
+// engine, warning that it has no bus, records no route.
 func TestFrontHandsOffKeyringStore(t *testing.T) {
 	if _, err := os.Stat(filepath.Join("/run/user", strconv.Itoa(os.Getuid()), "bus")); err == nil {
 		t.Skip("this machine has a session bus in /run/user: the keyring would be real")
@@ -100,7 +100,7 @@ func TestFrontHandsOffKeyringStore(t *testing.T) {
 	cloud, keys, setup, _ := frontECRSetup(t, "keyring")
 	in := newInstall(t)
 	env := pinnedEnv(t, setup...)
-	cold := runBinary(t, in.backend, runOpts{Env: env, Stdin: ecrHost}, "get")
+	cold := runBinary(t, in.engine, runOpts{Env: env, Stdin: ecrHost}, "get")
 	checkECRAnswer(t, cloud, cold, ecrHost, keys.ARN, "us-west-2", keys)
 
 	front := sameAnswer(t, in, env, ecrHost, "get")
@@ -108,10 +108,10 @@ func TestFrontHandsOffKeyringStore(t *testing.T) {
 		t.Errorf("warm get through the front = %q, want the cached %q", front.Stdout, cold.Stdout)
 	}
 	if !strings.Contains(front.Stderr, "no D-Bus session bus") {
-		t.Errorf("the backend's warning is missing, so it did not run:\n%s", front.Stderr)
+		t.Errorf("the engine's warning is missing, so it did not run:\n%s", front.Stderr)
 	}
 	if n := cloud.Calls(ecrtest.ECR); n != 1 {
-		t.Errorf("GetAuthorizationToken calls = %d, want 1: the backend serves the file fallback", n)
+		t.Errorf("GetAuthorizationToken calls = %d, want 1: the engine serves the file fallback", n)
 	}
 	if n := routeCount(t, env); n != 0 {
 		t.Errorf("gets that warned recorded %d routes", n)
@@ -120,8 +120,8 @@ func TestFrontHandsOffKeyringStore(t *testing.T) {
 }
 
 // TestFrontHandsOffWhatTheBackendMustAnswer: requests whose answer is an
-// error or a warning of the backend go to it whole, and the front answers
-// nothing of them alone, even after the backend has answered them once.
+// error or a warning of the engine go to it whole, and the front answers
+// nothing of them alone, even after the engine has answered them once.
 func TestFrontHandsOffWhatTheBackendMustAnswer(t *testing.T) {
 	tests := []struct {
 		name, config string
@@ -129,7 +129,7 @@ func TestFrontHandsOffWhatTheBackendMustAnswer(t *testing.T) {
 		env          []string
 		stdin        string
 		args         []string
-		stderr       string // what the backend logs, when it does
+		stderr       string // what the engine logs, when it does
 	}{
 		{name: "empty stdin", config: frontStaticConfig},
 		{name: "stdin over the limit", config: frontStaticConfig, stdin: strings.Repeat("r", 3<<10) + strings.Repeat("x", 3<<10)},
@@ -155,7 +155,7 @@ func TestFrontHandsOffWhatTheBackendMustAnswer(t *testing.T) {
 			}
 			front := sameAnswer(t, in, env, tt.stdin, args...)
 			if tt.stderr != "" && !strings.Contains(front.Stderr, tt.stderr) {
-				t.Errorf("the front's stderr does not hold the backend's %q:\n%s", tt.stderr, front.Stderr)
+				t.Errorf("the front's stderr does not hold the engine's %q:\n%s", tt.stderr, front.Stderr)
 			}
 			in.checkHandedOff(t, in.alone(t, runOpts{Env: env, Stdin: tt.stdin}, args...))
 		})
@@ -178,8 +178,8 @@ func TestFrontWithoutBackend(t *testing.T) {
 }
 
 // TestFrontHandOffPreservesStdin: a store (stdin the front never reads)
-// and a get it reads and then hands off both reach the backend whole; a
-// login stored since a not-found route sends the get back to the backend.
+// and a get it reads and then hands off both reach the engine whole; a
+// login stored since a not-found route sends the get back to the engine.
 func TestFrontHandOffPreservesStdin(t *testing.T) {
 	const registry = "login.example.com:5000"
 	in := newInstall(t)

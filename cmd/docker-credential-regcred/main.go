@@ -1,6 +1,6 @@
 // Command docker-credential-regcred is one credential helper for every
 // container registry. It answers warm requests itself and runs
-// regcred-backend, installed next to it, for the rest; see the front
+// regcred-engine, installed next to it, for the rest; see the front
 // package and the README.
 package main
 

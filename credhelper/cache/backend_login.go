@@ -9,7 +9,7 @@ import (
 )
 
 // loginKeyDomain separates login-token keys from credential keys.
-const loginKeyDomain = "regcred-backend-login/1"
+const loginKeyDomain = "regcred-engine-login/1"
 
 // LoginRegistry is the Registry of login-token records: never a normalised
 // registry (it has a space), so no route or credential lookup can read one.

@@ -6,7 +6,7 @@ import "errors"
 // finds the engine next to itself by this name.
 const (
 	FrontName  = "docker-credential-regcred"
-	EngineName = "regcred-backend"
+	EngineName = "regcred-engine"
 )
 
 // ErrUsage marks a command line regcred does not understand.

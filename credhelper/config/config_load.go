@@ -20,9 +20,9 @@ const maxConfigSize = 1 << 20
 // from a failing backend.
 var ErrConfig = errors.New("invalid config")
 
-// ParseConfig decodes and validates a config file's content. path is used
+// Parse decodes and validates a config file's content. path is used
 // in messages only. Every problem found is reported, each as path:line.
-func ParseConfig(path string, data []byte) (*Config, error) {
+func Parse(path string, data []byte) (*Config, error) {
 	if len(data) > maxConfigSize {
 		return nil, fmt.Errorf("%w: %s: larger than %d bytes", ErrConfig, path, maxConfigSize)
 	}

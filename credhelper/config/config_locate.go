@@ -17,9 +17,9 @@ const SystemConfigPath = configpath.System
 // Env is what the loader needs from the process environment.
 type Env = configpath.Env
 
-// LoadConfig finds, reads and parses the config. With no file anywhere it
+// Load finds, reads and parses the config. With no file anywhere it
 // returns the built-in default (cloud registries with ambient credentials).
-func LoadConfig(flagPath string, env Env, log *slog.Logger) (*Config, error) {
+func Load(flagPath string, env Env, log *slog.Logger) (*Config, error) {
 	paths, explicit := configpath.Candidates(flagPath, env)
 	for _, p := range paths {
 		data, info, err := readConfigFile(p)
@@ -29,7 +29,7 @@ func LoadConfig(flagPath string, env Env, log *slog.Logger) (*Config, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 		}
-		cfg, err := ParseConfig(p, data)
+		cfg, err := Parse(p, data)
 		if err != nil {
 			return nil, err
 		}

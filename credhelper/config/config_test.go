@@ -37,7 +37,7 @@ func TestParseConfigErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseConfig("cfg.yaml", []byte(tt.yaml))
+			_, err := Parse("cfg.yaml", []byte(tt.yaml))
 			if !errors.Is(err, ErrConfig) {
 				t.Fatalf("err = %v, want ErrConfig", err)
 			}
@@ -54,7 +54,7 @@ func TestParseConfigErrors(t *testing.T) {
 }
 
 func TestParseConfigGood(t *testing.T) {
-	cfg, err := ParseConfig("cfg.yaml", []byte(`# every field a user may set
+	cfg, err := Parse("cfg.yaml", []byte(`# every field a user may set
 cache: {store: file, dir: /tmp/x, ttl: 10m}
 defaults: false
 registries:
@@ -85,7 +85,7 @@ registries:
 
 func TestParseConfigEmptyFile(t *testing.T) {
 	for _, content := range []string{"", "# nothing\n", "registries: []\n"} {
-		cfg, err := ParseConfig("cfg.yaml", []byte(content))
+		cfg, err := Parse("cfg.yaml", []byte(content))
 		if err != nil || len(cfg.Registries) != 0 {
 			t.Errorf("%q: %v, %d entries", content, err, len(cfg.Registries))
 		}
@@ -126,7 +126,7 @@ func TestLoadConfigFallsThroughMissingFiles(t *testing.T) {
 	dir := t.TempDir()
 	env := Env{HomeDir: dir, LookupEnv: func(string) (string, bool) { return "", false }}
 	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
-	cfg, err := LoadConfig("", env, log)
+	cfg, err := Load("", env, log)
 	if err != nil || cfg.Path != "" {
 		t.Fatalf("no file anywhere: cfg %+v err %v, want the built-in default", cfg, err)
 	}
@@ -137,14 +137,14 @@ func TestLoadConfigFallsThroughMissingFiles(t *testing.T) {
 	if err := os.WriteFile(p, []byte("registries:\n  - match: a.io\n    anonymous: {}\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err = LoadConfig("", env, log)
+	cfg, err = Load("", env, log)
 	if err != nil || cfg.Path != p || len(cfg.Registries) != 1 {
 		t.Fatalf("home config: %+v, %v", cfg, err)
 	}
-	if _, err := LoadConfig(filepath.Join(dir, "missing.yaml"), env, log); err == nil || !strings.Contains(err.Error(), "missing.yaml") {
+	if _, err := Load(filepath.Join(dir, "missing.yaml"), env, log); err == nil || !strings.Contains(err.Error(), "missing.yaml") {
 		t.Errorf("a missing --config file must be an error naming it, got %v", err)
 	}
-	if _, err := LoadConfig(dir, env, log); err == nil || !strings.Contains(err.Error(), "is a directory") {
+	if _, err := Load(dir, env, log); err == nil || !strings.Contains(err.Error(), "is a directory") {
 		t.Errorf("a directory as config must be an error, got %v", err)
 	}
 }
@@ -173,7 +173,7 @@ func TestInlinePasswordWarning(t *testing.T) {
 				t.Fatal(err)
 			}
 			var logs bytes.Buffer
-			if _, err := LoadConfig(p, Env{LookupEnv: func(string) (string, bool) { return "", false }}, slog.New(slog.NewTextHandler(&logs, nil))); err != nil {
+			if _, err := Load(p, Env{LookupEnv: func(string) (string, bool) { return "", false }}, slog.New(slog.NewTextHandler(&logs, nil))); err != nil {
 				t.Fatal(err)
 			}
 			warned := strings.Contains(logs.String(), "readable by group or others")
@@ -188,11 +188,11 @@ func TestInlinePasswordWarning(t *testing.T) {
 }
 
 func TestParseConfigMergeKeyAndAlias(t *testing.T) {
-	cfg, err := ParseConfig("cfg.yaml", []byte("base: &b\n  - match: a.io\n    anonymous: {}\nregistries: *b\n"))
+	cfg, err := Parse("cfg.yaml", []byte("base: &b\n  - match: a.io\n    anonymous: {}\nregistries: *b\n"))
 	if err == nil {
 		t.Fatalf("unknown top-level key accepted: %+v", cfg)
 	}
-	cfg, err = ParseConfig("cfg.yaml", []byte("<<: {registries: [{match: a.io, anonymous: {}}]}\n"))
+	cfg, err = Parse("cfg.yaml", []byte("<<: {registries: [{match: a.io, anonymous: {}}]}\n"))
 	if err != nil || len(cfg.Registries) != 1 || cfg.Registries[0].Kind() != "anonymous" {
 		t.Fatalf("merge key: %+v %v", cfg, err)
 	}

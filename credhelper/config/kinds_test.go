@@ -19,7 +19,7 @@ func TestKindTable(t *testing.T) {
 		if k.ConfigType().Kind() != reflect.Struct {
 			t.Errorf("kind %s: settings type %s is not a struct", k.Name(), k.ConfigType())
 		}
-		cfg, err := ParseConfig("cfg.yaml", []byte("registries:\n  - match: a.io\n    "+k.Name()+": {}\n"))
+		cfg, err := Parse("cfg.yaml", []byte("registries:\n  - match: a.io\n    "+k.Name()+": {}\n"))
 		switch {
 		case err == nil && cfg.Registries[0].Kind() != k.Name():
 			t.Errorf("kind %s: the entry decoded as %s", k.Name(), cfg.Registries[0].Kind())

@@ -43,15 +43,15 @@ func TestPodIdentityAtLoad(t *testing.T) {
 				doc += "    " + tt.entry + "\n"
 			}
 			doc = strings.Replace(doc, `"*.dkr.ecr.*.amazonaws.com"`, `"a.ocir.io"`, strings.Count(tt.entry, "ocir:"))
-			cfg, err := ParseConfig("cfg.yaml", []byte(doc))
+			cfg, err := Parse("cfg.yaml", []byte(doc))
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("ParseConfig(%s) = %v, want an error with %q", doc, err, tt.wantErr)
+					t.Fatalf("Parse(%s) = %v, want an error with %q", doc, err, tt.wantErr)
 				}
 				return
 			}
 			if err != nil {
-				t.Fatalf("ParseConfig(%s): %v", doc, err)
+				t.Fatalf("Parse(%s): %v", doc, err)
 			}
 			e := &cfg.Registries[0]
 			if got := e.UsesPodIdentity(); got != tt.wantPod {

@@ -141,7 +141,7 @@ func TestExampleConfigsValidate(t *testing.T) {
 			if err := sch.Validate(yamlInstance(t, ex.yaml)); err != nil {
 				t.Errorf("does not validate against the schema: %v\n%s", err, ex.yaml)
 			}
-			if _, err := ParseConfig(ex.where, []byte(ex.yaml)); err != nil {
+			if _, err := Parse(ex.where, []byte(ex.yaml)); err != nil {
 				t.Errorf("the Go loader refuses it: %v\n%s", err, ex.yaml)
 			}
 		})
@@ -176,7 +176,7 @@ func TestBadConfigsFailTheSchema(t *testing.T) {
 			if err := sch.Validate(yamlInstance(t, tt.yaml)); err == nil {
 				t.Errorf("the schema accepts it:\n%s", tt.yaml)
 			}
-			if _, err := ParseConfig("bad.yaml", []byte(tt.yaml)); err == nil {
+			if _, err := Parse("bad.yaml", []byte(tt.yaml)); err == nil {
 				t.Errorf("the schema refuses it but the Go loader accepts it:\n%s", tt.yaml)
 			}
 		})

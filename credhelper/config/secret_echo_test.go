@@ -15,9 +15,9 @@ func TestConfigErrorsNeverEchoASecret(t *testing.T) {
 	for _, tc := range configcanary.Cases() {
 		t.Run(tc.Name, func(t *testing.T) {
 			src := tc.Config()
-			_, err := ParseConfig("cfg.yaml", []byte(src))
+			_, err := Parse("cfg.yaml", []byte(src))
 			if !errors.Is(err, ErrConfig) {
-				t.Fatalf("ParseConfig(%q) = %v, want ErrConfig", src, err)
+				t.Fatalf("Parse(%q) = %v, want ErrConfig", src, err)
 			}
 			if configcanary.Leaks(err.Error()) {
 				t.Errorf("the error echoes the value:\n%s", err)

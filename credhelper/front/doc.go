@@ -3,6 +3,6 @@
 // (package route), after re-checking what a route key cannot cover, and
 // hands every other request to the engine executable installed next to it,
 // with the same arguments, environment and stdin. It links no config, no
-// backend, no net/http and no keyring, so a warm get starts fast; the cold
+// engine, no net/http and no keyring, so a warm get starts fast; the cold
 // and the warm path are walked in docs/architecture.md.
 package front

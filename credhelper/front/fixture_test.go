@@ -38,7 +38,7 @@ func ecrConfig(store string) string {
 }
 
 // fixture is a home directory holding a config, the engine's stores and a
-// stand-in for the backend executable, with the environment a run sees.
+// stand-in for the engine executable, with the environment a run sees.
 // The same fixture drives the Front and, beside it, the engine
 // (credhelper.App) with the same environment and backend path, so that
 // the engine records the routes the front reads and their answers can be
@@ -46,9 +46,9 @@ func ecrConfig(store string) string {
 type fixture struct {
 	home string
 	env  map[string]string
-	// backend stands for regcred-backend: the front never runs it, but its
+	// engineExe stands for regcred-engine: the front never runs it, but its
 	// identity is part of every route's key.
-	backend string
+	engineExe string
 }
 
 // newFixture writes configYAML ("$HOME" stands for the fixture's home; ""
@@ -56,9 +56,9 @@ type fixture struct {
 func newFixture(tb testing.TB, configYAML string, perm os.FileMode) *fixture {
 	tb.Helper()
 	home := tb.TempDir()
-	fx := &fixture{home: home, backend: filepath.Join(home, "bin", BackendName), env: map[string]string{
+	fx := &fixture{home: home, engineExe: filepath.Join(home, "bin", EngineName), env: map[string]string{
 		"HOME": home, "AWS_PROFILE": "dev", "AWS_EC2_METADATA_DISABLED": "true", "REG_PW": "s3cret"}}
-	fx.writeFile(tb, fx.backend, "#!/bin/false\n", 0o755)
+	fx.writeFile(tb, fx.engineExe, "#!/bin/false\n", 0o755)
 	if configYAML == "" {
 		return fx
 	}
@@ -94,13 +94,13 @@ func (fx *fixture) environ() []string {
 func (fx *fixture) front(stdin io.Reader, goos string) (*Front, *bytes.Buffer) {
 	var out bytes.Buffer
 	return &Front{Stdin: stdin, Stdout: &out, LookupEnv: fx.lookup, Environ: fx.environ(), HomeDir: fx.env["HOME"],
-		Backend: fx.backend, Now: time.Now, GOOS: goos}, &out
+		Engine: fx.engineExe, Now: time.Now, GOOS: goos}, &out
 }
 
 // config is the fixture's config, as the engine loads it.
 func (fx *fixture) config(tb testing.TB) *config.Config {
 	tb.Helper()
-	cfg, err := config.LoadConfig("", config.Env{LookupEnv: fx.lookup, HomeDir: fx.env["HOME"]}, slog.New(slog.DiscardHandler))
+	cfg, err := config.Load("", config.Env{LookupEnv: fx.lookup, HomeDir: fx.env["HOME"]}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -184,8 +184,8 @@ func (fx *fixture) storeLogin(tb testing.TB, registry, user, secret string) {
 	}
 }
 
-// engine runs the backend's engine in-process on the fixture, recording
-// routes as regcred-backend does (for the fixture's backend path and
+// engine runs the engine in-process on the fixture, recording
+// routes as regcred-engine does (for the fixture's engine path and
 // environment): what it would print on stdout and stderr (warnings and
 // up, its default) and its exit code. It has no keyring, as on a machine
 // without a session bus, and no network.
@@ -208,7 +208,7 @@ func (fx *fixture) runEngine(rt http.RoundTripper, stdin string, args ...string)
 		Version: "test",
 	}
 	if dir, err := route.Dir(fx.lookup); err == nil {
-		app.Routes = &credhelper.Routes{Dir: dir, Environ: fx.environ(), Backend: fx.backend, Warned: warned}
+		app.Routes = &credhelper.Routes{Dir: dir, Environ: fx.environ(), Engine: fx.engineExe, Warned: warned}
 	}
 	code = app.Run(context.Background(), args)
 	return out.String(), errOut.String(), code

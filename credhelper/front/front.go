@@ -23,13 +23,13 @@ type Front struct {
 	LookupEnv func(string) (string, bool)
 	Environ   []string // KEY=VALUE, as os.Environ
 	HomeDir   string
-	Backend   string // the backend executable's path, part of every route's key
+	Engine    string // the engine executable's path, part of every route's key
 	Now       func() time.Time
 	GOOS      string
 }
 
 // Answer is what the front made of a command line. When Handled is false
-// the backend must run it: Consumed is the stdin already read, which the
+// the engine must run it: Consumed is the stdin already read, which the
 // backend must see first.
 type Answer struct {
 	Handled  bool
@@ -43,11 +43,11 @@ func (f *Front) Run(ctx context.Context, args []string) Answer {
 		return Answer{}
 	}
 	if v, ok := f.LookupEnv("REGCRED_LOG"); ok && v != "" {
-		return Answer{} // the backend logs what was asked for
+		return Answer{} // the engine logs what was asked for
 	}
 	raw, err := io.ReadAll(io.LimitReader(f.Stdin, dockerproto.MaxRequestSize+1))
 	if err != nil {
-		// Replaying the bytes read would show the backend a clean, shorter
+		// Replaying the bytes read would show the engine a clean, shorter
 		// request; answer the failure as it would (dockerproto.ReadLimited).
 		code, _ := f.write("reading stdin: "+err.Error()+"\n", 1)
 		return Answer{Handled: true, Code: code, Consumed: raw}
@@ -98,7 +98,7 @@ func (f *Front) route(t matcher.Target) (route.Route, *cache.Root, bool) {
 	if err != nil {
 		return route.Route{}, nil, false
 	}
-	key := route.Inputs{Target: t, Environ: f.Environ, Config: configpath.Env{LookupEnv: f.LookupEnv, HomeDir: f.HomeDir}, Backend: f.Backend}.Key()
+	key := route.Inputs{Target: t, Environ: f.Environ, Config: configpath.Env{LookupEnv: f.LookupEnv, HomeDir: f.HomeDir}, Engine: f.Engine}.Key()
 	rt, err := route.Read(root, key, t)
 	if err != nil || rt.LoginDir != "" && cache.Present(rt.LoginDir, cache.LoginKey(t.Registry())) {
 		return route.Route{}, nil, false
@@ -115,7 +115,7 @@ func (f *Front) token(ctx context.Context, root *cache.Root, rt route.Route, t m
 	if (cache.Options{Kind: rt.Store, LookupEnv: f.LookupEnv}).UsesKeyring(f.GOOS) {
 		return providers.Credential{}, false
 	}
-	// Anything logged (an untrusted or unreadable cache file) is the backend's
+	// Anything logged (an untrusted or unreadable cache file) is the engine's
 	// to say: the front then hands off.
 	log, logged := logwatch.Wrap(slog.DiscardHandler)
 	c, err := cache.Open(cache.Options{Kind: cache.KindFile, Dir: rt.TokenDir, Root: root, Now: f.Now, LookupEnv: f.LookupEnv, Logger: log})

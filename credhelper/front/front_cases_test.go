@@ -27,7 +27,7 @@ func routedHandoff(fc frontCase) frontCase {
 }
 
 // dispatchCases: the front answers `get` alone, and only when nobody asked
-// for the backend's log; a route for the request does not change that.
+// for the engine's log; a route for the request does not change that.
 func dispatchCases() []frontCase {
 	c := func(name string, args []string, stdin string) frontCase {
 		fc := routedHandoff(tokenCase(name))
@@ -42,7 +42,7 @@ func dispatchCases() []frontCase {
 	empty := answered(tokenCase("REGCRED_LOG set but empty"))
 	empty.env = map[string]string{"REGCRED_LOG": ""}
 	return []frontCase{
-		c("version is the backend's", []string{"version"}, ""),
+		c("version is the engine's", []string{"version"}, ""),
 		c("get with an argument", []string{"get", ecrHost}, ecrHost),
 		c("no arguments", []string{}, ecrHost),
 		c("--config before get", []string{"--config", "/nonexistent/config.yaml", "get"}, ecrHost),
@@ -53,12 +53,12 @@ func dispatchCases() []frontCase {
 		c("list", []string{"list"}, "unused"),
 		logCase("REGCRED_LOG=debug", "debug"),
 		logCase("REGCRED_LOG=error", "error"),
-		logCase("REGCRED_LOG=nonsense (the backend says so)", "nonsense"),
+		logCase("REGCRED_LOG=nonsense (the engine says so)", "nonsense"),
 		empty,
 	}
 }
 
-// stdinCases: a request the front cannot read or parse is the backend's to
+// stdinCases: a request the front cannot read or parse is the engine's to
 // refuse, with all that was read put back, though the registry has a
 // route.
 func stdinCases() []frontCase {
@@ -105,14 +105,14 @@ func notFoundCases() []frontCase {
 }
 
 // entryCases: only a token served by the first entry tried is routed;
-// static entries always go to the backend.
+// static entries always go to the engine.
 func entryCases() []frontCase {
 	static := func(name, config, stdin string) frontCase {
 		return frontCase{name: name, config: config, stdin: stdin}
 	}
 	anonThenStatic := "registries:\n  - match: reg.example.com/team\n    static: {username: alice, passwordEnv: REG_PW}\n" +
 		"  - match: reg.example.com\n    anonymous: {}\n"
-	unset := static("static whose variable is unset: the backend reports it", staticConfig, "reg.example.com")
+	unset := static("static whose variable is unset: the engine reports it", staticConfig, "reg.example.com")
 	unset.unset = []string{"REG_PW"}
 	fallback := static("static that fails before an entry that answers",
 		staticConfig+"  - match: reg.example.com\n    static: {username: carol, password: pw2}\n", "reg.example.com")
@@ -174,7 +174,7 @@ func tokenCases() []frontCase {
 }
 
 // storeCases: the front reads the file store only; a route recorded where
-// the backend would use the keyring is not its to follow.
+// the engine would use the keyring is not its to follow.
 func storeCases() []frontCase {
 	tok := func(name, store string, env map[string]string) frontCase {
 		fc := tokenCase(name)
@@ -202,10 +202,10 @@ func storeCases() []frontCase {
 		tok("store none", "none", nil),
 		answered(tok("REGCRED_CACHE=file over an auto store with a session bus", "auto",
 			map[string]string{"REGCRED_CACHE": "file", "DBUS_SESSION_BUS_ADDRESS": deadBus})),
-		// Without a bus the backend warns that its keyring store falls
+		// Without a bus the engine warns that its keyring store falls
 		// back to files, for the logins (whose store follows the config,
 		// not REGCRED_CACHE): a warning is no route.
-		noBus(tok("REGCRED_CACHE=file over a keyring store without a bus: the backend warns (logins)", "keyring",
+		noBus(tok("REGCRED_CACHE=file over a keyring store without a bus: the engine warns (logins)", "keyring",
 			map[string]string{"REGCRED_CACHE": "file"})),
 		tok("REGCRED_CACHE=none over a file store", "file", map[string]string{"REGCRED_CACHE": "none"}),
 		tok("REGCRED_CACHE=keyring over a file store", "file", map[string]string{"REGCRED_CACHE": "keyring"}),
@@ -216,12 +216,12 @@ func storeCases() []frontCase {
 		noBus(answered(tok("auto store without a session bus", "auto", nil))),
 		noBus(answered(tok("auto store, autolaunch: is no bus", "auto", map[string]string{"DBUS_SESSION_BUS_ADDRESS": "autolaunch:"}))),
 		noBus(answered(defaultStore)), darwin, windows,
-		nf("REGCRED_CACHE invalid, unconfigured host: the backend fails", "", map[string]string{"REGCRED_CACHE": "bogus"}),
-		nf("relative cache dir, unconfigured host: the backend fails", "cache: {dir: rel/cache}\n", nil),
+		nf("REGCRED_CACHE invalid, unconfigured host: the engine fails", "", map[string]string{"REGCRED_CACHE": "bogus"}),
+		nf("relative cache dir, unconfigured host: the engine fails", "cache: {dir: rel/cache}\n", nil),
 		nf("no home: no routes", "cache: {dir: \"$HOME/cache\"}\n", nil, "HOME"),
 		found(nf("no home, XDG_CACHE_HOME set: routes there", "cache: {dir: \"$HOME/cache\"}\n",
 			map[string]string{"XDG_CACHE_HOME": "$HOME/xdg-cache"}, "HOME")),
-		noBus(nf("keyring store without a bus, unconfigured host: the backend warns", "cache: {store: keyring}\n", nil)),
+		noBus(nf("keyring store without a bus, unconfigured host: the engine warns", "cache: {store: keyring}\n", nil)),
 		found(nf("relative cache dir with store none, unconfigured host", "cache: {store: none, dir: rel/cache}\n", nil)),
 		found(nf("auto store with a session bus, unconfigured host", "", map[string]string{"DBUS_SESSION_BUS_ADDRESS": deadBus})),
 	}

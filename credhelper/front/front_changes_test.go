@@ -45,8 +45,8 @@ func configCases() []frontCase {
 		readable, missing,
 		writable("config writable by group", 0o660),
 		writable("config writable by others", 0o602),
-		nf("config writable by group, unconfigured host: the backend warns", staticConfig, 0o660),
-		nf("inline password in a config readable by group, unconfigured host: the backend warns", inline, 0o640),
+		nf("config writable by group, unconfigured host: the engine warns", staticConfig, 0o660),
+		nf("inline password in a config readable by group, unconfigured host: the engine warns", inline, 0o640),
 		nf("broken YAML", "registries: [\n", 0),
 		nf("unknown key", "registries:\n  - match: reg.example.com\n    statik: {username: a, password: b}\n", 0),
 		nf("entry with two kinds", "registries:\n  - match: reg.example.com\n    anonymous: {}\n    static: {username: a, passwordEnv: REG_PW}\n", 0),
@@ -73,7 +73,7 @@ func loginCases() []frontCase {
 }
 
 // changeCases: whatever the route's key covers (the config files, the
-// environment, the backend) changed since the route: the key is another
+// environment, the engine) changed since the route: the key is another
 // one, so the front has no route.
 func changeCases() []frontCase {
 	nf := frontCase{name: "", stdin: "quay.io"}
@@ -107,7 +107,7 @@ func changeCases() []frontCase {
 		since(tokenCase("backend replaced by an identical copy since the route (another inode)"), replaceKeepingTimes(backendFile)),
 		since(tokenCase("backend upgraded in place since the route"), appendTo(backendFile, "exit 1\n")),
 		since(tokenCase("backend removed since the route"), func(tb testing.TB, fx *fixture) {
-			require.NoError(tb, os.Remove(fx.backend))
+			require.NoError(tb, os.Remove(fx.engineExe))
 		}),
 		answered(since(tokenCase("backend chmodded since the route: its mode is no part of its identity"), chmod(backendFile, 0o700))),
 	}
@@ -167,7 +167,7 @@ func TestFrontRouteOfAnotherConfig(t *testing.T) {
 	require.Equal(t, 0, engCode, "the plain get, want the cached token")
 	require.Equal(t, tokenAnswer, engOut, "the plain get, want the cached token")
 	if ans.Handled {
-		const msg = "the front answered a plain get from the --config run's route, not as the backend does"
+		const msg = "the front answered a plain get from the --config run's route, not as the engine does"
 		assert.Equal(t, engOut, stdout.String(), msg)
 		assert.Equal(t, engCode, ans.Code, msg)
 	}
@@ -184,7 +184,7 @@ func onlyFile(tb testing.TB, files []string) string {
 type path = func(testing.TB, *fixture) string
 
 func configFile(_ testing.TB, fx *fixture) string  { return fx.env["REGCRED_CONFIG"] }
-func backendFile(_ testing.TB, fx *fixture) string { return fx.backend }
+func backendFile(_ testing.TB, fx *fixture) string { return fx.engineExe }
 
 // routeFile is the one route recorded.
 func routeFile(tb testing.TB, fx *fixture) string { return onlyFile(tb, fx.routeFiles(tb)) }

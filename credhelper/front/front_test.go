@@ -61,7 +61,7 @@ type frontCase struct {
 	goos  string   // "" means linux
 	args  []string // nil means get
 	stdin string
-	// noRead: the front must leave stdin alone for the backend.
+	// noRead: the front must leave stdin alone for the engine.
 	noRead bool
 	// noBus: the case assumes this machine has no session bus at
 	// /run/user/<uid>/bus (the cache looks there whatever the env says).
@@ -102,7 +102,7 @@ func TestFrontRun(t *testing.T) {
 
 // runFrontCase runs the front before any route exists (it must hand off),
 // then the engine's prior get, then the front, and checks it against tc
-// and, when it answered, against the engine: the backend would have
+// and, when it answered, against the engine: the engine would have
 // printed the same bytes with the same exit code, and logged nothing.
 func runFrontCase(t *testing.T, tc frontCase) {
 	fx := setUpCase(t, tc)
@@ -130,15 +130,15 @@ func runFrontCase(t *testing.T, tc frontCase) {
 	checkConsumed(t, tc, ans, read)
 	require.Equal(t, tc.handled, ans.Handled, "Handled (code %d, stdout %q)", ans.Code, out)
 	if !ans.Handled {
-		assert.Zero(t, out.Len(), "the front wrote %q and then handed off: the backend's answer would follow it", out)
+		assert.Zero(t, out.Len(), "the front wrote %q and then handed off: the engine's answer would follow it", out)
 		return
 	}
 	assert.Equal(t, tc.code, ans.Code, "answer's exit code")
 	assert.Equal(t, tc.stdout, out.String(), "answer")
 	engOut, engErr, engCode := fx.engine(t, tc.stdin, args...)
-	assert.Equal(t, engOut, out.String(), "the front's answer, against the backend's")
-	assert.Equal(t, engCode, ans.Code, "the front's exit code, against the backend's")
-	assert.Empty(t, engErr, "the front answered silently where the backend would log")
+	assert.Equal(t, engOut, out.String(), "the front's answer, against the engine's")
+	assert.Equal(t, engCode, ans.Code, "the front's exit code, against the engine's")
+	assert.Empty(t, engErr, "the front answered silently where the engine would log")
 }
 
 // setUpCase is the fixture of tc, before any engine run: files, cached
@@ -199,7 +199,7 @@ func checkConsumed(t *testing.T, tc frontCase, ans Answer, read int) {
 	t.Helper()
 	assert.True(t, bytes.Equal(ans.Consumed, []byte(tc.stdin)[:read]), "Consumed = %q, but the front read %q", ans.Consumed, tc.stdin[:read])
 	if tc.noRead {
-		assert.Zero(t, read, "the front read bytes of stdin that are the backend's")
+		assert.Zero(t, read, "the front read bytes of stdin that are the engine's")
 	}
 	if limit := dockerproto.MaxRequestSize + 1; read > limit || (len(tc.stdin) >= limit && !tc.noRead && read != limit) {
 		t.Errorf("the front read %d bytes of %d; it must read up to %d", read, len(tc.stdin), limit)

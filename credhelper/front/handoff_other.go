@@ -11,10 +11,10 @@ import (
 	"os/exec"
 )
 
-// handOff runs the backend as a child (no exec here), with the consumed
+// handOff runs the engine as a child (no exec here), with the consumed
 // stdin put back in front of the rest, and passes its exit status on.
-func handOff(backend string, argv []string, consumed []byte) error {
-	cmd := exec.Command(backend, argv[1:]...)
+func handOff(engine string, argv []string, consumed []byte) error {
+	cmd := exec.Command(engine, argv[1:]...)
 	cmd.Stdin = io.MultiReader(bytes.NewReader(consumed), os.Stdin)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	err := cmd.Run()
@@ -23,7 +23,7 @@ func handOff(backend string, argv []string, consumed []byte) error {
 	case errors.As(err, &ee):
 		return exitCode(ee.ExitCode())
 	case err != nil:
-		return fmt.Errorf("running the backend %s: %w", backend, err)
+		return fmt.Errorf("running the engine %s: %w", engine, err)
 	}
 	return exitCode(0)
 }

@@ -10,18 +10,18 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// handOff replaces this process with the backend, same arguments and
+// handOff replaces this process with the engine, same arguments and
 // environment. The stdin already consumed is put back in front of the
 // backend through a pipe (a request is at most a few KiB, well within a
 // pipe's buffer, so the write cannot block).
-func handOff(backend string, argv []string, consumed []byte) error {
+func handOff(engine string, argv []string, consumed []byte) error {
 	if consumed != nil {
 		if err := replayStdin(consumed); err != nil {
 			return err
 		}
 	}
-	if err := syscall.Exec(backend, argv, os.Environ()); err != nil {
-		return fmt.Errorf("running the backend %s: %w", backend, err)
+	if err := syscall.Exec(engine, argv, os.Environ()); err != nil {
+		return fmt.Errorf("running the engine %s: %w", engine, err)
 	}
 	return nil
 }
@@ -29,16 +29,16 @@ func handOff(backend string, argv []string, consumed []byte) error {
 func replayStdin(consumed []byte) error {
 	r, w, err := os.Pipe()
 	if err != nil {
-		return fmt.Errorf("passing stdin to the backend: %w", err)
+		return fmt.Errorf("passing stdin to the engine: %w", err)
 	}
 	defer r.Close()
 	_, werr := w.Write(consumed)
 	cerr := w.Close()
 	if werr != nil || cerr != nil {
-		return fmt.Errorf("passing stdin to the backend: %w", firstErr(werr, cerr))
+		return fmt.Errorf("passing stdin to the engine: %w", firstErr(werr, cerr))
 	}
 	if err := unix.Dup2(int(r.Fd()), 0); err != nil {
-		return fmt.Errorf("passing stdin to the backend: %w", err)
+		return fmt.Errorf("passing stdin to the engine: %w", err)
 	}
 	return nil
 }

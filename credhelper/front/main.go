@@ -14,26 +14,26 @@ import (
 	"github.com/regcred/regcred/credhelper/cli"
 )
 
-// BackendName is the backend executable's file name; it is looked for
+// EngineName is the engine executable's file name; it is looked for
 // next to the front executable.
-const BackendName = cli.EngineName
+const EngineName = cli.EngineName
 
 // Main runs the front on the real process: it answers, or hands the request
-// to the backend (on Unix by exec, so the backend becomes this process).
+// to the engine (on Unix by exec, so the engine becomes this process).
 func Main(ctx context.Context, argv []string) int {
 	home, _ := os.UserHomeDir()
-	backend, self, err := backendPath()
+	engine, self, err := enginePath()
 	f := &Front{Stdin: os.Stdin, Stdout: os.Stdout, LookupEnv: os.LookupEnv, Environ: os.Environ(), HomeDir: home,
-		Backend: backend, Now: time.Now, GOOS: runtime.GOOS}
+		Engine: engine, Now: time.Now, GOOS: runtime.GOOS}
 	ans := f.Run(ctx, argv[1:])
 	if ans.Handled {
 		return ans.Code
 	}
 	if err == nil {
-		err = handOff(backend, argv, ans.Consumed)
+		err = handOff(engine, argv, ans.Consumed)
 	}
 	if errors.Is(err, fs.ErrNotExist) {
-		err = fmt.Errorf("the backend executable %s is missing: install it next to %s (make install does both): %w", backend, filepath.Base(self), err)
+		err = fmt.Errorf("the engine executable %s is missing: install it next to %s (make install does both): %w", engine, filepath.Base(self), err)
 	}
 	var ec exitCode
 	if errors.As(err, &ec) {
@@ -43,19 +43,19 @@ func Main(ctx context.Context, argv []string) int {
 	return 1
 }
 
-// backendPath is the backend next to this executable (symlinks resolved,
+// enginePath is the engine next to this executable (symlinks resolved,
 // so a link in /usr/local/bin to an install directory works; Linux's
 // /proc/self/exe already is). It is not looked for here: a missing one
 // shows when it is run, and a warm `get` pays no extra stat.
-func backendPath() (backend, self string, err error) {
+func enginePath() (engine, self string, err error) {
 	self, err = os.Executable()
 	if err == nil && runtime.GOOS != "linux" {
 		self, err = filepath.EvalSymlinks(self)
 	}
 	if err != nil {
-		return "", "", fmt.Errorf("cannot locate this executable to find %s next to it: %w", BackendName, err)
+		return "", "", fmt.Errorf("cannot locate this executable to find %s next to it: %w", EngineName, err)
 	}
-	return filepath.Join(filepath.Dir(self), BackendName+exeSuffix()), self, nil
+	return filepath.Join(filepath.Dir(self), EngineName+exeSuffix()), self, nil
 }
 
 func exeSuffix() string {
@@ -74,7 +74,7 @@ func errorStream(argv []string) io.Writer {
 	return os.Stdout
 }
 
-// exitCode is the backend's exit status where it ran as a child.
+// exitCode is the engine's exit status where it ran as a child.
 type exitCode int
 
-func (c exitCode) Error() string { return fmt.Sprintf("backend exited with status %d", int(c)) }
+func (c exitCode) Error() string { return fmt.Sprintf("engine exited with status %d", int(c)) }

@@ -56,7 +56,7 @@ func (d *duringRead) RoundTrip(r *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(r)
 }
 
-// engineWith runs the engine in-process as fx.engine does, but with rt as
+// engineWith runs the engine in-process as fx.engineExe does, but with rt as
 // its network (loopback only: the fake Vault).
 func (fx *fixture) engineWith(tb testing.TB, rt http.RoundTripper, stdin string) (stdout string, code int) {
 	tb.Helper()

@@ -22,7 +22,7 @@ import (
 )
 
 // TestStdinErrorIsNotReplayedAsEOF: when reading stdin fails part
-// way, handing off what was read would show the backend (after a Unix
+// way, handing off what was read would show the engine (after a Unix
 // handOff: those bytes, then a clean end of file) a truncated request it
 // would have refused: here a credential for a path the caller never asked
 // about. The front answers the failure itself, as the engine does on the

@@ -19,12 +19,12 @@ type Inputs struct {
 	Target  matcher.Target
 	Environ []string // KEY=VALUE, as os.Environ
 	Config  configpath.Env
-	Backend string // the backend executable's path
+	Engine  string // the engine executable's path
 }
 
 // Key is the route's key: a hash, so it holds no value in clear.
 func (in Inputs) Key() string {
-	parts := []string{version, in.Target.String(), "backend", fileID(in.Backend, false)}
+	parts := []string{version, in.Target.String(), "backend", fileID(in.Engine, false)}
 	paths, _ := configpath.Candidates("", in.Config)
 	for _, p := range paths {
 		parts = append(parts, "config", p, fileID(p, true))
@@ -68,7 +68,7 @@ func relevantEnv(environ []string) []string {
 // fileID identifies a file's version without reading it: "absent", or its
 // identity and metadata (fileStat differs by platform). For the config
 // (config true) the mode counts (a group-writable config makes the engine
-// warn) and so does the change time; the backend's new version is a new
+// warn) and so does the change time; the engine's new version is a new
 // file, and its mode and change time are left out so that a chmod (as the
 // tests do to prove the front answers alone) keeps its routes.
 func fileID(path string, config bool) string {

@@ -21,20 +21,20 @@ import (
 	"github.com/regcred/regcred/providers/vault"
 )
 
-// keyFixture is a config file, a backend file and an environment.
+// keyFixture is a config file, an engine file and an environment.
 type keyFixture struct {
-	dir     string
-	config  string
-	backend string
-	env     []string
+	dir    string
+	config string
+	engine string
+	env    []string
 }
 
 func newKeyFixture(t *testing.T) *keyFixture {
 	t.Helper()
 	dir := t.TempDir()
-	kf := &keyFixture{dir: dir, config: filepath.Join(dir, "config.yaml"), backend: filepath.Join(dir, "regcred-backend")}
+	kf := &keyFixture{dir: dir, config: filepath.Join(dir, "config.yaml"), engine: filepath.Join(dir, "regcred-engine")}
 	require.NoError(t, os.WriteFile(kf.config, []byte("registries: []\n"), 0o600))
-	require.NoError(t, os.WriteFile(kf.backend, []byte("v1"), 0o755))
+	require.NoError(t, os.WriteFile(kf.engine, []byte("v1"), 0o755))
 	kf.env = []string{"HOME=" + dir, "REGCRED_CONFIG=" + kf.config, "AWS_PROFILE=dev", "PWD=/somewhere"}
 	return kf
 }
@@ -51,7 +51,7 @@ func (kf *keyFixture) key(t *testing.T, target string) string {
 		}
 		return "", false
 	}
-	return Inputs{Target: tg, Environ: kf.env, Config: configpath.Env{LookupEnv: lookup, HomeDir: kf.dir}, Backend: kf.backend}.Key()
+	return Inputs{Target: tg, Environ: kf.env, Config: configpath.Env{LookupEnv: lookup, HomeDir: kf.dir}, Engine: kf.engine}.Key()
 }
 
 // TestKeyChangesWithEveryInput: each input the engine's answer depends on
@@ -92,12 +92,12 @@ func TestKeyChangesWithEveryInput(t *testing.T) {
 			require.NoError(t, os.Chtimes(kf.config, fi.ModTime(), fi.ModTime()))
 		}, changes: true},
 		{name: "the config removed", change: func(t *testing.T, kf *keyFixture) { require.NoError(t, os.Remove(kf.config)) }, changes: true},
-		{name: "a new backend", change: func(t *testing.T, kf *keyFixture) {
-			next := kf.backend + ".new"
+		{name: "a new engine", change: func(t *testing.T, kf *keyFixture) {
+			next := kf.engine + ".new"
 			require.NoError(t, os.WriteFile(next, []byte("v2"), 0o755))
-			require.NoError(t, os.Rename(next, kf.backend))
+			require.NoError(t, os.Rename(next, kf.engine))
 		}, changes: true},
-		{name: "the backend's mode", change: func(t *testing.T, kf *keyFixture) { require.NoError(t, os.Chmod(kf.backend, 0o700)) }, changes: false},
+		{name: "the engine's mode", change: func(t *testing.T, kf *keyFixture) { require.NoError(t, os.Chmod(kf.engine, 0o700)) }, changes: false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,6 @@
 // Package kubelet runs the kubelet's own credential-provider plugin code
 // (k8s.io/kubernetes/pkg/credentialprovider/plugin) against the built
-// docker-credential-regcred binary, with regcred-backend next to it in the
+// docker-credential-regcred binary, with regcred-engine next to it in the
 // plugin directory as installed: the kubelet encodes the requests, execs
 // the binary, decodes the answers strictly, caches them, and its keyring
 // picks the credentials for each image.

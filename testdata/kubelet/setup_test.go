@@ -16,11 +16,11 @@ import (
 )
 
 // binaryName is the regcred executable's file name; a kubelet provider's
-// name must equal it. It runs backendName from its own directory (the
+// name must equal it. It runs engineName from its own directory (the
 // kubelet's plugin directory) for every kubelet request.
 const (
-	binaryName  = "docker-credential-regcred"
-	backendName = "regcred-backend"
+	binaryName = "docker-credential-regcred"
+	engineName = "regcred-engine"
 )
 
 // buildRegcred builds both executables from the main module (two
@@ -29,11 +29,11 @@ const (
 func buildRegcred(t *testing.T, dir string) string {
 	t.Helper()
 	cmd := exec.CommandContext(context.Background(), "go", "build", "-C", "../..", "-o", dir+string(filepath.Separator),
-		"./cmd/"+binaryName, "./cmd/"+backendName)
+		"./cmd/"+binaryName, "./cmd/"+engineName)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building regcred: %v\n%s", err, out)
 	}
-	for _, name := range []string{binaryName, backendName} {
+	for _, name := range []string{binaryName, engineName} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			t.Fatalf("go build wrote no %s: %v", name, err)
 		}

@@ -1,4 +1,4 @@
-// Command regcred-backend is regcred's engine: every backend, the OS
+// Command regcred-engine is regcred's engine: every backend, the OS
 // keyring, and every command. docker-credential-regcred runs it for what
 // it cannot answer alone; it also works on its own, with the same
 // arguments. See the credhelper package and the README.

@@ -9,8 +9,8 @@ import (
 )
 
 // The front alone in the plugin directory (a copy, not a link into a
-// directory that has the backend) cannot answer the kubelet: the kubelet
-// logs the front's message naming the missing backend. With the backend
+// directory that has the engine) cannot answer the kubelet: the kubelet
+// logs the front's message naming the missing engine. With the engine
 // copied next to it, the same provider answers.
 func TestKubeletLogsMissingBackend(t *testing.T) {
 	const name = "regcred-lonely"
@@ -33,20 +33,20 @@ func TestKubeletLogsMissingBackend(t *testing.T) {
 	register(t, providerCfg, binDir, w)
 
 	const image = "reg.lonely.test/app"
-	expect(t, image+" without the backend", lookup(image))
+	expect(t, image+" without the engine", lookup(image))
 	realBinDir, err := filepath.EvalSymlinks(binDir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	logs := w.logs.take()
-	for _, want := range []string{"the backend executable " + filepath.Join(realBinDir, backendName) + " is missing", "install it next to " + name} {
+	for _, want := range []string{"the engine executable " + filepath.Join(realBinDir, engineName) + " is missing", "install it next to " + name} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("kubelet log lacks %q:\n%s", want, logs)
 		}
 	}
 
-	copyExecutable(t, filepath.Join(built, backendName), filepath.Join(binDir, backendName))
-	expect(t, image+" with the backend", lookup(image), "lonely:lonely-1")
+	copyExecutable(t, filepath.Join(built, engineName), filepath.Join(binDir, engineName))
+	expect(t, image+" with the engine", lookup(image), "lonely:lonely-1")
 }
 
 func copyExecutable(t *testing.T, from, to string) {
