@@ -1,6 +1,9 @@
 package providers
 
-import "path/filepath"
+import (
+	"path/filepath"
+	"strings"
+)
 
 // A config value that names something (a file, a variable) is repeated in
 // errors so the user can find it, and errors are printed into the client's
@@ -13,6 +16,9 @@ import "path/filepath"
 // wrong place than a file regcred could find (it would be relative to the
 // client's working directory), so it is described, not repeated.
 func ShowPath(path string) string {
+	if dir, _, ok := strings.Cut(path, relativeMark); ok && filepath.IsAbs(dir) {
+		return "(a file named relative to " + dir + ", the config's directory; the name is not shown in case it is a secret typed there)"
+	}
 	if filepath.IsAbs(path) {
 		return path
 	}

@@ -76,3 +76,25 @@ func TestVariableInMatchSaysItIsNotExpanded(t *testing.T) {
 		t.Errorf("check: exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
 	}
 }
+
+// TestRelativePathsAreTheConfigsDirectorys: `passwordFile: registry-password`
+// is the file next to the config, whatever directory the client runs in;
+// a missing one names the directory, not the name (a secret may have been
+// typed there).
+func TestRelativePathsAreTheConfigsDirectorys(t *testing.T) {
+	dir := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(dir, "registry-password"), []byte("rel-pw-5e\n"), 0o600))
+	cfg := filepath.Join(dir, "config.yaml")
+	must(t, os.WriteFile(cfg, []byte("registries:\n  - match: reg.example.com\n    static: {username: robot, passwordFile: registry-password}\n  - match: other.example.com\n    static: {username: robot, passwordFile: glpat-typed-here-1}\n"), 0o600))
+	env := []string{"REGCRED_CONFIG=" + cfg}
+	for _, cwd := range []string{dir, t.TempDir(), "/"} {
+		res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: "reg.example.com", Dir: cwd}, "get")
+		if res.Exit != 0 || !strings.Contains(res.Stdout, "rel-pw-5e") {
+			t.Errorf("get from %s: exit %d %q %s", cwd, res.Exit, res.Stdout, res.Stderr)
+		}
+	}
+	res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: "other.example.com", Dir: "/"}, "get")
+	if res.Exit != 1 || !strings.Contains(res.Stdout, "relative to "+dir) || strings.Contains(res.Stdout+res.Stderr, "glpat-typed-here-1") {
+		t.Errorf("a missing relative file: exit %d %q %s", res.Exit, res.Stdout, res.Stderr)
+	}
+}

@@ -55,6 +55,7 @@ type runOpts struct {
 	Env     []string
 	Stdin   string
 	Timeout time.Duration // default 60s
+	Dir     string        // working directory; "" is the test's
 }
 
 type runResult struct {
@@ -75,6 +76,7 @@ func runBinary(t *testing.T, bin string, opts runOpts, args ...string) runResult
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = append(cleanEnv(t), opts.Env...)
 	cmd.Stdin = strings.NewReader(opts.Stdin)
+	cmd.Dir = opts.Dir
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
+
+	"github.com/regcred/regcred/providers"
 
 	"go.yaml.in/yaml/v3"
 
@@ -35,11 +38,16 @@ func Parse(path string, data []byte) (*Config, error) {
 		problems = append(problems, fmt.Sprintf("%s: cache: %v", path, err))
 	}
 	where := &lineIndex{path: path, data: data}
+	dir := configDir(path)
 	for i := range cfg.Registries {
 		e := &cfg.Registries[i]
 		e.where, e.index = where, i
 		if err := e.prepare(); err != nil {
 			problems = append(problems, fmt.Sprintf("%s: registries[%d]: %v", e.Source(), i, err))
+			continue
+		}
+		if r, ok := e.settings.(providers.RelativePaths); ok {
+			r.ResolvePaths(dir)
 		}
 	}
 	if len(problems) > 0 {
@@ -133,4 +141,17 @@ func (c CacheConfig) Validate() error {
 		return nil
 	}
 	return errors.New("store is not one of auto, keyring, file, none")
+}
+
+// configDir is the directory relative file paths in the config at path
+// are read from: the config's own, whatever directory the client runs in.
+func configDir(path string) string {
+	if path == "" {
+		return ""
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return ""
+	}
+	return filepath.Dir(abs)
 }

@@ -1,0 +1,8 @@
+package gcr
+
+import "github.com/regcred/regcred/providers"
+
+// ResolvePaths implements providers.RelativePaths.
+func (c *Config) ResolvePaths(dir string) {
+	c.CredentialsFile = providers.ResolvePath(dir, c.CredentialsFile)
+}
