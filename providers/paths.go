@@ -28,3 +28,10 @@ func ResolvePath(dir, path string) string {
 
 // relativeMark joins a config directory and a relative name in ResolvePath.
 const relativeMark = string(filepath.Separator) + "." + string(filepath.Separator)
+
+// SecretSource is implemented by a kind's settings whose secret comes from
+// a place the user controls (a file, a variable): when a registry refuses
+// the credential, the message names that place, which is what to fix.
+type SecretSource interface {
+	SecretSource() string
+}

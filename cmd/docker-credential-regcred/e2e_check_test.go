@@ -125,7 +125,8 @@ func TestCheckTableEveryEntry(t *testing.T) {
 	if res.Exit != 1 {
 		t.Errorf("exit %d, want 1", res.Exit)
 	}
-	for _, want := range []string{"  ok  ", "FAIL (credential)", "accepted (http://" + reg.Addr + ")", "rejected (http://", "Details:", "bad (static, "} {
+	for _, want := range []string{"  ok  ", "FAIL (credential)", "accepted (http://" + reg.Addr + ")", "rejected (http://", "Details:", "bad (static, ",
+		"the password comes from passwordFile /"} {
 		if !strings.Contains(res.Stdout, want) {
 			t.Errorf("table lacks %q:\n%s", want, res.Stdout)
 		}

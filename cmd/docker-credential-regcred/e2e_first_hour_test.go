@@ -98,3 +98,15 @@ func TestRelativePathsAreTheConfigsDirectorys(t *testing.T) {
 		t.Errorf("a missing relative file: exit %d %q %s", res.Exit, res.Stdout, res.Stderr)
 	}
 }
+
+// TestEveryUnsetVariableIsNamed: a static entry whose username and
+// password variables are both unset names both at once, not one per run.
+func TestEveryUnsetVariableIsNamed(t *testing.T) {
+	cfg := writeConfig(t, "registries:\n  - match: reg.example.com\n    static: {usernameEnv: CI_REGISTRY_USER, passwordEnv: CI_REGISTRY_PASSWORD}\n")
+	res := runBinary(t, testBinary(t), runOpts{Env: []string{"REGCRED_CONFIG=" + cfg}, Stdin: "reg.example.com"}, "get")
+	for _, want := range []string{"username variable CI_REGISTRY_USER is not set", "password variable CI_REGISTRY_PASSWORD is not set"} {
+		if res.Exit != 1 || !strings.Contains(res.Stdout, want) {
+			t.Errorf("get: exit %d, stdout lacks %q: %s", res.Exit, want, res.Stdout)
+		}
+	}
+}

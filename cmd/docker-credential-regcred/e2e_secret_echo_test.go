@@ -47,10 +47,10 @@ func TestCredentialTimeErrorsNeverPrintASecret(t *testing.T) {
 		env                         []string
 	}{
 		{name: "token as passwordEnv", config: "static: {username: u, passwordEnv: " + canary + "}", want: "password variable (not shown"},
-		{name: "token as passwordFile", config: "static: {username: u, passwordFile: " + canary + "}", want: "password file (a relative path"},
-		{name: "token as dockerConfig", config: "static: {dockerConfig: " + canary + "}", want: "docker config (a relative path"},
-		{name: "token as vault secretIdFile", config: "vault: {address: \"http://127.0.0.1:1\", path: s/x, auth: {method: approle, roleId: r, secretIdFile: " + canary + "}}", want: "auth.secretIdFile (a relative path"},
-		{name: "token as vault tokenFile", config: "vault: {address: \"http://127.0.0.1:1\", path: s/x, auth: {tokenFile: " + canary + "}}", want: "(a relative path"},
+		{name: "token as passwordFile", config: "static: {username: u, passwordFile: " + canary + "}", want: "password file (a file named relative to"},
+		{name: "token as dockerConfig", config: "static: {dockerConfig: " + canary + "}", want: "docker config (a file named relative to"},
+		{name: "token as vault secretIdFile", config: "vault: {address: \"http://127.0.0.1:1\", path: s/x, auth: {method: approle, roleId: r, secretIdFile: " + canary + "}}", want: "auth.secretIdFile (a file named relative to"},
+		{name: "token as vault tokenFile", config: "vault: {address: \"http://127.0.0.1:1\", path: s/x, auth: {tokenFile: " + canary + "}}", want: "(a file named relative to"},
 		{name: "user info in VAULT_ADDR", config: "vault: {path: s/x}", env: []string{"VAULT_ADDR=https://u:" + canary + "@vault.example.com", "VAULT_TOKEN=t"}, want: "VAULT_ADDR: must not hold a user name or password"},
 		{name: "token in VAULT_ADDR's query", config: "vault: {path: s/x}", env: []string{"VAULT_ADDR=https://vault.example.com/?token=" + canary, "VAULT_TOKEN=t"}, want: "VAULT_ADDR: must not have a query"},
 		{name: "VAULT_ADDR not a URL", config: "vault: {path: s/x}", env: []string{"VAULT_ADDR=https://u:" + canary + "%zz@vault", "VAULT_TOKEN=t"}, want: "VAULT_ADDR: is not a URL"},

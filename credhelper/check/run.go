@@ -11,6 +11,7 @@ import (
 	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/credhelper/verify"
 	"github.com/regcred/regcred/matcher"
+	"github.com/regcred/regcred/providers"
 )
 
 // Report is what `check` found; `--output json` prints it as is.
@@ -226,7 +227,7 @@ func (c checker) tryEntry(ctx context.Context, e *config.Entry, t, vt matcher.Ta
 		res.Verify = &v
 		res.OK = v.OK()
 		if !v.OK() {
-			res.Detail = "the registry's verdict: " + v.Status.String() + ": " + v.Detail
+			res.Detail = "the registry's verdict: " + v.Status.String() + ": " + v.Detail + secretSourceHint(e, v)
 		}
 	}
 	return true
@@ -277,4 +278,16 @@ func (rep *Report) summary() string {
 		}
 	}
 	return fmt.Sprintf("%d of %d check%s failed", failed, len(rep.Checks), cli.Plural(len(rep.Checks), "", "s"))
+}
+
+// secretSourceHint, for a credential the registry rejected, names where the
+// entry's secret comes from: that is what to rotate or fix.
+func secretSourceHint(e *config.Entry, v verify.Result) string {
+	if v.Status != verify.Rejected {
+		return ""
+	}
+	if s, ok := e.Settings().(providers.SecretSource); ok && s.SecretSource() != "" {
+		return "; the password comes from " + s.SecretSource() + ": check it is current (docs/troubleshooting.md)"
+	}
+	return "; the " + e.Kind() + " backend answered it: check the secret where that backend keeps it (docs/troubleshooting.md)"
 }

@@ -2,6 +2,7 @@ package static
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 
 	"github.com/regcred/regcred/providers"
@@ -31,13 +32,24 @@ func (p *Provider) Credential(ctx context.Context, req providers.Request) (provi
 		return p.fromDockerConfig(ctx, req)
 	}
 	c := p.cfg
-	user, err := p.value(ctx, source{what: "username", inline: c.Username, env: c.UsernameEnv, file: c.UsernameFile})
-	if err != nil {
-		return providers.Credential{}, err
-	}
-	pass, err := p.value(ctx, source{what: "password", inline: c.Password, env: c.PasswordEnv, file: c.PasswordFile})
-	if err != nil {
+	// Both are read before either fails, so a job with two unset
+	// variables hears of both at once.
+	user, uerr := p.value(ctx, source{what: "username", inline: c.Username, env: c.UsernameEnv, file: c.UsernameFile})
+	pass, perr := p.value(ctx, source{what: "password", inline: c.Password, env: c.PasswordEnv, file: c.PasswordFile})
+	if err := joinFailures(uerr, perr); err != nil {
 		return providers.Credential{}, err
 	}
 	return providers.Credential{Username: user, Secret: providers.Secret(pass)}, nil
+}
+
+// joinFailures is the username's and the password's failures as one error
+// ("…; …"), nil when both were read; errors.Is sees each.
+func joinFailures(uerr, perr error) error {
+	switch {
+	case uerr == nil:
+		return perr
+	case perr == nil:
+		return uerr
+	}
+	return fmt.Errorf("%w; %w", uerr, perr)
 }

@@ -151,7 +151,7 @@ func (c *client) statusError(k call, r reply, what string) error {
 	case r.status >= 500:
 		return &unavailableError{address: c.address, reason: fmt.Sprintf("%d %s%s", r.status, http.StatusText(r.status), suffix)}
 	case r.status == http.StatusForbidden:
-		return c.denied(what, r.body, "")
+		return c.denied(what, r.body, readHint(what))
 	case r.status == http.StatusNotFound:
 		return failf(providers.ErrNotFound, "Vault at %s: nothing found %s%s", c.address, what, suffix)
 	default:
@@ -223,4 +223,13 @@ func (e *vaultError) Unwrap() error { return e.kind }
 
 func failf(kind error, format string, args ...any) error {
 	return &vaultError{msg: fmt.Sprintf(format, args...), kind: kind}
+}
+
+// readHint is added to a 403 on a read: Vault answers 403, not 404, for a
+// path the token may not list, so a typo in path looks like a policy gap.
+func readHint(what string) string {
+	if !strings.HasPrefix(what, "reading ") {
+		return ""
+	}
+	return " (Vault answers 403 also for a secret that does not exist there: check path and mount)"
 }

@@ -80,6 +80,9 @@ func (p *Provider) kvLifetime(s kvSecret) (expires time.Time, maxAge time.Durati
 }
 
 func (p *Provider) readKV(ctx context.Context, c *client, token string, loc kvLocation) (kvSecret, error) {
+	if err := loc.checkDataPrefix(); err != nil {
+		return kvSecret{}, err
+	}
 	k := call{method: http.MethodGet, path: loc.apiPath(), token: token}
 	if loc.version == 2 && p.cfg.Version > 0 {
 		k.query = url.Values{"version": {strconv.Itoa(p.cfg.Version)}}

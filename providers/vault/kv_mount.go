@@ -29,6 +29,17 @@ func (l kvLocation) apiPath() string {
 	}
 }
 
+// checkDataPrefix refuses a KV v2 path written with the API's "data/"
+// (secret/data/app): regcred inserts it, and reading secret/data/data/app
+// would only be denied or missing, with no hint why.
+func (l kvLocation) checkDataPrefix() error {
+	if l.version != 2 || !strings.HasPrefix(l.rel, "data/") {
+		return nil
+	}
+	return failf(providers.ErrInvalid, "vault: path %s/%s is a KV v2 API path; write the secret's path without data/ (regcred adds it): %s/%s",
+		l.mount, l.rel, l.mount, strings.TrimPrefix(l.rel, "data/"))
+}
+
 // name is the secret's path as `vault kv get` shows it.
 func (l kvLocation) name() string {
 	if l.mount == "" {

@@ -21,7 +21,7 @@ func (c Config) Validate() error {
 }
 
 func invalid(format string, args ...any) error {
-	return fmt.Errorf("%w: vault: "+format, append([]any{providers.ErrInvalid}, args...)...)
+	return fmt.Errorf("%w: "+format, append([]any{providers.ErrInvalid}, args...)...)
 }
 
 func (c Config) validateServer() error {
