@@ -75,7 +75,7 @@ func TestDockerLoginThroughClientLibrary(t *testing.T) {
 		}
 	}
 	list, err := client.List(prog)
-	if err != nil || list["docker.io"] != "hubuser" || list["login.example.com:5000"] != "alice" || list["configured.example.com"] != "robot" {
+	if err != nil || list["https://index.docker.io/v1/"] != "hubuser" || list["login.example.com:5000"] != "alice" || list["configured.example.com"] != "robot" {
 		t.Errorf("list = %v, %v", list, err)
 	}
 	files := loginFiles(t, home)
@@ -98,7 +98,7 @@ func TestDockerLoginThroughClientLibrary(t *testing.T) {
 	if _, err := client.Get(prog, "login.example.com:5000"); !credentials.IsErrCredentialsNotFound(err) {
 		t.Errorf("after erase: %v", err)
 	}
-	if list, _ := client.List(prog); list["login.example.com:5000"] != "" || list["docker.io"] != "hubuser" {
+	if list, _ := client.List(prog); list["login.example.com:5000"] != "" || list["https://index.docker.io/v1/"] != "hubuser" {
 		t.Errorf("list after erase = %v", list)
 	}
 	if err := client.Erase(prog, "never-stored.example.com"); err != nil {
