@@ -52,8 +52,8 @@ func regctl(t *testing.T, bin string, env []string, args ...string) (string, err
 // `list` when regcred is credsStore. A host that list names (a static
 // entry that reads) is pulled through, with a broken entry for another
 // registry beside it. A globbed entry is never listed: regctl then needs
-// the host under credHelpers (configure-docker --host writes it), as
-// docs/clients.md says.
+// the host under credHelpers (configure-docker --host writes it) or in
+// regctl's own config, as docs/clients.md says.
 func TestRegctlWithCredsStore(t *testing.T) {
 	bin := requireRegctl(t)
 	reg := registrytest.Start(t)
@@ -69,12 +69,15 @@ func TestRegctlWithCredsStore(t *testing.T) {
 	tests := []struct {
 		name, host string
 		docker     map[string]any
+		setArgs    []string // more `regctl registry set` flags
 		wantOK     bool
 	}{
 		{name: "listed host", host: reg.Addr, docker: map[string]any{"credsStore": "regcred"}, wantOK: true},
 		{name: "glob, credsStore only", host: glob, docker: map[string]any{"credsStore": "regcred"}},
 		{name: "glob, host under credHelpers", host: glob, wantOK: true,
 			docker: map[string]any{"credsStore": "regcred", "credHelpers": map[string]string{glob: "regcred"}}},
+		{name: "glob, host set in regctl", host: glob, wantOK: true, docker: map[string]any{"credsStore": "regcred"},
+			setArgs: []string{"--cred-helper", "docker-credential-regcred"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,7 +85,7 @@ func TestRegctlWithCredsStore(t *testing.T) {
 			writeJSONFile(t, filepath.Join(dockerDir, "config.json"), tt.docker)
 			env := append(cleanEnv(t), "PATH="+filepath.Dir(testBinary(t))+":"+os.Getenv("PATH"),
 				"DOCKER_CONFIG="+dockerDir, "REGCTL_CONFIG="+filepath.Join(regctlDir, "config.json"), "REGCRED_CONFIG="+cfg, "REG_PW="+reg.Password)
-			if out, err := regctl(t, bin, env, "registry", "set", tt.host, "--tls", "disabled", "--skip-check"); err != nil {
+			if out, err := regctl(t, bin, env, append([]string{"registry", "set", tt.host, "--tls", "disabled", "--skip-check"}, tt.setArgs...)...); err != nil {
 				t.Fatalf("regctl registry set: %v\n%s", err, out)
 			}
 			out, err := regctl(t, bin, env, "image", "manifest", tt.host+"/team/app:v1")

@@ -98,6 +98,18 @@ func TestDockerGetAllCredentials(t *testing.T) {
 	}
 }
 
+// TestDockerGetAllCredentialsHelperHosts: a backend host named under
+// credHelpers (configure-docker --host) is asked by GetAllCredentials
+// whether or not list names it, and its failure is only a warning there.
+func TestDockerGetAllCredentialsHelperHosts(t *testing.T) {
+	cf := dockerConfigFile(t, writeConfig(t, "registries:\n"+brokenOtherEntry))
+	cf.CredentialHelpers = map[string]string{"other.example.com": "regcred"}
+	creds, err := cf.GetAllCredentials()
+	if err != nil || len(creds) != 0 {
+		t.Errorf("GetAllCredentials with a failing credHelpers host = %v, %v; want nothing, no error", keys(creds), err)
+	}
+}
+
 // TestDockerLegacyBuildCredentials: the legacy builder (DOCKER_BUILDKIT=0
 // docker build, cli/command/image/build.go) calls GetAllCredentials,
 // ignores its error and sends what it got as the build's X-Registry-Config;
