@@ -235,8 +235,9 @@ func TestLoginInSecretService(t *testing.T) {
 	const secret = "keyring-login-secret-5e"
 	steps := `set -eu
 b="$1"
-printf '%s' '{"ServerURL":"kr.example.com","Username":"kuser","Secret":"` + secret + `"}' | "$b" store
+printf '%s' '{"ServerURL":"https://kr.example.com","Username":"kuser","Secret":"` + secret + `"}' | "$b" store
 echo "--- get"; echo kr.example.com | "$b" get
+echo "--- list"; echo unused | "$b" list
 echo "--- files"; find "${XDG_DATA_HOME:-$HOME/.local/share}/regcred/logins" -type f
 echo "--- secret-tool"; secret-tool search --all service regcred-login 2>/dev/null | grep -c '^secret = .*` + secret + `' || true
 echo "--- erase"; echo kr.example.com | "$b" erase
@@ -258,6 +259,9 @@ echo "--- get again"; echo kr.example.com | "$b" get || echo "exit $?"
 	}
 	if !strings.Contains(sections["get"], `"Username":"kuser","Secret":"`+secret+`"`) {
 		t.Errorf("get from the keyring:\n%s", text)
+	}
+	if strings.TrimSpace(sections["list"]) != `{"https://kr.example.com":"kuser"}` {
+		t.Errorf("list should name the login as stored, from the keyring index:\n%s", text)
 	}
 	files := strings.Fields(sections["files"])
 	if len(files) != 1 || !strings.Contains(files[0], "/regcred/logins/keyring-index/") {
