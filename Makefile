@@ -10,6 +10,10 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -s -w -X main.version=$(VERSION)
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
+# regctl (regclient) is a real client the e2e tests drive; they find it in
+# GOPATH/bin, skip without it, and fail without it when CI=true.
+REGCTL_VERSION := v0.11.7
+REGCTL := $(shell $(GO) env GOPATH)/bin/regctl
 
 .PHONY: build install size demo packages deps test lint unit keyring-test kubelet-test tools bench fuzz fuzz-brief clean
 
@@ -34,6 +38,7 @@ demo: build
 
 tools:
 	@test -x $(STATICCHECK) || GOFLAGS= $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	@$(REGCTL) version 2>/dev/null | grep -q 'VCSTag:.*$(REGCTL_VERSION)' || GOFLAGS= $(GO) install github.com/regclient/regclient/cmd/regctl@$(REGCTL_VERSION)
 
 lint: tools
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
@@ -62,8 +67,9 @@ deps:
 	$(GO) mod download
 	cd testdata/kubelet && $(GO) mod download
 
-# Every test runs with loopback as the only network (testdata/loopback-only.sh).
-test: packages deps lint
+# Every test runs with loopback as the only network (testdata/loopback-only.sh):
+# whatever a test needs from the network is fetched before (packages, deps, tools).
+test: packages deps tools lint
 	testdata/loopback-only.sh $(MAKE) --no-print-directory fuzz-brief unit keyring-test kubelet-test
 
 # Every fuzz target in turn (testdata/fuzz.sh); `make test` runs each briefly.

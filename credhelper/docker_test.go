@@ -88,7 +88,7 @@ func TestDockerListIsJSONObject(t *testing.T) {
     anonymous: {}
   - match: "registry.example.com:5000/team"
     static: {username: teamuser, password: inline}
-`, nil)
+`, map[string]string{"TEST_PW": "pw"})
 	out, code := ta.runString(t, "unused", "list")
 	if code != 0 {
 		t.Fatalf("list exit %d: %s", code, out)
@@ -97,7 +97,9 @@ func TestDockerListIsJSONObject(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("list answered %q, not a JSON object: %v", out, err)
 	}
-	want := map[string]string{"registry.example.com": "<token>", "docker.io": "hubuser", "public.example.com": "", "registry.example.com:5000": "teamuser"}
+	// Docker Hub under docker's own key; the anonymous and the globbed
+	// entries answer no credential, so they are not listed.
+	want := map[string]string{"registry.example.com": "<token>", "https://index.docker.io/v1/": "hubuser", "registry.example.com:5000": "teamuser"}
 	if len(got) != len(want) {
 		t.Errorf("list = %v, want %v", got, want)
 	}

@@ -3,51 +3,109 @@ package credhelper
 import (
 	"context"
 
-	"github.com/regcred/regcred/providers/static"
+	"github.com/regcred/regcred/credhelper/cache"
+	"github.com/regcred/regcred/credhelper/loginstore"
+	"github.com/regcred/regcred/matcher"
 )
 
-// listing answers `list`: the configured exact registries, with the
-// username each would use where the config says it without asking a
-// backend, and the registries with a stored `docker login`, with its
-// username. Globbed patterns are left out: they name no server a client
-// could use. No backend is touched.
+// listing answers `list`, which clients use to enumerate credentials:
+// docker's GetAllCredentials (`docker run --use-api-socket`, the legacy
+// builder) runs `get` on every server listed and fails the whole command on
+// the first error that is not "not found"; regclient learns its hosts from
+// it. So `list` names a server only when a `get` for it cannot fail and
+// needs nothing beyond this machine (docs/clients.md says why):
+//
+//   - every stored `docker login`, under the server it was stored with
+//     (`https://index.docker.io/v1/` stays that), with its username: its
+//     login answers a get whatever the entries before it do;
+//   - every exact host of the config file whose get this machine answers
+//     now, walking the same candidates in the same order as get: local
+//     sources (static, a stored login) are read, one that fails is skipped
+//     as get skips it, and a backend that would be called (a token kind
+//     with no fresh token in the cache, a `verify: true` entry) or an
+//     `anonymous` entry ends the walk unlisted.
+//
+// Globbed and built-in entries name no server and are left out. No
+// backend is called: an entry for another registry, broken or down, never
+// shows here; a direct get for its own registry still says why it fails.
 func listing(ctx context.Context, r *Resolver) map[string]string {
-	out := map[string]string{}
-	// Built-in entries are globs or cloud hosts nobody configured here.
+	logins := map[string]loginstore.Login{}
+	var registries []string
 	for _, e := range r.Entries()[:r.configEntries] {
-		p := e.Pattern()
-		if p.HasGlob() {
-			continue
-		}
-		reg := p.HostPort()
-		if _, seen := out[reg]; seen {
-			continue
-		}
-		out[reg] = ""
-		if s, ok := e.Settings().(*static.Config); ok {
-			out[reg] = s.Username
+		if p := e.Pattern(); !p.HasGlob() {
+			registries = append(registries, p.HostPort())
 		}
 	}
-	if r.logins == nil {
-		return out
-	}
-	regs, err := r.logins.Registries(ctx)
-	if err != nil {
-		r.log.Warn("listing stored logins failed", "error", err)
-	}
-	for _, reg := range regs {
-		if out[reg] != "" {
-			continue
-		}
-		cred, ok, err := r.logins.Get(ctx, reg)
+	if r.logins != nil {
+		stored, err := r.logins.Logins(ctx)
 		if err != nil {
-			r.log.Warn("a stored login cannot be read; `docker login` again replaces it", "registry", reg, "error", err)
+			r.log.Warn("listing stored logins failed", "error", err)
+		}
+		for _, l := range stored {
+			logins[l.Registry] = l
+			registries = append(registries, l.Registry)
+		}
+	}
+	out := map[string]string{}
+	seen := map[string]bool{}
+	for _, reg := range registries {
+		t, err := matcher.Normalize(reg)
+		if err != nil || seen[t.Registry()] {
 			continue
 		}
-		if !ok {
-			continue
+		seen[t.Registry()] = true
+		key := loginstore.DefaultKey(t.Registry())
+		user, ok := r.localAnswer(ctx, t)
+		if l, stored := logins[t.Registry()]; stored {
+			key = l.Key()
+			if !ok {
+				user, ok = r.storedUsername(ctx, t.Registry())
+			}
 		}
-		out[reg] = cred.Username
+		if ok {
+			out[key] = user
+		}
 	}
 	return out
+}
+
+// localKinds are the kinds whose credential is read on this machine:
+// asking them calls no service.
+var localKinds = map[string]bool{"static": true, "anonymous": true, "login": true}
+
+// localAnswer walks t's candidates as get does and returns the username of
+// the first credential this machine holds now; false when none answers
+// before an entry that would call a backend, or an anonymous one.
+func (r *Resolver) localAnswer(ctx context.Context, t matcher.Target) (string, bool) {
+	for _, e := range r.candidates(ctx, t) {
+		switch {
+		case e.Cached():
+			if r.cache == nil {
+				return "", false
+			}
+			id := e.CacheIdentity(t, nil, r.deps.LookupEnv)
+			cred, ok := r.cache.Peek(ctx, cache.Item{Key: id.Key, Registry: t.Registry(), Source: e.String()})
+			return cred.Username, ok
+		case !localKinds[e.Kind()] || e.Verify:
+			return "", false
+		}
+		cred, err := r.fetch(ctx, e, t, nil)
+		if err != nil {
+			r.log.Debug("list: entry skipped", "entry", e.String(), "reason", err)
+			continue
+		}
+		return cred.Username, !cred.Anonymous
+	}
+	return "", false
+}
+
+// storedUsername reads registry's stored login for its username; one that
+// cannot be read is not listed (its get would fail), and says so.
+func (r *Resolver) storedUsername(ctx context.Context, registry string) (string, bool) {
+	cred, ok, err := r.logins.Get(ctx, registry)
+	if err != nil {
+		r.log.Warn("a stored login cannot be read; `docker login` again replaces it", "registry", registry, "error", err)
+		return "", false
+	}
+	return cred.Username, ok
 }

@@ -42,7 +42,7 @@ func (a *App) storeLogin(ctx context.Context, target matcher.Target, creds docke
 	if _, _, err := ls.Get(ctx, registry); errors.Is(err, cache.ErrDamaged) {
 		log.Warn("replacing a stored login that could not be read", "error", err)
 	}
-	if err := ls.Put(ctx, registry, creds.Username, providers.Secret(creds.Secret)); err != nil {
+	if err := ls.Put(ctx, registry, creds.ServerURL, creds.Username, providers.Secret(creds.Secret)); err != nil {
 		return fmt.Errorf("keeping the login for %s: %w", registry, err)
 	}
 	log.Debug("login stored")

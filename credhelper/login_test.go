@@ -68,7 +68,7 @@ func TestLoginStoreGetListErase(t *testing.T) {
 	}
 	out, code := ta.runString(t, "unused", "list")
 	var list map[string]string
-	if code != 0 || json.Unmarshal([]byte(out), &list) != nil || list["docker.io"] != "hubuser" || list["reg.example.com:5000"] != "alice" || len(list) != 2 {
+	if code != 0 || json.Unmarshal([]byte(out), &list) != nil || list["https://index.docker.io/v1/"] != "hubuser" || list["reg.example.com:5000"] != "alice" || len(list) != 2 {
 		t.Errorf("list = %q (exit %d)", out, code)
 	}
 	assertNoSecretInNames(t, dir, secret, "reg.example.com", "docker.io")

@@ -75,7 +75,7 @@ func TestDockerLoginThroughClientLibrary(t *testing.T) {
 		}
 	}
 	list, err := client.List(prog)
-	if err != nil || list["docker.io"] != "hubuser" || list["login.example.com:5000"] != "alice" || list["configured.example.com"] != "robot" {
+	if err != nil || list["https://index.docker.io/v1/"] != "hubuser" || list["login.example.com:5000"] != "alice" || list["configured.example.com"] != "robot" {
 		t.Errorf("list = %v, %v", list, err)
 	}
 	files := loginFiles(t, home)
@@ -98,7 +98,7 @@ func TestDockerLoginThroughClientLibrary(t *testing.T) {
 	if _, err := client.Get(prog, "login.example.com:5000"); !credentials.IsErrCredentialsNotFound(err) {
 		t.Errorf("after erase: %v", err)
 	}
-	if list, _ := client.List(prog); list["login.example.com:5000"] != "" || list["docker.io"] != "hubuser" {
+	if list, _ := client.List(prog); list["login.example.com:5000"] != "" || list["https://index.docker.io/v1/"] != "hubuser" {
 		t.Errorf("list after erase = %v", list)
 	}
 	if err := client.Erase(prog, "never-stored.example.com"); err != nil {
@@ -235,8 +235,9 @@ func TestLoginInSecretService(t *testing.T) {
 	const secret = "keyring-login-secret-5e"
 	steps := `set -eu
 b="$1"
-printf '%s' '{"ServerURL":"kr.example.com","Username":"kuser","Secret":"` + secret + `"}' | "$b" store
+printf '%s' '{"ServerURL":"https://kr.example.com","Username":"kuser","Secret":"` + secret + `"}' | "$b" store
 echo "--- get"; echo kr.example.com | "$b" get
+echo "--- list"; echo unused | "$b" list
 echo "--- files"; find "${XDG_DATA_HOME:-$HOME/.local/share}/regcred/logins" -type f
 echo "--- secret-tool"; secret-tool search --all service regcred-login 2>/dev/null | grep -c '^secret = .*` + secret + `' || true
 echo "--- erase"; echo kr.example.com | "$b" erase
@@ -258,6 +259,9 @@ echo "--- get again"; echo kr.example.com | "$b" get || echo "exit $?"
 	}
 	if !strings.Contains(sections["get"], `"Username":"kuser","Secret":"`+secret+`"`) {
 		t.Errorf("get from the keyring:\n%s", text)
+	}
+	if strings.TrimSpace(sections["list"]) != `{"https://kr.example.com":"kuser"}` {
+		t.Errorf("list should name the login as stored, from the keyring index:\n%s", text)
 	}
 	files := strings.Fields(sections["files"])
 	if len(files) != 1 || !strings.Contains(files[0], "/regcred/logins/keyring-index/") {

@@ -26,6 +26,12 @@ type Entry struct {
 	Registry string
 	// Source names the config entry (its name, else its pattern).
 	Source string
+	// ServerURL is the server exactly as a client named it when it stored
+	// the credential (a `docker login`'s key, e.g.
+	// `https://index.docker.io/v1/`), so `list` can answer it as stored.
+	// Empty for tokens. Never a secret: the login store keeps no key that
+	// carries user information or a query.
+	ServerURL string
 }
 
 // Info describes a cached entry without its secret, for `cache list`.
@@ -37,6 +43,7 @@ type Info struct {
 	StoredAt  time.Time
 	ExpiresAt time.Time
 	LongLived bool
+	ServerURL string
 	// Damaged says why the record cannot be read ("" when it can); only
 	// Key and Store are known then.
 	Damaged string
@@ -53,7 +60,7 @@ func (e Entry) Credential() providers.Credential {
 
 func (e Entry) info(key, store string) Info {
 	return Info{Key: key, Registry: e.Registry, Source: e.Source, Store: store,
-		StoredAt: e.StoredAt, ExpiresAt: e.ExpiresAt, LongLived: e.LongLived}
+		StoredAt: e.StoredAt, ExpiresAt: e.ExpiresAt, LongLived: e.LongLived, ServerURL: e.ServerURL}
 }
 
 // validate rejects what no store may hold. It never mentions the secret.

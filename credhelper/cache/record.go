@@ -33,6 +33,7 @@ type record struct {
 	LongLived bool      `json:"longLived,omitempty"`
 	Registry  string    `json:"registry"`
 	Source    string    `json:"source"`
+	ServerURL string    `json:"serverURL,omitempty"`
 }
 
 // indexRecord is what the keyring store keeps on disk so `cache list` works
@@ -45,6 +46,7 @@ type indexRecord struct {
 	LongLived bool      `json:"longLived,omitempty"`
 	Registry  string    `json:"registry"`
 	Source    string    `json:"source"`
+	ServerURL string    `json:"serverURL,omitempty"`
 }
 
 var errBadRecord = errors.New("not a regcred cache record")
@@ -63,7 +65,7 @@ var errMismatch = errors.New("cache record made for another request")
 
 func encodeRecord(key string, e Entry) ([]byte, error) {
 	data, err := json.Marshal(record{V: formatVersion, Key: key, Username: e.Username, Secret: e.Secret.Reveal(),
-		ExpiresAt: e.ExpiresAt, StoredAt: e.StoredAt, LongLived: e.LongLived, Registry: e.Registry, Source: e.Source})
+		ExpiresAt: e.ExpiresAt, StoredAt: e.StoredAt, LongLived: e.LongLived, Registry: e.Registry, Source: e.Source, ServerURL: e.ServerURL})
 	if err != nil {
 		return nil, fmt.Errorf("encoding cache entry for %q: %w", e.Registry, err)
 	}
@@ -87,7 +89,7 @@ func decodeRecord(data []byte, key string) (Entry, error) {
 		return Entry{}, err
 	}
 	e := Entry{Username: r.Username, Secret: providers.Secret(r.Secret), ExpiresAt: r.ExpiresAt, StoredAt: r.StoredAt,
-		LongLived: r.LongLived, Registry: r.Registry, Source: r.Source}
+		LongLived: r.LongLived, Registry: r.Registry, Source: r.Source, ServerURL: r.ServerURL}
 	if err := e.validate(); err != nil {
 		return Entry{}, fmt.Errorf("%w: %w", errBadRecord, err)
 	}
@@ -96,7 +98,7 @@ func decodeRecord(data []byte, key string) (Entry, error) {
 
 func encodeIndex(key string, e Entry) ([]byte, error) {
 	return json.Marshal(indexRecord{V: formatVersion, Key: key, ExpiresAt: e.ExpiresAt, StoredAt: e.StoredAt,
-		LongLived: e.LongLived, Registry: e.Registry, Source: e.Source})
+		LongLived: e.LongLived, Registry: e.Registry, Source: e.Source, ServerURL: e.ServerURL})
 }
 
 func decodeIndex(data []byte, key string) (Info, error) {
@@ -110,7 +112,7 @@ func decodeIndex(data []byte, key string) (Info, error) {
 	if r.ExpiresAt.IsZero() {
 		return Info{}, fmt.Errorf("%w: no expiry", errBadRecord)
 	}
-	return Info{Key: key, Registry: r.Registry, Source: r.Source, StoredAt: r.StoredAt, ExpiresAt: r.ExpiresAt, LongLived: r.LongLived}, nil
+	return Info{Key: key, Registry: r.Registry, Source: r.Source, StoredAt: r.StoredAt, ExpiresAt: r.ExpiresAt, LongLived: r.LongLived, ServerURL: r.ServerURL}, nil
 }
 
 func strictDecode(data []byte, v any) error {

@@ -30,8 +30,11 @@ func decodeRecordFast(data []byte) (record, bool) {
 		r.LongLived = true
 	}
 	ok = p.lit(`,"registry":`) && p.str(&r.Registry) &&
-		p.lit(`,"source":`) && p.str(&r.Source) &&
-		p.lit("}") && p.s == ""
+		p.lit(`,"source":`) && p.str(&r.Source)
+	if ok && p.lit(`,"serverURL":`) {
+		ok = p.str(&r.ServerURL) && r.ServerURL != ""
+	}
+	ok = ok && p.lit("}") && p.s == ""
 	if !ok || r.ExpiresAt.UnmarshalText([]byte(expires)) != nil || r.StoredAt.UnmarshalText([]byte(stored)) != nil {
 		return record{}, false
 	}

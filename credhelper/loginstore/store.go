@@ -51,11 +51,18 @@ func Open(cfg config.CacheConfig, deps providers.Deps, kr cache.Keyring) (*Store
 	return &Store{store: c.Store(), dir: dir, now: deps.Now}, nil
 }
 
-func (s *Store) Put(ctx context.Context, registry, username string, secret providers.Secret) error {
+// Put keeps a login for registry. serverURL is the server as the client
+// named it (`https://index.docker.io/v1/` from docker, `docker.io` from
+// podman): kept beside the login, so `list` answers it as stored, unless
+// it could carry a secret (see Login.Key).
+func (s *Store) Put(ctx context.Context, registry, serverURL, username string, secret providers.Secret) error {
 	now := s.now()
+	if !keepable(serverURL) {
+		serverURL = ""
+	}
 	return s.store.Put(ctx, cache.LoginKey(registry), cache.Entry{
 		Username: username, Secret: secret, StoredAt: now, ExpiresAt: now.Add(loginLifetime),
-		LongLived: true, Registry: registry, Source: Source,
+		LongLived: true, Registry: registry, Source: Source, ServerURL: serverURL,
 	})
 }
 
@@ -80,20 +87,30 @@ func (s *Store) Delete(ctx context.Context, registry string) error {
 	return s.store.Delete(ctx, cache.LoginKey(registry))
 }
 
-// Registries lists the registries with a stored login. It reads the
+// Registries lists the registries with a stored login (see Logins).
+func (s *Store) Registries(ctx context.Context) ([]string, error) {
+	logins, err := s.Logins(ctx)
+	out := make([]string, len(logins))
+	for i, l := range logins {
+		out[i] = l.Registry
+	}
+	return out, err
+}
+
+// Logins lists the stored logins, without their secrets. It reads the
 // store's secret-free index and files, never the keyring, so it is cheap
 // enough for every `get`. Logins that cannot be read are an error naming
 // each (their registry is unknown: it is inside the damaged record).
-func (s *Store) Registries(ctx context.Context) ([]string, error) {
+func (s *Store) Logins(ctx context.Context) ([]Login, error) {
 	infos, err := s.store.List(ctx)
 	errs := []error{err}
-	var out []string
+	var out []Login
 	for _, in := range infos {
 		switch {
 		case in.Damaged != "":
 			errs = append(errs, fmt.Errorf("%w: %s", cache.ErrDamaged, in.Damaged))
 		case in.Key == cache.LoginKey(in.Registry):
-			out = append(out, in.Registry)
+			out = append(out, Login{Registry: in.Registry, ServerURL: in.ServerURL})
 		}
 	}
 	return out, errors.Join(errs...)
