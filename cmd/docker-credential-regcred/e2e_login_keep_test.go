@@ -129,3 +129,16 @@ func TestStoreOnAFullDiskFails(t *testing.T) {
 		t.Errorf("files left behind: %v", left)
 	}
 }
+
+// TestCheckNotesLoginsLeftInTheOldStore is finding 10's last part: with
+// credsStore switched to regcred, an auths entry whose login is in the old
+// store is noted by check, with what to do.
+func TestCheckNotesLoginsLeftInTheOldStore(t *testing.T) {
+	dockerDir := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(dockerDir, "config.json"), []byte(`{"auths":{"old.example.com":{}},"credsStore":"regcred"}`), 0o600))
+	cfg := writeConfig(t, "registries:\n  - match: served.example.com\n    static: {username: u, password: p}\n")
+	res := runBinary(t, testBinary(t), runOpts{Env: loginEnv(t, cfg, "DOCKER_CONFIG="+dockerDir)}, "check")
+	if !strings.Contains(res.Stdout, `auths["old.example.com"]`) || !strings.Contains(res.Stdout, "docker login old.example.com") {
+		t.Errorf("check says nothing of the login left in the old store:\n%s\n%s", res.Stdout, res.Stderr)
+	}
+}

@@ -169,7 +169,9 @@ func TestVaultFailuresThroughBinary(t *testing.T) {
 		fragments []string
 	}{
 		{name: "policy", block: "      address: " + yamlQuote(e.plain.URL) + "\n      namespace: team-a\n      mount: kv\n      kvVersion: 2\n      path: registry/ci\n",
-			env: []string{"VAULT_TOKEN=hvs.e2e-powerless"}, fragments: []string{"permission denied by policy", "kv/data/registry/ci"}},
+			env: []string{"VAULT_TOKEN=hvs.e2e-powerless"}, fragments: []string{"permission denied by policy", "kv/data/registry/ci", "also for a secret that does not exist"}},
+		{name: "a KV v2 path written with data/", block: "      address: " + yamlQuote(e.plain.URL) + "\n      namespace: team-a\n      mount: kv\n      kvVersion: 2\n      path: data/registry/ci\n",
+			env: []string{"VAULT_TOKEN=" + e2eToken}, fragments: []string{"kv/data/registry/ci is a KV v2 API path", "without data/", "kv/registry/ci"}},
 		{name: "no such secret", block: "      address: " + yamlQuote(e.plain.URL) + "\n      namespace: team-a\n      path: kv/registry/gone\n",
 			env: []string{"VAULT_TOKEN=" + e2eToken}, fragments: []string{"no secret at kv/registry/gone"}},
 		{name: "wrong secret id", block: "      address: " + yamlQuote(e.plain.URL) + "\n      namespace: team-a\n      path: kv/registry/ci\n" +
