@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
 	"github.com/regcred/regcred/providers/vault"
@@ -75,5 +76,5 @@ func TestNewDoesNoIO(t *testing.T) {
 		t.Errorf("New sent %d requests", n)
 	}
 	_, err = get(p)
-	wantErr(t, err, providers.ErrInvalid, "caCert /nonexistent/ca.pem")
+	testkit.WantErr(t, err, providers.ErrInvalid, "caCert /nonexistent/ca.pem")
 }

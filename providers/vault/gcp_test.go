@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
 )
@@ -41,7 +42,7 @@ func TestGCPEngine(t *testing.T) {
 			cred, err := get(h.provider(t, tt.cfg))
 			h.noSecrets(t, err, "tok-gcp", "ya29.")
 			if tt.wantErr != nil {
-				wantErr(t, err, tt.wantErr, tt.fragments...)
+				testkit.WantErr(t, err, tt.wantErr, tt.fragments...)
 				return
 			}
 			if err != nil {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
 )
@@ -45,7 +46,7 @@ func TestUnavailable(t *testing.T) {
 			cfg.Timeout = tt.timeout
 			tt.setup(h)
 			_, err := get(h.provider(t, cfg))
-			wantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+h.vault.URL, tt.fragment)
+			testkit.WantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+h.vault.URL, tt.fragment)
 			h.noSecrets(t, err, "tok-root")
 			if got := h.vault.Count(http.MethodGet, "secret/data/registry"); got != tt.wantRequests {
 				t.Errorf("requests = %d, want %d", got, tt.wantRequests)
@@ -72,7 +73,7 @@ func TestConnectionRefused(t *testing.T) {
 	cfg := outcomeFixture(h)
 	h.vault.Close()
 	_, err := get(h.provider(t, cfg))
-	wantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+h.vault.URL+": cannot connect", "connection refused")
+	testkit.WantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+h.vault.URL+": cannot connect", "connection refused")
 }
 
 func TestCancelled(t *testing.T) {
@@ -81,7 +82,7 @@ func TestCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := p.Credential(ctx, providers.Request{Registry: "r.example.com"})
-	wantErr(t, err, providers.ErrUnavailable, "gave up")
+	testkit.WantErr(t, err, providers.ErrUnavailable, "gave up")
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want it to wrap context.Canceled", err)
 	}
@@ -97,24 +98,24 @@ func TestIdentitySources(t *testing.T) {
 		name      string
 		cfg       vault.Config
 		noAddress bool
-		env       env
+		env       testkit.Env
 		wantErr   error
 		fragments []string
 	}{
-		{name: "VAULT_TOKEN", env: env{"VAULT_TOKEN": "tok-root"}},
-		{name: "tokenFile", cfg: vault.Config{Auth: vault.Auth{TokenFile: writeFile(t, "token", " tok-root\n")}}},
-		{name: "~/.vault-token", env: env{"HOME": home}},
-		{name: "tokenFile wins over VAULT_TOKEN", cfg: vault.Config{Auth: vault.Auth{Method: "token", TokenFile: writeFile(t, "token", "tok-root")}}, env: env{"VAULT_TOKEN": "tok-forged"}},
-		{name: "VAULT_ADDR", noAddress: true, env: env{"VAULT_TOKEN": "tok-root"}},
-		{name: "no token anywhere", env: env{"HOME": t.TempDir()},
+		{name: "VAULT_TOKEN", env: testkit.Env{"VAULT_TOKEN": "tok-root"}},
+		{name: "tokenFile", cfg: vault.Config{Auth: vault.Auth{TokenFile: testkit.TempFile(t, "token", " tok-root\n")}}},
+		{name: "~/.vault-token", env: testkit.Env{"HOME": home}},
+		{name: "tokenFile wins over VAULT_TOKEN", cfg: vault.Config{Auth: vault.Auth{Method: "token", TokenFile: testkit.TempFile(t, "token", "tok-root")}}, env: testkit.Env{"VAULT_TOKEN": "tok-forged"}},
+		{name: "VAULT_ADDR", noAddress: true, env: testkit.Env{"VAULT_TOKEN": "tok-root"}},
+		{name: "no token anywhere", env: testkit.Env{"HOME": t.TempDir()},
 			wantErr: providers.ErrNoIdentity, fragments: []string{"no Vault token: set VAULT_TOKEN"}},
 		{name: "tokenFile missing", cfg: vault.Config{Auth: vault.Auth{TokenFile: "/nonexistent/token"}},
 			wantErr: providers.ErrNoIdentity, fragments: []string{"auth.tokenFile /nonexistent/token does not exist"}},
-		{name: "tokenFile empty", cfg: vault.Config{Auth: vault.Auth{TokenFile: writeFile(t, "token", "\n")}},
+		{name: "tokenFile empty", cfg: vault.Config{Auth: vault.Auth{TokenFile: testkit.TempFile(t, "token", "\n")}},
 			wantErr: providers.ErrNoIdentity, fragments: []string{"is empty"}},
-		{name: "no address", noAddress: true, env: env{"VAULT_TOKEN": "tok-root", "VAULT_ADDR": ""},
+		{name: "no address", noAddress: true, env: testkit.Env{"VAULT_TOKEN": "tok-root", "VAULT_ADDR": ""},
 			wantErr: providers.ErrInvalid, fragments: []string{"no Vault address"}},
-		{name: "VAULT_ADDR not a URL", noAddress: true, env: env{"VAULT_TOKEN": "tok-root", "VAULT_ADDR": "vault:8200"},
+		{name: "VAULT_ADDR not a URL", noAddress: true, env: testkit.Env{"VAULT_TOKEN": "tok-root", "VAULT_ADDR": "vault:8200"},
 			wantErr: providers.ErrInvalid, fragments: []string{"VAULT_ADDR"}},
 	}
 	for _, tt := range tests {
@@ -136,7 +137,7 @@ func TestIdentitySources(t *testing.T) {
 			cred, err := get(p)
 			h.noSecrets(t, err, "tok-root", loginPass)
 			if tt.wantErr != nil {
-				wantErr(t, err, tt.wantErr, tt.fragments...)
+				testkit.WantErr(t, err, tt.wantErr, tt.fragments...)
 				return
 			}
 			if err != nil || cred.Secret.Reveal() != loginPass {

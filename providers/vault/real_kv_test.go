@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
 )
@@ -79,7 +80,7 @@ func TestRealKV(t *testing.T) {
 			cred, err := get(w.provider(t, tt.cfg))
 			w.noSecrets(t, err, w.bao.RootToken, realPass, "real-token-field-77")
 			if tt.wantErr != nil {
-				wantErr(t, err, tt.wantErr, tt.fragments...)
+				testkit.WantErr(t, err, tt.wantErr, tt.fragments...)
 				return
 			}
 			if err != nil {
@@ -145,17 +146,17 @@ func TestRealNamespaces(t *testing.T) {
 	tests := []struct {
 		name      string
 		cfg       vault.Config
-		env       env
+		env       testkit.Env
 		wantErr   error
 		fragments []string
 	}{
-		{name: "namespace setting", cfg: vault.Config{Namespace: ns, Path: m + "/registry"}, env: env{"VAULT_TOKEN": nsToken}},
-		{name: "VAULT_NAMESPACE", cfg: vault.Config{Path: m + "/registry"}, env: env{"VAULT_TOKEN": nsToken, "VAULT_NAMESPACE": ns}},
-		{name: "root token of the parent", cfg: vault.Config{Namespace: ns, Path: m + "/registry"}, env: env{"VAULT_TOKEN": w.bao.RootToken}},
-		{name: "child namespace in the path", cfg: vault.Config{Path: ns + "/" + m + "/registry"}, env: env{"VAULT_TOKEN": nsToken}},
-		{name: "parent token without access", cfg: vault.Config{Namespace: ns, Path: m + "/registry"}, env: env{"VAULT_TOKEN": rootToken},
+		{name: "namespace setting", cfg: vault.Config{Namespace: ns, Path: m + "/registry"}, env: testkit.Env{"VAULT_TOKEN": nsToken}},
+		{name: "VAULT_NAMESPACE", cfg: vault.Config{Path: m + "/registry"}, env: testkit.Env{"VAULT_TOKEN": nsToken, "VAULT_NAMESPACE": ns}},
+		{name: "root token of the parent", cfg: vault.Config{Namespace: ns, Path: m + "/registry"}, env: testkit.Env{"VAULT_TOKEN": w.bao.RootToken}},
+		{name: "child namespace in the path", cfg: vault.Config{Path: ns + "/" + m + "/registry"}, env: testkit.Env{"VAULT_TOKEN": nsToken}},
+		{name: "parent token without access", cfg: vault.Config{Namespace: ns, Path: m + "/registry"}, env: testkit.Env{"VAULT_TOKEN": rootToken},
 			wantErr: providers.ErrDenied, fragments: []string{"permission denied by policy"}},
-		{name: "no such namespace", cfg: vault.Config{Namespace: w.id + "-none", Path: m + "/registry", Mount: m, KVVersion: "2"}, env: env{"VAULT_TOKEN": w.bao.RootToken},
+		{name: "no such namespace", cfg: vault.Config{Namespace: w.id + "-none", Path: m + "/registry", Mount: m, KVVersion: "2"}, env: testkit.Env{"VAULT_TOKEN": w.bao.RootToken},
 			wantErr: providers.ErrNotFound, fragments: []string{"namespace not found"}},
 	}
 	for _, tt := range tests {
@@ -167,7 +168,7 @@ func TestRealNamespaces(t *testing.T) {
 			cred, err := get(w.provider(t, tt.cfg))
 			w.noSecrets(t, err, nsToken, rootToken, w.bao.RootToken, realPass)
 			if tt.wantErr != nil {
-				wantErr(t, err, tt.wantErr, tt.fragments...)
+				testkit.WantErr(t, err, tt.wantErr, tt.fragments...)
 				return
 			}
 			if err != nil || cred.Username != "ns-robot" || cred.Secret.Reveal() != realPass {

@@ -34,7 +34,7 @@ type realWorld struct {
 func newRealWorld(t *testing.T) *realWorld {
 	t.Helper()
 	s := bao.Server(t)
-	return &realWorld{harness: &harness{clock: newClock(), env: env{}, logs: &syncBuffer{}}, bao: s,
+	return &realWorld{harness: newWorld(), bao: s,
 		id: "t" + strings.ToLower(rand.Text()[:10])}
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/regcred/regcred/internal/openbao"
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers/vault/vaulttest"
 
 	"github.com/regcred/regcred/providers"
@@ -33,7 +34,7 @@ func TestRealUnavailable(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := get(w.provider(t, cfg))
-	wantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+s.Addr+": sealed")
+	testkit.WantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+s.Addr+": sealed")
 	// The fake's sealed answer is the real one's.
 	fake := vaulttest.New(t)
 	fake.Seal()
@@ -48,7 +49,7 @@ func TestRealUnavailable(t *testing.T) {
 	}
 	s.Stop()
 	_, err = get(w.provider(t, cfg))
-	wantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+s.Addr+": cannot connect", "connection refused")
+	testkit.WantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+s.Addr+": cannot connect", "connection refused")
 	w.noSecrets(t, err, s.RootToken, realPass)
 
 	// A listener that never answers: the TLS handshake hangs until the
@@ -70,6 +71,6 @@ func TestRealUnavailable(t *testing.T) {
 	silent := "https://" + l.Addr().String()
 	cfg.Address, cfg.Timeout = silent, "300ms"
 	_, err = get(w.provider(t, cfg))
-	wantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+silent+": no answer within 300ms (timeout)")
+	testkit.WantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+silent+": no answer within 300ms (timeout)")
 	w.noSecrets(t, err, s.RootToken, realPass)
 }
