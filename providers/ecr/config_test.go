@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 )
 
@@ -128,7 +129,7 @@ func TestIdentityFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			lookup := func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }
+			lookup := testkit.Env(tt.env).Lookup
 			var c providers.IdentityFiles = Config{Profile: "prod"}
 			if got := c.IdentityFiles(lookup); !slices.Equal(got, tt.want) {
 				t.Errorf("IdentityFiles() = %q, want %q", got, tt.want)

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 )
 
@@ -21,7 +22,7 @@ func TestGcloudADCPath(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			lookup := func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }
+			lookup := testkit.Env(tt.env).Lookup
 			got, why := GcloudADCPath(lookup, tt.goos)
 			if got != tt.want {
 				t.Errorf("GcloudADCPath = %q, want %q", got, tt.want)
@@ -53,7 +54,7 @@ func TestIdentityFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			lookup := func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }
+			lookup := testkit.Env(tt.env).Lookup
 			var c providers.IdentityFiles = tt.cfg
 			if got := c.IdentityFiles(lookup); !slices.Equal(got, tt.want) {
 				t.Errorf("IdentityFiles() = %q, want %q", got, tt.want)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
 	"github.com/regcred/regcred/providers/oci/ociauth"
@@ -59,7 +60,7 @@ func (f *fixture) provider(t *testing.T, c Config, env map[string]string) *Provi
 		HTTPClient: &http.Client{},
 		Deps: providers.Deps{
 			Now:       func() time.Time { return f.now },
-			LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+			LookupEnv: testkit.Env(env).Lookup,
 			Logger:    slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		},
 	})

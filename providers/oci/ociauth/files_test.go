@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/regcred/regcred/internal/testkit"
 )
 
 func TestKeyFile(t *testing.T) {
@@ -61,7 +63,7 @@ func TestIdentityFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			lookup := func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }
+			lookup := testkit.Env(tt.env).Lookup
 			if got := tt.s.IdentityFiles(lookup); !slices.Equal(got, tt.want) {
 				t.Errorf("IdentityFiles() = %q, want %q", got, tt.want)
 			}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/oracle/oci-go-sdk/v65/common"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/oci/ociauth"
 )
@@ -119,7 +120,7 @@ func TestAwaitStopsWaiting(t *testing.T) {
 
 func TestConfigFilePathAndProfile(t *testing.T) {
 	env := func(m map[string]string) providers.Deps {
-		return providers.Deps{LookupEnv: func(k string) (string, bool) { v, ok := m[k]; return v, ok }}
+		return providers.Deps{LookupEnv: testkit.Env(m).Lookup}
 	}
 	tests := []struct {
 		name        string
