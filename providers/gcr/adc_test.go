@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
 )
@@ -63,8 +64,8 @@ func TestGcloudUserLoginRefused(t *testing.T) {
 			h := newHarness(t)
 			path := gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], ADCFile), tc.spoil(user))
 			_, err := get(t, h.provider(t, Config{}))
-			wantErr(t, err, providers.ErrDenied, append(tc.hints, path)...)
-			noSecrets(t, "error", err.Error(), user.RefreshToken, user.ClientSecret)
+			testkit.WantErr(t, err, providers.ErrDenied, append(tc.hints, path)...)
+			testkit.AssertNoSecret(t, "error", err.Error(), user.RefreshToken, user.ClientSecret)
 		})
 	}
 }
@@ -88,7 +89,7 @@ func TestGoogleApplicationCredentials(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "gone.json")
 	h.env["GOOGLE_APPLICATION_CREDENTIALS"] = missing
 	_, err := get(t, h.provider(t, Config{}))
-	wantErr(t, err, providers.ErrInvalid, missing, "GOOGLE_APPLICATION_CREDENTIALS")
+	testkit.WantErr(t, err, providers.ErrInvalid, missing, "GOOGLE_APPLICATION_CREDENTIALS")
 
 	// The entry's own file wins over everything ambient.
 	other := srv.NewServiceAccount(t, "other@proj.iam.gserviceaccount.com")
@@ -108,7 +109,7 @@ func TestBrokenGcloudFileIsReported(t *testing.T) {
 	h.env["GCE_METADATA_HOST"] = md.Host
 	path := gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], ADCFile), []byte("{"))
 	_, err := get(t, h.provider(t, Config{}))
-	wantErr(t, err, providers.ErrInvalid, path, "gcloud's ADC file")
+	testkit.WantErr(t, err, providers.ErrInvalid, path, "gcloud's ADC file")
 	if md.TokenRequests() != 0 {
 		t.Error("a broken gcloud file fell through to the metadata server")
 	}
@@ -129,8 +130,8 @@ func TestExternalAccount(t *testing.T) {
 
 	imp := gcrtest.WriteFile(t, filepath.Join(t.TempDir(), "wif-sa.json"), ext.ConfigJSON(target))
 	_, err := get(t, h.provider(t, Config{CredentialsFile: imp}))
-	wantErr(t, err, providers.ErrDenied, "roles/iam.serviceAccountTokenCreator", imp)
-	noSecrets(t, "error", err.Error(), append(srv.IssuedTokens(), ext.SubjectToken)...)
+	testkit.WantErr(t, err, providers.ErrDenied, "roles/iam.serviceAccountTokenCreator", imp)
+	testkit.AssertNoSecret(t, "error", err.Error(), append(srv.IssuedTokens(), ext.SubjectToken)...)
 
 	srv.AllowImpersonation(ext.Principal, target)
 	if _, iss := mustGet(t, h.provider(t, Config{CredentialsFile: imp}), srv); iss.Principal != target || iss.Via != "iam" {
@@ -141,7 +142,7 @@ func TestExternalAccount(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = get(t, h.provider(t, Config{CredentialsFile: plain}))
-	wantErr(t, err, providers.ErrNoIdentity, plain)
+	testkit.WantErr(t, err, providers.ErrNoIdentity, plain)
 }
 
 // TestImpersonatedServiceAccountFile: what `gcloud auth

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
@@ -120,7 +121,7 @@ func TestCredentialRefusesNonGoogleHosts(t *testing.T) {
 		}
 		t.Run(tc.name, func(t *testing.T) {
 			cred, err := p.Credential(context.Background(), providers.Request{Registry: tc.host, Pattern: "*"})
-			wantErr(t, err, providers.ErrInvalid, "not a Google registry host")
+			testkit.WantErr(t, err, providers.ErrInvalid, "not a Google registry host")
 			if cred.Secret != "" {
 				t.Error("a secret was answered with the refusal")
 			}
