@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 )
@@ -70,8 +71,8 @@ func TestPodRoles(t *testing.T) {
 	if !errors.Is(err, providers.ErrDenied) || !strings.Contains(err.Error(), "InvalidIdentityToken") {
 		t.Errorf("tester token for builder role: err = %v, want ErrDenied naming InvalidIdentityToken", err)
 	}
-	assertNoSecret(t, "error", err.Error(), builderJWT, testerJWT)
-	assertNoSecret(t, "logs", logs.String(), builderJWT, testerJWT)
+	testkit.AssertNoSecret(t, "error", err.Error(), builderJWT, testerJWT)
+	testkit.AssertNoSecret(t, "logs", logs.String(), builderJWT, testerJWT)
 }
 
 func TestPodRoleMissing(t *testing.T) {
@@ -93,13 +94,13 @@ func TestPodRoleMissing(t *testing.T) {
 			if !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.wantMsg) || !strings.Contains(err.Error(), roleAnnotation) {
 				t.Fatalf("err = %v, want %v naming %q and %q", err, tt.want, roleAnnotation, tt.wantMsg)
 			}
-			assertNoSecret(t, "error", err.Error(), builderJWT)
+			testkit.AssertNoSecret(t, "error", err.Error(), builderJWT)
 		})
 	}
 	if n := cloud.Calls(ecrtest.ECR) + cloud.Calls(ecrtest.AssumeRoleWithWebIdentity); n != 0 {
 		t.Errorf("%d calls to AWS, want none", n)
 	}
-	assertNoSecret(t, "logs", logs.String(), builderJWT)
+	testkit.AssertNoSecret(t, "logs", logs.String(), builderJWT)
 }
 
 // TestAmbientUnaffected: without roleArnAnnotation a request's service
