@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 )
 
@@ -84,7 +85,7 @@ func TestCredentialSources(t *testing.T) {
 func TestFileIsReadAtCredentialTime(t *testing.T) {
 	dir := t.TempDir()
 	pass := filepath.Join(dir, "pass")
-	p, err := New(Config{Username: "a", PasswordFile: pass}, providers.Deps{LookupEnv: fakeEnv{}.lookup})
+	p, err := New(Config{Username: "a", PasswordFile: pass}, providers.Deps{LookupEnv: testkit.Env{}.Lookup})
 	if err != nil {
 		t.Fatalf("New must not read the file: %v", err)
 	}
@@ -120,7 +121,7 @@ func TestUnreadableFile(t *testing.T) {
 
 func TestCanceledContext(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"pass": secretPass})
-	p, err := New(Config{Username: "a", PasswordFile: filepath.Join(dir, "pass")}, providers.Deps{LookupEnv: fakeEnv{}.lookup})
+	p, err := New(Config{Username: "a", PasswordFile: filepath.Join(dir, "pass")}, providers.Deps{LookupEnv: testkit.Env{}.Lookup})
 	if err != nil {
 		t.Fatal(err)
 	}
