@@ -1,7 +1,6 @@
 package ocir
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -10,11 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/internal/syncbuf"
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
 	"github.com/regcred/regcred/providers/oci/ociauth"
 	"github.com/regcred/regcred/providers/oci/ocitest"
+	"github.com/stretchr/testify/require"
 )
 
 type fixture struct {
@@ -24,7 +25,8 @@ type fixture struct {
 	key    *ocitest.APIKey
 	config string
 	now    time.Time
-	logs   *bytes.Buffer
+	logger *slog.Logger
+	logs   *syncbuf.Buffer
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -42,11 +44,12 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	logger, logs := testkit.DebugLogger()
 	return &fixture{
-		keys: keys, issuer: iss, key: key, config: cfg,
+		keys: keys, issuer: iss, logger: logger, key: key, config: cfg,
 		ocir: ocitest.NewOCIR(t, &ocitest.Verifier{Keys: keys}, iss),
 		now:  time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC),
-		logs: &bytes.Buffer{},
+		logs: logs,
 	}
 }
 
@@ -61,12 +64,10 @@ func (f *fixture) provider(t *testing.T, c Config, env map[string]string) *Provi
 		Deps: providers.Deps{
 			Now:       func() time.Time { return f.now },
 			LookupEnv: testkit.Env(env).Lookup,
-			Logger:    slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+			Logger:    f.logger,
 		},
 	})
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
+	require.NoError(t, err, "New")
 	p.backoff = 0
 	return p
 }

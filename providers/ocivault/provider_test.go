@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/oci/ocitest"
 )
@@ -202,11 +203,11 @@ func TestCredentialMalformedContentKeepsSecretOut(t *testing.T) {
 		why     string
 	}{
 		{name: "not base64", content: "%%" + secret + "%%", why: "not base64"},
-		{name: "not JSON", content: b64("password=" + secret), why: "not a JSON object"},
-		{name: "JSON array", content: b64(`["` + secret + `"]`), why: "not a JSON object"},
-		{name: "no username", content: b64(`{"password":"` + secret + `"}`), why: `"username"`},
-		{name: "no password", content: b64(`{"username":"u","pass":"` + secret + `"}`), why: `"password"`},
-		{name: "password not a string", content: b64(`{"username":"u","password":["` + secret + `"]}`), why: `"password"`},
+		{name: "not JSON", content: testkit.B64("password=" + secret), why: "not a JSON object"},
+		{name: "JSON array", content: testkit.B64(`["` + secret + `"]`), why: "not a JSON object"},
+		{name: "no username", content: testkit.B64(`{"password":"` + secret + `"}`), why: `"username"`},
+		{name: "no password", content: testkit.B64(`{"username":"u","pass":"` + secret + `"}`), why: `"password"`},
+		{name: "password not a string", content: testkit.B64(`{"username":"u","password":["` + secret + `"]}`), why: `"password"`},
 		{name: "empty content", content: "", why: "empty"},
 	}
 	for _, tc := range tests {
@@ -231,7 +232,7 @@ func TestCredentialOtherFieldsIgnoredAndSecretNotLogged(t *testing.T) {
 	const secret = "pw-that-must-not-be-logged"
 	f := newFixture(t)
 	f.secrets.Put(ocitest.Secret{ID: testSecretID, Versions: []ocitest.Version{{Number: 1, Stages: []string{"CURRENT"},
-		Content: b64(`{"username":"robot","password":"` + secret + `","registry":"x","email":"a@b"}`)}}})
+		Content: testkit.B64(`{"username":"robot","password":"` + secret + `","registry":"x","email":"a@b"}`)}}})
 	cred, err := f.provider(t, Config{SecretID: testSecretID}, nil).Credential(context.Background(), providers.Request{})
 	if err != nil {
 		t.Fatalf("Credential: %v", err)
