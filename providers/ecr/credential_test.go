@@ -7,6 +7,7 @@ import (
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
+	"github.com/stretchr/testify/require"
 )
 
 // checkIssued checks that cred is a token the cloud issued to principal
@@ -74,9 +75,7 @@ func TestCredentialFromEndpointEnvVar(t *testing.T) {
 	p, _ := newProvider(t, Config{})
 	for _, host := range []string{testHost, publicHost} {
 		cred, err := get(p, host)
-		if err != nil {
-			t.Fatalf("Credential(%s): %v", host, err)
-		}
+		require.NoError(t, err, "Credential(%s)", host)
 		if _, ok := cloud.Lookup(cred.Secret.Reveal()); !ok {
 			t.Errorf("%s: the password is not one the fake issued", host)
 		}
@@ -212,9 +211,7 @@ func TestRegionOverride(t *testing.T) {
 	t.Setenv("AWS_SECRET_ACCESS_KEY", keys.SecretAccessKey)
 	p, _ := newProvider(t, Config{Endpoint: cloud.ECRURL(), Region: "us-west-2"})
 	cred, err := get(p, testHost)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	checkIssued(t, cloud, cred, keys.ARN, "us-west-2", false)
 }
 

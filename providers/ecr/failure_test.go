@@ -133,9 +133,7 @@ func TestThrottlingIsRetriedThenReported(t *testing.T) {
 			p, logs := newProvider(t, Config{Endpoint: cloud.ECRURL()})
 			cred, err := get(p, testHost)
 			if tt.wantErr == nil {
-				if err != nil {
-					t.Fatalf("Credential: %v", err)
-				}
+				require.NoError(t, err, "Credential")
 				checkIssued(t, cloud, cred, keys.ARN, "us-west-2", false)
 			} else {
 				checkErr(t, err, tt.wantErr, testHost, logs, tt.phrases, keys.SecretAccessKey)

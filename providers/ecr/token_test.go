@@ -8,6 +8,7 @@ import (
 
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
+	"github.com/stretchr/testify/require"
 )
 
 func TestDecodeToken(t *testing.T) {
@@ -51,9 +52,7 @@ func TestDecodeToken(t *testing.T) {
 				testkit.AssertNoSecret(t, "error", err.Error(), secret, tt.tok.encoded)
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			if cred.Username != tt.wantUser || !strings.HasPrefix(cred.Secret.Reveal(), secret) || !cred.ExpiresAt.Equal(tt.wantExpires) {
 				t.Errorf("credential = %q/%q expiring %s, want %q/%q… expiring %s",
 					cred.Username, cred.Secret.Reveal(), cred.ExpiresAt, tt.wantUser, secret, tt.wantExpires)

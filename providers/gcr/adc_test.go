@@ -9,6 +9,7 @@ import (
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
+	"github.com/stretchr/testify/require"
 )
 
 const userEmail = "dev@example.com"
@@ -138,9 +139,7 @@ func TestExternalAccount(t *testing.T) {
 		t.Errorf("token for %q via %q, want %s via iam", iss.Principal, iss.Via, target)
 	}
 
-	if err := os.Remove(ext.SubjectTokenFile); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.Remove(ext.SubjectTokenFile))
 	_, err = get(t, h.provider(t, Config{CredentialsFile: plain}))
 	testkit.WantErr(t, err, providers.ErrNoIdentity, plain)
 }
@@ -152,17 +151,13 @@ func TestImpersonatedServiceAccountFile(t *testing.T) {
 	srv := gcrtest.NewServer(t)
 	user := srv.NewUser(userEmail)
 	var source map[string]any
-	if err := json.Unmarshal(user.ADCJSON(), &source); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(user.ADCJSON(), &source))
 	file, err := json.Marshal(map[string]any{
 		"type":                              "impersonated_service_account",
 		"service_account_impersonation_url": srv.ImpersonationURL(target),
 		"source_credentials":                source,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	h := newHarness(t)
 	gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], ADCFile), file)
 	srv.AllowImpersonation(userEmail, target)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/stretchr/testify/require"
 )
 
 func TestValidate(t *testing.T) {
@@ -33,9 +34,7 @@ func TestValidate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.cfg.Validate()
 			if tc.wantErr == "" {
-				if err != nil {
-					t.Fatalf("Validate: %v", err)
-				}
+				require.NoError(t, err, "Validate")
 				return
 			}
 			if !errors.Is(err, providers.ErrInvalid) {

@@ -8,6 +8,7 @@ import (
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
+	"github.com/stretchr/testify/require"
 )
 
 var hostCases = []struct {
@@ -75,9 +76,7 @@ func TestDefaultPatternsAreGoogleOnly(t *testing.T) {
 	var pats []matcher.Pattern
 	for _, s := range DefaultPatterns() {
 		p, err := matcher.ParsePattern(s)
-		if err != nil {
-			t.Fatalf("ParsePattern(%q): %v", s, err)
-		}
+		require.NoError(t, err, "ParsePattern(%q)", s)
 		pats = append(pats, p)
 	}
 	for _, tc := range hostCases {

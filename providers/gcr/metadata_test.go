@@ -13,6 +13,7 @@ import (
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const vmEmail = "123-compute@developer.gserviceaccount.com"
@@ -63,9 +64,7 @@ func TestMetadataProbe(t *testing.T) {
 	}))
 	t.Cleanup(other.Close)
 	u, err := url.Parse(other.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	p.metadataIP = u.Host
 	_, err = get(t, p)
 	testkit.WantErr(t, err, providers.ErrNoIdentity, "not on Google Cloud")

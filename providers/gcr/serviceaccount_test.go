@@ -11,6 +11,7 @@ import (
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
+	"github.com/stretchr/testify/require"
 )
 
 const saEmail = "puller@proj.iam.gserviceaccount.com"
@@ -225,14 +226,10 @@ func TestMalformedKeyFiles(t *testing.T) {
 func replaceJSONField(t *testing.T, data []byte, field, value string) string {
 	t.Helper()
 	m := map[string]any{}
-	if err := json.Unmarshal(data, &m); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(data, &m))
 	m[field] = value
 	out, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return string(out)
 }
 

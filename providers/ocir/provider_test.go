@@ -33,17 +33,11 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	keys := ocitest.NewKeys()
 	key, err := ocitest.NewAPIKey(keys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	cfg, err := key.WriteConfig(t.TempDir()) // no region: OCIR does not need one
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	iss, err := ocitest.NewIssuer(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	logger, logs := testkit.DebugLogger()
 	return &fixture{
 		keys: keys, issuer: iss, logger: logger, key: key, config: cfg,
@@ -95,13 +89,9 @@ func TestTokenWithAPIKey(t *testing.T) {
 func TestTokenRefusals(t *testing.T) {
 	f := newFixture(t)
 	stranger, err := ocitest.NewAPIKey(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	strangerConfig, err := stranger.WriteConfig(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	tests := []struct {
 		name     string
 		cfg      Config
@@ -132,9 +122,7 @@ func TestTokenRefusals(t *testing.T) {
 func TestTokenWithInstancePrincipal(t *testing.T) {
 	f := newFixture(t)
 	id, err := ocitest.NewInstanceIdentity("iad")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	md := ocitest.NewMetadata(t, id)
 	fed := ocitest.NewFederation(t, f.keys, f.issuer, id)
 	t.Setenv(ociauth.EnvMetadataBaseURL, md.BaseURL)
@@ -142,9 +130,7 @@ func TestTokenWithInstancePrincipal(t *testing.T) {
 	p := f.provider(t, Config{Auth: "instance_principal"}, map[string]string{ociauth.EnvMetadataBaseURL: md.BaseURL})
 	for _, host := range []string{"iad.ocir.io", "ocir.us-ashburn-1.oci.oraclecloud.com"} {
 		cred, err := p.Credential(context.Background(), providers.Request{Registry: host})
-		if err != nil {
-			t.Fatalf("%s: Credential: %v", host, err)
-		}
+		require.NoError(t, err, "%s: Credential", host)
 		issued := fed.Issued()
 		if to, _ := f.ocir.IssuedTo(cred.Secret.Reveal()); len(issued) != 1 || to != "ST$"+issued[0] {
 			t.Errorf("%s: token not issued to the instance's session (federations %d)", host, len(issued))
@@ -155,16 +141,12 @@ func TestTokenWithInstancePrincipal(t *testing.T) {
 func TestTokenWithResourcePrincipal(t *testing.T) {
 	f := newFixture(t)
 	env, err := ocitest.ResourcePrincipal(f.keys, f.issuer, "us-ashburn-1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for k, v := range env {
 		t.Setenv(k, v)
 	}
 	cred, err := f.provider(t, Config{Auth: "resource_principal"}, env).Credential(context.Background(), providers.Request{Registry: "iad.ocir.io"})
-	if err != nil {
-		t.Fatalf("Credential: %v", err)
-	}
+	require.NoError(t, err, "Credential")
 	if to, _ := f.ocir.IssuedTo(cred.Secret.Reveal()); to != "ST$"+env[ociauth.EnvRPST] {
 		t.Errorf("token issued to %q, not the resource principal", to)
 	}
@@ -173,9 +155,7 @@ func TestTokenWithResourcePrincipal(t *testing.T) {
 func TestCredentialFromAnswer(t *testing.T) {
 	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	iss, err := ocitest.NewIssuer(func() time.Time { return now })
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	jwt := iss.Token(nil, 20*time.Minute)
 	tests := []struct {
 		name    string
@@ -199,9 +179,7 @@ func TestCredentialFromAnswer(t *testing.T) {
 				}
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			if cred.Username != Username || cred.Secret.Reveal() != tc.secret || !cred.ExpiresAt.Equal(tc.expires) {
 				t.Errorf("got %q/%q/%v, want %q/%q/%v", cred.Username, cred.Secret.Reveal(), cred.ExpiresAt, Username, tc.secret, tc.expires)
 			}
@@ -212,18 +190,12 @@ func TestCredentialFromAnswer(t *testing.T) {
 func TestNonJSONAnswer(t *testing.T) {
 	keys := ocitest.NewKeys()
 	key, err := ocitest.NewAPIKey(keys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	cfg, err := key.WriteConfig(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	srv := newSignedServer(t, keys, func(w http.ResponseWriter) { _, _ = w.Write([]byte("<html>login</html>")) })
 	p, err := New(Config{ConfigFile: cfg, Endpoint: srv}, netdeps.Deps{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	_, err = p.Credential(context.Background(), providers.Request{Registry: "iad.ocir.io"})
 	if !errors.Is(err, providers.ErrInvalid) || !strings.Contains(err.Error(), "JSON") {
 		t.Fatalf("err = %v, want ErrInvalid about JSON", err)

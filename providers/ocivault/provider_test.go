@@ -11,6 +11,7 @@ import (
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/oci/ocitest"
+	"github.com/stretchr/testify/require"
 )
 
 func TestCredentialReadsSecret(t *testing.T) {
@@ -28,9 +29,7 @@ func TestCredentialReadsSecret(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			before := len(f.secrets.Calls())
 			cred, err := f.provider(t, tc.cfg, nil).Credential(context.Background(), providers.Request{Registry: "example.registry.io"})
-			if err != nil {
-				t.Fatalf("Credential: %v", err)
-			}
+			require.NoError(t, err, "Credential")
 			if cred.Username != "robot" || cred.Secret.Reveal() != "s3cret-by-id" || !cred.ExpiresAt.IsZero() {
 				t.Errorf("got %q / %q / %v, want robot / s3cret-by-id / no expiry", cred.Username, cred.Secret.Reveal(), cred.ExpiresAt)
 			}
@@ -66,9 +65,7 @@ func TestCredentialStagesAndVersions(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.cfg.SecretID = testSecretID
 			cred, err := f.provider(t, tc.cfg, nil).Credential(context.Background(), providers.Request{})
-			if err != nil {
-				t.Fatalf("Credential: %v", err)
-			}
+			require.NoError(t, err, "Credential")
 			if got := cred.Secret.Reveal(); got != tc.want {
 				t.Errorf("password %q, want %q", got, tc.want)
 			}
@@ -79,13 +76,9 @@ func TestCredentialStagesAndVersions(t *testing.T) {
 func TestCredentialFailures(t *testing.T) {
 	f := newFixture(t)
 	other, err := ocitest.NewAPIKey(ocitest.NewKeys()) // a key the fake does not know
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	strangerConfig, err := other.WriteConfig(t.TempDir(), ocitest.Profile{Region: "us-ashburn-1"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	const hidden = "ocid1.vaultsecret.oc1.iad.amaaaaaahiddensecret"
 	const broken = "ocid1.vaultsecret.oc1.iad.amaaaaaabrokensecret"
 	f.putSecret(testSecretID, "pull-secret", "robot", "pw")
@@ -129,9 +122,7 @@ func TestCredentialRetriesTransientFailures(t *testing.T) {
 	f.secrets.Put(ocitest.Secret{ID: testSecretID, FailStatus: http.StatusTooManyRequests, FailTimes: 2,
 		Versions: []ocitest.Version{{Number: 1, Stages: []string{"CURRENT"}, Content: ocitest.PullSecret("u", "after-retries")}}})
 	cred, err := f.provider(t, Config{SecretID: testSecretID}, nil).Credential(context.Background(), providers.Request{})
-	if err != nil {
-		t.Fatalf("Credential: %v", err)
-	}
+	require.NoError(t, err, "Credential")
 	if cred.Secret.Reveal() != "after-retries" {
 		t.Errorf("password %q", cred.Secret.Reveal())
 	}
@@ -184,9 +175,7 @@ func TestCredentialExpiry(t *testing.T) {
 				}
 				return
 			}
-			if err != nil {
-				t.Fatalf("Credential: %v", err)
-			}
+			require.NoError(t, err, "Credential")
 			if !cred.ExpiresAt.Equal(tc.want) {
 				t.Errorf("ExpiresAt %v, want %v", cred.ExpiresAt, tc.want)
 			}
@@ -234,9 +223,7 @@ func TestCredentialOtherFieldsIgnoredAndSecretNotLogged(t *testing.T) {
 	f.secrets.Put(ocitest.Secret{ID: testSecretID, Versions: []ocitest.Version{{Number: 1, Stages: []string{"CURRENT"},
 		Content: testkit.B64(`{"username":"robot","password":"` + secret + `","registry":"x","email":"a@b"}`)}}})
 	cred, err := f.provider(t, Config{SecretID: testSecretID}, nil).Credential(context.Background(), providers.Request{})
-	if err != nil {
-		t.Fatalf("Credential: %v", err)
-	}
+	require.NoError(t, err, "Credential")
 	if cred.Username != "robot" || cred.Secret.Reveal() != secret {
 		t.Errorf("got %q / %q", cred.Username, cred.Secret.Reveal())
 	}
@@ -278,9 +265,7 @@ func TestConfigFileFromEnvironmentAndRegionFromEntry(t *testing.T) {
 	// the entry (or the secret's OCID) supplies one.
 	env := map[string]string{"OCI_CONFIG_FILE": f.config, "OCI_CLI_PROFILE": "NOREGION"}
 	p, err := New(Config{SecretName: "", SecretID: testSecretID, Endpoint: f.secrets.URL}, f.deps(env))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if _, err := p.Credential(context.Background(), providers.Request{}); err != nil {
 		t.Fatalf("Credential: %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/stretchr/testify/require"
 )
 
 func TestValidate(t *testing.T) {
@@ -31,9 +32,7 @@ func TestValidate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.cfg.Validate()
 			if tc.errHas == "" {
-				if err != nil {
-					t.Fatalf("Validate: %v", err)
-				}
+				require.NoError(t, err, "Validate")
 				return
 			}
 			if !errors.Is(err, providers.ErrInvalid) || !strings.Contains(err.Error(), tc.errHas) {

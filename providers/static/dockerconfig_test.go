@@ -8,6 +8,7 @@ import (
 
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
+	"github.com/stretchr/testify/require"
 )
 
 const ecrHost = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
@@ -174,9 +175,7 @@ func TestDockerConfig(t *testing.T) {
 				}
 				return
 			}
-			if err != nil {
-				t.Fatalf("Credential: %v", err)
-			}
+			require.NoError(t, err, "Credential")
 			if cred.Username != tc.wantUser || cred.Secret.Reveal() != tc.wantSecret {
 				t.Errorf("got %q / %q, want %q / %q", cred.Username, cred.Secret.Reveal(), tc.wantUser, tc.wantSecret)
 			}

@@ -8,6 +8,7 @@ import (
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
 	"github.com/regcred/regcred/providers/vault"
+	"github.com/stretchr/testify/require"
 )
 
 // TestNewValidates: New refuses, with Validate's own error, every config
@@ -69,9 +70,7 @@ func TestNewDoesNoIO(t *testing.T) {
 	cfg := vault.Config{Address: h.vault.URL, Path: "a/b", CACert: "/nonexistent/ca.pem",
 		Auth: vault.Auth{Method: "approle", RoleIDFile: "/nonexistent/role", SecretIDFile: "/nonexistent/secret"}}
 	p, err := vault.New(cfg, h.deps())
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
+	require.NoError(t, err, "New")
 	if n := len(h.vault.Requests()); n != 0 {
 		t.Errorf("New sent %d requests", n)
 	}

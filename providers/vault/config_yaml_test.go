@@ -7,6 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/regcred/regcred/providers/vault"
+	"github.com/stretchr/testify/require"
 )
 
 // TestYAMLNames decodes a config strictly, as the loader does, so every
@@ -35,12 +36,8 @@ auth:
 	var c vault.Config
 	d := yaml.NewDecoder(strings.NewReader(doc))
 	d.KnownFields(true)
-	if err := d.Decode(&c); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, d.Decode(&c))
+	require.NoError(t, c.Validate())
 	if c.KVVersion != "2" || c.Version != 4 || c.Auth.SecretIDFile != "/etc/regcred/secret-id" || c.CAPath != "/etc/ssl/vault" {
 		t.Errorf("decoded %+v", c)
 	}

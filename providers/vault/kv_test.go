@@ -8,6 +8,7 @@ import (
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
+	"github.com/stretchr/testify/require"
 )
 
 // kvFixture fills the fake with KV mounts, policies and tokens.
@@ -103,9 +104,7 @@ func TestKV(t *testing.T) {
 				testkit.WantErr(t, err, tt.wantErr, tt.fragments...)
 				return
 			}
-			if err != nil {
-				t.Fatalf("Credential: %v", err)
-			}
+			require.NoError(t, err, "Credential")
 			if cred.Username != tt.wantUser || cred.Secret.Reveal() != tt.wantPass {
 				t.Errorf("credential = %q/%q, want %q/%q", cred.Username, cred.Secret.Reveal(), tt.wantUser, tt.wantPass)
 			}

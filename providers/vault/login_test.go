@@ -11,6 +11,7 @@ import (
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
 	"github.com/regcred/regcred/providers/vault/vaulttest"
+	"github.com/stretchr/testify/require"
 )
 
 const (
@@ -195,9 +196,7 @@ func TestLogins(t *testing.T) {
 				}
 				return
 			}
-			if err != nil {
-				t.Fatalf("Credential: %v", err)
-			}
+			require.NoError(t, err, "Credential")
 			if cred.Username != "robot" || cred.Secret.Reveal() != loginPass {
 				t.Errorf("credential = %q/%q", cred.Username, cred.Secret.Reveal())
 			}
@@ -229,9 +228,7 @@ func TestLoginTokenReuse(t *testing.T) {
 			s.before()
 		}
 		cred, err := get(p)
-		if err != nil {
-			t.Fatalf("%s: %v", s.name, err)
-		}
+		require.NoError(t, err, "%s", s.name)
 		if cred.Secret.Reveal() != loginPass {
 			t.Fatalf("%s: wrong credential", s.name)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
+	"github.com/stretchr/testify/require"
 )
 
 func outcomeFixture(h *harness) vault.Config {
@@ -91,9 +92,7 @@ func TestCancelled(t *testing.T) {
 // TestIdentitySources covers the address and token lookups.
 func TestIdentitySources(t *testing.T) {
 	home := t.TempDir()
-	if err := os.WriteFile(filepath.Join(home, ".vault-token"), []byte("tok-root\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(filepath.Join(home, ".vault-token"), []byte("tok-root\n"), 0o600))
 	tests := []struct {
 		name      string
 		cfg       vault.Config
@@ -131,9 +130,7 @@ func TestIdentitySources(t *testing.T) {
 				h.env[k] = v
 			}
 			p, err := vault.New(withAddress(cfg, h, tt.noAddress), h.deps())
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			cred, err := get(p)
 			h.noSecrets(t, err, "tok-root", loginPass)
 			if tt.wantErr != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
+	"github.com/stretchr/testify/require"
 )
 
 // realKV is a KV v1 and a KV v2 mount on the real server, each holding the
@@ -121,9 +122,7 @@ func TestRealKVLifetime(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cred, err := get(w.provider(t, tt.cfg))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			if !cred.ExpiresAt.Equal(tt.wantExpiry) || cred.MaxAge != tt.wantMaxAge {
 				t.Errorf("ExpiresAt = %v, MaxAge = %v; want %v, %v", cred.ExpiresAt, cred.MaxAge, tt.wantExpiry, tt.wantMaxAge)
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
 	"github.com/regcred/regcred/providers/vault/vaulttest"
+	"github.com/stretchr/testify/require"
 )
 
 // realLogins is a KV secret and every login method OpenBao can host
@@ -138,9 +139,7 @@ func TestRealLoginRenewed(t *testing.T) {
 		deps := w.deps()
 		deps.Logins = logins
 		p, err := vault.New(withServer(cfg, w.bao), deps)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		before := len(w.bao.Accessors(t, ""))
 		if cred, err := get(p); err != nil || cred.Secret.Reveal() != realPass {
 			t.Fatalf("get %d: %v", i, err)

@@ -9,6 +9,7 @@ import (
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
 	"github.com/regcred/regcred/providers/vault/vaulttest"
+	"github.com/stretchr/testify/require"
 )
 
 func TestTLSAndCertLogin(t *testing.T) {
@@ -79,9 +80,7 @@ func TestTLSAndCertLogin(t *testing.T) {
 				testkit.WantErr(t, err, tt.wantErr, tt.fragments...)
 				return
 			}
-			if err != nil {
-				t.Fatalf("Credential: %v", err)
-			}
+			require.NoError(t, err, "Credential")
 			if cred.Secret.Reveal() != loginPass {
 				t.Errorf("wrong credential")
 			}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/regcred/regcred/internal/testkit"
+	"github.com/stretchr/testify/require"
 )
 
 func TestKeyFile(t *testing.T) {
@@ -39,12 +40,8 @@ func TestKeyFile(t *testing.T) {
 func TestIdentityFiles(t *testing.T) {
 	home := t.TempDir()
 	cfg := filepath.Join(home, ".oci", "config")
-	if err := os.MkdirAll(filepath.Dir(cfg), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(cfg, []byte("[DEFAULT]\nkey_file=~/.oci/key.pem\n[ci]\nkey_file=/etc/oci/ci.pem\nsecurity_token_file=/etc/oci/token\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.MkdirAll(filepath.Dir(cfg), 0o700))
+	require.NoError(t, os.WriteFile(cfg, []byte("[DEFAULT]\nkey_file=~/.oci/key.pem\n[ci]\nkey_file=/etc/oci/ci.pem\nsecurity_token_file=/etc/oci/token\n"), 0o600))
 	other := filepath.Join(home, "other")
 	tests := []struct {
 		name string
