@@ -1,13 +1,13 @@
 package ecr
 
 import (
-	"errors"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
+	"github.com/stretchr/testify/require"
 )
 
 func TestValidate(t *testing.T) {
@@ -55,9 +55,7 @@ func TestValidate(t *testing.T) {
 				}
 				return
 			}
-			if !errors.Is(err, providers.ErrInvalid) {
-				t.Fatalf("Validate() = %v, want ErrInvalid", err)
-			}
+			require.ErrorIs(t, err, providers.ErrInvalid)
 			if !strings.Contains(err.Error(), "ecr: "+tt.wantErr+":") {
 				t.Errorf("Validate() = %q, want it to name %q", err, tt.wantErr)
 			}

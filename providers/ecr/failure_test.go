@@ -2,7 +2,6 @@ package ecr
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
 	"testing"
 	"time"
@@ -155,9 +154,7 @@ func TestSlowECRGivesUpWithTheContext(t *testing.T) {
 	defer cancel()
 	_, err := p.Credential(ctx, providers.Request{Registry: testHost})
 	checkErr(t, err, providers.ErrUnavailable, testHost, logs, []string{"did not finish"})
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("error does not wrap context.DeadlineExceeded: %v", err)
-	}
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
 }
 
 func TestNoCredentials(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
+	"github.com/stretchr/testify/require"
 )
 
 const roleAnnotation = "eks.amazonaws.com/role-arn"
@@ -109,9 +110,7 @@ func TestAmbientUnaffected(t *testing.T) {
 	cloud, builderRole, _ := podCloud(t)
 	p, _ := newProvider(t, Config{Endpoint: cloud.ECRURL()})
 	_, err := p.Credential(context.Background(), podRequest(builderJWT, builderRole))
-	if !errors.Is(err, providers.ErrDenied) {
-		t.Fatalf("err = %v, want the node identity's denial", err)
-	}
+	require.ErrorIs(t, err, providers.ErrDenied, "want the node identity's denial")
 	if n := cloud.Calls(ecrtest.AssumeRoleWithWebIdentity); n != 0 {
 		t.Errorf("AssumeRoleWithWebIdentity calls = %d, want 0", n)
 	}

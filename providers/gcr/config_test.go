@@ -1,7 +1,6 @@
 package gcr
 
 import (
-	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -37,9 +36,7 @@ func TestValidate(t *testing.T) {
 				require.NoError(t, err, "Validate")
 				return
 			}
-			if !errors.Is(err, providers.ErrInvalid) {
-				t.Fatalf("Validate() = %v, want ErrInvalid", err)
-			}
+			require.ErrorIs(t, err, providers.ErrInvalid)
 			if !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("Validate() = %q, want it to name %q", err, tc.wantErr)
 			}

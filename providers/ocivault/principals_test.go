@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"net"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/oci/ociauth"
 	"github.com/regcred/regcred/providers/oci/ocitest"
@@ -84,9 +84,7 @@ func TestInstancePrincipalRefusedByFederation(t *testing.T) {
 
 	_, err := f.provider(t, Config{SecretID: testSecretID, Auth: "instance_principal"}, osEnv(ociauth.EnvMetadataBaseURL)).
 		Credential(context.Background(), providers.Request{})
-	if !errors.Is(err, providers.ErrDenied) {
-		t.Fatalf("err = %v, want ErrDenied", err)
-	}
+	require.ErrorIs(t, err, providers.ErrDenied)
 	if len(fed.Rejected()) == 0 || len(f.secrets.Calls()) != 0 {
 		t.Errorf("federation rejections %v, secret reads %d; want a rejection and no read", fed.Rejected(), len(f.secrets.Calls()))
 	}
@@ -139,7 +137,7 @@ func TestSessionTokenProfile(t *testing.T) {
 	dir := t.TempDir()
 	token := newIssuer(t).Token(map[string]any{"sub": "ocid1.user.oc1..aaaaaaaafakeuser", "ptype": "user"}, time.Hour)
 	tokenFile := filepath.Join(dir, "token")
-	require.NoError(t, os.WriteFile(tokenFile, []byte(token), 0o600))
+	testkit.WriteFile(t, tokenFile, token)
 	f.keys.AddSession(token, &session.Key.PublicKey)
 	cfg, err := session.WriteConfig(dir, ocitest.Profile{Name: "SESSION", Region: "us-ashburn-1", SecurityTokenFile: tokenFile})
 	require.NoError(t, err)
@@ -171,7 +169,7 @@ func setupOKE(t *testing.T, f *fixture, saToken string) (*ocitest.Proxymux, map[
 		t.Skipf("cannot fake the proxymux: %v", err)
 	}
 	tokenFile := filepath.Join(t.TempDir(), "token")
-	require.NoError(t, os.WriteFile(tokenFile, []byte(saToken), 0o600))
+	testkit.WriteFile(t, tokenFile, saToken)
 	env := map[string]string{
 		ociauth.EnvRPVersion:             "2.2",
 		ociauth.EnvRPRegion:              "us-ashburn-1",
@@ -226,11 +224,9 @@ func TestOKEWorkloadIdentityWrongToken(t *testing.T) {
 	iss := newIssuer(t)
 	_, env := setupOKE(t, f, iss.Token(map[string]any{"sub": "expected"}, time.Hour))
 	wrong := iss.Token(map[string]any{"sub": "someone-else"}, time.Hour)
-	require.NoError(t, os.WriteFile(env[ociauth.EnvKubernetesSATokenPath], []byte(wrong), 0o600))
+	testkit.WriteFile(t, env[ociauth.EnvKubernetesSATokenPath], wrong)
 	_, err := f.provider(t, Config{SecretID: testSecretID, Auth: "oke_workload_identity"}, env).Credential(context.Background(), providers.Request{})
-	if !errors.Is(err, providers.ErrDenied) {
-		t.Fatalf("err = %v, want ErrDenied", err)
-	}
+	require.ErrorIs(t, err, providers.ErrDenied)
 	if strings.Contains(err.Error(), wrong) {
 		t.Error("the service-account token leaked into the error")
 	}
@@ -240,11 +236,9 @@ func TestOKEWorkloadIdentityMalformedTokenKeptOut(t *testing.T) {
 	f := newFixture(t)
 	const garbage = "not-a-jwt-but-still-a-secret"
 	_, env := setupOKE(t, f, "whatever")
-	require.NoError(t, os.WriteFile(env[ociauth.EnvKubernetesSATokenPath], []byte(garbage), 0o600))
+	testkit.WriteFile(t, env[ociauth.EnvKubernetesSATokenPath], garbage)
 	_, err := f.provider(t, Config{SecretID: testSecretID, Auth: "oke_workload_identity"}, env).Credential(context.Background(), providers.Request{})
-	if !errors.Is(err, providers.ErrNoIdentity) {
-		t.Fatalf("err = %v, want ErrNoIdentity", err)
-	}
+	require.ErrorIs(t, err, providers.ErrNoIdentity)
 	if strings.Contains(err.Error(), garbage) {
 		t.Errorf("the token leaked: %v", err)
 	}

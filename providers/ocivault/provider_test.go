@@ -104,9 +104,7 @@ func TestCredentialFailures(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			before := len(f.secrets.Calls())
 			_, err := f.provider(t, tc.cfg, nil).Credential(context.Background(), providers.Request{})
-			if !errors.Is(err, tc.want) {
-				t.Fatalf("err = %v, want %v", err, tc.want)
-			}
+			require.ErrorIs(t, err, tc.want)
 			if !strings.Contains(err.Error(), tc.contains) {
 				t.Errorf("err %q does not mention %q", err, tc.contains)
 			}
@@ -139,9 +137,7 @@ func TestCredentialDoesNotRetryClientErrors(t *testing.T) {
 	f := newFixture(t)
 	f.secrets.Put(ocitest.Secret{ID: testSecretID, FailStatus: http.StatusForbidden, Versions: []ocitest.Version{{Number: 1, Stages: []string{"CURRENT"}}}})
 	_, err := f.provider(t, Config{SecretID: testSecretID}, nil).Credential(context.Background(), providers.Request{})
-	if !errors.Is(err, providers.ErrDenied) {
-		t.Fatalf("err = %v, want ErrDenied", err)
-	}
+	require.ErrorIs(t, err, providers.ErrDenied)
 	if n := len(f.secrets.Calls()); n != 1 {
 		t.Errorf("%d requests for a 403, want 1", n)
 	}
@@ -203,9 +199,7 @@ func TestCredentialMalformedContentKeepsSecretOut(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f.secrets.Put(ocitest.Secret{ID: testSecretID, Versions: []ocitest.Version{{Number: 4, Stages: []string{"CURRENT"}, Content: tc.content}}})
 			_, err := f.provider(t, Config{SecretID: testSecretID}, nil).Credential(context.Background(), providers.Request{})
-			if !errors.Is(err, providers.ErrInvalid) {
-				t.Fatalf("err = %v, want ErrInvalid", err)
-			}
+			require.ErrorIs(t, err, providers.ErrInvalid)
 			msg := err.Error()
 			if !strings.Contains(msg, tc.why) || !strings.Contains(msg, testSecretID) || !strings.Contains(msg, "version 4") {
 				t.Errorf("err %q should say %q and name the secret and version", msg, tc.why)

@@ -164,9 +164,7 @@ func TestDockerConfig(t *testing.T) {
 			cred, logs, err := run(t, Config{DockerConfig: path}, nil, providers.Request{Registry: tc.registry, Repository: tc.repo})
 			assertNoSecret(t, "log", logs)
 			if tc.wantErr != nil {
-				if !errors.Is(err, tc.wantErr) {
-					t.Fatalf("err = %v, want %v", err, tc.wantErr)
-				}
+				require.ErrorIs(t, err, tc.wantErr)
 				assertNoSecret(t, "error", err.Error())
 				for _, want := range append(tc.errHas, path) {
 					if !strings.Contains(err.Error(), want) {

@@ -89,7 +89,7 @@ func TestFileIsReadAtCredentialTime(t *testing.T) {
 		t.Fatalf("before the file exists: %v, want ErrNotFound", err)
 	}
 	for _, want := range []string{"first", "rotated"} {
-		require.NoError(t, os.WriteFile(pass, []byte(want+"\n"), 0o600))
+		testkit.WriteFile(t, pass, want+"\n")
 		cred, err := p.Credential(ctx, providers.Request{Registry: "r.io"})
 		if err != nil || cred.Secret.Reveal() != want {
 			t.Fatalf("Credential = %q, %v; want %q", cred.Secret.Reveal(), err, want)

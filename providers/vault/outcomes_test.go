@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -84,15 +84,13 @@ func TestCancelled(t *testing.T) {
 	cancel()
 	_, err := p.Credential(ctx, providers.Request{Registry: "r.example.com"})
 	testkit.WantErr(t, err, providers.ErrUnavailable, "gave up")
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("err = %v, want it to wrap context.Canceled", err)
-	}
+	assert.ErrorIs(t, err, context.Canceled)
 }
 
 // TestIdentitySources covers the address and token lookups.
 func TestIdentitySources(t *testing.T) {
 	home := t.TempDir()
-	require.NoError(t, os.WriteFile(filepath.Join(home, ".vault-token"), []byte("tok-root\n"), 0o600))
+	testkit.WriteFile(t, filepath.Join(home, ".vault-token"), "tok-root\n")
 	tests := []struct {
 		name      string
 		cfg       vault.Config

@@ -41,7 +41,7 @@ func TestIdentityFiles(t *testing.T) {
 	home := t.TempDir()
 	cfg := filepath.Join(home, ".oci", "config")
 	require.NoError(t, os.MkdirAll(filepath.Dir(cfg), 0o700))
-	require.NoError(t, os.WriteFile(cfg, []byte("[DEFAULT]\nkey_file=~/.oci/key.pem\n[ci]\nkey_file=/etc/oci/ci.pem\nsecurity_token_file=/etc/oci/token\n"), 0o600))
+	testkit.WriteFile(t, cfg, "[DEFAULT]\nkey_file=~/.oci/key.pem\n[ci]\nkey_file=/etc/oci/ci.pem\nsecurity_token_file=/etc/oci/token\n")
 	other := filepath.Join(home, "other")
 	tests := []struct {
 		name string
