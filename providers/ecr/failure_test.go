@@ -137,9 +137,7 @@ func TestThrottlingIsRetriedThenReported(t *testing.T) {
 			} else {
 				checkErr(t, err, tt.wantErr, testHost, logs, tt.phrases, keys.SecretAccessKey)
 			}
-			if n := cloud.Calls(ecrtest.ECR); n != tt.wantCalls {
-				t.Errorf("calls = %d, want %d", n, tt.wantCalls)
-			}
+			assert.Equal(t, tt.wantCalls, cloud.Calls(ecrtest.ECR), "calls")
 		})
 	}
 }

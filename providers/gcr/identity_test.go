@@ -6,6 +6,7 @@ import (
 
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
+	"github.com/stretchr/testify/assert"
 )
 
 func TestGcloudADCPath(t *testing.T) {
@@ -24,9 +25,7 @@ func TestGcloudADCPath(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			lookup := testkit.Env(tt.env).Lookup
 			got, why := GcloudADCPath(lookup, tt.goos)
-			if got != tt.want {
-				t.Errorf("GcloudADCPath = %q, want %q", got, tt.want)
-			}
+			assert.Equal(t, tt.want, got, "GcloudADCPath")
 			if (got == "") != (why != "") {
 				t.Errorf("GcloudADCPath = %q, %q: a path, or why there is none", got, why)
 			}

@@ -15,6 +15,7 @@ import (
 	"github.com/regcred/regcred/providers/netdeps"
 	"github.com/regcred/regcred/providers/oci/ociauth"
 	"github.com/regcred/regcred/providers/oci/ocitest"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -112,9 +113,7 @@ func TestTokenRefusals(t *testing.T) {
 			if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.contains) {
 				t.Fatalf("err = %v, want %v mentioning %q", err, tc.want, tc.contains)
 			}
-			if got := len(f.ocir.Rejected()) - before; got != tc.rejected {
-				t.Errorf("%d requests refused by the registry, want %d", got, tc.rejected)
-			}
+			assert.Equal(t, tc.rejected, len(f.ocir.Rejected())-before, "requests refused by the registry")
 		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/oci/ocitest"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -66,9 +67,7 @@ func TestCredentialStagesAndVersions(t *testing.T) {
 			tc.cfg.SecretID = testSecretID
 			cred, err := f.provider(t, tc.cfg, nil).Credential(context.Background(), providers.Request{})
 			require.NoError(t, err, "Credential")
-			if got := cred.Secret.Reveal(); got != tc.want {
-				t.Errorf("password %q, want %q", got, tc.want)
-			}
+			assert.Equal(t, tc.want, cred.Secret.Reveal(), "password")
 		})
 	}
 }
@@ -108,9 +107,7 @@ func TestCredentialFailures(t *testing.T) {
 			if !strings.Contains(err.Error(), tc.contains) {
 				t.Errorf("err %q does not mention %q", err, tc.contains)
 			}
-			if got := len(f.secrets.Calls()) - before; got != tc.calls {
-				t.Errorf("the fake served %d requests, want %d", got, tc.calls)
-			}
+			assert.Equal(t, tc.calls, len(f.secrets.Calls())-before, "requests the fake served")
 		})
 	}
 }

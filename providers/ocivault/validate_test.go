@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -99,9 +100,7 @@ func TestRegionFromOCID(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := tc.cfg.region(); got != tc.want {
-				t.Errorf("region() = %q, want %q", got, tc.want)
-			}
+			assert.Equal(t, tc.want, tc.cfg.region(), "region()")
 		})
 	}
 }

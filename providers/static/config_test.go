@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -65,9 +66,7 @@ func TestHasInlineSecret(t *testing.T) {
 		{name: "docker config", cfg: Config{DockerConfig: "/c"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := tc.cfg.HasInlineSecret(); got != tc.want {
-				t.Errorf("HasInlineSecret = %v, want %v", got, tc.want)
-			}
+			assert.Equal(t, tc.want, tc.cfg.HasInlineSecret(), "HasInlineSecret")
 		})
 	}
 }

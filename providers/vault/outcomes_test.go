@@ -49,9 +49,7 @@ func TestUnavailable(t *testing.T) {
 			_, err := get(h.provider(t, cfg))
 			testkit.WantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+h.vault.URL, tt.fragment)
 			h.noSecrets(t, err, "tok-root")
-			if got := h.vault.Count(http.MethodGet, "secret/data/registry"); got != tt.wantRequests {
-				t.Errorf("requests = %d, want %d", got, tt.wantRequests)
-			}
+			assert.Equal(t, tt.wantRequests, h.vault.Count(http.MethodGet, "secret/data/registry"), "requests")
 		})
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/oracle/oci-go-sdk/v65/common"
+	"github.com/stretchr/testify/assert"
 
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
@@ -59,9 +60,7 @@ func TestClassify(t *testing.T) {
 			if !errors.Is(err, tc.want) || !strings.HasPrefix(err.Error(), "ocivault: secret X: ") {
 				t.Fatalf("Classify = %v, want %v prefixed with the thing asked for", err, tc.want)
 			}
-			if got := Retryable(tc.err); got != tc.retry {
-				t.Errorf("Retryable = %v, want %v", got, tc.retry)
-			}
+			assert.Equal(t, tc.retry, Retryable(tc.err), "Retryable")
 		})
 	}
 	if Classify("x", nil) != nil {
@@ -95,9 +94,7 @@ func TestTuneOverridesDefaults(t *testing.T) {
 	if bc.Configuration.CircuitBreaker != nil || bc.Configuration.RetryPolicy == nil || bc.Configuration.RetryPolicy.MaximumNumberAttempts != MaxAttempts || bc.HTTPClient != hc {
 		t.Errorf("Tune left %+v", bc.Configuration)
 	}
-	if hc.Timeout != AttemptTimeout {
-		t.Errorf("dispatcher timeout %v, want %v", hc.Timeout, AttemptTimeout)
-	}
+	assert.Equal(t, AttemptTimeout, hc.Timeout, "dispatcher timeout")
 	if short := Dispatcher(&http.Client{Timeout: time.Second}); short.Timeout != time.Second {
 		t.Errorf("a shorter timeout was lengthened to %v", short.Timeout)
 	}
@@ -137,12 +134,8 @@ func TestConfigFilePathAndProfile(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			id := Identity{Settings: tc.s, Deps: env(tc.env)}
-			if p := id.ConfigFilePath(); p != tc.wantPath {
-				t.Errorf("path %q, want %q", p, tc.wantPath)
-			}
-			if p := id.ProfileName(); p != tc.wantProfile {
-				t.Errorf("profile %q, want %q", p, tc.wantProfile)
-			}
+			assert.Equal(t, tc.wantPath, id.ConfigFilePath(), "path")
+			assert.Equal(t, tc.wantProfile, id.ProfileName(), "profile")
 		})
 	}
 }

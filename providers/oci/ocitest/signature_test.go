@@ -68,9 +68,7 @@ func TestVerifierAgainstSDKSigner(t *testing.T) {
 			resp, err := http.DefaultClient.Do(req)
 			require.NoError(t, err)
 			resp.Body.Close()
-			if resp.StatusCode != tc.want {
-				t.Fatalf("status %d, want %d", resp.StatusCode, tc.want)
-			}
+			require.Equal(t, tc.want, resp.StatusCode, "status")
 			if tc.want == 200 && gotKeyID != key.KeyID() {
 				t.Errorf("key id %q, want %q", gotKeyID, key.KeyID())
 			}
