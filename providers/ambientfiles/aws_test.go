@@ -3,6 +3,8 @@ package ambientfiles
 import (
 	"slices"
 	"testing"
+
+	"github.com/regcred/regcred/internal/testkit"
 )
 
 func TestAWS(t *testing.T) {
@@ -24,7 +26,7 @@ func TestAWS(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			lookup := func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }
+			lookup := testkit.Env(tt.env).Lookup
 			if got := AWS(lookup); !slices.Equal(got, tt.want) {
 				t.Errorf("AWS() = %q, want %q", got, tt.want)
 			}

@@ -1,12 +1,13 @@
 package ecr
 
 import (
-	"errors"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
+	"github.com/stretchr/testify/require"
 )
 
 func TestValidate(t *testing.T) {
@@ -54,9 +55,7 @@ func TestValidate(t *testing.T) {
 				}
 				return
 			}
-			if !errors.Is(err, providers.ErrInvalid) {
-				t.Fatalf("Validate() = %v, want ErrInvalid", err)
-			}
+			require.ErrorIs(t, err, providers.ErrInvalid)
 			if !strings.Contains(err.Error(), "ecr: "+tt.wantErr+":") {
 				t.Errorf("Validate() = %q, want it to name %q", err, tt.wantErr)
 			}
@@ -128,7 +127,7 @@ func TestIdentityFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			lookup := func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }
+			lookup := testkit.Env(tt.env).Lookup
 			var c providers.IdentityFiles = Config{Profile: "prod"}
 			if got := c.IdentityFiles(lookup); !slices.Equal(got, tt.want) {
 				t.Errorf("IdentityFiles() = %q, want %q", got, tt.want)

@@ -4,8 +4,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
+	"github.com/stretchr/testify/require"
 )
 
 // checkIssued checks that cred is a token the cloud issued to principal
@@ -55,7 +57,7 @@ func TestCredentialFromEnvironmentKeys(t *testing.T) {
 			if n := cloud.Calls(tt.op); n != 1 {
 				t.Errorf("%s calls = %d, want 1", tt.op, n)
 			}
-			assertNoSecret(t, "logs", logs.String(), keys.SecretAccessKey, cred.Secret.Reveal())
+			testkit.AssertNoSecret(t, "logs", logs.String(), keys.SecretAccessKey, cred.Secret.Reveal())
 		})
 	}
 }
@@ -73,9 +75,7 @@ func TestCredentialFromEndpointEnvVar(t *testing.T) {
 	p, _ := newProvider(t, Config{})
 	for _, host := range []string{testHost, publicHost} {
 		cred, err := get(p, host)
-		if err != nil {
-			t.Fatalf("Credential(%s): %v", host, err)
-		}
+		require.NoError(t, err, "Credential(%s)", host)
 		if _, ok := cloud.Lookup(cred.Secret.Reveal()); !ok {
 			t.Errorf("%s: the password is not one the fake issued", host)
 		}
@@ -96,10 +96,10 @@ func TestCredentialFromProfileFiles(t *testing.T) {
 			home := isolate(t)
 			cloud := ecrtest.New(t)
 			other, prod := cloud.NewUser("someone-else"), cloud.NewUser("prod-puller")
-			writeFile(t, filepath.Join(home, ".aws", "credentials"),
+			testkit.WriteFile(t, filepath.Join(home, ".aws", "credentials"),
 				"[default]\naws_access_key_id = "+other.AccessKeyID+"\naws_secret_access_key = "+other.SecretAccessKey+"\n\n"+
 					"[prod]\naws_access_key_id = "+prod.AccessKeyID+"\naws_secret_access_key = "+prod.SecretAccessKey+"\n")
-			writeFile(t, filepath.Join(home, ".aws", "config"), "[profile prod]\nregion = eu-west-1\n")
+			testkit.WriteFile(t, filepath.Join(home, ".aws", "config"), "[profile prod]\nregion = eu-west-1\n")
 			if tt.awsProfile != "" {
 				t.Setenv("AWS_PROFILE", tt.awsProfile)
 			}
@@ -123,7 +123,7 @@ func TestCredentialFromWebIdentity(t *testing.T) {
 	const jwt = "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6ZGVmYXVsdDpwdWxsZXIifQ.c2ln"
 	role := cloud.NewRole("irsa-puller", ecrtest.Trust{WebIdentityTokens: []string{jwt}})
 	tokenFile := filepath.Join(home, "token")
-	writeFile(t, tokenFile, jwt)
+	testkit.WriteFile(t, tokenFile, jwt)
 	t.Setenv("AWS_WEB_IDENTITY_TOKEN_FILE", tokenFile)
 	t.Setenv("AWS_ROLE_ARN", role)
 	t.Setenv("AWS_ROLE_SESSION_NAME", "node-7")
@@ -145,7 +145,7 @@ func TestCredentialFromWebIdentity(t *testing.T) {
 	if n := cloud.Calls(ecrtest.AssumeRoleWithWebIdentity); n != 1 {
 		t.Errorf("after a second request, AssumeRoleWithWebIdentity calls = %d, want 1", n)
 	}
-	assertNoSecret(t, "logs", logs.String(), jwt, cred.Secret.Reveal())
+	testkit.AssertNoSecret(t, "logs", logs.String(), jwt, cred.Secret.Reveal())
 }
 
 func TestCredentialFromContainerEndpoint(t *testing.T) {
@@ -161,7 +161,7 @@ func TestCredentialFromContainerEndpoint(t *testing.T) {
 		{"token in env", func(t *testing.T) { t.Setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", token) }},
 		{"token file", func(t *testing.T) {
 			f := filepath.Join(home, "eks-pod-identity-token")
-			writeFile(t, f, token)
+			testkit.WriteFile(t, f, token)
 			t.Setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", f)
 		}},
 	}
@@ -175,7 +175,7 @@ func TestCredentialFromContainerEndpoint(t *testing.T) {
 				t.Fatalf("Credential: %v (fake rejected: %v)", err, cloud.Rejections())
 			}
 			checkIssued(t, cloud, cred, "arn:aws:sts::123456789012:assumed-role/pod-puller/eks-pod-identity", "us-west-2", false)
-			assertNoSecret(t, "logs", logs.String(), token, cred.Secret.Reveal())
+			testkit.AssertNoSecret(t, "logs", logs.String(), token, cred.Secret.Reveal())
 		})
 	}
 }
@@ -211,9 +211,7 @@ func TestRegionOverride(t *testing.T) {
 	t.Setenv("AWS_SECRET_ACCESS_KEY", keys.SecretAccessKey)
 	p, _ := newProvider(t, Config{Endpoint: cloud.ECRURL(), Region: "us-west-2"})
 	cred, err := get(p, testHost)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	checkIssued(t, cloud, cred, keys.ARN, "us-west-2", false)
 }
 

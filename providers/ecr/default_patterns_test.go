@@ -5,6 +5,7 @@ import (
 
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers/ecr"
+	"github.com/stretchr/testify/require"
 )
 
 // matchesDefault reports whether any built-in pattern covers the request,
@@ -12,14 +13,10 @@ import (
 func matchesDefault(t *testing.T, request string) (matcher.Target, bool) {
 	t.Helper()
 	target, err := matcher.Normalize(request)
-	if err != nil {
-		t.Fatalf("Normalize(%q): %v", request, err)
-	}
+	require.NoError(t, err, "Normalize(%q)", request)
 	for _, s := range ecr.DefaultPatterns() {
 		p, err := matcher.ParsePattern(s)
-		if err != nil {
-			t.Fatalf("built-in pattern %q does not parse: %v", s, err)
-		}
+		require.NoError(t, err, "built-in pattern %q does not parse", s)
 		if p.Match(target) {
 			return target, true
 		}

@@ -2,36 +2,35 @@ package ecr
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/internal/syncbuf"
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // checkErr checks err wraps want, names the registry host and says each
 // of the phrases, and that no secret leaked into it or the logs.
-func checkErr(t *testing.T, err error, want error, host string, logs *syncBuffer, phrases []string, secrets ...string) {
+func checkErr(t *testing.T, err error, want error, host string, logs *syncbuf.Buffer, phrases []string, secrets ...string) {
 	t.Helper()
-	if !errors.Is(err, want) {
-		t.Fatalf("error = %v, want one wrapping %v", err, want)
-	}
+	require.ErrorIs(t, err, want)
 	msg := err.Error()
 	t.Logf("error: %s", msg)
-	if !strings.Contains(msg, host) {
-		t.Errorf("error does not name the registry %s: %s", host, msg)
-	}
+	assert.Contains(t, msg, host, "the error names the registry")
 	for _, p := range phrases {
-		if !strings.Contains(msg, p) {
-			t.Errorf("error does not say %q: %s", p, msg)
-		}
+		assert.Contains(t, msg, p, "the error says it")
 	}
-	assertNoSecret(t, "error", msg, secrets...)
+	if len(secrets) == 0 {
+		return // a failure before any secret exists has none to leak
+	}
+	testkit.AssertNoSecret(t, "error", msg, secrets...)
 	if logs != nil {
-		assertNoSecret(t, "logs", logs.String(), secrets...)
+		testkit.AssertNoSecret(t, "logs", logs.String(), secrets...)
 	}
 }
 
@@ -133,16 +132,12 @@ func TestThrottlingIsRetriedThenReported(t *testing.T) {
 			p, logs := newProvider(t, Config{Endpoint: cloud.ECRURL()})
 			cred, err := get(p, testHost)
 			if tt.wantErr == nil {
-				if err != nil {
-					t.Fatalf("Credential: %v", err)
-				}
+				require.NoError(t, err, "Credential")
 				checkIssued(t, cloud, cred, keys.ARN, "us-west-2", false)
 			} else {
 				checkErr(t, err, tt.wantErr, testHost, logs, tt.phrases, keys.SecretAccessKey)
 			}
-			if n := cloud.Calls(ecrtest.ECR); n != tt.wantCalls {
-				t.Errorf("calls = %d, want %d", n, tt.wantCalls)
-			}
+			assert.Equal(t, tt.wantCalls, cloud.Calls(ecrtest.ECR), "calls")
 		})
 	}
 }
@@ -157,9 +152,7 @@ func TestSlowECRGivesUpWithTheContext(t *testing.T) {
 	defer cancel()
 	_, err := p.Credential(ctx, providers.Request{Registry: testHost})
 	checkErr(t, err, providers.ErrUnavailable, testHost, logs, []string{"did not finish"})
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("error does not wrap context.DeadlineExceeded: %v", err)
-	}
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
 }
 
 func TestNoCredentials(t *testing.T) {
@@ -192,7 +185,7 @@ func TestNoCredentials(t *testing.T) {
 
 func TestMissingProfile(t *testing.T) {
 	home := isolate(t)
-	writeFile(t, filepath.Join(home, ".aws", "config"), "[profile other]\nregion = us-east-1\n")
+	testkit.WriteFile(t, filepath.Join(home, ".aws", "config"), "[profile other]\nregion = us-east-1\n")
 	p, logs := newProvider(t, Config{Profile: "prod"})
 	_, err := get(p, testHost)
 	checkErr(t, err, providers.ErrNoIdentity, testHost, logs, []string{`profile "prod"`, "AWS_CONFIG_FILE"})
@@ -210,13 +203,13 @@ func TestExpiredSSOSession(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			home := isolate(t)
-			writeFile(t, filepath.Join(home, ".aws", "config"), tt.config)
+			testkit.WriteFile(t, filepath.Join(home, ".aws", "config"), tt.config)
 			// An expired cached token with no refresh token, as `aws sso
 			// login` leaves it after its session ends.
 			const accessToken = "aoaAAAAAGexpiredSSOaccessTokenSECRET"
 			expired := `{"accessToken":"` + accessToken + `","expiresAt":"2020-01-01T00:00:00Z","region":"us-east-1","startUrl":"https://corp.awsapps.com/start"}`
 			for _, name := range []string{"corp", "https://corp.awsapps.com/start"} {
-				writeFile(t, filepath.Join(home, ".aws", "sso", "cache", ssoCacheName(name)), expired)
+				testkit.WriteFile(t, filepath.Join(home, ".aws", "sso", "cache", ssoCacheName(name)), expired)
 			}
 			cloud := ecrtest.New(t)
 			p, logs := newProvider(t, Config{Profile: "dev", Endpoint: cloud.ECRURL()})
@@ -234,7 +227,7 @@ func TestWebIdentityRejected(t *testing.T) {
 	cloud := ecrtest.New(t)
 	role := cloud.NewRole("irsa-puller", ecrtest.Trust{WebIdentityTokens: []string{"the-trusted-token"}})
 	const untrusted = "eyJhbGciOiJSUzI1NiJ9.untrusted-projected-token-SECRET.c2ln"
-	writeFile(t, filepath.Join(home, "token"), untrusted)
+	testkit.WriteFile(t, filepath.Join(home, "token"), untrusted)
 	t.Setenv("AWS_WEB_IDENTITY_TOKEN_FILE", filepath.Join(home, "token"))
 	t.Setenv("AWS_ROLE_ARN", role)
 	t.Setenv("AWS_ENDPOINT_URL_STS", cloud.STSURL())

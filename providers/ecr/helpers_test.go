@@ -4,17 +4,17 @@ import (
 	"context"
 	"crypto/sha1"
 	"encoding/hex"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/regcred/regcred/internal/syncbuf"
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
+	"github.com/stretchr/testify/require"
 )
 
 const (
@@ -55,56 +55,31 @@ func isolate(t *testing.T) string {
 	return home
 }
 
-// syncBuffer collects log output from concurrent goroutines.
-type syncBuffer = syncbuf.Buffer
-
 // newProvider builds a provider with debug logs captured and retries
 // that do not wait.
-func newProvider(t *testing.T, cfg Config) (*Provider, *syncBuffer) {
+func newProvider(t *testing.T, cfg Config) (*Provider, *syncbuf.Buffer) {
 	t.Helper()
 	return newProviderWith(t, cfg, &http.Client{Timeout: 30 * time.Second})
 }
 
-func newProviderWith(t *testing.T, cfg Config, hc *http.Client) (*Provider, *syncBuffer) {
+func newProviderWith(t *testing.T, cfg Config, hc *http.Client) (*Provider, *syncbuf.Buffer) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logger, logs := testkit.DebugLogger()
 	p, err := New(cfg, netdeps.Deps{
 		HTTPClient: hc,
 		Deps: providers.Deps{
 			Now:       time.Now,
 			LookupEnv: os.LookupEnv,
-			Logger:    slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+			Logger:    logger,
 		},
 	})
-	if err != nil {
-		t.Fatalf("New(%+v): %v", cfg, err)
-	}
+	require.NoError(t, err, "New(%+v)", cfg)
 	p.maxBackoff = time.Millisecond
 	return p, logs
 }
 
 func get(p *Provider, host string) (providers.Credential, error) {
 	return p.Credential(context.Background(), providers.Request{Registry: host, Pattern: "*.dkr.ecr.*.amazonaws.com"})
-}
-
-// assertNoSecret fails if any secret shows up in text.
-func assertNoSecret(t *testing.T, what, text string, secrets ...string) {
-	t.Helper()
-	for _, s := range secrets {
-		if s != "" && strings.Contains(text, s) {
-			t.Errorf("%s contains a secret (%.6s…):\n%s", what, s, text)
-		}
-	}
-}
-
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // ssoCacheName is where the AWS CLI and SDKs cache an SSO token: the

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/stretchr/testify/require"
 )
 
 func TestParseHostAccepts(t *testing.T) {
@@ -33,9 +34,7 @@ func TestParseHostAccepts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := parseHost(tt.host)
-			if err != nil {
-				t.Fatalf("parseHost(%q): %v", tt.host, err)
-			}
+			require.NoError(t, err, "parseHost(%q)", tt.host)
 			want := target{host: tt.host, public: tt.public, account: tt.account, region: tt.region, fips: tt.fips, dualStack: tt.dualStack}
 			if got != want {
 				t.Errorf("parseHost(%q) = %+v, want %+v", tt.host, got, want)

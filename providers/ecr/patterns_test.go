@@ -12,6 +12,7 @@ import (
 	"github.com/regcred/regcred/providers/ecr"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 	"github.com/regcred/regcred/providers/netdeps"
+	"github.com/stretchr/testify/require"
 )
 
 // TestLookAlikesMatchingAGlobGetNoToken is the reason Credential re-checks
@@ -24,9 +25,7 @@ func TestLookAlikesMatchingAGlobGetNoToken(t *testing.T) {
 	t.Setenv("AWS_ACCESS_KEY_ID", keys.AccessKeyID)
 	t.Setenv("AWS_SECRET_ACCESS_KEY", keys.SecretAccessKey)
 	p, err := ecr.New(ecr.Config{Endpoint: cloud.ECRURL()}, netdeps.Deps{HTTPClient: &http.Client{Timeout: 30 * time.Second}, Deps: providers.Deps{Now: time.Now, LookupEnv: os.LookupEnv}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	tests := []struct{ name, request string }{
 		{"non-numeric account", "evil.dkr.ecr.us-east-1.amazonaws.com"},
 		{"short account", "1234.dkr.ecr.us-east-1.amazonaws.com"},

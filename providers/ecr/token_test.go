@@ -1,18 +1,18 @@
 package ecr
 
 import (
-	"encoding/base64"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
+	"github.com/stretchr/testify/require"
 )
 
 func TestDecodeToken(t *testing.T) {
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
-	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 	at := func(d time.Duration) *time.Time { x := now.Add(d); return &x }
 	private, _ := parseHost(testHost)
 	public, _ := parseHost(publicHost)
@@ -25,17 +25,17 @@ func TestDecodeToken(t *testing.T) {
 		wantExpires time.Time
 		wantErr     string
 	}{
-		{name: "private", target: private, tok: token{encoded: b64("AWS:" + secret), expiresAt: at(12 * time.Hour),
+		{name: "private", target: private, tok: token{encoded: testkit.B64("AWS:" + secret), expiresAt: at(12 * time.Hour),
 			proxyEndpoint: "https://123456789012.dkr.ecr.us-west-2.amazonaws.com"}, wantUser: "AWS", wantExpires: now.Add(12 * time.Hour)},
-		{name: "password with colons", target: private, tok: token{encoded: b64("AWS:" + secret + ":x"), expiresAt: at(time.Hour)},
+		{name: "password with colons", target: private, tok: token{encoded: testkit.B64("AWS:" + secret + ":x"), expiresAt: at(time.Hour)},
 			wantUser: "AWS", wantExpires: now.Add(time.Hour)},
-		{name: "public", target: public, tok: token{encoded: b64("AWS:" + secret), expiresAt: at(time.Hour)}, wantUser: "AWS", wantExpires: now.Add(time.Hour)},
-		{name: "no expiresAt assumes ECR's 12 hours", target: private, tok: token{encoded: b64("AWS:" + secret)}, wantUser: "AWS", wantExpires: now.Add(12 * time.Hour)},
+		{name: "public", target: public, tok: token{encoded: testkit.B64("AWS:" + secret), expiresAt: at(time.Hour)}, wantUser: "AWS", wantExpires: now.Add(time.Hour)},
+		{name: "no expiresAt assumes ECR's 12 hours", target: private, tok: token{encoded: testkit.B64("AWS:" + secret)}, wantUser: "AWS", wantExpires: now.Add(12 * time.Hour)},
 		{name: "not base64", target: private, tok: token{encoded: "%%%" + secret}, wantErr: "not base64"},
-		{name: "no colon", target: private, tok: token{encoded: b64(secret)}, wantErr: "not <user>:<password>"},
-		{name: "empty password", target: private, tok: token{encoded: b64("AWS:")}, wantErr: "not <user>:<password>"},
-		{name: "already expired", target: private, tok: token{encoded: b64("AWS:" + secret), expiresAt: at(-time.Minute)}, wantErr: "expired"},
-		{name: "token for another region", target: private, tok: token{encoded: b64("AWS:" + secret), expiresAt: at(time.Hour),
+		{name: "no colon", target: private, tok: token{encoded: testkit.B64(secret)}, wantErr: "not <user>:<password>"},
+		{name: "empty password", target: private, tok: token{encoded: testkit.B64("AWS:")}, wantErr: "not <user>:<password>"},
+		{name: "already expired", target: private, tok: token{encoded: testkit.B64("AWS:" + secret), expiresAt: at(-time.Minute)}, wantErr: "expired"},
+		{name: "token for another region", target: private, tok: token{encoded: testkit.B64("AWS:" + secret), expiresAt: at(time.Hour),
 			proxyEndpoint: "https://123456789012.dkr.ecr.eu-west-1.amazonaws.com"}, wantErr: "this registry is in us-west-2"},
 	}
 	for _, tt := range tests {
@@ -49,12 +49,10 @@ func TestDecodeToken(t *testing.T) {
 				if !strings.Contains(err.Error(), tt.target.host) {
 					t.Errorf("error does not name %s: %v", tt.target.host, err)
 				}
-				assertNoSecret(t, "error", err.Error(), secret, tt.tok.encoded)
+				testkit.AssertNoSecret(t, "error", err.Error(), secret, tt.tok.encoded)
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			if cred.Username != tt.wantUser || !strings.HasPrefix(cred.Secret.Reveal(), secret) || !cred.ExpiresAt.Equal(tt.wantExpires) {
 				t.Errorf("credential = %q/%q expiring %s, want %q/%q… expiring %s",
 					cred.Username, cred.Secret.Reveal(), cred.ExpiresAt, tt.wantUser, secret, tt.wantExpires)

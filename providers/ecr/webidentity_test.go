@@ -6,8 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
+	"github.com/stretchr/testify/require"
 )
 
 const roleAnnotation = "eks.amazonaws.com/role-arn"
@@ -70,8 +72,8 @@ func TestPodRoles(t *testing.T) {
 	if !errors.Is(err, providers.ErrDenied) || !strings.Contains(err.Error(), "InvalidIdentityToken") {
 		t.Errorf("tester token for builder role: err = %v, want ErrDenied naming InvalidIdentityToken", err)
 	}
-	assertNoSecret(t, "error", err.Error(), builderJWT, testerJWT)
-	assertNoSecret(t, "logs", logs.String(), builderJWT, testerJWT)
+	testkit.AssertNoSecret(t, "error", err.Error(), builderJWT, testerJWT)
+	testkit.AssertNoSecret(t, "logs", logs.String(), builderJWT, testerJWT)
 }
 
 func TestPodRoleMissing(t *testing.T) {
@@ -93,13 +95,13 @@ func TestPodRoleMissing(t *testing.T) {
 			if !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.wantMsg) || !strings.Contains(err.Error(), roleAnnotation) {
 				t.Fatalf("err = %v, want %v naming %q and %q", err, tt.want, roleAnnotation, tt.wantMsg)
 			}
-			assertNoSecret(t, "error", err.Error(), builderJWT)
+			testkit.AssertNoSecret(t, "error", err.Error(), builderJWT)
 		})
 	}
 	if n := cloud.Calls(ecrtest.ECR) + cloud.Calls(ecrtest.AssumeRoleWithWebIdentity); n != 0 {
 		t.Errorf("%d calls to AWS, want none", n)
 	}
-	assertNoSecret(t, "logs", logs.String(), builderJWT)
+	testkit.AssertNoSecret(t, "logs", logs.String(), builderJWT)
 }
 
 // TestAmbientUnaffected: without roleArnAnnotation a request's service
@@ -108,9 +110,7 @@ func TestAmbientUnaffected(t *testing.T) {
 	cloud, builderRole, _ := podCloud(t)
 	p, _ := newProvider(t, Config{Endpoint: cloud.ECRURL()})
 	_, err := p.Credential(context.Background(), podRequest(builderJWT, builderRole))
-	if !errors.Is(err, providers.ErrDenied) {
-		t.Fatalf("err = %v, want the node identity's denial", err)
-	}
+	require.ErrorIs(t, err, providers.ErrDenied, "want the node identity's denial")
 	if n := cloud.Calls(ecrtest.AssumeRoleWithWebIdentity); n != 0 {
 		t.Errorf("AssumeRoleWithWebIdentity calls = %d, want 0", n)
 	}

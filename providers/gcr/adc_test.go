@@ -6,8 +6,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
+	"github.com/stretchr/testify/require"
 )
 
 const userEmail = "dev@example.com"
@@ -63,8 +65,8 @@ func TestGcloudUserLoginRefused(t *testing.T) {
 			h := newHarness(t)
 			path := gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], ADCFile), tc.spoil(user))
 			_, err := get(t, h.provider(t, Config{}))
-			wantErr(t, err, providers.ErrDenied, append(tc.hints, path)...)
-			noSecrets(t, "error", err.Error(), user.RefreshToken, user.ClientSecret)
+			testkit.WantErr(t, err, providers.ErrDenied, append(tc.hints, path)...)
+			testkit.AssertNoSecret(t, "error", err.Error(), user.RefreshToken, user.ClientSecret)
 		})
 	}
 }
@@ -88,7 +90,7 @@ func TestGoogleApplicationCredentials(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "gone.json")
 	h.env["GOOGLE_APPLICATION_CREDENTIALS"] = missing
 	_, err := get(t, h.provider(t, Config{}))
-	wantErr(t, err, providers.ErrInvalid, missing, "GOOGLE_APPLICATION_CREDENTIALS")
+	testkit.WantErr(t, err, providers.ErrInvalid, missing, "GOOGLE_APPLICATION_CREDENTIALS")
 
 	// The entry's own file wins over everything ambient.
 	other := srv.NewServiceAccount(t, "other@proj.iam.gserviceaccount.com")
@@ -108,7 +110,7 @@ func TestBrokenGcloudFileIsReported(t *testing.T) {
 	h.env["GCE_METADATA_HOST"] = md.Host
 	path := gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], ADCFile), []byte("{"))
 	_, err := get(t, h.provider(t, Config{}))
-	wantErr(t, err, providers.ErrInvalid, path, "gcloud's ADC file")
+	testkit.WantErr(t, err, providers.ErrInvalid, path, "gcloud's ADC file")
 	if md.TokenRequests() != 0 {
 		t.Error("a broken gcloud file fell through to the metadata server")
 	}
@@ -129,19 +131,17 @@ func TestExternalAccount(t *testing.T) {
 
 	imp := gcrtest.WriteFile(t, filepath.Join(t.TempDir(), "wif-sa.json"), ext.ConfigJSON(target))
 	_, err := get(t, h.provider(t, Config{CredentialsFile: imp}))
-	wantErr(t, err, providers.ErrDenied, "roles/iam.serviceAccountTokenCreator", imp)
-	noSecrets(t, "error", err.Error(), append(srv.IssuedTokens(), ext.SubjectToken)...)
+	testkit.WantErr(t, err, providers.ErrDenied, "roles/iam.serviceAccountTokenCreator", imp)
+	testkit.AssertNoSecret(t, "error", err.Error(), append(srv.IssuedTokens(), ext.SubjectToken)...)
 
 	srv.AllowImpersonation(ext.Principal, target)
 	if _, iss := mustGet(t, h.provider(t, Config{CredentialsFile: imp}), srv); iss.Principal != target || iss.Via != "iam" {
 		t.Errorf("token for %q via %q, want %s via iam", iss.Principal, iss.Via, target)
 	}
 
-	if err := os.Remove(ext.SubjectTokenFile); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.Remove(ext.SubjectTokenFile))
 	_, err = get(t, h.provider(t, Config{CredentialsFile: plain}))
-	wantErr(t, err, providers.ErrNoIdentity, plain)
+	testkit.WantErr(t, err, providers.ErrNoIdentity, plain)
 }
 
 // TestImpersonatedServiceAccountFile: what `gcloud auth
@@ -151,17 +151,13 @@ func TestImpersonatedServiceAccountFile(t *testing.T) {
 	srv := gcrtest.NewServer(t)
 	user := srv.NewUser(userEmail)
 	var source map[string]any
-	if err := json.Unmarshal(user.ADCJSON(), &source); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(user.ADCJSON(), &source))
 	file, err := json.Marshal(map[string]any{
 		"type":                              "impersonated_service_account",
 		"service_account_impersonation_url": srv.ImpersonationURL(target),
 		"source_credentials":                source,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	h := newHarness(t)
 	gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], ADCFile), file)
 	srv.AllowImpersonation(userEmail, target)

@@ -1,12 +1,12 @@
 package gcr
 
 import (
-	"errors"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/stretchr/testify/require"
 )
 
 func TestValidate(t *testing.T) {
@@ -33,14 +33,10 @@ func TestValidate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.cfg.Validate()
 			if tc.wantErr == "" {
-				if err != nil {
-					t.Fatalf("Validate: %v", err)
-				}
+				require.NoError(t, err, "Validate")
 				return
 			}
-			if !errors.Is(err, providers.ErrInvalid) {
-				t.Fatalf("Validate() = %v, want ErrInvalid", err)
-			}
+			require.ErrorIs(t, err, providers.ErrInvalid)
 			if !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("Validate() = %q, want it to name %q", err, tc.wantErr)
 			}

@@ -2,7 +2,6 @@ package gcr
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -10,18 +9,21 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/internal/syncbuf"
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
 	"github.com/regcred/regcred/providers/netdeps"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // testEnv is a process-free environment: an empty home and gcloud config
 // dir, and GCE_METADATA_HOST at a closed port, so nothing a test does
 // reaches past 127.0.0.1 or reads the developer's own credentials.
-func testEnv(t *testing.T) map[string]string {
+func testEnv(t *testing.T) testkit.Env {
 	t.Helper()
 	home := t.TempDir()
-	return map[string]string{
+	return testkit.Env{
 		"HOME":              home,
 		"CLOUDSDK_CONFIG":   t.TempDir(),
 		"GCE_METADATA_HOST": gcrtest.ClosedAddr(t),
@@ -31,13 +33,15 @@ func testEnv(t *testing.T) map[string]string {
 // harness builds providers with a fixed environment, a log sink and an
 // optional fixed clock.
 type harness struct {
-	env  map[string]string
-	now  func() time.Time
-	logs *syncBuffer
+	env    testkit.Env
+	now    func() time.Time
+	logger *slog.Logger
+	logs   *syncbuf.Buffer
 }
 
 func newHarness(t *testing.T) *harness {
-	return &harness{env: testEnv(t), now: time.Now, logs: &syncBuffer{}}
+	logger, logs := testkit.DebugLogger()
+	return &harness{env: testEnv(t), now: time.Now, logger: logger, logs: logs}
 }
 
 func (h *harness) provider(t *testing.T, cfg Config) *Provider {
@@ -45,17 +49,12 @@ func (h *harness) provider(t *testing.T, cfg Config) *Provider {
 	p, err := New(cfg, netdeps.Deps{
 		HTTPClient: &http.Client{Timeout: 20 * time.Second},
 		Deps: providers.Deps{
-			Now: h.now,
-			LookupEnv: func(k string) (string, bool) {
-				v, ok := h.env[k]
-				return v, ok
-			},
-			Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+			Now:       h.now,
+			LookupEnv: h.env.Lookup,
+			Logger:    h.logger,
 		},
 	})
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
+	require.NoError(t, err, "New")
 	return p
 }
 
@@ -69,44 +68,11 @@ func get(t *testing.T, p *Provider) (providers.Credential, error) {
 func mustGet(t *testing.T, p *Provider, srv *gcrtest.Server) (providers.Credential, gcrtest.Issued) {
 	t.Helper()
 	cred, err := get(t, p)
-	if err != nil {
-		t.Fatalf("Credential: %v", err)
-	}
-	if cred.Username != Username {
-		t.Errorf("username %q, want %q", cred.Username, Username)
-	}
+	require.NoError(t, err, "Credential")
+	assert.Equal(t, Username, cred.Username, "username")
 	iss, ok := srv.Lookup(cred.Secret.Reveal())
-	if !ok {
-		t.Fatalf("the secret answered is not a token the fake issued")
-	}
+	require.True(t, ok, "the secret answered is not a token the fake issued")
 	return cred, iss
-}
-
-// wantErr checks the error's kind and that its text carries every hint.
-func wantErr(t *testing.T, err error, kind error, hints ...string) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("no error; want %v", kind)
-	}
-	t.Logf("error: %v", err)
-	if !errors.Is(err, kind) {
-		t.Errorf("error %q is not %v", err, kind)
-	}
-	for _, h := range hints {
-		if !strings.Contains(err.Error(), h) {
-			t.Errorf("error %q does not mention %q", err, h)
-		}
-	}
-}
-
-// noSecrets fails when any secret appears in text.
-func noSecrets(t *testing.T, where, text string, secrets ...string) {
-	t.Helper()
-	for _, s := range secrets {
-		if s != "" && strings.Contains(text, s) {
-			t.Errorf("%s contains a secret (%.12s…): %s", where, s, text)
-		}
-	}
 }
 
 // pemBody is a line from the middle of a PEM private key: if any of the
@@ -115,8 +81,3 @@ func pemBody(keyJSON []byte) string {
 	lines := strings.Split(string(keyJSON), `\n`)
 	return lines[len(lines)/2]
 }
-
-// syncBuffer collects log output from concurrent goroutines.
-type syncBuffer = syncbuf.Buffer
-
-func errorsIs(err, target error) bool { return errors.Is(err, target) }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
+	"github.com/stretchr/testify/require"
 )
 
 var hostCases = []struct {
@@ -74,9 +76,7 @@ func TestDefaultPatternsAreGoogleOnly(t *testing.T) {
 	var pats []matcher.Pattern
 	for _, s := range DefaultPatterns() {
 		p, err := matcher.ParsePattern(s)
-		if err != nil {
-			t.Fatalf("ParsePattern(%q): %v", s, err)
-		}
+		require.NoError(t, err, "ParsePattern(%q)", s)
 		pats = append(pats, p)
 	}
 	for _, tc := range hostCases {
@@ -120,7 +120,7 @@ func TestCredentialRefusesNonGoogleHosts(t *testing.T) {
 		}
 		t.Run(tc.name, func(t *testing.T) {
 			cred, err := p.Credential(context.Background(), providers.Request{Registry: tc.host, Pattern: "*"})
-			wantErr(t, err, providers.ErrInvalid, "not a Google registry host")
+			testkit.WantErr(t, err, providers.ErrInvalid, "not a Google registry host")
 			if cred.Secret != "" {
 				t.Error("a secret was answered with the refusal")
 			}

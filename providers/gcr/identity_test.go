@@ -4,7 +4,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
+	"github.com/stretchr/testify/assert"
 )
 
 func TestGcloudADCPath(t *testing.T) {
@@ -21,11 +23,9 @@ func TestGcloudADCPath(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			lookup := func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }
+			lookup := testkit.Env(tt.env).Lookup
 			got, why := GcloudADCPath(lookup, tt.goos)
-			if got != tt.want {
-				t.Errorf("GcloudADCPath = %q, want %q", got, tt.want)
-			}
+			assert.Equal(t, tt.want, got, "GcloudADCPath")
 			if (got == "") != (why != "") {
 				t.Errorf("GcloudADCPath = %q, %q: a path, or why there is none", got, why)
 			}
@@ -53,7 +53,7 @@ func TestIdentityFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			lookup := func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }
+			lookup := testkit.Env(tt.env).Lookup
 			var c providers.IdentityFiles = tt.cfg
 			if got := c.IdentityFiles(lookup); !slices.Equal(got, tt.want) {
 				t.Errorf("IdentityFiles() = %q, want %q", got, tt.want)

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
 )
@@ -96,11 +97,11 @@ func TestImpersonationRefused(t *testing.T) {
 			p.iamURL = srv.IAMCredentialsURL()
 			tc.setup(srv)
 			cred, err := get(t, p)
-			wantErr(t, err, tc.kind, tc.hints...)
+			testkit.WantErr(t, err, tc.kind, tc.hints...)
 			if cred.Secret != "" {
 				t.Error("a secret was answered with the error")
 			}
-			noSecrets(t, "error", err.Error(), srv.IssuedTokens()...)
+			testkit.AssertNoSecret(t, "error", err.Error(), srv.IssuedTokens()...)
 			if md.TokenRequests() != 1 {
 				t.Errorf("%d metadata token requests, want 1 (the caller's token)", md.TokenRequests())
 			}
@@ -114,12 +115,12 @@ func TestImpersonationRefused(t *testing.T) {
 		p := h.provider(t, Config{ImpersonateServiceAccount: pullerSA})
 		p.iamURL = "http://" + gcrtest.ClosedAddr(t)
 		_, err := get(t, p)
-		wantErr(t, err, providers.ErrUnavailable, "IAM Credentials API is unreachable", pullerSA)
+		testkit.WantErr(t, err, providers.ErrUnavailable, "IAM Credentials API is unreachable", pullerSA)
 	})
 	t.Run("caller has no identity", func(t *testing.T) {
 		h := newHarness(t)
 		p := h.provider(t, Config{ImpersonateServiceAccount: pullerSA})
 		_, err := get(t, p)
-		wantErr(t, err, providers.ErrNoIdentity, "gcloud auth application-default login")
+		testkit.WantErr(t, err, providers.ErrNoIdentity, "gcloud auth application-default login")
 	})
 }

@@ -3,6 +3,7 @@ package gcr
 import (
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
 )
@@ -29,7 +30,7 @@ func TestNewValidates(t *testing.T) {
 				t.Fatal("Validate accepted the config; the case proves nothing")
 			}
 			_, err := New(tt.cfg, netdeps.Deps{})
-			wantErr(t, err, providers.ErrInvalid)
+			testkit.WantErr(t, err, providers.ErrInvalid)
 			if err.Error() != verr.Error() {
 				t.Errorf("New: %q, want Validate's %q", err, verr)
 			}

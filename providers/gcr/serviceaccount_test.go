@@ -8,8 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
+	"github.com/stretchr/testify/require"
 )
 
 const saEmail = "puller@proj.iam.gserviceaccount.com"
@@ -39,7 +41,7 @@ func TestServiceAccountKey(t *testing.T) {
 	if n := srv.Requests("token"); n != 1 {
 		t.Errorf("%d token requests, want 1", n)
 	}
-	noSecrets(t, "debug log", h.logs.String(), cred.Secret.Reveal(), pemBody(sa.KeyJSON()))
+	testkit.AssertNoSecret(t, "debug log", h.logs.String(), cred.Secret.Reveal(), pemBody(sa.KeyJSON()))
 }
 
 func TestServiceAccountScopesAndHome(t *testing.T) {
@@ -92,8 +94,8 @@ func TestServiceAccountRejected(t *testing.T) {
 			path := gcrtest.WriteFile(t, filepath.Join(t.TempDir(), "sa.json"), key)
 			h := newHarness(t)
 			_, err := get(t, h.provider(t, Config{CredentialsFile: path}))
-			wantErr(t, err, providers.ErrDenied, append(tc.hints, path, saEmail)...)
-			noSecrets(t, "error", err.Error(), pemBody(key))
+			testkit.WantErr(t, err, providers.ErrDenied, append(tc.hints, path, saEmail)...)
+			testkit.AssertNoSecret(t, "error", err.Error(), pemBody(key))
 			if n := len(srv.IssuedTokens()); n != 0 {
 				t.Errorf("the fake issued %d tokens for a refused assertion", n)
 			}
@@ -107,7 +109,7 @@ func TestTokenEndpointOutage(t *testing.T) {
 	srv.SetOutage(http.StatusServiceUnavailable)
 	h := newHarness(t)
 	_, err := get(t, h.provider(t, Config{CredentialsFile: sa.WriteKeyFile(t, t.TempDir())}))
-	wantErr(t, err, providers.ErrUnavailable, "try again later", saEmail)
+	testkit.WantErr(t, err, providers.ErrUnavailable, "try again later", saEmail)
 }
 
 func TestTokenEndpointUnreachable(t *testing.T) {
@@ -120,8 +122,8 @@ func TestTokenEndpointUnreachable(t *testing.T) {
 	path := gcrtest.WriteFile(t, filepath.Join(t.TempDir(), "sa.json"), key)
 	h := newHarness(t)
 	_, err := get(t, h.provider(t, Config{CredentialsFile: path}))
-	wantErr(t, err, providers.ErrUnavailable, path)
-	noSecrets(t, "error", err.Error(), pemBody(key))
+	testkit.WantErr(t, err, providers.ErrUnavailable, path)
+	testkit.AssertNoSecret(t, "error", err.Error(), pemBody(key))
 }
 
 // TestExpiredTokens: a token that is dead on arrival is never answered,
@@ -150,11 +152,11 @@ func TestExpiredTokens(t *testing.T) {
 			p := h.provider(t, Config{CredentialsFile: sa.WriteKeyFile(t, t.TempDir())})
 			if tc.wantErr != "" {
 				cred, err := get(t, p)
-				wantErr(t, err, providers.ErrInvalid, tc.wantErr)
+				testkit.WantErr(t, err, providers.ErrInvalid, tc.wantErr)
 				if cred.Secret != "" {
 					t.Error("an expired token was answered")
 				}
-				noSecrets(t, "error", err.Error(), srv.IssuedTokens()...)
+				testkit.AssertNoSecret(t, "error", err.Error(), srv.IssuedTokens()...)
 				return
 			}
 			cred, _ := mustGet(t, p, srv)
@@ -193,27 +195,27 @@ func TestMalformedKeyFiles(t *testing.T) {
 			path := gcrtest.WriteFile(t, filepath.Join(t.TempDir(), "key.json"), []byte(tc.content))
 			h := newHarness(t)
 			_, err := get(t, h.provider(t, Config{CredentialsFile: path}))
-			wantErr(t, err, providers.ErrInvalid, path, tc.hint)
-			noSecrets(t, "error", err.Error(), marker, pemBody(good))
+			testkit.WantErr(t, err, providers.ErrInvalid, path, tc.hint)
+			testkit.AssertNoSecret(t, "error", err.Error(), marker, pemBody(good))
 		})
 	}
 	t.Run("missing", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "nope.json")
 		h := newHarness(t)
 		_, err := get(t, h.provider(t, Config{CredentialsFile: path}))
-		wantErr(t, err, providers.ErrInvalid, path, "credentialsFile", "no such file")
+		testkit.WantErr(t, err, providers.ErrInvalid, path, "credentialsFile", "no such file")
 	})
 	t.Run("a directory", func(t *testing.T) {
 		dir := t.TempDir()
 		h := newHarness(t)
 		_, err := get(t, h.provider(t, Config{CredentialsFile: dir}))
-		wantErr(t, err, providers.ErrInvalid, dir, "cannot read")
+		testkit.WantErr(t, err, providers.ErrInvalid, dir, "cannot read")
 	})
 	t.Run("home unset", func(t *testing.T) {
 		h := newHarness(t)
 		delete(h.env, "HOME")
 		_, err := get(t, h.provider(t, Config{CredentialsFile: "~/sa.json"}))
-		wantErr(t, err, providers.ErrInvalid, "HOME")
+		testkit.WantErr(t, err, providers.ErrInvalid, "HOME")
 	})
 	if n := srv.Requests("token"); n != 0 {
 		t.Errorf("%d token requests for broken files, want 0", n)
@@ -224,14 +226,10 @@ func TestMalformedKeyFiles(t *testing.T) {
 func replaceJSONField(t *testing.T, data []byte, field, value string) string {
 	t.Helper()
 	m := map[string]any{}
-	if err := json.Unmarshal(data, &m); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(data, &m))
 	m[field] = value
 	out, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return string(out)
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/stretchr/testify/require"
 )
 
 func TestValidate(t *testing.T) {
@@ -26,9 +27,7 @@ func TestValidate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.cfg.Validate()
 			if tc.field == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				return
 			}
 			if !errors.Is(err, providers.ErrInvalid) || !strings.Contains(err.Error(), tc.field) || !strings.Contains(err.Error(), "ocir: ") {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/regcred/regcred/matcher"
+	"github.com/stretchr/testify/require"
 )
 
 func TestIsOCIRHost(t *testing.T) {
@@ -43,9 +44,7 @@ func TestDefaultPatternsCoverOCIRHosts(t *testing.T) {
 	var patterns []matcher.Pattern
 	for _, s := range DefaultPatterns() {
 		p, err := matcher.ParsePattern(s)
-		if err != nil {
-			t.Fatalf("built-in pattern %q does not parse: %v", s, err)
-		}
+		require.NoError(t, err, "built-in pattern %q does not parse", s)
 		patterns = append(patterns, p)
 	}
 	tests := []struct{ name, request string }{
@@ -58,9 +57,7 @@ func TestDefaultPatternsCoverOCIRHosts(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			target, err := matcher.Normalize(tc.request)
-			if err != nil {
-				t.Fatalf("Normalize(%q): %v", tc.request, err)
-			}
+			require.NoError(t, err, "Normalize(%q)", tc.request)
 			if !IsOCIRHost(target.Registry()) {
 				t.Fatalf("IsOCIRHost(%q) = false; the case is not an OCIR host", target.Registry())
 			}

@@ -1,7 +1,6 @@
 package ocir
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -10,10 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/internal/syncbuf"
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
 	"github.com/regcred/regcred/providers/oci/ociauth"
 	"github.com/regcred/regcred/providers/oci/ocitest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 type fixture struct {
@@ -23,29 +26,25 @@ type fixture struct {
 	key    *ocitest.APIKey
 	config string
 	now    time.Time
-	logs   *bytes.Buffer
+	logger *slog.Logger
+	logs   *syncbuf.Buffer
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	keys := ocitest.NewKeys()
 	key, err := ocitest.NewAPIKey(keys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	cfg, err := key.WriteConfig(t.TempDir()) // no region: OCIR does not need one
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	iss, err := ocitest.NewIssuer(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	logger, logs := testkit.DebugLogger()
 	return &fixture{
-		keys: keys, issuer: iss, key: key, config: cfg,
+		keys: keys, issuer: iss, logger: logger, key: key, config: cfg,
 		ocir: ocitest.NewOCIR(t, &ocitest.Verifier{Keys: keys}, iss),
 		now:  time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC),
-		logs: &bytes.Buffer{},
+		logs: logs,
 	}
 }
 
@@ -59,13 +58,11 @@ func (f *fixture) provider(t *testing.T, c Config, env map[string]string) *Provi
 		HTTPClient: &http.Client{},
 		Deps: providers.Deps{
 			Now:       func() time.Time { return f.now },
-			LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-			Logger:    slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+			LookupEnv: testkit.Env(env).Lookup,
+			Logger:    f.logger,
 		},
 	})
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
+	require.NoError(t, err, "New")
 	p.backoff = 0
 	return p
 }
@@ -93,13 +90,9 @@ func TestTokenWithAPIKey(t *testing.T) {
 func TestTokenRefusals(t *testing.T) {
 	f := newFixture(t)
 	stranger, err := ocitest.NewAPIKey(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	strangerConfig, err := stranger.WriteConfig(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	tests := []struct {
 		name     string
 		cfg      Config
@@ -120,9 +113,7 @@ func TestTokenRefusals(t *testing.T) {
 			if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.contains) {
 				t.Fatalf("err = %v, want %v mentioning %q", err, tc.want, tc.contains)
 			}
-			if got := len(f.ocir.Rejected()) - before; got != tc.rejected {
-				t.Errorf("%d requests refused by the registry, want %d", got, tc.rejected)
-			}
+			assert.Equal(t, tc.rejected, len(f.ocir.Rejected())-before, "requests refused by the registry")
 		})
 	}
 }
@@ -130,9 +121,7 @@ func TestTokenRefusals(t *testing.T) {
 func TestTokenWithInstancePrincipal(t *testing.T) {
 	f := newFixture(t)
 	id, err := ocitest.NewInstanceIdentity("iad")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	md := ocitest.NewMetadata(t, id)
 	fed := ocitest.NewFederation(t, f.keys, f.issuer, id)
 	t.Setenv(ociauth.EnvMetadataBaseURL, md.BaseURL)
@@ -140,9 +129,7 @@ func TestTokenWithInstancePrincipal(t *testing.T) {
 	p := f.provider(t, Config{Auth: "instance_principal"}, map[string]string{ociauth.EnvMetadataBaseURL: md.BaseURL})
 	for _, host := range []string{"iad.ocir.io", "ocir.us-ashburn-1.oci.oraclecloud.com"} {
 		cred, err := p.Credential(context.Background(), providers.Request{Registry: host})
-		if err != nil {
-			t.Fatalf("%s: Credential: %v", host, err)
-		}
+		require.NoError(t, err, "%s: Credential", host)
 		issued := fed.Issued()
 		if to, _ := f.ocir.IssuedTo(cred.Secret.Reveal()); len(issued) != 1 || to != "ST$"+issued[0] {
 			t.Errorf("%s: token not issued to the instance's session (federations %d)", host, len(issued))
@@ -153,16 +140,12 @@ func TestTokenWithInstancePrincipal(t *testing.T) {
 func TestTokenWithResourcePrincipal(t *testing.T) {
 	f := newFixture(t)
 	env, err := ocitest.ResourcePrincipal(f.keys, f.issuer, "us-ashburn-1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for k, v := range env {
 		t.Setenv(k, v)
 	}
 	cred, err := f.provider(t, Config{Auth: "resource_principal"}, env).Credential(context.Background(), providers.Request{Registry: "iad.ocir.io"})
-	if err != nil {
-		t.Fatalf("Credential: %v", err)
-	}
+	require.NoError(t, err, "Credential")
 	if to, _ := f.ocir.IssuedTo(cred.Secret.Reveal()); to != "ST$"+env[ociauth.EnvRPST] {
 		t.Errorf("token issued to %q, not the resource principal", to)
 	}
@@ -171,9 +154,7 @@ func TestTokenWithResourcePrincipal(t *testing.T) {
 func TestCredentialFromAnswer(t *testing.T) {
 	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	iss, err := ocitest.NewIssuer(func() time.Time { return now })
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	jwt := iss.Token(nil, 20*time.Minute)
 	tests := []struct {
 		name    string
@@ -197,9 +178,7 @@ func TestCredentialFromAnswer(t *testing.T) {
 				}
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			if cred.Username != Username || cred.Secret.Reveal() != tc.secret || !cred.ExpiresAt.Equal(tc.expires) {
 				t.Errorf("got %q/%q/%v, want %q/%q/%v", cred.Username, cred.Secret.Reveal(), cred.ExpiresAt, Username, tc.secret, tc.expires)
 			}
@@ -210,18 +189,12 @@ func TestCredentialFromAnswer(t *testing.T) {
 func TestNonJSONAnswer(t *testing.T) {
 	keys := ocitest.NewKeys()
 	key, err := ocitest.NewAPIKey(keys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	cfg, err := key.WriteConfig(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	srv := newSignedServer(t, keys, func(w http.ResponseWriter) { _, _ = w.Write([]byte("<html>login</html>")) })
 	p, err := New(Config{ConfigFile: cfg, Endpoint: srv}, netdeps.Deps{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	_, err = p.Credential(context.Background(), providers.Request{Registry: "iad.ocir.io"})
 	if !errors.Is(err, providers.ErrInvalid) || !strings.Contains(err.Error(), "JSON") {
 		t.Fatalf("err = %v, want ErrInvalid about JSON", err)

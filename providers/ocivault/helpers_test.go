@@ -1,7 +1,6 @@
 package ocivault
 
 import (
-	"encoding/base64"
 	"log/slog"
 	"net/http"
 	"os"
@@ -9,9 +8,11 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/internal/syncbuf"
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
 	"github.com/regcred/regcred/providers/oci/ocitest"
+	"github.com/stretchr/testify/require"
 )
 
 const (
@@ -26,26 +27,25 @@ type fixture struct {
 	secrets *ocitest.Secrets
 	key     *ocitest.APIKey
 	config  string // path of the OCI config file
-	logs    *syncBuffer
+	logger  *slog.Logger
+	logs    *syncbuf.Buffer
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	keys := ocitest.NewKeys()
 	key, err := ocitest.NewAPIKey(keys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	cfg, err := key.WriteConfig(t.TempDir(), ocitest.Profile{Region: "us-ashburn-1"}, ocitest.Profile{Name: "NOREGION"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	logger, logs := testkit.DebugLogger()
 	return &fixture{
 		keys:    keys,
 		secrets: ocitest.NewSecrets(t, &ocitest.Verifier{Keys: keys}),
 		key:     key,
 		config:  cfg,
-		logs:    &syncBuffer{},
+		logger:  logger,
+		logs:    logs,
 	}
 }
 
@@ -54,12 +54,9 @@ func (f *fixture) deps(env map[string]string) netdeps.Deps {
 	return netdeps.Deps{
 		HTTPClient: &http.Client{Timeout: 10 * time.Second},
 		Deps: providers.Deps{
-			Now: time.Now,
-			LookupEnv: func(k string) (string, bool) {
-				v, ok := env[k]
-				return v, ok
-			},
-			Logger: slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+			Now:       time.Now,
+			LookupEnv: testkit.Env(env).Lookup,
+			Logger:    f.logger,
 		},
 	}
 }
@@ -77,9 +74,7 @@ func (f *fixture) entry(c Config) Config {
 func (f *fixture) provider(t *testing.T, c Config, env map[string]string) *Provider {
 	t.Helper()
 	p, err := New(f.entry(c), f.deps(env))
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
+	require.NoError(t, err, "New")
 	p.backoff = 0
 	return p
 }
@@ -92,9 +87,6 @@ func (f *fixture) putSecret(id, name, user, pass string) {
 	})
 }
 
-// syncBuffer collects log output from concurrent goroutines.
-type syncBuffer = syncbuf.Buffer
-
 // osEnv is the process environment as a map, for tests of principals
 // whose variables the SDK reads from the process (set with t.Setenv).
 func osEnv(keys ...string) map[string]string {
@@ -106,5 +98,3 @@ func osEnv(keys ...string) map[string]string {
 	}
 	return m
 }
-
-func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }

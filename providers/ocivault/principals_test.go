@@ -4,16 +4,17 @@ import (
 	"context"
 	"errors"
 	"net"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/oci/ociauth"
 	"github.com/regcred/regcred/providers/oci/ocitest"
+	"github.com/stretchr/testify/require"
 )
 
 // The principals' variables are read by the SDK from the process
@@ -22,18 +23,14 @@ import (
 func newIssuer(t *testing.T) *ocitest.Issuer {
 	t.Helper()
 	iss, err := ocitest.NewIssuer(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return iss
 }
 
 func newInstance(t *testing.T) *ocitest.InstanceIdentity {
 	t.Helper()
 	id, err := ocitest.NewInstanceIdentity("iad")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return id
 }
 
@@ -87,9 +84,7 @@ func TestInstancePrincipalRefusedByFederation(t *testing.T) {
 
 	_, err := f.provider(t, Config{SecretID: testSecretID, Auth: "instance_principal"}, osEnv(ociauth.EnvMetadataBaseURL)).
 		Credential(context.Background(), providers.Request{})
-	if !errors.Is(err, providers.ErrDenied) {
-		t.Fatalf("err = %v, want ErrDenied", err)
-	}
+	require.ErrorIs(t, err, providers.ErrDenied)
 	if len(fed.Rejected()) == 0 || len(f.secrets.Calls()) != 0 {
 		t.Errorf("federation rejections %v, secret reads %d; want a rejection and no read", fed.Rejected(), len(f.secrets.Calls()))
 	}
@@ -101,9 +96,7 @@ func TestInstancePrincipalRefusedByFederation(t *testing.T) {
 func TestInstancePrincipalWithoutMetadataService(t *testing.T) {
 	f := newFixture(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	dead := "http://" + l.Addr().String() + "/opc/v2"
 	l.Close()
 	_, err = f.provider(t, Config{SecretID: testSecretID, Auth: "instance_principal"}, map[string]string{ociauth.EnvMetadataBaseURL: dead}).
@@ -117,16 +110,12 @@ func TestResourcePrincipal(t *testing.T) {
 	f := newFixture(t)
 	f.putSecret(testSecretID, "", "robot", "from-resource-principal")
 	env, err := ocitest.ResourcePrincipal(f.keys, newIssuer(t), "us-ashburn-1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for k, v := range env {
 		t.Setenv(k, v)
 	}
 	cred, err := f.provider(t, Config{SecretID: testSecretID, Auth: "resource_principal"}, env).Credential(context.Background(), providers.Request{})
-	if err != nil {
-		t.Fatalf("Credential: %v", err)
-	}
+	require.NoError(t, err, "Credential")
 	if cred.Secret.Reveal() != "from-resource-principal" || lastKeyID(t, f.secrets) != "ST$"+env[ociauth.EnvRPST] {
 		t.Errorf("password %q, key id not the RPST", cred.Secret.Reveal())
 	}
@@ -144,20 +133,14 @@ func TestSessionTokenProfile(t *testing.T) {
 	f := newFixture(t)
 	f.putSecret(testSecretID, "", "robot", "from-session")
 	session, err := ocitest.NewAPIKey(nil) // the session key pair `oci session authenticate` makes
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	dir := t.TempDir()
 	token := newIssuer(t).Token(map[string]any{"sub": "ocid1.user.oc1..aaaaaaaafakeuser", "ptype": "user"}, time.Hour)
 	tokenFile := filepath.Join(dir, "token")
-	if err := os.WriteFile(tokenFile, []byte(token), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, tokenFile, token)
 	f.keys.AddSession(token, &session.Key.PublicKey)
 	cfg, err := session.WriteConfig(dir, ocitest.Profile{Name: "SESSION", Region: "us-ashburn-1", SecurityTokenFile: tokenFile})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	tests := []struct {
 		name string
 		auth string
@@ -169,9 +152,7 @@ func TestSessionTokenProfile(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := Config{SecretID: testSecretID, Auth: tc.auth, ConfigFile: cfg, Profile: "SESSION"}
 			cred, err := f.provider(t, c, nil).Credential(context.Background(), providers.Request{})
-			if err != nil {
-				t.Fatalf("Credential: %v", err)
-			}
+			require.NoError(t, err, "Credential")
 			if cred.Secret.Reveal() != "from-session" || lastKeyID(t, f.secrets) != "ST$"+token {
 				t.Errorf("password %q, key id not the session token", cred.Secret.Reveal())
 			}
@@ -188,9 +169,7 @@ func setupOKE(t *testing.T, f *fixture, saToken string) (*ocitest.Proxymux, map[
 		t.Skipf("cannot fake the proxymux: %v", err)
 	}
 	tokenFile := filepath.Join(t.TempDir(), "token")
-	if err := os.WriteFile(tokenFile, []byte(saToken), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, tokenFile, saToken)
 	env := map[string]string{
 		ociauth.EnvRPVersion:             "2.2",
 		ociauth.EnvRPRegion:              "us-ashburn-1",
@@ -232,9 +211,7 @@ func TestOKEWorkloadIdentity(t *testing.T) {
 			}
 			before := pm.Exchanges()
 			cred, err := f.provider(t, Config{SecretID: testSecretID, Auth: "oke_workload_identity"}, e).Credential(context.Background(), tc.req)
-			if err != nil {
-				t.Fatalf("Credential: %v", err)
-			}
+			require.NoError(t, err, "Credential")
 			if cred.Secret.Reveal() != "from-workload-identity" || pm.Exchanges() != before+1 || !strings.HasPrefix(lastKeyID(t, f.secrets), "ST$") {
 				t.Errorf("password %q, exchanges %d→%d", cred.Secret.Reveal(), before, pm.Exchanges())
 			}
@@ -247,13 +224,9 @@ func TestOKEWorkloadIdentityWrongToken(t *testing.T) {
 	iss := newIssuer(t)
 	_, env := setupOKE(t, f, iss.Token(map[string]any{"sub": "expected"}, time.Hour))
 	wrong := iss.Token(map[string]any{"sub": "someone-else"}, time.Hour)
-	if err := os.WriteFile(env[ociauth.EnvKubernetesSATokenPath], []byte(wrong), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, env[ociauth.EnvKubernetesSATokenPath], wrong)
 	_, err := f.provider(t, Config{SecretID: testSecretID, Auth: "oke_workload_identity"}, env).Credential(context.Background(), providers.Request{})
-	if !errors.Is(err, providers.ErrDenied) {
-		t.Fatalf("err = %v, want ErrDenied", err)
-	}
+	require.ErrorIs(t, err, providers.ErrDenied)
 	if strings.Contains(err.Error(), wrong) {
 		t.Error("the service-account token leaked into the error")
 	}
@@ -263,13 +236,9 @@ func TestOKEWorkloadIdentityMalformedTokenKeptOut(t *testing.T) {
 	f := newFixture(t)
 	const garbage = "not-a-jwt-but-still-a-secret"
 	_, env := setupOKE(t, f, "whatever")
-	if err := os.WriteFile(env[ociauth.EnvKubernetesSATokenPath], []byte(garbage), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, env[ociauth.EnvKubernetesSATokenPath], garbage)
 	_, err := f.provider(t, Config{SecretID: testSecretID, Auth: "oke_workload_identity"}, env).Credential(context.Background(), providers.Request{})
-	if !errors.Is(err, providers.ErrNoIdentity) {
-		t.Fatalf("err = %v, want ErrNoIdentity", err)
-	}
+	require.ErrorIs(t, err, providers.ErrNoIdentity)
 	if strings.Contains(err.Error(), garbage) {
 		t.Errorf("the token leaked: %v", err)
 	}

@@ -8,8 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/oci/ocitest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestCredentialReadsSecret(t *testing.T) {
@@ -27,9 +30,7 @@ func TestCredentialReadsSecret(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			before := len(f.secrets.Calls())
 			cred, err := f.provider(t, tc.cfg, nil).Credential(context.Background(), providers.Request{Registry: "example.registry.io"})
-			if err != nil {
-				t.Fatalf("Credential: %v", err)
-			}
+			require.NoError(t, err, "Credential")
 			if cred.Username != "robot" || cred.Secret.Reveal() != "s3cret-by-id" || !cred.ExpiresAt.IsZero() {
 				t.Errorf("got %q / %q / %v, want robot / s3cret-by-id / no expiry", cred.Username, cred.Secret.Reveal(), cred.ExpiresAt)
 			}
@@ -65,12 +66,8 @@ func TestCredentialStagesAndVersions(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.cfg.SecretID = testSecretID
 			cred, err := f.provider(t, tc.cfg, nil).Credential(context.Background(), providers.Request{})
-			if err != nil {
-				t.Fatalf("Credential: %v", err)
-			}
-			if got := cred.Secret.Reveal(); got != tc.want {
-				t.Errorf("password %q, want %q", got, tc.want)
-			}
+			require.NoError(t, err, "Credential")
+			assert.Equal(t, tc.want, cred.Secret.Reveal(), "password")
 		})
 	}
 }
@@ -78,13 +75,9 @@ func TestCredentialStagesAndVersions(t *testing.T) {
 func TestCredentialFailures(t *testing.T) {
 	f := newFixture(t)
 	other, err := ocitest.NewAPIKey(ocitest.NewKeys()) // a key the fake does not know
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	strangerConfig, err := other.WriteConfig(t.TempDir(), ocitest.Profile{Region: "us-ashburn-1"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	const hidden = "ocid1.vaultsecret.oc1.iad.amaaaaaahiddensecret"
 	const broken = "ocid1.vaultsecret.oc1.iad.amaaaaaabrokensecret"
 	f.putSecret(testSecretID, "pull-secret", "robot", "pw")
@@ -110,15 +103,11 @@ func TestCredentialFailures(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			before := len(f.secrets.Calls())
 			_, err := f.provider(t, tc.cfg, nil).Credential(context.Background(), providers.Request{})
-			if !errors.Is(err, tc.want) {
-				t.Fatalf("err = %v, want %v", err, tc.want)
-			}
+			require.ErrorIs(t, err, tc.want)
 			if !strings.Contains(err.Error(), tc.contains) {
 				t.Errorf("err %q does not mention %q", err, tc.contains)
 			}
-			if got := len(f.secrets.Calls()) - before; got != tc.calls {
-				t.Errorf("the fake served %d requests, want %d", got, tc.calls)
-			}
+			assert.Equal(t, tc.calls, len(f.secrets.Calls())-before, "requests the fake served")
 		})
 	}
 }
@@ -128,9 +117,7 @@ func TestCredentialRetriesTransientFailures(t *testing.T) {
 	f.secrets.Put(ocitest.Secret{ID: testSecretID, FailStatus: http.StatusTooManyRequests, FailTimes: 2,
 		Versions: []ocitest.Version{{Number: 1, Stages: []string{"CURRENT"}, Content: ocitest.PullSecret("u", "after-retries")}}})
 	cred, err := f.provider(t, Config{SecretID: testSecretID}, nil).Credential(context.Background(), providers.Request{})
-	if err != nil {
-		t.Fatalf("Credential: %v", err)
-	}
+	require.NoError(t, err, "Credential")
 	if cred.Secret.Reveal() != "after-retries" {
 		t.Errorf("password %q", cred.Secret.Reveal())
 	}
@@ -147,9 +134,7 @@ func TestCredentialDoesNotRetryClientErrors(t *testing.T) {
 	f := newFixture(t)
 	f.secrets.Put(ocitest.Secret{ID: testSecretID, FailStatus: http.StatusForbidden, Versions: []ocitest.Version{{Number: 1, Stages: []string{"CURRENT"}}}})
 	_, err := f.provider(t, Config{SecretID: testSecretID}, nil).Credential(context.Background(), providers.Request{})
-	if !errors.Is(err, providers.ErrDenied) {
-		t.Fatalf("err = %v, want ErrDenied", err)
-	}
+	require.ErrorIs(t, err, providers.ErrDenied)
 	if n := len(f.secrets.Calls()); n != 1 {
 		t.Errorf("%d requests for a 403, want 1", n)
 	}
@@ -183,9 +168,7 @@ func TestCredentialExpiry(t *testing.T) {
 				}
 				return
 			}
-			if err != nil {
-				t.Fatalf("Credential: %v", err)
-			}
+			require.NoError(t, err, "Credential")
 			if !cred.ExpiresAt.Equal(tc.want) {
 				t.Errorf("ExpiresAt %v, want %v", cred.ExpiresAt, tc.want)
 			}
@@ -202,20 +185,18 @@ func TestCredentialMalformedContentKeepsSecretOut(t *testing.T) {
 		why     string
 	}{
 		{name: "not base64", content: "%%" + secret + "%%", why: "not base64"},
-		{name: "not JSON", content: b64("password=" + secret), why: "not a JSON object"},
-		{name: "JSON array", content: b64(`["` + secret + `"]`), why: "not a JSON object"},
-		{name: "no username", content: b64(`{"password":"` + secret + `"}`), why: `"username"`},
-		{name: "no password", content: b64(`{"username":"u","pass":"` + secret + `"}`), why: `"password"`},
-		{name: "password not a string", content: b64(`{"username":"u","password":["` + secret + `"]}`), why: `"password"`},
+		{name: "not JSON", content: testkit.B64("password=" + secret), why: "not a JSON object"},
+		{name: "JSON array", content: testkit.B64(`["` + secret + `"]`), why: "not a JSON object"},
+		{name: "no username", content: testkit.B64(`{"password":"` + secret + `"}`), why: `"username"`},
+		{name: "no password", content: testkit.B64(`{"username":"u","pass":"` + secret + `"}`), why: `"password"`},
+		{name: "password not a string", content: testkit.B64(`{"username":"u","password":["` + secret + `"]}`), why: `"password"`},
 		{name: "empty content", content: "", why: "empty"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f.secrets.Put(ocitest.Secret{ID: testSecretID, Versions: []ocitest.Version{{Number: 4, Stages: []string{"CURRENT"}, Content: tc.content}}})
 			_, err := f.provider(t, Config{SecretID: testSecretID}, nil).Credential(context.Background(), providers.Request{})
-			if !errors.Is(err, providers.ErrInvalid) {
-				t.Fatalf("err = %v, want ErrInvalid", err)
-			}
+			require.ErrorIs(t, err, providers.ErrInvalid)
 			msg := err.Error()
 			if !strings.Contains(msg, tc.why) || !strings.Contains(msg, testSecretID) || !strings.Contains(msg, "version 4") {
 				t.Errorf("err %q should say %q and name the secret and version", msg, tc.why)
@@ -231,11 +212,9 @@ func TestCredentialOtherFieldsIgnoredAndSecretNotLogged(t *testing.T) {
 	const secret = "pw-that-must-not-be-logged"
 	f := newFixture(t)
 	f.secrets.Put(ocitest.Secret{ID: testSecretID, Versions: []ocitest.Version{{Number: 1, Stages: []string{"CURRENT"},
-		Content: b64(`{"username":"robot","password":"` + secret + `","registry":"x","email":"a@b"}`)}}})
+		Content: testkit.B64(`{"username":"robot","password":"` + secret + `","registry":"x","email":"a@b"}`)}}})
 	cred, err := f.provider(t, Config{SecretID: testSecretID}, nil).Credential(context.Background(), providers.Request{})
-	if err != nil {
-		t.Fatalf("Credential: %v", err)
-	}
+	require.NoError(t, err, "Credential")
 	if cred.Username != "robot" || cred.Secret.Reveal() != secret {
 		t.Errorf("got %q / %q", cred.Username, cred.Secret.Reveal())
 	}
@@ -277,9 +256,7 @@ func TestConfigFileFromEnvironmentAndRegionFromEntry(t *testing.T) {
 	// the entry (or the secret's OCID) supplies one.
 	env := map[string]string{"OCI_CONFIG_FILE": f.config, "OCI_CLI_PROFILE": "NOREGION"}
 	p, err := New(Config{SecretName: "", SecretID: testSecretID, Endpoint: f.secrets.URL}, f.deps(env))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if _, err := p.Credential(context.Background(), providers.Request{}); err != nil {
 		t.Fatalf("Credential: %v", err)
 	}

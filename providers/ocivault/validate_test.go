@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestValidate(t *testing.T) {
@@ -44,9 +46,7 @@ func TestValidate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.cfg.Validate()
 			if tc.field == "" {
-				if err != nil {
-					t.Fatalf("Validate: %v", err)
-				}
+				require.NoError(t, err, "Validate")
 				return
 			}
 			if !errors.Is(err, providers.ErrInvalid) || !strings.Contains(err.Error(), tc.field) || !strings.HasPrefix(err.Error(), "invalid: ocivault: ") {
@@ -100,9 +100,7 @@ func TestRegionFromOCID(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := tc.cfg.region(); got != tc.want {
-				t.Errorf("region() = %q, want %q", got, tc.want)
-			}
+			assert.Equal(t, tc.want, tc.cfg.region(), "region()")
 		})
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestValidate(t *testing.T) {
@@ -31,9 +33,7 @@ func TestValidate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.cfg.Validate()
 			if tc.errHas == "" {
-				if err != nil {
-					t.Fatalf("Validate: %v", err)
-				}
+				require.NoError(t, err, "Validate")
 				return
 			}
 			if !errors.Is(err, providers.ErrInvalid) || !strings.Contains(err.Error(), tc.errHas) {
@@ -66,9 +66,7 @@ func TestHasInlineSecret(t *testing.T) {
 		{name: "docker config", cfg: Config{DockerConfig: "/c"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := tc.cfg.HasInlineSecret(); got != tc.want {
-				t.Errorf("HasInlineSecret = %v, want %v", got, tc.want)
-			}
+			assert.Equal(t, tc.want, tc.cfg.HasInlineSecret(), "HasInlineSecret")
 		})
 	}
 }

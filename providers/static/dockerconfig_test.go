@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
+	"github.com/stretchr/testify/require"
 )
 
 const ecrHost = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
@@ -17,9 +19,9 @@ var (
 	// answers with an identity token), plus an ECR credHelper.
 	dockerLoginJSON = `{
 	"auths": {
-		"https://index.docker.io/v1/": {"auth": "` + b64("alice:"+secretPass) + `"},
-		"ghcr.io": {"auth": "` + b64("gh-user:"+secretOther) + `"},
-		"registry.example.com:5000": {"auth": "` + b64("bob:"+secretToken) + `"},
+		"https://index.docker.io/v1/": {"auth": "` + testkit.B64("alice:"+secretPass) + `"},
+		"ghcr.io": {"auth": "` + testkit.B64("gh-user:"+secretOther) + `"},
+		"registry.example.com:5000": {"auth": "` + testkit.B64("bob:"+secretToken) + `"},
 		"myacr.azurecr.io": {
 			"auth": "MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAwOg==",
 			"identitytoken": "` + secretToken + `"
@@ -38,22 +40,22 @@ var (
 	// podman/skopeo auth.json with a namespace-scoped key.
 	podmanAuthJSON = `{
 	"auths": {
-		"quay.io": {"auth": "` + b64("quay-user:"+secretOther) + `"},
-		"quay.io/team-a": {"auth": "` + b64("team-a:"+secretPass) + `"},
-		"docker.io": {"auth": "` + b64("hub:"+secretToken) + `"}
+		"quay.io": {"auth": "` + testkit.B64("quay-user:"+secretOther) + `"},
+		"quay.io/team-a": {"auth": "` + testkit.B64("team-a:"+secretPass) + `"},
+		"docker.io": {"auth": "` + testkit.B64("hub:"+secretToken) + `"}
 	}
 }`
 	// The pre-1.7 docker ~/.dockercfg.
 	legacyDockercfg = `{
-	"https://index.docker.io/v1/": {"auth": "` + b64("alice:"+secretPass) + `", "email": "alice@example.com"},
+	"https://index.docker.io/v1/": {"auth": "` + testkit.B64("alice:"+secretPass) + `", "email": "alice@example.com"},
 	"quay.io": {"auth": "", "email": ""}
 }`
 	// The payload `kubectl create secret docker-registry` writes.
-	kubectlPayload = `{"auths":{"registry.example.com":{"username":"alice","password":"` + secretPass + `","email":"a@example.com","auth":"` + b64("alice:"+secretPass) + `"}}}`
+	kubectlPayload = `{"auths":{"registry.example.com":{"username":"alice","password":"` + secretPass + `","email":"a@example.com","auth":"` + testkit.B64("alice:"+secretPass) + `"}}}`
 	// kubectl create secret docker-registry regcred --dry-run=client -o yaml
 	k8sSecretYAML = `apiVersion: v1
 data:
-  .dockerconfigjson: ` + b64(kubectlPayload) + `
+  .dockerconfigjson: ` + testkit.B64(kubectlPayload) + `
 kind: Secret
 metadata:
   creationTimestamp: null
@@ -75,7 +77,7 @@ stringData:
 	// kubectl get secret regcred -o json
 	k8sSecretJSON = `{
     "apiVersion": "v1",
-    "data": {".dockerconfigjson": "` + b64(kubectlPayload) + `"},
+    "data": {".dockerconfigjson": "` + testkit.B64(kubectlPayload) + `"},
     "kind": "Secret",
     "metadata": {"name": "regcred", "namespace": "default", "resourceVersion": "4711", "uid": "5f0c1d2e-0000-4000-8000-000000000000"},
     "type": "kubernetes.io/dockerconfigjson"
@@ -86,7 +88,7 @@ kind: Secret
 metadata: {name: old-pull}
 type: kubernetes.io/dockercfg
 data:
-  .dockercfg: ` + b64(legacyDockercfg) + `
+  .dockercfg: ` + testkit.B64(legacyDockercfg) + `
 `
 )
 
@@ -126,12 +128,12 @@ var dockerCases = []dockerCase{
 	{name: "k8s glob key needs its label", file: k8sStringDataYAML, registry: "gcr.io", wantErr: providers.ErrNotFound},
 	{name: "k8s glob key look-alike", file: k8sStringDataYAML, registry: "eu.gcr.io.evil.example", wantErr: providers.ErrNotFound},
 	{name: "k8s dockercfg secret", file: k8sDockercfgYAML, registry: "docker.io", repo: "library/nginx", wantUser: "alice", wantSecret: secretPass},
-	{name: "auth overrides username and password", file: `{"auths":{"r.io":{"auth":"` + b64("real:"+secretPass) + `","username":"stale","password":"stale"}}}`, registry: "r.io", wantUser: "real", wantSecret: secretPass},
+	{name: "auth overrides username and password", file: `{"auths":{"r.io":{"auth":"` + testkit.B64("real:"+secretPass) + `","username":"stale","password":"stale"}}}`, registry: "r.io", wantUser: "real", wantSecret: secretPass},
 	{name: "username and password fields", file: `{"auths":{"http://r.io:8080/":{"username":"u","password":"` + secretPass + `"}}}`, registry: "r.io:8080", wantUser: "u", wantSecret: secretPass},
-	{name: "unpadded auth", file: `{"auths":{"r.io":{"auth":"` + strings.TrimRight(b64("u:"+secretPass+"x"), "=") + `"}}}`, registry: "r.io", wantUser: "u", wantSecret: secretPass + "x"},
-	{name: "password with colons", file: `{"auths":{"r.io":{"auth":"` + b64("u:a:b:"+secretPass) + `"}}}`, registry: "r.io", wantUser: "u", wantSecret: "a:b:" + secretPass},
-	{name: "empty specific entry falls back to host", file: `{"auths":{"r.io/team":{},"r.io":{"auth":"` + b64("u:"+secretPass) + `"}}}`, registry: "r.io", repo: "team/app", wantUser: "u", wantSecret: secretPass},
-	{name: "unusable keys are skipped", file: `{"auths":{"r.io/UPPER":{"auth":"` + b64("x:"+secretOther) + `"},"r.io":{"auth":"` + b64("u:"+secretPass) + `"}}}`, registry: "r.io", wantUser: "u", wantSecret: secretPass},
+	{name: "unpadded auth", file: `{"auths":{"r.io":{"auth":"` + strings.TrimRight(testkit.B64("u:"+secretPass+"x"), "=") + `"}}}`, registry: "r.io", wantUser: "u", wantSecret: secretPass + "x"},
+	{name: "password with colons", file: `{"auths":{"r.io":{"auth":"` + testkit.B64("u:a:b:"+secretPass) + `"}}}`, registry: "r.io", wantUser: "u", wantSecret: "a:b:" + secretPass},
+	{name: "empty specific entry falls back to host", file: `{"auths":{"r.io/team":{},"r.io":{"auth":"` + testkit.B64("u:"+secretPass) + `"}}}`, registry: "r.io", repo: "team/app", wantUser: "u", wantSecret: secretPass},
+	{name: "unusable keys are skipped", file: `{"auths":{"r.io/UPPER":{"auth":"` + testkit.B64("x:"+secretOther) + `"},"r.io":{"auth":"` + testkit.B64("u:"+secretPass) + `"}}}`, registry: "r.io", wantUser: "u", wantSecret: secretPass},
 	{name: "no auths at all", file: `{"credsStore":"pass"}`, registry: "r.io", wantErr: providers.ErrNotFound, errHas: []string{`credsStore "pass"`}},
 	{name: "byte order mark", file: "\xef\xbb\xbf" + kubectlPayload, registry: "registry.example.com", wantUser: "alice", wantSecret: secretPass},
 
@@ -141,8 +143,8 @@ var dockerCases = []dockerCase{
 	{name: "legacy entry with wrong field type", file: `{"r.io": {"auth": ["` + secretPass + `"]}}`, registry: "r.io", wantErr: providers.ErrInvalid, errHas: []string{`entry "r.io" must be an object of auth fields`}},
 	{name: "entry not an object", file: `{"auths": {"r.io": "` + secretPass + `"}}`, registry: "r.io", wantErr: providers.ErrInvalid, errHas: []string{`"auths" must map`}},
 	{name: "auth not base64", file: `{"auths": {"r.io": {"auth": "!!` + secretPass + `"}}}`, registry: "r.io", wantErr: providers.ErrInvalid, errHas: []string{`entry "r.io": "auth" is not base64`}},
-	{name: "auth without colon", file: `{"auths": {"r.io": {"auth": "` + b64(secretPass) + `"}}}`, registry: "r.io", wantErr: providers.ErrInvalid, errHas: []string{"does not decode to user:password"}},
-	{name: "opaque secret", file: "apiVersion: v1\nkind: Secret\ntype: Opaque\ndata:\n  password: " + b64(secretPass) + "\n", registry: "r.io", wantErr: providers.ErrInvalid, errHas: []string{`(type "Opaque") has no .dockerconfigjson or .dockercfg`}},
+	{name: "auth without colon", file: `{"auths": {"r.io": {"auth": "` + testkit.B64(secretPass) + `"}}}`, registry: "r.io", wantErr: providers.ErrInvalid, errHas: []string{"does not decode to user:password"}},
+	{name: "opaque secret", file: "apiVersion: v1\nkind: Secret\ntype: Opaque\ndata:\n  password: " + testkit.B64(secretPass) + "\n", registry: "r.io", wantErr: providers.ErrInvalid, errHas: []string{`(type "Opaque") has no .dockerconfigjson or .dockercfg`}},
 	{name: "secret data not base64", file: "kind: Secret\ndata:\n  .dockerconfigjson: '!" + secretPass + "'\n", registry: "r.io", wantErr: providers.ErrInvalid, errHas: []string{`data[".dockerconfigjson"] is not base64`}},
 	{name: "secret payload not json", file: "kind: Secret\nstringData:\n  .dockerconfigjson: '{" + secretPass + "'\n", registry: "r.io", wantErr: providers.ErrInvalid, errHas: []string{`Secret's ".dockerconfigjson": not valid JSON`}},
 	{name: "yaml but not a secret", file: "apiVersion: v1\nkind: ConfigMap\ndata:\n  x: " + secretPass + "\n", registry: "r.io", wantErr: providers.ErrInvalid, errHas: []string{`no "kind: Secret"`}},
@@ -162,9 +164,7 @@ func TestDockerConfig(t *testing.T) {
 			cred, logs, err := run(t, Config{DockerConfig: path}, nil, providers.Request{Registry: tc.registry, Repository: tc.repo})
 			assertNoSecret(t, "log", logs)
 			if tc.wantErr != nil {
-				if !errors.Is(err, tc.wantErr) {
-					t.Fatalf("err = %v, want %v", err, tc.wantErr)
-				}
+				require.ErrorIs(t, err, tc.wantErr)
 				assertNoSecret(t, "error", err.Error())
 				for _, want := range append(tc.errHas, path) {
 					if !strings.Contains(err.Error(), want) {
@@ -173,9 +173,7 @@ func TestDockerConfig(t *testing.T) {
 				}
 				return
 			}
-			if err != nil {
-				t.Fatalf("Credential: %v", err)
-			}
+			require.NoError(t, err, "Credential")
 			if cred.Username != tc.wantUser || cred.Secret.Reveal() != tc.wantSecret {
 				t.Errorf("got %q / %q, want %q / %q", cred.Username, cred.Secret.Reveal(), tc.wantUser, tc.wantSecret)
 			}
@@ -193,7 +191,7 @@ func TestDockerConfigMissingFile(t *testing.T) {
 
 func TestDockerConfigHomeExpansion(t *testing.T) {
 	home := t.TempDir()
-	writeFilesAt(t, filepath.Join(home, ".docker"), "config.json", dockerLoginJSON)
+	testkit.WriteFile(t, filepath.Join(home, ".docker", "config.json"), dockerLoginJSON)
 	cred, _, err := run(t, Config{DockerConfig: "~/.docker/config.json"}, map[string]string{"HOME": home}, providers.Request{Registry: "ghcr.io"})
 	if err != nil || cred.Username != "gh-user" {
 		t.Fatalf("Credential = %q, %v; want gh-user", cred.Username, err)

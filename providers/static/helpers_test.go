@@ -1,16 +1,13 @@
 package static
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
-	"log/slog"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
+	"github.com/stretchr/testify/require"
 )
 
 // Secrets used by the tests. Every error and log line is scanned for them.
@@ -20,26 +17,14 @@ const (
 	secretOther = "other-5e2d-SECRET"
 )
 
-var allSecrets = []string{secretPass, secretToken, secretOther, b64("alice:" + secretPass)}
-
-func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
-
-// fakeEnv stands in for the process environment.
-type fakeEnv map[string]string
-
-func (f fakeEnv) lookup(k string) (string, bool) {
-	v, ok := f[k]
-	return v, ok
-}
+var allSecrets = []string{secretPass, secretToken, secretOther, testkit.B64("alice:" + secretPass)}
 
 // writeFiles creates the named files under dir and returns dir.
 func writeFiles(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		testkit.WriteFile(t, filepath.Join(dir, name), content)
 	}
 	return dir
 }
@@ -47,15 +32,13 @@ func writeFiles(t *testing.T, files map[string]string) string {
 // run builds a provider and asks it once, returning what the logger saw.
 func run(t *testing.T, cfg Config, env map[string]string, req providers.Request) (providers.Credential, string, error) {
 	t.Helper()
-	var logs bytes.Buffer
+	logger, logs := testkit.DebugLogger()
 	deps := providers.Deps{
-		LookupEnv: fakeEnv(env).lookup,
-		Logger:    slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		LookupEnv: testkit.Env(env).Lookup,
+		Logger:    logger,
 	}
 	p, err := New(cfg, deps)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
+	require.NoError(t, err, "New")
 	cred, err := p.Credential(context.Background(), req)
 	return cred, logs.String(), err
 }
@@ -63,20 +46,5 @@ func run(t *testing.T, cfg Config, env map[string]string, req providers.Request)
 // assertNoSecret fails when any test secret appears in text.
 func assertNoSecret(t *testing.T, what, text string) {
 	t.Helper()
-	for _, s := range allSecrets {
-		if strings.Contains(text, s) {
-			t.Errorf("%s leaks a secret: %q", what, text)
-		}
-	}
-}
-
-// writeFilesAt creates dir and one file in it.
-func writeFilesAt(t *testing.T, dir, name, content string) {
-	t.Helper()
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testkit.AssertNoSecret(t, what, text, allSecrets...)
 }

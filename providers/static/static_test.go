@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
+	"github.com/stretchr/testify/require"
 )
 
 func TestCredentialSources(t *testing.T) {
@@ -25,9 +27,7 @@ func TestCredentialSources(t *testing.T) {
 		"max":          strings.Repeat("y", maxFile),
 	}
 	dir := writeFiles(t, files)
-	if err := os.Mkdir(filepath.Join(dir, "adir"), 0o700); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "adir"), 0o700))
 	f := func(name string) string { return filepath.Join(dir, name) }
 	env := map[string]string{"REG_USER": "bob", "REG_PASS": secretPass, "EMPTY": "", "HOME": dir}
 
@@ -71,9 +71,7 @@ func TestCredentialSources(t *testing.T) {
 				assertNoSecret(t, "error", err.Error())
 				return
 			}
-			if err != nil {
-				t.Fatalf("Credential: %v", err)
-			}
+			require.NoError(t, err, "Credential")
 			if cred.Username != tc.wantUser || cred.Secret.Reveal() != tc.wantSecret || cred.Anonymous || !cred.ExpiresAt.IsZero() {
 				t.Errorf("got user %q secret %q (len %d) anon %v; want %q, %q", cred.Username, cred.Secret.Reveal(), len(cred.Secret.Reveal()), cred.Anonymous, tc.wantUser, tc.wantSecret)
 			}
@@ -84,18 +82,14 @@ func TestCredentialSources(t *testing.T) {
 func TestFileIsReadAtCredentialTime(t *testing.T) {
 	dir := t.TempDir()
 	pass := filepath.Join(dir, "pass")
-	p, err := New(Config{Username: "a", PasswordFile: pass}, providers.Deps{LookupEnv: fakeEnv{}.lookup})
-	if err != nil {
-		t.Fatalf("New must not read the file: %v", err)
-	}
+	p, err := New(Config{Username: "a", PasswordFile: pass}, providers.Deps{LookupEnv: testkit.Env{}.Lookup})
+	require.NoError(t, err, "New must not read the file")
 	ctx := context.Background()
 	if _, err := p.Credential(ctx, providers.Request{Registry: "r.io"}); !errors.Is(err, providers.ErrNotFound) {
 		t.Fatalf("before the file exists: %v, want ErrNotFound", err)
 	}
 	for _, want := range []string{"first", "rotated"} {
-		if err := os.WriteFile(pass, []byte(want+"\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		testkit.WriteFile(t, pass, want+"\n")
 		cred, err := p.Credential(ctx, providers.Request{Registry: "r.io"})
 		if err != nil || cred.Secret.Reveal() != want {
 			t.Fatalf("Credential = %q, %v; want %q", cred.Secret.Reveal(), err, want)
@@ -109,9 +103,7 @@ func TestUnreadableFile(t *testing.T) {
 	}
 	dir := writeFiles(t, map[string]string{"pass": secretPass})
 	path := filepath.Join(dir, "pass")
-	if err := os.Chmod(path, 0); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.Chmod(path, 0))
 	_, _, err := run(t, Config{Username: "a", PasswordFile: path}, nil, providers.Request{Registry: "r.io"})
 	if !errors.Is(err, providers.ErrDenied) || !strings.Contains(err.Error(), path) {
 		t.Fatalf("err = %v; want ErrDenied naming %s", err, path)
@@ -120,10 +112,8 @@ func TestUnreadableFile(t *testing.T) {
 
 func TestCanceledContext(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"pass": secretPass})
-	p, err := New(Config{Username: "a", PasswordFile: filepath.Join(dir, "pass")}, providers.Deps{LookupEnv: fakeEnv{}.lookup})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, err := New(Config{Username: "a", PasswordFile: filepath.Join(dir, "pass")}, providers.Deps{LookupEnv: testkit.Env{}.Lookup})
+	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := p.Credential(ctx, providers.Request{Registry: "r.io"}); !errors.Is(err, context.Canceled) {

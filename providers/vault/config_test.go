@@ -4,9 +4,11 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
 	"github.com/regcred/regcred/providers/vault"
+	"github.com/stretchr/testify/require"
 )
 
 // TestNewValidates: New refuses, with Validate's own error, every config
@@ -68,12 +70,10 @@ func TestNewDoesNoIO(t *testing.T) {
 	cfg := vault.Config{Address: h.vault.URL, Path: "a/b", CACert: "/nonexistent/ca.pem",
 		Auth: vault.Auth{Method: "approle", RoleIDFile: "/nonexistent/role", SecretIDFile: "/nonexistent/secret"}}
 	p, err := vault.New(cfg, h.deps())
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
+	require.NoError(t, err, "New")
 	if n := len(h.vault.Requests()); n != 0 {
 		t.Errorf("New sent %d requests", n)
 	}
 	_, err = get(p)
-	wantErr(t, err, providers.ErrInvalid, "caCert /nonexistent/ca.pem")
+	testkit.WantErr(t, err, providers.ErrInvalid, "caCert /nonexistent/ca.pem")
 }

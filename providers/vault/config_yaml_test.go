@@ -7,6 +7,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/regcred/regcred/providers/vault"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestYAMLNames decodes a config strictly, as the loader does, so every
@@ -35,12 +37,8 @@ auth:
 	var c vault.Config
 	d := yaml.NewDecoder(strings.NewReader(doc))
 	d.KnownFields(true)
-	if err := d.Decode(&c); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, d.Decode(&c))
+	require.NoError(t, c.Validate())
 	if c.KVVersion != "2" || c.Version != 4 || c.Auth.SecretIDFile != "/etc/regcred/secret-id" || c.CAPath != "/etc/ssl/vault" {
 		t.Errorf("decoded %+v", c)
 	}
@@ -67,15 +65,9 @@ func TestDefaults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.cfg.Method(); got != tt.wantMethod {
-				t.Errorf("Method = %q, want %q", got, tt.wantMethod)
-			}
-			if got := tt.cfg.SecretsEngine(); got != tt.wantEngine {
-				t.Errorf("SecretsEngine = %q, want %q", got, tt.wantEngine)
-			}
-			if got := tt.cfg.AuthMount(); got != tt.wantMnt {
-				t.Errorf("AuthMount = %q, want %q", got, tt.wantMnt)
-			}
+			assert.Equal(t, tt.wantMethod, tt.cfg.Method(), "Method")
+			assert.Equal(t, tt.wantEngine, tt.cfg.SecretsEngine(), "SecretsEngine")
+			assert.Equal(t, tt.wantMnt, tt.cfg.AuthMount(), "AuthMount")
 		})
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/regcred/regcred/internal/openbao"
 	"github.com/regcred/regcred/providers/vault/vaulttest"
+	"github.com/stretchr/testify/require"
 )
 
 // paritySide is one server of the comparison and the tokens it issued.
@@ -130,22 +131,16 @@ func (s paritySide) answer(t *testing.T, pr probe, login map[string]any, id stri
 	}
 	if pr.token == "login" {
 		r, err := s.do(openbao.Request{Method: http.MethodPost, Path: "auth/" + id + "-approle/login", Body: login})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		var m map[string]any
 		_ = json.Unmarshal(r.Body, &m)
 		tok, _ = pick(m, "auth.client_token").(string)
 	}
 	r, err := s.do(openbao.Request{Method: pr.method, Path: pr.path, Token: tok, Namespace: pr.ns, Body: pr.body})
-	if err != nil {
-		t.Fatalf("%s: %v", s.name, err)
-	}
+	require.NoError(t, err, "%s", s.name)
 	m := map[string]any{}
 	if len(bytes.TrimSpace(r.Body)) > 0 {
-		if err := json.Unmarshal(r.Body, &m); err != nil {
-			t.Fatalf("%s answered %d %q: %v", s.name, r.Status, r.Body, err)
-		}
+		require.NoError(t, json.Unmarshal(r.Body, &m), "%s answered %d %q", s.name, r.Status, r.Body)
 	}
 	m["(status)"] = r.Status
 	return m

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
 )
@@ -51,7 +52,7 @@ func fuzzProvider(t *testing.T, mode int, status int, body string, now time.Time
 	p, err := New(cfg, netdeps.Deps{
 		Deps: providers.Deps{
 			Now:       func() time.Time { return now },
-			LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+			LookupEnv: testkit.Env(env).Lookup,
 			Logger:    slog.New(slog.DiscardHandler),
 		},
 	})

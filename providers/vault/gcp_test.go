@@ -4,8 +4,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
+	"github.com/stretchr/testify/require"
 )
 
 func TestGCPEngine(t *testing.T) {
@@ -41,12 +43,10 @@ func TestGCPEngine(t *testing.T) {
 			cred, err := get(h.provider(t, tt.cfg))
 			h.noSecrets(t, err, "tok-gcp", "ya29.")
 			if tt.wantErr != nil {
-				wantErr(t, err, tt.wantErr, tt.fragments...)
+				testkit.WantErr(t, err, tt.wantErr, tt.fragments...)
 				return
 			}
-			if err != nil {
-				t.Fatalf("Credential: %v", err)
-			}
+			require.NoError(t, err, "Credential")
 			if cred.Username != tt.wantUser || cred.Secret.Reveal() != tt.wantToken {
 				t.Errorf("credential = %q/%q, want %q/%q", cred.Username, cred.Secret.Reveal(), tt.wantUser, tt.wantToken)
 			}
@@ -65,9 +65,7 @@ func TestGCPTTLCap(t *testing.T) {
 	root.Token("tok", 0, "root")
 	h.env["VAULT_TOKEN"] = "tok"
 	cred, err := get(h.provider(t, vault.Config{Engine: "gcp", Roleset: "r", TTL: "10m"}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if want := h.clock.Now().Add(10 * time.Minute); !cred.ExpiresAt.Equal(want) {
 		t.Errorf("ExpiresAt = %v, want %v", cred.ExpiresAt, want)
 	}

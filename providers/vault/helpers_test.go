@@ -2,70 +2,48 @@ package vault_test
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/regcred/regcred/internal/syncbuf"
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
 	"github.com/regcred/regcred/providers/vault"
 	"github.com/regcred/regcred/providers/vault/vaulttest"
+	"github.com/stretchr/testify/require"
 )
-
-// clock is a settable time source shared by the provider and the fake.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Now().Truncate(time.Second)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// env is an injected environment.
-type env map[string]string
-
-func (e env) lookup(k string) (string, bool) {
-	v, ok := e[k]
-	return v, ok
-}
 
 // harness is a fake Vault, a clock both sides read, and the provider's
 // environment and log output.
 type harness struct {
 	// vault is the fake; nil in tests against the real server (realWorld).
-	vault *vaulttest.Server
-	clock *clock
-	env   env
-	logs  *syncBuffer
+	vault  *vaulttest.Server
+	clock  *testkit.Clock
+	env    testkit.Env
+	logger *slog.Logger
+	logs   *syncbuf.Buffer
+}
+
+// newWorld is a harness without a fake: a clock at the current second, an
+// empty environment and a debug logger.
+func newWorld() *harness {
+	logger, logs := testkit.DebugLogger()
+	return &harness{
+		clock:  testkit.NewClock(time.Now().Truncate(time.Second)),
+		env:    testkit.Env{},
+		logger: logger,
+		logs:   logs,
+	}
 }
 
 func newHarness(t *testing.T, opts ...vaulttest.Option) *harness {
 	t.Helper()
-	c := newClock()
-	return &harness{
-		vault: vaulttest.New(t, append([]vaulttest.Option{vaulttest.WithClock(c.Now)}, opts...)...),
-		clock: c,
-		env:   env{},
-		logs:  &syncBuffer{},
-	}
+	h := newWorld()
+	h.vault = vaulttest.New(t, append([]vaulttest.Option{vaulttest.WithClock(h.clock.Now)}, opts...)...)
+	return h
 }
 
 func (h *harness) deps() netdeps.Deps {
@@ -73,8 +51,8 @@ func (h *harness) deps() netdeps.Deps {
 		HTTPClient: &http.Client{},
 		Deps: providers.Deps{
 			Now:       h.clock.Now,
-			LookupEnv: h.env.lookup,
-			Logger:    slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+			LookupEnv: h.env.Lookup,
+			Logger:    h.logger,
 		},
 	}
 }
@@ -87,9 +65,7 @@ func (h *harness) provider(t *testing.T, cfg vault.Config) *vault.Provider {
 		cfg.Address = h.vault.URL
 	}
 	p, err := vault.New(cfg, h.deps())
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
+	require.NoError(t, err, "New")
 	return p
 }
 
@@ -105,37 +81,5 @@ func (h *harness) noSecrets(t *testing.T, err error, secrets ...string) {
 	if err != nil {
 		text += "\n" + err.Error()
 	}
-	for _, s := range secrets {
-		if s != "" && strings.Contains(text, s) {
-			t.Errorf("a secret (%.6s…) appears in the error or logs:\n%s", s, text)
-		}
-	}
+	testkit.AssertNoSecret(t, "the error or logs", text, secrets...)
 }
-
-// wantErr checks err against a wanted error value and message fragments.
-func wantErr(t *testing.T, err, target error, fragments ...string) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("err = nil, want %v", target)
-	}
-	if target != nil && !errors.Is(err, target) {
-		t.Errorf("err = %v, want it to wrap %v", err, target)
-	}
-	for _, f := range fragments {
-		if !strings.Contains(err.Error(), f) {
-			t.Errorf("err = %q, want it to contain %q", err, f)
-		}
-	}
-}
-
-func writeFile(t *testing.T, name, content string) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-// syncBuffer collects log output from concurrent goroutines.
-type syncBuffer = syncbuf.Buffer

@@ -5,8 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
+	"github.com/stretchr/testify/require"
 )
 
 // kvFixture fills the fake with KV mounts, policies and tokens.
@@ -47,7 +49,7 @@ func TestKV(t *testing.T) {
 	tests := []struct {
 		name       string
 		cfg        vault.Config
-		env        env // VAULT_TOKEN=tok-reader unless set
+		env        testkit.Env // VAULT_TOKEN=tok-reader unless set
 		wantUser   string
 		wantPass   string
 		wantExpiry time.Duration // from now; 0: no expiry
@@ -69,24 +71,24 @@ func TestKV(t *testing.T) {
 		{name: "v1 ttl field shortens the entry ttl", cfg: vault.Config{Path: "kv1/registry", TTL: "1h"}, wantUser: "bob", wantPass: "pw-kv1", wantExpiry: 30 * time.Minute},
 		{name: "v1 set", cfg: vault.Config{Mount: "kv1", Path: "registry", KVVersion: "1"}, wantUser: "bob", wantPass: "pw-kv1", wantMaxAge: 30 * time.Minute},
 		{name: "legacy generic mount reads as v1", cfg: vault.Config{Path: "legacy/reg"}, wantUser: "dave", wantPass: "pw-legacy"},
-		{name: "namespace", cfg: vault.Config{Namespace: "team-a", Path: "secret/dockerhub"}, env: env{"VAULT_TOKEN": "tok-ns"}, wantUser: "ns-user", wantPass: "pw-ns"},
-		{name: "VAULT_NAMESPACE", cfg: vault.Config{Path: "secret/dockerhub"}, env: env{"VAULT_TOKEN": "tok-ns", "VAULT_NAMESPACE": "team-a/"}, wantUser: "ns-user", wantPass: "pw-ns"},
+		{name: "namespace", cfg: vault.Config{Namespace: "team-a", Path: "secret/dockerhub"}, env: testkit.Env{"VAULT_TOKEN": "tok-ns"}, wantUser: "ns-user", wantPass: "pw-ns"},
+		{name: "VAULT_NAMESPACE", cfg: vault.Config{Path: "secret/dockerhub"}, env: testkit.Env{"VAULT_TOKEN": "tok-ns", "VAULT_NAMESPACE": "team-a/"}, wantUser: "ns-user", wantPass: "pw-ns"},
 
 		{name: "v2 no such secret", cfg: vault.Config{Path: "secret/nope"}, wantErr: providers.ErrNotFound, fragments: []string{"no secret at secret/nope"}},
 		{name: "v2 no such version", cfg: vault.Config{Path: "secret/dockerhub", Version: 9}, wantErr: providers.ErrNotFound, fragments: []string{"no version 9 of secret/dockerhub"}},
 		{name: "v2 soft-deleted version", cfg: vault.Config{Path: "secret/deleted"}, wantErr: providers.ErrNotFound, fragments: []string{"version 1 of secret/deleted was deleted at", "undelete"}},
 		{name: "v2 destroyed version", cfg: vault.Config{Path: "secret/destroyed", Version: 1}, wantErr: providers.ErrNotFound, fragments: []string{"version 1 of secret/destroyed is destroyed"}},
 		{name: "v1 no such secret", cfg: vault.Config{Path: "kv1/nope"}, wantErr: providers.ErrNotFound, fragments: []string{"no secret at kv1/nope"}},
-		{name: "v2 mount read as v1", cfg: vault.Config{Mount: "secret", Path: "dockerhub", KVVersion: "1"}, env: env{"VAULT_TOKEN": "tok-root"}, wantErr: providers.ErrNotFound, fragments: []string{"Invalid path for a versioned K/V secrets engine"}},
+		{name: "v2 mount read as v1", cfg: vault.Config{Mount: "secret", Path: "dockerhub", KVVersion: "1"}, env: testkit.Env{"VAULT_TOKEN": "tok-root"}, wantErr: providers.ErrNotFound, fragments: []string{"Invalid path for a versioned K/V secrets engine"}},
 		{name: "version on a v1 mount", cfg: vault.Config{Path: "kv1/registry", Version: 2}, wantErr: providers.ErrInvalid, fragments: []string{"KV v1"}},
 		{name: "missing field", cfg: vault.Config{Path: "secret/custom"}, wantErr: providers.ErrNotFound, fragments: []string{`no field "username"`, "its fields: token, ttl, user"}},
 		{name: "field not a string", cfg: vault.Config{Path: "secret/number"}, wantErr: providers.ErrInvalid, fragments: []string{`field "password" of secret secret/number is not a string`}},
-		{name: "policy denies the path", cfg: vault.Config{Path: "secret/dockerhub"}, env: env{"VAULT_TOKEN": "tok-other"}, wantErr: providers.ErrDenied, fragments: []string{"permission denied by policy reading secret/data/dockerhub"}},
-		{name: "no access to the mount", cfg: vault.Config{Path: "secret/dockerhub"}, env: env{"VAULT_TOKEN": "tok-none"}, wantErr: providers.ErrDenied, fragments: []string{"permission denied by policy looking up the mount of secret/dockerhub"}},
-		{name: "policy denies, nothing detected", cfg: vault.Config{Mount: "secret", Path: "dockerhub", KVVersion: "2"}, env: env{"VAULT_TOKEN": "tok-none"}, wantErr: providers.ErrDenied, fragments: []string{"permission denied by policy reading secret/data/dockerhub"}},
-		{name: "unknown token", cfg: vault.Config{Mount: "secret", Path: "dockerhub", KVVersion: "2"}, env: env{"VAULT_TOKEN": "tok-forged"}, wantErr: providers.ErrDenied, fragments: []string{"token is invalid or expired"}},
-		{name: "token of another namespace", cfg: vault.Config{Path: "secret/dockerhub"}, env: env{"VAULT_TOKEN": "tok-ns"}, wantErr: providers.ErrDenied, fragments: []string{"invalid or expired"}},
-		{name: "nothing mounted", cfg: vault.Config{Path: "nomount/x"}, env: env{"VAULT_TOKEN": "tok-root"}, wantErr: providers.ErrDenied, fragments: []string{"looking up the mount of nomount/x"}},
+		{name: "policy denies the path", cfg: vault.Config{Path: "secret/dockerhub"}, env: testkit.Env{"VAULT_TOKEN": "tok-other"}, wantErr: providers.ErrDenied, fragments: []string{"permission denied by policy reading secret/data/dockerhub"}},
+		{name: "no access to the mount", cfg: vault.Config{Path: "secret/dockerhub"}, env: testkit.Env{"VAULT_TOKEN": "tok-none"}, wantErr: providers.ErrDenied, fragments: []string{"permission denied by policy looking up the mount of secret/dockerhub"}},
+		{name: "policy denies, nothing detected", cfg: vault.Config{Mount: "secret", Path: "dockerhub", KVVersion: "2"}, env: testkit.Env{"VAULT_TOKEN": "tok-none"}, wantErr: providers.ErrDenied, fragments: []string{"permission denied by policy reading secret/data/dockerhub"}},
+		{name: "unknown token", cfg: vault.Config{Mount: "secret", Path: "dockerhub", KVVersion: "2"}, env: testkit.Env{"VAULT_TOKEN": "tok-forged"}, wantErr: providers.ErrDenied, fragments: []string{"token is invalid or expired"}},
+		{name: "token of another namespace", cfg: vault.Config{Path: "secret/dockerhub"}, env: testkit.Env{"VAULT_TOKEN": "tok-ns"}, wantErr: providers.ErrDenied, fragments: []string{"invalid or expired"}},
+		{name: "nothing mounted", cfg: vault.Config{Path: "nomount/x"}, env: testkit.Env{"VAULT_TOKEN": "tok-root"}, wantErr: providers.ErrDenied, fragments: []string{"looking up the mount of nomount/x"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,12 +101,10 @@ func TestKV(t *testing.T) {
 			cred, err := get(h.provider(t, tt.cfg))
 			h.noSecrets(t, err, h.env["VAULT_TOKEN"], "pw-one", "pw-two", "pw-deleted", "pw-destroyed", "pw-custom")
 			if tt.wantErr != nil {
-				wantErr(t, err, tt.wantErr, tt.fragments...)
+				testkit.WantErr(t, err, tt.wantErr, tt.fragments...)
 				return
 			}
-			if err != nil {
-				t.Fatalf("Credential: %v", err)
-			}
+			require.NoError(t, err, "Credential")
 			if cred.Username != tt.wantUser || cred.Secret.Reveal() != tt.wantPass {
 				t.Errorf("credential = %q/%q, want %q/%q", cred.Username, cred.Secret.Reveal(), tt.wantUser, tt.wantPass)
 			}

@@ -7,9 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
 	"github.com/regcred/regcred/providers/vault/vaulttest"
+	"github.com/stretchr/testify/require"
 )
 
 const (
@@ -95,31 +97,31 @@ func TestLogins(t *testing.T) {
 	now := time.Now()
 	sa := saToken(t, k.k8s, now, "ci", "builder")
 	ci := ciToken(t, k.oidc, now, nil)
-	awsEnv := env{"AWS_ACCESS_KEY_ID": awsKeyID, "AWS_SECRET_ACCESS_KEY": awsSecret}
-	secretFile := writeFile(t, "secret-id", secretID+"\n")
+	awsEnv := testkit.Env{"AWS_ACCESS_KEY_ID": awsKeyID, "AWS_SECRET_ACCESS_KEY": awsSecret}
+	secretFile := testkit.TempFile(t, "secret-id", secretID+"\n")
 	tests := []struct {
 		name      string
 		auth      vault.Auth
-		env       env
+		env       testkit.Env
 		req       providers.Request
 		wantErr   error
 		fragments []string
 		absent    []string // texts the error must not hold
 	}{
 		{name: "approle inline secret", auth: vault.Auth{Method: "approle", RoleID: roleID, SecretID: secretID}},
-		{name: "approle files", auth: vault.Auth{Method: "approle", RoleIDFile: writeFile(t, "role-id", roleID), SecretIDFile: secretFile}},
+		{name: "approle files", auth: vault.Auth{Method: "approle", RoleIDFile: testkit.TempFile(t, "role-id", roleID), SecretIDFile: secretFile}},
 		{name: "approle custom mount", auth: vault.Auth{Method: "approle", Mount: "approle-ci", RoleID: roleID, SecretIDFile: secretFile}},
 		{name: "approle without secret id", auth: vault.Auth{Method: "approle", RoleID: "role-id-open"}},
-		{name: "kubernetes jwt file", auth: vault.Auth{Method: "kubernetes", Role: "puller", JWTFile: writeFile(t, "token", sa)}},
+		{name: "kubernetes jwt file", auth: vault.Auth{Method: "kubernetes", Role: "puller", JWTFile: testkit.TempFile(t, "token", sa)}},
 		{name: "kubernetes kubelet token", auth: vault.Auth{Method: "kubernetes", Role: "puller"},
 			req: providers.Request{ServiceAccount: &providers.ServiceAccount{Token: providers.Secret(sa)}}},
-		{name: "jwt named role", auth: vault.Auth{Method: "jwt", Role: "main", JWTFile: writeFile(t, "ci.jwt", ci)}},
-		{name: "jwt default role", auth: vault.Auth{Method: "jwt", JWTFile: writeFile(t, "ci.jwt", ci)}},
-		{name: "oidc method on a jwt mount", auth: vault.Auth{Method: "oidc", Mount: "jwt", JWTFile: writeFile(t, "ci.jwt", ci)}},
+		{name: "jwt named role", auth: vault.Auth{Method: "jwt", Role: "main", JWTFile: testkit.TempFile(t, "ci.jwt", ci)}},
+		{name: "jwt default role", auth: vault.Auth{Method: "jwt", JWTFile: testkit.TempFile(t, "ci.jwt", ci)}},
+		{name: "oidc method on a jwt mount", auth: vault.Auth{Method: "oidc", Mount: "jwt", JWTFile: testkit.TempFile(t, "ci.jwt", ci)}},
 		{name: "aws", auth: vault.Auth{Method: "aws", Role: "builder"}, env: awsEnv},
 		{name: "aws role from the principal", auth: vault.Auth{Method: "aws"}, env: awsEnv},
 		{name: "aws session credentials", auth: vault.Auth{Method: "aws", Role: "builder"},
-			env: env{"AWS_ACCESS_KEY_ID": "ASIAVAULTTEST0002", "AWS_SECRET_ACCESS_KEY": awsSecret, "AWS_SESSION_TOKEN": awsSession}},
+			env: testkit.Env{"AWS_ACCESS_KEY_ID": "ASIAVAULTTEST0002", "AWS_SECRET_ACCESS_KEY": awsSecret, "AWS_SESSION_TOKEN": awsSession}},
 		{name: "aws server id header", auth: vault.Auth{Method: "aws", Mount: "aws-strict", Role: "builder", HeaderValue: "vault.example.com"}, env: awsEnv},
 		{name: "aws regional endpoint", auth: vault.Auth{Method: "aws", Mount: "aws-eu", Role: "builder", Region: "eu-west-1"}, env: awsEnv},
 
@@ -131,38 +133,38 @@ func TestLogins(t *testing.T) {
 			wantErr: providers.ErrNoIdentity, fragments: []string{"auth.secretIdFile /nonexistent/secret-id does not exist"}},
 		{name: "auth method not enabled", auth: vault.Auth{Method: "approle", Mount: "nowhere", RoleID: roleID, SecretID: secretID},
 			wantErr: providers.ErrDenied, fragments: []string{"is the approle auth method enabled at auth/nowhere?"}},
-		{name: "kubernetes wrong service account", auth: vault.Auth{Method: "kubernetes", Role: "puller", JWTFile: writeFile(t, "token", saToken(t, k.k8s, now, "ci", "intruder"))},
+		{name: "kubernetes wrong service account", auth: vault.Auth{Method: "kubernetes", Role: "puller", JWTFile: testkit.TempFile(t, "token", saToken(t, k.k8s, now, "ci", "intruder"))},
 			wantErr: providers.ErrDenied, fragments: []string{"service account name not authorized"}},
-		{name: "kubernetes wrong namespace", auth: vault.Auth{Method: "kubernetes", Role: "puller", JWTFile: writeFile(t, "token", saToken(t, k.k8s, now, "prod", "builder"))},
+		{name: "kubernetes wrong namespace", auth: vault.Auth{Method: "kubernetes", Role: "puller", JWTFile: testkit.TempFile(t, "token", saToken(t, k.k8s, now, "prod", "builder"))},
 			wantErr: providers.ErrDenied, fragments: []string{"namespace not authorized"}},
-		{name: "kubernetes forged signature", auth: vault.Auth{Method: "kubernetes", Role: "puller", JWTFile: writeFile(t, "token", saToken(t, k.rogue, now, "ci", "builder"))},
+		{name: "kubernetes forged signature", auth: vault.Auth{Method: "kubernetes", Role: "puller", JWTFile: testkit.TempFile(t, "token", saToken(t, k.rogue, now, "ci", "builder"))},
 			wantErr: providers.ErrDenied, fragments: []string{"permission denied"}},
-		{name: "kubernetes expired token", auth: vault.Auth{Method: "kubernetes", Role: "puller", JWTFile: writeFile(t, "token", saToken(t, k.k8s, now.Add(-3*time.Hour), "ci", "builder"))},
+		{name: "kubernetes expired token", auth: vault.Auth{Method: "kubernetes", Role: "puller", JWTFile: testkit.TempFile(t, "token", saToken(t, k.k8s, now.Add(-3*time.Hour), "ci", "builder"))},
 			wantErr: providers.ErrDenied, fragments: []string{"refused the kubernetes login at auth/kubernetes: the token expired at"}, absent: []string{"enabled"}},
 		{name: "kubernetes expired token from the kubelet", auth: vault.Auth{Method: "kubernetes", Role: "puller"},
 			req:     providers.Request{Registry: "r.example.com", ServiceAccount: &providers.ServiceAccount{Token: providers.Secret(saToken(t, k.k8s, now.Add(-3*time.Hour), "ci", "builder"))}},
 			wantErr: providers.ErrDenied, fragments: []string{"the token expired at"}, absent: []string{"enabled"}},
-		{name: "kubernetes unknown role", auth: vault.Auth{Method: "kubernetes", Role: "pusher", JWTFile: writeFile(t, "token", sa)},
+		{name: "kubernetes unknown role", auth: vault.Auth{Method: "kubernetes", Role: "pusher", JWTFile: testkit.TempFile(t, "token", sa)},
 			wantErr: providers.ErrDenied, fragments: []string{`invalid role name "pusher"`}},
 		{name: "jwt without a token", auth: vault.Auth{Method: "jwt", Role: "main"},
 			wantErr: providers.ErrNoIdentity, fragments: []string{"needs auth.jwtFile"}},
-		{name: "jwt forged signature", auth: vault.Auth{Method: "jwt", JWTFile: writeFile(t, "ci.jwt", ciToken(t, k.rogue, now, nil))},
+		{name: "jwt forged signature", auth: vault.Auth{Method: "jwt", JWTFile: testkit.TempFile(t, "ci.jwt", ciToken(t, k.rogue, now, nil))},
 			wantErr: providers.ErrDenied, fragments: []string{"error validating token"}},
-		{name: "jwt wrong audience", auth: vault.Auth{Method: "jwt", JWTFile: writeFile(t, "ci.jwt", ciToken(t, k.oidc, now, func(c map[string]any) { c["aud"] = "sigstore" }))},
+		{name: "jwt wrong audience", auth: vault.Auth{Method: "jwt", JWTFile: testkit.TempFile(t, "ci.jwt", ciToken(t, k.oidc, now, func(c map[string]any) { c["aud"] = "sigstore" }))},
 			wantErr: providers.ErrDenied, fragments: []string{"audience claim does not match"}},
-		{name: "jwt wrong subject", auth: vault.Auth{Method: "jwt", JWTFile: writeFile(t, "ci.jwt", ciToken(t, k.oidc, now, func(c map[string]any) { c["sub"] = "repo:org/app:pull_request" }))},
+		{name: "jwt wrong subject", auth: vault.Auth{Method: "jwt", JWTFile: testkit.TempFile(t, "ci.jwt", ciToken(t, k.oidc, now, func(c map[string]any) { c["sub"] = "repo:org/app:pull_request" }))},
 			wantErr: providers.ErrDenied, fragments: []string{"bound subject"}},
-		{name: "jwt bound claim", auth: vault.Auth{Method: "jwt", JWTFile: writeFile(t, "ci.jwt", ciToken(t, k.oidc, now, func(c map[string]any) { c["repository"] = "org/fork" }))},
+		{name: "jwt bound claim", auth: vault.Auth{Method: "jwt", JWTFile: testkit.TempFile(t, "ci.jwt", ciToken(t, k.oidc, now, func(c map[string]any) { c["repository"] = "org/fork" }))},
 			wantErr: providers.ErrDenied, fragments: []string{`claim "repository" does not match`}},
-		{name: "jwt expired", auth: vault.Auth{Method: "jwt", JWTFile: writeFile(t, "ci.jwt", ciToken(t, k.oidc, now.Add(-time.Hour), nil))},
+		{name: "jwt expired", auth: vault.Auth{Method: "jwt", JWTFile: testkit.TempFile(t, "ci.jwt", ciToken(t, k.oidc, now.Add(-time.Hour), nil))},
 			wantErr: providers.ErrDenied, fragments: []string{"expired"}},
-		{name: "jwt wrong issuer", auth: vault.Auth{Method: "jwt", JWTFile: writeFile(t, "ci.jwt", ciToken(t, k.oidc, now, func(c map[string]any) { c["iss"] = "https://evil.example" }))},
+		{name: "jwt wrong issuer", auth: vault.Auth{Method: "jwt", JWTFile: testkit.TempFile(t, "ci.jwt", ciToken(t, k.oidc, now, func(c map[string]any) { c["iss"] = "https://evil.example" }))},
 			wantErr: providers.ErrDenied, fragments: []string{"issuer"}},
-		{name: "aws wrong secret key", auth: vault.Auth{Method: "aws", Role: "builder"}, env: env{"AWS_ACCESS_KEY_ID": awsKeyID, "AWS_SECRET_ACCESS_KEY": "not-the-key"},
+		{name: "aws wrong secret key", auth: vault.Auth{Method: "aws", Role: "builder"}, env: testkit.Env{"AWS_ACCESS_KEY_ID": awsKeyID, "AWS_SECRET_ACCESS_KEY": "not-the-key"},
 			wantErr: providers.ErrDenied, fragments: []string{"SignatureDoesNotMatch"}},
-		{name: "aws unknown key", auth: vault.Auth{Method: "aws", Role: "builder"}, env: env{"AWS_ACCESS_KEY_ID": "AKIAUNKNOWN", "AWS_SECRET_ACCESS_KEY": awsSecret},
+		{name: "aws unknown key", auth: vault.Auth{Method: "aws", Role: "builder"}, env: testkit.Env{"AWS_ACCESS_KEY_ID": "AKIAUNKNOWN", "AWS_SECRET_ACCESS_KEY": awsSecret},
 			wantErr: providers.ErrDenied, fragments: []string{"InvalidClientTokenId"}},
-		{name: "aws session token missing", auth: vault.Auth{Method: "aws", Role: "builder"}, env: env{"AWS_ACCESS_KEY_ID": "ASIAVAULTTEST0002", "AWS_SECRET_ACCESS_KEY": awsSecret},
+		{name: "aws session token missing", auth: vault.Auth{Method: "aws", Role: "builder"}, env: testkit.Env{"AWS_ACCESS_KEY_ID": "ASIAVAULTTEST0002", "AWS_SECRET_ACCESS_KEY": awsSecret},
 			wantErr: providers.ErrDenied, fragments: []string{"InvalidClientTokenId"}},
 		{name: "aws server id missing", auth: vault.Auth{Method: "aws", Mount: "aws-strict", Role: "builder"}, env: awsEnv,
 			wantErr: providers.ErrDenied, fragments: []string{"X-Vault-AWS-IAM-Server-ID"}},
@@ -186,7 +188,7 @@ func TestLogins(t *testing.T) {
 			cred, err := p.Credential(t.Context(), tt.req)
 			h.noSecrets(t, err, secretID, sa, ci, awsSecret, awsSession, loginPass)
 			if tt.wantErr != nil {
-				wantErr(t, err, tt.wantErr, tt.fragments...)
+				testkit.WantErr(t, err, tt.wantErr, tt.fragments...)
 				for _, a := range tt.absent {
 					if err != nil && strings.Contains(err.Error(), a) {
 						t.Errorf("error %q holds %q", err, a)
@@ -194,9 +196,7 @@ func TestLogins(t *testing.T) {
 				}
 				return
 			}
-			if err != nil {
-				t.Fatalf("Credential: %v", err)
-			}
+			require.NoError(t, err, "Credential")
 			if cred.Username != "robot" || cred.Secret.Reveal() != loginPass {
 				t.Errorf("credential = %q/%q", cred.Username, cred.Secret.Reveal())
 			}
@@ -218,8 +218,8 @@ func TestLoginTokenReuse(t *testing.T) {
 	}{
 		{name: "first call logs in", wantLogins: 1},
 		{name: "second call reuses the token", wantLogins: 1},
-		{name: "at 79% of the TTL still reused", before: func() { h.clock.Add(47 * time.Minute) }, wantLogins: 1},
-		{name: "at 80% logs in again", before: func() { h.clock.Add(time.Minute) }, wantLogins: 2},
+		{name: "at 79% of the TTL still reused", before: func() { h.clock.Advance(47 * time.Minute) }, wantLogins: 1},
+		{name: "at 80% logs in again", before: func() { h.clock.Advance(time.Minute) }, wantLogins: 2},
 		{name: "revoked token is replaced", before: h.vault.Root().RevokeLoginTokens, wantLogins: 3},
 		{name: "and the new one reused", wantLogins: 3},
 	}
@@ -228,9 +228,7 @@ func TestLoginTokenReuse(t *testing.T) {
 			s.before()
 		}
 		cred, err := get(p)
-		if err != nil {
-			t.Fatalf("%s: %v", s.name, err)
-		}
+		require.NoError(t, err, "%s", s.name)
 		if cred.Secret.Reveal() != loginPass {
 			t.Fatalf("%s: wrong credential", s.name)
 		}
@@ -263,5 +261,5 @@ func TestKubeletServiceAccounts(t *testing.T) {
 		t.Errorf("logins = %d, want one per service account", got)
 	}
 	_, err := p.Credential(t.Context(), req("intruder"))
-	wantErr(t, err, providers.ErrDenied, "service account name not authorized")
+	testkit.WantErr(t, err, providers.ErrDenied, "service account name not authorized")
 }

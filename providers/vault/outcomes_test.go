@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func outcomeFixture(h *harness) vault.Config {
@@ -45,11 +47,9 @@ func TestUnavailable(t *testing.T) {
 			cfg.Timeout = tt.timeout
 			tt.setup(h)
 			_, err := get(h.provider(t, cfg))
-			wantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+h.vault.URL, tt.fragment)
+			testkit.WantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+h.vault.URL, tt.fragment)
 			h.noSecrets(t, err, "tok-root")
-			if got := h.vault.Count(http.MethodGet, "secret/data/registry"); got != tt.wantRequests {
-				t.Errorf("requests = %d, want %d", got, tt.wantRequests)
-			}
+			assert.Equal(t, tt.wantRequests, h.vault.Count(http.MethodGet, "secret/data/registry"), "requests")
 		})
 	}
 }
@@ -72,7 +72,7 @@ func TestConnectionRefused(t *testing.T) {
 	cfg := outcomeFixture(h)
 	h.vault.Close()
 	_, err := get(h.provider(t, cfg))
-	wantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+h.vault.URL+": cannot connect", "connection refused")
+	testkit.WantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+h.vault.URL+": cannot connect", "connection refused")
 }
 
 func TestCancelled(t *testing.T) {
@@ -81,40 +81,36 @@ func TestCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := p.Credential(ctx, providers.Request{Registry: "r.example.com"})
-	wantErr(t, err, providers.ErrUnavailable, "gave up")
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("err = %v, want it to wrap context.Canceled", err)
-	}
+	testkit.WantErr(t, err, providers.ErrUnavailable, "gave up")
+	assert.ErrorIs(t, err, context.Canceled)
 }
 
 // TestIdentitySources covers the address and token lookups.
 func TestIdentitySources(t *testing.T) {
 	home := t.TempDir()
-	if err := os.WriteFile(filepath.Join(home, ".vault-token"), []byte("tok-root\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, filepath.Join(home, ".vault-token"), "tok-root\n")
 	tests := []struct {
 		name      string
 		cfg       vault.Config
 		noAddress bool
-		env       env
+		env       testkit.Env
 		wantErr   error
 		fragments []string
 	}{
-		{name: "VAULT_TOKEN", env: env{"VAULT_TOKEN": "tok-root"}},
-		{name: "tokenFile", cfg: vault.Config{Auth: vault.Auth{TokenFile: writeFile(t, "token", " tok-root\n")}}},
-		{name: "~/.vault-token", env: env{"HOME": home}},
-		{name: "tokenFile wins over VAULT_TOKEN", cfg: vault.Config{Auth: vault.Auth{Method: "token", TokenFile: writeFile(t, "token", "tok-root")}}, env: env{"VAULT_TOKEN": "tok-forged"}},
-		{name: "VAULT_ADDR", noAddress: true, env: env{"VAULT_TOKEN": "tok-root"}},
-		{name: "no token anywhere", env: env{"HOME": t.TempDir()},
+		{name: "VAULT_TOKEN", env: testkit.Env{"VAULT_TOKEN": "tok-root"}},
+		{name: "tokenFile", cfg: vault.Config{Auth: vault.Auth{TokenFile: testkit.TempFile(t, "token", " tok-root\n")}}},
+		{name: "~/.vault-token", env: testkit.Env{"HOME": home}},
+		{name: "tokenFile wins over VAULT_TOKEN", cfg: vault.Config{Auth: vault.Auth{Method: "token", TokenFile: testkit.TempFile(t, "token", "tok-root")}}, env: testkit.Env{"VAULT_TOKEN": "tok-forged"}},
+		{name: "VAULT_ADDR", noAddress: true, env: testkit.Env{"VAULT_TOKEN": "tok-root"}},
+		{name: "no token anywhere", env: testkit.Env{"HOME": t.TempDir()},
 			wantErr: providers.ErrNoIdentity, fragments: []string{"no Vault token: set VAULT_TOKEN"}},
 		{name: "tokenFile missing", cfg: vault.Config{Auth: vault.Auth{TokenFile: "/nonexistent/token"}},
 			wantErr: providers.ErrNoIdentity, fragments: []string{"auth.tokenFile /nonexistent/token does not exist"}},
-		{name: "tokenFile empty", cfg: vault.Config{Auth: vault.Auth{TokenFile: writeFile(t, "token", "\n")}},
+		{name: "tokenFile empty", cfg: vault.Config{Auth: vault.Auth{TokenFile: testkit.TempFile(t, "token", "\n")}},
 			wantErr: providers.ErrNoIdentity, fragments: []string{"is empty"}},
-		{name: "no address", noAddress: true, env: env{"VAULT_TOKEN": "tok-root", "VAULT_ADDR": ""},
+		{name: "no address", noAddress: true, env: testkit.Env{"VAULT_TOKEN": "tok-root", "VAULT_ADDR": ""},
 			wantErr: providers.ErrInvalid, fragments: []string{"no Vault address"}},
-		{name: "VAULT_ADDR not a URL", noAddress: true, env: env{"VAULT_TOKEN": "tok-root", "VAULT_ADDR": "vault:8200"},
+		{name: "VAULT_ADDR not a URL", noAddress: true, env: testkit.Env{"VAULT_TOKEN": "tok-root", "VAULT_ADDR": "vault:8200"},
 			wantErr: providers.ErrInvalid, fragments: []string{"VAULT_ADDR"}},
 	}
 	for _, tt := range tests {
@@ -130,13 +126,11 @@ func TestIdentitySources(t *testing.T) {
 				h.env[k] = v
 			}
 			p, err := vault.New(withAddress(cfg, h, tt.noAddress), h.deps())
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			cred, err := get(p)
 			h.noSecrets(t, err, "tok-root", loginPass)
 			if tt.wantErr != nil {
-				wantErr(t, err, tt.wantErr, tt.fragments...)
+				testkit.WantErr(t, err, tt.wantErr, tt.fragments...)
 				return
 			}
 			if err != nil || cred.Secret.Reveal() != loginPass {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
+	"github.com/stretchr/testify/require"
 )
 
 func TestVaultAddrPlainHTTPRefused(t *testing.T) {
@@ -19,9 +20,7 @@ func TestVaultAddrPlainHTTPRefused(t *testing.T) {
 			},
 		},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	_, err = p.address()
 	if err == nil || !strings.Contains(err.Error(), "VAULT_ADDR") {
 		t.Errorf("address() = %v, want VAULT_ADDR refused as plain http", err)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
+	"github.com/stretchr/testify/assert"
 )
 
 func TestPodIdentity(t *testing.T) {
@@ -26,9 +27,7 @@ func TestPodIdentity(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var c providers.PodIdentity = vault.Config{Auth: tt.auth}
-			if got := c.UsesPodIdentity(); got != tt.wantPod {
-				t.Errorf("UsesPodIdentity = %v, want %v", got, tt.wantPod)
-			}
+			assert.Equal(t, tt.wantPod, c.UsesPodIdentity(), "UsesPodIdentity")
 			if got := c.PodAnnotations(); !slices.Equal(got, tt.wantAnnotations) {
 				t.Errorf("PodAnnotations = %v, want %v", got, tt.wantAnnotations)
 			}

@@ -5,8 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
+	"github.com/stretchr/testify/require"
 )
 
 // realKV is a KV v1 and a KV v2 mount on the real server, each holding the
@@ -79,7 +81,7 @@ func TestRealKV(t *testing.T) {
 			cred, err := get(w.provider(t, tt.cfg))
 			w.noSecrets(t, err, w.bao.RootToken, realPass, "real-token-field-77")
 			if tt.wantErr != nil {
-				wantErr(t, err, tt.wantErr, tt.fragments...)
+				testkit.WantErr(t, err, tt.wantErr, tt.fragments...)
 				return
 			}
 			if err != nil {
@@ -120,9 +122,7 @@ func TestRealKVLifetime(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cred, err := get(w.provider(t, tt.cfg))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			if !cred.ExpiresAt.Equal(tt.wantExpiry) || cred.MaxAge != tt.wantMaxAge {
 				t.Errorf("ExpiresAt = %v, MaxAge = %v; want %v, %v", cred.ExpiresAt, cred.MaxAge, tt.wantExpiry, tt.wantMaxAge)
 			}
@@ -145,17 +145,17 @@ func TestRealNamespaces(t *testing.T) {
 	tests := []struct {
 		name      string
 		cfg       vault.Config
-		env       env
+		env       testkit.Env
 		wantErr   error
 		fragments []string
 	}{
-		{name: "namespace setting", cfg: vault.Config{Namespace: ns, Path: m + "/registry"}, env: env{"VAULT_TOKEN": nsToken}},
-		{name: "VAULT_NAMESPACE", cfg: vault.Config{Path: m + "/registry"}, env: env{"VAULT_TOKEN": nsToken, "VAULT_NAMESPACE": ns}},
-		{name: "root token of the parent", cfg: vault.Config{Namespace: ns, Path: m + "/registry"}, env: env{"VAULT_TOKEN": w.bao.RootToken}},
-		{name: "child namespace in the path", cfg: vault.Config{Path: ns + "/" + m + "/registry"}, env: env{"VAULT_TOKEN": nsToken}},
-		{name: "parent token without access", cfg: vault.Config{Namespace: ns, Path: m + "/registry"}, env: env{"VAULT_TOKEN": rootToken},
+		{name: "namespace setting", cfg: vault.Config{Namespace: ns, Path: m + "/registry"}, env: testkit.Env{"VAULT_TOKEN": nsToken}},
+		{name: "VAULT_NAMESPACE", cfg: vault.Config{Path: m + "/registry"}, env: testkit.Env{"VAULT_TOKEN": nsToken, "VAULT_NAMESPACE": ns}},
+		{name: "root token of the parent", cfg: vault.Config{Namespace: ns, Path: m + "/registry"}, env: testkit.Env{"VAULT_TOKEN": w.bao.RootToken}},
+		{name: "child namespace in the path", cfg: vault.Config{Path: ns + "/" + m + "/registry"}, env: testkit.Env{"VAULT_TOKEN": nsToken}},
+		{name: "parent token without access", cfg: vault.Config{Namespace: ns, Path: m + "/registry"}, env: testkit.Env{"VAULT_TOKEN": rootToken},
 			wantErr: providers.ErrDenied, fragments: []string{"permission denied by policy"}},
-		{name: "no such namespace", cfg: vault.Config{Namespace: w.id + "-none", Path: m + "/registry", Mount: m, KVVersion: "2"}, env: env{"VAULT_TOKEN": w.bao.RootToken},
+		{name: "no such namespace", cfg: vault.Config{Namespace: w.id + "-none", Path: m + "/registry", Mount: m, KVVersion: "2"}, env: testkit.Env{"VAULT_TOKEN": w.bao.RootToken},
 			wantErr: providers.ErrNotFound, fragments: []string{"namespace not found"}},
 	}
 	for _, tt := range tests {
@@ -167,7 +167,7 @@ func TestRealNamespaces(t *testing.T) {
 			cred, err := get(w.provider(t, tt.cfg))
 			w.noSecrets(t, err, nsToken, rootToken, w.bao.RootToken, realPass)
 			if tt.wantErr != nil {
-				wantErr(t, err, tt.wantErr, tt.fragments...)
+				testkit.WantErr(t, err, tt.wantErr, tt.fragments...)
 				return
 			}
 			if err != nil || cred.Username != "ns-robot" || cred.Secret.Reveal() != realPass {

@@ -9,9 +9,11 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/internal/openbao"
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
 	"github.com/regcred/regcred/providers/vault/vaulttest"
+	"github.com/stretchr/testify/require"
 )
 
 // realLogins is a KV secret and every login method OpenBao can host
@@ -67,18 +69,18 @@ func TestRealLogins(t *testing.T) {
 		wantErr   error
 		fragments []string
 	}{
-		{name: "approle", cfg: vault.Config{Path: path, Auth: vault.Auth{Method: "approle", Mount: w.id + "-approle", RoleID: w.roleID, SecretIDFile: writeFile(t, "sid", w.secretID)}}},
+		{name: "approle", cfg: vault.Config{Path: path, Auth: vault.Auth{Method: "approle", Mount: w.id + "-approle", RoleID: w.roleID, SecretIDFile: testkit.TempFile(t, "sid", w.secretID)}}},
 		{name: "approle wrong secret id", cfg: vault.Config{Path: path, Auth: vault.Auth{Method: "approle", Mount: w.id + "-approle", RoleID: w.roleID, SecretID: "wrong-secret-id-0000"}},
 			wantErr: providers.ErrDenied, fragments: []string{"refused the approle login at auth/" + w.id + "-approle: invalid role or secret ID"}},
 		{name: "approle not enabled there", cfg: vault.Config{Path: path, Auth: vault.Auth{Method: "approle", Mount: w.id + "-nothing", RoleID: w.roleID, SecretID: w.secretID}},
 			wantErr: providers.ErrDenied, fragments: []string{"is the approle auth method enabled at auth/" + w.id + "-nothing?"}},
-		{name: "jwt", cfg: vault.Config{Path: path, Auth: vault.Auth{Method: "jwt", Mount: w.id + "-jwt", Role: "ci", JWTFile: writeFile(t, "jwt", good)}}},
-		{name: "jwt signed by another key", cfg: vault.Config{Path: path, Auth: vault.Auth{Method: "jwt", Mount: w.id + "-jwt", Role: "ci", JWTFile: writeFile(t, "jwt", rogue)}},
+		{name: "jwt", cfg: vault.Config{Path: path, Auth: vault.Auth{Method: "jwt", Mount: w.id + "-jwt", Role: "ci", JWTFile: testkit.TempFile(t, "jwt", good)}}},
+		{name: "jwt signed by another key", cfg: vault.Config{Path: path, Auth: vault.Auth{Method: "jwt", Mount: w.id + "-jwt", Role: "ci", JWTFile: testkit.TempFile(t, "jwt", rogue)}},
 			wantErr: providers.ErrDenied, fragments: []string{"refused the jwt login"}},
-		{name: "jwt for another audience", cfg: vault.Config{Path: path, Auth: vault.Auth{Method: "jwt", Mount: w.id + "-jwt", Role: "ci", JWTFile: writeFile(t, "jwt", wrongAud)}},
+		{name: "jwt for another audience", cfg: vault.Config{Path: path, Auth: vault.Auth{Method: "jwt", Mount: w.id + "-jwt", Role: "ci", JWTFile: testkit.TempFile(t, "jwt", wrongAud)}},
 			wantErr: providers.ErrDenied, fragments: []string{"refused the jwt login", "audience"}},
-		{name: "oidc", cfg: vault.Config{Path: path, Auth: vault.Auth{Method: "oidc", Mount: w.id + "-oidc", Role: "ci", JWTFile: writeFile(t, "jwt", good)}}},
-		{name: "oidc unknown role", cfg: vault.Config{Path: path, Auth: vault.Auth{Method: "oidc", Mount: w.id + "-oidc", Role: "nobody", JWTFile: writeFile(t, "jwt", good)}},
+		{name: "oidc", cfg: vault.Config{Path: path, Auth: vault.Auth{Method: "oidc", Mount: w.id + "-oidc", Role: "ci", JWTFile: testkit.TempFile(t, "jwt", good)}}},
+		{name: "oidc unknown role", cfg: vault.Config{Path: path, Auth: vault.Auth{Method: "oidc", Mount: w.id + "-oidc", Role: "nobody", JWTFile: testkit.TempFile(t, "jwt", good)}},
 			wantErr: providers.ErrDenied, fragments: []string{"refused the oidc login", "nobody"}},
 		{name: "cert", cfg: vault.Config{Path: path, ClientCert: clientCert, ClientKey: clientKey, Auth: vault.Auth{Method: "cert", Mount: w.id + "-cert", Role: "ci"}}},
 		{name: "cert from another CA", cfg: vault.Config{Path: path, ClientCert: strangerCert, ClientKey: strangerKey, Auth: vault.Auth{Method: "cert", Mount: w.id + "-cert", Role: "ci"}},
@@ -89,7 +91,7 @@ func TestRealLogins(t *testing.T) {
 			cred, err := get(w.provider(t, tt.cfg))
 			w.noSecrets(t, err, w.secretID, "wrong-secret-id-0000", good, rogue, wrongAud, realPass)
 			if tt.wantErr != nil {
-				wantErr(t, err, tt.wantErr, tt.fragments...)
+				testkit.WantErr(t, err, tt.wantErr, tt.fragments...)
 				return
 			}
 			if err != nil || cred.Secret.Reveal() != realPass {
@@ -137,9 +139,7 @@ func TestRealLoginRenewed(t *testing.T) {
 		deps := w.deps()
 		deps.Logins = logins
 		p, err := vault.New(withServer(cfg, w.bao), deps)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		before := len(w.bao.Accessors(t, ""))
 		if cred, err := get(p); err != nil || cred.Secret.Reveal() != realPass {
 			t.Fatalf("get %d: %v", i, err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/regcred/regcred/internal/openbao"
 	"github.com/regcred/regcred/providers/vault"
+	"github.com/stretchr/testify/require"
 )
 
 // bao is the real OpenBao server these tests share (one per test binary).
@@ -34,7 +35,7 @@ type realWorld struct {
 func newRealWorld(t *testing.T) *realWorld {
 	t.Helper()
 	s := bao.Server(t)
-	return &realWorld{harness: &harness{clock: newClock(), env: env{}, logs: &syncBuffer{}}, bao: s,
+	return &realWorld{harness: newWorld(), bao: s,
 		id: "t" + strings.ToLower(rand.Text()[:10])}
 }
 
@@ -48,9 +49,7 @@ func (w *realWorld) provider(t *testing.T, cfg vault.Config) *vault.Provider {
 		cfg.CACert = w.bao.CACert
 	}
 	p, err := vault.New(cfg, w.deps())
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
+	require.NoError(t, err, "New")
 	return p
 }
 
@@ -108,8 +107,6 @@ func (w *realWorld) token(t *testing.T, ns, ttl string, policies ...string) stri
 func publicKeyPEM(t *testing.T, k *rsa.PrivateKey) string {
 	t.Helper()
 	der, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 }

@@ -7,7 +7,9 @@ import (
 	"testing"
 
 	"github.com/regcred/regcred/internal/openbao"
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers/vault/vaulttest"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
@@ -29,11 +31,9 @@ func TestRealUnavailable(t *testing.T) {
 		t.Fatalf("unsealed: %v", err)
 	}
 	ctx := context.Background()
-	if err := s.Seal(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, s.Seal(ctx))
 	_, err := get(w.provider(t, cfg))
-	wantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+s.Addr+": sealed")
+	testkit.WantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+s.Addr+": sealed")
 	// The fake's sealed answer is the real one's.
 	fake := vaulttest.New(t)
 	fake.Seal()
@@ -43,20 +43,16 @@ func TestRealUnavailable(t *testing.T) {
 		paritySide{name: "fake", do: fakeDoer(fake.URL), tokens: map[string]string{}}.answer(t, sealedProbe, nil, ""))
 	w.noSecrets(t, err, s.RootToken, realPass)
 
-	if err := s.Unseal(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, s.Unseal(ctx))
 	s.Stop()
 	_, err = get(w.provider(t, cfg))
-	wantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+s.Addr+": cannot connect", "connection refused")
+	testkit.WantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+s.Addr+": cannot connect", "connection refused")
 	w.noSecrets(t, err, s.RootToken, realPass)
 
 	// A listener that never answers: the TLS handshake hangs until the
 	// timeout, which is not retried.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Cleanup(func() { l.Close() })
 	go func() {
 		for {
@@ -70,6 +66,6 @@ func TestRealUnavailable(t *testing.T) {
 	silent := "https://" + l.Addr().String()
 	cfg.Address, cfg.Timeout = silent, "300ms"
 	_, err = get(w.provider(t, cfg))
-	wantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+silent+": no answer within 300ms (timeout)")
+	testkit.WantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+silent+": no answer within 300ms (timeout)")
 	w.noSecrets(t, err, s.RootToken, realPass)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/internal/openbao"
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
 )
@@ -54,7 +55,7 @@ func TestRealTokenErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			w.env["VAULT_TOKEN"] = tt.token
 			_, err := get(w.provider(t, tt.cfg))
-			wantErr(t, err, providers.ErrDenied, tt.fragments...)
+			testkit.WantErr(t, err, providers.ErrDenied, tt.fragments...)
 			for _, a := range tt.absent {
 				if err != nil && strings.Contains(err.Error(), a) {
 					t.Errorf("err = %q, must not say %q", err, a)
@@ -71,14 +72,14 @@ func TestRealTokenFile(t *testing.T) {
 	t.Parallel()
 	w := newRealKV(t)
 	delete(w.env, "VAULT_TOKEN")
-	good := writeFile(t, "token", w.token(t, "", "", w.policy(t, "", "reader", w.kv2+"/data/registry"))+"\n")
+	good := testkit.TempFile(t, "token", w.token(t, "", "", w.policy(t, "", "reader", w.kv2+"/data/registry"))+"\n")
 	cred, err := get(w.provider(t, vault.Config{Path: w.kv2 + "/registry", Auth: vault.Auth{TokenFile: good}}))
 	if err != nil || cred.Secret.Reveal() != realPass {
 		t.Fatalf("tokenFile: %v", err)
 	}
-	bad := writeFile(t, "token", "s.not-a-token-5678\n")
+	bad := testkit.TempFile(t, "token", "s.not-a-token-5678\n")
 	_, err = get(w.provider(t, vault.Config{Path: w.kv2 + "/registry", Auth: vault.Auth{TokenFile: bad}}))
-	wantErr(t, err, providers.ErrDenied, invalidToken)
+	testkit.WantErr(t, err, providers.ErrDenied, invalidToken)
 	w.noSecrets(t, err, "s.not-a-token-5678", realPass)
 }
 

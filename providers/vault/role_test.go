@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
 	"github.com/regcred/regcred/providers/vault/vaulttest"
@@ -57,7 +58,7 @@ func TestRoleAnnotation(t *testing.T) {
 		cred, err := p.Credential(t.Context(), s.req)
 		switch {
 		case s.wantErr != "":
-			wantErr(t, err, providers.ErrDenied, s.wantErr)
+			testkit.WantErr(t, err, providers.ErrDenied, s.wantErr)
 		case err != nil:
 			t.Fatalf("%s: %v", s.name, err)
 		case cred.Secret.Reveal() != loginPass:
@@ -98,7 +99,7 @@ func TestRoleAnnotationMissing(t *testing.T) {
 				}
 				return
 			}
-			wantErr(t, err, c.wantErr, c.wantText...)
+			testkit.WantErr(t, err, c.wantErr, c.wantText...)
 			h.noSecrets(t, err, token)
 		})
 	}

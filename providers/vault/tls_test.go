@@ -5,9 +5,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
 	"github.com/regcred/regcred/providers/vault/vaulttest"
+	"github.com/stretchr/testify/require"
 )
 
 func TestTLSAndCertLogin(t *testing.T) {
@@ -17,26 +19,26 @@ func TestTLSAndCertLogin(t *testing.T) {
 	caFile := serverCA.WriteCert(t)
 	clientCert, clientKey := clientCA.Issue(t, vaulttest.Leaf{CommonName: "ci-runner"}).Write(t)
 	rogueCert, rogueKey := otherCA.Issue(t, vaulttest.Leaf{CommonName: "ci-runner"}).Write(t)
-	notPEM := writeFile(t, "ca.pem", "not a certificate")
-	token := env{"VAULT_TOKEN": "tok-tls"}
+	notPEM := testkit.TempFile(t, "ca.pem", "not a certificate")
+	token := testkit.Env{"VAULT_TOKEN": "tok-tls"}
 	cert := func(role string) vault.Auth { return vault.Auth{Method: "cert", Role: role} }
 	tests := []struct {
 		name      string
 		cfg       vault.Config
-		env       env
+		env       testkit.Env
 		wantErr   error
 		fragments []string
 	}{
 		{name: "caCert and tlsServerName", cfg: vault.Config{CACert: caFile, TLSServerName: "vault.test"}, env: token},
-		{name: "VAULT_CACERT and VAULT_TLS_SERVER_NAME", env: env{"VAULT_TOKEN": "tok-tls", "VAULT_CACERT": caFile, "VAULT_TLS_SERVER_NAME": "vault.test"}},
+		{name: "VAULT_CACERT and VAULT_TLS_SERVER_NAME", env: testkit.Env{"VAULT_TOKEN": "tok-tls", "VAULT_CACERT": caFile, "VAULT_TLS_SERVER_NAME": "vault.test"}},
 		{name: "caPath", cfg: vault.Config{CAPath: filepath.Dir(caFile), TLSServerName: "vault.test"}, env: token},
-		{name: "VAULT_CAPATH", cfg: vault.Config{TLSServerName: "vault.test"}, env: env{"VAULT_TOKEN": "tok-tls", "VAULT_CAPATH": filepath.Dir(caFile)}},
+		{name: "VAULT_CAPATH", cfg: vault.Config{TLSServerName: "vault.test"}, env: testkit.Env{"VAULT_TOKEN": "tok-tls", "VAULT_CAPATH": filepath.Dir(caFile)}},
 		{name: "tlsSkipVerify", cfg: vault.Config{TLSSkipVerify: true}, env: token},
-		{name: "VAULT_SKIP_VERIFY", env: env{"VAULT_TOKEN": "tok-tls", "VAULT_SKIP_VERIFY": "1"}},
+		{name: "VAULT_SKIP_VERIFY", env: testkit.Env{"VAULT_TOKEN": "tok-tls", "VAULT_SKIP_VERIFY": "1"}},
 		{name: "cert login with a role", cfg: vault.Config{CACert: caFile, TLSServerName: "vault.test", ClientCert: clientCert, ClientKey: clientKey, Auth: cert("ci")}},
 		{name: "cert login without a role", cfg: vault.Config{CACert: caFile, TLSServerName: "vault.test", ClientCert: clientCert, ClientKey: clientKey, Auth: cert("")}},
 		{name: "cert login from VAULT_CLIENT_CERT", cfg: vault.Config{CACert: caFile, TLSServerName: "vault.test", Auth: cert("ci")},
-			env: env{"VAULT_CLIENT_CERT": clientCert, "VAULT_CLIENT_KEY": clientKey}},
+			env: testkit.Env{"VAULT_CLIENT_CERT": clientCert, "VAULT_CLIENT_KEY": clientKey}},
 
 		{name: "unknown authority", cfg: vault.Config{TLSServerName: "vault.test"}, env: token,
 			wantErr: providers.ErrUnavailable, fragments: []string{"TLS:", "unknown authority", "caCert"}},
@@ -52,9 +54,9 @@ func TestTLSAndCertLogin(t *testing.T) {
 			wantErr: providers.ErrInvalid, fragments: []string{"holds no PEM certificate"}},
 		{name: "client key missing", cfg: vault.Config{ClientCert: clientCert, ClientKey: "/nonexistent/key.pem", Auth: cert("")},
 			wantErr: providers.ErrInvalid, fragments: []string{"client certificate", "/nonexistent/key.pem"}},
-		{name: "VAULT_CLIENT_CERT without a key", env: env{"VAULT_TOKEN": "tok-tls", "VAULT_CLIENT_CERT": clientCert},
+		{name: "VAULT_CLIENT_CERT without a key", env: testkit.Env{"VAULT_TOKEN": "tok-tls", "VAULT_CLIENT_CERT": clientCert},
 			wantErr: providers.ErrInvalid, fragments: []string{"VAULT_CLIENT_KEY"}},
-		{name: "VAULT_SKIP_VERIFY not a boolean", env: env{"VAULT_TOKEN": "tok-tls", "VAULT_SKIP_VERIFY": "maybe"},
+		{name: "VAULT_SKIP_VERIFY not a boolean", env: testkit.Env{"VAULT_TOKEN": "tok-tls", "VAULT_SKIP_VERIFY": "maybe"},
 			wantErr: providers.ErrInvalid, fragments: []string{"VAULT_SKIP_VERIFY"}},
 	}
 	for _, tt := range tests {
@@ -75,12 +77,10 @@ func TestTLSAndCertLogin(t *testing.T) {
 			cred, err := get(h.provider(t, tt.cfg))
 			h.noSecrets(t, err, "tok-tls", loginPass)
 			if tt.wantErr != nil {
-				wantErr(t, err, tt.wantErr, tt.fragments...)
+				testkit.WantErr(t, err, tt.wantErr, tt.fragments...)
 				return
 			}
-			if err != nil {
-				t.Fatalf("Credential: %v", err)
-			}
+			require.NoError(t, err, "Credential")
 			if cred.Secret.Reveal() != loginPass {
 				t.Errorf("wrong credential")
 			}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/stretchr/testify/require"
 )
 
 // call is one raw request to the fake, signed by the SDK's own v4 signer
@@ -32,25 +33,19 @@ type call struct {
 func (c call) do(t *testing.T, endpoint string) (int, map[string]any) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, endpoint+"/", strings.NewReader(c.body))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	req.Header.Set("Content-Type", c.contentType)
 	req.Header.Set("X-Amz-Target", c.target)
 	if !c.unsigned {
 		sum := sha256.Sum256([]byte(c.body))
 		creds := aws.Credentials{AccessKeyID: c.keys.AccessKeyID, SecretAccessKey: c.keys.SecretAccessKey, SessionToken: c.keys.SessionToken}
-		if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), c.service, c.region, c.signedAt); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), c.service, c.region, c.signedAt))
 	}
 	if c.tamper != nil {
 		c.tamper(req)
 	}
 	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer resp.Body.Close()
 	var out map[string]any
 	b, _ := io.ReadAll(resp.Body)
@@ -187,14 +182,10 @@ func TestSTSVerifiesAssumeRole(t *testing.T) {
 			if !c.unsigned {
 				sum := sha256.Sum256([]byte(c.body))
 				creds := aws.Credentials{AccessKeyID: c.keys.AccessKeyID, SecretAccessKey: c.keys.SecretAccessKey}
-				if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "sts", "us-east-1", c.signedAt); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "sts", "us-east-1", c.signedAt))
 			}
 			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			defer resp.Body.Close()
 			b, _ := io.ReadAll(resp.Body)
 			if resp.StatusCode != tt.wantStatus {

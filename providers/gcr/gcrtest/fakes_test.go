@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // assertion signs a JWT-bearer assertion by hand, so these tests do not
@@ -21,31 +23,23 @@ func assertion(t *testing.T, key *rsa.PrivateKey, hdr map[string]string, claims 
 	t.Helper()
 	seg := func(v any) string {
 		b, err := json.Marshal(v)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return base64.RawURLEncoding.EncodeToString(b)
 	}
 	signed := seg(hdr) + "." + seg(claims)
 	sum := sha256.Sum256([]byte(signed))
 	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return signed + "." + base64.RawURLEncoding.EncodeToString(sig)
 }
 
 func postForm(t *testing.T, u string, form url.Values) (int, map[string]any) {
 	t.Helper()
 	resp, err := http.PostForm(u, form)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer resp.Body.Close()
 	var body map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
-		t.Fatalf("answer is not JSON: %v", err)
-	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body), "answer is not JSON")
 	return resp.StatusCode, body
 }
 
@@ -115,9 +109,7 @@ func TestTokenEndpointChecksTheAssertion(t *testing.T) {
 	}
 	t.Run("not a form", func(t *testing.T) {
 		resp, err := http.Post(s.TokenURL(), "application/json", strings.NewReader(`{}`))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		resp.Body.Close()
 		if resp.StatusCode != 400 {
 			t.Errorf("status %d, want 400", resp.StatusCode)
@@ -169,16 +161,12 @@ func TestIAMChecksTheCaller(t *testing.T) {
 	tok := metadataToken(t, md)
 	call := func(bearer, body string) int {
 		req, err := http.NewRequest(http.MethodPost, s.ImpersonationURL("target@p.iam.gserviceaccount.com"), strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		if bearer != "" {
 			req.Header.Set("Authorization", "Bearer "+bearer)
 		}
 		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		resp.Body.Close()
 		return resp.StatusCode
 	}
@@ -206,16 +194,12 @@ func TestMetadataIsStrict(t *testing.T) {
 	md := s.NewMetadata(t, "vm@p.iam.gserviceaccount.com")
 	get := func(hdr map[string]string) *http.Response {
 		req, err := http.NewRequest(http.MethodGet, "http://"+md.Host+metadataTokenPath, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		for k, v := range hdr {
 			req.Header.Set(k, v)
 		}
 		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		t.Cleanup(func() { resp.Body.Close() })
 		return resp
 	}
@@ -237,19 +221,13 @@ func TestMetadataIsStrict(t *testing.T) {
 func metadataToken(t *testing.T, md *Metadata) string {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, "http://"+md.Host+metadataTokenPath, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	req.Header.Set("Metadata-Flavor", "Google")
 	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var tok struct {
 		AccessToken string `json:"access_token"`
 	}

@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/regcred/regcred/internal/testkit"
+	"github.com/stretchr/testify/require"
 )
 
 func TestKeyFile(t *testing.T) {
@@ -37,12 +40,8 @@ func TestKeyFile(t *testing.T) {
 func TestIdentityFiles(t *testing.T) {
 	home := t.TempDir()
 	cfg := filepath.Join(home, ".oci", "config")
-	if err := os.MkdirAll(filepath.Dir(cfg), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(cfg, []byte("[DEFAULT]\nkey_file=~/.oci/key.pem\n[ci]\nkey_file=/etc/oci/ci.pem\nsecurity_token_file=/etc/oci/token\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.MkdirAll(filepath.Dir(cfg), 0o700))
+	testkit.WriteFile(t, cfg, "[DEFAULT]\nkey_file=~/.oci/key.pem\n[ci]\nkey_file=/etc/oci/ci.pem\nsecurity_token_file=/etc/oci/token\n")
 	other := filepath.Join(home, "other")
 	tests := []struct {
 		name string
@@ -61,7 +60,7 @@ func TestIdentityFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			lookup := func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }
+			lookup := testkit.Env(tt.env).Lookup
 			if got := tt.s.IdentityFiles(lookup); !slices.Equal(got, tt.want) {
 				t.Errorf("IdentityFiles() = %q, want %q", got, tt.want)
 			}

@@ -1,6 +1,10 @@
 package ociauth
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
 
 func TestSettingsMethodAliases(t *testing.T) {
 	tests := []struct{ auth, want string }{
@@ -11,9 +15,7 @@ func TestSettingsMethodAliases(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.auth, func(t *testing.T) {
-			if got := (Settings{Auth: tc.auth}).Method(); got != tc.want {
-				t.Errorf("Method() = %q, want %q", got, tc.want)
-			}
+			assert.Equal(t, tc.want, (Settings{Auth: tc.auth}).Method(), "Method()")
 		})
 	}
 }

@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/oracle/oci-go-sdk/v65/common"
+	"github.com/stretchr/testify/assert"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/oci/ociauth"
 )
@@ -58,9 +60,7 @@ func TestClassify(t *testing.T) {
 			if !errors.Is(err, tc.want) || !strings.HasPrefix(err.Error(), "ocivault: secret X: ") {
 				t.Fatalf("Classify = %v, want %v prefixed with the thing asked for", err, tc.want)
 			}
-			if got := Retryable(tc.err); got != tc.retry {
-				t.Errorf("Retryable = %v, want %v", got, tc.retry)
-			}
+			assert.Equal(t, tc.retry, Retryable(tc.err), "Retryable")
 		})
 	}
 	if Classify("x", nil) != nil {
@@ -94,9 +94,7 @@ func TestTuneOverridesDefaults(t *testing.T) {
 	if bc.Configuration.CircuitBreaker != nil || bc.Configuration.RetryPolicy == nil || bc.Configuration.RetryPolicy.MaximumNumberAttempts != MaxAttempts || bc.HTTPClient != hc {
 		t.Errorf("Tune left %+v", bc.Configuration)
 	}
-	if hc.Timeout != AttemptTimeout {
-		t.Errorf("dispatcher timeout %v, want %v", hc.Timeout, AttemptTimeout)
-	}
+	assert.Equal(t, AttemptTimeout, hc.Timeout, "dispatcher timeout")
 	if short := Dispatcher(&http.Client{Timeout: time.Second}); short.Timeout != time.Second {
 		t.Errorf("a shorter timeout was lengthened to %v", short.Timeout)
 	}
@@ -119,7 +117,7 @@ func TestAwaitStopsWaiting(t *testing.T) {
 
 func TestConfigFilePathAndProfile(t *testing.T) {
 	env := func(m map[string]string) providers.Deps {
-		return providers.Deps{LookupEnv: func(k string) (string, bool) { v, ok := m[k]; return v, ok }}
+		return providers.Deps{LookupEnv: testkit.Env(m).Lookup}
 	}
 	tests := []struct {
 		name        string
@@ -136,12 +134,8 @@ func TestConfigFilePathAndProfile(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			id := Identity{Settings: tc.s, Deps: env(tc.env)}
-			if p := id.ConfigFilePath(); p != tc.wantPath {
-				t.Errorf("path %q, want %q", p, tc.wantPath)
-			}
-			if p := id.ProfileName(); p != tc.wantProfile {
-				t.Errorf("profile %q, want %q", p, tc.wantProfile)
-			}
+			assert.Equal(t, tc.wantPath, id.ConfigFilePath(), "path")
+			assert.Equal(t, tc.wantProfile, id.ProfileName(), "profile")
 		})
 	}
 }

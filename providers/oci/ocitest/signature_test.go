@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/oracle/oci-go-sdk/v65/common"
+	"github.com/stretchr/testify/require"
 )
 
 // The verifier must accept what the SDK's signer produces and refuse
@@ -16,13 +17,9 @@ import (
 func TestVerifierAgainstSDKSigner(t *testing.T) {
 	keys := NewKeys()
 	key, err := NewAPIKey(keys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	stranger, err := NewAPIKey(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	provider := func(k *APIKey, keyOf *APIKey) common.ConfigurationProvider {
 		// keyOf's identity (key id), k's private key.
 		return common.NewRawConfigurationProvider(keyOf.Tenancy, keyOf.User, "us-ashburn-1", keyOf.Fingerprint, string(PrivatePEM(k.Key)), nil)
@@ -59,27 +56,19 @@ func TestVerifierAgainstSDKSigner(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			gotKeyID = ""
 			req, err := http.NewRequest(tc.method, srv.URL+"/20190301/x?stage=CURRENT", strings.NewReader(tc.body))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Date", time.Now().UTC().Format(http.TimeFormat))
 			if tc.signer != nil {
-				if err := tc.signer.Sign(req); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, tc.signer.Sign(req))
 			}
 			if tc.tamper != nil {
 				tc.tamper(req)
 			}
 			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			resp.Body.Close()
-			if resp.StatusCode != tc.want {
-				t.Fatalf("status %d, want %d", resp.StatusCode, tc.want)
-			}
+			require.Equal(t, tc.want, resp.StatusCode, "status")
 			if tc.want == 200 && gotKeyID != key.KeyID() {
 				t.Errorf("key id %q, want %q", gotKeyID, key.KeyID())
 			}

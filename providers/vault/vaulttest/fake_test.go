@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/stretchr/testify/require"
 )
 
 const stsBody = "Action=GetCallerIdentity&Version=2011-06-15"
@@ -29,9 +30,7 @@ func signedLogin(t *testing.T, secret string, when time.Time, serverID string, t
 	}
 	sum := sha256.Sum256([]byte(stsBody))
 	creds := aws.Credentials{AccessKeyID: "AKIDFAKE", SecretAccessKey: secret}
-	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "sts", "us-east-1", when); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "sts", "us-east-1", when))
 	if tamper != nil {
 		tamper(req)
 	}
@@ -47,9 +46,7 @@ func post(t *testing.T, url string, body any) (int, string) {
 	t.Helper()
 	b, _ := json.Marshal(body)
 	resp, err := http.Post(url, "application/json", bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer resp.Body.Close()
 	var out bytes.Buffer
 	_, _ = out.ReadFrom(resp.Body)
@@ -154,9 +151,7 @@ func TestKVMetadata(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodGet, s.URL+"/v1/secret/metadata/a", nil)
 	req.Header.Set("X-Vault-Token", "t")
 	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer resp.Body.Close()
 	var out struct {
 		Data struct {
@@ -166,9 +161,7 @@ func TestKVMetadata(t *testing.T) {
 			} `json:"versions"`
 		} `json:"data"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
 	if out.Data.CurrentVersion != 2 || out.Data.Versions["1"].DeletionTime != "" || out.Data.Versions["2"].DeletionTime == "" {
 		t.Errorf("metadata = %+v", out.Data)
 	}
