@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
@@ -28,9 +30,7 @@ func newTestApp(t *testing.T, configYAML string, env map[string]string) *testApp
 	home := t.TempDir()
 	if configYAML != "" {
 		p := filepath.Join(home, "config.yaml")
-		if err := os.WriteFile(p, []byte(configYAML), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(p, []byte(configYAML), 0o600))
 		env = withEnv(env, "REGCRED_CONFIG", p)
 	}
 	for k, v := range offMachine {

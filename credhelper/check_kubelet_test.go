@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 func TestCheckKubeletConfigOverlaps(t *testing.T) {
@@ -29,9 +31,7 @@ func TestCheckKubeletConfigOverlaps(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "credential-provider.yaml")
-			if err := os.WriteFile(path, []byte(tt.doc), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.WriteFile(path, []byte(tt.doc), 0o600))
 			ta := newTestApp(t, checkTestConfig, map[string]string{"PW": checkSecret})
 			rep, _ := runCheck(t, ta, "--kubelet-config", path)
 			if rep.Kubelet == nil || len(rep.Kubelet.Warnings) != tt.wantWarnings || len(rep.Kubelet.Providers) != 2 {
@@ -57,9 +57,7 @@ func TestCheckKubeletConfigUnreadable(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "cp.yaml")
 			if tt.content != "" {
-				if err := os.WriteFile(path, []byte(tt.content), 0o600); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, os.WriteFile(path, []byte(tt.content), 0o600))
 			}
 			ta := newTestApp(t, checkTestConfig, nil)
 			_, code := ta.runString(t, "", "check", "--kubelet-config", path)

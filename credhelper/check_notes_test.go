@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // TestCheckNotesLoginsDockerNoLongerReaches: check reads docker's
@@ -31,9 +33,7 @@ func TestCheckNotesLoginsDockerNoLongerReaches(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(tt.docker), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "config.json"), []byte(tt.docker), 0o600))
 			ta := newTestApp(t, cfg, map[string]string{"DOCKER_CONFIG": dir})
 			out, _ := ta.runString(t, "", "check")
 			notes := ""

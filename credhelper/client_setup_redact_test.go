@@ -5,15 +5,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 func TestDisplayedDockerConfigHidesSecrets(t *testing.T) {
 	const secret = "ZGVtbzpTVVBFUlNFQ1JFVA=="
 	dir := t.TempDir()
 	cfgJSON := `{"auths": {"reg.example.com": {"auth": "` + secret + `"}, "b.example.com": {"identitytoken": "idtok-SECRET", "password": "pw\"SECRET"}}}`
-	if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(cfgJSON), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "config.json"), []byte(cfgJSON), 0o600))
 	ta := newTestApp(t, "registries:\n  - match: new.example.com\n    static: {username: u, passwordEnv: PW}\n", map[string]string{"DOCKER_CONFIG": dir})
 	for _, args := range [][]string{
 		{"configure-docker", "--dir", dir, "--dry-run"},

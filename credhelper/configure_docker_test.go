@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 const dockerTestConfig = `registries:
@@ -38,12 +40,8 @@ func dockerDir(t *testing.T, fixture string, mode os.FileMode) (string, []byte) 
 		return dir, nil
 	}
 	data, err := os.ReadFile(filepath.Join("testdata", "docker-config", fixture))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "config.json"), data, mode); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "config.json"), data, mode))
 	return dir, data
 }
 
@@ -82,13 +80,9 @@ func topMembers(t *testing.T, data []byte) []member {
 	var out []member
 	for dec.More() {
 		k, err := dec.Token()
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, dec.Decode(&v))
 		out = append(out, member{key: k.(string), value: v})
 	}
 	return out
@@ -122,9 +116,7 @@ func TestConfigureDockerRealWorldFiles(t *testing.T) {
 			}
 			path := filepath.Join(dir, "config.json")
 			after, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			old, updated := map[string]any{}, decodeObject(t, after)
 			if before != nil {
 				old = decodeObject(t, before)
@@ -180,9 +172,7 @@ func TestConfigureDockerRealWorldFiles(t *testing.T) {
 func assertOnlyFile(t *testing.T, dir string, names ...string) {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var got []string
 	for _, e := range entries {
 		got = append(got, e.Name())
@@ -217,9 +207,7 @@ func TestConfigureDockerDryRunDiff(t *testing.T) {
 		t.Skip("patch not installed (apt-get install patch)")
 	}
 	copyPath := filepath.Join(t.TempDir(), "config.json")
-	if err := os.WriteFile(copyPath, before, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(copyPath, before, 0o600))
 	cmd := exec.Command(patchTool, "--silent", copyPath)
 	cmd.Stdin = strings.NewReader(diff)
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -265,9 +253,7 @@ func TestConfigureDockerOtherHelper(t *testing.T) {
 func mustRead(t *testing.T, path string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return data
 }
 
@@ -293,9 +279,7 @@ func TestConfigureDockerFollowsSymlink(t *testing.T) {
 	real := filepath.Join(dir, "config.json")
 	linkDir := t.TempDir()
 	link := filepath.Join(linkDir, "config.json")
-	if err := os.Symlink(real, link); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.Symlink(real, link))
 	ta := newTestApp(t, dockerTestConfig, nil)
 	if out, code := ta.runString(t, "", "configure-docker", "--dir", linkDir); code != 0 {
 		t.Fatalf("exit %d: %s", code, out)
@@ -325,9 +309,7 @@ func TestConfigureDockerErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, "config.json")
-			if err := os.WriteFile(path, []byte(tt.content), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.WriteFile(path, []byte(tt.content), 0o600))
 			ta := newTestApp(t, tt.config, nil)
 			out, code := ta.runString(t, "", append([]string{"configure-docker", "--dir", dir}, tt.args...)...)
 			if code != 1 || out != "" || !strings.Contains(ta.stderr.String(), tt.want) {

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/credhelper/kubeletproto"
 
 	"go.yaml.in/yaml/v3"
@@ -51,9 +53,7 @@ func newFuzzApp(t *testing.T) *testApp {
 	home := t.TempDir()
 	cfg := filepath.Join(home, "config.yaml")
 	yml := strings.Replace(fuzzConfigTemplate, "CACHE_DIR", strconv.Quote(filepath.Join(home, "cache")), 1)
-	if err := os.WriteFile(cfg, []byte(yml), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(cfg, []byte(yml), 0o600))
 	env := map[string]string{"REGCRED_CONFIG": cfg, "PW_A": fuzzSecretA, "HOME": home, "XDG_DATA_HOME": filepath.Join(home, "data")}
 	for k, v := range offMachine {
 		env[k] = v

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/providers"
 )
 
@@ -72,9 +74,7 @@ func TestKubeletPodRequestWithholdsNodeEntries(t *testing.T) {
 				}
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			users := []string{}
 			for _, a := range resp.Auth {
 				users = append(users, a.Username)

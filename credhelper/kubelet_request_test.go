@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/credhelper/kubeletproto"
 )
 
@@ -77,9 +79,7 @@ func TestKubeletRequestDecoded(t *testing.T) {
 	  {"apiVersion":"credentialprovider.kubelet.k8s.io/v1","kind":"CredentialProviderRequest",
 	   "image":"Reg.Example.com:443/team/app","serviceAccountToken":"tok","serviceAccountAnnotations":{"example.com/role":"r1"}}
 	`))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if req.Image != "Reg.Example.com:443/team/app" || req.Target.String() != "reg.example.com/team/app" {
 		t.Errorf("image %q target %q", req.Image, req.Target)
 	}

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/credhelper/kubeletproto"
 
 	"github.com/regcred/regcred/providers"
@@ -35,9 +37,7 @@ func kubeletRun(t *testing.T, r *Resolver, image string, sa string) (kubeletprot
 		body += fmt.Sprintf(`,"serviceAccountToken":%q,"serviceAccountAnnotations":{"example.com/role":"puller"}`, sa)
 	}
 	req, err := kubeletproto.ReadRequest(strings.NewReader(body + "}"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var out bytes.Buffer
 	a := &App{Stdout: &out, Deps: netdeps.Deps{Deps: providers.Deps{Now: func() time.Time { return kubeletNow }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}}}
 	if err := a.answerKubelet(context.Background(), r, req); err != nil {
@@ -85,9 +85,7 @@ func TestKubeletCacheDuration(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, err := kubeletRun(t, fakeResolver(t, tt.fakes...), "reg.test/app", "")
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			got := ""
 			if resp.CacheDuration != nil {
 				got = *resp.CacheDuration
@@ -106,18 +104,14 @@ func TestKubeletSamePatternFirstWins(t *testing.T) {
 	primary := &fakeEntry{pattern: "reg.test", fn: answer("primary")}
 	fallback := &fakeEntry{pattern: "reg.test", fn: answer("fallback")}
 	resp, err := kubeletRun(t, fakeResolver(t, primary, fallback), "reg.test/app", "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if len(resp.Auth) != 1 || resp.Auth["reg.test"].Username != "primary" {
 		t.Errorf("auth %+v, want the primary alone under reg.test", resp.Auth)
 	}
 	// The fallback still answers when the primary fails.
 	primary.fn = failWith(providers.ErrNotFound)
 	resp, err = kubeletRun(t, fakeResolver(t, primary, fallback), "reg.test/app", "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if resp.Auth["reg.test"].Username != "fallback" {
 		t.Errorf("auth %+v, want the fallback", resp.Auth)
 	}
@@ -145,9 +139,7 @@ func TestKubeletCacheKeyType(t *testing.T) {
 				fakes = append(fakes, &fakeEntry{pattern: p, fn: answer(p)})
 			}
 			resp, err := kubeletRun(t, fakeResolver(t, fakes...), tt.image, "")
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			if resp.CacheKeyType != tt.want {
 				t.Errorf("cacheKeyType %q, want %q", resp.CacheKeyType, tt.want)
 			}

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/providers"
 )
 
@@ -164,7 +166,5 @@ func assertNoSecretInFiles(t *testing.T, dir string, forbidden ...string) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 }

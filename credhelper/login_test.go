@@ -8,6 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/testkit"
+
 	"github.com/regcred/regcred/credhelper/check"
 	"github.com/regcred/regcred/credhelper/loginstore"
 
@@ -185,9 +189,7 @@ func TestStoreBackOfConfiguredAnswerKeepsNoCopy(t *testing.T) {
 		t.Fatal("store failed")
 	}
 	ls, err := loginstore.Open(config.CacheConfig{Store: "file"}, ta.app.Deps.Deps, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	cred, ok, err := ls.Get(t.Context(), "reg.example.com")
 	if !ok || err != nil || cred.Username != "alice" || cred.Secret.Reveal() != "alice-login" {
 		t.Errorf("after storing the configured answer back, the stored login is %q (ok=%v, err=%v); want alice's, untouched", cred.Username, ok, err)
@@ -229,7 +231,7 @@ func TestLoginDir(t *testing.T) {
 		for i := 0; i+1 < len(kv); i += 2 {
 			m[kv[i]] = kv[i+1]
 		}
-		return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+		return testkit.Env(m).Lookup
 	}
 	tests := []struct {
 		name    string

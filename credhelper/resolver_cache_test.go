@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/providers"
@@ -18,9 +20,7 @@ func fileCache(t *testing.T) (*cache.Cache, string) {
 	dir := t.TempDir()
 	c, err := cache.Open(cache.Options{Kind: cache.KindFile, Dir: dir, TTL: time.Minute, Now: time.Now,
 		LookupEnv: func(string) (string, bool) { return "", false }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return c, dir
 }
 
@@ -94,9 +94,7 @@ func TestCacheKeySeparatesIdentities(t *testing.T) {
 func TestCacheKeyFollowsVaultTokenFile(t *testing.T) {
 	home := t.TempDir()
 	cfg, err := config.Parse("c.yaml", []byte("registries:\n  - match: reg.example.com\n    vault: {address: \"https://vault.example.com:8200\", path: secret/reg}\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	e := &cfg.Registries[0]
 	env := func(k string) (string, bool) {
 		if k == "HOME" {
@@ -107,13 +105,9 @@ func TestCacheKeyFollowsVaultTokenFile(t *testing.T) {
 	tg := target(t, "reg.example.com")
 	noFile := e.CacheKey(tg, nil, env)
 	tokenFile := filepath.Join(home, ".vault-token")
-	if err := os.WriteFile(tokenFile, []byte("hvs.alice"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(tokenFile, []byte("hvs.alice"), 0o600))
 	alice := e.CacheKey(tg, nil, env)
-	if err := os.WriteFile(tokenFile, []byte("hvs.bob"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(tokenFile, []byte("hvs.bob"), 0o600))
 	bob := e.CacheKey(tg, nil, env)
 	if noFile == alice || alice == bob {
 		t.Errorf("a new `vault login` (token file rewritten) must change the cache key: %s %s %s", noFile, alice, bob)

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
@@ -39,9 +41,7 @@ func fakeResolver(t *testing.T, fakes ...*fakeEntry) *Resolver {
 	for i, f := range fakes {
 		k := kind.New(kind.Spec[fakeSettings, providers.Provider]{Name: fmt.Sprintf("fake-%d", i), Cached: f.cached})
 		e, err := config.NewEntry(f.pattern, k, &fakeSettings{Pattern: f.pattern, Pod: f.pod}, fmt.Sprintf("test.yaml:%d", i+1))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		e.AnswersAnyPod = f.anyPod
 		r.builders[k.Name()] = func(*config.Entry, netdeps.Deps) (providers.Provider, error) {
 			f.built.Add(1)
@@ -78,9 +78,7 @@ func failWith(err error) providers.ProviderFunc {
 func target(t *testing.T, s string) matcher.Target {
 	t.Helper()
 	tg, err := matcher.Normalize(s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return tg
 }
 
@@ -91,9 +89,7 @@ func TestResolveOrderedFallback(t *testing.T) {
 	r := fakeResolver(t, host, team, app)
 
 	res, err := r.Resolve(context.Background(), target(t, "reg.example.com/team/app:1.0"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if res.Credential.Username != "host-level" {
 		t.Errorf("got %q, want the host-level entry after both path entries failed", res.Credential.Username)
 	}

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/credhelper/route"
@@ -17,13 +19,9 @@ import (
 func routeResolver(t *testing.T, ta *testApp, cfgText string) *Resolver {
 	t.Helper()
 	cfg, err := config.Parse("cfg.yaml", []byte(cfgText))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	c, err := ta.app.openCache(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return NewResolver(cfg, ta.app.Deps, c, ta.app.openLogins(cfg))
 }
 
@@ -78,9 +76,7 @@ func TestRecordRoute(t *testing.T) {
 		ta := newTestApp(t, "", map[string]string{"HOME": t.TempDir()})
 		routes := t.TempDir()
 		engine := filepath.Join(t.TempDir(), "regcred-engine")
-		if err := os.WriteFile(engine, nil, 0o755); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(engine, nil, 0o755))
 		env := []string{"HOME=" + ta.app.Env.HomeDir, "AWS_PROFILE=dev"}
 		ta.app.Routes = &Routes{Dir: routes, Environ: env, Engine: engine, Warned: func() bool { return warned }}
 		r := routeResolver(t, ta, "registries: []\n")
@@ -88,9 +84,7 @@ func TestRecordRoute(t *testing.T) {
 		ta.app.recordRoute(r, tg, ta.app.routeKey(tg), route.Route{NotFound: true})
 		key := route.Inputs{Target: tg, Environ: env, Config: ta.app.Env, Engine: engine}.Key()
 		root, err := cache.OpenRoot(routes)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		rt, err := route.Read(root, key, tg)
 		switch {
 		case warned && err == nil:
@@ -108,9 +102,7 @@ func TestGetRecordsSettledNotFound(t *testing.T) {
 	ta := newTestApp(t, "defaults: false\nregistries:\n  - match: reg.example.com\n    static: {username: u, passwordEnv: PW}\n", map[string]string{"PW": "pw"})
 	routes := t.TempDir()
 	engine := filepath.Join(t.TempDir(), "regcred-engine")
-	if err := os.WriteFile(engine, nil, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(engine, nil, 0o755))
 	ta.app.Routes = &Routes{Dir: routes, Environ: nil, Engine: engine, Warned: func() bool { return false }}
 	for _, host := range []string{"quay.io", "reg.example.com"} {
 		if _, code := ta.runString(t, host, "get"); (code == 0) != (host == "reg.example.com") {
@@ -129,9 +121,7 @@ func TestRecordRouteNotAfterAChange(t *testing.T) {
 	ta := newTestApp(t, "", map[string]string{"HOME": t.TempDir()})
 	routes := t.TempDir()
 	engine := filepath.Join(t.TempDir(), "regcred-engine")
-	if err := os.WriteFile(engine, nil, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(engine, nil, 0o755))
 	ta.app.Routes = &Routes{Dir: routes, Environ: nil, Engine: engine, Warned: func() bool { return false }}
 	r := routeResolver(t, ta, "registries: []\n")
 	tg, _ := matcher.Normalize("quay.io/org/app")

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/credhelper/clientsetup"
 
 	"go.yaml.in/yaml/v3"
@@ -117,12 +119,8 @@ func TestSetupWriteBacksUp(t *testing.T) {
 	if !strings.Contains(out, "unchanged") {
 		t.Errorf("second write: %s", out)
 	}
-	if err := os.WriteFile(path, []byte("credential-helpers = [\"other\"]\n"), 0o640); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(path, 0o640); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(path, []byte("credential-helpers = [\"other\"]\n"), 0o640))
+	require.NoError(t, os.Chmod(path, 0o640))
 	out, _ = ta.runString(t, "", "setup", "podman", "--write", "--file", path)
 	baks, _ := filepath.Glob(path + ".*.bak")
 	if len(baks) != 1 || string(mustRead(t, baks[0])) != "credential-helpers = [\"other\"]\n" || !strings.Contains(out, baks[0]) {

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/procbench"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 )
@@ -85,9 +87,7 @@ registries:
 	}
 	before := cloud.Calls(ecrtest.ECR)
 	rs, err := procbench.Run(context.Background(), cases, 20, rounds)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Logf("%d rounds, medians, ratio to the floor:\n%s", rounds, procbench.Format(rs))
 	if len(rs) > 4 && rs[4].Name == peerName {
 		t.Logf("warm get vs %s: %.2fx (target <= 0.5x)", peerName, float64(rs[1].Median)/float64(rs[4].Median))

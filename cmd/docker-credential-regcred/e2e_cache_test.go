@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 )
 
@@ -46,9 +48,7 @@ func TestCacheWarmGetMakesNoBackendCall(t *testing.T) {
 		t.Errorf("debug log does not show a cache hit:\n%s", second.Stderr)
 	}
 	var ans dockerAnswer
-	if err := json.Unmarshal([]byte(first.Stdout), &ans); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal([]byte(first.Stdout), &ans))
 	list := runBinary(t, bin, runOpts{Env: env}, "cache", "list")
 	if list.Exit != 0 || !strings.Contains(list.Stdout, ecrHost) || !strings.Contains(list.Stdout, "file") {
 		t.Errorf("cache list: exit %d\n%s%s", list.Exit, list.Stdout, list.Stderr)
@@ -99,9 +99,7 @@ func TestCacheFilesHoldNoSecretInNames(t *testing.T) {
 	res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: ecrHost}, "get")
 	checkECRAnswer(t, cloud, res, ecrHost, keys.ARN, "us-west-2", keys)
 	var ans dockerAnswer
-	if err := json.Unmarshal([]byte(res.Stdout), &ans); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal([]byte(res.Stdout), &ans))
 	found := 0
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil {

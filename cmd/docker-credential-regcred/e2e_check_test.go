@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/registrytest"
 )
 
@@ -32,9 +34,7 @@ type checkReport struct {
 func secretFile(t *testing.T, secret string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "pw")
-	if err := os.WriteFile(p, []byte(secret+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(p, []byte(secret+"\n"), 0o600))
 	return p
 }
 

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/docker/docker-credential-helpers/client"
 	"github.com/docker/docker-credential-helpers/credentials"
 	"github.com/google/go-containerregistry/pkg/authn"
@@ -82,9 +84,7 @@ func TestSkopeoThroughRealRegistry(t *testing.T) {
 	reg.Push(t, "team/app:1.0")
 	dir := t.TempDir()
 	pwFile := filepath.Join(dir, "pw")
-	if err := os.WriteFile(pwFile, []byte(reg.Password+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(pwFile, []byte(reg.Password+"\n"), 0o600))
 	cfg := writeConfig(t, `registries:
   - match: `+reg.Addr+`/team
     static: {username: `+reg.Username+`, passwordFile: `+pwFile+`}
@@ -141,9 +141,7 @@ insecure = true
 		t.Fatalf("skopeo via registries.conf credential-helpers failed: %v\n%s", err, out)
 	}
 	noHelper := filepath.Join(dir, "no-helper.conf")
-	if err := os.WriteFile(noHelper, []byte("credential-helpers = [\"containers-auth.json\"]\n[[registry]]\nlocation = \""+reg.Addr+"\"\ninsecure = true\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(noHelper, []byte("credential-helpers = [\"containers-auth.json\"]\n[[registry]]\nlocation = \""+reg.Addr+"\"\ninsecure = true\n"), 0o600))
 	if out, err := runSkopeo(t, skopeo, env, "--registries-conf", noHelper, "inspect", "docker://"+reg.Addr+"/lib/tool:2"); err == nil {
 		t.Fatalf("control: without regcred in credential-helpers the pull should be refused, got:\n%s", out)
 	}
@@ -167,13 +165,9 @@ func TestGoContainerRegistryKeychain(t *testing.T) {
 	t.Setenv("REGCRED_CACHE", "none")
 
 	ref, err := name.ParseReference(reg.Addr+"/ggcr/img:v1", name.Insecure)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	auth, err := authn.DefaultKeychain.Resolve(ref.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	ac, err := auth.Authorization()
 	if err != nil || ac.Username != reg.Username || ac.Password != reg.Password {
 		t.Fatalf("keychain answered user %q (err %v), want the registry user and password", ac.Username, err)
@@ -182,9 +176,7 @@ func TestGoContainerRegistryKeychain(t *testing.T) {
 		t.Fatalf("reading the image through the keychain: %v", err)
 	}
 	anon, err := name.ParseReference(reg.Addr+"/other/img:v1", name.Insecure)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if a, err := authn.DefaultKeychain.Resolve(anon.Context()); err != nil {
 		t.Fatal(err)
 	} else if _, err := remote.Image(anon, remote.WithAuth(a)); err == nil {
@@ -208,10 +200,6 @@ func runSkopeo(t *testing.T, skopeo string, env []string, args ...string) (strin
 func writeJSONFile(t *testing.T, path string, v any) {
 	t.Helper()
 	data, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, data, 0o600))
 }

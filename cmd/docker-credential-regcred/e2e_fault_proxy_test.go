@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // mangle is what a faultProxy does to the answers it passes on.
@@ -218,9 +220,7 @@ func hangServer(t *testing.T) string {
 func closedURL(t *testing.T) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	addr := l.Addr().String()
 	must(t, l.Close())
 	return "http://" + addr

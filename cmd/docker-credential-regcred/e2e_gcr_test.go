@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
 )
 
@@ -66,9 +68,7 @@ registries:
 				t.Fatalf("exit %d\nstdout: %s\nstderr: %s", res.Exit, res.Stdout, res.Stderr)
 			}
 			var a dockerAnswer
-			if err := json.Unmarshal([]byte(res.Stdout), &a); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, json.Unmarshal([]byte(res.Stdout), &a))
 			checkGoogleToken(t, srv, a, sa.Email)
 			if strings.Contains(res.Stderr, a.Secret) {
 				t.Error("the token reached stderr")

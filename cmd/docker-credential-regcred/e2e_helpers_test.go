@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // binDir holds the binary TestMain builds once for every end-to-end test.
@@ -115,8 +117,6 @@ func cleanEnv(t *testing.T) []string {
 func writeConfig(t *testing.T, yaml string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "config.yaml")
-	if err := os.WriteFile(p, []byte(yaml), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(p, []byte(yaml), 0o600))
 	return p
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/docker/docker-credential-helpers/client"
 	"github.com/docker/docker-credential-helpers/credentials"
 	"github.com/google/go-containerregistry/pkg/authn"
@@ -60,9 +62,7 @@ func TestDockerLoginThroughClientLibrary(t *testing.T) {
 	if err := client.Store(prog, &credentials.Credentials{ServerURL: "https://index.docker.io/v1/", Username: "hubuser", Secret: secret}); err != nil {
 		t.Fatalf("store must not fail docker login: %v", err)
 	}
-	if err := client.Store(prog, &credentials.Credentials{ServerURL: "login.example.com:5000", Username: "alice", Secret: secret + "-2"}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, client.Store(prog, &credentials.Credentials{ServerURL: "login.example.com:5000", Username: "alice", Secret: secret + "-2"}))
 	for server, want := range map[string]credentials.Credentials{
 		"https://index.docker.io/v1/": {Username: "hubuser", Secret: secret},
 		"docker.io":                   {Username: "hubuser", Secret: secret},
@@ -92,9 +92,7 @@ func TestDockerLoginThroughClientLibrary(t *testing.T) {
 		}
 	}
 
-	if err := client.Erase(prog, "login.example.com:5000"); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, client.Erase(prog, "login.example.com:5000"))
 	if _, err := client.Get(prog, "login.example.com:5000"); !credentials.IsErrCredentialsNotFound(err) {
 		t.Errorf("after erase: %v", err)
 	}
@@ -111,12 +109,8 @@ func TestDockerLoginThroughClientLibrary(t *testing.T) {
 // credentials" instead of a login that is not kept, and says why.
 func TestStoreFailsWhenTheLoginCannotBeKept(t *testing.T) {
 	home := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(home, ".local"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(home, ".local", "share"), []byte("not a dir"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.MkdirAll(filepath.Join(home, ".local"), 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(home, ".local", "share"), []byte("not a dir"), 0o600))
 	res := runBinary(t, testBinary(t), runOpts{
 		Env:   []string{"HOME=" + home, brokenBus(t)},
 		Stdin: `{"ServerURL":"reg.example.com","Username":"u","Secret":"pw-unstorable-77"}`,
@@ -213,9 +207,7 @@ func pullWithDockerConfig(t *testing.T, dockerDir string, env []string, image st
 		}
 	}
 	ref, err := name.ParseReference(image, name.Insecure)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if _, err := remote.Image(ref, remote.WithAuthFromKeychain(authn.DefaultKeychain)); err != nil {
 		t.Errorf("pulling %s with the stored login: %v", image, err)
 	}
@@ -228,9 +220,7 @@ func TestLoginInSecretService(t *testing.T) {
 	registrytest.RequireTool(t, "dbus-run-session", "dbus")
 	registrytest.RequireTool(t, "gnome-keyring-daemon", "gnome-keyring")
 	script, err := filepath.Abs(filepath.Join("..", "..", "credhelper", "cache", "testdata", "with-secret-service.sh"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	home := t.TempDir()
 	const secret = "keyring-login-secret-5e"
 	steps := `set -eu

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/docker/cli/cli/config"
 	"github.com/docker/cli/cli/config/configfile"
 	"github.com/docker/cli/cli/config/types"
@@ -47,9 +49,7 @@ func dockerConfigFile(t *testing.T, regcredConfig string, env ...string) *config
 		t.Setenv(k, v)
 	}
 	cf, err := config.Load(dockerDir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if cf.CredentialsStore != "regcred" {
 		t.Fatalf("credsStore = %q", cf.CredentialsStore)
 	}
@@ -60,9 +60,7 @@ func dockerConfigFile(t *testing.T, regcredConfig string, env ...string) *config
 func pullWith(t *testing.T, image string, ac types.AuthConfig) {
 	t.Helper()
 	ref, err := name.ParseReference(image, name.Insecure)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	auth := authn.FromConfig(authn.AuthConfig{Username: ac.Username, Password: ac.Password})
 	if _, err := remote.Image(ref, remote.WithAuth(auth), remote.WithContext(t.Context())); err != nil {
 		t.Errorf("pulling %s with the credential docker collected: %v", image, err)
@@ -150,9 +148,7 @@ func TestDockerHubLoginRoundTrip(t *testing.T) {
 		t.Errorf("list = %q (exit %d), want the login under the key it was stored with", list.Stdout, list.Exit)
 	}
 	creds, err := cf.GetAllCredentials()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if ac := creds[dockerHubServer]; ac.Username != "hubuser" || ac.Password != secret {
 		t.Errorf("GetAllCredentials has no Docker Hub login under %s: %v", dockerHubServer, keys(creds))
 	}

@@ -2,17 +2,21 @@ package config
 
 import (
 	"bytes"
-	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/credhelper/configpath"
 )
 
-func TestParseConfigErrors(t *testing.T) {
+func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		name, yaml string
 		want       []string
@@ -38,13 +42,9 @@ func TestParseConfigErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse("cfg.yaml", []byte(tt.yaml))
-			if !errors.Is(err, ErrConfig) {
-				t.Fatalf("err = %v, want ErrConfig", err)
-			}
+			require.ErrorIs(t, err, ErrConfig)
 			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error\n%v\nlacks %q", err, w)
-				}
+				assert.ErrorContains(t, err, w)
 			}
 			if strings.Contains(err.Error(), "TOPSECRET2") {
 				t.Errorf("error echoes a value from the file: %v", err)
@@ -53,7 +53,7 @@ func TestParseConfigErrors(t *testing.T) {
 	}
 }
 
-func TestParseConfigGood(t *testing.T) {
+func TestParseGood(t *testing.T) {
 	cfg, err := Parse("cfg.yaml", []byte(`# every field a user may set
 cache: {store: file, dir: /tmp/x, ttl: 10m}
 defaults: false
@@ -65,9 +65,7 @@ registries:
   - match: "*.example.com"
     anonymous: {}
 `))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if cfg.Cache.Store != "file" || cfg.Cache.TTL.Duration.Minutes() != 10 || *cfg.Defaults {
 		t.Errorf("cache/defaults not decoded: %+v", cfg)
 	}
@@ -83,7 +81,7 @@ registries:
 	}
 }
 
-func TestParseConfigEmptyFile(t *testing.T) {
+func TestParseEmptyFile(t *testing.T) {
 	for _, content := range []string{"", "# nothing\n", "registries: []\n"} {
 		cfg, err := Parse("cfg.yaml", []byte(content))
 		if err != nil || len(cfg.Registries) != 0 {
@@ -98,7 +96,7 @@ func TestConfigLookupOrder(t *testing.T) {
 		for i := 0; i < len(kv); i += 2 {
 			m[kv[i]] = kv[i+1]
 		}
-		return Env{HomeDir: "/home/u", LookupEnv: func(k string) (string, bool) { v, ok := m[k]; return v, ok }}
+		return Env{HomeDir: "/home/u", LookupEnv: testkit.Env(m).Lookup}
 	}
 	tests := []struct {
 		name, flag   string
@@ -122,7 +120,7 @@ func TestConfigLookupOrder(t *testing.T) {
 	}
 }
 
-func TestLoadConfigFallsThroughMissingFiles(t *testing.T) {
+func TestLoadFallsThroughMissingFiles(t *testing.T) {
 	dir := t.TempDir()
 	env := Env{HomeDir: dir, LookupEnv: func(string) (string, bool) { return "", false }}
 	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
@@ -131,12 +129,8 @@ func TestLoadConfigFallsThroughMissingFiles(t *testing.T) {
 		t.Fatalf("no file anywhere: cfg %+v err %v, want the built-in default", cfg, err)
 	}
 	p := filepath.Join(dir, ".config", "regcred", "config.yaml")
-	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte("registries:\n  - match: a.io\n    anonymous: {}\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o700))
+	require.NoError(t, os.WriteFile(p, []byte("registries:\n  - match: a.io\n    anonymous: {}\n"), 0o600))
 	cfg, err = Load("", env, log)
 	if err != nil || cfg.Path != p || len(cfg.Registries) != 1 {
 		t.Fatalf("home config: %+v, %v", cfg, err)
@@ -166,12 +160,8 @@ func TestInlinePasswordWarning(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "c.yaml")
-			if err := os.WriteFile(p, []byte(tt.config), tt.mode); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Chmod(p, tt.mode); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.WriteFile(p, []byte(tt.config), tt.mode))
+			require.NoError(t, os.Chmod(p, tt.mode))
 			var logs bytes.Buffer
 			if _, err := Load(p, Env{LookupEnv: func(string) (string, bool) { return "", false }}, slog.New(slog.NewTextHandler(&logs, nil))); err != nil {
 				t.Fatal(err)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"go.yaml.in/yaml/v3"
 )
 
@@ -21,16 +23,12 @@ var yamlBlock = regexp.MustCompile("(?s)```ya?ml\n(.*?)```")
 // tests.
 func TestDocsConfigSnippetsLoad(t *testing.T) {
 	files, err := filepath.Glob("../../docs/*.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	files = append(files, "../../README.md")
 	checked := 0
 	for _, f := range files {
 		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		for _, m := range yamlBlock.FindAllSubmatchIndex(data, -1) {
 			block := data[m[2]:m[3]]
 			if !isConfigSnippet(block) {

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"go.yaml.in/yaml/v3"
 )
@@ -36,17 +38,13 @@ func allKinds() map[string]reflect.Type {
 func compileSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
 	data, err := os.ReadFile(schemaPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 	if err != nil {
 		t.Fatalf("%s is not JSON: %v", schemaPath, err)
 	}
 	c := jsonschema.NewCompiler()
-	if err := c.AddResource("config.schema.json", doc); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, c.AddResource("config.schema.json", doc))
 	sch, err := c.Compile("config.schema.json")
 	if err != nil {
 		t.Fatalf("the schema does not compile: %v", err)
@@ -70,9 +68,7 @@ func yamlInstance(t *testing.T, src string) any {
 		t.Fatalf("not JSON-compatible: %v", err)
 	}
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return inst
 }
 
@@ -91,9 +87,7 @@ func repoExamples(t *testing.T) []example {
 	docs, _ := filepath.Glob("../../docs/*.md")
 	for _, md := range append(docs, "../../README.md") {
 		data, err := os.ReadFile(md)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		for i, m := range fencedYAML.FindAllStringSubmatch(string(data), -1) {
 			if isRegcredConfig(m[1]) {
 				out = append(out, example{where: filepath.Base(md) + " block " + strconv.Itoa(i+1), yaml: m[1]})
@@ -196,9 +190,7 @@ type schemaNode struct {
 func loadSchemaDoc(t *testing.T) *schemaNode {
 	t.Helper()
 	var root schemaNode
-	if err := json.Unmarshal(mustRead(t, schemaPath), &root); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(mustRead(t, schemaPath), &root))
 	return &root
 }
 
@@ -317,8 +309,6 @@ func TestConfigReferenceCoversTheSchema(t *testing.T) {
 func mustRead(t *testing.T, path string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return data
 }

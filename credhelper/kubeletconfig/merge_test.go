@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 const generated = `apiVersion: kubelet.config.k8s.io/v1
@@ -57,9 +59,7 @@ providers:
 				}
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			if _, err := Parse("merged", got); err != nil {
 				t.Fatalf("the merged file does not parse: %v\n%s", err, got)
 			}

@@ -3,6 +3,8 @@ package kubeletconfig
 import (
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 func TestMatchImagesOverlap(t *testing.T) {
@@ -56,9 +58,7 @@ providers:
     tokenAttributes: {serviceAccountTokenAudience: x}
 `
 	c, err := Parse("cp.yaml", []byte(doc))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var got []string
 	for _, o := range c.Overlaps() {
 		got = append(got, o.Pod.Name+" "+o.PodImage+" ~ "+o.Node.Name+" "+o.NodeImage)

@@ -3,6 +3,8 @@ package kubeletproto
 import (
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/matcher"
 )
 
@@ -27,13 +29,9 @@ func TestKubeletKey(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p, err := matcher.ParsePattern(tt.pattern)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			tg, err := matcher.Normalize(tt.image)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			if !p.Match(tg) {
 				t.Fatalf("precondition: %s does not match %s", tt.pattern, tt.image)
 			}
