@@ -68,13 +68,7 @@ func (s *fileStore) read(key string) (Entry, error) {
 }
 
 func (s *fileStore) Put(ctx context.Context, key string, e Entry) error {
-	if err := checkCall(ctx, key); err != nil {
-		return err
-	}
-	if err := e.validate(); err != nil {
-		return err
-	}
-	data, err := encodeRecord(key, e)
+	data, err := recordToPut(ctx, key, e)
 	if err != nil {
 		return err
 	}

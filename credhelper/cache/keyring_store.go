@@ -106,13 +106,7 @@ func (s *keyringStore) load(ctx context.Context, key string) (string, error) {
 }
 
 func (s *keyringStore) Put(ctx context.Context, key string, e Entry) error {
-	if err := checkCall(ctx, key); err != nil {
-		return err
-	}
-	if err := e.validate(); err != nil {
-		return err
-	}
-	data, err := encodeRecord(key, e)
+	data, err := recordToPut(ctx, key, e)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package cache
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -62,6 +63,18 @@ var ErrDamaged = errors.New("stored record cannot be read")
 // than the one asked for: a file copied or renamed, an item swapped. It is
 // absent for this request (and replaced by its next write), not corrupt.
 var errMismatch = errors.New("cache record made for another request")
+
+// recordToPut checks a Put's arguments (a live context, a Key-shaped key,
+// an entry worth keeping) and encodes the record every store writes.
+func recordToPut(ctx context.Context, key string, e Entry) ([]byte, error) {
+	if err := checkCall(ctx, key); err != nil {
+		return nil, err
+	}
+	if err := e.validate(); err != nil {
+		return nil, err
+	}
+	return encodeRecord(key, e)
+}
 
 func encodeRecord(key string, e Entry) ([]byte, error) {
 	data, err := json.Marshal(record{V: formatVersion, Key: key, Username: e.Username, Secret: e.Secret.Reveal(),
