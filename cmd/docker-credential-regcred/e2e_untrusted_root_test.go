@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/internal/testkit"
+
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 )
 
@@ -49,7 +51,7 @@ func TestUntrustedCacheRootIsLeftAlone(t *testing.T) {
 		{name: "cache.dir owned by another user", asRoot: true, plant: func(t *testing.T, home string) (string, string) {
 			dir := filepath.Join(home, "theirs")
 			plantOldFiles(t, filepath.Join(dir, "tokens"), "keep.json")
-			must(t, os.Chown(dir, 4242, 4242))
+			must(t, os.Chown(dir, testkit.ForeignUID, testkit.ForeignUID))
 			return dir, dir
 		}, why: "owned by uid 4242"},
 		{name: "cache.dir through another user's symlink", asRoot: true, plant: func(t *testing.T, home string) (string, string) {
@@ -57,14 +59,14 @@ func TestUntrustedCacheRootIsLeftAlone(t *testing.T) {
 			plantOldFiles(t, filepath.Join(real, "regcred", "tokens"), "keep.json")
 			link := filepath.Join(home, "link")
 			must(t, os.Symlink(real, link))
-			must(t, os.Lchown(link, 4242, 4242))
+			must(t, os.Lchown(link, testkit.ForeignUID, testkit.ForeignUID))
 			return filepath.Join(link, "regcred"), real
 		}, why: "symlink"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.asRoot && os.Geteuid() != 0 {
-				t.Skip("planting another user's files needs root")
+			if tt.asRoot {
+				testkit.NeedRoot(t)
 			}
 			env := pinnedEnv(t)
 			home := envValue(t, env, "HOME")

@@ -13,39 +13,31 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/regcred/regcred/internal/testkit"
 )
 
 // The writers (configure-docker, setup --write) edit files users care
 // about. These tests run them as users' machines would: under sudo for a
 // user's home, in parallel, killed mid-write, through dotfile symlinks.
 
-// userUID owns the "user's" files that root (sudo) edits in these tests.
-const userUID = 4242
-
-func requireRoot(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("acting for another user (sudo) needs root")
-	}
-}
-
-// userHome is a home directory owned by userUID, with the given files
+// userHome is a home directory owned by testkit.ForeignUID, with the given files
 // (mode 0600, owned by the user) in it.
 func userHome(t *testing.T, files map[string]string) string {
 	t.Helper()
 	home := filepath.Join(t.TempDir(), "home")
 	must(t, os.Mkdir(home, 0o750))
-	must(t, os.Chown(home, userUID, userUID))
+	must(t, os.Chown(home, testkit.ForeignUID, testkit.ForeignUID))
 	for rel, content := range files {
 		p := filepath.Join(home, rel)
 		for d := filepath.Dir(p); d != home; d = filepath.Dir(d) {
 			if _, err := os.Stat(d); err != nil {
 				must(t, os.MkdirAll(d, 0o700))
-				must(t, os.Chown(d, userUID, userUID))
+				must(t, os.Chown(d, testkit.ForeignUID, testkit.ForeignUID))
 			}
 		}
 		must(t, os.WriteFile(p, []byte(content), 0o600))
-		must(t, os.Chown(p, userUID, userUID))
+		must(t, os.Chown(p, testkit.ForeignUID, testkit.ForeignUID))
 	}
 	return home
 }
@@ -65,7 +57,7 @@ func writerConfig(t *testing.T) string {
 // a set-up command for a user's home leaves every file and directory it
 // writes owned by the user.
 func TestWritersUnderSudoLeaveTheUsersFilesTheirs(t *testing.T) {
-	requireRoot(t)
+	testkit.NeedRoot(t)
 	tests := []struct {
 		name  string
 		files map[string]string
@@ -103,8 +95,8 @@ func TestWritersUnderSudoLeaveTheUsersFilesTheirs(t *testing.T) {
 					t.Errorf("%s: %d files, want 1", pattern, len(matches))
 					continue
 				}
-				if uid, mode := ownerMode(t, matches[0]); uid != userUID {
-					t.Errorf("%s is owned by uid %d (mode %v), want the user's %d", pattern, uid, mode, userUID)
+				if uid, mode := ownerMode(t, matches[0]); uid != testkit.ForeignUID {
+					t.Errorf("%s is owned by uid %d (mode %v), want the user's %d", pattern, uid, mode, testkit.ForeignUID)
 				}
 			}
 		})

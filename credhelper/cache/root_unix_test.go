@@ -17,17 +17,6 @@ import (
 	"github.com/regcred/regcred/internal/testkit"
 )
 
-// foreignUID owns what another local user would have planted. The tests
-// run as root in CI, which can chown; elsewhere they skip.
-const foreignUID = 4242
-
-func needRoot(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("planting another user's files needs root")
-	}
-}
-
 // TestOpenRootRefusesPlantedLayouts plants, one at a time, each layout a
 // second local user's race would leave behind, and shows the root is
 // refused before anything in it is read, written, chmod'ed or swept.
@@ -66,17 +55,17 @@ func TestOpenRootRefusesPlantedLayouts(t *testing.T) {
 			return p
 		}, refused: "not a directory"},
 		{name: "root owned by another user", root: true, plant: func(t *testing.T, base string) string {
-			return chown(t, mkdir(t, base, "c", 0o700), foreignUID)
+			return chown(t, mkdir(t, base, "c", 0o700), testkit.ForeignUID)
 		}, refused: "owned by uid 4242"},
 		{name: "parent owned by another user", root: true, plant: func(t *testing.T, base string) string {
-			chown(t, mkdir(t, base, "p", 0o755), foreignUID)
+			chown(t, mkdir(t, base, "p", 0o755), testkit.ForeignUID)
 			return mkdir(t, filepath.Join(base, "p"), "c", 0o700)
 		}, refused: "parent"},
 		{name: "symlink above the root owned by another user", root: true, plant: func(t *testing.T, base string) string {
 			real := mkdir(t, base, "real", 0o755)
 			mkdir(t, real, "c", 0o700)
 			link := symlink(t, real, filepath.Join(base, "shared"))
-			lchown(t, link, foreignUID)
+			lchown(t, link, testkit.ForeignUID)
 			return filepath.Join(link, "c")
 		}, refused: "symlink"},
 		{name: "own symlink above the root", plant: func(t *testing.T, base string) string {
@@ -88,7 +77,7 @@ func TestOpenRootRefusesPlantedLayouts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.root {
-				needRoot(t)
+				testkit.NeedRoot(t)
 			}
 			path := tt.plant(t, t.TempDir())
 			before := snapshot(t, path)

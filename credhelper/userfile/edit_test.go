@@ -17,11 +17,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/internal/testkit"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-const otherUID = 4242 // a user's files, edited by root (sudo)
 
 func appendLine(line string) Change {
 	return func(old []byte, _ bool) ([]byte, error) {
@@ -51,25 +51,18 @@ func uidGidMode(t *testing.T, path string) (int, int, fs.FileMode) {
 	return int(st.Uid), int(st.Gid), info.Mode().Perm()
 }
 
-func needRoot(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("acting for another user needs root")
-	}
-}
-
 // TestEditKeepsOwnerAndMode: root editing a user's 0640 file leaves it,
 // and its backup, the user's with mode 0640 (sudo regcred setup …).
 func TestEditKeepsOwnerAndMode(t *testing.T) {
-	needRoot(t)
+	testkit.NeedRoot(t)
 	path := filepath.Join(t.TempDir(), "config.json")
 	require.NoError(t, os.WriteFile(path, []byte("{}\n"), 0o640))
-	require.NoError(t, os.Chown(path, otherUID, otherUID+1))
+	require.NoError(t, os.Chown(path, testkit.ForeignUID, testkit.ForeignUID+1))
 	res := edit(t, path, Options{Mode: 0o600, Backup: true}, appendLine("x"))
 	for _, p := range []string{path, res.Backup} {
 		uid, gid, mode := uidGidMode(t, p)
-		assert.Equal(t, otherUID, uid, "%s: uid", p)
-		assert.Equal(t, otherUID+1, gid, "%s: gid", p)
+		assert.Equal(t, testkit.ForeignUID, uid, "%s: uid", p)
+		assert.Equal(t, testkit.ForeignUID+1, gid, "%s: gid", p)
 		assert.Equal(t, fs.FileMode(0o640), mode, "%s: mode", p)
 	}
 	assert.Equal(t, "{}\n", read(t, res.Backup), "backup")
@@ -95,9 +88,9 @@ func TestEditCreatesDirectoriesLikeTheirParent(t *testing.T) {
 			home := t.TempDir()
 			want := os.Geteuid()
 			if tt.asUser {
-				needRoot(t)
-				require.NoError(t, os.Chown(home, otherUID, otherUID))
-				want = otherUID
+				testkit.NeedRoot(t)
+				require.NoError(t, os.Chown(home, testkit.ForeignUID, testkit.ForeignUID))
+				want = testkit.ForeignUID
 			}
 			path := filepath.Join(home, "a", "b", "50-regcred.conf")
 			edit(t, path, Options{Mode: 0o644, DirMode: tt.dirMode}, appendLine("x"))
