@@ -32,7 +32,13 @@ func resolveLinks(path string) (string, error) {
 			return "", fmt.Errorf("reading the link %s: %w", p, err)
 		}
 		if !filepath.IsAbs(target) {
-			target = filepath.Join(filepath.Dir(p), target)
+			// The kernel resolves ".." in target from the link's real
+			// directory, not from the path that reached it.
+			dir, err := filepath.EvalSymlinks(filepath.Dir(p))
+			if err != nil {
+				return "", fmt.Errorf("resolving the link %s: %w", p, err)
+			}
+			target = filepath.Join(dir, target)
 		}
 		p = target
 	}
