@@ -55,8 +55,8 @@ func listing(ctx context.Context, r *Resolver) map[string]string {
 		}
 		seen[t.Registry()] = true
 		key := loginstore.DefaultKey(t.Registry())
-		user, ok := r.localAnswer(ctx, t)
-		if l, stored := logins[t.Registry()]; stored {
+		user, ok, anonymous := r.localAnswer(ctx, t)
+		if l, stored := logins[t.Registry()]; stored && !anonymous { // get never reaches a login behind an anonymous entry
 			key = l.Key()
 			if !ok {
 				user, ok = r.storedUsername(ctx, t.Registry())
@@ -75,28 +75,29 @@ var localKinds = map[string]bool{"static": true, "anonymous": true, "login": tru
 
 // localAnswer walks t's candidates as get does and returns the username of
 // the first credential this machine holds now; false when none answers
-// before an entry that would call a backend, or an anonymous one.
-func (r *Resolver) localAnswer(ctx context.Context, t matcher.Target) (string, bool) {
+// before an entry that would call a backend, or an anonymous one (then
+// anonymous is true: get stops there, and no later entry answers).
+func (r *Resolver) localAnswer(ctx context.Context, t matcher.Target) (user string, ok, anonymous bool) {
 	for _, e := range r.candidates(ctx, t) {
 		switch {
 		case e.Cached():
 			if r.cache == nil {
-				return "", false
+				return "", false, false
 			}
 			id := e.CacheIdentity(t, nil, r.deps.LookupEnv)
 			cred, ok := r.cache.Peek(ctx, cache.Item{Key: id.Key, Registry: t.Registry(), Source: e.String()})
-			return cred.Username, ok
+			return cred.Username, ok, false
 		case !localKinds[e.Kind()] || e.Verify:
-			return "", false
+			return "", false, false
 		}
 		cred, err := r.fetch(ctx, e, t, nil)
 		if err != nil {
 			r.log.Debug("list: entry skipped", "entry", e.String(), "reason", err)
 			continue
 		}
-		return cred.Username, !cred.Anonymous
+		return cred.Username, !cred.Anonymous, cred.Anonymous
 	}
-	return "", false
+	return "", false, false
 }
 
 // storedUsername reads registry's stored login for its username; one that

@@ -168,3 +168,24 @@ func assertNoSecretInFiles(t *testing.T, dir string, forbidden ...string) {
 	})
 	require.NoError(t, err)
 }
+
+// TestListLeavesOutALoginBehindAnonymous: get stops at an `anonymous`
+// entry, so a stored login behind it never answers a get; list must not
+// name it (docker would get "not found" for a listed server).
+func TestListLeavesOutALoginBehindAnonymous(t *testing.T) {
+	ta, _ := loginApp(t, "registries:\n  - match: public.example.com\n    anonymous: {}\n", nil)
+	if out, code := ta.runString(t, storeJSON("public.example.com", "alice", "login-pw-4"), "store"); code != 0 {
+		t.Fatalf("store exit %d: %s", code, out)
+	}
+	out, code := ta.runString(t, "unused", "list")
+	var got map[string]string
+	if code != 0 || json.Unmarshal([]byte(out), &got) != nil {
+		t.Fatalf("list exit %d: %q", code, out)
+	}
+	for key, user := range got {
+		c, code, _ := getCreds(t, ta, key)
+		if code != 0 || c.Username != user {
+			t.Errorf("list names %s as %s, but get answers %+v (exit %d)", key, user, c, code)
+		}
+	}
+}

@@ -46,6 +46,11 @@ func (s *fallbackStore) Get(ctx context.Context, key string) (Entry, bool, error
 			}
 			s.failed("get", err)
 		} else if ok {
+			// A Put that fell back to the file while the keyring was down
+			// left the keyring's item older than the file's copy.
+			if f, fok, ferr := s.file.Get(ctx, key); ferr == nil && fok && f.StoredAt.After(e.StoredAt) {
+				return f, true, nil
+			}
 			return e, true, nil
 		}
 	}

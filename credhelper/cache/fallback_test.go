@@ -145,3 +145,34 @@ func TestKeyringDeleteWhenUnreachable(t *testing.T) {
 	assert.Equal(t, 1, n, "Clear with the keyring back")
 	assert.Empty(t, kr.users(DefaultKeyringService), "keyring items left")
 }
+
+// TestKeyringDoesNotShadowANewerFileCopy: an entry replaced while the
+// keyring was down lives in the file; when the keyring is back, its older
+// item must not be served instead (a `docker login` with a new password
+// made while the keyring was locked would silently go back to the old one).
+func TestKeyringDoesNotShadowANewerFileCopy(t *testing.T) {
+	kr := &flakyKeyring{memKeyring: newMemKeyring(0)}
+	dir := t.TempDir()
+	clock := testkit.NewClock(t0)
+	run := func() *Cache {
+		log, _ := testkit.DebugLogger()
+		c, err := Open(Options{Kind: KindAuto, Dir: dir, LookupEnv: withBus(), Keyring: kr, Now: clock.Now, Logger: log})
+		require.NoError(t, err)
+		return c
+	}
+	ctx, key := context.Background(), testKey("k")
+	old := entryAt(t0)
+	old.Username = "old"
+	require.NoError(t, run().Store().Put(ctx, key, old))
+
+	kr.down.Store(true)
+	newer := entryAt(t0.Add(time.Hour))
+	newer.Username = "new"
+	require.NoError(t, run().Store().Put(ctx, key, newer), "Put with the keyring down")
+
+	kr.down.Store(false)
+	got, ok, err := run().Store().Get(ctx, key)
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, "new", got.Username, "the keyring's older item was served over the file's newer one")
+}

@@ -30,6 +30,7 @@ func Present(dir, key string) bool {
 	if err != nil {
 		return true
 	}
+	defer root.close()
 	return root.has(key)
 }
 

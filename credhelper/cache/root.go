@@ -88,13 +88,19 @@ type handles struct {
 func (h *handles) closeAll() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for _, s := range h.subs {
+	for name, s := range h.subs {
 		s.close()
+		delete(h.subs, name)
 	}
 	if h.dir != nil {
 		h.dir.close()
+		h.dir = nil
 	}
 }
+
+// close releases the Root's descriptors now rather than at collection
+// (they are reopened if it is used again): for a Root opened per call.
+func (r *Root) close() { r.h.closeAll() }
 
 // OpenRoot opens the cache directory at path (absolute). One that does not
 // exist yet is no error: the first write creates it 0700, with any missing

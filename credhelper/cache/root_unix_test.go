@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -257,4 +258,30 @@ func TestRootSurvivesCollectionMidCall(t *testing.T) {
 		require.NoError(t, err, "read %d", i)
 		require.Equal(t, name, string(got), "read %d", i)
 	}
+}
+
+// TestPresentHoldsNoDescriptors: Present runs for every request (a stored
+// login's Has); each call's directory descriptors must not wait for a
+// collection that a process with a small heap may never run.
+func TestPresentHoldsNoDescriptors(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "c")
+	require.NoError(t, os.Mkdir(dir, 0o700))
+	for _, sub := range []string{tokensDir, indexDir} {
+		require.NoError(t, os.Mkdir(filepath.Join(dir, sub), 0o700))
+	}
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	runtime.GC()
+	count := func() int {
+		ents, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Skip("no /proc/self/fd")
+		}
+		return len(ents)
+	}
+	before := count()
+	key := strings.Repeat("a", keyLen)
+	for range 300 {
+		assert.False(t, Present(dir, key))
+	}
+	assert.Less(t, count()-before, 10, "descriptors left open by 300 Present calls")
 }

@@ -56,7 +56,7 @@ func writeNew(name string, data []byte, mode fs.FileMode, o owner) (err error) {
 	if err = f.Chmod(mode); err != nil {
 		return err
 	}
-	if err = chownLike(name, o); err != nil {
+	if err = chownFileLike(f, o); err != nil {
 		return err
 	}
 	return f.Sync()

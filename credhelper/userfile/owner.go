@@ -51,3 +51,28 @@ func chownLike(path string, o owner) error {
 	}
 	return nil
 }
+
+// chownFileLike is chownLike on an open file: the file this edit created,
+// not whatever the name holds now (the directory's owner can replace a
+// name in it between create and chown, with a hard link to a file of
+// root's, which a chown by name would then give away).
+func chownFileLike(f *os.File, o owner) error {
+	if !o.known {
+		return nil
+	}
+	info, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("looking at %s: %w", f.Name(), err)
+	}
+	now := ownerOf(info)
+	if now == o {
+		return nil
+	}
+	if err := f.Chown(o.uid, o.gid); err != nil {
+		if now.uid == o.uid {
+			return nil
+		}
+		return fmt.Errorf("keeping %s owned by uid %d: %w", f.Name(), o.uid, err)
+	}
+	return nil
+}

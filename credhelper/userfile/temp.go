@@ -43,7 +43,7 @@ func writeTemp(target string, data []byte, mode fs.FileMode, o owner) (path stri
 	if err = f.Chmod(mode); err != nil {
 		return "", fmt.Errorf("setting the mode of %s: %w", path, err)
 	}
-	if err = chownLike(path, o); err != nil {
+	if err = chownFileLike(f, o); err != nil {
 		return "", err
 	}
 	if err = f.Sync(); err != nil {
