@@ -29,15 +29,32 @@ func mkdirOwned(dir string, mode fs.FileMode) error {
 	if err := mkdirOwned(parent, mode); err != nil {
 		return err
 	}
-	if err := os.Mkdir(dir, mode); err != nil && !errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("creating %s: %w", dir, err)
+	err = os.Mkdir(dir, mode)
+	if errors.Is(err, fs.ErrExist) {
+		return nil // made by a concurrent editor: not ours to chmod or chown
 	}
-	if err := os.Chmod(dir, mode); err != nil { // whatever the umask made of it
+	if err != nil {
 		return fmt.Errorf("creating %s: %w", dir, err)
 	}
 	pinfo, err := os.Stat(parent)
 	if err != nil {
 		return fmt.Errorf("looking at %s: %w", parent, err)
 	}
-	return chownLike(dir, ownerOf(pinfo))
+	return settleNewDir(dir, mode, ownerOf(pinfo))
+}
+
+// settleNewDir gives the directory just made its mode (whatever the umask
+// made of it) and owner, through a descriptor opened without following a
+// symlink: whoever owns the parent could swap the name for a link to a
+// directory of root's between the mkdir and here.
+func settleNewDir(dir string, mode fs.FileMode, o owner) error {
+	f, err := openDirNoFollow(dir)
+	if err != nil {
+		return fmt.Errorf("creating %s: %w", dir, err)
+	}
+	defer f.Close()
+	if err := f.Chmod(mode); err != nil {
+		return fmt.Errorf("creating %s: %w", dir, err)
+	}
+	return chownFileLike(f, o)
 }

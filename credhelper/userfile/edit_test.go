@@ -366,3 +366,19 @@ func TestEditFollowsDotDotInAnAbsoluteLink(t *testing.T) {
 	_, err = os.Lstat(filepath.Join(home, "shared"))
 	assert.ErrorIs(t, err, fs.ErrNotExist, "a directory the kernel never names was created")
 }
+
+// TestNewDirectoryIsSettledByHandle: a directory swapped for a symlink
+// between mkdir and chmod (its parent's owner can) is refused, and the
+// link's target keeps its mode.
+func TestNewDirectoryIsSettledByHandle(t *testing.T) {
+	base := t.TempDir()
+	target := filepath.Join(base, "etc")
+	require.NoError(t, os.Mkdir(target, 0o700))
+	link := filepath.Join(base, "made")
+	require.NoError(t, os.Symlink(target, link))
+	err := settleNewDir(link, 0o755, owner{})
+	require.Error(t, err, "a symlink in place of the new directory was settled")
+	info, err := os.Stat(target)
+	require.NoError(t, err)
+	assert.Equal(t, fs.FileMode(0o700), info.Mode().Perm(), "the link's target was chmod'ed")
+}
