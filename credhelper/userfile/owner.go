@@ -27,35 +27,12 @@ func ownerFor(target string, cur current) (owner, error) {
 	return ownerOf(info), nil
 }
 
-// chownLike gives path to o. Only root (or a process with CAP_CHOWN) can
-// give a file away, and only root needs to: a user's own edit already
-// makes the file theirs. A group the user may not set is left as the
-// system made it.
-func chownLike(path string, o owner) error {
-	if !o.known {
-		return nil
-	}
-	info, err := os.Lstat(path)
-	if err != nil {
-		return fmt.Errorf("looking at %s: %w", path, err)
-	}
-	now := ownerOf(info)
-	if now == o {
-		return nil
-	}
-	if err := os.Lchown(path, o.uid, o.gid); err != nil {
-		if now.uid == o.uid {
-			return nil
-		}
-		return fmt.Errorf("keeping %s owned by uid %d: %w", path, o.uid, err)
-	}
-	return nil
-}
-
-// chownFileLike is chownLike on an open file: the file this edit created,
+// chownFileLike gives the open file f to o: the file this edit created,
 // not whatever the name holds now (the directory's owner can replace a
 // name in it between create and chown, with a hard link to a file of
-// root's, which a chown by name would then give away).
+// root's, which a chown by name would then give away). Only root (or
+// CAP_CHOWN) can give a file away, and only root needs to; a group the
+// user may not set is left as the system made it.
 func chownFileLike(f *os.File, o owner) error {
 	if !o.known {
 		return nil
