@@ -28,7 +28,7 @@ func AbsentKeyOf(key string) string { return Key(absentKeyDomain, key) }
 type Absence struct {
 	// Message is the backend's error as it was first returned: no secret,
 	// it names what was tried and how to provide an identity.
-	Message string
+	Message         string
 	StoredAt, Until time.Time
 }
 

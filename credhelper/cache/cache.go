@@ -20,9 +20,9 @@ type Cache struct {
 	ttl    time.Duration
 	// negativeTTL is how long an absent identity is remembered (0: never).
 	negativeTTL time.Duration
-	now    func() time.Time
-	log    *slog.Logger
-	dir    string // "" for the none store
+	now         func() time.Time
+	log         *slog.Logger
+	dir         string // "" for the none store
 }
 
 // Item names what is looked up. Nothing in it is secret.
