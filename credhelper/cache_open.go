@@ -13,6 +13,11 @@ import (
 // are not cached) are kept when the config does not say.
 const DefaultCacheTTL = 5 * time.Minute
 
+// DefaultNegativeTTL is how long an absent ambient identity (no AWS, Google
+// or OCI identity on this machine) is remembered when the config does not
+// say: a machine off the cloud pays the metadata probe once in that time.
+const DefaultNegativeTTL = 10 * time.Minute
+
 // openCache opens the token cache the config asks for. REGCRED_CACHE
 // overrides the store (for tests and one-off runs: REGCRED_CACHE=none). A
 // machine with no home to keep a cache in, or whose cache directory fails
@@ -26,7 +31,11 @@ func (a *App) openCache(cfg *config.Config) (*cache.Cache, error) {
 	if cfg.Cache.TTL.Set {
 		ttl = cfg.Cache.TTL.Duration
 	}
-	opts := cache.Options{Kind: kind, Dir: cfg.Cache.Dir, TTL: ttl, Now: a.Deps.Now, LookupEnv: a.Deps.LookupEnv, Logger: a.Deps.Logger, Keyring: a.Keyring}
+	negativeTTL := DefaultNegativeTTL
+	if cfg.Cache.NegativeTTL.Set {
+		negativeTTL = cfg.Cache.NegativeTTL.Duration
+	}
+	opts := cache.Options{Kind: kind, Dir: cfg.Cache.Dir, TTL: ttl, NegativeTTL: negativeTTL, Now: a.Deps.Now, LookupEnv: a.Deps.LookupEnv, Logger: a.Deps.Logger, Keyring: a.Keyring}
 	c, err := cache.Open(opts)
 	switch {
 	case errors.Is(err, cache.ErrNoDir):

@@ -18,9 +18,11 @@ type Cache struct {
 	store  Store
 	locker *Locker // nil for the none store: there is nothing to share
 	ttl    time.Duration
-	now    func() time.Time
-	log    *slog.Logger
-	dir    string // "" for the none store
+	// negativeTTL is how long an absent identity is remembered (0: never).
+	negativeTTL time.Duration
+	now         func() time.Time
+	log         *slog.Logger
+	dir         string // "" for the none store
 }
 
 // Item names what is looked up. Nothing in it is secret.
@@ -75,7 +77,10 @@ func (c *Cache) Name() string { return c.store.Name() }
 // only then is fetch called. A fetch error is returned, never stored; but
 // if the cached entry is due a refresh and still valid, it is served
 // instead, with a warning. Anonymous and empty credentials are not cached,
-// nor long-lived ones (no ExpiresAt) when the TTL is 0.
+// nor long-lived ones (no ExpiresAt) when the TTL is 0. The one failure
+// kept is an absent ambient identity (providers.ErrAbsent), for the
+// negative TTL: until then it is returned (an *AbsentError) without
+// calling fetch.
 func (c *Cache) Credential(ctx context.Context, it Item, fetch Fetch) (providers.Credential, Outcome, error) {
 	if err := checkCall(ctx, it.Key); err != nil {
 		return providers.Credential{}, Fetched, err
@@ -87,6 +92,9 @@ func (c *Cache) Credential(ctx context.Context, it Item, fetch Fetch) (providers
 	cached, ok := c.lookup(ctx, it)
 	if ok && Policy(cached, c.now()) == Fresh {
 		return cached.Credential(), Hit, nil
+	}
+	if err := c.absentError(ctx, it); err != nil {
+		return providers.Credential{}, Hit, err
 	}
 	unlock, err := c.locker.Lock(ctx, it.Key)
 	if err != nil {
@@ -102,9 +110,13 @@ func (c *Cache) Credential(ctx context.Context, it Item, fetch Fetch) (providers
 				return again.Credential(), Hit, nil
 			}
 		}
+		if err := c.absentError(ctx, it); err != nil {
+			return providers.Credential{}, Hit, err // the holder we waited for found nothing
+		}
 	}
 	cred, err := fetch(ctx)
 	if err != nil {
+		c.rememberAbsent(ctx, it, err)
 		if ok && Policy(cached, c.now()) == Refresh {
 			c.log.Warn("refreshing the credential failed; serving the cached one until it expires",
 				"registry", it.Registry, "entry", it.Source, "expires", cached.ExpiresAt, "error", err)
@@ -120,6 +132,16 @@ func (c *Cache) Credential(ctx context.Context, it Item, fetch Fetch) (providers
 // it.Registry: a record that answers another registry is absent here,
 // whatever its name says.
 func (c *Cache) lookup(ctx context.Context, it Item) (Entry, bool) {
+	e, ok := c.lookupRecord(ctx, it)
+	if ok && e.Username == absentMark {
+		c.log.Debug("ignoring a remembered absence where a credential was asked for", "registry", it.Registry, "key", it.Key)
+		return Entry{}, false
+	}
+	return e, ok
+}
+
+// lookupRecord is lookup for a record of any kind.
+func (c *Cache) lookupRecord(ctx context.Context, it Item) (Entry, bool) {
 	e, ok, err := c.store.Get(ctx, it.Key)
 	if err != nil {
 		c.log.Warn("cache unreadable; asking the backend", "registry", it.Registry, "error", err)

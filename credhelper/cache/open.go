@@ -24,7 +24,7 @@ func Open(opts Options) (*Cache, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Cache{ttl: o.TTL, now: o.Now, log: o.Logger}
+	c := &Cache{ttl: o.TTL, negativeTTL: o.NegativeTTL, now: o.Now, log: o.Logger}
 	if o.Kind == KindNone {
 		c.store = noneStore{}
 		return c, nil

@@ -26,6 +26,10 @@ type Options struct {
 	// is cached; 0 does not cache them. The config's default (5m) is the
 	// caller's to apply.
 	TTL time.Duration
+	// NegativeTTL is how long an absent ambient identity
+	// (providers.ErrAbsent) is remembered; 0 remembers none. The config's
+	// default (10m) is the caller's to apply.
+	NegativeTTL time.Duration
 	// LockWait bounds how long a cold lookup waits for another process
 	// fetching the same key before it fetches itself; 0 means
 	// DefaultLockWait.
@@ -83,8 +87,8 @@ func (o Options) withDefaults() (Options, error) {
 	default:
 		return o, fmt.Errorf("%w: cache store %q: expected one of auto, keyring, file, none", providers.ErrInvalid, o.Kind)
 	}
-	if o.TTL < 0 || o.LockWait < 0 || o.KeyringTimeout < 0 {
-		return o, fmt.Errorf("%w: cache TTL, lock wait and keyring timeout must not be negative", providers.ErrInvalid)
+	if o.TTL < 0 || o.NegativeTTL < 0 || o.LockWait < 0 || o.KeyringTimeout < 0 {
+		return o, fmt.Errorf("%w: cache TTL, negative TTL, lock wait and keyring timeout must not be negative", providers.ErrInvalid)
 	}
 	if o.ChunkLimit != 0 && o.ChunkLimit < MinChunkLimit {
 		return o, fmt.Errorf("%w: keyring chunk limit %d is below the minimum %d", providers.ErrInvalid, o.ChunkLimit, MinChunkLimit)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/credhelper/cli"
 
 	"github.com/regcred/regcred/credhelper/config"
@@ -245,6 +246,10 @@ func (c checker) cacheState(ctx context.Context, e *config.Entry, t matcher.Targ
 		return "cache off"
 	}
 	key := e.CacheKey(t, nil, c.run.LookupEnv)
+	if a, ok := c.r.Cache().Absent(ctx, cache.Item{Key: key, Registry: t.Registry(), Source: e.String()}); ok {
+		return fmt.Sprintf("identity remembered as absent since %s, until %s (cache.negativeTTL; `cache clear` forgets it)",
+			a.StoredAt.Format(time.RFC3339), a.Until.Format(time.RFC3339))
+	}
 	infos, err := c.r.Cache().List(ctx)
 	if err != nil && len(infos) == 0 {
 		return "cache unreadable: " + err.Error()

@@ -22,6 +22,9 @@ type CacheConfig struct {
 	Store string   `yaml:"store"` // auto | keyring | file | none
 	Dir   string   `yaml:"dir"`
 	TTL   Duration `yaml:"ttl"` // how long long-lived secrets are cached; 0 disables
+	// NegativeTTL is how long "no ambient identity here" is remembered; 0
+	// disables.
+	NegativeTTL Duration `yaml:"negativeTTL"`
 }
 
 // Entry is one element of `registries`: a pattern and exactly one backend.

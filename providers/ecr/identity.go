@@ -64,7 +64,8 @@ func (p *Provider) identityError(ctx context.Context, t target, s *session, err 
 }
 
 // noIdentity is the "nothing configured" error: it lists what was tried
-// and how to provide an identity.
+// and how to provide an identity. It is marked providers.Absent: the
+// cache remembers it for a while.
 func (p *Provider) noIdentity(t target, s *session) error {
 	imds := "EC2 instance metadata (IMDS): not reachable (not on EC2?)"
 	if v, _ := p.lookupEnv("AWS_EC2_METADATA_DISABLED"); strings.EqualFold(v, "true") {
@@ -74,11 +75,11 @@ func (p *Provider) noIdentity(t target, s *session) error {
 	if p.envSet("AWS_ACCESS_KEY_ID") && !p.envSet("AWS_SECRET_ACCESS_KEY") {
 		hint = " AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not."
 	}
-	return fmt.Errorf("ecr: %s: no AWS credentials found; tried: environment (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), "+
+	return providers.Absent(fmt.Errorf("ecr: %s: no AWS credentials found; tried: environment (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), "+
 		"shared config and credentials files (profile %q), web identity (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN), "+
 		"container endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI / _RELATIVE_URI, EKS Pod Identity), %s.%s "+
 		"Provide one of them, set `profile:` on the entry, or run `aws configure` / `aws sso login`: %w",
-		t.host, p.profileName(s), imds, hint, providers.ErrNoIdentity)
+		t.host, p.profileName(s), imds, hint, providers.ErrNoIdentity))
 }
 
 // assumeRoleError explains a failed sts:AssumeRole for roleArn.

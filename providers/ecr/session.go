@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/ec2rolecreds"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/logging"
@@ -40,6 +41,7 @@ func (p *Provider) session(ctx context.Context, region string) (*session, error)
 	opts := []func(*config.LoadOptions) error{
 		config.WithRetryer(p.retryer),
 		config.WithLogger(p.sdkLogger()),
+		config.WithEC2RoleCredentialOptions(func(o *ec2rolecreds.Options) { o.Client = newIMDSClient() }),
 	}
 	if p.cfg.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(p.cfg.Profile))

@@ -34,9 +34,16 @@ func (p *Provider) fromMetadata(ctx context.Context, scopes, tried []string) (so
 		return source{}, fmt.Errorf("%w: gcr: GCE_METADATA_HOST is not host[:port]", providers.ErrInvalid)
 	}
 	md := metadataSource{ctx: ctx, client: p.mdClient, host: host, scopes: scopes, now: p.now, explicit: explicit, tried: tried}
-	if !explicit && !md.probe() {
-		return source{}, fmt.Errorf("%w: gcr: no Google credentials found: %s, and no metadata server answers at %s (not on Google Cloud); %s",
-			providers.ErrNoIdentity, strings.Join(tried, ", "), host, noADCHint)
+	answered, google, err := md.probe()
+	switch {
+	case ctx.Err() != nil:
+		return source{}, fmt.Errorf("%w: gcr: looking for the metadata server: %w", providers.ErrUnavailable, ctx.Err())
+	case explicit && !answered:
+		// Named, and nothing there: as absent as no server at all.
+		return source{}, providers.Absent(md.unreachable(err))
+	case !explicit && !google:
+		return source{}, providers.Absent(fmt.Errorf("%w: gcr: no Google credentials found: %s, and no metadata server answers at %s (not on Google Cloud); %s",
+			providers.ErrNoIdentity, strings.Join(tried, ", "), host, noADCHint))
 	}
 	return source{name: md.name(), ts: md}, nil
 }
@@ -60,24 +67,27 @@ func (m metadataSource) name() string {
 	return "metadata server at " + m.host
 }
 
-// probe reports whether a Google metadata server answers at host: every
+// probe asks host once, within metadataProbeTimeout: whether anything
+// answered HTTP there, and whether it is a Google metadata server (every
 // answer of one carries Metadata-Flavor: Google, which another cloud's
-// server at the same address does not send.
-func (m metadataSource) probe() bool {
+// server at the same address does not send). err is why nothing answered.
+// A server named by GCE_METADATA_HOST needs only to answer; a black hole
+// (accepts, never answers) is told apart within the timeout either way.
+func (m metadataSource) probe() (answered, google bool, err error) {
 	ctx, cancel := context.WithTimeout(m.ctx, metadataProbeTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+m.host+"/", nil)
 	if err != nil {
-		return false
+		return false, false, err
 	}
 	req.Header.Set("Metadata-Flavor", "Google")
 	resp, err := m.client.Do(req)
 	if err != nil {
-		return false
+		return false, false, err
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
-	return resp.Header.Get("Metadata-Flavor") == "Google"
+	return true, resp.Header.Get("Metadata-Flavor") == "Google", nil
 }
 
 // Token implements oauth2.TokenSource.

@@ -20,8 +20,11 @@ const (
 	// metadataIP is the metadata server's documented, fixed address.
 	metadataIP = "169.254.169.254"
 	// metadataProbeTimeout bounds the "are we on Google Cloud?" probe, so a
-	// machine elsewhere learns quickly that there is no metadata server.
-	metadataProbeTimeout = 2 * time.Second
+	// machine elsewhere learns quickly that there is no metadata server: a
+	// real one answers in milliseconds. With the AWS IMDS probe it keeps a
+	// machine off every cloud under 1.5 s, and the cache remembers the
+	// answer (cache.negativeTTL).
+	metadataProbeTimeout = 600 * time.Millisecond
 	// iamCredentialsURL is the IAM Credentials API, for impersonation.
 	iamCredentialsURL = "https://iamcredentials.googleapis.com"
 )

@@ -22,8 +22,10 @@ const probeTimeout = 2 * time.Second
 // with a short timeout, before the SDK is let near it: the SDK's own
 // lookup retries eight times with sleeps of 1 s, 2 s … 30 s that nothing
 // can interrupt, so off OCI it would hang for about two minutes.
-func probeMetadata(ctx context.Context, hc *http.Client, base string) error {
-	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
+//
+// No service answering is marked providers.Absent: the cache remembers it.
+func probeMetadata(parent context.Context, hc *http.Client, base string) error {
+	ctx, cancel := context.WithTimeout(parent, probeTimeout)
 	defer cancel()
 	url := strings.TrimRight(base, "/") + "/instance/region"
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -33,7 +35,11 @@ func probeMetadata(ctx context.Context, hc *http.Client, base string) error {
 	req.Header.Set("Authorization", "Bearer Oracle")
 	resp, err := hc.Do(req)
 	if err != nil {
-		return fmt.Errorf("%w: instance_principal: no OCI instance metadata service at %s (is this an OCI compute instance?): %w", providers.ErrNoIdentity, base, err)
+		err = fmt.Errorf("%w: instance_principal: no OCI instance metadata service at %s (is this an OCI compute instance?): %w", providers.ErrNoIdentity, base, err)
+		if parent.Err() != nil {
+			return err // the caller gave up: that says nothing about the machine
+		}
+		return providers.Absent(err)
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
