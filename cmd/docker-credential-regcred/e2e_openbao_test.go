@@ -33,8 +33,8 @@ func newBaoE2E(t *testing.T) *baoE2E {
 	e := &baoE2E{s: s, id: "e" + strings.ToLower(rand.Text()[:10]), files: map[string]string{},
 		password: "bao-registry-pw-" + rand.Text()[:8], cacheDir: filepath.Join(t.TempDir(), "cache")}
 	e.kv1, e.kv2 = e.id+"-kv1", e.id+"-kv2"
-	s.Write(t, "", "sys/mounts/"+e.kv1, map[string]any{"type": "kv", "options": map[string]any{"version": "1"}})
-	s.Write(t, "", "sys/mounts/"+e.kv2, map[string]any{"type": "kv", "options": map[string]any{"version": "2"}})
+	s.MountKV(t, "", e.kv1, 1)
+	s.MountKV(t, "", e.kv2, 2)
 	s.Write(t, "", e.kv1+"/registry", map[string]any{"username": "bao-robot", "password": e.password})
 	s.Write(t, "", e.kv2+"/data/registry", map[string]any{"data": map[string]any{"username": "bao-robot", "password": e.password}})
 	s.Must(t, openbao.Request{Method: http.MethodPut, Path: "sys/policies/acl/" + e.id + "-reader", Body: map[string]any{

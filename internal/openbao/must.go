@@ -3,7 +3,9 @@ package openbao
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"testing"
+	"time"
 )
 
 // Must sends r with the root token (unless r has one) and fails the test
@@ -61,4 +63,28 @@ func (s *Server) Accessors(t testing.TB, ns string) []string {
 		}
 	}
 	return out
+}
+
+// MountKV mounts a KV secrets engine of version at path and, for KV v2,
+// waits until it serves: OpenBao upgrades a new v2 mount in the background
+// and answers "Upgrading from non-versioned to versioned data" until then.
+func (s *Server) MountKV(t testing.TB, ns, path string, version int) {
+	t.Helper()
+	s.Write(t, ns, "sys/mounts/"+path, map[string]any{"type": "kv", "options": map[string]any{"version": strconv.Itoa(version)}})
+	if version != 2 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for {
+		r, err := s.Do(ctx, Request{Method: http.MethodGet, Path: path + "/config", Token: s.RootToken, Namespace: ns})
+		if err == nil && r.Status == http.StatusOK {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("KV v2 mount %s never became ready: %v (last status %d)", path, err, r.Status)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }

@@ -57,11 +57,7 @@ func (w *realWorld) provider(t *testing.T, cfg vault.Config) *vault.Provider {
 func (w *realWorld) mountKV(t *testing.T, ns, name string, version int) string {
 	t.Helper()
 	m := w.id + "-" + name
-	opts := map[string]any{"version": "1"}
-	if version == 2 {
-		opts["version"] = "2"
-	}
-	w.bao.Write(t, ns, "sys/mounts/"+m, map[string]any{"type": "kv", "options": opts})
+	w.bao.MountKV(t, ns, m, version)
 	return m
 }
 
