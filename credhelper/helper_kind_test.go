@@ -71,3 +71,28 @@ func TestHelperKind(t *testing.T) {
 		})
 	}
 }
+
+// TestDockerConfigCredsStore: a dockerConfig source whose file names a
+// credsStore asks that helper on get, never on list.
+func TestDockerConfigCredsStore(t *testing.T) {
+	exe, calls := helperScript(t, `{"Username":"stored","Secret":"old-secret-42"}`)
+	t.Setenv("PATH", filepath.Dir(exe)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	dockerCfg := filepath.Join(t.TempDir(), "config.json")
+	if err := os.WriteFile(dockerCfg, []byte(`{"auths":{"reg.example.com":{}},"credsStore":"old"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := "registries:\n  - match: reg.example.com\n    static: {dockerConfig: " + dockerCfg + "}\n" +
+		"  - match: reg.example.com\n    static: {username: robot, passwordEnv: PW}\n"
+	ta := newTestApp(t, cfg, withEnv(map[string]string{"PW": "pw-helper-42"}, "HOME", t.TempDir()))
+	if out, code := ta.runString(t, "unused", "list"); code != 0 || strings.TrimSpace(out) != "{}" {
+		t.Errorf("list = %d %q, want {}", code, out)
+	}
+	if _, err := os.Stat(calls); err == nil {
+		t.Fatal("list ran the helper")
+	}
+	out, code := ta.runString(t, "reg.example.com", "get")
+	var got struct{ Username string }
+	if code != 0 || json.Unmarshal([]byte(out), &got) != nil || got.Username != "stored" {
+		t.Fatalf("get exit %d: %q, want the helper's login", code, out)
+	}
+}

@@ -36,6 +36,9 @@ var errNotFoundAnswer = errors.New("the helper has no credentials for the server
 // failure names the helper and its exit, never its stdout; its stderr is
 // logged, truncated.
 func run(ctx context.Context, log *slog.Logger, exe, verb, input string) ([]byte, error) {
+	if !mayRun(ctx) {
+		return nil, ErrNotRun
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
