@@ -63,7 +63,7 @@ unit:
 # The Secret Service tests run under their own session bus with an unlocked
 # gnome-keyring (credhelper/cache/testdata/with-secret-service.sh).
 keyring-test:
-	credhelper/cache/testdata/with-secret-service.sh $(GO) test -race -count=1 -run 'Keyring|SecretService' ./credhelper/cache/ ./cmd/docker-credential-regcred/
+	credhelper/cache/testdata/with-secret-service.sh $(GO) test -race -count=1 -run 'Keyring|SecretService' ./credhelper/cache/ ./cmd/docker-credential-regcred/ ./providers/helper/
 
 # The kubelet's own credential-provider plugin code runs the built binary. A
 # separate module (k8s.io/kubernetes needs replace lines); slow the first time.
