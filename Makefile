@@ -14,6 +14,16 @@ STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 # GOPATH/bin, skip without it, and fail without it when CI=true.
 REGCTL_VERSION := v0.11.7
 REGCTL := $(shell $(GO) env GOPATH)/bin/regctl
+# docker-credential-pass and -secretservice (github.com/docker/docker-credential-helpers, the
+# version go.sum pins) are the real helpers the `helper:` kind is tested against. `go install`
+# names them "cmd", so each is installed into a temp dir and moved.
+HELPERS_VERSION := v0.9.12
+GOBIN_DIR := $(shell $(GO) env GOPATH)/bin
+define install_helper
+	@test -x $(GOBIN_DIR)/docker-credential-$(1) || { d=$$(mktemp -d) && \
+		GOFLAGS= GOBIN=$$d CGO_ENABLED=$(2) $(GO) install github.com/docker/docker-credential-helpers/$(1)/cmd@$(HELPERS_VERSION) && \
+		mkdir -p $(GOBIN_DIR) && mv $$d/cmd $(GOBIN_DIR)/docker-credential-$(1) && rmdir $$d; }
+endef
 
 .PHONY: build install size demo packages deps test lint unit keyring-test kubelet-test tools bench fuzz fuzz-brief clean
 
@@ -39,6 +49,8 @@ demo: build
 tools:
 	@test -x $(STATICCHECK) || GOFLAGS= $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	@$(REGCTL) version 2>/dev/null | grep -q 'VCSTag:.*$(REGCTL_VERSION)' || GOFLAGS= $(GO) install github.com/regclient/regclient/cmd/regctl@$(REGCTL_VERSION)
+	$(call install_helper,pass,0)
+	$(call install_helper,secretservice,1)
 
 lint: tools
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
@@ -51,7 +63,7 @@ unit:
 # The Secret Service tests run under their own session bus with an unlocked
 # gnome-keyring (credhelper/cache/testdata/with-secret-service.sh).
 keyring-test:
-	credhelper/cache/testdata/with-secret-service.sh $(GO) test -race -count=1 -run 'Keyring|SecretService' ./credhelper/cache/ ./cmd/docker-credential-regcred/
+	credhelper/cache/testdata/with-secret-service.sh $(GO) test -race -count=1 -run 'Keyring|SecretService' ./credhelper/cache/ ./cmd/docker-credential-regcred/ ./providers/helper/
 
 # The kubelet's own credential-provider plugin code runs the built binary. A
 # separate module (k8s.io/kubernetes needs replace lines); slow the first time.

@@ -2,10 +2,12 @@ package credhelper
 
 import (
 	"context"
+	"errors"
 
 	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/credhelper/loginstore"
 	"github.com/regcred/regcred/matcher"
+	"github.com/regcred/regcred/providers/helperexec"
 )
 
 // listing answers `list`, which clients use to enumerate credentials:
@@ -22,13 +24,15 @@ import (
 //     now, walking the same candidates in the same order as get: local
 //     sources (static, a stored login) are read, one that fails is skipped
 //     as get skips it, and a backend that would be called (a token kind
-//     with no fresh token in the cache, a `verify: true` entry) or an
+//     with no fresh token in the cache, a `verify: true` entry, a `helper`
+//     entry, a dockerConfig whose file defers to another helper) or an
 //     `anonymous` entry ends the walk unlisted.
 //
 // Globbed and built-in entries name no server and are left out. No
 // backend is called: an entry for another registry, broken or down, never
 // shows here; a direct get for its own registry still says why it fails.
 func listing(ctx context.Context, r *Resolver) map[string]string {
+	ctx = helperexec.NoRun(ctx) // a dockerConfig naming a credsStore asks it only on get
 	logins := map[string]loginstore.Login{}
 	var registries []string
 	for _, e := range r.Entries()[:r.configEntries] {
@@ -91,6 +95,9 @@ func (r *Resolver) localAnswer(ctx context.Context, t matcher.Target) (user stri
 			return "", false, false
 		}
 		cred, err := r.fetch(ctx, e, t, nil)
+		if errors.Is(err, helperexec.ErrNotRun) {
+			return "", false // another helper answers it: a backend of its own
+		}
 		if err != nil {
 			r.log.Debug("list: entry skipped", "entry", e.String(), "reason", err)
 			continue

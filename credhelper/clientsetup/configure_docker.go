@@ -17,7 +17,7 @@ import (
 	"github.com/regcred/regcred/matcher"
 )
 
-const configureDockerUsage = "configure-docker [--dir DIR] [--dry-run] [--cloud] [--host HOST]... [--force]"
+const configureDockerUsage = "configure-docker [--dir DIR] [--dry-run] [--cloud] [--host HOST]... [--force] | configure-docker --creds-store [--dir DIR] [--dry-run]"
 
 // HelperName is what docker's config calls regcred: the front's name
 // without the docker-credential- prefix.
@@ -29,6 +29,7 @@ const dockerHubKey = "https://index.docker.io/v1/"
 type configureDockerOptions struct {
 	dir                  string
 	dryRun, cloud, force bool
+	credsStore           bool
 	hosts                []string
 }
 
@@ -60,6 +61,8 @@ func parseConfigureDockerArgs(args []string) (configureDockerOptions, error) {
 			o.cloud = true
 		case "--force":
 			o.force = true
+		case "--creds-store":
+			o.credsStore = true
 		default:
 			return o, fmt.Errorf("%w: configure-docker: unexpected %q (%s)", cli.ErrUsage, cli.Truncate(args[i], 64), configureDockerUsage)
 		}
@@ -84,6 +87,9 @@ func (cs *Runner) configureDocker(ctx context.Context, args []string) error {
 		if dir, err = cs.dockerConfigDir(); err != nil {
 			return err
 		}
+	}
+	if opts.credsStore {
+		return cs.configureCredsStore(ctx, filepath.Join(dir, "config.json"), opts.dryRun)
 	}
 	hosts, err := cs.dockerHelperHosts(opts)
 	if err != nil {

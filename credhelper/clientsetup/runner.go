@@ -24,6 +24,9 @@ type Runner struct {
 	// BinDir is where the executables run from ("" when unknown): the
 	// kubelet's --image-credential-provider-bin-dir, unless they are moved.
 	BinDir string
+	// ConfigFile is where configure-docker writes regcred config entries
+	// when the loaded config came from no file (the user's config path).
+	ConfigFile string
 	// LoadConfig loads the config the engine would use.
 	LoadConfig func() (*config.Config, error)
 	// Entries are the entries the engine would try for cfg, built-in ones

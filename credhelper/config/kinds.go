@@ -4,6 +4,7 @@ import (
 	"github.com/regcred/regcred/providers/anonymous"
 	"github.com/regcred/regcred/providers/ecr"
 	"github.com/regcred/regcred/providers/gcr"
+	"github.com/regcred/regcred/providers/helper"
 	"github.com/regcred/regcred/providers/kind"
 	"github.com/regcred/regcred/providers/ocir"
 	"github.com/regcred/regcred/providers/ocivault"
@@ -24,6 +25,7 @@ func Kinds() []*kind.Kind {
 		gcr.Kind(),
 		ocivault.Kind(),
 		ocir.Kind(),
+		helper.Kind(),
 	}
 }
 

@@ -27,6 +27,10 @@ func (p *Provider) fromDockerConfig(ctx context.Context, req providers.Request) 
 		return providers.Credential{}, fmt.Errorf("%w: registry in the request: %v", providers.ErrInvalid, err)
 	}
 	target.Path = req.Repository
+	cred, note, ok, err := p.fromHelper(ctx, df, path, req)
+	if ok || err != nil {
+		return cred, err
+	}
 	keys, patterns := p.keyPatterns(df, path)
 	matched := matcher.Order(patterns, target)
 	for _, i := range matched {
@@ -39,7 +43,7 @@ func (p *Provider) fromDockerConfig(ctx context.Context, req providers.Request) 
 			return cred, nil
 		}
 	}
-	return providers.Credential{}, notFound(path, target, df, len(matched))
+	return providers.Credential{}, notFound(path, target, len(matched), note)
 }
 
 // keyPatterns parses the file's keys as patterns, in sorted key order so
@@ -89,14 +93,10 @@ func entryCredential(e authEntry) (cred providers.Credential, ok bool, err error
 	return providers.Credential{Username: user, Secret: providers.Secret(pass)}, true, nil
 }
 
-func notFound(path string, t matcher.Target, df dockerFile, matched int) error {
+func notFound(path string, t matcher.Target, matched int, note string) error {
 	what := "has no entry for"
 	if matched > 0 {
 		what = "holds no password or token for"
 	}
-	hint := ""
-	if df.delegate != "" {
-		hint = " (the file defers to " + df.delegate + ", which regcred does not call)"
-	}
-	return fmt.Errorf("%w: docker config %s %s %s%s", providers.ErrNotFound, path, what, t, hint)
+	return fmt.Errorf("%w: docker config %s %s %s%s", providers.ErrNotFound, path, what, t, note)
 }

@@ -111,7 +111,7 @@ var dockerCases = []dockerCase{
 	{name: "docker login: port must match", file: dockerLoginJSON, registry: "registry.example.com", wantErr: providers.ErrNotFound, errHas: []string{"has no entry for registry.example.com"}},
 	{name: "docker login: identity token", file: dockerLoginJSON, registry: "myacr.azurecr.io", wantUser: "<token>", wantSecret: secretToken},
 	{name: "docker login: look-alike host", file: dockerLoginJSON, registry: "ghcr.io.evil.example", wantErr: providers.ErrNotFound},
-	{name: "docker login: credHelpers only", file: dockerLoginJSON, registry: ecrHost, wantErr: providers.ErrNotFound, errHas: []string{"has no entry for " + ecrHost, "defers to credHelpers"}},
+	{name: "docker login: credHelpers only", file: dockerLoginJSON, registry: ecrHost, wantErr: providers.ErrNotFound, errHas: []string{"has no entry for " + ecrHost, `defers to credHelpers["` + ecrHost + `"] "ecr-login", but docker-credential-ecr-login is not installed`}},
 	{name: "docker desktop: empty entries", file: dockerDesktopJSON, registry: "docker.io", wantErr: providers.ErrNotFound, errHas: []string{"holds no password or token for docker.io", `credsStore "desktop"`}},
 	{name: "podman: namespace key wins", file: podmanAuthJSON, registry: "quay.io", repo: "team-a/app", wantUser: "team-a", wantSecret: secretPass},
 	{name: "podman: namespace exact", file: podmanAuthJSON, registry: "quay.io", repo: "team-a", wantUser: "team-a", wantSecret: secretPass},
@@ -157,6 +157,7 @@ var dockerCases = []dockerCase{
 }
 
 func TestDockerConfig(t *testing.T) {
+	t.Setenv("PATH", t.TempDir()) // no helper the files name is installed
 	for _, tc := range dockerCases {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := writeFiles(t, map[string]string{"config.json": tc.file})

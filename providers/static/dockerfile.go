@@ -24,9 +24,10 @@ type authEntry struct {
 // dockerFile is what a docker config file holds for us.
 type dockerFile struct {
 	entries map[string]authEntry
-	// delegate names the credsStore or credHelpers the file points to; we
-	// do not call other helpers, but say so when nothing is found.
-	delegate string
+	// credsStore and credHelpers name the helpers docker asks before the
+	// file's own entries (fromHelper).
+	credsStore  string
+	credHelpers map[string]string
 }
 
 // secretManifest is the part of a Kubernetes Secret we read.
@@ -75,7 +76,8 @@ func parseJSONFile(data []byte, allowSecret bool) (dockerFile, error) {
 		}
 		return secretPayload(m)
 	}
-	df := dockerFile{delegate: delegate(top)}
+	var df dockerFile
+	df.credsStore, df.credHelpers = helperNames(top)
 	if raw, ok := top["auths"]; ok {
 		if err := json.Unmarshal(raw, &df.entries); err != nil {
 			return dockerFile{}, errors.New(`"auths" must map registries to objects of auth fields`)
@@ -128,18 +130,6 @@ func secretPayload(m secretManifest) (dockerFile, error) {
 		return df, nil
 	}
 	return dockerFile{}, fmt.Errorf("the Secret (type %s) has no %s or %s in data or stringData", quoteShort(m.Type), secretKeys[0], secretKeys[1])
-}
-
-// delegate describes credsStore and credHelpers for the not-found hint.
-func delegate(top map[string]json.RawMessage) string {
-	var parts []string
-	if s := jsonString(top["credsStore"]); s != "" {
-		parts = append(parts, "credsStore "+quoteShort(s))
-	}
-	if raw, ok := top["credHelpers"]; ok && len(raw) > 2 {
-		parts = append(parts, "credHelpers")
-	}
-	return strings.Join(parts, " and ")
 }
 
 // jsonString returns raw's value when it is a JSON string, else "".
