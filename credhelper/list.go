@@ -96,7 +96,7 @@ func (r *Resolver) localAnswer(ctx context.Context, t matcher.Target) (user stri
 		}
 		cred, err := r.fetch(ctx, e, t, nil)
 		if errors.Is(err, helperexec.ErrNotRun) {
-			return "", false // another helper answers it: a backend of its own
+			return "", false, false // another helper answers it: a backend of its own
 		}
 		if err != nil {
 			r.log.Debug("list: entry skipped", "entry", e.String(), "reason", err)
