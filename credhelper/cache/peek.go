@@ -2,6 +2,10 @@ package cache
 
 import (
 	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 
 	"github.com/regcred/regcred/providers"
 )
@@ -20,23 +24,19 @@ func (c *Cache) Peek(ctx context.Context, it Item) (providers.Credential, bool) 
 	return e.Credential(), true
 }
 
-// Present reports whether the stores under dir hold key: a file-store file
-// or a keyring-index entry. It reads no secret and calls no keyring, so it
-// is cheap enough for every request. A directory that cannot be trusted or
-// read counts as holding it: whoever asks then goes the slow way, which
-// reports the problem.
+// Present reports whether the stores under dir may hold key: a file-store
+// file or a keyring-index entry. It reads no secret, calls no keyring and
+// trusts nothing it finds: its only use is to send a request the slow way
+// (the engine, which reads through a checked Root) when a login may be
+// there, so a name planted by someone else can only cost a hand-off. Two
+// lstat calls by path, cheap enough for every request; anything but "not
+// there" counts as there.
 func Present(dir, key string) bool {
-	root, err := OpenRoot(dir)
-	if err != nil {
+	if !IsKey(key) {
 		return true
 	}
-	defer root.close()
-	return root.has(key)
-}
-
-func (r *Root) has(key string) bool {
 	for _, sub := range []string{indexDir, tokensDir} {
-		if ok, err := r.Exists(sub, key+".json"); ok || err != nil {
+		if _, err := os.Lstat(filepath.Join(dir, sub, key+".json")); !errors.Is(err, fs.ErrNotExist) {
 			return true
 		}
 	}

@@ -83,6 +83,10 @@ type handles struct {
 	mu   sync.Mutex
 	dir  *dirHandle
 	subs map[string]dirHandle
+	// missing remembers that the directory did not exist when looked for
+	// without creating it, so reads do not walk the path again; the first
+	// write walks it and creates it.
+	missing error
 }
 
 func (h *handles) closeAll() {
@@ -97,10 +101,6 @@ func (h *handles) closeAll() {
 		h.dir = nil
 	}
 }
-
-// close releases the Root's descriptors now rather than at collection
-// (they are reopened if it is used again): for a Root opened per call.
-func (r *Root) close() { r.h.closeAll() }
 
 // OpenRoot opens the cache directory at path (absolute). One that does not
 // exist yet is no error: the first write creates it 0700, with any missing
@@ -127,11 +127,17 @@ func (r *Root) dir(create bool) (dirHandle, error) {
 	if r.h.dir != nil {
 		return *r.h.dir, nil
 	}
+	if r.h.missing != nil && !create {
+		return dirHandle{}, r.h.missing
+	}
 	d, err := openRootDir(r.path, r.uid, create)
+	if errors.Is(err, fs.ErrNotExist) && !create {
+		r.h.missing = err
+	}
 	if err != nil {
 		return dirHandle{}, err
 	}
-	r.h.dir = &d
+	r.h.dir, r.h.missing = &d, nil
 	return d, nil
 }
 

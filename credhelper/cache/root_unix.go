@@ -53,6 +53,18 @@ func openRootDir(path string, uid int, create bool) (dirHandle, error) {
 		name, last := comps[0], len(comps) == 1
 		comps = comps[1:]
 		next := filepath.Join(at, name)
+		// The common case first: a real directory, opened and checked in
+		// two system calls (calls are what a warm get pays for); only a
+		// name that is not one is looked at closer.
+		if nfd, err := openDirAt(fd, name); err == nil {
+			unix.Close(fd)
+			if err := checkOpened(nfd, next, uid, last); err != nil {
+				unix.Close(nfd)
+				return dirHandle{}, err
+			}
+			fd, at = nfd, next
+			continue
+		}
 		target, isLink, err := symlinkAt(fd, name, next, uid)
 		switch {
 		case err != nil && errors.Is(err, fs.ErrNotExist) && create:
@@ -126,23 +138,30 @@ func symlinkAt(dirfd int, name, path string, uid int) (target string, isLink boo
 // openChecked opens dirfd/name as a directory and checks it: the root
 // (root true) as the cache's own directory, anything above it as a parent.
 func openChecked(dirfd int, name, path string, uid int, root bool) (int, error) {
-	fd, err := openat(dirfd, name, dirFlags, 0)
+	fd, err := openDirAt(dirfd, name)
 	if err != nil {
 		if err == unix.ELOOP || err == unix.ENOTDIR {
 			return -1, fmt.Errorf("%w: %s is not a directory", ErrUntrustedRoot, path)
 		}
 		return -1, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
-	var st unix.Stat_t
-	if err := unix.Fstat(fd, &st); err != nil {
-		unix.Close(fd)
-		return -1, &fs.PathError{Op: "stat", Path: path, Err: err}
-	}
-	if err := checkDir(st, path, uid, root); err != nil {
+	if err := checkOpened(fd, path, uid, root); err != nil {
 		unix.Close(fd)
 		return -1, err
 	}
 	return fd, nil
+}
+
+// openDirAt opens dirfd/name if it is a directory and not a symlink.
+func openDirAt(dirfd int, name string) (int, error) { return openat(dirfd, name, dirFlags, 0) }
+
+// checkOpened checks the directory open on fd (see checkDir).
+func checkOpened(fd int, path string, uid int, root bool) error {
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return &fs.PathError{Op: "stat", Path: path, Err: err}
+	}
+	return checkDir(st, path, uid, root)
 }
 
 // checkDir: a cache directory belongs to uid and no one else may write to
