@@ -44,6 +44,10 @@ func openRootDir(path string, uid int, create bool) (dirHandle, error) {
 	if !filepath.IsAbs(path) {
 		return dirHandle{}, fmt.Errorf("%w: %s is not an absolute path", ErrUntrustedRoot, path)
 	}
+	path = filepath.Clean(path)
+	if d, decided, err := openRootFast(path, uid); decided {
+		return d, err
+	}
 	fd, err := openChecked(unix.AT_FDCWD, "/", "/", uid, false)
 	if err != nil {
 		return dirHandle{}, err
