@@ -130,8 +130,10 @@ func (m *memLogins) Drop(context.Context, providers.LoginID) {}
 
 // TestRealLoginRenewed: a cached login token due for renewal is renewed
 // (renew-self), not replaced: the server holds no new token.
+//
+// Not parallel: it counts the shared server's tokens, which the parallel
+// tests' logins would add to.
 func TestRealLoginRenewed(t *testing.T) {
-	t.Parallel()
 	w := newRealLogins(t)
 	cfg := vault.Config{Path: w.kv2 + "/registry", Auth: vault.Auth{Method: "approle", Mount: w.id + "-approle", RoleID: w.roleID, SecretID: w.secretID}}
 	logins := &memLogins{}
