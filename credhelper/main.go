@@ -34,38 +34,29 @@ func Main(ctx context.Context, version string, args []string) int {
 		Deps:    netdeps.Default(logger),
 		Keyring: oskeyring.System{},
 		Version: version,
-		Routes:  processRoutes(warned),
-		ExeDir:  exeDir(),
+	}
+	if self, err := selfPath(); err == nil {
+		app.Routes = processRoutes(self, warned)
+		app.ExeDir = filepath.Dir(self)
 	}
 	return app.Run(ctx, args)
 }
 
+// selfPath is this executable's file, symlinks resolved.
+func selfPath() (string, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	return filepath.EvalSymlinks(self)
+}
+
 // processRoutes records routes in the default cache directory, when there
-// is one and this executable can be named.
-func processRoutes(warned func() bool) *Routes {
+// is one; self is this executable, part of every route's key.
+func processRoutes(self string, warned func() bool) *Routes {
 	dir, err := route.Dir(os.LookupEnv)
 	if err != nil {
 		return nil
 	}
-	self, err := os.Executable()
-	if err == nil {
-		self, err = filepath.EvalSymlinks(self)
-	}
-	if err != nil {
-		return nil
-	}
 	return &Routes{Dir: dir, Environ: os.Environ(), Engine: self, Warned: warned}
-}
-
-// exeDir is the directory this executable runs from, symlinks resolved;
-// "" when it cannot be named.
-func exeDir() string {
-	self, err := os.Executable()
-	if err == nil {
-		self, err = filepath.EvalSymlinks(self)
-	}
-	if err != nil {
-		return ""
-	}
-	return filepath.Dir(self)
 }

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/regcred/regcred/credhelper/cli"
+
 	"github.com/regcred/regcred/credhelper/dockerproto"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
@@ -97,7 +99,7 @@ func decodeRequest(data []byte) (Request, error) {
 	switch req.APIVersion {
 	case V1, V1beta1, V1alpha1:
 	default:
-		return Request{}, fmt.Errorf("apiVersion %q is not supported; expected %s, %s or %s", truncate(req.APIVersion, 64), V1, V1beta1, V1alpha1)
+		return Request{}, fmt.Errorf("apiVersion %q is not supported; expected %s, %s or %s", cli.Truncate(req.APIVersion, 64), V1, V1beta1, V1alpha1)
 	}
 	if err := checkFields(fields, req.APIVersion); err != nil {
 		return Request{}, err
@@ -107,7 +109,7 @@ func decodeRequest(data []byte) (Request, error) {
 		return Request{}, err
 	}
 	if kind != RequestKind {
-		return Request{}, fmt.Errorf("kind %q: expected %s", truncate(kind, 64), RequestKind)
+		return Request{}, fmt.Errorf("kind %q: expected %s", cli.Truncate(kind, 64), RequestKind)
 	}
 	if req.Image, err = requiredString(fields, "image"); err != nil {
 		return Request{}, err
@@ -163,7 +165,7 @@ func readAnnotations(raw json.RawMessage) (map[string]string, error) {
 	for _, key := range slices.Sorted(maps.Keys(members)) {
 		var v string
 		if err := json.Unmarshal(members[key], &v); err != nil || bytes.Equal(members[key], []byte("null")) {
-			return nil, fmt.Errorf("expected an object of strings (annotation %q)", truncate(key, 64))
+			return nil, fmt.Errorf("expected an object of strings (annotation %q)", cli.Truncate(key, 64))
 		}
 		out[key] = v
 	}
@@ -179,7 +181,7 @@ func checkFields(fields map[string]json.RawMessage, apiVersion string) error {
 		if slices.Contains(versionFields(V1), name) {
 			return fmt.Errorf("field %q is not part of %s (service-account tokens need %s)", name, apiVersion, V1)
 		}
-		return fmt.Errorf("unknown field %q (%s has %s)", truncate(name, 64), apiVersion, strings.Join(known, ", "))
+		return fmt.Errorf("unknown field %q (%s has %s)", cli.Truncate(name, 64), apiVersion, strings.Join(known, ", "))
 	}
 	return nil
 }
@@ -219,7 +221,7 @@ func jsonObjectFields(data []byte) (map[string]json.RawMessage, error) {
 		}
 		name, _ := tok.(string) // inside an object the decoder yields names only
 		if _, dup := fields[name]; dup {
-			return nil, fmt.Errorf("field %q appears twice", truncate(name, 64))
+			return nil, fmt.Errorf("field %q appears twice", cli.Truncate(name, 64))
 		}
 		var v json.RawMessage
 		if err := dec.Decode(&v); err != nil {
@@ -243,12 +245,4 @@ func inObjectError(err error) error {
 		err = io.ErrUnexpectedEOF
 	}
 	return fmt.Errorf("not JSON: %s", dockerproto.DescribeJSONError(err))
-}
-
-// truncate bounds what an error quotes of the request.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
