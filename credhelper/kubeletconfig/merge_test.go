@@ -1,17 +1,19 @@
 package kubeletconfig
 
 import (
-	"errors"
-	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-const generated = `apiVersion: kubelet.config.k8s.io/v1
+// header opens every CredentialProviderConfig below.
+const header = `apiVersion: kubelet.config.k8s.io/v1
 kind: CredentialProviderConfig
 providers:
-  - name: docker-credential-regcred
+`
+
+const generated = header + `  - name: docker-credential-regcred
     apiVersion: credentialprovider.kubelet.k8s.io/v1
     matchImages: ["reg.example.com"]
     defaultCacheDuration: "5m"
@@ -28,18 +30,12 @@ func TestMergeKeepsOtherProviders(t *testing.T) {
 		wantErr        error
 	}{
 		{name: "empty file", existing: "", want: []string{"docker-credential-regcred"}},
-		{name: "another provider kept, ours added", existing: `apiVersion: kubelet.config.k8s.io/v1
-kind: CredentialProviderConfig
-providers:
-  - name: ecr-credential-provider
+		{name: "another provider kept, ours added", existing: header + `  - name: ecr-credential-provider
     apiVersion: credentialprovider.kubelet.k8s.io/v1
     matchImages: ["*.dkr.ecr.*.amazonaws.com"]
     defaultCacheDuration: "12h"
 `, want: []string{"ecr-credential-provider", "*.dkr.ecr.*.amazonaws.com", "docker-credential-regcred", "reg.example.com"}},
-		{name: "our old provider replaced", existing: `apiVersion: kubelet.config.k8s.io/v1
-kind: CredentialProviderConfig
-providers:
-  - name: docker-credential-regcred
+		{name: "our old provider replaced", existing: header + `  - name: docker-credential-regcred
     matchImages: ["old.example.com"]
   - name: regcred-workload
     matchImages: ["team.example.com"]
@@ -54,24 +50,17 @@ providers:
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := Merge("credential-provider.yaml", []byte(tt.existing), []byte(generated), []string{"docker-credential-regcred", "regcred-workload"})
 			if tt.wantErr != nil {
-				if !errors.Is(err, tt.wantErr) {
-					t.Fatalf("err = %v, want %v", err, tt.wantErr)
-				}
+				require.ErrorIs(t, err, tt.wantErr)
 				return
 			}
 			require.NoError(t, err)
-			if _, err := Parse("merged", got); err != nil {
-				t.Fatalf("the merged file does not parse: %v\n%s", err, got)
-			}
+			_, err = Parse("merged", got)
+			require.NoError(t, err, "the merged file does not parse:\n%s", got)
 			for _, w := range tt.want {
-				if !strings.Contains(string(got), w) {
-					t.Errorf("merged file lacks %q:\n%s", w, got)
-				}
+				assert.Contains(t, string(got), w, "merged file lacks it")
 			}
 			for _, g := range tt.gone {
-				if strings.Contains(string(got), g) {
-					t.Errorf("merged file still has %q:\n%s", g, got)
-				}
+				assert.NotContains(t, string(got), g, "merged file still has it")
 			}
 		})
 	}

@@ -1,9 +1,9 @@
 package kubeletconfig
 
 import (
-	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -31,21 +31,14 @@ func TestMatchImagesOverlap(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := MatchImagesOverlap(tt.a, tt.b); got != tt.want {
-				t.Errorf("MatchImagesOverlap(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
-			}
-			if got := MatchImagesOverlap(tt.b, tt.a); got != tt.want {
-				t.Errorf("MatchImagesOverlap(%q, %q) = %v, want %v (not symmetric)", tt.b, tt.a, got, tt.want)
-			}
+			assert.Equal(t, tt.want, MatchImagesOverlap(tt.a, tt.b))
+			assert.Equal(t, tt.want, MatchImagesOverlap(tt.b, tt.a), "not symmetric")
 		})
 	}
 }
 
 func TestOverlaps(t *testing.T) {
-	const doc = `apiVersion: kubelet.config.k8s.io/v1
-kind: CredentialProviderConfig
-providers:
-  - name: docker-credential-regcred
+	const doc = header + `  - name: docker-credential-regcred
     matchImages: ["registry.example.com", "*.dkr.ecr.*.amazonaws.com", "docker.io"]
     defaultCacheDuration: 1h
     apiVersion: credentialprovider.kubelet.k8s.io/v1
@@ -67,12 +60,10 @@ providers:
 		"regcred-workload 123456789012.dkr.ecr.eu-west-1.amazonaws.com ~ docker-credential-regcred *.dkr.ecr.*.amazonaws.com",
 		"other-workload *.dkr.ecr.*.amazonaws.com ~ docker-credential-regcred *.dkr.ecr.*.amazonaws.com",
 	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("overlaps:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-	if msg := c.Overlaps()[0].String(); !strings.Contains(msg, "node's identity") || !strings.Contains(msg, "defaults: false") {
-		t.Errorf("warning %q does not say what happens and what to do", msg)
-	}
+	assert.Equal(t, want, got, "overlaps")
+	msg := c.Overlaps()[0].String()
+	assert.Contains(t, msg, "node's identity", "the warning does not say what happens")
+	assert.Contains(t, msg, "defaults: false", "the warning does not say what to do")
 }
 
 func TestParseRefuses(t *testing.T) {
@@ -85,9 +76,8 @@ func TestParseRefuses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse("cp.yaml", []byte(tt.doc))
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("Parse = %v, want an error with %q", err, tt.want)
-			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
 }

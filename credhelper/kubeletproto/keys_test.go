@@ -3,6 +3,7 @@ package kubeletproto
 import (
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/matcher"
@@ -32,12 +33,8 @@ func TestKubeletKey(t *testing.T) {
 			require.NoError(t, err)
 			tg, err := matcher.Normalize(tt.image)
 			require.NoError(t, err)
-			if !p.Match(tg) {
-				t.Fatalf("precondition: %s does not match %s", tt.pattern, tt.image)
-			}
-			if got := Key(p, tt.image); got != tt.want {
-				t.Errorf("key %q, want %q", got, tt.want)
-			}
+			require.True(t, p.Match(tg), "precondition: the pattern does not match the image")
+			assert.Equal(t, tt.want, Key(p, tt.image))
 		})
 	}
 }
@@ -46,25 +43,26 @@ func TestKubeletKey(t *testing.T) {
 // URLsMatchStr tests state them; testdata/kubelet runs the real thing.
 func TestKubeletMatches(t *testing.T) {
 	tests := []struct {
-		key, image string
-		want       bool
+		name, key, image string
+		want             bool
 	}{
-		{"*.kubernetes.io", "prefix.kubernetes.io", true},
-		{"prefix.*.io", "prefix.kubernetes.io", true},
-		{"prefix.kubernetes.*", "prefix.kubernetes.io", true},
-		{"*-good.kubernetes.io", "prefix-good.kubernetes.io", true},
-		{"*.kubernetes.io", "kubernetes.io", false},
-		{"*.io", "prefix.kubernetes.io", false},
-		{"kubernetes.io:5000", "kubernetes.io", false},
-		{"kubernetes.io", "kubernetes.io:5000", false},
-		{"kubernetes.io/foo", "kubernetes.io/foo/bar", true},
-		{"kubernetes.io/foo", "kubernetes.io/foobar", true}, // a raw prefix: why regcred keys by image when paths exist
-		{"kubernetes.io/foo/bar", "kubernetes.io/foo", false},
-		{"Kubernetes.io", "kubernetes.io", false},
+		{name: "leading glob", key: "*.kubernetes.io", image: "prefix.kubernetes.io", want: true},
+		{name: "middle glob", key: "prefix.*.io", image: "prefix.kubernetes.io", want: true},
+		{name: "trailing glob", key: "prefix.kubernetes.*", image: "prefix.kubernetes.io", want: true},
+		{name: "glob inside a label", key: "*-good.kubernetes.io", image: "prefix-good.kubernetes.io", want: true},
+		{name: "glob needs its label", key: "*.kubernetes.io", image: "kubernetes.io"},
+		{name: "glob spans one label", key: "*.io", image: "prefix.kubernetes.io"},
+		{name: "port on the key only", key: "kubernetes.io:5000", image: "kubernetes.io"},
+		{name: "port on the image only", key: "kubernetes.io", image: "kubernetes.io:5000"},
+		{name: "path prefix", key: "kubernetes.io/foo", image: "kubernetes.io/foo/bar", want: true},
+		// a raw prefix: why regcred keys by image when paths exist
+		{name: "raw path prefix", key: "kubernetes.io/foo", image: "kubernetes.io/foobar", want: true},
+		{name: "longer path", key: "kubernetes.io/foo/bar", image: "kubernetes.io/foo"},
+		{name: "case", key: "Kubernetes.io", image: "kubernetes.io"},
 	}
 	for _, tt := range tests {
-		if got := Matches(tt.key, tt.image); got != tt.want {
-			t.Errorf("Matches(%q, %q) = %v, want %v", tt.key, tt.image, got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, Matches(tt.key, tt.image), "Matches(%q, %q)", tt.key, tt.image)
+		})
 	}
 }

@@ -318,53 +318,54 @@ func TestReadersSeeWholeFiles(t *testing.T) {
 	assert.Equal(t, []string{"config.json"}, dirNames(t, filepath.Dir(path)), "directory holds")
 }
 
-// TestEditFollowsDotDotLikeTheKernel: a relative link "../x" in a directory
-// reached through a symlink (~/.docker -> dotfiles/docker) names x beside
-// the real directory, as the kernel resolves it, not beside the link.
+// TestEditFollowsDotDotLikeTheKernel: a ".." in a link reached through a
+// symlinked directory (~/.docker -> dotfiles/docker) names what the kernel
+// resolves it to, beside the real directory, not beside the link.
 func TestEditFollowsDotDotLikeTheKernel(t *testing.T) {
-	dir, err := filepath.EvalSymlinks(t.TempDir())
-	require.NoError(t, err)
-	real := filepath.Join(dir, "dotfiles", "docker")
-	shared := filepath.Join(dir, "dotfiles", "shared", "config.json")
-	require.NoError(t, os.MkdirAll(real, 0o700))
-	require.NoError(t, os.MkdirAll(filepath.Dir(shared), 0o700))
-	require.NoError(t, os.WriteFile(shared, []byte("old\n"), 0o600))
-	require.NoError(t, os.Symlink("../shared/config.json", filepath.Join(real, "config.json")))
-	home := filepath.Join(dir, "home")
-	require.NoError(t, os.MkdirAll(home, 0o700))
-	require.NoError(t, os.Symlink(real, filepath.Join(home, ".docker")))
-	via := filepath.Join(home, ".docker", "config.json")
-	require.Equal(t, "old\n", read(t, via), "the kernel's reading")
+	tests := []struct {
+		name string
+		// link makes the path to edit, given the temp dir, the real
+		// docker directory and the home holding .docker -> real.
+		link func(t *testing.T, dir, real, home string) string
+	}{
+		{
+			name: "relative link in the symlinked directory",
+			link: func(t *testing.T, _, real, home string) string {
+				require.NoError(t, os.Symlink("../shared/config.json", filepath.Join(real, "config.json")))
+				return filepath.Join(home, ".docker", "config.json")
+			},
+		},
+		{
+			name: "absolute link through the symlinked directory",
+			link: func(t *testing.T, dir, _, home string) string {
+				link := filepath.Join(dir, "config.json")
+				require.NoError(t, os.Symlink(home+"/.docker/../shared/config.json", link))
+				return link
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir, err := filepath.EvalSymlinks(t.TempDir())
+			require.NoError(t, err)
+			real := filepath.Join(dir, "dotfiles", "docker")
+			shared := filepath.Join(dir, "dotfiles", "shared", "config.json")
+			require.NoError(t, os.MkdirAll(real, 0o700))
+			require.NoError(t, os.MkdirAll(filepath.Dir(shared), 0o700))
+			require.NoError(t, os.WriteFile(shared, []byte("old\n"), 0o600))
+			home := filepath.Join(dir, "home")
+			require.NoError(t, os.MkdirAll(home, 0o700))
+			require.NoError(t, os.Symlink(real, filepath.Join(home, ".docker")))
+			path := tt.link(t, dir, real, home)
+			require.Equal(t, "old\n", read(t, path), "the kernel's reading")
 
-	res := edit(t, via, Options{Mode: 0o600}, appendLine("new"))
-	assert.Equal(t, shared, res.Path, "wrote")
-	assert.Equal(t, "old\nnew\n", read(t, via))
-	_, err = os.Lstat(filepath.Join(home, "shared"))
-	assert.ErrorIs(t, err, fs.ErrNotExist, "a file the kernel never names was created")
-}
-
-// TestEditFollowsDotDotInAnAbsoluteLink: the same for an absolute link
-// target whose ".." follows a symlinked directory.
-func TestEditFollowsDotDotInAnAbsoluteLink(t *testing.T) {
-	dir, err := filepath.EvalSymlinks(t.TempDir())
-	require.NoError(t, err)
-	real := filepath.Join(dir, "dotfiles", "docker")
-	shared := filepath.Join(dir, "dotfiles", "shared", "config.json")
-	require.NoError(t, os.MkdirAll(real, 0o700))
-	require.NoError(t, os.MkdirAll(filepath.Dir(shared), 0o700))
-	require.NoError(t, os.WriteFile(shared, []byte("old\n"), 0o600))
-	home := filepath.Join(dir, "home")
-	require.NoError(t, os.MkdirAll(home, 0o700))
-	require.NoError(t, os.Symlink(real, filepath.Join(home, ".docker")))
-	link := filepath.Join(dir, "config.json")
-	require.NoError(t, os.Symlink(home+"/.docker/../shared/config.json", link))
-	require.Equal(t, "old\n", read(t, link), "the kernel's reading")
-
-	res := edit(t, link, Options{Mode: 0o600}, appendLine("new"))
-	assert.Equal(t, shared, res.Path, "wrote")
-	assert.Equal(t, "old\nnew\n", read(t, link))
-	_, err = os.Lstat(filepath.Join(home, "shared"))
-	assert.ErrorIs(t, err, fs.ErrNotExist, "a directory the kernel never names was created")
+			res := edit(t, path, Options{Mode: 0o600}, appendLine("new"))
+			assert.Equal(t, shared, res.Path, "wrote")
+			assert.Equal(t, "old\nnew\n", read(t, path))
+			_, err = os.Lstat(filepath.Join(home, "shared"))
+			assert.ErrorIs(t, err, fs.ErrNotExist, "a name the kernel never resolves to was created")
+		})
+	}
 }
 
 // TestNewDirectoryIsSettledByHandle: a directory swapped for a symlink
