@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
-	"time"
 
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
@@ -22,17 +21,14 @@ type Request struct {
 	Secret     providers.Secret
 }
 
-// Checker talks to registries. The zero value is usable: a client with a
-// 30 s timeout, plain http for loopback registries only.
+// Checker talks to registries. The zero value is usable: netdeps' default
+// client, plain http for loopback registries only.
 type Checker struct {
 	Client *http.Client
 	// AllowHTTP permits plain http (and plain-http token endpoints) for
 	// every host, not only loopback ones.
 	AllowHTTP bool
 }
-
-// defaultTimeout bounds a check made with the zero Checker.
-const defaultTimeout = 30 * time.Second
 
 // Check proves req's credential against its registry. It never returns an
 // error: every outcome, a network failure included, is a Result.
@@ -44,7 +40,7 @@ func (c Checker) Check(ctx context.Context, req Request) Result {
 	if err := checkRepository(req.Repository); err != nil {
 		return res.with(Unverifiable, err.Error())
 	}
-	client := &http.Client{Timeout: defaultTimeout}
+	client := netdeps.DefaultHTTPClient()
 	if c.Client != nil {
 		copied := *c.Client
 		client = &copied
@@ -143,19 +139,26 @@ func (s *session) basicAuth() string {
 // basic answers a Basic challenge: /v2/ with the credential.
 func (s *session) basic(ctx context.Context) Result {
 	authz := s.basicAuth()
+	return s.withCredential(ctx, authz, "the credential", "the registry refused the username and password",
+		func() Result { return s.acceptedOrRepository(ctx, authz) })
+}
+
+// withCredential asks /v2/ with authz (what names it in results): accepted
+// goes on to next, a refusal is refused (the result's detail).
+func (s *session) withCredential(ctx context.Context, authz, what, refused string, next func() Result) Result {
 	resp, err := s.get(ctx, s.base+"/v2/", authz)
 	if err != nil {
 		return s.fail(err)
 	}
 	switch {
 	case resp.status == http.StatusOK:
-		return s.acceptedOrRepository(ctx, authz)
+		return next()
 	case resp.status == http.StatusUnauthorized || resp.status == http.StatusForbidden:
-		return s.res.with(Rejected, resp.describe("the registry refused the username and password"))
+		return s.res.with(Rejected, resp.describe(refused))
 	case unavailable(resp.status):
-		return s.res.with(Unreachable, resp.describe("GET /v2/ with the credential"))
+		return s.res.with(Unreachable, resp.describe("GET /v2/ with "+what))
 	}
-	return s.res.with(Unverifiable, resp.describe("GET /v2/ with the credential"))
+	return s.res.with(Unverifiable, resp.describe("GET /v2/ with "+what))
 }
 
 // acceptedOrRepository finishes a check whose credential the registry

@@ -30,19 +30,10 @@ func (s *session) bearer(ctx context.Context, c challenge) Result {
 	if s.req.Repository != "" {
 		return s.readRepository(ctx, authz)
 	}
-	resp, err := s.get(ctx, s.base+"/v2/", authz)
-	if err != nil {
-		return s.fail(err)
-	}
-	switch {
-	case resp.status == http.StatusOK:
-		return s.res.with(Accepted, "the token server issued a token for the credential and the registry accepted it")
-	case resp.status == http.StatusUnauthorized || resp.status == http.StatusForbidden:
-		return s.res.with(Rejected, resp.describe("the registry refused the token its token server issued"))
-	case unavailable(resp.status):
-		return s.res.with(Unreachable, resp.describe("GET /v2/ with the token"))
-	}
-	return s.res.with(Unverifiable, resp.describe("GET /v2/ with the token"))
+	return s.withCredential(ctx, authz, "the token", "the registry refused the token its token server issued",
+		func() Result {
+			return s.res.with(Accepted, "the token server issued a token for the credential and the registry accepted it")
+		})
 }
 
 // token asks the realm for a token. A password is sent with basic auth
