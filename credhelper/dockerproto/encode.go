@@ -2,6 +2,7 @@ package dockerproto
 
 import (
 	"io"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -52,25 +53,19 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// encoding/json writes these as a backslash and the letter at the same
+// index of shortNames.
+const (
+	shortEscapes = "\"\\\b\f\n\r\t"
+	shortNames   = "\"\\bfnrt"
+)
+
 func appendASCII(b []byte, c byte) []byte {
-	switch c {
-	case '"', '\\':
-		return append(b, '\\', c)
-	case '\b':
-		return append(b, '\\', 'b')
-	case '\f':
-		return append(b, '\\', 'f')
-	case '\n':
-		return append(b, '\\', 'n')
-	case '\r':
-		return append(b, '\\', 'r')
-	case '\t':
-		return append(b, '\\', 't')
-	case '<', '>', '&':
-		return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+	if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+		return append(b, c) // nearly every byte of a credential
 	}
-	if c < 0x20 {
-		return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+	if i := strings.IndexByte(shortEscapes, c); i >= 0 {
+		return append(b, '\\', shortNames[i])
 	}
-	return append(b, c)
+	return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
 }

@@ -17,6 +17,7 @@ func TestWriteCredentialsIsWriteJSON(t *testing.T) {
 		{name: "empty", c: Credentials{}},
 		{name: "html", c: Credentials{ServerURL: "https://r/<a>&b", Username: "u", Secret: "p<>&"}},
 		{name: "controls", c: Credentials{Secret: "a\x00\x01\b\f\n\r\t\x1f\x7f\"\\/"}},
+		{name: "every ASCII byte", c: Credentials{Secret: everyASCII()}},
 		{name: "unicode", c: Credentials{Secret: "é日本\u2028\u2029😀"}},
 		{name: "invalid utf-8", c: Credentials{Secret: "a\xffb\xc3(c\xed\xa0\x80"}},
 	}
@@ -25,6 +26,14 @@ func TestWriteCredentialsIsWriteJSON(t *testing.T) {
 			assertSame(t, tt.c)
 		})
 	}
+}
+
+func everyASCII() string {
+	b := make([]byte, 0x80)
+	for i := range b {
+		b[i] = byte(i)
+	}
+	return string(b)
 }
 
 func assertSame(t *testing.T, c Credentials) {

@@ -7,7 +7,7 @@ import (
 	"io"
 )
 
-// jsonProblem describes a decoding error without quoting the input, which
+// DescribeJSONError describes a decoding error without quoting the input, which
 // may hold a secret.
 func DescribeJSONError(err error) string {
 	var syn *json.SyntaxError
