@@ -31,7 +31,7 @@ build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/docker-credential-regcred
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(ENGINE) ./cmd/regcred-engine
 
-# Both into one directory: the front finds the backend next to itself. DESTDIR for packagers;
+# Both into one directory: the front finds the engine next to itself. DESTDIR for packagers;
 # for the kubelet, BINDIR=<its --image-credential-provider-bin-dir>. Installs what `make build`
 # built (building only if nothing is), so `make build && sudo make install` needs no Go as root.
 install:

@@ -60,9 +60,10 @@ func (a *App) loadResolver() (*Resolver, error) {
 }
 
 // Run executes one command line (without the program name) and returns the
-// exit code. Errors are answered on stdout, as the Docker protocol wants;
-// logs go to stderr only.
+// exit code. A failure's message goes where cli.ErrorsOnStderr says, as the
+// front decides it from the same command line; logs go to stderr only.
 func (a *App) Run(ctx context.Context, args []string) int {
+	out := a.errorOut(cli.Verb(args))
 	args, err := a.parseGlobalFlags(args)
 	if err == nil {
 		err = a.dispatch(ctx, args)
@@ -73,15 +74,15 @@ func (a *App) Run(ctx context.Context, args []string) int {
 	if !errors.Is(err, ErrNotFound) {
 		a.Deps.Logger.Debug("command failed", "args", args, "error", err)
 	}
-	if _, werr := fmt.Fprintln(a.errorOut(args), err); werr != nil {
+	if _, werr := fmt.Fprintln(out, err); werr != nil {
 		a.Deps.Logger.Error("writing the answer failed", "error", werr)
 	}
 	return 1
 }
 
-// errorOut is where a failed command's message goes (cli.ErrorsOnStderr).
-func (a *App) errorOut(args []string) io.Writer {
-	if len(args) > 0 && cli.ErrorsOnStderr(args[0]) {
+// errorOut is where a failed command's message goes.
+func (a *App) errorOut(verb string) io.Writer {
+	if cli.ErrorsOnStderr(verb) {
 		return a.Stderr
 	}
 	return a.Stdout

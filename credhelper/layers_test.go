@@ -2,51 +2,124 @@ package credhelper
 
 import (
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const module = "github.com/regcred/regcred"
 
-// TestImportsPointDown holds the layering of docs/architecture.md: a
-// package under credhelper/ never imports the engine (credhelper) back —
-// the app hands its command packages what they need; a backend never
-// imports credhelper at all; matcher imports nothing of regcred's.
-func TestImportsPointDown(t *testing.T) {
-	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", module+"/...").Output()
-	if err != nil {
-		t.Fatalf("go list: %v", err)
-	}
-	checked := 0
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		fields := strings.Fields(line)
-		pkg, imports := fields[0], fields[1:]
-		for _, imp := range imports {
-			if rule := importRule(pkg, imp); rule != "" {
-				t.Errorf("%s imports %s: %s", pkg, imp, rule)
-			}
-		}
-		checked++
-	}
-	if checked < 20 {
-		t.Fatalf("go list named only %d packages; the test proves nothing", checked)
-	}
+// The layers of docs/architecture.md, top down. Every package of the
+// module is in exactly one (layerOf), so a new package fails
+// TestImportsPointDown until it is placed.
+const (
+	layerRoot       = "the module root (tests of the set-up scripts)"
+	layerFrontMain  = "the front's main"
+	layerEngineMain = "the engine's main"
+	layerFront      = "the front"
+	layerEngine     = "the engine"
+	layerConcern    = "an engine concern (credhelper/<concern>)"
+	layerBackend    = "a backend or its shared parts (providers/<kind>, …)"
+	layerProviders  = "the backend interface (providers)"
+	layerMatcher    = "matcher"
+	layerShared     = "code both executables share (internal/logwatch)"
+	layerTestOnly   = "test-only code (internal/…, providers/…/<kind>test)"
+)
+
+// mayImport is what each layer may import of the module. Only test code
+// imports test-only code; nothing but the front's main imports the front;
+// the engine's packages never import it back.
+var mayImport = map[string][]string{
+	layerRoot:       nil,
+	layerFrontMain:  {layerFront},
+	layerEngineMain: {layerEngine},
+	layerFront:      {layerConcern, layerProviders, layerMatcher, layerShared},
+	layerEngine:     {layerConcern, layerBackend, layerProviders, layerMatcher, layerShared},
+	layerConcern:    {layerConcern, layerBackend, layerProviders, layerMatcher},
+	layerBackend:    {layerBackend, layerProviders, layerMatcher},
+	layerProviders:  nil,
+	layerMatcher:    nil,
+	layerShared:     nil,
+	layerTestOnly:   {layerTestOnly, layerBackend, layerProviders, layerMatcher},
 }
 
-// importRule is the layering rule pkg importing imp breaks, or "".
-func importRule(pkg, imp string) string {
-	ours := func(p string) bool { return p == module || strings.HasPrefix(p, module+"/") }
-	switch {
-	case !ours(imp) || strings.HasPrefix(pkg, module+"/cmd/"):
+// layerOf places pkg; "" for a package no layer holds.
+func layerOf(pkg string) string {
+	if pkg == module {
+		return layerRoot
+	}
+	rel, ok := strings.CutPrefix(pkg, module+"/")
+	if !ok {
 		return ""
-	case pkg == module+"/matcher":
-		return "matcher imports nothing of regcred's"
-	case strings.HasPrefix(pkg, module+"/providers") && strings.HasPrefix(imp, module+"/credhelper"):
-		return "a backend never imports the engine's packages"
-	case strings.HasPrefix(pkg, module+"/credhelper/") && imp == module+"/credhelper":
-		return "a command package is handed what it needs; it never imports the engine back"
+	}
+	last := rel[strings.LastIndex(rel, "/")+1:]
+	switch {
+	case rel == "cmd/docker-credential-regcred":
+		return layerFrontMain
+	case rel == "cmd/regcred-engine":
+		return layerEngineMain
+	case rel == "credhelper/front":
+		return layerFront
+	case rel == "credhelper":
+		return layerEngine
+	case strings.HasPrefix(rel, "credhelper/"):
+		return layerConcern
+	case rel == "providers":
+		return layerProviders
+	case strings.HasPrefix(rel, "providers/") && strings.HasSuffix(last, "test"):
+		return layerTestOnly // a backend's fake service
+	case strings.HasPrefix(rel, "providers/"):
+		return layerBackend
+	case rel == "matcher":
+		return layerMatcher
+	case rel == "internal/logwatch":
+		return layerShared
+	case strings.HasPrefix(rel, "internal/"):
+		return layerTestOnly
 	}
 	return ""
+}
+
+// importRule is the rule pkg importing imp (both the module's) breaks, or "".
+func importRule(pkg, imp string) string {
+	from, to := layerOf(pkg), layerOf(imp)
+	switch {
+	case from == "":
+		return pkg + " is in no layer: place it in layerOf and docs/architecture.md"
+	case to == "":
+		return imp + " is in no layer: place it in layerOf and docs/architecture.md"
+	case !slices.Contains(mayImport[from], to):
+		return from + " may not import " + to
+	}
+	return ""
+}
+
+// TestImportsPointDown holds the layering of docs/architecture.md over
+// every package's non-test imports, as `go list` reports them.
+func TestImportsPointDown(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", module+"/...").Output()
+	require.NoError(t, err, "go list")
+	var pkgs []string
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		pkg := fields[0]
+		pkgs = append(pkgs, pkg)
+		assert.NotEmpty(t, layerOf(pkg), "%s is in no layer: place it in layerOf and docs/architecture.md", pkg)
+		for _, imp := range fields[1:] {
+			if imp != module && !strings.HasPrefix(imp, module+"/") {
+				continue
+			}
+			assert.Empty(t, importRule(pkg, imp), "%s imports %s", pkg, imp)
+		}
+	}
+	// The list must hold the packages whose imports the rules are about,
+	// or the test proves nothing.
+	for _, want := range []string{"cmd/regcred-engine", "credhelper", "credhelper/front", "credhelper/config", "providers", "providers/vault", "matcher", "internal/testkit"} {
+		assert.Contains(t, pkgs, module+"/"+want, "go list did not name it")
+	}
 }
 
 func TestImportRule(t *testing.T) {
@@ -54,19 +127,32 @@ func TestImportRule(t *testing.T) {
 		name, pkg, imp string
 		broken         bool
 	}{
-		{name: "engine imports a command package", pkg: module + "/credhelper", imp: module + "/credhelper/clientsetup"},
-		{name: "command package imports the engine", pkg: module + "/credhelper/clientsetup", imp: module + "/credhelper", broken: true},
-		{name: "backend imports the cache", pkg: module + "/providers/vault", imp: module + "/credhelper/cache", broken: true},
-		{name: "backend imports providers", pkg: module + "/providers/vault", imp: module + "/providers"},
-		{name: "matcher imports providers", pkg: module + "/matcher", imp: module + "/providers", broken: true},
-		{name: "matcher imports the standard library", pkg: module + "/matcher", imp: "strings"},
-		{name: "main imports the engine", pkg: module + "/cmd/regcred-engine", imp: module + "/credhelper"},
+		{name: "engine imports a concern", pkg: "credhelper", imp: "credhelper/clientsetup"},
+		{name: "concern imports a concern", pkg: "credhelper/check", imp: "credhelper/verify"},
+		{name: "concern imports the engine", pkg: "credhelper/clientsetup", imp: "credhelper", broken: true},
+		{name: "concern imports the front", pkg: "credhelper/route", imp: "credhelper/front", broken: true},
+		{name: "engine imports the front", pkg: "credhelper", imp: "credhelper/front", broken: true},
+		{name: "front imports the engine", pkg: "credhelper/front", imp: "credhelper", broken: true},
+		{name: "front imports a concern", pkg: "credhelper/front", imp: "credhelper/route"},
+		{name: "front imports a backend", pkg: "credhelper/front", imp: "providers/vault", broken: true},
+		{name: "front imports the shared log watch", pkg: "credhelper/front", imp: "internal/logwatch"},
+		{name: "backend imports the cache", pkg: "providers/vault", imp: "credhelper/cache", broken: true},
+		{name: "backend imports providers", pkg: "providers/vault", imp: "providers"},
+		{name: "backend imports shared backend parts", pkg: "providers/ocir", imp: "providers/oci/ociauth"},
+		{name: "backend imports its fake", pkg: "providers/ecr", imp: "providers/ecr/ecrtest", broken: true},
+		{name: "concern imports test helpers", pkg: "credhelper/verify", imp: "internal/testkit", broken: true},
+		{name: "providers imports a backend", pkg: "providers", imp: "providers/netdeps", broken: true},
+		{name: "matcher imports providers", pkg: "matcher", imp: "providers", broken: true},
+		{name: "test helper imports test helper", pkg: "internal/testkit", imp: "internal/syncbuf"},
+		{name: "engine's main imports the engine", pkg: "cmd/regcred-engine", imp: "credhelper"},
+		{name: "front's main imports the engine", pkg: "cmd/docker-credential-regcred", imp: "credhelper", broken: true},
+		{name: "unplaced package", pkg: "tools/gen", imp: "matcher", broken: true},
+		{name: "unplaced command", pkg: "cmd/regcred-admin", imp: "credhelper", broken: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := importRule(tt.pkg, tt.imp) != ""; got != tt.broken {
-				t.Errorf("importRule(%s, %s) broken = %v, want %v", tt.pkg, tt.imp, got, tt.broken)
-			}
+			rule := importRule(module+"/"+tt.pkg, module+"/"+tt.imp)
+			assert.Equal(t, tt.broken, rule != "", "importRule = %q", rule)
 		})
 	}
 }

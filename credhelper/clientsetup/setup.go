@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/regcred/regcred/credhelper/cli"
-
 	"github.com/regcred/regcred/credhelper/userfile"
 )
 

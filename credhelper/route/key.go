@@ -24,7 +24,7 @@ type Inputs struct {
 
 // Key is the route's key: a hash, so it holds no value in clear.
 func (in Inputs) Key() string {
-	parts := []string{version, in.Target.String(), "backend", fileID(in.Engine, false)}
+	parts := []string{version, in.Target.String(), "engine", fileID(in.Engine, false)}
 	paths, _ := configpath.Candidates("", in.Config)
 	for _, p := range paths {
 		parts = append(parts, "config", p, fileID(p, true))

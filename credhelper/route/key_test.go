@@ -10,9 +10,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/credhelper/configpath"
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/matcher"
+	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/ecr"
 	"github.com/regcred/regcred/providers/gcr"
 	"github.com/regcred/regcred/providers/oci/ociauth"
@@ -140,6 +142,13 @@ func TestEveryIdentityVariableIsInTheKey(t *testing.T) {
 	}
 	keys = append(keys, ecr.Config{}.EnvKeys()...)
 	keys = append(keys, gcr.Config{}.EnvKeys()...)
+	listed := map[string]bool{"vault": true, "ocivault": true, "ocir": true, "ecr": true, "gcr": true}
+	for _, k := range config.Kinds() {
+		if a, ok := k.NewSettings().(providers.AmbientEnv); ok {
+			keys = append(keys, a.EnvKeys()...)
+			assert.True(t, listed[k.Name()], "kind %s reads identity variables: list its auth settings above", k.Name())
+		}
+	}
 	if len(keys) < 10 {
 		t.Fatalf("only %d variables gathered; the test proves nothing", len(keys))
 	}

@@ -1,7 +1,7 @@
 // Package logwatch records whether anything at warn or above was logged.
 // Both executables need to know: the front stays silent and leaves the
-// request to the backend when it would have warned, and the backend
-// records no route for a run that warned.
+// request to the engine when it would have warned, and the engine records
+// no route for a run that warned.
 package logwatch
 
 import (
