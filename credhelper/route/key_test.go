@@ -149,12 +149,8 @@ func TestEveryIdentityVariableIsInTheKey(t *testing.T) {
 			assert.True(t, listed[k.Name()], "kind %s reads identity variables: list its auth settings above", k.Name())
 		}
 	}
-	if len(keys) < 10 {
-		t.Fatalf("only %d variables gathered; the test proves nothing", len(keys))
-	}
+	require.GreaterOrEqual(t, len(keys), 10, "too few variables gathered; the test proves nothing")
 	for _, k := range keys {
-		if !relevant(k) {
-			t.Errorf("%s is an identity variable but not part of a route key (envPrefixes)", k)
-		}
+		assert.True(t, relevant(k), "%s is an identity variable but not part of a route key (envPrefixes)", k)
 	}
 }
