@@ -32,51 +32,53 @@ const (
 // mayImport is what each layer may import of the module. Only test code
 // imports test-only code; nothing but the front's main imports the front;
 // the engine's packages never import it back.
-var mayImport = map[string][]string{
-	layerRoot:       nil,
-	layerFrontMain:  {layerFront},
-	layerEngineMain: {layerEngine},
-	layerFront:      {layerConcern, layerProviders, layerMatcher, layerShared},
-	layerEngine:     {layerConcern, layerBackend, layerProviders, layerMatcher, layerShared},
-	layerConcern:    {layerConcern, layerBackend, layerProviders, layerMatcher},
-	layerBackend:    {layerBackend, layerProviders, layerMatcher},
-	layerProviders:  nil,
-	layerMatcher:    nil,
-	layerShared:     nil,
-	layerTestOnly:   {layerTestOnly, layerBackend, layerProviders, layerMatcher},
+func mayImport() map[string][]string {
+	return map[string][]string{
+		layerRoot:       nil,
+		layerFrontMain:  {layerFront},
+		layerEngineMain: {layerEngine},
+		layerFront:      {layerConcern, layerProviders, layerMatcher, layerShared},
+		layerEngine:     {layerConcern, layerBackend, layerProviders, layerMatcher, layerShared},
+		layerConcern:    {layerConcern, layerBackend, layerProviders, layerMatcher},
+		layerBackend:    {layerBackend, layerProviders, layerMatcher},
+		layerProviders:  nil,
+		layerMatcher:    nil,
+		layerShared:     nil,
+		layerTestOnly:   {layerTestOnly, layerBackend, layerProviders, layerMatcher},
+	}
+}
+
+// exactLayers are the packages placed by name; the rest by prefix.
+func exactLayers() map[string]string {
+	return map[string]string{
+		"":                              layerRoot,
+		"cmd/docker-credential-regcred": layerFrontMain,
+		"cmd/regcred-engine":            layerEngineMain,
+		"credhelper/front":              layerFront,
+		"credhelper":                    layerEngine,
+		"providers":                     layerProviders,
+		"matcher":                       layerMatcher,
+		"internal/logwatch":             layerShared,
+	}
 }
 
 // layerOf places pkg; "" for a package no layer holds.
 func layerOf(pkg string) string {
-	if pkg == module {
-		return layerRoot
-	}
-	rel, ok := strings.CutPrefix(pkg, module+"/")
-	if !ok {
+	if pkg != module && !strings.HasPrefix(pkg, module+"/") {
 		return ""
+	}
+	rel := strings.TrimPrefix(strings.TrimPrefix(pkg, module), "/")
+	if l, ok := exactLayers()[rel]; ok {
+		return l
 	}
 	last := rel[strings.LastIndex(rel, "/")+1:]
 	switch {
-	case rel == "cmd/docker-credential-regcred":
-		return layerFrontMain
-	case rel == "cmd/regcred-engine":
-		return layerEngineMain
-	case rel == "credhelper/front":
-		return layerFront
-	case rel == "credhelper":
-		return layerEngine
 	case strings.HasPrefix(rel, "credhelper/"):
 		return layerConcern
-	case rel == "providers":
-		return layerProviders
 	case strings.HasPrefix(rel, "providers/") && strings.HasSuffix(last, "test"):
 		return layerTestOnly // a backend's fake service
 	case strings.HasPrefix(rel, "providers/"):
 		return layerBackend
-	case rel == "matcher":
-		return layerMatcher
-	case rel == "internal/logwatch":
-		return layerShared
 	case strings.HasPrefix(rel, "internal/"):
 		return layerTestOnly
 	}
@@ -91,7 +93,7 @@ func importRule(pkg, imp string) string {
 		return pkg + " is in no layer: place it in layerOf and docs/architecture.md"
 	case to == "":
 		return imp + " is in no layer: place it in layerOf and docs/architecture.md"
-	case !slices.Contains(mayImport[from], to):
+	case !slices.Contains(mayImport()[from], to):
 		return from + " may not import " + to
 	}
 	return ""
