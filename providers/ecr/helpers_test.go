@@ -10,11 +10,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/syncbuf"
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/ecr/ecrtest"
 	"github.com/regcred/regcred/providers/netdeps"
-	"github.com/stretchr/testify/require"
 )
 
 const (
@@ -80,6 +82,15 @@ func newProviderWith(t *testing.T, cfg Config, hc *http.Client) (*Provider, *syn
 
 func get(p *Provider, host string) (providers.Credential, error) {
 	return p.Credential(context.Background(), providers.Request{Registry: host, Pattern: "*.dkr.ecr.*.amazonaws.com"})
+}
+
+// mustGet is get that stops the test on error, showing what the fake
+// refused.
+func mustGet(t *testing.T, p *Provider, cloud *ecrtest.Cloud, host string) providers.Credential {
+	t.Helper()
+	cred, err := get(p, host)
+	require.NoError(t, err, "Credential(%s); fake rejected: %v", host, cloud.Rejections())
+	return cred
 }
 
 // ssoCacheName is where the AWS CLI and SDKs cache an SSO token: the
