@@ -5,8 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/regcred/regcred/providers"
 	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/providers"
 )
 
 func TestValidate(t *testing.T) {

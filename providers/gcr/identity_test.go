@@ -4,9 +4,10 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
-	"github.com/stretchr/testify/assert"
 )
 
 func TestGcloudADCPath(t *testing.T) {

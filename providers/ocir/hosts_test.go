@@ -3,8 +3,9 @@ package ocir
 import (
 	"testing"
 
-	"github.com/regcred/regcred/matcher"
 	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/matcher"
 )
 
 func TestIsOCIRHost(t *testing.T) {
