@@ -62,7 +62,7 @@ func (f *fixture) provider(t *testing.T, c Config, env map[string]string) *Provi
 		},
 	})
 	require.NoError(t, err, "New")
-	p.backoff = 0
+	p.svc.Backoff = 0
 	return p
 }
 

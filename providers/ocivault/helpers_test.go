@@ -76,7 +76,7 @@ func (f *fixture) provider(t *testing.T, c Config, env map[string]string) *Provi
 	t.Helper()
 	p, err := New(f.entry(c), f.deps(env))
 	require.NoError(t, err, "New")
-	p.backoff = 0
+	p.svc.Backoff = 0
 	return p
 }
 

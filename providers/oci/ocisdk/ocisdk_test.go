@@ -18,6 +18,7 @@ import (
 
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 	"github.com/regcred/regcred/providers/oci/ociauth"
 )
 
@@ -128,6 +129,27 @@ func TestConfigFilePathAndProfile(t *testing.T) {
 			id := Identity{Settings: tc.s, Deps: env(tc.env)}
 			assert.Equal(t, tc.wantPath, id.ConfigFilePath(), "path")
 			assert.Equal(t, tc.wantProfile, id.ProfileName(), "profile")
+		})
+	}
+}
+
+func TestServiceSendsClientsToTheEndpointOverride(t *testing.T) {
+	tests := []struct {
+		name, endpoint, want string
+	}{
+		{name: "no override keeps the SDK's host", endpoint: "", want: "https://secrets.vaults.us-ashburn-1.oci.oraclecloud.com"},
+		{name: "override", endpoint: "http://127.0.0.1:8443", want: "http://127.0.0.1:8443"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := NewService("ocivault", tt.endpoint, netdeps.Deps{})
+			require.NotNil(t, s.Deps.Now, "deps defaults filled")
+			assert.Equal(t, DefaultBackoff, s.Backoff)
+			bc := common.BaseClient{Host: "https://secrets.vaults.us-ashburn-1.oci.oraclecloud.com"}
+			s.Tune(&bc)
+			assert.Equal(t, tt.want, bc.Host)
+			assert.Same(t, s.HTTP, bc.HTTPClient)
+			assert.Same(t, s.HTTP, s.Identity(ociauth.Settings{Kind: "ocivault"}).HTTP, "identity exchanges use the same client")
 		})
 	}
 }
