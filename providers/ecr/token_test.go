@@ -11,6 +11,7 @@ import (
 
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 func TestDecodeToken(t *testing.T) {
@@ -42,7 +43,7 @@ func TestDecodeToken(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := &Provider{now: func() time.Time { return now }}
+			p := &Provider{deps: netdeps.Deps{Deps: providers.Deps{Now: func() time.Time { return now }}}}
 			cred, err := p.credential(tt.target, tt.target.region, tt.tok)
 			if tt.wantErr != "" {
 				testkit.WantErr(t, err, providers.ErrInvalid, tt.wantErr, tt.target.host)

@@ -96,7 +96,7 @@ func FuzzTokenAnswer(f *testing.F) {
 	f.Add("", int64(0), "", false)
 	f.Fuzz(func(t *testing.T, access string, expiry int64, expiresIn string, inNumber bool) {
 		now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-		p := &Provider{now: func() time.Time { return now }}
+		p := &Provider{deps: netdeps.Deps{Deps: providers.Deps{Now: func() time.Time { return now }}}}
 		tok := &oauth2.Token{AccessToken: access, TokenType: "Bearer"}
 		if expiry != 0 {
 			tok.Expiry = now.Add(time.Duration(expiry%(1<<30)) * time.Second)
