@@ -32,10 +32,7 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	keys := ocitest.NewKeys()
-	key, err := ocitest.NewAPIKey(keys)
-	require.NoError(t, err)
-	cfg, err := key.WriteConfig(t.TempDir()) // no region: OCIR does not need one
-	require.NoError(t, err)
+	key, cfg := ocitest.APIKeyConfig(t, keys) // no region: OCIR does not need one
 	iss, err := ocitest.NewIssuer(nil)
 	require.NoError(t, err)
 	logger, logs := testkit.DebugLogger()
@@ -81,10 +78,7 @@ func TestTokenWithAPIKey(t *testing.T) {
 
 func TestTokenRefusals(t *testing.T) {
 	f := newFixture(t)
-	stranger, err := ocitest.NewAPIKey(nil)
-	require.NoError(t, err)
-	strangerConfig, err := stranger.WriteConfig(t.TempDir())
-	require.NoError(t, err)
+	_, strangerConfig := ocitest.APIKeyConfig(t, nil)
 	tests := []struct {
 		name     string
 		cfg      Config
@@ -175,10 +169,7 @@ func TestCredentialFromAnswer(t *testing.T) {
 
 func TestNonJSONAnswer(t *testing.T) {
 	keys := ocitest.NewKeys()
-	key, err := ocitest.NewAPIKey(keys)
-	require.NoError(t, err)
-	cfg, err := key.WriteConfig(t.TempDir())
-	require.NoError(t, err)
+	_, cfg := ocitest.APIKeyConfig(t, keys)
 	srv := newSignedServer(t, keys, func(w http.ResponseWriter) { _, _ = w.Write([]byte("<html>login</html>")) })
 	p, err := New(Config{ConfigFile: cfg, Endpoint: srv}, netdeps.Deps{})
 	require.NoError(t, err)

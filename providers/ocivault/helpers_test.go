@@ -35,10 +35,7 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	keys := ocitest.NewKeys()
-	key, err := ocitest.NewAPIKey(keys)
-	require.NoError(t, err)
-	cfg, err := key.WriteConfig(t.TempDir(), ocitest.Profile{Region: "us-ashburn-1"}, ocitest.Profile{Name: "NOREGION"})
-	require.NoError(t, err)
+	key, cfg := ocitest.APIKeyConfig(t, keys, ocitest.Profile{Region: "us-ashburn-1"}, ocitest.Profile{Name: "NOREGION"})
 	logger, logs := testkit.DebugLogger()
 	return &fixture{
 		keys:    keys,

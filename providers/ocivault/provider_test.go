@@ -72,10 +72,7 @@ func TestCredentialStagesAndVersions(t *testing.T) {
 
 func TestCredentialFailures(t *testing.T) {
 	f := newFixture(t)
-	other, err := ocitest.NewAPIKey(ocitest.NewKeys()) // a key the fake does not know
-	require.NoError(t, err)
-	strangerConfig, err := other.WriteConfig(t.TempDir(), ocitest.Profile{Region: "us-ashburn-1"})
-	require.NoError(t, err)
+	_, strangerConfig := ocitest.APIKeyConfig(t, nil, ocitest.Profile{Region: "us-ashburn-1"}) // a key the fake does not know
 	const hidden = "ocid1.vaultsecret.oc1.iad.amaaaaaahiddensecret"
 	const broken = "ocid1.vaultsecret.oc1.iad.amaaaaaabrokensecret"
 	f.putSecret(testSecretID, "pull-secret", "robot", "pw")
