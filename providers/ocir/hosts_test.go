@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/regcred/regcred/matcher"
 )
 
@@ -31,9 +33,7 @@ func TestIsOCIRHost(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := IsOCIRHost(tc.host); got != tc.want {
-				t.Errorf("IsOCIRHost(%q) = %v, want %v", tc.host, got, tc.want)
-			}
+			assert.Equal(t, tc.want, IsOCIRHost(tc.host))
 		})
 	}
 }
@@ -59,12 +59,8 @@ func TestDefaultPatternsCoverOCIRHosts(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			target, err := matcher.Normalize(tc.request)
 			require.NoError(t, err, "Normalize(%q)", tc.request)
-			if !IsOCIRHost(target.Registry()) {
-				t.Fatalf("IsOCIRHost(%q) = false; the case is not an OCIR host", target.Registry())
-			}
-			if matcher.Order(patterns, target) == nil {
-				t.Errorf("no built-in OCIR pattern matches %q", tc.request)
-			}
+			require.True(t, IsOCIRHost(target.Registry()), "IsOCIRHost(%q) = false; the case is not an OCIR host", target.Registry())
+			assert.NotNil(t, matcher.Order(patterns, target), "no built-in OCIR pattern matches %q", tc.request)
 		})
 	}
 }
