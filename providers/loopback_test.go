@@ -4,6 +4,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+
 	"github.com/stretchr/testify/assert"
 )
 

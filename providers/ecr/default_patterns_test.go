@@ -3,9 +3,8 @@ package ecr_test
 import (
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers/ecr"

@@ -3,9 +3,8 @@ package gcr
 import (
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"

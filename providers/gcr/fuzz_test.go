@@ -14,9 +14,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/oauth2"
-
 	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
 
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"

@@ -3,9 +3,8 @@ package ocir
 import (
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/matcher"
 )

@@ -10,7 +10,6 @@ import (
 
 	"github.com/oracle/oci-go-sdk/v65/common"
 	"github.com/oracle/oci-go-sdk/v65/secrets"
-
 	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/providers"

@@ -8,12 +8,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
-
-	"slices"
 
 	"github.com/stretchr/testify/require"
 

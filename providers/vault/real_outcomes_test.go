@@ -10,10 +10,9 @@ import (
 
 	"github.com/regcred/regcred/internal/openbao"
 	"github.com/regcred/regcred/internal/testkit"
-	"github.com/regcred/regcred/providers/vault/vaulttest"
-
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
+	"github.com/regcred/regcred/providers/vault/vaulttest"
 )
 
 // TestRealUnavailable: a sealed OpenBao, then a stopped one, then a server
