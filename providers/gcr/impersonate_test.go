@@ -49,13 +49,21 @@ func TestImpersonateServiceAccount(t *testing.T) {
 	assert.Equal(t, []string{DefaultScope}, callerScopes, "caller token scopes")
 }
 
-func TestImpersonateFromMetadata(t *testing.T) {
+// impersonatingFromMetadata returns a provider that impersonates pullerSA
+// with the metadata server's identity (vmEmail), against srv's fakes.
+func impersonatingFromMetadata(t *testing.T) (*gcrtest.Server, *gcrtest.Metadata, *Provider) {
+	t.Helper()
 	srv := gcrtest.NewServer(t)
 	md := srv.NewMetadata(t, vmEmail)
 	h := newHarness(t)
 	h.env["GCE_METADATA_HOST"] = md.Host
 	p := h.provider(t, Config{ImpersonateServiceAccount: pullerSA})
 	p.iamURL = srv.IAMCredentialsURL()
+	return srv, md, p
+}
+
+func TestImpersonateFromMetadata(t *testing.T) {
+	srv, _, p := impersonatingFromMetadata(t)
 	srv.AllowImpersonation(vmEmail, pullerSA)
 	_, iss := mustGet(t, p, srv)
 	assert.Equal(t, pullerSA, iss.Principal)
@@ -83,12 +91,7 @@ func TestImpersonationRefused(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := gcrtest.NewServer(t)
-			md := srv.NewMetadata(t, vmEmail)
-			h := newHarness(t)
-			h.env["GCE_METADATA_HOST"] = md.Host
-			p := h.provider(t, Config{ImpersonateServiceAccount: pullerSA})
-			p.iamURL = srv.IAMCredentialsURL()
+			srv, md, p := impersonatingFromMetadata(t)
 			tc.setup(srv)
 			cred, err := get(t, p)
 			testkit.WantErr(t, err, tc.kind, tc.hints...)
@@ -98,11 +101,7 @@ func TestImpersonationRefused(t *testing.T) {
 		})
 	}
 	t.Run("IAM unreachable", func(t *testing.T) {
-		srv := gcrtest.NewServer(t)
-		md := srv.NewMetadata(t, vmEmail)
-		h := newHarness(t)
-		h.env["GCE_METADATA_HOST"] = md.Host
-		p := h.provider(t, Config{ImpersonateServiceAccount: pullerSA})
+		_, _, p := impersonatingFromMetadata(t)
 		p.iamURL = "http://" + gcrtest.ClosedAddr(t)
 		_, err := get(t, p)
 		testkit.WantErr(t, err, providers.ErrUnavailable, "IAM Credentials API is unreachable", pullerSA)
