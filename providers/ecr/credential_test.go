@@ -40,9 +40,7 @@ func TestCredentialFromEnvironmentKeys(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			isolate(t)
 			cloud := ecrtest.New(t)
-			keys := cloud.NewUser("ci")
-			t.Setenv("AWS_ACCESS_KEY_ID", keys.AccessKeyID)
-			t.Setenv("AWS_SECRET_ACCESS_KEY", keys.SecretAccessKey)
+			keys := userEnv(t, cloud)
 			p, logs := newProvider(t, Config{Endpoint: cloud.ECRURL()})
 
 			cred := mustGet(t, p, cloud, tt.host)
@@ -58,9 +56,7 @@ func TestCredentialFromEndpointEnvVar(t *testing.T) {
 	// own AWS_ENDPOINT_URL_ECR / _ECR_PUBLIC select the API endpoint.
 	isolate(t)
 	cloud := ecrtest.New(t)
-	keys := cloud.NewUser("ci")
-	t.Setenv("AWS_ACCESS_KEY_ID", keys.AccessKeyID)
-	t.Setenv("AWS_SECRET_ACCESS_KEY", keys.SecretAccessKey)
+	userEnv(t, cloud)
 	t.Setenv("AWS_ENDPOINT_URL_ECR", cloud.ECRURL())
 	t.Setenv("AWS_ENDPOINT_URL_ECR_PUBLIC", cloud.ECRURL())
 	p, _ := newProvider(t, Config{})
@@ -176,9 +172,7 @@ func TestRegionOverride(t *testing.T) {
 	// A region override that fits the host is used for the call.
 	isolate(t)
 	cloud := ecrtest.New(t)
-	keys := cloud.NewUser("ci")
-	t.Setenv("AWS_ACCESS_KEY_ID", keys.AccessKeyID)
-	t.Setenv("AWS_SECRET_ACCESS_KEY", keys.SecretAccessKey)
+	keys := userEnv(t, cloud)
 	p, _ := newProvider(t, Config{Endpoint: cloud.ECRURL(), Region: "us-west-2"})
 	cred, err := get(p, testHost)
 	require.NoError(t, err)

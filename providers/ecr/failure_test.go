@@ -35,15 +35,6 @@ func checkErr(t *testing.T, err error, want error, host string, logs *syncbuf.Bu
 	}
 }
 
-// userEnv creates a user and puts its keys in the environment.
-func userEnv(t *testing.T, cloud *ecrtest.Cloud) ecrtest.Keys {
-	t.Helper()
-	keys := cloud.NewUser("ci")
-	t.Setenv("AWS_ACCESS_KEY_ID", keys.AccessKeyID)
-	t.Setenv("AWS_SECRET_ACCESS_KEY", keys.SecretAccessKey)
-	return keys
-}
-
 // otherFirstByte is s with its first byte changed. (Replacing it with a
 // fixed "X" was the flake noted in the first session: one random key in
 // about 60 starts with X, and then the "wrong" key is the right one.)

@@ -84,6 +84,15 @@ func get(p *Provider, host string) (providers.Credential, error) {
 	return p.Credential(context.Background(), providers.Request{Registry: host, Pattern: "*.dkr.ecr.*.amazonaws.com"})
 }
 
+// userEnv creates a user and puts its keys in the environment.
+func userEnv(t *testing.T, cloud *ecrtest.Cloud) ecrtest.Keys {
+	t.Helper()
+	keys := cloud.NewUser("ci")
+	t.Setenv("AWS_ACCESS_KEY_ID", keys.AccessKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", keys.SecretAccessKey)
+	return keys
+}
+
 // mustGet is get that stops the test on error, showing what the fake
 // refused.
 func mustGet(t *testing.T, p *Provider, cloud *ecrtest.Cloud, host string) providers.Credential {
