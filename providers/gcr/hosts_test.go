@@ -85,23 +85,13 @@ func TestDefaultPatternsAreGoogleOnly(t *testing.T) {
 			if err != nil {
 				return // the resolver refuses it before any entry is tried
 			}
-			matched := false
-			for _, p := range pats {
-				matched = matched || p.Match(target)
-			}
-			assert.Equal(t, IsGoogleRegistry(target.Host+portSuffix(target.Port)), matched, "%q: the default patterns match what IsGoogleRegistry accepts", tc.host)
+			matched := matcher.Order(pats, target) != nil
+			assert.Equal(t, IsGoogleRegistry(target.Registry()), matched, "%q: the default patterns match what IsGoogleRegistry accepts", tc.host)
 			if tc.google {
 				assert.True(t, matched, "%q is a Google registry the default patterns miss", tc.host)
 			}
 		})
 	}
-}
-
-func portSuffix(port string) string {
-	if port == "" {
-		return ""
-	}
-	return ":" + port
 }
 
 // TestCredentialRefusesNonGoogleHosts: even an entry whose pattern matched
