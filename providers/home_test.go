@@ -1,6 +1,11 @@
 package providers
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
 
 func TestExpandHome(t *testing.T) {
 	withHome := func(k string) (string, bool) { return map[string]string{"HOME": "/home/u"}[k], k == "HOME" }
@@ -19,8 +24,9 @@ func TestExpandHome(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, ok := ExpandHome(tt.path, tt.env)
-			if ok != tt.wantOK || (ok && got != tt.want) {
-				t.Errorf("ExpandHome(%q) = %q, %v; want %q, %v", tt.path, got, ok, tt.want, tt.wantOK)
+			require.Equal(t, tt.wantOK, ok, "ExpandHome(%q) = %q", tt.path, got)
+			if ok {
+				assert.Equal(t, tt.want, got)
 			}
 		})
 	}

@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
 )
 
 func TestJWTExpiry(t *testing.T) {
@@ -27,9 +29,8 @@ func TestJWTExpiry(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, ok := JWTExpiry(tt.token)
-			if ok != tt.wantOK || !got.Equal(tt.want) {
-				t.Errorf("JWTExpiry = %v, %v; want %v, %v", got, ok, tt.want, tt.wantOK)
-			}
+			assert.Equal(t, tt.wantOK, ok)
+			assert.True(t, got.Equal(tt.want), "JWTExpiry = %v, want %v", got, tt.want)
 		})
 	}
 }

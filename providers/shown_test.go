@@ -3,6 +3,10 @@ package providers
 import (
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/regcred/regcred/internal/testkit"
 )
 
 func TestShownNames(t *testing.T) {
@@ -20,10 +24,8 @@ func TestShownNames(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			hidden := strings.Contains(tt.got, "not shown")
-			if hidden == tt.shown || strings.Contains(tt.got, canary) {
-				t.Errorf("got %q, want shown=%v and never the canary", tt.got, tt.shown)
-			}
+			assert.Equal(t, tt.shown, !strings.Contains(tt.got, "not shown"), "got %q: shown", tt.got)
+			testkit.AssertNoSecret(t, "shown name", tt.got, canary)
 		})
 	}
 }

@@ -1,6 +1,10 @@
 package providers
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
 
 func TestWithholdQuoted(t *testing.T) {
 	tests := []struct {
@@ -16,9 +20,7 @@ func TestWithholdQuoted(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := WithholdQuoted(tt.text, tt.secrets...); got != tt.want {
-				t.Errorf("WithholdQuoted(%q) = %q, want %q", tt.text, got, tt.want)
-			}
+			assert.Equal(t, tt.want, WithholdQuoted(tt.text, tt.secrets...))
 		})
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // Must sends r with the root token (unless r has one) and fails the test
@@ -16,19 +18,13 @@ func (s *Server) Must(t testing.TB, r Request) map[string]any {
 		r.Token = s.RootToken
 	}
 	resp, err := s.Do(context.Background(), r)
-	if err != nil {
-		t.Fatalf("openbao %s %s: %v", r.Method, r.Path, err)
-	}
-	if resp.Status/100 != 2 {
-		t.Fatalf("openbao %s %s: %d %s", r.Method, r.Path, resp.Status, resp.Body)
-	}
+	require.NoError(t, err, "openbao %s %s", r.Method, r.Path)
+	require.Equal(t, 2, resp.Status/100, "openbao %s %s: %d %s", r.Method, r.Path, resp.Status, resp.Body)
 	if resp.Status == http.StatusNoContent || len(resp.Body) == 0 {
 		return nil
 	}
 	m, err := resp.JSON()
-	if err != nil {
-		t.Fatalf("openbao %s %s: %v", r.Method, r.Path, err)
-	}
+	require.NoError(t, err, "openbao %s %s", r.Method, r.Path)
 	return m
 }
 

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // Shared is one test binary's server, started by the first test that asks
@@ -45,13 +47,9 @@ func (s *Shared) Dedicated(t testing.TB) *Server {
 	t.Helper()
 	bin := s.binary(t)
 	dir, err := os.MkdirTemp(s.dir, "dedicated-")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	srv, err := Start(context.Background(), bin, dir)
-	if err != nil {
-		t.Fatalf("openbao: %v", err)
-	}
+	require.NoError(t, err, "openbao")
 	s.mu.Lock()
 	s.dedicated = append(s.dedicated, srv)
 	s.mu.Unlock()

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/stretchr/testify/require"
 )
 
 // Push writes a small random image to repo:tag with the registry's user and
@@ -14,16 +15,10 @@ import (
 func (r *Registry) Push(t testing.TB, repoTag string) name.Reference {
 	t.Helper()
 	ref, err := name.ParseReference(r.Addr+"/"+repoTag, name.Insecure)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	img, err := random.Image(512, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	auth := authn.FromConfig(authn.AuthConfig{Username: r.Username, Password: r.Password})
-	if err := remote.Write(ref, img, remote.WithAuth(auth), remote.WithContext(t.Context())); err != nil {
-		t.Fatalf("pushing %s: %v", ref, err)
-	}
+	require.NoError(t, remote.Write(ref, img, remote.WithAuth(auth), remote.WithContext(t.Context())), "pushing %s", ref)
 	return ref
 }

@@ -20,6 +20,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // TokenServer is the token endpoint of distribution's token auth
@@ -90,9 +92,7 @@ func (ts *TokenServer) Requests() []TokenRequest {
 func newTokenServer(t testing.TB) *TokenServer {
 	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	tmpl := &x509.Certificate{
 		SerialNumber:          big.NewInt(1),
 		Subject:               pkix.Name{CommonName: "regcred test token issuer"},
@@ -103,9 +103,7 @@ func newTokenServer(t testing.TB) *TokenServer {
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
 	}
 	cert, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	ts := &TokenServer{Service: "regcred-test-registry", Issuer: "regcred-test-issuer", key: key, cert: cert,
 		users: map[string]tokenUser{}, refresh: map[string]string{}}
 	srv := httptest.NewServer(http.HandlerFunc(ts.serveToken))

@@ -1,8 +1,9 @@
 package ambientfiles
 
 import (
-	"slices"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 
 	"github.com/regcred/regcred/internal/testkit"
 )
@@ -27,9 +28,7 @@ func TestAWS(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			lookup := testkit.Env(tt.env).Lookup
-			if got := AWS(lookup); !slices.Equal(got, tt.want) {
-				t.Errorf("AWS() = %q, want %q", got, tt.want)
-			}
+			assert.Equal(t, tt.want, AWS(lookup))
 		})
 	}
 }
@@ -41,7 +40,5 @@ func TestHomeDirWithoutHOME(t *testing.T) {
 	if got := HomeDir(none); got == "" {
 		t.Skip("the running user has no home directory in the user database")
 	}
-	if files := AWS(none); len(files) != 2 {
-		t.Errorf("AWS() without HOME = %q, want both default files", files)
-	}
+	assert.Len(t, AWS(none), 2, "AWS() without HOME wants both default files")
 }

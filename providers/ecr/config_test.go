@@ -1,13 +1,14 @@
 package ecr
 
 import (
-	"slices"
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
-	"github.com/stretchr/testify/require"
 )
 
 func TestValidate(t *testing.T) {
@@ -50,27 +51,18 @@ func TestValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.cfg.Validate()
 			if tt.wantErr == "" {
-				if err != nil {
-					t.Fatalf("Validate() = %v, want nil", err)
-				}
+				require.NoError(t, err)
 				return
 			}
-			require.ErrorIs(t, err, providers.ErrInvalid)
-			if !strings.Contains(err.Error(), "ecr: "+tt.wantErr+":") {
-				t.Errorf("Validate() = %q, want it to name %q", err, tt.wantErr)
-			}
+			testkit.WantErr(t, err, providers.ErrInvalid, "ecr: "+tt.wantErr+":")
 		})
 	}
 }
 
 func TestValidateKeepsSecretsOut(t *testing.T) {
 	err := Config{Endpoint: "https://user:hunter2@example.com", RoleARN: "arn:aws:iam::123456789012:role/r", ExternalID: "x"}.Validate()
-	if err == nil {
-		t.Fatal("Validate() = nil, want errors")
-	}
-	if strings.Contains(err.Error(), "hunter2") {
-		t.Errorf("Validate error contains the endpoint's password:\n%v", err)
-	}
+	require.Error(t, err)
+	testkit.AssertNoSecret(t, "Validate error", err.Error(), "hunter2")
 }
 
 func TestEnvKeys(t *testing.T) {
@@ -78,14 +70,10 @@ func TestEnvKeys(t *testing.T) {
 	for _, want := range []string{"AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
 		"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
 		"AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL_ECR"} {
-		if !slices.Contains(keys, want) {
-			t.Errorf("EnvKeys() lacks %s", want)
-		}
+		assert.Contains(t, keys, want)
 	}
 	for _, secret := range []string{"AWS_SECRET_ACCESS_KEY", "AWS_CONTAINER_AUTHORIZATION_TOKEN"} {
-		if slices.Contains(keys, secret) {
-			t.Errorf("EnvKeys() lists %s, which holds a secret, not an identity", secret)
-		}
+		assert.NotContains(t, keys, secret, "a variable holding a secret, not an identity")
 	}
 	var _ providers.AmbientEnv = Config{}
 }
@@ -105,9 +93,7 @@ func TestIsRoleARN(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := IsRoleARN(tt.arn); got != tt.want {
-				t.Errorf("IsRoleARN(%q) = %v, want %v", tt.arn, got, tt.want)
-			}
+			assert.Equal(t, tt.want, IsRoleARN(tt.arn))
 		})
 	}
 }
@@ -129,9 +115,7 @@ func TestIdentityFiles(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			lookup := testkit.Env(tt.env).Lookup
 			var c providers.IdentityFiles = Config{Profile: "prod"}
-			if got := c.IdentityFiles(lookup); !slices.Equal(got, tt.want) {
-				t.Errorf("IdentityFiles() = %q, want %q", got, tt.want)
-			}
+			assert.Equal(t, tt.want, c.IdentityFiles(lookup))
 		})
 	}
 }

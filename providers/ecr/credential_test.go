@@ -4,29 +4,25 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
-	"github.com/stretchr/testify/require"
 )
 
 // checkIssued checks that cred is a token the cloud issued to principal
 // for region, and that its expiry is the cloud's.
 func checkIssued(t *testing.T, cloud *ecrtest.Cloud, cred providers.Credential, principal, region string, public bool) {
 	t.Helper()
-	if cred.Username != "AWS" {
-		t.Errorf("username = %q, want AWS", cred.Username)
-	}
+	assert.Equal(t, "AWS", cred.Username)
 	g, ok := cloud.Lookup(cred.Secret.Reveal())
-	if !ok {
-		t.Fatalf("the password is not one the fake ECR issued (rejections: %v)", cloud.Rejections())
-	}
-	if g.Principal != principal || g.Region != region || g.Public != public {
-		t.Errorf("token issued to %s in %s (public %v), want %s in %s (public %v)", g.Principal, g.Region, g.Public, principal, region, public)
-	}
-	if !cred.ExpiresAt.Equal(g.ExpiresAt) {
-		t.Errorf("ExpiresAt = %s, want the answer's expiresAt %s", cred.ExpiresAt, g.ExpiresAt)
-	}
+	require.True(t, ok, "the password is not one the fake ECR issued (rejections: %v)", cloud.Rejections())
+	assert.Equal(t, principal, g.Principal, "token issued to")
+	assert.Equal(t, region, g.Region, "token issued in")
+	assert.Equal(t, public, g.Public, "token for ECR Public")
+	assert.True(t, cred.ExpiresAt.Equal(g.ExpiresAt), "ExpiresAt = %s, want the answer's expiresAt %s", cred.ExpiresAt, g.ExpiresAt)
 }
 
 func TestCredentialFromEnvironmentKeys(t *testing.T) {
@@ -44,19 +40,12 @@ func TestCredentialFromEnvironmentKeys(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			isolate(t)
 			cloud := ecrtest.New(t)
-			keys := cloud.NewUser("ci")
-			t.Setenv("AWS_ACCESS_KEY_ID", keys.AccessKeyID)
-			t.Setenv("AWS_SECRET_ACCESS_KEY", keys.SecretAccessKey)
+			keys := userEnv(t, cloud)
 			p, logs := newProvider(t, Config{Endpoint: cloud.ECRURL()})
 
-			cred, err := get(p, tt.host)
-			if err != nil {
-				t.Fatalf("Credential: %v (fake rejected: %v)", err, cloud.Rejections())
-			}
+			cred := mustGet(t, p, cloud, tt.host)
 			checkIssued(t, cloud, cred, keys.ARN, tt.region, tt.public)
-			if n := cloud.Calls(tt.op); n != 1 {
-				t.Errorf("%s calls = %d, want 1", tt.op, n)
-			}
+			assert.Equal(t, 1, cloud.Calls(tt.op), "%s calls", tt.op)
 			testkit.AssertNoSecret(t, "logs", logs.String(), keys.SecretAccessKey, cred.Secret.Reveal())
 		})
 	}
@@ -67,18 +56,15 @@ func TestCredentialFromEndpointEnvVar(t *testing.T) {
 	// own AWS_ENDPOINT_URL_ECR / _ECR_PUBLIC select the API endpoint.
 	isolate(t)
 	cloud := ecrtest.New(t)
-	keys := cloud.NewUser("ci")
-	t.Setenv("AWS_ACCESS_KEY_ID", keys.AccessKeyID)
-	t.Setenv("AWS_SECRET_ACCESS_KEY", keys.SecretAccessKey)
+	userEnv(t, cloud)
 	t.Setenv("AWS_ENDPOINT_URL_ECR", cloud.ECRURL())
 	t.Setenv("AWS_ENDPOINT_URL_ECR_PUBLIC", cloud.ECRURL())
 	p, _ := newProvider(t, Config{})
 	for _, host := range []string{testHost, publicHost} {
 		cred, err := get(p, host)
 		require.NoError(t, err, "Credential(%s)", host)
-		if _, ok := cloud.Lookup(cred.Secret.Reveal()); !ok {
-			t.Errorf("%s: the password is not one the fake issued", host)
-		}
+		_, ok := cloud.Lookup(cred.Secret.Reveal())
+		assert.True(t, ok, "%s: the password is not one the fake issued", host)
 	}
 }
 
@@ -107,10 +93,7 @@ func TestCredentialFromProfileFiles(t *testing.T) {
 			cfg.Endpoint = cloud.ECRURL()
 			p, _ := newProvider(t, cfg)
 
-			cred, err := get(p, testHost)
-			if err != nil {
-				t.Fatalf("Credential: %v (fake rejected: %v)", err, cloud.Rejections())
-			}
+			cred := mustGet(t, p, cloud, testHost)
 			// The registry's region wins over the profile's for the ECR call.
 			checkIssued(t, cloud, cred, prod.ARN, "us-west-2", false)
 		})
@@ -130,21 +113,12 @@ func TestCredentialFromWebIdentity(t *testing.T) {
 	t.Setenv("AWS_ENDPOINT_URL_STS", cloud.STSURL())
 	p, logs := newProvider(t, Config{Endpoint: cloud.ECRURL()})
 
-	cred, err := get(p, testHost)
-	if err != nil {
-		t.Fatalf("Credential: %v (fake rejected: %v)", err, cloud.Rejections())
-	}
+	cred := mustGet(t, p, cloud, testHost)
 	checkIssued(t, cloud, cred, "arn:aws:sts::123456789012:assumed-role/irsa-puller/node-7", "us-west-2", false)
-	if n := cloud.Calls(ecrtest.AssumeRoleWithWebIdentity); n != 1 {
-		t.Errorf("AssumeRoleWithWebIdentity calls = %d, want 1", n)
-	}
+	assert.Equal(t, 1, cloud.Calls(ecrtest.AssumeRoleWithWebIdentity), "AssumeRoleWithWebIdentity calls")
 	// A second request reuses the session's credentials.
-	if _, err := get(p, testHost); err != nil {
-		t.Fatal(err)
-	}
-	if n := cloud.Calls(ecrtest.AssumeRoleWithWebIdentity); n != 1 {
-		t.Errorf("after a second request, AssumeRoleWithWebIdentity calls = %d, want 1", n)
-	}
+	mustGet(t, p, cloud, testHost)
+	assert.Equal(t, 1, cloud.Calls(ecrtest.AssumeRoleWithWebIdentity), "after a second request, AssumeRoleWithWebIdentity calls")
 	testkit.AssertNoSecret(t, "logs", logs.String(), jwt, cred.Secret.Reveal())
 }
 
@@ -170,10 +144,7 @@ func TestCredentialFromContainerEndpoint(t *testing.T) {
 			t.Setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url)
 			tt.setup(t)
 			p, logs := newProvider(t, Config{Endpoint: cloud.ECRURL()})
-			cred, err := get(p, testHost)
-			if err != nil {
-				t.Fatalf("Credential: %v (fake rejected: %v)", err, cloud.Rejections())
-			}
+			cred := mustGet(t, p, cloud, testHost)
 			checkIssued(t, cloud, cred, "arn:aws:sts::123456789012:assumed-role/pod-puller/eks-pod-identity", "us-west-2", false)
 			testkit.AssertNoSecret(t, "logs", logs.String(), token, cred.Secret.Reveal())
 		})
@@ -192,23 +163,16 @@ func TestCredentialAssumesRoleARN(t *testing.T) {
 	cloud.Deny(user.ARN, "ecr:GetAuthorizationToken")
 	p, _ := newProvider(t, Config{Endpoint: cloud.ECRURL(), RoleARN: role, RoleSessionName: "ci-pull", ExternalID: "ext-42"})
 
-	cred, err := get(p, testHost)
-	if err != nil {
-		t.Fatalf("Credential: %v (fake rejected: %v)", err, cloud.Rejections())
-	}
+	cred := mustGet(t, p, cloud, testHost)
 	checkIssued(t, cloud, cred, "arn:aws:sts::123456789012:assumed-role/cross-account-puller/ci-pull", "us-west-2", false)
-	if n := cloud.Calls(ecrtest.AssumeRole); n != 1 {
-		t.Errorf("AssumeRole calls = %d, want 1", n)
-	}
+	assert.Equal(t, 1, cloud.Calls(ecrtest.AssumeRole), "AssumeRole calls")
 }
 
 func TestRegionOverride(t *testing.T) {
 	// A region override that fits the host is used for the call.
 	isolate(t)
 	cloud := ecrtest.New(t)
-	keys := cloud.NewUser("ci")
-	t.Setenv("AWS_ACCESS_KEY_ID", keys.AccessKeyID)
-	t.Setenv("AWS_SECRET_ACCESS_KEY", keys.SecretAccessKey)
+	keys := userEnv(t, cloud)
 	p, _ := newProvider(t, Config{Endpoint: cloud.ECRURL(), Region: "us-west-2"})
 	cred, err := get(p, testHost)
 	require.NoError(t, err)
@@ -222,13 +186,9 @@ func TestNewLoadsNothing(t *testing.T) {
 	isolate(t)
 	cloud := ecrtest.New(t)
 	p, _ := newProvider(t, Config{Profile: "does-not-exist", Endpoint: cloud.ECRURL()})
-	if p.sessions == nil || len(p.sessions) != 0 {
-		t.Fatalf("New loaded %d AWS sessions, want 0", len(p.sessions))
-	}
-	if n := cloud.Calls(ecrtest.ECR); n != 0 {
-		t.Fatalf("New made %d ECR calls", n)
-	}
-	if _, err := get(p, testHost); err == nil {
-		t.Fatal("Credential with a missing profile succeeded")
-	}
+	require.NotNil(t, p.sessions)
+	require.Empty(t, p.sessions, "New loaded AWS sessions")
+	require.Zero(t, cloud.Calls(ecrtest.ECR), "New made ECR calls")
+	_, err := get(p, testHost)
+	require.Error(t, err, "Credential with a missing profile succeeded")
 }

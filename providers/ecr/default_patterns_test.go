@@ -3,9 +3,11 @@ package ecr_test
 import (
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers/ecr"
-	"github.com/stretchr/testify/require"
 )
 
 // matchesDefault reports whether any built-in pattern covers the request,
@@ -45,9 +47,8 @@ func TestDefaultPatternsCoverECRHosts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, ok := matchesDefault(t, tt.request); !ok {
-				t.Errorf("no built-in ECR pattern matches %q", tt.request)
-			}
+			_, ok := matchesDefault(t, tt.request)
+			assert.True(t, ok, "no built-in ECR pattern matches %q", tt.request)
 		})
 	}
 }
@@ -59,8 +60,7 @@ func TestUnrelatedHostsMatchNoDefaultPattern(t *testing.T) {
 		"public.ecr.aws.evil.example", "evil.public.ecr.aws",
 		"123456789012.dkr.ecr.us-east-1.amazonaws.com:5000",
 	} {
-		if _, ok := matchesDefault(t, request); ok {
-			t.Errorf("a built-in ECR pattern matches %q", request)
-		}
+		_, ok := matchesDefault(t, request)
+		assert.False(t, ok, "a built-in ECR pattern matches %q", request)
 	}
 }

@@ -8,6 +8,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 )
@@ -57,15 +60,10 @@ func TestAPIEndpointFollowsTheRegistryHost(t *testing.T) {
 			rr := &rerouter{to: to}
 			p, _ := newProviderWith(t, tt.cfg, &http.Client{Transport: rr})
 			cred, err := get(p, tt.host)
-			if err != nil {
-				t.Fatalf("Credential: %v (fake rejected: %v)", err, cloud.Rejections())
-			}
-			if _, ok := cloud.Lookup(cred.Secret.Reveal()); !ok {
-				t.Fatal("the password is not one the fake issued")
-			}
-			if len(rr.hosts) != 1 || rr.hosts[0] != tt.wantAPI {
-				t.Errorf("API requests went to %v, want [%s]", rr.hosts, tt.wantAPI)
-			}
+			require.NoError(t, err, "fake rejected: %v", cloud.Rejections())
+			_, ok := cloud.Lookup(cred.Secret.Reveal())
+			require.True(t, ok, "the password is not one the fake issued")
+			assert.Equal(t, []string{tt.wantAPI}, rr.hosts, "API requests went elsewhere")
 		})
 	}
 }

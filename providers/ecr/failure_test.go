@@ -6,12 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/syncbuf"
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // checkErr checks err wraps want, names the registry host and says each
@@ -32,15 +33,6 @@ func checkErr(t *testing.T, err error, want error, host string, logs *syncbuf.Bu
 	if logs != nil {
 		testkit.AssertNoSecret(t, "logs", logs.String(), secrets...)
 	}
-}
-
-// userEnv creates a user and puts its keys in the environment.
-func userEnv(t *testing.T, cloud *ecrtest.Cloud) ecrtest.Keys {
-	t.Helper()
-	keys := cloud.NewUser("ci")
-	t.Setenv("AWS_ACCESS_KEY_ID", keys.AccessKeyID)
-	t.Setenv("AWS_SECRET_ACCESS_KEY", keys.SecretAccessKey)
-	return keys
 }
 
 // otherFirstByte is s with its first byte changed. (Replacing it with a
@@ -76,9 +68,7 @@ func TestRejectedCredentials(t *testing.T) {
 			p, logs := newProvider(t, Config{Endpoint: cloud.ECRURL()})
 			_, err := get(p, testHost)
 			checkErr(t, err, providers.ErrDenied, testHost, logs, []string{tt.wantCode, "rejected the credentials"}, secret, keys.SecretAccessKey)
-			if n := cloud.Calls(ecrtest.ECR); n != 1 {
-				t.Errorf("calls = %d: a rejected signature must not be retried", n)
-			}
+			assert.Equal(t, 1, cloud.Calls(ecrtest.ECR), "a rejected signature must not be retried")
 		})
 	}
 }
@@ -176,9 +166,7 @@ func TestNoCredentials(t *testing.T) {
 			p, logs := newProvider(t, Config{Endpoint: cloud.ECRURL()})
 			_, err := get(p, testHost)
 			checkErr(t, err, providers.ErrNoIdentity, testHost, logs, tt.phrases)
-			if n := cloud.Calls(ecrtest.ECR); n != 0 {
-				t.Errorf("ECR was called %d times without an identity", n)
-			}
+			assert.Zero(t, cloud.Calls(ecrtest.ECR), "ECR was called without an identity")
 		})
 	}
 }
@@ -215,9 +203,7 @@ func TestExpiredSSOSession(t *testing.T) {
 			p, logs := newProvider(t, Config{Profile: "dev", Endpoint: cloud.ECRURL()})
 			_, err := get(p, testHost)
 			checkErr(t, err, providers.ErrNoIdentity, testHost, logs, []string{"SSO session", "aws sso login --profile dev"}, accessToken)
-			if n := cloud.Calls(ecrtest.ECR); n != 0 {
-				t.Errorf("ECR was called %d times with an expired SSO session", n)
-			}
+			assert.Zero(t, cloud.Calls(ecrtest.ECR), "ECR was called with an expired SSO session")
 		})
 	}
 }
@@ -245,9 +231,7 @@ func TestContainerEndpointRejectsToken(t *testing.T) {
 	t.Setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", wrong)
 	p, logs := newProvider(t, Config{Endpoint: cloud.ECRURL()})
 	_, err := get(p, testHost)
-	if err == nil {
-		t.Fatal("Credential succeeded with a wrong container authorization token")
-	}
+	require.Error(t, err, "Credential succeeded with a wrong container authorization token")
 	checkErr(t, err, providers.ErrDenied, testHost, logs, []string{"container endpoint"}, wrong, good)
 }
 
@@ -275,9 +259,7 @@ func TestAssumeRoleRefused(t *testing.T) {
 			_, err := get(p, testHost)
 			checkErr(t, err, providers.ErrDenied, testHost, logs, []string{role, "sts:AssumeRole", "AccessDenied"},
 				keys.SecretAccessKey, "ext-wrong-SECRET", "ext-right-SECRET")
-			if n := cloud.Calls(ecrtest.ECR); n != 0 {
-				t.Errorf("ECR was called %d times although the role could not be assumed", n)
-			}
+			assert.Zero(t, cloud.Calls(ecrtest.ECR), "ECR was called although the role could not be assumed")
 		})
 	}
 }

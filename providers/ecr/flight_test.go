@@ -2,11 +2,13 @@ package ecr
 
 import (
 	"context"
-	"errors"
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/providers"
 )
@@ -48,18 +50,14 @@ func TestFlightGroupSharesOneCall(t *testing.T) {
 	close(release)
 	wg.Wait()
 	close(results)
-	if n := calls.Load(); n != 1 {
-		t.Errorf("fn ran %d times, want 1", n)
-	}
+	assert.Equal(t, int32(1), calls.Load(), "fn runs once for the leader and its followers")
 	for c := range results {
-		if c.Secret.Reveal() != "pw" {
-			t.Errorf("a caller got %+v, want the shared credential", c)
-		}
+		assert.Equal(t, "pw", c.Secret.Reveal(), "a caller did not get the shared credential")
 	}
 	// The flight is over: the next call runs again.
-	if _, err := g.do(context.Background(), "k", func() (providers.Credential, error) { calls.Add(1); return providers.Credential{}, nil }); err != nil || calls.Load() != 2 {
-		t.Errorf("after the flight, do ran fn %d times in all (err %v), want 2", calls.Load(), err)
-	}
+	_, err := g.do(context.Background(), "k", func() (providers.Credential, error) { calls.Add(1); return providers.Credential{}, nil })
+	require.NoError(t, err)
+	assert.Equal(t, int32(2), calls.Load(), "after the flight, do runs fn again")
 }
 
 func TestFlightGroupWaiterHonoursItsContext(t *testing.T) {
@@ -76,10 +74,9 @@ func TestFlightGroupWaiterHonoursItsContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := g.do(ctx, "k", func() (providers.Credential, error) {
-		t.Error("a waiter ran its own call")
+		assert.Fail(t, "a waiter ran its own call")
 		return providers.Credential{}, nil
 	})
-	if !errors.Is(err, context.Canceled) || !errors.Is(err, providers.ErrUnavailable) {
-		t.Errorf("waiter error = %v, want ErrUnavailable and context.Canceled", err)
-	}
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.ErrorIs(t, err, providers.ErrUnavailable)
 }

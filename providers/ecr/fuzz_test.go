@@ -2,10 +2,11 @@ package ecr
 
 import (
 	"encoding/base64"
-	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
@@ -25,13 +26,9 @@ func FuzzTokenDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, secret string, raw bool, proxy string, expiresIn int64) {
 		now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 		p, err := New(Config{}, netdeps.Deps{Deps: providers.Deps{Now: func() time.Time { return now }}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		tgt, err := parseHost(testHost)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		tok := token{encoded: secret, proxyEndpoint: proxy}
 		if !raw {
 			tok.encoded = base64.StdEncoding.EncodeToString([]byte("AWS:" + secret))
@@ -42,9 +39,7 @@ func FuzzTokenDecode(f *testing.F) {
 		}
 		cred, err := p.credential(tgt, "us-west-2", tok)
 		if err != nil {
-			if !errors.Is(err, providers.ErrInvalid) {
-				t.Fatalf("error %q does not wrap ErrInvalid", err)
-			}
+			require.ErrorIs(t, err, providers.ErrInvalid)
 			for _, s := range []string{tok.encoded, secret} {
 				if len(s) >= 6 && strings.Contains(err.Error(), s) && !strings.Contains(testHost+proxy, s) {
 					t.Fatalf("error %q quotes the token", err)

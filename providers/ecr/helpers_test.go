@@ -10,11 +10,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/syncbuf"
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/ecr/ecrtest"
 	"github.com/regcred/regcred/providers/netdeps"
-	"github.com/stretchr/testify/require"
 )
 
 const (
@@ -80,6 +82,24 @@ func newProviderWith(t *testing.T, cfg Config, hc *http.Client) (*Provider, *syn
 
 func get(p *Provider, host string) (providers.Credential, error) {
 	return p.Credential(context.Background(), providers.Request{Registry: host, Pattern: "*.dkr.ecr.*.amazonaws.com"})
+}
+
+// userEnv creates a user and puts its keys in the environment.
+func userEnv(t *testing.T, cloud *ecrtest.Cloud) ecrtest.Keys {
+	t.Helper()
+	keys := cloud.NewUser("ci")
+	t.Setenv("AWS_ACCESS_KEY_ID", keys.AccessKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", keys.SecretAccessKey)
+	return keys
+}
+
+// mustGet is get that stops the test on error, showing what the fake
+// refused.
+func mustGet(t *testing.T, p *Provider, cloud *ecrtest.Cloud, host string) providers.Credential {
+	t.Helper()
+	cred, err := get(p, host)
+	require.NoError(t, err, "Credential(%s); fake rejected: %v", host, cloud.Rejections())
+	return cred
 }
 
 // ssoCacheName is where the AWS CLI and SDKs cache an SSO token: the

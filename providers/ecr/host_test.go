@@ -1,12 +1,14 @@
 package ecr
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
-	"github.com/regcred/regcred/providers"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/testkit"
+	"github.com/regcred/regcred/providers"
 )
 
 func TestParseHostAccepts(t *testing.T) {
@@ -36,9 +38,7 @@ func TestParseHostAccepts(t *testing.T) {
 			got, err := parseHost(tt.host)
 			require.NoError(t, err, "parseHost(%q)", tt.host)
 			want := target{host: tt.host, public: tt.public, account: tt.account, region: tt.region, fips: tt.fips, dualStack: tt.dualStack}
-			if got != want {
-				t.Errorf("parseHost(%q) = %+v, want %+v", tt.host, got, want)
-			}
+			assert.Equal(t, want, got)
 		})
 	}
 }
@@ -76,12 +76,7 @@ func TestParseHostRefusesLookAlikes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := parseHost(tt.host)
-			if !errors.Is(err, providers.ErrInvalid) {
-				t.Fatalf("parseHost(%q) = %v, want ErrInvalid", tt.host, err)
-			}
-			if !strings.Contains(err.Error(), "not an Amazon ECR registry host") {
-				t.Errorf("error does not say why: %v", err)
-			}
+			testkit.WantErr(t, err, providers.ErrInvalid, "not an Amazon ECR registry host")
 		})
 	}
 }
@@ -92,11 +87,8 @@ func TestDefaultPatternsAreGlobsOfAcceptedHosts(t *testing.T) {
 	for _, pat := range DefaultPatterns() {
 		host := strings.Replace(pat, "*", "123456789012", 1)
 		host = strings.Replace(host, "*", "us-east-1", 1)
-		if strings.Contains(host, "*") {
-			t.Errorf("pattern %q has more than two globs", pat)
-		}
-		if _, err := parseHost(host); err != nil {
-			t.Errorf("pattern %q: filled-in host %q is refused: %v", pat, host, err)
-		}
+		assert.NotContains(t, host, "*", "pattern %q has more than two globs", pat)
+		_, err := parseHost(host)
+		assert.NoError(t, err, "pattern %q: filled-in host %q is refused", pat, host)
 	}
 }

@@ -48,7 +48,7 @@ func (p *Provider) identityError(ctx context.Context, t target, s *session, err 
 	}
 	sources := p.configuredSources(s)
 	if len(sources) == 0 {
-		p.logger.Debug("ecr: default credential chain found nothing", "registry", t.host, "error", err)
+		p.deps.Logger.Debug("ecr: default credential chain found nothing", "registry", t.host, "error", err)
 		return p.noIdentity(t, s)
 	}
 	from := strings.Join(sources, ", ")
@@ -68,7 +68,7 @@ func (p *Provider) identityError(ctx context.Context, t target, s *session, err 
 // cache remembers it for a while.
 func (p *Provider) noIdentity(t target, s *session) error {
 	imds := "EC2 instance metadata (IMDS): not reachable (not on EC2?)"
-	if v, _ := p.lookupEnv("AWS_EC2_METADATA_DISABLED"); strings.EqualFold(v, "true") {
+	if v, _ := p.deps.LookupEnv("AWS_EC2_METADATA_DISABLED"); strings.EqualFold(v, "true") {
 		imds = "EC2 instance metadata (IMDS): disabled by AWS_EC2_METADATA_DISABLED"
 	}
 	hint := ""
@@ -124,7 +124,7 @@ func (p *Provider) configuredSources(s *session) []string {
 }
 
 func (p *Provider) envSet(key string) bool {
-	v, ok := p.lookupEnv(key)
+	v, ok := p.deps.LookupEnv(key)
 	return ok && v != ""
 }
 
@@ -157,7 +157,7 @@ func (p *Provider) profileName(s *session) string {
 		return p.cfg.Profile
 	}
 	if p.envSet("AWS_PROFILE") {
-		v, _ := p.lookupEnv("AWS_PROFILE")
+		v, _ := p.deps.LookupEnv("AWS_PROFILE")
 		return v
 	}
 	return "default"

@@ -2,17 +2,18 @@ package ecr_test
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"os"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/ecr"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 	"github.com/regcred/regcred/providers/netdeps"
-	"github.com/stretchr/testify/require"
 )
 
 // TestLookAlikesMatchingAGlobGetNoToken is the reason Credential re-checks
@@ -37,16 +38,10 @@ func TestLookAlikesMatchingAGlobGetNoToken(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			target, ok := matchesDefault(t, tt.request)
-			if !ok {
-				t.Fatalf("%q matches no built-in glob; the case proves nothing", tt.request)
-			}
+			require.True(t, ok, "%q matches no built-in glob; the case proves nothing", tt.request)
 			_, err := p.Credential(context.Background(), providers.Request{Registry: target.Registry()})
-			if !errors.Is(err, providers.ErrInvalid) {
-				t.Fatalf("Credential(%q) = %v, want ErrInvalid", target.Registry(), err)
-			}
+			require.ErrorIs(t, err, providers.ErrInvalid, "Credential(%q)", target.Registry())
 		})
 	}
-	if n := cloud.Calls(ecrtest.ECR) + cloud.Calls(ecrtest.ECRPublic); n != 0 {
-		t.Errorf("look-alike hosts caused %d GetAuthorizationToken calls, want 0", n)
-	}
+	assert.Zero(t, cloud.Calls(ecrtest.ECR)+cloud.Calls(ecrtest.ECRPublic), "look-alike hosts caused GetAuthorizationToken calls")
 }

@@ -2,8 +2,6 @@ package ecr
 
 import (
 	"context"
-	"log/slog"
-	"net/http"
 	"sync"
 	"time"
 
@@ -22,11 +20,8 @@ const (
 // Provider fetches ECR and ECR Public tokens. It is safe for concurrent use;
 // concurrent requests for one registry share one GetAuthorizationToken call.
 type Provider struct {
-	cfg        Config
-	httpClient *http.Client
-	now        func() time.Time
-	lookupEnv  func(string) (string, bool)
-	logger     *slog.Logger
+	cfg  Config
+	deps netdeps.Deps // defaults filled
 	// maxBackoff caps the wait between retries; tests shorten it.
 	maxBackoff time.Duration
 
@@ -42,13 +37,9 @@ func New(cfg Config, deps netdeps.Deps) (*Provider, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	deps = deps.WithDefaults()
 	p := &Provider{
 		cfg:        cfg,
-		httpClient: deps.HTTPClient,
-		now:        deps.Now,
-		lookupEnv:  deps.LookupEnv,
-		logger:     deps.Logger,
+		deps:       deps.WithDefaults(),
 		maxBackoff: defaultMaxBackoff,
 		sessions:   map[string]*session{},
 	}
@@ -98,7 +89,7 @@ func (p *Provider) fetch(ctx context.Context, t target, region string, pod podRo
 	if err != nil {
 		return providers.Credential{}, err
 	}
-	p.logger.DebugContext(ctx, "ecr: requesting authorization token",
+	p.deps.Logger.DebugContext(ctx, "ecr: requesting authorization token",
 		"registry", t.host, "region", region, "public", t.public, "credentials", source)
 	tok, err := p.requestToken(ctx, t, region, s)
 	if err != nil {

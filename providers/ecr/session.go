@@ -69,7 +69,7 @@ func (p *Provider) session(ctx context.Context, region string) (*session, error)
 // ambient identity.
 func (p *Provider) assumeRole(cfg aws.Config) aws.CredentialsProvider {
 	client := sts.NewFromConfig(cfg, func(o *sts.Options) {
-		o.HTTPClient = p.httpClient
+		o.HTTPClient = p.deps.HTTPClient
 	})
 	name := p.cfg.RoleSessionName
 	if name == "" {
@@ -97,7 +97,7 @@ func (p *Provider) retryer() aws.Retryer {
 // them, which this package never sets.
 func (p *Provider) sdkLogger() logging.Logger {
 	return logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
-		p.logger.Debug("aws sdk: "+fmt.Sprintf(format, v...), "class", string(c))
+		p.deps.Logger.Debug("aws sdk: "+fmt.Sprintf(format, v...), "class", string(c))
 	})
 }
 

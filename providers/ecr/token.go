@@ -32,7 +32,7 @@ func (p *Provider) requestToken(ctx context.Context, t target, region string, s 
 	client := ecr.NewFromConfig(s.aws, func(o *ecr.Options) {
 		o.Region = region
 		o.Credentials = s.creds
-		o.HTTPClient = p.httpClient
+		o.HTTPClient = p.deps.HTTPClient
 		o.Retryer, o.RetryMaxAttempts = p.retryer(), 0
 		o.BaseEndpoint = p.baseEndpoint(o.BaseEndpoint)
 		o.EndpointOptions.UseFIPSEndpoint, o.EndpointOptions.UseDualStackEndpoint = p.endpointFlags(t, o.BaseEndpoint)
@@ -55,7 +55,7 @@ func (p *Provider) requestPublic(ctx context.Context, t target, s *session) (tok
 	client := ecrpublic.NewFromConfig(s.aws, func(o *ecrpublic.Options) {
 		o.Region = publicRegion
 		o.Credentials = s.creds
-		o.HTTPClient = p.httpClient
+		o.HTTPClient = p.deps.HTTPClient
 		o.Retryer, o.RetryMaxAttempts = p.retryer(), 0
 		o.BaseEndpoint = p.baseEndpoint(o.BaseEndpoint)
 		o.EndpointOptions.UseFIPSEndpoint, o.EndpointOptions.UseDualStackEndpoint = p.endpointFlags(t, o.BaseEndpoint)
@@ -111,11 +111,11 @@ func (p *Provider) credential(t target, region string, tok token) (providers.Cre
 	if err := checkProxyEndpoint(t, region, tok.proxyEndpoint); err != nil {
 		return providers.Credential{}, err
 	}
-	expires := p.now().Add(tokenLifetime)
+	expires := p.deps.Now().Add(tokenLifetime)
 	if tok.expiresAt != nil {
 		expires = *tok.expiresAt
 	}
-	if !expires.After(p.now()) {
+	if !expires.After(p.deps.Now()) {
 		return providers.Credential{}, fmt.Errorf("ecr: %s: ECR answered a token that expired at %s (is the clock right?): %w", t.host, expires.UTC().Format(time.RFC3339), providers.ErrInvalid)
 	}
 	return providers.Credential{Username: user, Secret: providers.Secret(pass), ExpiresAt: expires}, nil

@@ -1,14 +1,16 @@
 package ecr
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
-	"github.com/stretchr/testify/require"
+	"github.com/regcred/regcred/providers/netdeps"
 )
 
 func TestDecodeToken(t *testing.T) {
@@ -40,23 +42,17 @@ func TestDecodeToken(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := &Provider{now: func() time.Time { return now }}
+			p := &Provider{deps: netdeps.Deps{Deps: providers.Deps{Now: func() time.Time { return now }}}}
 			cred, err := p.credential(tt.target, tt.target.region, tt.tok)
 			if tt.wantErr != "" {
-				if !errors.Is(err, providers.ErrInvalid) || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("error = %v, want ErrInvalid saying %q", err, tt.wantErr)
-				}
-				if !strings.Contains(err.Error(), tt.target.host) {
-					t.Errorf("error does not name %s: %v", tt.target.host, err)
-				}
+				testkit.WantErr(t, err, providers.ErrInvalid, tt.wantErr, tt.target.host)
 				testkit.AssertNoSecret(t, "error", err.Error(), secret, tt.tok.encoded)
 				return
 			}
 			require.NoError(t, err)
-			if cred.Username != tt.wantUser || !strings.HasPrefix(cred.Secret.Reveal(), secret) || !cred.ExpiresAt.Equal(tt.wantExpires) {
-				t.Errorf("credential = %q/%q expiring %s, want %q/%q… expiring %s",
-					cred.Username, cred.Secret.Reveal(), cred.ExpiresAt, tt.wantUser, secret, tt.wantExpires)
-			}
+			assert.Equal(t, tt.wantUser, cred.Username)
+			assert.True(t, strings.HasPrefix(cred.Secret.Reveal(), secret), "secret %q, want %q…", cred.Secret.Reveal(), secret)
+			assert.True(t, cred.ExpiresAt.Equal(tt.wantExpires), "expiring %s, want %s", cred.ExpiresAt, tt.wantExpires)
 		})
 	}
 }

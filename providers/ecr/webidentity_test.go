@@ -2,14 +2,14 @@ package ecr
 
 import (
 	"context"
-	"errors"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
-	"github.com/stretchr/testify/require"
 )
 
 const roleAnnotation = "eks.amazonaws.com/role-arn"
@@ -58,20 +58,14 @@ func TestPodRoles(t *testing.T) {
 	}
 	for i, s := range steps {
 		cred, err := p.Credential(context.Background(), podRequest(s.token, s.role))
-		if err != nil {
-			t.Fatalf("%s: %v (fake rejected: %v)", s.name, err, cloud.Rejections())
-		}
+		require.NoError(t, err, "%s; fake rejected: %v", s.name, cloud.Rejections())
 		checkIssued(t, cloud, cred, s.wantPrincipal, "us-west-2", false)
 		// Pod credentials are not kept in the Provider: every call assumes anew.
-		if n := cloud.Calls(ecrtest.AssumeRoleWithWebIdentity); n != i+1 {
-			t.Errorf("%s: AssumeRoleWithWebIdentity calls = %d, want %d", s.name, n, i+1)
-		}
+		assert.Equal(t, i+1, cloud.Calls(ecrtest.AssumeRoleWithWebIdentity), "%s: AssumeRoleWithWebIdentity calls", s.name)
 	}
 	// The tester's token cannot borrow the builder's role.
 	_, err := p.Credential(context.Background(), podRequest(testerJWT, builderRole))
-	if !errors.Is(err, providers.ErrDenied) || !strings.Contains(err.Error(), "InvalidIdentityToken") {
-		t.Errorf("tester token for builder role: err = %v, want ErrDenied naming InvalidIdentityToken", err)
-	}
+	testkit.WantErr(t, err, providers.ErrDenied, "InvalidIdentityToken")
 	testkit.AssertNoSecret(t, "error", err.Error(), builderJWT, testerJWT)
 	testkit.AssertNoSecret(t, "logs", logs.String(), builderJWT, testerJWT)
 }
@@ -92,15 +86,11 @@ func TestPodRoleMissing(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := p.Credential(context.Background(), tt.req)
-			if !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.wantMsg) || !strings.Contains(err.Error(), roleAnnotation) {
-				t.Fatalf("err = %v, want %v naming %q and %q", err, tt.want, roleAnnotation, tt.wantMsg)
-			}
+			testkit.WantErr(t, err, tt.want, tt.wantMsg, roleAnnotation)
 			testkit.AssertNoSecret(t, "error", err.Error(), builderJWT)
 		})
 	}
-	if n := cloud.Calls(ecrtest.ECR) + cloud.Calls(ecrtest.AssumeRoleWithWebIdentity); n != 0 {
-		t.Errorf("%d calls to AWS, want none", n)
-	}
+	assert.Zero(t, cloud.Calls(ecrtest.ECR)+cloud.Calls(ecrtest.AssumeRoleWithWebIdentity), "calls to AWS")
 	testkit.AssertNoSecret(t, "logs", logs.String(), builderJWT)
 }
 
@@ -111,7 +101,5 @@ func TestAmbientUnaffected(t *testing.T) {
 	p, _ := newProvider(t, Config{Endpoint: cloud.ECRURL()})
 	_, err := p.Credential(context.Background(), podRequest(builderJWT, builderRole))
 	require.ErrorIs(t, err, providers.ErrDenied, "want the node identity's denial")
-	if n := cloud.Calls(ecrtest.AssumeRoleWithWebIdentity); n != 0 {
-		t.Errorf("AssumeRoleWithWebIdentity calls = %d, want 0", n)
-	}
+	assert.Zero(t, cloud.Calls(ecrtest.AssumeRoleWithWebIdentity), "AssumeRoleWithWebIdentity calls")
 }

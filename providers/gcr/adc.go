@@ -59,12 +59,12 @@ func (p *Provider) findSource(ctx context.Context) (source, error) {
 // gcloudADCPath is where gcloud keeps the ADC file, or "" and why there is
 // none to look at.
 func (p *Provider) gcloudADCPath() (path, why string) {
-	return GcloudADCPath(p.lookupEnv, runtime.GOOS)
+	return GcloudADCPath(p.deps.LookupEnv, runtime.GOOS)
 }
 
 // expandHome turns a leading "~/" into $HOME, as a shell would.
 func (p *Provider) expandHome(path string) (string, error) {
-	expanded, ok := providers.ExpandHome(path, p.lookupEnv)
+	expanded, ok := providers.ExpandHome(path, p.deps.LookupEnv)
 	if !ok {
 		return "", fmt.Errorf("%w: gcr: credentialsFile %s starts with \"~/\", which needs HOME, and HOME is not set", providers.ErrInvalid, path)
 	}
@@ -72,6 +72,6 @@ func (p *Provider) expandHome(path string) (string, error) {
 }
 
 func (p *Provider) getenv(key string) string {
-	v, _ := p.lookupEnv(key)
+	v, _ := p.deps.LookupEnv(key)
 	return v
 }

@@ -6,10 +6,12 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
-	"github.com/stretchr/testify/require"
 )
 
 const userEmail = "dev@example.com"
@@ -34,12 +36,9 @@ func TestGcloudUserLogin(t *testing.T) {
 			h := newHarness(t)
 			gcrtest.WriteFile(t, filepath.Join(tc.place(h), ADCFile), user.ADCJSON())
 			cred, iss := mustGet(t, h.provider(t, Config{}), srv)
-			if iss.Principal != userEmail || iss.Via != "refresh_token" {
-				t.Errorf("token for %q via %q, want %s via refresh_token", iss.Principal, iss.Via, userEmail)
-			}
-			if cred.ExpiresAt.IsZero() {
-				t.Error("no expiry")
-			}
+			assert.Equal(t, userEmail, iss.Principal)
+			assert.Equal(t, "refresh_token", iss.Via)
+			assert.False(t, cred.ExpiresAt.IsZero(), "no expiry")
 		})
 	}
 }
@@ -83,9 +82,8 @@ func TestGoogleApplicationCredentials(t *testing.T) {
 	gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], ADCFile), srv.NewUser(userEmail).ADCJSON())
 
 	h.env["GOOGLE_APPLICATION_CREDENTIALS"] = sa.WriteKeyFile(t, t.TempDir())
-	if _, iss := mustGet(t, h.provider(t, Config{}), srv); iss.Principal != saEmail {
-		t.Errorf("token for %q, want the GOOGLE_APPLICATION_CREDENTIALS account %s", iss.Principal, saEmail)
-	}
+	_, iss := mustGet(t, h.provider(t, Config{}), srv)
+	assert.Equal(t, saEmail, iss.Principal, "want the GOOGLE_APPLICATION_CREDENTIALS account")
 
 	missing := filepath.Join(t.TempDir(), "gone.json")
 	h.env["GOOGLE_APPLICATION_CREDENTIALS"] = missing
@@ -95,12 +93,9 @@ func TestGoogleApplicationCredentials(t *testing.T) {
 	// The entry's own file wins over everything ambient.
 	other := srv.NewServiceAccount(t, "other@proj.iam.gserviceaccount.com")
 	p := h.provider(t, Config{CredentialsFile: other.WriteKeyFile(t, t.TempDir())})
-	if _, iss := mustGet(t, p, srv); iss.Principal != other.Email {
-		t.Errorf("token for %q, want the credentialsFile account %s", iss.Principal, other.Email)
-	}
-	if n := md.TokenRequests(); n != 0 {
-		t.Errorf("the metadata server was asked %d times although a file was named", n)
-	}
+	_, iss = mustGet(t, p, srv)
+	assert.Equal(t, other.Email, iss.Principal, "want the credentialsFile account")
+	assert.Zero(t, md.TokenRequests(), "the metadata server was asked although a file was named")
 }
 
 func TestBrokenGcloudFileIsReported(t *testing.T) {
@@ -111,9 +106,7 @@ func TestBrokenGcloudFileIsReported(t *testing.T) {
 	path := gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], ADCFile), []byte("{"))
 	_, err := get(t, h.provider(t, Config{}))
 	testkit.WantErr(t, err, providers.ErrInvalid, path, "gcloud's ADC file")
-	if md.TokenRequests() != 0 {
-		t.Error("a broken gcloud file fell through to the metadata server")
-	}
+	assert.Zero(t, md.TokenRequests(), "a broken gcloud file fell through to the metadata server")
 }
 
 // TestExternalAccount: workload identity federation, the STS exchange,
@@ -125,9 +118,9 @@ func TestExternalAccount(t *testing.T) {
 	h := newHarness(t)
 
 	plain := gcrtest.WriteFile(t, filepath.Join(t.TempDir(), "wif.json"), ext.ConfigJSON(""))
-	if _, iss := mustGet(t, h.provider(t, Config{CredentialsFile: plain}), srv); iss.Principal != ext.Principal || iss.Via != "sts" {
-		t.Errorf("token for %q via %q, want %s via sts", iss.Principal, iss.Via, ext.Principal)
-	}
+	_, iss := mustGet(t, h.provider(t, Config{CredentialsFile: plain}), srv)
+	assert.Equal(t, ext.Principal, iss.Principal)
+	assert.Equal(t, "sts", iss.Via)
 
 	imp := gcrtest.WriteFile(t, filepath.Join(t.TempDir(), "wif-sa.json"), ext.ConfigJSON(target))
 	_, err := get(t, h.provider(t, Config{CredentialsFile: imp}))
@@ -135,9 +128,9 @@ func TestExternalAccount(t *testing.T) {
 	testkit.AssertNoSecret(t, "error", err.Error(), append(srv.IssuedTokens(), ext.SubjectToken)...)
 
 	srv.AllowImpersonation(ext.Principal, target)
-	if _, iss := mustGet(t, h.provider(t, Config{CredentialsFile: imp}), srv); iss.Principal != target || iss.Via != "iam" {
-		t.Errorf("token for %q via %q, want %s via iam", iss.Principal, iss.Via, target)
-	}
+	_, iss = mustGet(t, h.provider(t, Config{CredentialsFile: imp}), srv)
+	assert.Equal(t, target, iss.Principal)
+	assert.Equal(t, "iam", iss.Via)
 
 	require.NoError(t, os.Remove(ext.SubjectTokenFile))
 	_, err = get(t, h.provider(t, Config{CredentialsFile: plain}))
@@ -161,7 +154,6 @@ func TestImpersonatedServiceAccountFile(t *testing.T) {
 	h := newHarness(t)
 	gcrtest.WriteFile(t, filepath.Join(h.env["CLOUDSDK_CONFIG"], ADCFile), file)
 	srv.AllowImpersonation(userEmail, target)
-	if _, iss := mustGet(t, h.provider(t, Config{}), srv); iss.Principal != target {
-		t.Errorf("token for %q, want %s", iss.Principal, target)
-	}
+	_, iss := mustGet(t, h.provider(t, Config{}), srv)
+	assert.Equal(t, target, iss.Principal)
 }

@@ -1,12 +1,13 @@
 package gcr
 
 import (
-	"slices"
-	"strings"
 	"testing"
 
-	"github.com/regcred/regcred/providers"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/testkit"
+	"github.com/regcred/regcred/providers"
 )
 
 func TestValidate(t *testing.T) {
@@ -36,24 +37,15 @@ func TestValidate(t *testing.T) {
 				require.NoError(t, err, "Validate")
 				return
 			}
-			require.ErrorIs(t, err, providers.ErrInvalid)
-			if !strings.Contains(err.Error(), tc.wantErr) {
-				t.Errorf("Validate() = %q, want it to name %q", err, tc.wantErr)
-			}
+			testkit.WantErr(t, err, providers.ErrInvalid, tc.wantErr)
 		})
 	}
 }
 
 func TestEnvKeys(t *testing.T) {
 	adc := Config{}.EnvKeys()
-	for _, k := range []string{"GOOGLE_APPLICATION_CREDENTIALS", "CLOUDSDK_CONFIG", "HOME", "GCE_METADATA_HOST", "GOOGLE_CLOUD_PROJECT"} {
-		if !slices.Contains(adc, k) {
-			t.Errorf("EnvKeys() lacks %s: %v", k, adc)
-		}
-	}
-	if got := (Config{CredentialsFile: "/sa.json"}).EnvKeys(); len(got) != 0 {
-		t.Errorf("with a credentials file the environment selects nothing, got %v", got)
-	}
+	assert.Subset(t, adc, []string{"GOOGLE_APPLICATION_CREDENTIALS", "CLOUDSDK_CONFIG", "HOME", "GCE_METADATA_HOST", "GOOGLE_CLOUD_PROJECT"})
+	assert.Empty(t, Config{CredentialsFile: "/sa.json"}.EnvKeys(), "with a credentials file the environment selects nothing")
 	var _ providers.AmbientEnv = Config{}
 }
 
@@ -70,9 +62,7 @@ func TestTokenScopes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.cfg.TokenScopes(); !slices.Equal(got, tt.want) {
-				t.Errorf("TokenScopes() = %v, want %v", got, tt.want)
-			}
+			assert.Equal(t, tt.want, tt.cfg.TokenScopes())
 		})
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 
 	"github.com/regcred/regcred/providers"
@@ -37,9 +37,7 @@ var keyFileForms = []string{
 // authorized_user file is accepted.
 func FuzzKeyFile(f *testing.F) {
 	key, err := rsa.GenerateKey(rand.Reader, 1024)
-	if err != nil {
-		f.Fatal(err)
-	}
+	require.NoError(f, err)
 	der, _ := x509.MarshalPKCS8PrivateKey(key)
 	pemKey := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
 	for i := range keyFileForms {
@@ -50,9 +48,7 @@ func FuzzKeyFile(f *testing.F) {
 	f.Add(uint8(2), pemKey, uint16(0xffff), uint16(200), byte(1))
 	dir := f.TempDir()
 	p, err := New(Config{}, netdeps.Deps{Deps: providers.Deps{Now: time.Now, LookupEnv: func(string) (string, bool) { return "", false }}})
-	if err != nil {
-		f.Fatal(err)
-	}
+	require.NoError(f, err)
 	f.Fuzz(func(t *testing.T, form uint8, secret string, cut, at uint16, flip byte) {
 		if len(secret) < 6 || !utf8.ValidString(secret) {
 			return
@@ -68,17 +64,14 @@ func FuzzKeyFile(f *testing.F) {
 			}
 		}
 		path := filepath.Join(dir, "key.json")
-		if err := os.WriteFile(path, data, 0o600); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(path, data, 0o600))
 		_, err := p.fromFile(context.Background(), path, "credentialsFile", []string{"https://www.googleapis.com/auth/cloud-platform"})
 		if err == nil {
 			return
 		}
 		msg := err.Error()
-		if !errors.Is(err, providers.ErrInvalid) || !strings.Contains(msg, path) {
-			t.Fatalf("error %q does not wrap ErrInvalid and name the file", msg)
-		}
+		require.ErrorIs(t, err, providers.ErrInvalid)
+		require.Contains(t, msg, path, "the error names the file")
 		for _, s := range []string{secret, strings.Trim(string(js), `"`)} {
 			for _, line := range strings.Split(s, "\n") {
 				if len(line) >= 8 && strings.Contains(msg, line) && !strings.Contains(tmpl+path+" credentialsFile", line) && !strings.HasPrefix(line, "-----") {
@@ -102,7 +95,7 @@ func FuzzTokenAnswer(f *testing.F) {
 	f.Add("", int64(0), "", false)
 	f.Fuzz(func(t *testing.T, access string, expiry int64, expiresIn string, inNumber bool) {
 		now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-		p := &Provider{now: func() time.Time { return now }}
+		p := &Provider{deps: netdeps.Deps{Deps: providers.Deps{Now: func() time.Time { return now }}}}
 		tok := &oauth2.Token{AccessToken: access, TokenType: "Bearer"}
 		if expiry != 0 {
 			tok.Expiry = now.Add(time.Duration(expiry%(1<<30)) * time.Second)
@@ -116,9 +109,7 @@ func FuzzTokenAnswer(f *testing.F) {
 		}
 		cred, err := p.credential("service account sa@p", tok)
 		if err != nil {
-			if !errors.Is(err, providers.ErrInvalid) {
-				t.Fatalf("error %q does not wrap ErrInvalid", err)
-			}
+			require.ErrorIs(t, err, providers.ErrInvalid)
 			if len(access) >= 6 && strings.Contains(err.Error(), access) && !strings.Contains("service account sa@p"+expiresIn, access) {
 				t.Fatalf("error %q quotes the token", err)
 			}
@@ -127,8 +118,6 @@ func FuzzTokenAnswer(f *testing.F) {
 		if cred.Username != Username || cred.Secret.Reveal() != access || access == "" {
 			t.Fatalf("token %q answered as %q", access, cred.Username)
 		}
-		if !cred.ExpiresAt.After(now) {
-			t.Fatalf("accepted a token expiring at %v, not after now", cred.ExpiresAt)
-		}
+		require.True(t, cred.ExpiresAt.After(now), "accepted a token expiring at %v, not after now", cred.ExpiresAt)
 	})
 }

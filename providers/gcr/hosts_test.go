@@ -4,11 +4,13 @@ import (
 	"context"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
-	"github.com/stretchr/testify/require"
 )
 
 var hostCases = []struct {
@@ -61,9 +63,7 @@ var hostCases = []struct {
 func TestIsGoogleRegistry(t *testing.T) {
 	for _, tc := range hostCases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := IsGoogleRegistry(tc.host); got != tc.google {
-				t.Errorf("IsGoogleRegistry(%q) = %v, want %v", tc.host, got, tc.google)
-			}
+			assert.Equal(t, tc.google, IsGoogleRegistry(tc.host))
 		})
 	}
 }
@@ -85,25 +85,13 @@ func TestDefaultPatternsAreGoogleOnly(t *testing.T) {
 			if err != nil {
 				return // the resolver refuses it before any entry is tried
 			}
-			matched := false
-			for _, p := range pats {
-				matched = matched || p.Match(target)
-			}
-			if matched != IsGoogleRegistry(target.Host+portSuffix(target.Port)) {
-				t.Errorf("%q: default patterns match=%v, IsGoogleRegistry=%v", tc.host, matched, !matched)
-			}
-			if tc.google && !matched {
-				t.Errorf("%q is a Google registry the default patterns miss", tc.host)
+			matched := matcher.Order(pats, target) != nil
+			assert.Equal(t, IsGoogleRegistry(target.Registry()), matched, "%q: the default patterns match what IsGoogleRegistry accepts", tc.host)
+			if tc.google {
+				assert.True(t, matched, "%q is a Google registry the default patterns miss", tc.host)
 			}
 		})
 	}
-}
-
-func portSuffix(port string) string {
-	if port == "" {
-		return ""
-	}
-	return ":" + port
 }
 
 // TestCredentialRefusesNonGoogleHosts: even an entry whose pattern matched
@@ -121,19 +109,14 @@ func TestCredentialRefusesNonGoogleHosts(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cred, err := p.Credential(context.Background(), providers.Request{Registry: tc.host, Pattern: "*"})
 			testkit.WantErr(t, err, providers.ErrInvalid, "not a Google registry host")
-			if cred.Secret != "" {
-				t.Error("a secret was answered with the refusal")
-			}
+			assert.Empty(t, cred.Secret.Reveal(), "a secret was answered with the refusal")
 		})
 	}
-	if n := srv.Requests("token"); n != 0 {
-		t.Errorf("the token endpoint was asked %d times for non-Google hosts; want 0", n)
-	}
+	assert.Zero(t, srv.Requests("token"), "the token endpoint was asked for non-Google hosts")
 	// The same provider does serve a Google host, so the refusals above
 	// are about the host, not a broken setup.
 	for _, host := range []string{"us.gcr.io", "us-docker.pkg.dev", "docker.us-central1.rep.pkg.dev"} {
-		if _, err := p.Credential(context.Background(), providers.Request{Registry: host}); err != nil {
-			t.Errorf("%s: %v", host, err)
-		}
+		_, err := p.Credential(context.Background(), providers.Request{Registry: host})
+		assert.NoError(t, err, host)
 	}
 }

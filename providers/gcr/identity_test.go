@@ -1,12 +1,12 @@
 package gcr
 
 import (
-	"slices"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
-	"github.com/stretchr/testify/assert"
 )
 
 func TestGcloudADCPath(t *testing.T) {
@@ -26,9 +26,7 @@ func TestGcloudADCPath(t *testing.T) {
 			lookup := testkit.Env(tt.env).Lookup
 			got, why := GcloudADCPath(lookup, tt.goos)
 			assert.Equal(t, tt.want, got, "GcloudADCPath")
-			if (got == "") != (why != "") {
-				t.Errorf("GcloudADCPath = %q, %q: a path, or why there is none", got, why)
-			}
+			assert.NotEqual(t, got == "", why == "", "GcloudADCPath = %q, %q: a path, or why there is none", got, why)
 		})
 	}
 }
@@ -55,9 +53,7 @@ func TestIdentityFiles(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			lookup := testkit.Env(tt.env).Lookup
 			var c providers.IdentityFiles = tt.cfg
-			if got := c.IdentityFiles(lookup); !slices.Equal(got, tt.want) {
-				t.Errorf("IdentityFiles() = %q, want %q", got, tt.want)
-			}
+			assert.Equal(t, tt.want, c.IdentityFiles(lookup))
 		})
 	}
 }

@@ -18,7 +18,7 @@ import (
 // impersonate wraps src: its token buys the target service account's
 // token from the IAM Credentials API.
 func (p *Provider) impersonate(ctx context.Context, src source, target string) source {
-	im := impersonation{ctx: ctx, client: p.client, base: p.iamURL, target: target, scopes: p.cfg.TokenScopes(), src: src}
+	im := impersonation{ctx: ctx, client: p.deps.HTTPClient, base: p.iamURL, target: target, scopes: p.cfg.TokenScopes(), src: src}
 	return source{name: "service account " + target + " impersonated by the " + src.name, ts: im}
 }
 

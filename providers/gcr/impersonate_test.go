@@ -2,9 +2,10 @@ package gcr
 
 import (
 	"net/http"
-	"slices"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
 
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
@@ -32,15 +33,11 @@ func TestImpersonateServiceAccount(t *testing.T) {
 
 	before := time.Now()
 	cred, iss := mustGet(t, p, srv)
-	if iss.Principal != pullerSA || iss.Via != "iam" {
-		t.Errorf("token for %q via %q, want %s via iam", iss.Principal, iss.Via, pullerSA)
-	}
-	if !slices.Equal(iss.Scopes, []string{ro}) {
-		t.Errorf("impersonated token scopes %v, want the entry's [%s]", iss.Scopes, ro)
-	}
-	if cred.ExpiresAt.Before(before.Add(3599*time.Second)) || cred.ExpiresAt.After(time.Now().Add(3601*time.Second)) {
-		t.Errorf("ExpiresAt %v, want expireTime (about an hour)", cred.ExpiresAt)
-	}
+	assert.Equal(t, pullerSA, iss.Principal)
+	assert.Equal(t, "iam", iss.Via)
+	assert.Equal(t, []string{ro}, iss.Scopes, "impersonated token scopes are the entry's")
+	assert.False(t, cred.ExpiresAt.Before(before.Add(3599*time.Second)), "ExpiresAt %v, want expireTime (about an hour)", cred.ExpiresAt)
+	assert.False(t, cred.ExpiresAt.After(time.Now().Add(3601*time.Second)), "ExpiresAt %v, want expireTime (about an hour)", cred.ExpiresAt)
 	// The caller's own token was asked for with cloud-platform, which the
 	// IAM Credentials API requires, whatever the entry's scopes.
 	var callerScopes []string
@@ -49,22 +46,27 @@ func TestImpersonateServiceAccount(t *testing.T) {
 			callerScopes = i.Scopes
 		}
 	}
-	if !slices.Equal(callerScopes, []string{DefaultScope}) {
-		t.Errorf("caller token scopes %v, want [%s]", callerScopes, DefaultScope)
-	}
+	assert.Equal(t, []string{DefaultScope}, callerScopes, "caller token scopes")
 }
 
-func TestImpersonateFromMetadata(t *testing.T) {
+// impersonatingFromMetadata returns a provider that impersonates pullerSA
+// with the metadata server's identity (vmEmail), against srv's fakes.
+func impersonatingFromMetadata(t *testing.T) (*gcrtest.Server, *gcrtest.Metadata, *Provider) {
+	t.Helper()
 	srv := gcrtest.NewServer(t)
 	md := srv.NewMetadata(t, vmEmail)
 	h := newHarness(t)
 	h.env["GCE_METADATA_HOST"] = md.Host
 	p := h.provider(t, Config{ImpersonateServiceAccount: pullerSA})
 	p.iamURL = srv.IAMCredentialsURL()
+	return srv, md, p
+}
+
+func TestImpersonateFromMetadata(t *testing.T) {
+	srv, _, p := impersonatingFromMetadata(t)
 	srv.AllowImpersonation(vmEmail, pullerSA)
-	if _, iss := mustGet(t, p, srv); iss.Principal != pullerSA {
-		t.Errorf("token for %q, want %s", iss.Principal, pullerSA)
-	}
+	_, iss := mustGet(t, p, srv)
+	assert.Equal(t, pullerSA, iss.Principal)
 }
 
 // TestImpersonationRefused uses the metadata server as the caller, so
@@ -89,30 +91,17 @@ func TestImpersonationRefused(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := gcrtest.NewServer(t)
-			md := srv.NewMetadata(t, vmEmail)
-			h := newHarness(t)
-			h.env["GCE_METADATA_HOST"] = md.Host
-			p := h.provider(t, Config{ImpersonateServiceAccount: pullerSA})
-			p.iamURL = srv.IAMCredentialsURL()
+			srv, md, p := impersonatingFromMetadata(t)
 			tc.setup(srv)
 			cred, err := get(t, p)
 			testkit.WantErr(t, err, tc.kind, tc.hints...)
-			if cred.Secret != "" {
-				t.Error("a secret was answered with the error")
-			}
+			assert.Empty(t, cred.Secret.Reveal(), "a secret was answered with the error")
 			testkit.AssertNoSecret(t, "error", err.Error(), srv.IssuedTokens()...)
-			if md.TokenRequests() != 1 {
-				t.Errorf("%d metadata token requests, want 1 (the caller's token)", md.TokenRequests())
-			}
+			assert.Equal(t, 1, md.TokenRequests(), "metadata token requests, want 1 (the caller's token)")
 		})
 	}
 	t.Run("IAM unreachable", func(t *testing.T) {
-		srv := gcrtest.NewServer(t)
-		md := srv.NewMetadata(t, vmEmail)
-		h := newHarness(t)
-		h.env["GCE_METADATA_HOST"] = md.Host
-		p := h.provider(t, Config{ImpersonateServiceAccount: pullerSA})
+		_, _, p := impersonatingFromMetadata(t)
 		p.iamURL = "http://" + gcrtest.ClosedAddr(t)
 		_, err := get(t, p)
 		testkit.WantErr(t, err, providers.ErrUnavailable, "IAM Credentials API is unreachable", pullerSA)

@@ -33,7 +33,7 @@ func (p *Provider) fromMetadata(ctx context.Context, scopes, tried []string) (so
 		// would be printed into the client's log.
 		return source{}, fmt.Errorf("%w: gcr: GCE_METADATA_HOST is not host[:port]", providers.ErrInvalid)
 	}
-	md := metadataSource{ctx: ctx, client: p.mdClient, host: host, scopes: scopes, now: p.now, explicit: explicit, tried: tried}
+	md := metadataSource{ctx: ctx, client: p.mdClient, host: host, scopes: scopes, now: p.deps.Now, explicit: explicit, tried: tried}
 	answered, google, err := md.probe()
 	switch {
 	case ctx.Err() != nil:

@@ -1,19 +1,18 @@
 package gcr
 
 import (
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"slices"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 const vmEmail = "123-compute@developer.gserviceaccount.com"
@@ -30,15 +29,11 @@ func TestMetadataServer(t *testing.T) {
 	h.now = func() time.Time { return fixed }
 	ro := "https://www.googleapis.com/auth/devstorage.read_only"
 	cred, iss := mustGet(t, h.provider(t, Config{Scopes: []string{ro, DefaultScope}}), srv)
-	if iss.Principal != vmEmail || iss.Via != "metadata" {
-		t.Errorf("token for %q via %q, want %s via metadata", iss.Principal, iss.Via, vmEmail)
-	}
-	if got := md.LastScopes(); !slices.Equal(got, []string{ro, DefaultScope}) {
-		t.Errorf("asked for scopes %v, want the entry's", got)
-	}
-	if want := fixed.Add(3599 * time.Second); !cred.ExpiresAt.Equal(want) {
-		t.Errorf("ExpiresAt %v, want %v (now + expires_in)", cred.ExpiresAt, want)
-	}
+	assert.Equal(t, vmEmail, iss.Principal)
+	assert.Equal(t, "metadata", iss.Via)
+	assert.Equal(t, []string{ro, DefaultScope}, md.LastScopes(), "asked for the entry's scopes")
+	want := fixed.Add(3599 * time.Second)
+	assert.True(t, cred.ExpiresAt.Equal(want), "ExpiresAt %v, want %v (now + expires_in)", cred.ExpiresAt, want)
 	testkit.AssertNoSecret(t, "debug log", h.logs.String(), cred.Secret.Reveal())
 }
 
@@ -53,9 +48,8 @@ func TestMetadataProbe(t *testing.T) {
 
 	p := h.provider(t, Config{})
 	p.metadataIP = md.Host
-	if _, iss := mustGet(t, p, srv); iss.Principal != vmEmail {
-		t.Errorf("token for %q, want %s", iss.Principal, vmEmail)
-	}
+	_, iss := mustGet(t, p, srv)
+	assert.Equal(t, vmEmail, iss.Principal)
 
 	// Another cloud's metadata service at the same address (AWS IMDS
 	// answers, but not as Google).
@@ -68,9 +62,7 @@ func TestMetadataProbe(t *testing.T) {
 	p.metadataIP = u.Host
 	_, err = get(t, p)
 	testkit.WantErr(t, err, providers.ErrNoIdentity, "not on Google Cloud")
-	if md.TokenRequests() != 1 {
-		t.Errorf("%d token requests, want only the first provider's", md.TokenRequests())
-	}
+	assert.Equal(t, 1, md.TokenRequests(), "token requests, want only the first provider's")
 }
 
 // TestNoCredentialsAtAll: an empty home and gcloud dir and no metadata
@@ -85,9 +77,7 @@ func TestNoCredentialsAtAll(t *testing.T) {
 		testkit.WantErr(t, err, providers.ErrNoIdentity,
 			"no Google credentials found", "GOOGLE_APPLICATION_CREDENTIALS is not set",
 			h.env["CLOUDSDK_CONFIG"], "gcloud auth application-default login", "credentialsFile")
-		if errors.Is(err, providers.ErrUnavailable) {
-			t.Error("no metadata server off Google Cloud is not an outage")
-		}
+		assert.NotErrorIs(t, err, providers.ErrUnavailable, "no metadata server off Google Cloud is not an outage")
 	})
 	t.Run("GCE_METADATA_HOST unreachable", func(t *testing.T) {
 		h := newHarness(t)

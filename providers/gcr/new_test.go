@@ -3,6 +3,9 @@ package gcr
 import (
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
@@ -26,14 +29,10 @@ func TestNewValidates(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			verr := tt.cfg.Validate()
-			if verr == nil {
-				t.Fatal("Validate accepted the config; the case proves nothing")
-			}
+			require.Error(t, verr, "Validate accepted the config; the case proves nothing")
 			_, err := New(tt.cfg, netdeps.Deps{})
 			testkit.WantErr(t, err, providers.ErrInvalid)
-			if err.Error() != verr.Error() {
-				t.Errorf("New: %q, want Validate's %q", err, verr)
-			}
+			assert.EqualError(t, err, verr.Error(), "New answers with Validate's error")
 		})
 	}
 }

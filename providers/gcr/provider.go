@@ -3,7 +3,6 @@ package gcr
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"time"
 
@@ -32,12 +31,9 @@ const (
 // Provider fetches Google access tokens. It holds no token and no
 // credential between calls, so it is safe for concurrent use.
 type Provider struct {
-	cfg       Config
-	client    *http.Client
-	mdClient  *http.Client
-	now       func() time.Time
-	lookupEnv func(string) (string, bool)
-	logger    *slog.Logger
+	cfg      Config
+	deps     netdeps.Deps // defaults filled
+	mdClient *http.Client // deps.HTTPClient without its proxy
 	// metadataIP and iamURL are fields, not constants, only so this
 	// package's tests can point them at 127.0.0.1.
 	metadataIP string
@@ -53,14 +49,11 @@ func New(cfg Config, deps netdeps.Deps) (*Provider, error) {
 	deps = deps.WithDefaults()
 	p := &Provider{
 		cfg:        cfg,
-		client:     deps.HTTPClient,
-		now:        deps.Now,
-		lookupEnv:  deps.LookupEnv,
-		logger:     deps.Logger,
+		deps:       deps,
+		mdClient:   withoutProxy(deps.HTTPClient),
 		metadataIP: metadataIP,
 		iamURL:     iamCredentialsURL,
 	}
-	p.mdClient = withoutProxy(p.client)
 	return p, nil
 }
 
@@ -73,7 +66,7 @@ func (p *Provider) Credential(ctx context.Context, req providers.Request) (provi
 	// and metadata flows send their requests without that context: only
 	// the client's own timeout bounds them. So the client carries the
 	// caller's deadline.
-	ctx = context.WithValue(ctx, oauth2.HTTPClient, clientWithin(ctx, p.client))
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, clientWithin(ctx, p.deps.HTTPClient))
 	src, err := p.findSource(ctx)
 	if err != nil {
 		return providers.Credential{}, err
@@ -81,7 +74,7 @@ func (p *Provider) Credential(ctx context.Context, req providers.Request) (provi
 	if sa := p.cfg.ImpersonateServiceAccount; sa != "" {
 		src = p.impersonate(ctx, src, sa)
 	}
-	p.logger.DebugContext(ctx, "gcr: fetching an access token", "registry", req.Registry, "identity", src.name)
+	p.deps.Logger.DebugContext(ctx, "gcr: fetching an access token", "registry", req.Registry, "identity", src.name)
 	tok, err := src.ts.Token()
 	if err != nil {
 		return providers.Credential{}, tokenError(src.name, err)

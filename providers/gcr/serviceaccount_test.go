@@ -4,14 +4,15 @@ import (
 	"encoding/json"
 	"net/http"
 	"path/filepath"
-	"slices"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
-	"github.com/stretchr/testify/require"
 )
 
 const saEmail = "puller@proj.iam.gserviceaccount.com"
@@ -28,19 +29,12 @@ func TestServiceAccountKey(t *testing.T) {
 	cred, iss := mustGet(t, p, srv)
 	after := time.Now()
 
-	if iss.Principal != saEmail || iss.Via != "jwt-bearer" {
-		t.Errorf("token issued to %q via %q; want %q via jwt-bearer", iss.Principal, iss.Via, saEmail)
-	}
-	if !slices.Equal(iss.Scopes, []string{DefaultScope}) {
-		t.Errorf("scopes %v, want the default %s", iss.Scopes, DefaultScope)
-	}
+	assert.Equal(t, saEmail, iss.Principal, "token issued to")
+	assert.Equal(t, "jwt-bearer", iss.Via, "token issued via")
+	assert.Equal(t, []string{DefaultScope}, iss.Scopes, "the default scope")
 	lo, hi := before.Add(3599*time.Second), after.Add(3599*time.Second)
-	if cred.ExpiresAt.Before(lo) || cred.ExpiresAt.After(hi) {
-		t.Errorf("ExpiresAt %v, want the token's expiry, between %v and %v", cred.ExpiresAt, lo, hi)
-	}
-	if n := srv.Requests("token"); n != 1 {
-		t.Errorf("%d token requests, want 1", n)
-	}
+	assert.False(t, cred.ExpiresAt.Before(lo) || cred.ExpiresAt.After(hi), "ExpiresAt %v, want the token's expiry, between %v and %v", cred.ExpiresAt, lo, hi)
+	assert.Equal(t, 1, srv.Requests("token"), "token requests")
 	testkit.AssertNoSecret(t, "debug log", h.logs.String(), cred.Secret.Reveal(), pemBody(sa.KeyJSON()))
 }
 
@@ -52,9 +46,7 @@ func TestServiceAccountScopesAndHome(t *testing.T) {
 	ro := "https://www.googleapis.com/auth/devstorage.read_only"
 	p := h.provider(t, Config{CredentialsFile: "~/keys/sa.json", Scopes: []string{ro}})
 	_, iss := mustGet(t, p, srv)
-	if !slices.Equal(iss.Scopes, []string{ro}) {
-		t.Errorf("scopes %v, want [%s]", iss.Scopes, ro)
-	}
+	assert.Equal(t, []string{ro}, iss.Scopes)
 }
 
 // TestServiceAccountRejected: the token endpoint's refusals become
@@ -96,9 +88,7 @@ func TestServiceAccountRejected(t *testing.T) {
 			_, err := get(t, h.provider(t, Config{CredentialsFile: path}))
 			testkit.WantErr(t, err, providers.ErrDenied, append(tc.hints, path, saEmail)...)
 			testkit.AssertNoSecret(t, "error", err.Error(), pemBody(key))
-			if n := len(srv.IssuedTokens()); n != 0 {
-				t.Errorf("the fake issued %d tokens for a refused assertion", n)
-			}
+			assert.Empty(t, srv.IssuedTokens(), "the fake issued tokens for a refused assertion")
 		})
 	}
 }
@@ -153,16 +143,12 @@ func TestExpiredTokens(t *testing.T) {
 			if tc.wantErr != "" {
 				cred, err := get(t, p)
 				testkit.WantErr(t, err, providers.ErrInvalid, tc.wantErr)
-				if cred.Secret != "" {
-					t.Error("an expired token was answered")
-				}
+				assert.Empty(t, cred.Secret.Reveal(), "an expired token was answered")
 				testkit.AssertNoSecret(t, "error", err.Error(), srv.IssuedTokens()...)
 				return
 			}
 			cred, _ := mustGet(t, p, srv)
-			if !cred.ExpiresAt.Equal(tc.wantExp) {
-				t.Errorf("ExpiresAt %v, want %v", cred.ExpiresAt, tc.wantExp)
-			}
+			assert.True(t, cred.ExpiresAt.Equal(tc.wantExp), "ExpiresAt %v, want %v", cred.ExpiresAt, tc.wantExp)
 		})
 	}
 }
@@ -217,9 +203,7 @@ func TestMalformedKeyFiles(t *testing.T) {
 		_, err := get(t, h.provider(t, Config{CredentialsFile: "~/sa.json"}))
 		testkit.WantErr(t, err, providers.ErrInvalid, "HOME")
 	})
-	if n := srv.Requests("token"); n != 0 {
-		t.Errorf("%d token requests for broken files, want 0", n)
-	}
+	assert.Zero(t, srv.Requests("token"), "token requests for broken files")
 }
 
 // replaceJSONField rewrites one string field of a JSON object.
@@ -244,11 +228,8 @@ func TestNewReadsNothing(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sa.json")
 	withFile := h.provider(t, Config{CredentialsFile: path})
 	_ = h.provider(t, Config{})
-	if n := srv.Requests("token") + md.TokenRequests(); n != 0 {
-		t.Fatalf("New made %d token requests", n)
-	}
+	require.Zero(t, srv.Requests("token")+md.TokenRequests(), "New made token requests")
 	gcrtest.WriteFile(t, path, srv.NewServiceAccount(t, saEmail).KeyJSON())
-	if _, iss := mustGet(t, withFile, srv); iss.Principal != saEmail {
-		t.Errorf("token for %q, want the key written after New (%s)", iss.Principal, saEmail)
-	}
+	_, iss := mustGet(t, withFile, srv)
+	assert.Equal(t, saEmail, iss.Principal, "want the key written after New")
 }

@@ -22,7 +22,7 @@ func (p *Provider) credential(name string, tok *oauth2.Token) (providers.Credent
 	if tok == nil || tok.AccessToken == "" {
 		return providers.Credential{}, fmt.Errorf("%w: gcr: %s: the token endpoint answered without an access token", providers.ErrInvalid, name)
 	}
-	now := p.now()
+	now := p.deps.Now()
 	exp := tok.Expiry
 	if exp.IsZero() {
 		if secs, ok := expiresIn(tok); ok && secs <= 0 {

@@ -1,6 +1,10 @@
 package gcr
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
 
 func TestCheckTokenURI(t *testing.T) {
 	tests := []struct {
@@ -17,8 +21,11 @@ func TestCheckTokenURI(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if err := checkTokenURI(tt.uri); (err != nil) != tt.wantErr {
-				t.Errorf("checkTokenURI(%q) = %v, want error %v", tt.uri, err, tt.wantErr)
+			err := checkTokenURI(tt.uri)
+			if tt.wantErr {
+				assert.Error(t, err)
+			} else {
+				assert.NoError(t, err)
 			}
 		})
 	}

@@ -1,8 +1,9 @@
 package helper
 
 import (
-	"errors"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 
 	"github.com/regcred/regcred/providers"
 )
@@ -26,12 +27,11 @@ func TestValidate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.cfg.Validate()
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("Validate = %v, wantErr %v", err, tt.wantErr)
+			if !tt.wantErr {
+				assert.NoError(t, err)
+				return
 			}
-			if err != nil && !errors.Is(err, providers.ErrInvalid) {
-				t.Errorf("error %v does not wrap ErrInvalid", err)
-			}
+			assert.ErrorIs(t, err, providers.ErrInvalid)
 		})
 	}
 }

@@ -3,7 +3,6 @@ package helper
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -13,6 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 )
 
@@ -39,9 +42,7 @@ func requireTool(t *testing.T, name, how string) {
 
 func unavailable(t *testing.T, why string) {
 	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatal(why)
-	}
+	require.NotEqual(t, "true", os.Getenv("CI"), why)
 	t.Skip(why)
 }
 
@@ -67,16 +68,12 @@ func exerciseHelper(t *testing.T, name string) {
 		{"127.0.0.1:5000", "reguser", regSecret},
 	}
 	for _, s := range stored {
-		if err := helperCmd(t, name, "store", fmt.Sprintf(`{"ServerURL":%q,"Username":%q,"Secret":%q}`, s.server, s.user, s.secret)); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, helperCmd(t, name, "store", fmt.Sprintf(`{"ServerURL":%q,"Username":%q,"Secret":%q}`, s.server, s.user, s.secret)))
 		t.Cleanup(func() { _ = helperCmd(t, name, "erase", s.server) })
 	}
 	var logs bytes.Buffer
 	p, err := New(Config{Name: name}, providers.Deps{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	tests := []struct {
 		name, registry     string
 		wantUser, wantPass string
@@ -92,24 +89,15 @@ func exerciseHelper(t *testing.T, name string) {
 			defer cancel()
 			cred, err := p.Credential(ctx, providers.Request{Registry: tt.registry})
 			if tt.wantErr != nil {
-				if !errors.Is(err, tt.wantErr) {
-					t.Fatalf("err = %v, want %v", err, tt.wantErr)
-				}
+				require.ErrorIs(t, err, tt.wantErr)
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if cred.Username != tt.wantUser || string(cred.Secret) != tt.wantPass {
-				t.Errorf("credential = %q / %q, want %q / %q", cred.Username, cred.Secret, tt.wantUser, tt.wantPass)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantUser, cred.Username)
+			assert.Equal(t, tt.wantPass, cred.Secret.Reveal())
 		})
 	}
-	for _, s := range []string{hubSecret, regSecret} {
-		if strings.Contains(logs.String(), s) {
-			t.Errorf("the log shows a secret:\n%s", logs.String())
-		}
-	}
+	testkit.AssertNoSecret(t, "log", logs.String(), hubSecret, regSecret)
 }
 
 // TestRealHelperPass: docker-credential-pass over Debian's pass, with a
@@ -123,9 +111,7 @@ func TestRealHelperPass(t *testing.T) {
 	}
 	// Short: gpg-agent's socket path must fit a sockaddr_un.
 	gnupg, err := os.MkdirTemp("", "gpg")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Setenv("GNUPGHOME", gnupg)
 	t.Cleanup(func() {
 		_ = exec.Command("gpgconf", "--kill", "all").Run()
@@ -133,13 +119,11 @@ func TestRealHelperPass(t *testing.T) {
 	})
 	t.Setenv("PASSWORD_STORE_DIR", filepath.Join(t.TempDir(), "store"))
 	const uid = "regcred test <regcred-test@example.invalid>"
-	if out, err := exec.Command("gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", "",
-		"--quick-gen-key", uid, "default", "default", "never").CombinedOutput(); err != nil {
-		t.Fatalf("gpg --quick-gen-key: %v: %s", err, out)
-	}
-	if out, err := exec.Command("pass", "init", uid).CombinedOutput(); err != nil {
-		t.Fatalf("pass init: %v: %s", err, out)
-	}
+	out, err := exec.Command("gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", "",
+		"--quick-gen-key", uid, "default", "default", "never").CombinedOutput()
+	require.NoError(t, err, "gpg --quick-gen-key: %s", out)
+	out, err = exec.Command("pass", "init", uid).CombinedOutput()
+	require.NoError(t, err, "pass init: %s", out)
 	exerciseHelper(t, "pass")
 }
 

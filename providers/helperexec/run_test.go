@@ -3,7 +3,6 @@ package helperexec
 import (
 	"bytes"
 	"context"
-	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -11,6 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 )
 
@@ -20,9 +23,7 @@ const secret = "s3cr3t-never-logged"
 func script(t *testing.T, body string) string {
 	t.Helper()
 	exe := filepath.Join(t.TempDir(), "docker-credential-fake")
-	if err := os.WriteFile(exe, []byte("#!/bin/sh\n"+body), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFileMode(t, exe, "#!/bin/sh\n"+body, 0o755)
 	return exe
 }
 
@@ -97,33 +98,20 @@ func TestGet(t *testing.T) {
 			}
 			start := time.Now()
 			cred, err := Get(ctx, log, script(t, tt.body), tt.server)
-			if took := time.Since(start); took > tt.timeout+time.Second {
-				t.Errorf("Get took %s", took)
-			}
+			assert.LessOrEqual(t, time.Since(start), tt.timeout+time.Second, "Get took too long")
 			if tt.wantErr != nil {
-				if !errors.Is(err, tt.wantErr) {
-					t.Fatalf("err = %v, want %v", err, tt.wantErr)
-				}
-				if strings.Contains(err.Error(), secret) {
-					t.Errorf("error shows the secret: %v", err)
-				}
+				require.ErrorIs(t, err, tt.wantErr)
+				testkit.AssertNoSecret(t, "error", err.Error(), secret)
 			} else {
-				if err != nil {
-					t.Fatal(err)
-				}
-				if cred.Username != tt.wantUser || string(cred.Secret) != secret {
-					t.Errorf("credential = %q / %q", cred.Username, cred.Secret)
-				}
+				require.NoError(t, err)
+				assert.Equal(t, tt.wantUser, cred.Username)
+				assert.Equal(t, secret, cred.Secret.Reveal())
 			}
-			if !strings.Contains(logs.String(), tt.wantLog) {
-				t.Errorf("log lacks %q:\n%s", tt.wantLog, logs.String())
+			assert.Contains(t, logs.String(), tt.wantLog)
+			if tt.noLog != "" {
+				assert.NotContains(t, logs.String(), tt.noLog)
 			}
-			if tt.noLog != "" && strings.Contains(logs.String(), tt.noLog) {
-				t.Errorf("log holds %q:\n%s", tt.noLog, logs.String())
-			}
-			if strings.Contains(logs.String(), secret) {
-				t.Errorf("log shows the secret:\n%s", logs.String())
-			}
+			testkit.AssertNoSecret(t, "log", logs.String(), secret)
 		})
 	}
 }
@@ -131,28 +119,17 @@ func TestGet(t *testing.T) {
 func TestList(t *testing.T) {
 	exe := script(t, `[ "$1" = list ] || exit 3; echo '{"https://index.docker.io/v1/":"hub","reg.example.com":"bob"}'`)
 	got, err := List(context.Background(), nil, exe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 2 || got["reg.example.com"] != "bob" || got[DockerHubServer] != "hub" {
-		t.Errorf("List = %v", got)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"reg.example.com": "bob", DockerHubServer: "hub"}, got)
 }
 
 func TestFind(t *testing.T) {
 	dir := t.TempDir()
 	helper := filepath.Join(dir, Prefix+"other")
-	if err := os.WriteFile(helper, []byte("#!/bin/sh\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFileMode(t, helper, "#!/bin/sh\n", 0o755)
 	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	link := filepath.Join(dir, Prefix+"alias")
-	if err := os.Symlink(self, link); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, os.Symlink(self, filepath.Join(dir, Prefix+"alias")))
 	t.Setenv("PATH", dir)
 	tests := []struct {
 		name, helperName, path string
@@ -170,9 +147,12 @@ func TestFind(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := Find(tt.helperName, tt.path)
-			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil && got != tt.want) {
-				t.Errorf("Find = %q, %v; want %q, %v", got, err, tt.want, tt.wantErr)
+			if tt.wantErr != nil {
+				assert.ErrorIs(t, err, tt.wantErr)
+				return
 			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
 		})
 	}
 }

@@ -3,9 +3,12 @@ package kind
 import (
 	"context"
 	"errors"
-	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
 )
@@ -34,39 +37,29 @@ func TestKindBuildsFromItsSettings(t *testing.T) {
 			return providers.Credential{Username: c.User}, nil
 		}, nil
 	})
-	if k.Name() != "test" || !k.Cached() || k.ConfigType().Name() != "testConfig" {
-		t.Fatalf("kind %s cached %v type %s", k.Name(), k.Cached(), k.ConfigType())
-	}
+	require.Equal(t, "test", k.Name())
+	require.True(t, k.Cached())
+	require.Equal(t, "testConfig", k.ConfigType().Name())
 	s := k.NewSettings()
-	if err := k.Validate(s); err == nil {
-		t.Error("empty settings validated")
-	}
+	assert.Error(t, k.Validate(s), "empty settings validated")
 	s.(*testConfig).User = "u"
-	if err := k.Validate(s); err != nil {
-		t.Errorf("Validate: %v", err)
-	}
+	assert.NoError(t, k.Validate(s))
 	p, err := k.Build(s, netdeps.Deps{})
-	if err != nil || got.User != "u" {
-		t.Fatalf("Build: %v, constructor got %+v", err, got)
-	}
-	if cred, _ := p.Credential(context.Background(), providers.Request{}); cred.Username != "u" {
-		t.Errorf("the backend built is not the constructor's: %+v", cred)
-	}
+	require.NoError(t, err)
+	require.Equal(t, "u", got.User, "the constructor's settings")
+	cred, _ := p.Credential(context.Background(), providers.Request{})
+	assert.Equal(t, "u", cred.Username, "the backend built is not the constructor's")
 }
 
 func TestKindRefusesOtherSettings(t *testing.T) {
 	k := testKind(nil)
 	for _, s := range []any{nil, testConfig{User: "u"}, (*testConfig)(nil), &struct{}{}} {
-		if err := k.Validate(s); !errors.Is(err, providers.ErrInvalid) {
-			t.Errorf("Validate(%#v) = %v, want ErrInvalid", s, err)
-		}
-		if _, err := k.Build(s, netdeps.Deps{}); !errors.Is(err, providers.ErrInvalid) {
-			t.Errorf("Build(%#v) = %v, want ErrInvalid", s, err)
-		}
+		assert.ErrorIs(t, k.Validate(s), providers.ErrInvalid, "Validate(%#v)", s)
+		_, err := k.Build(s, netdeps.Deps{})
+		assert.ErrorIs(t, err, providers.ErrInvalid, "Build(%#v)", s)
 	}
-	if _, err := k.Build(&testConfig{User: "u"}, netdeps.Deps{}); !errors.Is(err, providers.ErrInvalid) || !strings.Contains(err.Error(), "builds no backend") {
-		t.Errorf("a kind without a constructor built: %v", err)
-	}
+	_, err := k.Build(&testConfig{User: "u"}, netdeps.Deps{})
+	testkit.WantErr(t, err, providers.ErrInvalid, "builds no backend")
 }
 
 func TestDefaultsNameTheirKind(t *testing.T) {
@@ -74,19 +67,18 @@ func TestDefaultsNameTheirKind(t *testing.T) {
 	other := New(Spec[testConfig, providers.ProviderFunc]{Name: "other",
 		Defaults: func() []Default { return []Default{{Match: "b.example"}, {Match: "b.example", Kind: k}} }})
 	ds := other.Defaults()
-	if len(ds) != 2 || ds[0].Kind != other || ds[1].Kind != k {
-		t.Errorf("defaults %+v: want the contributing kind filled in, another kept", ds)
-	}
-	if New(Spec[testConfig, providers.ProviderFunc]{Name: "none"}).Defaults() != nil {
-		t.Error("a kind without defaults has some")
-	}
+	require.Len(t, ds, 2)
+	assert.Same(t, other, ds[0].Kind, "the contributing kind is filled in")
+	assert.Same(t, k, ds[1].Kind, "another kind is kept")
+	assert.Nil(t, New(Spec[testConfig, providers.ProviderFunc]{Name: "none"}).Defaults(), "a kind without defaults has some")
 }
 
 func TestLocalHandsOnTheDeps(t *testing.T) {
 	var got providers.Deps
 	newFn := Local(func(c testConfig, d providers.Deps) (string, error) { got = d; return c.User, nil })
 	env := func(string) (string, bool) { return "x", true }
-	if user, err := newFn(testConfig{User: "u"}, netdeps.Deps{Deps: providers.Deps{LookupEnv: env}}); err != nil || user != "u" || got.LookupEnv == nil {
-		t.Errorf("Local: %q, %v, deps %+v", user, err, got)
-	}
+	user, err := newFn(testConfig{User: "u"}, netdeps.Deps{Deps: providers.Deps{LookupEnv: env}})
+	require.NoError(t, err)
+	assert.Equal(t, "u", user)
+	assert.NotNil(t, got.LookupEnv, "Local hands on the deps")
 }

@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"net/http"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 func TestEveryDefaultClientHasTheTimeout(t *testing.T) {
@@ -11,15 +13,13 @@ func TestEveryDefaultClientHasTheTimeout(t *testing.T) {
 		"Default":           Default(slog.New(slog.DiscardHandler)),
 		"zero WithDefaults": Deps{}.WithDefaults(),
 	} {
-		if d.HTTPClient == nil || d.HTTPClient.Timeout != DefaultHTTPTimeout {
-			t.Errorf("%s: client %+v, want one with timeout %s", name, d.HTTPClient, DefaultHTTPTimeout)
+		if assert.NotNil(t, d.HTTPClient, name) {
+			assert.Equal(t, DefaultHTTPTimeout, d.HTTPClient.Timeout, name)
 		}
-		if d.Now == nil || d.LookupEnv == nil || d.Logger == nil {
-			t.Errorf("%s: providers.Deps not filled: %+v", name, d.Deps)
-		}
+		assert.NotNil(t, d.Now, name)
+		assert.NotNil(t, d.LookupEnv, name)
+		assert.NotNil(t, d.Logger, name)
 	}
 	own := &http.Client{}
-	if got := (Deps{HTTPClient: own}).WithDefaults().HTTPClient; got != own {
-		t.Error("WithDefaults replaced the caller's client")
-	}
+	assert.Same(t, own, (Deps{HTTPClient: own}).WithDefaults().HTTPClient, "WithDefaults replaced the caller's client")
 }

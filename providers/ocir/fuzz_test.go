@@ -3,11 +3,12 @@ package ocir
 import (
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/providers"
 )
@@ -38,9 +39,8 @@ func FuzzTokenAnswer(f *testing.F) {
 		const host = "iad.ocir.io"
 		cred, err := credential(host, a, now)
 		if err != nil {
-			if !errors.Is(err, providers.ErrInvalid) || !strings.Contains(err.Error(), host) {
-				t.Fatalf("error %q does not wrap ErrInvalid and name the host", err)
-			}
+			require.ErrorIs(t, err, providers.ErrInvalid)
+			require.ErrorContains(t, err, host, "the error names the host")
 			if (a.Token != "" || a.AccessToken != "") && !strings.Contains(err.Error(), "already expired") {
 				t.Fatalf("an answer with a live token failed: %v", err)
 			}
@@ -53,8 +53,6 @@ func FuzzTokenAnswer(f *testing.F) {
 		if cred.Username != Username || cred.Secret.Reveal() != want {
 			t.Fatalf("%q answered user %q and another token", body, cred.Username)
 		}
-		if !cred.ExpiresAt.After(now) {
-			t.Fatalf("%q: credential accepted with expiry %v, not after now %v", body, cred.ExpiresAt, now)
-		}
+		require.True(t, cred.ExpiresAt.After(now), "%q: credential accepted with expiry %v, not after now %v", body, cred.ExpiresAt, now)
 	})
 }

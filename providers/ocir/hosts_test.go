@@ -3,8 +3,10 @@ package ocir
 import (
 	"testing"
 
-	"github.com/regcred/regcred/matcher"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/matcher"
 )
 
 func TestIsOCIRHost(t *testing.T) {
@@ -30,9 +32,7 @@ func TestIsOCIRHost(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := IsOCIRHost(tc.host); got != tc.want {
-				t.Errorf("IsOCIRHost(%q) = %v, want %v", tc.host, got, tc.want)
-			}
+			assert.Equal(t, tc.want, IsOCIRHost(tc.host))
 		})
 	}
 }
@@ -58,12 +58,8 @@ func TestDefaultPatternsCoverOCIRHosts(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			target, err := matcher.Normalize(tc.request)
 			require.NoError(t, err, "Normalize(%q)", tc.request)
-			if !IsOCIRHost(target.Registry()) {
-				t.Fatalf("IsOCIRHost(%q) = false; the case is not an OCIR host", target.Registry())
-			}
-			if matcher.Order(patterns, target) == nil {
-				t.Errorf("no built-in OCIR pattern matches %q", tc.request)
-			}
+			require.True(t, IsOCIRHost(target.Registry()), "IsOCIRHost(%q) = false; the case is not an OCIR host", target.Registry())
+			assert.NotNil(t, matcher.Order(patterns, target), "no built-in OCIR pattern matches %q", tc.request)
 		})
 	}
 }

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"sync"
-	"time"
 
 	"github.com/oracle/oci-go-sdk/v65/common"
 
@@ -22,11 +20,8 @@ const Username = "BEARER_TOKEN"
 // Provider exchanges an OCI principal's signed request for an OCIR
 // bearer token. It is safe for concurrent use.
 type Provider struct {
-	cfg      Config
-	deps     netdeps.Deps
-	hc       *http.Client
-	endpoint string
-	backoff  time.Duration
+	cfg Config
+	svc ocisdk.Service
 
 	mu       sync.Mutex
 	identity common.ConfigurationProvider // resolved on first use, then kept
@@ -38,12 +33,7 @@ func New(cfg Config, deps netdeps.Deps) (*Provider, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	deps = deps.WithDefaults()
-	p := &Provider{cfg: cfg, deps: deps, hc: ocisdk.Dispatcher(deps.HTTPClient), backoff: ocisdk.DefaultBackoff}
-	if cfg.Endpoint != "" {
-		p.endpoint, _ = ociauth.ParseEndpoint("ocir", "endpoint", cfg.Endpoint) // checked by Validate
-	}
-	return p, nil
+	return &Provider{cfg: cfg, svc: ocisdk.NewService("ocir", cfg.Endpoint, deps)}, nil
 }
 
 // Credential returns BEARER_TOKEN and a fresh token for the request's
@@ -63,13 +53,10 @@ func (p *Provider) Credential(ctx context.Context, req providers.Request) (provi
 		return providers.Credential{}, fmt.Errorf("%s: %w", what, err)
 	}
 	client := common.DefaultBaseClientWithSigner(common.DefaultRequestSigner(cp))
-	ocisdk.Tune(&client, p.hc, p.backoff)
 	client.Host = "https://" + host
-	if p.endpoint != "" {
-		client.Host = p.endpoint
-	}
-	now := p.deps.Now()
-	answer, err := fetchToken(ctx, client, ocisdk.RetryPolicy(p.backoff))
+	p.svc.Tune(&client)
+	now := p.svc.Deps.Now()
+	answer, err := fetchToken(ctx, client, ocisdk.RetryPolicy(p.svc.Backoff))
 	if errors.Is(err, providers.ErrInvalid) {
 		return providers.Credential{}, fmt.Errorf("%s: %w", what, err)
 	}
@@ -80,14 +67,14 @@ func (p *Provider) Credential(ctx context.Context, req providers.Request) (provi
 	if err != nil {
 		return providers.Credential{}, err
 	}
-	p.deps.Logger.Debug("ocir: got a registry token", "registry", host, "expires", cred.ExpiresAt)
+	p.svc.Deps.Logger.Debug("ocir: got a registry token", "registry", host, "expires", cred.ExpiresAt)
 	return cred, nil
 }
 
 // principal returns the kept identity, or resolves it. An identity for a
 // kubelet-supplied service-account token serves that request only.
 func (p *Provider) principal(ctx context.Context, req providers.Request) (common.ConfigurationProvider, error) {
-	id := ocisdk.Identity{Settings: p.cfg.Settings(), Deps: p.deps.Deps, HTTP: p.hc}
+	id := p.svc.Identity(p.cfg.Settings())
 	if sa := req.ServiceAccount; sa != nil && id.Settings.Method() == ociauth.AuthOKEWorkloadIdentity {
 		id.ServiceAccountToken = sa.Token.Reveal()
 		return id.Provider(ctx)

@@ -2,12 +2,13 @@ package ocir
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/internal/syncbuf"
 	"github.com/regcred/regcred/internal/testkit"
@@ -15,8 +16,6 @@ import (
 	"github.com/regcred/regcred/providers/netdeps"
 	"github.com/regcred/regcred/providers/oci/ociauth"
 	"github.com/regcred/regcred/providers/oci/ocitest"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 type fixture struct {
@@ -33,10 +32,7 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	keys := ocitest.NewKeys()
-	key, err := ocitest.NewAPIKey(keys)
-	require.NoError(t, err)
-	cfg, err := key.WriteConfig(t.TempDir()) // no region: OCIR does not need one
-	require.NoError(t, err)
+	key, cfg := ocitest.APIKeyConfig(t, keys) // no region: OCIR does not need one
 	iss, err := ocitest.NewIssuer(nil)
 	require.NoError(t, err)
 	logger, logs := testkit.DebugLogger()
@@ -63,36 +59,26 @@ func (f *fixture) provider(t *testing.T, c Config, env map[string]string) *Provi
 		},
 	})
 	require.NoError(t, err, "New")
-	p.backoff = 0
+	p.svc.Backoff = 0
 	return p
 }
 
 func TestTokenWithAPIKey(t *testing.T) {
 	f := newFixture(t)
 	cred, err := f.provider(t, Config{}, nil).Credential(context.Background(), providers.Request{Registry: "iad.ocir.io", Repository: "ns/app"})
-	if err != nil {
-		t.Fatalf("Credential: %v (refused: %v)", err, f.ocir.Rejected())
-	}
-	if cred.Username != "BEARER_TOKEN" {
-		t.Errorf("username %q", cred.Username)
-	}
-	if to, ok := f.ocir.IssuedTo(cred.Secret.Reveal()); !ok || to != f.key.KeyID() {
-		t.Errorf("the secret is not a token the registry issued to %s (issued to %q)", f.key.KeyID(), to)
-	}
-	if want := f.now.Add(ocitest.TokenTTL * time.Second); !cred.ExpiresAt.Equal(want) {
-		t.Errorf("ExpiresAt %v, want %v", cred.ExpiresAt, want)
-	}
-	if strings.Contains(f.logs.String(), cred.Secret.Reveal()) {
-		t.Error("the token was logged")
-	}
+	require.NoError(t, err, "refused: %v", f.ocir.Rejected())
+	assert.Equal(t, "BEARER_TOKEN", cred.Username)
+	to, ok := f.ocir.IssuedTo(cred.Secret.Reveal())
+	assert.True(t, ok, "the secret is not a token the registry issued")
+	assert.Equal(t, f.key.KeyID(), to, "token issued to")
+	want := f.now.Add(ocitest.TokenTTL * time.Second)
+	assert.True(t, cred.ExpiresAt.Equal(want), "ExpiresAt %v, want %v", cred.ExpiresAt, want)
+	testkit.AssertNoSecret(t, "log", f.logs.String(), cred.Secret.Reveal())
 }
 
 func TestTokenRefusals(t *testing.T) {
 	f := newFixture(t)
-	stranger, err := ocitest.NewAPIKey(nil)
-	require.NoError(t, err)
-	strangerConfig, err := stranger.WriteConfig(t.TempDir())
-	require.NoError(t, err)
+	_, strangerConfig := ocitest.APIKeyConfig(t, nil)
 	tests := []struct {
 		name     string
 		cfg      Config
@@ -110,9 +96,7 @@ func TestTokenRefusals(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			before := len(f.ocir.Rejected())
 			_, err := f.provider(t, tc.cfg, nil).Credential(context.Background(), providers.Request{Registry: tc.registry})
-			if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.contains) {
-				t.Fatalf("err = %v, want %v mentioning %q", err, tc.want, tc.contains)
-			}
+			testkit.WantErr(t, err, tc.want, tc.contains)
 			assert.Equal(t, tc.rejected, len(f.ocir.Rejected())-before, "requests refused by the registry")
 		})
 	}
@@ -131,9 +115,9 @@ func TestTokenWithInstancePrincipal(t *testing.T) {
 		cred, err := p.Credential(context.Background(), providers.Request{Registry: host})
 		require.NoError(t, err, "%s: Credential", host)
 		issued := fed.Issued()
-		if to, _ := f.ocir.IssuedTo(cred.Secret.Reveal()); len(issued) != 1 || to != "ST$"+issued[0] {
-			t.Errorf("%s: token not issued to the instance's session (federations %d)", host, len(issued))
-		}
+		require.Len(t, issued, 1, "federations")
+		to, _ := f.ocir.IssuedTo(cred.Secret.Reveal())
+		assert.Equal(t, "ST$"+issued[0], to, "%s: token not issued to the instance's session", host)
 	}
 }
 
@@ -146,9 +130,8 @@ func TestTokenWithResourcePrincipal(t *testing.T) {
 	}
 	cred, err := f.provider(t, Config{Auth: "resource_principal"}, env).Credential(context.Background(), providers.Request{Registry: "iad.ocir.io"})
 	require.NoError(t, err, "Credential")
-	if to, _ := f.ocir.IssuedTo(cred.Secret.Reveal()); to != "ST$"+env[ociauth.EnvRPST] {
-		t.Errorf("token issued to %q, not the resource principal", to)
-	}
+	to, _ := f.ocir.IssuedTo(cred.Secret.Reveal())
+	assert.Equal(t, "ST$"+env[ociauth.EnvRPST], to, "token not issued to the resource principal")
 }
 
 func TestCredentialFromAnswer(t *testing.T) {
@@ -173,30 +156,23 @@ func TestCredentialFromAnswer(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cred, err := credential("iad.ocir.io", tc.answer, now)
 			if tc.err != nil {
-				if !errors.Is(err, tc.err) || !strings.Contains(err.Error(), "iad.ocir.io") {
-					t.Fatalf("err = %v, want %v naming the host", err, tc.err)
-				}
+				testkit.WantErr(t, err, tc.err, "iad.ocir.io")
 				return
 			}
 			require.NoError(t, err)
-			if cred.Username != Username || cred.Secret.Reveal() != tc.secret || !cred.ExpiresAt.Equal(tc.expires) {
-				t.Errorf("got %q/%q/%v, want %q/%q/%v", cred.Username, cred.Secret.Reveal(), cred.ExpiresAt, Username, tc.secret, tc.expires)
-			}
+			assert.Equal(t, Username, cred.Username)
+			assert.Equal(t, tc.secret, cred.Secret.Reveal())
+			assert.True(t, cred.ExpiresAt.Equal(tc.expires), "ExpiresAt %v, want %v", cred.ExpiresAt, tc.expires)
 		})
 	}
 }
 
 func TestNonJSONAnswer(t *testing.T) {
 	keys := ocitest.NewKeys()
-	key, err := ocitest.NewAPIKey(keys)
-	require.NoError(t, err)
-	cfg, err := key.WriteConfig(t.TempDir())
-	require.NoError(t, err)
+	_, cfg := ocitest.APIKeyConfig(t, keys)
 	srv := newSignedServer(t, keys, func(w http.ResponseWriter) { _, _ = w.Write([]byte("<html>login</html>")) })
 	p, err := New(Config{ConfigFile: cfg, Endpoint: srv}, netdeps.Deps{})
 	require.NoError(t, err)
 	_, err = p.Credential(context.Background(), providers.Request{Registry: "iad.ocir.io"})
-	if !errors.Is(err, providers.ErrInvalid) || !strings.Contains(err.Error(), "JSON") {
-		t.Fatalf("err = %v, want ErrInvalid about JSON", err)
-	}
+	testkit.WantErr(t, err, providers.ErrInvalid, "JSON")
 }

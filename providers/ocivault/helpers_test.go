@@ -7,12 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/syncbuf"
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
 	"github.com/regcred/regcred/providers/oci/ocitest"
-	"github.com/stretchr/testify/require"
 )
 
 const (
@@ -34,10 +35,7 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	keys := ocitest.NewKeys()
-	key, err := ocitest.NewAPIKey(keys)
-	require.NoError(t, err)
-	cfg, err := key.WriteConfig(t.TempDir(), ocitest.Profile{Region: "us-ashburn-1"}, ocitest.Profile{Name: "NOREGION"})
-	require.NoError(t, err)
+	key, cfg := ocitest.APIKeyConfig(t, keys, ocitest.Profile{Region: "us-ashburn-1"}, ocitest.Profile{Name: "NOREGION"})
 	logger, logs := testkit.DebugLogger()
 	return &fixture{
 		keys:    keys,
@@ -75,7 +73,7 @@ func (f *fixture) provider(t *testing.T, c Config, env map[string]string) *Provi
 	t.Helper()
 	p, err := New(f.entry(c), f.deps(env))
 	require.NoError(t, err, "New")
-	p.backoff = 0
+	p.svc.Backoff = 0
 	return p
 }
 

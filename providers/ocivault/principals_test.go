@@ -2,19 +2,19 @@ package ocivault
 
 import (
 	"context"
-	"errors"
 	"net"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/oci/ociauth"
 	"github.com/regcred/regcred/providers/oci/ocitest"
-	"github.com/stretchr/testify/require"
 )
 
 // The principals' variables are read by the SDK from the process
@@ -38,9 +38,7 @@ func newInstance(t *testing.T) *ocitest.InstanceIdentity {
 func lastKeyID(t *testing.T, s *ocitest.Secrets) string {
 	t.Helper()
 	calls := s.Calls()
-	if len(calls) == 0 {
-		t.Fatal("the fake served no request")
-	}
+	require.NotEmpty(t, calls, "the fake served no request")
 	return calls[len(calls)-1].KeyID
 }
 
@@ -55,21 +53,14 @@ func TestInstancePrincipal(t *testing.T) {
 
 	p := f.provider(t, Config{SecretID: testSecretID, Auth: "instance_principal"}, osEnv(ociauth.EnvMetadataBaseURL))
 	cred, err := p.Credential(context.Background(), providers.Request{})
-	if err != nil {
-		t.Fatalf("Credential: %v (federation refused: %v)", err, fed.Rejected())
-	}
-	if cred.Secret.Reveal() != "from-instance-principal" {
-		t.Errorf("password %q", cred.Secret.Reveal())
-	}
+	require.NoError(t, err, "federation refused: %v", fed.Rejected())
+	assert.Equal(t, "from-instance-principal", cred.Secret.Reveal())
 	issued := fed.Issued()
-	if len(issued) != 1 || lastKeyID(t, f.secrets) != "ST$"+issued[0] {
-		t.Errorf("the secret was not read with the federated session token (issued %d tokens)", len(issued))
-	}
+	require.Len(t, issued, 1, "tokens issued")
+	assert.Equal(t, "ST$"+issued[0], lastKeyID(t, f.secrets), "the secret was not read with the federated session token")
 	paths := md.Paths()
 	for _, want := range []string{"/opc/v2/instance/region", "/opc/v2/identity/cert.pem", "/opc/v2/identity/key.pem", "/opc/v2/identity/intermediate.pem"} {
-		if !slices.Contains(paths, want) {
-			t.Errorf("metadata service was not asked for %s (asked %v)", want, paths)
-		}
+		assert.Contains(t, paths, want, "metadata service was not asked for it")
 	}
 }
 
@@ -85,9 +76,8 @@ func TestInstancePrincipalRefusedByFederation(t *testing.T) {
 	_, err := f.provider(t, Config{SecretID: testSecretID, Auth: "instance_principal"}, osEnv(ociauth.EnvMetadataBaseURL)).
 		Credential(context.Background(), providers.Request{})
 	require.ErrorIs(t, err, providers.ErrDenied)
-	if len(fed.Rejected()) == 0 || len(f.secrets.Calls()) != 0 {
-		t.Errorf("federation rejections %v, secret reads %d; want a rejection and no read", fed.Rejected(), len(f.secrets.Calls()))
-	}
+	assert.NotEmpty(t, fed.Rejected(), "federation rejections")
+	assert.Empty(t, f.secrets.Calls(), "secret reads")
 }
 
 // Off OCI there is no metadata service: the probe says so at once instead
@@ -101,9 +91,7 @@ func TestInstancePrincipalWithoutMetadataService(t *testing.T) {
 	l.Close()
 	_, err = f.provider(t, Config{SecretID: testSecretID, Auth: "instance_principal"}, map[string]string{ociauth.EnvMetadataBaseURL: dead}).
 		Credential(context.Background(), providers.Request{})
-	if !errors.Is(err, providers.ErrNoIdentity) || !strings.Contains(err.Error(), "metadata") {
-		t.Fatalf("err = %v, want ErrNoIdentity about the metadata service", err)
-	}
+	testkit.WantErr(t, err, providers.ErrNoIdentity, "metadata")
 }
 
 func TestResourcePrincipal(t *testing.T) {
@@ -116,17 +104,14 @@ func TestResourcePrincipal(t *testing.T) {
 	}
 	cred, err := f.provider(t, Config{SecretID: testSecretID, Auth: "resource_principal"}, env).Credential(context.Background(), providers.Request{})
 	require.NoError(t, err, "Credential")
-	if cred.Secret.Reveal() != "from-resource-principal" || lastKeyID(t, f.secrets) != "ST$"+env[ociauth.EnvRPST] {
-		t.Errorf("password %q, key id not the RPST", cred.Secret.Reveal())
-	}
+	assert.Equal(t, "from-resource-principal", cred.Secret.Reveal())
+	assert.Equal(t, "ST$"+env[ociauth.EnvRPST], lastKeyID(t, f.secrets), "key id not the RPST")
 }
 
 func TestResourcePrincipalAbsent(t *testing.T) {
 	f := newFixture(t)
 	_, err := f.provider(t, Config{SecretID: testSecretID, Auth: "resource_principal"}, map[string]string{}).Credential(context.Background(), providers.Request{})
-	if !errors.Is(err, providers.ErrNoIdentity) || !strings.Contains(err.Error(), ociauth.EnvRPVersion) {
-		t.Fatalf("err = %v, want ErrNoIdentity naming %s", err, ociauth.EnvRPVersion)
-	}
+	testkit.WantErr(t, err, providers.ErrNoIdentity, ociauth.EnvRPVersion)
 }
 
 func TestSessionTokenProfile(t *testing.T) {
@@ -153,9 +138,8 @@ func TestSessionTokenProfile(t *testing.T) {
 			c := Config{SecretID: testSecretID, Auth: tc.auth, ConfigFile: cfg, Profile: "SESSION"}
 			cred, err := f.provider(t, c, nil).Credential(context.Background(), providers.Request{})
 			require.NoError(t, err, "Credential")
-			if cred.Secret.Reveal() != "from-session" || lastKeyID(t, f.secrets) != "ST$"+token {
-				t.Errorf("password %q, key id not the session token", cred.Secret.Reveal())
-			}
+			assert.Equal(t, "from-session", cred.Secret.Reveal())
+			assert.Equal(t, "ST$"+token, lastKeyID(t, f.secrets), "key id not the session token")
 		})
 	}
 }
@@ -212,9 +196,9 @@ func TestOKEWorkloadIdentity(t *testing.T) {
 			before := pm.Exchanges()
 			cred, err := f.provider(t, Config{SecretID: testSecretID, Auth: "oke_workload_identity"}, e).Credential(context.Background(), tc.req)
 			require.NoError(t, err, "Credential")
-			if cred.Secret.Reveal() != "from-workload-identity" || pm.Exchanges() != before+1 || !strings.HasPrefix(lastKeyID(t, f.secrets), "ST$") {
-				t.Errorf("password %q, exchanges %d→%d", cred.Secret.Reveal(), before, pm.Exchanges())
-			}
+			assert.Equal(t, "from-workload-identity", cred.Secret.Reveal())
+			assert.Equal(t, before+1, pm.Exchanges(), "token exchanges")
+			assert.True(t, strings.HasPrefix(lastKeyID(t, f.secrets), "ST$"), "key id %q is not a session token", lastKeyID(t, f.secrets))
 		})
 	}
 }
@@ -227,9 +211,7 @@ func TestOKEWorkloadIdentityWrongToken(t *testing.T) {
 	testkit.WriteFile(t, env[ociauth.EnvKubernetesSATokenPath], wrong)
 	_, err := f.provider(t, Config{SecretID: testSecretID, Auth: "oke_workload_identity"}, env).Credential(context.Background(), providers.Request{})
 	require.ErrorIs(t, err, providers.ErrDenied)
-	if strings.Contains(err.Error(), wrong) {
-		t.Error("the service-account token leaked into the error")
-	}
+	testkit.AssertNoSecret(t, "error", err.Error(), wrong)
 }
 
 func TestOKEWorkloadIdentityMalformedTokenKeptOut(t *testing.T) {
@@ -239,7 +221,5 @@ func TestOKEWorkloadIdentityMalformedTokenKeptOut(t *testing.T) {
 	testkit.WriteFile(t, env[ociauth.EnvKubernetesSATokenPath], garbage)
 	_, err := f.provider(t, Config{SecretID: testSecretID, Auth: "oke_workload_identity"}, env).Credential(context.Background(), providers.Request{})
 	require.ErrorIs(t, err, providers.ErrNoIdentity)
-	if strings.Contains(err.Error(), garbage) {
-		t.Errorf("the token leaked: %v", err)
-	}
+	testkit.AssertNoSecret(t, "error", err.Error(), garbage)
 }

@@ -3,10 +3,8 @@ package ocivault
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/oracle/oci-go-sdk/v65/secrets"
 
@@ -18,11 +16,8 @@ import (
 
 // Provider reads one OCI Vault secret. It is safe for concurrent use.
 type Provider struct {
-	cfg      Config
-	deps     netdeps.Deps
-	hc       *http.Client
-	endpoint string
-	backoff  time.Duration
+	cfg Config
+	svc ocisdk.Service
 
 	mu     sync.Mutex
 	client *secrets.SecretsClient // built on first use, kept once it works
@@ -35,12 +30,7 @@ func New(cfg Config, deps netdeps.Deps) (*Provider, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	deps = deps.WithDefaults()
-	p := &Provider{cfg: cfg, deps: deps, hc: ocisdk.Dispatcher(deps.HTTPClient), backoff: ocisdk.DefaultBackoff}
-	if cfg.Endpoint != "" {
-		p.endpoint, _ = ociauth.ParseEndpoint("ocivault", "endpoint", cfg.Endpoint) // checked by Validate
-	}
-	return p, nil
+	return &Provider{cfg: cfg, svc: ocisdk.NewService("ocivault", cfg.Endpoint, deps)}, nil
 }
 
 // Credential fetches the secret bundle and decodes the username and
@@ -58,11 +48,11 @@ func (p *Provider) Credential(ctx context.Context, req providers.Request) (provi
 	if err != nil {
 		return providers.Credential{}, ocisdk.Classify("ocivault: "+what, err)
 	}
-	cred, err := credential(what, bundle, p.deps.Now())
+	cred, err := credential(what, bundle, p.svc.Deps.Now())
 	if err != nil {
 		return providers.Credential{}, err
 	}
-	p.deps.Logger.Debug("ocivault: read secret", "from", what, "username", cred.Username, "expires", cred.ExpiresAt)
+	p.svc.Deps.Logger.Debug("ocivault: read secret", "from", what, "username", cred.Username, "expires", cred.ExpiresAt)
 	return cred, nil
 }
 
@@ -114,7 +104,8 @@ func (p *Provider) secretsClient(ctx context.Context, req providers.Request) (*s
 }
 
 func (p *Provider) newClient(ctx context.Context, saToken string) (*secrets.SecretsClient, error) {
-	id := ocisdk.Identity{Settings: p.cfg.Settings(), Deps: p.deps.Deps, HTTP: p.hc, ServiceAccountToken: saToken}
+	id := p.svc.Identity(p.cfg.Settings())
+	id.ServiceAccountToken = saToken
 	cp, err := id.Provider(ctx)
 	if err != nil {
 		return nil, err
@@ -124,9 +115,6 @@ func (p *Provider) newClient(ctx context.Context, saToken string) (*secrets.Secr
 		msg, _, _ := strings.Cut(err.Error(), "\n")
 		return nil, fmt.Errorf("%w: %s (set region in the entry or the profile)", providers.ErrNoIdentity, msg)
 	}
-	ocisdk.Tune(&c.BaseClient, p.hc, p.backoff)
-	if p.endpoint != "" {
-		c.Host = p.endpoint
-	}
+	p.svc.Tune(&c.BaseClient)
 	return &c, nil
 }

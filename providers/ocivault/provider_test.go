@@ -2,17 +2,16 @@ package ocivault
 
 import (
 	"context"
-	"errors"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/oci/ocitest"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 func TestCredentialReadsSecret(t *testing.T) {
@@ -31,18 +30,17 @@ func TestCredentialReadsSecret(t *testing.T) {
 			before := len(f.secrets.Calls())
 			cred, err := f.provider(t, tc.cfg, nil).Credential(context.Background(), providers.Request{Registry: "example.registry.io"})
 			require.NoError(t, err, "Credential")
-			if cred.Username != "robot" || cred.Secret.Reveal() != "s3cret-by-id" || !cred.ExpiresAt.IsZero() {
-				t.Errorf("got %q / %q / %v, want robot / s3cret-by-id / no expiry", cred.Username, cred.Secret.Reveal(), cred.ExpiresAt)
-			}
+			assert.Equal(t, "robot", cred.Username)
+			assert.Equal(t, "s3cret-by-id", cred.Secret.Reveal())
+			assert.True(t, cred.ExpiresAt.IsZero(), "ExpiresAt %v, want no expiry", cred.ExpiresAt)
 			calls := f.secrets.Calls()[before:]
-			if len(calls) != 1 || calls[0].Op != tc.op || calls[0].Stage != "CURRENT" || calls[0].KeyID != f.key.KeyID() {
-				t.Errorf("calls = %+v, want one %s at stage CURRENT signed by %s", calls, tc.op, f.key.KeyID())
-			}
+			require.Len(t, calls, 1)
+			assert.Equal(t, tc.op, calls[0].Op)
+			assert.Equal(t, "CURRENT", calls[0].Stage)
+			assert.Equal(t, f.key.KeyID(), calls[0].KeyID, "signed by")
 		})
 	}
-	if r := f.secrets.Rejected(); len(r) != 0 {
-		t.Errorf("the fake refused signatures: %v", r)
-	}
+	assert.Empty(t, f.secrets.Rejected(), "the fake refused signatures")
 }
 
 func TestCredentialStagesAndVersions(t *testing.T) {
@@ -74,10 +72,7 @@ func TestCredentialStagesAndVersions(t *testing.T) {
 
 func TestCredentialFailures(t *testing.T) {
 	f := newFixture(t)
-	other, err := ocitest.NewAPIKey(ocitest.NewKeys()) // a key the fake does not know
-	require.NoError(t, err)
-	strangerConfig, err := other.WriteConfig(t.TempDir(), ocitest.Profile{Region: "us-ashburn-1"})
-	require.NoError(t, err)
+	_, strangerConfig := ocitest.APIKeyConfig(t, nil, ocitest.Profile{Region: "us-ashburn-1"}) // a key the fake does not know
 	const hidden = "ocid1.vaultsecret.oc1.iad.amaaaaaahiddensecret"
 	const broken = "ocid1.vaultsecret.oc1.iad.amaaaaaabrokensecret"
 	f.putSecret(testSecretID, "pull-secret", "robot", "pw")
@@ -104,9 +99,7 @@ func TestCredentialFailures(t *testing.T) {
 			before := len(f.secrets.Calls())
 			_, err := f.provider(t, tc.cfg, nil).Credential(context.Background(), providers.Request{})
 			require.ErrorIs(t, err, tc.want)
-			if !strings.Contains(err.Error(), tc.contains) {
-				t.Errorf("err %q does not mention %q", err, tc.contains)
-			}
+			assert.ErrorContains(t, err, tc.contains)
 			assert.Equal(t, tc.calls, len(f.secrets.Calls())-before, "requests the fake served")
 		})
 	}
@@ -118,16 +111,12 @@ func TestCredentialRetriesTransientFailures(t *testing.T) {
 		Versions: []ocitest.Version{{Number: 1, Stages: []string{"CURRENT"}, Content: ocitest.PullSecret("u", "after-retries")}}})
 	cred, err := f.provider(t, Config{SecretID: testSecretID}, nil).Credential(context.Background(), providers.Request{})
 	require.NoError(t, err, "Credential")
-	if cred.Secret.Reveal() != "after-retries" {
-		t.Errorf("password %q", cred.Secret.Reveal())
-	}
+	assert.Equal(t, "after-retries", cred.Secret.Reveal())
 	var statuses []int
 	for _, c := range f.secrets.Calls() {
 		statuses = append(statuses, c.Status)
 	}
-	if len(statuses) != 3 || statuses[0] != 429 || statuses[1] != 429 || statuses[2] != 200 {
-		t.Errorf("statuses %v, want [429 429 200]", statuses)
-	}
+	assert.Equal(t, []int{429, 429, 200}, statuses)
 }
 
 func TestCredentialDoesNotRetryClientErrors(t *testing.T) {
@@ -135,9 +124,7 @@ func TestCredentialDoesNotRetryClientErrors(t *testing.T) {
 	f.secrets.Put(ocitest.Secret{ID: testSecretID, FailStatus: http.StatusForbidden, Versions: []ocitest.Version{{Number: 1, Stages: []string{"CURRENT"}}}})
 	_, err := f.provider(t, Config{SecretID: testSecretID}, nil).Credential(context.Background(), providers.Request{})
 	require.ErrorIs(t, err, providers.ErrDenied)
-	if n := len(f.secrets.Calls()); n != 1 {
-		t.Errorf("%d requests for a 403, want 1", n)
-	}
+	assert.Len(t, f.secrets.Calls(), 1, "requests for a 403")
 }
 
 func TestCredentialExpiry(t *testing.T) {
@@ -163,15 +150,11 @@ func TestCredentialExpiry(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cred, err := f.provider(t, Config{SecretID: testSecretID, Stage: tc.stage}, nil).Credential(context.Background(), providers.Request{})
 			if tc.err != nil {
-				if !errors.Is(err, tc.err) || !strings.Contains(err.Error(), "expired") {
-					t.Fatalf("err = %v, want %v about expiry", err, tc.err)
-				}
+				testkit.WantErr(t, err, tc.err, "expired")
 				return
 			}
 			require.NoError(t, err, "Credential")
-			if !cred.ExpiresAt.Equal(tc.want) {
-				t.Errorf("ExpiresAt %v, want %v", cred.ExpiresAt, tc.want)
-			}
+			assert.True(t, cred.ExpiresAt.Equal(tc.want), "ExpiresAt %v, want %v", cred.ExpiresAt, tc.want)
 		})
 	}
 }
@@ -197,13 +180,9 @@ func TestCredentialMalformedContentKeepsSecretOut(t *testing.T) {
 			f.secrets.Put(ocitest.Secret{ID: testSecretID, Versions: []ocitest.Version{{Number: 4, Stages: []string{"CURRENT"}, Content: tc.content}}})
 			_, err := f.provider(t, Config{SecretID: testSecretID}, nil).Credential(context.Background(), providers.Request{})
 			require.ErrorIs(t, err, providers.ErrInvalid)
-			msg := err.Error()
-			if !strings.Contains(msg, tc.why) || !strings.Contains(msg, testSecretID) || !strings.Contains(msg, "version 4") {
-				t.Errorf("err %q should say %q and name the secret and version", msg, tc.why)
-			}
-			if strings.Contains(msg, secret) || strings.Contains(f.logs.String(), secret) {
-				t.Errorf("the secret leaked: err %q, logs %q", msg, f.logs.String())
-			}
+			testkit.WantErr(t, err, nil, tc.why, testSecretID, "version 4")
+			testkit.AssertNoSecret(t, "error", err.Error(), secret)
+			testkit.AssertNoSecret(t, "log", f.logs.String(), secret)
 		})
 	}
 }
@@ -215,12 +194,10 @@ func TestCredentialOtherFieldsIgnoredAndSecretNotLogged(t *testing.T) {
 		Content: testkit.B64(`{"username":"robot","password":"` + secret + `","registry":"x","email":"a@b"}`)}}})
 	cred, err := f.provider(t, Config{SecretID: testSecretID}, nil).Credential(context.Background(), providers.Request{})
 	require.NoError(t, err, "Credential")
-	if cred.Username != "robot" || cred.Secret.Reveal() != secret {
-		t.Errorf("got %q / %q", cred.Username, cred.Secret.Reveal())
-	}
-	if logs := f.logs.String(); !strings.Contains(logs, "robot") || strings.Contains(logs, secret) {
-		t.Errorf("logs should name the user and not the password: %q", logs)
-	}
+	assert.Equal(t, "robot", cred.Username)
+	assert.Equal(t, secret, cred.Secret.Reveal())
+	assert.Contains(t, f.logs.String(), "robot", "the log names the user")
+	testkit.AssertNoSecret(t, "log", f.logs.String(), secret)
 }
 
 func TestCredentialKeepsClientBetweenCalls(t *testing.T) {
@@ -228,14 +205,13 @@ func TestCredentialKeepsClientBetweenCalls(t *testing.T) {
 	f.putSecret(testSecretID, "", "u", "p")
 	p := f.provider(t, Config{SecretID: testSecretID}, nil)
 	for range 2 {
-		if _, err := p.Credential(context.Background(), providers.Request{}); err != nil {
-			t.Fatal(err)
-		}
+		_, err := p.Credential(context.Background(), providers.Request{})
+		require.NoError(t, err)
 	}
 	first := p.client
-	if _, err := p.Credential(context.Background(), providers.Request{}); err != nil || p.client != first {
-		t.Errorf("client rebuilt or call failed: %v", err)
-	}
+	_, err := p.Credential(context.Background(), providers.Request{})
+	require.NoError(t, err)
+	assert.Same(t, first, p.client, "client rebuilt")
 }
 
 func TestCredentialHonoursCancelledContext(t *testing.T) {
@@ -244,9 +220,8 @@ func TestCredentialHonoursCancelledContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := f.provider(t, Config{SecretID: testSecretID}, nil).Credential(ctx, providers.Request{})
-	if !errors.Is(err, providers.ErrUnavailable) || !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want ErrUnavailable wrapping context.Canceled", err)
-	}
+	require.ErrorIs(t, err, providers.ErrUnavailable)
+	require.ErrorIs(t, err, context.Canceled)
 }
 
 func TestConfigFileFromEnvironmentAndRegionFromEntry(t *testing.T) {
@@ -257,7 +232,6 @@ func TestConfigFileFromEnvironmentAndRegionFromEntry(t *testing.T) {
 	env := map[string]string{"OCI_CONFIG_FILE": f.config, "OCI_CLI_PROFILE": "NOREGION"}
 	p, err := New(Config{SecretName: "", SecretID: testSecretID, Endpoint: f.secrets.URL}, f.deps(env))
 	require.NoError(t, err)
-	if _, err := p.Credential(context.Background(), providers.Request{}); err != nil {
-		t.Fatalf("Credential: %v", err)
-	}
+	_, err = p.Credential(context.Background(), providers.Request{})
+	require.NoError(t, err, "Credential")
 }

@@ -1,13 +1,13 @@
 package static
 
 import (
-	"errors"
-	"strings"
 	"testing"
 
-	"github.com/regcred/regcred/providers"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/testkit"
+	"github.com/regcred/regcred/providers"
 )
 
 func TestValidate(t *testing.T) {
@@ -36,21 +36,16 @@ func TestValidate(t *testing.T) {
 				require.NoError(t, err, "Validate")
 				return
 			}
-			if !errors.Is(err, providers.ErrInvalid) || !strings.Contains(err.Error(), tc.errHas) {
-				t.Fatalf("Validate = %v; want ErrInvalid containing %q", err, tc.errHas)
-			}
-			if _, err := New(tc.cfg, providers.Deps{}); err == nil {
-				t.Error("New accepted an invalid config")
-			}
+			testkit.WantErr(t, err, providers.ErrInvalid, tc.errHas)
+			_, err = New(tc.cfg, providers.Deps{})
+			assert.Error(t, err, "New accepted an invalid config")
 		})
 	}
 }
 
 func TestValidateNeverQuotesInlinePassword(t *testing.T) {
 	err := Config{Username: "u", UsernameEnv: "U", Password: secretPass}.Validate()
-	if err == nil {
-		t.Fatal("two usernames accepted")
-	}
+	require.Error(t, err, "two usernames accepted")
 	assertNoSecret(t, "error", err.Error())
 }
 

@@ -1,14 +1,15 @@
 package static
 
 import (
-	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
-	"github.com/stretchr/testify/require"
 )
 
 const ecrHost = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
@@ -165,19 +166,13 @@ func TestDockerConfig(t *testing.T) {
 			cred, logs, err := run(t, Config{DockerConfig: path}, nil, providers.Request{Registry: tc.registry, Repository: tc.repo})
 			assertNoSecret(t, "log", logs)
 			if tc.wantErr != nil {
-				require.ErrorIs(t, err, tc.wantErr)
+				testkit.WantErr(t, err, tc.wantErr, append(tc.errHas, path)...)
 				assertNoSecret(t, "error", err.Error())
-				for _, want := range append(tc.errHas, path) {
-					if !strings.Contains(err.Error(), want) {
-						t.Errorf("error %q does not contain %q", err, want)
-					}
-				}
 				return
 			}
 			require.NoError(t, err, "Credential")
-			if cred.Username != tc.wantUser || cred.Secret.Reveal() != tc.wantSecret {
-				t.Errorf("got %q / %q, want %q / %q", cred.Username, cred.Secret.Reveal(), tc.wantUser, tc.wantSecret)
-			}
+			assert.Equal(t, tc.wantUser, cred.Username)
+			assert.Equal(t, tc.wantSecret, cred.Secret.Reveal())
 		})
 	}
 }
@@ -185,16 +180,13 @@ func TestDockerConfig(t *testing.T) {
 func TestDockerConfigMissingFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "nope.json")
 	_, _, err := run(t, Config{DockerConfig: path}, nil, providers.Request{Registry: "r.io"})
-	if !errors.Is(err, providers.ErrNotFound) || !strings.Contains(err.Error(), "docker config "+path+" does not exist") {
-		t.Fatalf("err = %v; want ErrNotFound naming %s", err, path)
-	}
+	testkit.WantErr(t, err, providers.ErrNotFound, "docker config "+path+" does not exist")
 }
 
 func TestDockerConfigHomeExpansion(t *testing.T) {
 	home := t.TempDir()
 	testkit.WriteFile(t, filepath.Join(home, ".docker", "config.json"), dockerLoginJSON)
 	cred, _, err := run(t, Config{DockerConfig: "~/.docker/config.json"}, map[string]string{"HOME": home}, providers.Request{Registry: "ghcr.io"})
-	if err != nil || cred.Username != "gh-user" {
-		t.Fatalf("Credential = %q, %v; want gh-user", cred.Username, err)
-	}
+	require.NoError(t, err)
+	require.Equal(t, "gh-user", cred.Username)
 }

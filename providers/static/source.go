@@ -2,10 +2,8 @@ package static
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"strings"
 
@@ -82,22 +80,10 @@ func (p *Provider) readFile(ctx context.Context, what, name string) ([]byte, str
 	return data, path, nil
 }
 
-// fileError classifies an open or read failure. os errors name the path
-// and the cause, never the content; a relative path is not repeated (see
-// providers.ShowPath), so an os error is reduced to its cause.
+// fileError classifies an open or read failure: a missing file is
+// ErrNotFound (the secret is not there), any other failure ErrUnavailable.
 func fileError(what, path string, err error) error {
-	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
-		err = pe.Err
-	}
-	path = providers.ShowPath(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("%w: %s %s does not exist", providers.ErrNotFound, what, path)
-	case errors.Is(err, fs.ErrPermission):
-		return fmt.Errorf("%w: %s %s: permission denied", providers.ErrDenied, what, path)
-	default:
-		return fmt.Errorf("%w: %s %s: %w", providers.ErrUnavailable, what, path, err)
-	}
+	return providers.FileError(what, path, err, providers.ErrNotFound, providers.ErrUnavailable)
 }
 
 // expandHome turns a leading "~/" into $HOME, as a shell would for a path

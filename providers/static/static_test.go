@@ -2,15 +2,16 @@ package static
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
-	"github.com/stretchr/testify/require"
 )
 
 func TestCredentialSources(t *testing.T) {
@@ -65,16 +66,15 @@ func TestCredentialSources(t *testing.T) {
 			cred, logs, err := run(t, tc.cfg, tc.env, providers.Request{Registry: "reg.example.com"})
 			assertNoSecret(t, "log", logs)
 			if tc.wantErr != nil {
-				if !errors.Is(err, tc.wantErr) || !strings.Contains(err.Error(), tc.errHas) {
-					t.Fatalf("err = %v; want %v containing %q", err, tc.wantErr, tc.errHas)
-				}
+				testkit.WantErr(t, err, tc.wantErr, tc.errHas)
 				assertNoSecret(t, "error", err.Error())
 				return
 			}
 			require.NoError(t, err, "Credential")
-			if cred.Username != tc.wantUser || cred.Secret.Reveal() != tc.wantSecret || cred.Anonymous || !cred.ExpiresAt.IsZero() {
-				t.Errorf("got user %q secret %q (len %d) anon %v; want %q, %q", cred.Username, cred.Secret.Reveal(), len(cred.Secret.Reveal()), cred.Anonymous, tc.wantUser, tc.wantSecret)
-			}
+			assert.Equal(t, tc.wantUser, cred.Username)
+			assert.Equal(t, tc.wantSecret, cred.Secret.Reveal())
+			assert.False(t, cred.Anonymous)
+			assert.True(t, cred.ExpiresAt.IsZero(), "ExpiresAt %v, want none", cred.ExpiresAt)
 		})
 	}
 }
@@ -85,15 +85,13 @@ func TestFileIsReadAtCredentialTime(t *testing.T) {
 	p, err := New(Config{Username: "a", PasswordFile: pass}, providers.Deps{LookupEnv: testkit.Env{}.Lookup})
 	require.NoError(t, err, "New must not read the file")
 	ctx := context.Background()
-	if _, err := p.Credential(ctx, providers.Request{Registry: "r.io"}); !errors.Is(err, providers.ErrNotFound) {
-		t.Fatalf("before the file exists: %v, want ErrNotFound", err)
-	}
+	_, err = p.Credential(ctx, providers.Request{Registry: "r.io"})
+	require.ErrorIs(t, err, providers.ErrNotFound, "before the file exists")
 	for _, want := range []string{"first", "rotated"} {
 		testkit.WriteFile(t, pass, want+"\n")
 		cred, err := p.Credential(ctx, providers.Request{Registry: "r.io"})
-		if err != nil || cred.Secret.Reveal() != want {
-			t.Fatalf("Credential = %q, %v; want %q", cred.Secret.Reveal(), err, want)
-		}
+		require.NoError(t, err)
+		require.Equal(t, want, cred.Secret.Reveal())
 	}
 }
 
@@ -105,9 +103,7 @@ func TestUnreadableFile(t *testing.T) {
 	path := filepath.Join(dir, "pass")
 	require.NoError(t, os.Chmod(path, 0))
 	_, _, err := run(t, Config{Username: "a", PasswordFile: path}, nil, providers.Request{Registry: "r.io"})
-	if !errors.Is(err, providers.ErrDenied) || !strings.Contains(err.Error(), path) {
-		t.Fatalf("err = %v; want ErrDenied naming %s", err, path)
-	}
+	testkit.WantErr(t, err, providers.ErrDenied, path)
 }
 
 func TestCanceledContext(t *testing.T) {
@@ -116,7 +112,6 @@ func TestCanceledContext(t *testing.T) {
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := p.Credential(ctx, providers.Request{Registry: "r.io"}); !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want context.Canceled", err)
-	}
+	_, err = p.Credential(ctx, providers.Request{Registry: "r.io"})
+	require.ErrorIs(t, err, context.Canceled)
 }

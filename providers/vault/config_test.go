@@ -1,14 +1,15 @@
 package vault_test
 
 import (
-	"errors"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
 	"github.com/regcred/regcred/providers/vault"
-	"github.com/stretchr/testify/require"
 )
 
 // TestNewValidates: New refuses, with Validate's own error, every config
@@ -52,13 +53,11 @@ func TestNewValidates(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			verr := tt.cfg.Validate()
-			if verr == nil {
-				t.Fatal("Validate accepted the config")
-			}
+			require.Error(t, verr, "Validate accepted the config")
 			p, err := vault.New(tt.cfg, netdeps.Deps{})
-			if p != nil || !errors.Is(err, providers.ErrInvalid) || err.Error() != verr.Error() {
-				t.Errorf("New = %v, %v; want nil, %v", p, err, verr)
-			}
+			assert.Nil(t, p)
+			assert.ErrorIs(t, err, providers.ErrInvalid)
+			assert.EqualError(t, err, verr.Error(), "New answers with Validate's error")
 		})
 	}
 }
@@ -71,9 +70,7 @@ func TestNewDoesNoIO(t *testing.T) {
 		Auth: vault.Auth{Method: "approle", RoleIDFile: "/nonexistent/role", SecretIDFile: "/nonexistent/secret"}}
 	p, err := vault.New(cfg, h.deps())
 	require.NoError(t, err, "New")
-	if n := len(h.vault.Requests()); n != 0 {
-		t.Errorf("New sent %d requests", n)
-	}
+	assert.Empty(t, h.vault.Requests(), "New sent requests")
 	_, err = get(p)
 	testkit.WantErr(t, err, providers.ErrInvalid, "caCert /nonexistent/ca.pem")
 }

@@ -4,11 +4,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/regcred/regcred/providers/vault"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // TestYAMLNames decodes a config strictly, as the loader does, so every
@@ -39,15 +39,12 @@ auth:
 	d.KnownFields(true)
 	require.NoError(t, d.Decode(&c))
 	require.NoError(t, c.Validate())
-	if c.KVVersion != "2" || c.Version != 4 || c.Auth.SecretIDFile != "/etc/regcred/secret-id" || c.CAPath != "/etc/ssl/vault" {
-		t.Errorf("decoded %+v", c)
-	}
-	if c.HasInlineSecret() {
-		t.Error("HasInlineSecret with a secretIdFile")
-	}
-	if !(vault.Config{Auth: vault.Auth{SecretID: "s"}}).HasInlineSecret() {
-		t.Error("HasInlineSecret false with an inline secretId")
-	}
+	assert.Equal(t, "2", c.KVVersion)
+	assert.Equal(t, 4, c.Version)
+	assert.Equal(t, "/etc/regcred/secret-id", c.Auth.SecretIDFile)
+	assert.Equal(t, "/etc/ssl/vault", c.CAPath)
+	assert.False(t, c.HasInlineSecret(), "HasInlineSecret with a secretIdFile")
+	assert.True(t, vault.Config{Auth: vault.Auth{SecretID: "s"}}.HasInlineSecret(), "HasInlineSecret false with an inline secretId")
 }
 
 // TestDefaults: what the provider reads when a setting is left out.

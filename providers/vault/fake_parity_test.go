@@ -4,18 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/openbao"
 	"github.com/regcred/regcred/providers/vault/vaulttest"
-	"github.com/stretchr/testify/require"
 )
 
 // paritySide is one server of the comparison and the tokens it issued.
@@ -148,36 +148,24 @@ func (s paritySide) answer(t *testing.T, pr probe, login map[string]any, id stri
 
 func compareShape(t *testing.T, pr probe, real, fake map[string]any) {
 	t.Helper()
-	if real["(status)"] != fake["(status)"] {
-		t.Fatalf("status: openbao %v, fake %v\nopenbao: %v\nfake:    %v", real["(status)"], fake["(status)"], real, fake)
-	}
-	if !reflect.DeepEqual(keySet(real), keySet(fake)) {
-		t.Errorf("top-level keys: openbao %v, fake %v", keySet(real), keySet(fake))
-	}
-	if !reflect.DeepEqual(real["errors"], fake["errors"]) {
-		t.Errorf("errors: openbao %q, fake %q", real["errors"], fake["errors"])
-	}
+	// In each check the expected value is OpenBao's, the actual the fake's.
+	require.Equal(t, real["(status)"], fake["(status)"], "status\nopenbao: %v\nfake:    %v", real, fake)
+	assert.Equal(t, keySet(real), keySet(fake), "top-level keys")
+	assert.Equal(t, real["errors"], fake["errors"], "errors")
 	if a, ok := real["auth"].(map[string]any); ok {
-		if b, _ := fake["auth"].(map[string]any); !reflect.DeepEqual(keySet(a), keySet(b)) {
-			t.Errorf("auth keys: openbao %v, fake %v", keySet(a), keySet(b))
-		}
+		b, _ := fake["auth"].(map[string]any)
+		assert.Equal(t, keySet(a), keySet(b), "auth keys")
 	}
 	for _, p := range pr.same {
-		if a, b := pick(real, p), pick(fake, p); !reflect.DeepEqual(a, b) {
-			t.Errorf("%s: openbao %#v, fake %#v", p, a, b)
-		}
+		assert.Equal(t, pick(real, p), pick(fake, p), p)
 	}
 	for _, p := range pr.typed {
-		if a, b := fmt.Sprintf("%T", pick(real, p)), fmt.Sprintf("%T", pick(fake, p)); a != b {
-			t.Errorf("%s: openbao a %s, fake a %s", p, a, b)
-		}
+		assert.IsType(t, pick(real, p), pick(fake, p), p)
 	}
 	for _, p := range pr.keys {
 		a, _ := pick(real, p).(map[string]any)
 		b, _ := pick(fake, p).(map[string]any)
-		if !reflect.DeepEqual(keySet(a), keySet(b)) {
-			t.Errorf("keys of %s: openbao %v, fake %v", p, keySet(a), keySet(b))
-		}
+		assert.Equal(t, keySet(a), keySet(b), "keys of %s", p)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,19 +55,9 @@ func (p *Provider) readSecretFile(what, name string) (string, error) {
 	return v, nil
 }
 
+// fileError classifies an open or read failure: a missing token, JWT or
+// ID file is ErrNoIdentity (nothing to log in with), any other failure
+// ErrInvalid.
 func fileError(what, path string, err error) error {
-	var pe *fs.PathError
-	cause := err
-	if errors.As(err, &pe) {
-		cause = pe.Err
-	}
-	path = providers.ShowPath(path) // a relative "path" may be a secret typed there
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("%w: %s %s does not exist", providers.ErrNoIdentity, what, path)
-	case errors.Is(err, fs.ErrPermission):
-		return fmt.Errorf("%w: %s %s: permission denied", providers.ErrDenied, what, path)
-	default:
-		return fmt.Errorf("%w: %s %s: %v", providers.ErrInvalid, what, path, cause)
-	}
+	return providers.FileError(what, path, err, providers.ErrNoIdentity, providers.ErrInvalid)
 }

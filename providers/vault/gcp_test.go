@@ -4,10 +4,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
-	"github.com/stretchr/testify/require"
 )
 
 func TestGCPEngine(t *testing.T) {
@@ -47,12 +49,10 @@ func TestGCPEngine(t *testing.T) {
 				return
 			}
 			require.NoError(t, err, "Credential")
-			if cred.Username != tt.wantUser || cred.Secret.Reveal() != tt.wantToken {
-				t.Errorf("credential = %q/%q, want %q/%q", cred.Username, cred.Secret.Reveal(), tt.wantUser, tt.wantToken)
-			}
-			if want := h.clock.Now().Add(time.Hour); !cred.ExpiresAt.Equal(want) {
-				t.Errorf("ExpiresAt = %v, want expires_at_seconds %v", cred.ExpiresAt, want)
-			}
+			assert.Equal(t, tt.wantUser, cred.Username)
+			assert.Equal(t, tt.wantToken, cred.Secret.Reveal())
+			want := h.clock.Now().Add(time.Hour)
+			assert.True(t, cred.ExpiresAt.Equal(want), "ExpiresAt = %v, want expires_at_seconds %v", cred.ExpiresAt, want)
 		})
 	}
 }
@@ -66,7 +66,6 @@ func TestGCPTTLCap(t *testing.T) {
 	h.env["VAULT_TOKEN"] = "tok"
 	cred, err := get(h.provider(t, vault.Config{Engine: "gcp", Roleset: "r", TTL: "10m"}))
 	require.NoError(t, err)
-	if want := h.clock.Now().Add(10 * time.Minute); !cred.ExpiresAt.Equal(want) {
-		t.Errorf("ExpiresAt = %v, want %v", cred.ExpiresAt, want)
-	}
+	want := h.clock.Now().Add(10 * time.Minute)
+	assert.True(t, cred.ExpiresAt.Equal(want), "ExpiresAt = %v, want %v", cred.ExpiresAt, want)
 }

@@ -1,8 +1,9 @@
 package vault_test
 
 import (
-	"slices"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
@@ -26,9 +27,7 @@ func TestEnvKeys(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var c providers.AmbientEnv = vault.Config{Auth: tt.auth}
-			if got := c.EnvKeys(); !slices.Equal(got, tt.want) {
-				t.Errorf("EnvKeys = %v, want %v", got, tt.want)
-			}
+			assert.Equal(t, tt.want, c.EnvKeys())
 		})
 	}
 }
@@ -59,9 +58,7 @@ func TestIdentityFiles(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			lookup := testkit.Env(tt.env).Lookup
 			var c providers.IdentityFiles = vault.Config{Auth: tt.auth}
-			if got := c.IdentityFiles(lookup); !slices.Equal(got, tt.want) {
-				t.Errorf("IdentityFiles = %q, want %q", got, tt.want)
-			}
+			assert.Equal(t, tt.want, c.IdentityFiles(lookup))
 		})
 	}
 }

@@ -5,10 +5,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
-	"github.com/stretchr/testify/require"
 )
 
 // kvFixture fills the fake with KV mounts, policies and tokens.
@@ -105,16 +107,14 @@ func TestKV(t *testing.T) {
 				return
 			}
 			require.NoError(t, err, "Credential")
-			if cred.Username != tt.wantUser || cred.Secret.Reveal() != tt.wantPass {
-				t.Errorf("credential = %q/%q, want %q/%q", cred.Username, cred.Secret.Reveal(), tt.wantUser, tt.wantPass)
-			}
+			assert.Equal(t, tt.wantUser, cred.Username)
+			assert.Equal(t, tt.wantPass, cred.Secret.Reveal())
 			var want time.Time
 			if tt.wantExpiry > 0 {
 				want = h.clock.Now().Add(tt.wantExpiry)
 			}
-			if !cred.ExpiresAt.Equal(want) || cred.MaxAge != tt.wantMaxAge {
-				t.Errorf("ExpiresAt = %v, MaxAge = %v; want %v, %v", cred.ExpiresAt, cred.MaxAge, want, tt.wantMaxAge)
-			}
+			assert.True(t, cred.ExpiresAt.Equal(want), "ExpiresAt = %v, want %v", cred.ExpiresAt, want)
+			assert.Equal(t, tt.wantMaxAge, cred.MaxAge)
 		})
 	}
 }
@@ -127,20 +127,15 @@ func TestKVRequests(t *testing.T) {
 	h.env["VAULT_TOKEN"] = "tok-ns"
 	p := h.provider(t, vault.Config{Namespace: "team-a", Path: "secret/dockerhub"})
 	for range 2 {
-		if _, err := get(p); err != nil {
-			t.Fatal(err)
-		}
+		_, err := get(p)
+		require.NoError(t, err)
 	}
 	reqs := h.vault.Requests()
-	if len(reqs) != 3 {
-		t.Fatalf("requests = %+v, want one mount lookup and two reads", reqs)
-	}
+	require.Len(t, reqs, 3, "one mount lookup and two reads")
 	for _, r := range reqs {
-		if r.Namespace != "team-a" || !r.HasToken || r.Method != http.MethodGet {
-			t.Errorf("request %+v: want GET with the token and namespace team-a", r)
-		}
+		assert.Equal(t, "team-a", r.Namespace, "request %+v", r)
+		assert.True(t, r.HasToken, "request %+v has no token", r)
+		assert.Equal(t, http.MethodGet, r.Method, "request %+v", r)
 	}
-	if got := h.vault.Count(http.MethodGet, "sys/internal/ui/mounts/secret/dockerhub"); got != 1 {
-		t.Errorf("mount lookups = %d, want 1", got)
-	}
+	assert.Equal(t, 1, h.vault.Count(http.MethodGet, "sys/internal/ui/mounts/secret/dockerhub"), "mount lookups")
 }

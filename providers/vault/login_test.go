@@ -3,15 +3,16 @@ package vault_test
 import (
 	"crypto/rsa"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
 	"github.com/regcred/regcred/providers/vault/vaulttest"
-	"github.com/stretchr/testify/require"
 )
 
 const (
@@ -190,16 +191,13 @@ func TestLogins(t *testing.T) {
 			if tt.wantErr != nil {
 				testkit.WantErr(t, err, tt.wantErr, tt.fragments...)
 				for _, a := range tt.absent {
-					if err != nil && strings.Contains(err.Error(), a) {
-						t.Errorf("error %q holds %q", err, a)
-					}
+					assert.NotContains(t, err.Error(), a)
 				}
 				return
 			}
 			require.NoError(t, err, "Credential")
-			if cred.Username != "robot" || cred.Secret.Reveal() != loginPass {
-				t.Errorf("credential = %q/%q", cred.Username, cred.Secret.Reveal())
-			}
+			assert.Equal(t, "robot", cred.Username)
+			assert.Equal(t, loginPass, cred.Secret.Reveal())
 		})
 	}
 }
@@ -229,12 +227,8 @@ func TestLoginTokenReuse(t *testing.T) {
 		}
 		cred, err := get(p)
 		require.NoError(t, err, "%s", s.name)
-		if cred.Secret.Reveal() != loginPass {
-			t.Fatalf("%s: wrong credential", s.name)
-		}
-		if got := logins(); got != s.wantLogins {
-			t.Errorf("%s: logins = %d, want %d", s.name, got, s.wantLogins)
-		}
+		require.Equal(t, loginPass, cred.Secret.Reveal(), "%s: wrong credential", s.name)
+		assert.Equal(t, s.wantLogins, logins(), "%s: logins", s.name)
 	}
 }
 
@@ -253,13 +247,10 @@ func TestKubeletServiceAccounts(t *testing.T) {
 	}
 	a, b := req("builder"), req("tester")
 	for i, r := range []providers.Request{a, b, a, b} {
-		if _, err := p.Credential(t.Context(), r); err != nil {
-			t.Fatalf("call %d: %v", i, err)
-		}
+		_, err := p.Credential(t.Context(), r)
+		require.NoError(t, err, "call %d", i)
 	}
-	if got := h.vault.Count(http.MethodPost, "auth/kubernetes/login"); got != 2 {
-		t.Errorf("logins = %d, want one per service account", got)
-	}
+	assert.Equal(t, 2, h.vault.Count(http.MethodPost, "auth/kubernetes/login"), "logins, want one per service account")
 	_, err := p.Credential(t.Context(), req("intruder"))
 	testkit.WantErr(t, err, providers.ErrDenied, "service account name not authorized")
 }

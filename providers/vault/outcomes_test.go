@@ -2,16 +2,16 @@ package vault_test
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 func outcomeFixture(h *harness) vault.Config {
@@ -58,13 +58,12 @@ func TestRecoversAfterUnseal(t *testing.T) {
 	h := newHarness(t)
 	p := h.provider(t, outcomeFixture(h))
 	h.vault.Seal()
-	if _, err := get(p); !errors.Is(err, providers.ErrUnavailable) {
-		t.Fatalf("sealed: err = %v", err)
-	}
+	_, err := get(p)
+	require.ErrorIs(t, err, providers.ErrUnavailable, "sealed")
 	h.vault.Unseal()
-	if cred, err := get(p); err != nil || cred.Secret.Reveal() != loginPass {
-		t.Fatalf("unsealed: err = %v", err)
-	}
+	cred, err := get(p)
+	require.NoError(t, err, "unsealed")
+	require.Equal(t, loginPass, cred.Secret.Reveal(), "unsealed")
 }
 
 func TestConnectionRefused(t *testing.T) {
@@ -133,9 +132,8 @@ func TestIdentitySources(t *testing.T) {
 				testkit.WantErr(t, err, tt.wantErr, tt.fragments...)
 				return
 			}
-			if err != nil || cred.Secret.Reveal() != loginPass {
-				t.Fatalf("Credential: %v", err)
-			}
+			require.NoError(t, err)
+			require.Equal(t, loginPass, cred.Secret.Reveal())
 		})
 	}
 }

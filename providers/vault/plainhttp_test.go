@@ -1,12 +1,12 @@
 package vault
 
 import (
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
-	"github.com/stretchr/testify/require"
 )
 
 func TestVaultAddrPlainHTTPRefused(t *testing.T) {
@@ -22,7 +22,5 @@ func TestVaultAddrPlainHTTPRefused(t *testing.T) {
 	})
 	require.NoError(t, err)
 	_, err = p.address()
-	if err == nil || !strings.Contains(err.Error(), "VAULT_ADDR") {
-		t.Errorf("address() = %v, want VAULT_ADDR refused as plain http", err)
-	}
+	require.ErrorContains(t, err, "VAULT_ADDR", "VAULT_ADDR refused as plain http")
 }

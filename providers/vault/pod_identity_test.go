@@ -1,12 +1,12 @@
 package vault_test
 
 import (
-	"slices"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
-	"github.com/stretchr/testify/assert"
 )
 
 func TestPodIdentity(t *testing.T) {
@@ -28,9 +28,7 @@ func TestPodIdentity(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var c providers.PodIdentity = vault.Config{Auth: tt.auth}
 			assert.Equal(t, tt.wantPod, c.UsesPodIdentity(), "UsesPodIdentity")
-			if got := c.PodAnnotations(); !slices.Equal(got, tt.wantAnnotations) {
-				t.Errorf("PodAnnotations = %v, want %v", got, tt.wantAnnotations)
-			}
+			assert.Equal(t, tt.wantAnnotations, c.PodAnnotations(), "PodAnnotations")
 		})
 	}
 }

@@ -5,10 +5,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
-	"github.com/stretchr/testify/require"
 )
 
 // realKV is a KV v1 and a KV v2 mount on the real server, each holding the
@@ -84,12 +86,9 @@ func TestRealKV(t *testing.T) {
 				testkit.WantErr(t, err, tt.wantErr, tt.fragments...)
 				return
 			}
-			if err != nil {
-				t.Fatalf("err = %v", err)
-			}
-			if cred.Username != tt.wantUser || cred.Secret.Reveal() != tt.wantPass {
-				t.Errorf("got %q/%q, want %q/%q", cred.Username, cred.Secret.Reveal(), tt.wantUser, tt.wantPass)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantUser, cred.Username)
+			assert.Equal(t, tt.wantPass, cred.Secret.Reveal())
 		})
 	}
 }
@@ -123,9 +122,8 @@ func TestRealKVLifetime(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cred, err := get(w.provider(t, tt.cfg))
 			require.NoError(t, err)
-			if !cred.ExpiresAt.Equal(tt.wantExpiry) || cred.MaxAge != tt.wantMaxAge {
-				t.Errorf("ExpiresAt = %v, MaxAge = %v; want %v, %v", cred.ExpiresAt, cred.MaxAge, tt.wantExpiry, tt.wantMaxAge)
-			}
+			assert.True(t, cred.ExpiresAt.Equal(tt.wantExpiry), "ExpiresAt = %v, want %v", cred.ExpiresAt, tt.wantExpiry)
+			assert.Equal(t, tt.wantMaxAge, cred.MaxAge)
 		})
 	}
 }
@@ -170,9 +168,9 @@ func TestRealNamespaces(t *testing.T) {
 				testkit.WantErr(t, err, tt.wantErr, tt.fragments...)
 				return
 			}
-			if err != nil || cred.Username != "ns-robot" || cred.Secret.Reveal() != realPass {
-				t.Fatalf("got %q, %v", cred.Username, err)
-			}
+			require.NoError(t, err)
+			require.Equal(t, "ns-robot", cred.Username)
+			require.Equal(t, realPass, cred.Secret.Reveal())
 		})
 	}
 }
@@ -183,12 +181,10 @@ func TestRealRotation(t *testing.T) {
 	t.Parallel()
 	w := newRealKV(t)
 	p := w.provider(t, vault.Config{Path: w.kv1 + "/registry"})
-	if _, err := get(p); err != nil {
-		t.Fatal(err)
-	}
+	_, err := get(p)
+	require.NoError(t, err)
 	w.put(t, "", w.kv1+"/registry", map[string]any{"username": "robot", "password": "rotated-pw"})
 	cred, err := p.Credential(context.Background(), providers.Request{Registry: "registry.example.com"})
-	if err != nil || cred.Secret.Reveal() != "rotated-pw" {
-		t.Fatalf("after rotation: %v", err)
-	}
+	require.NoError(t, err, "after rotation")
+	require.Equal(t, "rotated-pw", cred.Secret.Reveal(), "after rotation")
 }

@@ -3,17 +3,18 @@ package vault_test
 import (
 	"context"
 	"crypto/rsa"
-	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/internal/openbao"
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
 	"github.com/regcred/regcred/providers/vault/vaulttest"
-	"github.com/stretchr/testify/require"
 )
 
 // realLogins is a KV secret and every login method OpenBao can host
@@ -94,9 +95,8 @@ func TestRealLogins(t *testing.T) {
 				testkit.WantErr(t, err, tt.wantErr, tt.fragments...)
 				return
 			}
-			if err != nil || cred.Secret.Reveal() != realPass {
-				t.Fatalf("err = %v", err)
-			}
+			require.NoError(t, err)
+			require.Equal(t, realPass, cred.Secret.Reveal())
 		})
 	}
 }
@@ -143,16 +143,15 @@ func TestRealLoginRenewed(t *testing.T) {
 		p, err := vault.New(withServer(cfg, w.bao), deps)
 		require.NoError(t, err)
 		before := len(w.bao.Accessors(t, ""))
-		if cred, err := get(p); err != nil || cred.Secret.Reveal() != realPass {
-			t.Fatalf("get %d: %v", i, err)
-		}
-		if got := len(w.bao.Accessors(t, "")) - before; i > 0 && got != 0 {
-			t.Errorf("get %d created %d tokens; a renewal creates none", i, got)
+		cred, err := get(p)
+		require.NoError(t, err, "get %d", i)
+		require.Equal(t, realPass, cred.Secret.Reveal(), "get %d", i)
+		if i > 0 {
+			assert.Zero(t, len(w.bao.Accessors(t, ""))-before, "get %d created tokens; a renewal creates none", i)
 		}
 	}
-	if logins.olds != 2 || !strings.Contains(w.logs.String(), "login token renewed") {
-		t.Errorf("renewals offered %d, log:\n%s", logins.olds, w.logs.String())
-	}
+	assert.Equal(t, 2, logins.olds, "renewals offered")
+	assert.Contains(t, w.logs.String(), "login token renewed")
 	w.noSecrets(t, nil, w.secretID, logins.tok.Token.Reveal())
 }
 

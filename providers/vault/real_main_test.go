@@ -10,9 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/openbao"
 	"github.com/regcred/regcred/providers/vault"
-	"github.com/stretchr/testify/require"
 )
 
 // bao is the real OpenBao server these tests share (one per test binary).
@@ -94,9 +95,7 @@ func (w *realWorld) token(t *testing.T, ns, ttl string, policies ...string) stri
 	}
 	m := w.bao.Write(t, ns, "auth/token/create", body)
 	tok, _ := m["auth"].(map[string]any)["client_token"].(string)
-	if tok == "" {
-		t.Fatalf("auth/token/create answered no token: %v", m)
-	}
+	require.NotEmpty(t, tok, "auth/token/create answered no token: %v", m)
 	return tok
 }
 

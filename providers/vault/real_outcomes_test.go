@@ -6,13 +6,13 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/regcred/regcred/internal/openbao"
-	"github.com/regcred/regcred/internal/testkit"
-	"github.com/regcred/regcred/providers/vault/vaulttest"
 	"github.com/stretchr/testify/require"
 
+	"github.com/regcred/regcred/internal/openbao"
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
+	"github.com/regcred/regcred/providers/vault/vaulttest"
 )
 
 // TestRealUnavailable: a sealed OpenBao, then a stopped one, then a server
@@ -27,12 +27,12 @@ func TestRealUnavailable(t *testing.T) {
 	w.put(t, "", m+"/data/registry", map[string]any{"username": "robot", "password": realPass})
 	w.env["VAULT_TOKEN"] = s.RootToken
 	cfg := vault.Config{Path: m + "/registry"}
-	if cred, err := get(w.provider(t, cfg)); err != nil || cred.Secret.Reveal() != realPass {
-		t.Fatalf("unsealed: %v", err)
-	}
+	cred, err := get(w.provider(t, cfg))
+	require.NoError(t, err, "unsealed")
+	require.Equal(t, realPass, cred.Secret.Reveal(), "unsealed")
 	ctx := context.Background()
 	require.NoError(t, s.Seal(ctx))
-	_, err := get(w.provider(t, cfg))
+	_, err = get(w.provider(t, cfg))
 	testkit.WantErr(t, err, providers.ErrUnavailable, "Vault unavailable at "+s.Addr+": sealed")
 	// The fake's sealed answer is the real one's.
 	fake := vaulttest.New(t)

@@ -2,9 +2,11 @@ package vault_test
 
 import (
 	"net/http"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/internal/openbao"
 	"github.com/regcred/regcred/internal/testkit"
@@ -57,9 +59,7 @@ func TestRealTokenErrors(t *testing.T) {
 			_, err := get(w.provider(t, tt.cfg))
 			testkit.WantErr(t, err, providers.ErrDenied, tt.fragments...)
 			for _, a := range tt.absent {
-				if err != nil && strings.Contains(err.Error(), a) {
-					t.Errorf("err = %q, must not say %q", err, a)
-				}
+				assert.NotContains(t, err.Error(), a)
 			}
 			w.noSecrets(t, err, tt.token, noAccess, revoked, expiring, noDefault, realPass)
 		})
@@ -74,9 +74,8 @@ func TestRealTokenFile(t *testing.T) {
 	delete(w.env, "VAULT_TOKEN")
 	good := testkit.TempFile(t, "token", w.token(t, "", "", w.policy(t, "", "reader", w.kv2+"/data/registry"))+"\n")
 	cred, err := get(w.provider(t, vault.Config{Path: w.kv2 + "/registry", Auth: vault.Auth{TokenFile: good}}))
-	if err != nil || cred.Secret.Reveal() != realPass {
-		t.Fatalf("tokenFile: %v", err)
-	}
+	require.NoError(t, err, "tokenFile")
+	require.Equal(t, realPass, cred.Secret.Reveal(), "tokenFile")
 	bad := testkit.TempFile(t, "token", "s.not-a-token-5678\n")
 	_, err = get(w.provider(t, vault.Config{Path: w.kv2 + "/registry", Auth: vault.Auth{TokenFile: bad}}))
 	testkit.WantErr(t, err, providers.ErrDenied, invalidToken)

@@ -1,10 +1,11 @@
 package vault
 
 import (
-	"errors"
-	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 )
 
@@ -26,25 +27,12 @@ func TestRefusalsSayWhatToDo(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.err == nil {
-				t.Fatal("no error")
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(tt.err.Error(), w) {
-					t.Errorf("%q lacks %q", tt.err, w)
-				}
-			}
+			testkit.WantErr(t, tt.err, nil, tt.want...)
 			for _, n := range tt.not {
-				if strings.Contains(tt.err.Error(), n) {
-					t.Errorf("%q repeats %q (the loader adds it)", tt.err, n)
-				}
+				assert.NotContains(t, tt.err.Error(), n, "the loader adds it")
 			}
 		})
 	}
-	if err := (kvLocation{mount: "secret", rel: "dockerhub", version: 2}).checkDataPrefix(); err != nil {
-		t.Errorf("a path without data/ refused: %v", err)
-	}
-	if !errors.Is(kvLocation{mount: "secret", rel: "data/x", version: 2}.checkDataPrefix(), providers.ErrInvalid) {
-		t.Error("the data/ refusal is not ErrInvalid")
-	}
+	assert.NoError(t, kvLocation{mount: "secret", rel: "dockerhub", version: 2}.checkDataPrefix(), "a path without data/ refused")
+	assert.ErrorIs(t, kvLocation{mount: "secret", rel: "data/x", version: 2}.checkDataPrefix(), providers.ErrInvalid, "the data/ refusal")
 }

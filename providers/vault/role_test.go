@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
@@ -56,17 +59,13 @@ func TestRoleAnnotation(t *testing.T) {
 	}
 	for _, s := range steps {
 		cred, err := p.Credential(t.Context(), s.req)
-		switch {
-		case s.wantErr != "":
+		if s.wantErr != "" {
 			testkit.WantErr(t, err, providers.ErrDenied, s.wantErr)
-		case err != nil:
-			t.Fatalf("%s: %v", s.name, err)
-		case cred.Secret.Reveal() != loginPass:
-			t.Fatalf("%s: wrong credential", s.name)
+		} else {
+			require.NoError(t, err, s.name)
+			require.Equal(t, loginPass, cred.Secret.Reveal(), "%s: wrong credential", s.name)
 		}
-		if got := logins(); got != s.wantLogins {
-			t.Errorf("%s: logins = %d, want %d", s.name, got, s.wantLogins)
-		}
+		assert.Equal(t, s.wantLogins, logins(), "%s: logins", s.name)
 		h.noSecrets(t, err, builder, tester)
 	}
 }
@@ -94,9 +93,8 @@ func TestRoleAnnotationMissing(t *testing.T) {
 			p := h.provider(t, vault.Config{Path: "secret/registry", Auth: vault.Auth{Method: "kubernetes", Role: c.role, RoleAnnotation: roleAnnotation}})
 			cred, err := p.Credential(t.Context(), c.req)
 			if c.wantErr == nil {
-				if err != nil || cred.Secret.Reveal() != loginPass {
-					t.Fatalf("got %v, %v; want the credential", cred, err)
-				}
+				require.NoError(t, err)
+				require.Equal(t, loginPass, cred.Secret.Reveal(), "want the credential")
 				return
 			}
 			testkit.WantErr(t, err, c.wantErr, c.wantText...)

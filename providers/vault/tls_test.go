@@ -5,11 +5,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
 	"github.com/regcred/regcred/providers/vault/vaulttest"
-	"github.com/stretchr/testify/require"
 )
 
 func TestTLSAndCertLogin(t *testing.T) {
@@ -81,9 +83,7 @@ func TestTLSAndCertLogin(t *testing.T) {
 				return
 			}
 			require.NoError(t, err, "Credential")
-			if cred.Secret.Reveal() != loginPass {
-				t.Errorf("wrong credential")
-			}
+			assert.Equal(t, loginPass, cred.Secret.Reveal())
 		})
 	}
 }

@@ -1,10 +1,11 @@
 package vault
 
 import (
-	"errors"
-	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 )
 
@@ -30,12 +31,11 @@ func TestValidatePlainHTTP(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := Config{Address: tt.address, AllowHTTP: tt.allow, Path: "kv/registry"}.Validate()
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("Validate() = %v, want error %v", err, tt.wantErr)
+			if !tt.wantErr {
+				require.NoError(t, err)
+				return
 			}
-			if tt.wantErr && (!errors.Is(err, providers.ErrInvalid) || !strings.Contains(err.Error(), "allowHTTP")) {
-				t.Errorf("error %q should wrap ErrInvalid and name allowHTTP", err)
-			}
+			testkit.WantErr(t, err, providers.ErrInvalid, "allowHTTP")
 		})
 	}
 }

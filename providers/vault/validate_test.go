@@ -1,13 +1,13 @@
 package vault_test
 
 import (
-	"errors"
-	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/vault"
-	"github.com/stretchr/testify/require"
 )
 
 func TestValidate(t *testing.T) {
@@ -72,9 +72,7 @@ func TestValidate(t *testing.T) {
 				require.NoError(t, err, "Validate")
 				return
 			}
-			if !errors.Is(err, providers.ErrInvalid) || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("Validate = %v, want ErrInvalid containing %q", err, tt.wantErr)
-			}
+			testkit.WantErr(t, err, providers.ErrInvalid, tt.wantErr)
 		})
 	}
 }

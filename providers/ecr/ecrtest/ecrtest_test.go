@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -49,9 +50,7 @@ func (c call) do(t *testing.T, endpoint string) (int, map[string]any) {
 	defer resp.Body.Close()
 	var out map[string]any
 	b, _ := io.ReadAll(resp.Body)
-	if err := json.Unmarshal(b, &out); err != nil {
-		t.Fatalf("answer is not JSON: %q", b)
-	}
+	require.NoError(t, json.Unmarshal(b, &out), "answer is not JSON: %q", b)
 	return resp.StatusCode, out
 }
 
@@ -101,18 +100,12 @@ func TestECRVerifiesRequests(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			status, out := tt.call.do(t, cloud.ECRURL())
-			if status != tt.wantStatus {
-				t.Fatalf("status = %d (%v), want %d", status, out, tt.wantStatus)
-			}
+			require.Equal(t, tt.wantStatus, status, "answer %v", out)
 			if tt.wantType == "" {
-				if _, ok := out["authorizationData"]; !ok {
-					t.Errorf("no authorizationData in %v", out)
-				}
+				assert.Contains(t, out, "authorizationData")
 				return
 			}
-			if out["__type"] != tt.wantType {
-				t.Errorf("__type = %v (%v), want %s", out["__type"], out["message"], tt.wantType)
-			}
+			assert.Equal(t, tt.wantType, out["__type"], "message %v", out["message"])
 		})
 	}
 }
@@ -121,9 +114,9 @@ func TestECRChecksTheClock(t *testing.T) {
 	cloud := New(t, WithClock(func() time.Time { return time.Now().Add(time.Hour) }))
 	c := call{target: ecrTarget, contentType: jsonContentType, body: "{}", service: "ecr", region: "us-east-1", keys: cloud.NewUser("ci"), signedAt: time.Now()}
 	status, out := c.do(t, cloud.ECRURL())
-	if status != 400 || !strings.HasPrefix(out["message"].(string), "Signature expired") {
-		t.Fatalf("answer = %d %v, want 400 Signature expired", status, out)
-	}
+	require.Equal(t, 400, status, "answer %v", out)
+	msg, _ := out["message"].(string)
+	require.True(t, strings.HasPrefix(msg, "Signature expired"), "answer %v, want Signature expired", out)
 }
 
 func TestIssuedTokensAreRecorded(t *testing.T) {
@@ -133,22 +126,17 @@ func TestIssuedTokensAreRecorded(t *testing.T) {
 	_, out := c.do(t, cloud.ECRURL())
 	data := out["authorizationData"].([]any)[0].(map[string]any)
 	raw, err := base64Decode(data["authorizationToken"].(string))
-	if err != nil || !strings.HasPrefix(raw, "AWS:") {
-		t.Fatalf("token %q is not base64(AWS:password): %v", data["authorizationToken"], err)
-	}
+	require.NoError(t, err, "token %q is not base64", data["authorizationToken"])
+	require.True(t, strings.HasPrefix(raw, "AWS:"), "token %q is not base64(AWS:password)", data["authorizationToken"])
 	g, ok := cloud.Lookup(strings.TrimPrefix(raw, "AWS:"))
-	if !ok || g.Principal != user.ARN || g.Region != "ap-south-1" || g.Public {
-		t.Errorf("Lookup = %+v, %v; want issued to %s in ap-south-1", g, ok, user.ARN)
-	}
-	if data["proxyEndpoint"] != "https://123456789012.dkr.ecr.ap-south-1.amazonaws.com" {
-		t.Errorf("proxyEndpoint = %v", data["proxyEndpoint"])
-	}
-	if _, ok := cloud.Lookup("not-issued"); ok {
-		t.Error("Lookup accepted a password the cloud never issued")
-	}
-	if n := cloud.Calls(ECR); n != 1 {
-		t.Errorf("Calls(ECR) = %d, want 1", n)
-	}
+	assert.True(t, ok, "Lookup does not know the password issued")
+	assert.Equal(t, user.ARN, g.Principal)
+	assert.Equal(t, "ap-south-1", g.Region)
+	assert.False(t, g.Public)
+	assert.Equal(t, "https://123456789012.dkr.ecr.ap-south-1.amazonaws.com", data["proxyEndpoint"])
+	_, ok = cloud.Lookup("not-issued")
+	assert.False(t, ok, "Lookup accepted a password the cloud never issued")
+	assert.Equal(t, 1, cloud.Calls(ECR))
 }
 
 func TestSTSVerifiesAssumeRole(t *testing.T) {
@@ -188,14 +176,11 @@ func TestSTSVerifiesAssumeRole(t *testing.T) {
 			require.NoError(t, err)
 			defer resp.Body.Close()
 			b, _ := io.ReadAll(resp.Body)
-			if resp.StatusCode != tt.wantStatus {
-				t.Fatalf("status = %d (%s), want %d", resp.StatusCode, b, tt.wantStatus)
-			}
-			if tt.wantCode != "" && !strings.Contains(string(b), "<Code>"+tt.wantCode+"</Code>") {
-				t.Errorf("answer lacks code %s: %s", tt.wantCode, b)
-			}
-			if tt.wantCode == "" && !strings.Contains(string(b), "<AssumeRoleResult>") {
-				t.Errorf("answer is not an AssumeRoleResult: %s", b)
+			require.Equal(t, tt.wantStatus, resp.StatusCode, "answer %s", b)
+			if tt.wantCode != "" {
+				assert.Contains(t, string(b), "<Code>"+tt.wantCode+"</Code>")
+			} else {
+				assert.Contains(t, string(b), "<AssumeRoleResult>")
 			}
 		})
 	}
@@ -220,10 +205,6 @@ func TestSignedWithCountsEveryRequestNamingTheKey(t *testing.T) {
 	for _, c := range []call{good, bad, unsigned} {
 		c.do(t, cloud.ECRURL())
 	}
-	if n := cloud.SignedWith(user.AccessKeyID); n != 2 {
-		t.Errorf("SignedWith(node) = %d, want 2 (one good, one bad signature)", n)
-	}
-	if n := cloud.SignedWith(other.AccessKeyID); n != 0 {
-		t.Errorf("SignedWith(other) = %d, want 0", n)
-	}
+	assert.Equal(t, 2, cloud.SignedWith(user.AccessKeyID), "SignedWith(node): one good, one bad signature")
+	assert.Zero(t, cloud.SignedWith(other.AccessKeyID), "SignedWith(other)")
 }

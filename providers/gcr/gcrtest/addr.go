@@ -3,6 +3,8 @@ package gcrtest
 import (
 	"net"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // ClosedAddr returns a 127.0.0.1 host:port nothing listens on (a port
@@ -11,12 +13,8 @@ import (
 func ClosedAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	addr := l.Addr().String()
-	if err := l.Close(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, l.Close())
 	return addr
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -93,17 +94,17 @@ func TestTokenEndpointChecksTheAssertion(t *testing.T) {
 			h, c := good()
 			key := tc.spoil(h, c)
 			status, body := postForm(t, s.TokenURL(), url.Values{"grant_type": {tc.grant}, "assertion": {assertion(t, key, h, c)}})
-			if status != tc.status || (tc.code != "" && body["error"] != tc.code) {
-				t.Fatalf("answer %d %v; want %d %s", status, body, tc.status, tc.code)
+			require.Equal(t, tc.status, status, "answer %v", body)
+			if tc.code != "" {
+				require.Equal(t, tc.code, body["error"], "answer %v", body)
 			}
-			if desc, _ := body["error_description"].(string); !strings.Contains(desc, tc.desc) {
-				t.Errorf("description %q lacks %q", desc, tc.desc)
-			}
+			desc, _ := body["error_description"].(string)
+			assert.Contains(t, desc, tc.desc)
 			if status == 200 {
 				iss, ok := s.Lookup(body["access_token"].(string))
-				if !ok || iss.Principal != sa.Email || body["expires_in"] != float64(3599) {
-					t.Errorf("issued %+v (known %v), answer %v", iss, ok, body)
-				}
+				assert.True(t, ok, "the token issued is not known: %v", body)
+				assert.Equal(t, sa.Email, iss.Principal)
+				assert.Equal(t, float64(3599), body["expires_in"])
 			}
 		})
 	}
@@ -111,9 +112,7 @@ func TestTokenEndpointChecksTheAssertion(t *testing.T) {
 		resp, err := http.Post(s.TokenURL(), "application/json", strings.NewReader(`{}`))
 		require.NoError(t, err)
 		resp.Body.Close()
-		if resp.StatusCode != 400 {
-			t.Errorf("status %d, want 400", resp.StatusCode)
-		}
+		assert.Equal(t, 400, resp.StatusCode)
 	})
 }
 
@@ -121,18 +120,18 @@ func TestRefreshGrant(t *testing.T) {
 	s := NewServer(t)
 	u := s.NewUser("dev@example.com")
 	form := url.Values{"grant_type": {RefreshTokenGrant}, "refresh_token": {u.RefreshToken}, "client_id": {u.ClientID}, "client_secret": {u.ClientSecret}}
-	if status, body := postForm(t, s.TokenURL(), form); status != 200 || body["access_token"] == nil {
-		t.Fatalf("answer %d %v", status, body)
-	}
+	status, body := postForm(t, s.TokenURL(), form)
+	require.Equal(t, 200, status, "answer %v", body)
+	require.NotNil(t, body["access_token"], "answer %v", body)
 	form.Set("client_secret", "wrong")
-	if status, body := postForm(t, s.TokenURL(), form); status != 401 || body["error"] != "invalid_client" {
-		t.Errorf("wrong secret: %d %v", status, body)
-	}
+	status, body = postForm(t, s.TokenURL(), form)
+	assert.Equal(t, 401, status, "wrong secret: %v", body)
+	assert.Equal(t, "invalid_client", body["error"], "wrong secret")
 	form.Set("client_secret", u.ClientSecret)
 	u.Revoke()
-	if status, body := postForm(t, s.TokenURL(), form); status != 400 || body["error_description"] != "Token has been expired or revoked." {
-		t.Errorf("revoked: %d %v", status, body)
-	}
+	status, body = postForm(t, s.TokenURL(), form)
+	assert.Equal(t, 400, status, "revoked: %v", body)
+	assert.Equal(t, "Token has been expired or revoked.", body["error_description"], "revoked")
 }
 
 func TestSTSChecksTheSubjectToken(t *testing.T) {
@@ -142,17 +141,17 @@ func TestSTSChecksTheSubjectToken(t *testing.T) {
 		return url.Values{"grant_type": {TokenExchangeGrant}, "audience": {e.Audience}, "scope": {CloudPlatformScope},
 			"requested_token_type": {AccessTokenType}, "subject_token": {token}, "subject_token_type": {JWTTokenType}}
 	}
-	if status, body := postForm(t, s.STSURL(), form(e.SubjectToken)); status != 200 || body["issued_token_type"] != AccessTokenType {
-		t.Fatalf("answer %d %v", status, body)
-	}
-	if status, body := postForm(t, s.STSURL(), form("forged")); status != 400 || body["error"] != "invalid_grant" {
-		t.Errorf("forged subject token: %d %v", status, body)
-	}
+	status, body := postForm(t, s.STSURL(), form(e.SubjectToken))
+	require.Equal(t, 200, status, "answer %v", body)
+	require.Equal(t, AccessTokenType, body["issued_token_type"], "answer %v", body)
+	status, body = postForm(t, s.STSURL(), form("forged"))
+	assert.Equal(t, 400, status, "forged subject token: %v", body)
+	assert.Equal(t, "invalid_grant", body["error"], "forged subject token")
 	f := form(e.SubjectToken)
 	f.Set("audience", "//iam.googleapis.com/other")
-	if status, body := postForm(t, s.STSURL(), f); status != 400 || body["error"] != "invalid_target" {
-		t.Errorf("unknown audience: %d %v", status, body)
-	}
+	status, body = postForm(t, s.STSURL(), f)
+	assert.Equal(t, 400, status, "unknown audience: %v", body)
+	assert.Equal(t, "invalid_target", body["error"], "unknown audience")
 }
 
 func TestIAMChecksTheCaller(t *testing.T) {
@@ -171,22 +170,12 @@ func TestIAMChecksTheCaller(t *testing.T) {
 		return resp.StatusCode
 	}
 	body := `{"scope": ["` + CloudPlatformScope + `"], "lifetime": "3600s"}`
-	if got := call("", body); got != 401 {
-		t.Errorf("no bearer: %d, want 401", got)
-	}
-	if got := call("ya29.forged", body); got != 401 {
-		t.Errorf("unknown bearer: %d, want 401", got)
-	}
-	if got := call(tok, body); got != 403 {
-		t.Errorf("no grant: %d, want 403", got)
-	}
+	assert.Equal(t, 401, call("", body), "no bearer")
+	assert.Equal(t, 401, call("ya29.forged", body), "unknown bearer")
+	assert.Equal(t, 403, call(tok, body), "no grant")
 	s.AllowImpersonation(md.Email, "target@p.iam.gserviceaccount.com")
-	if got := call(tok, `{"scope": []}`); got != 400 {
-		t.Errorf("no scopes: %d, want 400", got)
-	}
-	if got := call(tok, body); got != 200 {
-		t.Errorf("granted: %d, want 200", got)
-	}
+	assert.Equal(t, 400, call(tok, `{"scope": []}`), "no scopes")
+	assert.Equal(t, 200, call(tok, body), "granted")
 }
 
 func TestMetadataIsStrict(t *testing.T) {
@@ -203,19 +192,12 @@ func TestMetadataIsStrict(t *testing.T) {
 		t.Cleanup(func() { resp.Body.Close() })
 		return resp
 	}
-	if r := get(nil); r.StatusCode != 403 {
-		t.Errorf("no Metadata-Flavor: %d, want 403", r.StatusCode)
-	}
-	if r := get(map[string]string{"Metadata-Flavor": "Google", "X-Forwarded-For": "10.0.0.1"}); r.StatusCode != 403 {
-		t.Errorf("proxied: %d, want 403", r.StatusCode)
-	}
-	if md.TokenRequests() != 0 {
-		t.Errorf("refused requests counted as token requests")
-	}
+	assert.Equal(t, 403, get(nil).StatusCode, "no Metadata-Flavor")
+	assert.Equal(t, 403, get(map[string]string{"Metadata-Flavor": "Google", "X-Forwarded-For": "10.0.0.1"}).StatusCode, "proxied")
+	assert.Zero(t, md.TokenRequests(), "refused requests counted as token requests")
 	r := get(map[string]string{"Metadata-Flavor": "Google"})
-	if r.StatusCode != 200 || r.Header.Get("Metadata-Flavor") != "Google" {
-		t.Errorf("good request: %d, flavor %q", r.StatusCode, r.Header.Get("Metadata-Flavor"))
-	}
+	assert.Equal(t, 200, r.StatusCode, "good request")
+	assert.Equal(t, "Google", r.Header.Get("Metadata-Flavor"), "good request's flavor")
 }
 
 func metadataToken(t *testing.T, md *Metadata) string {
@@ -231,8 +213,7 @@ func metadataToken(t *testing.T, md *Metadata) string {
 	var tok struct {
 		AccessToken string `json:"access_token"`
 	}
-	if err := json.Unmarshal(b, &tok); err != nil || tok.AccessToken == "" {
-		t.Fatalf("metadata answered %s", b)
-	}
+	require.NoError(t, json.Unmarshal(b, &tok), "metadata answered %s", b)
+	require.NotEmpty(t, tok.AccessToken, "metadata answered %s", b)
 	return tok.AccessToken
 }

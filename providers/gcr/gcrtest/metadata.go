@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // metadataTokenPath is where the attached service account's token is served.
@@ -38,9 +40,7 @@ func (s *Server) NewMetadata(t testing.TB, email string) *Metadata {
 	srv := httptest.NewServer(http.HandlerFunc(m.serve))
 	t.Cleanup(srv.Close)
 	u, err := url.Parse(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	m.Host = u.Host
 	return m
 }

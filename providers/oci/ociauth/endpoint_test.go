@@ -1,10 +1,12 @@
 package ociauth
 
 import (
-	"errors"
-	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 )
 
@@ -34,14 +36,11 @@ func TestParseEndpoint(t *testing.T) {
 		t.Run(tc.raw, func(t *testing.T) {
 			got, err := ParseEndpoint("ocivault", "endpoint", tc.raw)
 			if tc.want == "" {
-				if !errors.Is(err, providers.ErrInvalid) || !strings.Contains(err.Error(), "endpoint") {
-					t.Fatalf("accepted, or unclear error: %q, %v", got, err)
-				}
+				testkit.WantErr(t, err, providers.ErrInvalid, "endpoint")
 				return
 			}
-			if err != nil || got != tc.want {
-				t.Fatalf("ParseEndpoint = %q, %v; want %q", got, err, tc.want)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
 		})
 	}
 }

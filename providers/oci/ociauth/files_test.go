@@ -3,11 +3,12 @@ package ociauth
 import (
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 
-	"github.com/regcred/regcred/internal/testkit"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/testkit"
 )
 
 func TestKeyFile(t *testing.T) {
@@ -28,9 +29,8 @@ func TestKeyFile(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, found := KeyFile([]byte(config), tt.profile)
-			if got != tt.want || found != tt.found {
-				t.Errorf("KeyFile(%q) = %q, %v, want %q, %v", tt.profile, got, found, tt.want, tt.found)
-			}
+			assert.Equal(t, tt.want, got)
+			assert.Equal(t, tt.found, found)
 		})
 	}
 }
@@ -61,9 +61,7 @@ func TestIdentityFiles(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			lookup := testkit.Env(tt.env).Lookup
-			if got := tt.s.IdentityFiles(lookup); !slices.Equal(got, tt.want) {
-				t.Errorf("IdentityFiles() = %q, want %q", got, tt.want)
-			}
+			assert.Equal(t, tt.want, tt.s.IdentityFiles(lookup))
 		})
 	}
 }

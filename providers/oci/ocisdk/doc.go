@@ -1,8 +1,9 @@
 // Package ocisdk is the oci-go-sdk wiring the two OCI backends share
-// (ocivault for Vault secrets, ocir for registry tokens): who signs the
-// requests (Identity, built from ociauth.Settings), how long a failing
-// call may take (Dispatcher, RetryPolicy, Tune, Await) and what its
-// failure means to the resolver (Classify).
+// (ocivault for Vault secrets, ocir for registry tokens): what a backend
+// keeps from New for its calls (Service), who signs the requests
+// (Identity, built from ociauth.Settings), how long a failing call may
+// take (Dispatcher, RetryPolicy, Tune, Await) and what its failure means
+// to the resolver (Classify).
 //
 // Only the SDK packages common and common/auth are used here.
 //

@@ -13,9 +13,11 @@ import (
 
 	"github.com/oracle/oci-go-sdk/v65/common"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/netdeps"
 	"github.com/regcred/regcred/providers/oci/ociauth"
 )
 
@@ -57,32 +59,24 @@ func TestClassify(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			err := Classify("ocivault: secret X", tc.err)
-			if !errors.Is(err, tc.want) || !strings.HasPrefix(err.Error(), "ocivault: secret X: ") {
-				t.Fatalf("Classify = %v, want %v prefixed with the thing asked for", err, tc.want)
-			}
+			require.ErrorIs(t, err, tc.want)
+			require.True(t, strings.HasPrefix(err.Error(), "ocivault: secret X: "), "Classify = %v, want it prefixed with the thing asked for", err)
 			assert.Equal(t, tc.retry, Retryable(tc.err), "Retryable")
 		})
 	}
-	if Classify("x", nil) != nil {
-		t.Error("Classify(nil) is not nil")
-	}
+	assert.NoError(t, Classify("x", nil), "Classify(nil)")
 }
 
 func TestRetryPolicyIsBounded(t *testing.T) {
 	p := RetryPolicy(DefaultBackoff)
-	if p.MaximumNumberAttempts != MaxAttempts || p.NonEventuallyConsistentPolicy != nil {
-		t.Fatalf("attempts %d, eventual consistency %v", p.MaximumNumberAttempts, p.NonEventuallyConsistentPolicy != nil)
-	}
+	require.Equal(t, uint(MaxAttempts), p.MaximumNumberAttempts)
+	require.Nil(t, p.NonEventuallyConsistentPolicy, "eventual consistency")
 	var total time.Duration
 	for attempt := uint(1); attempt < MaxAttempts; attempt++ {
 		total += p.NextDuration(common.OCIOperationResponse{AttemptNumber: attempt})
 	}
-	if total > 3*time.Second {
-		t.Errorf("backoff totals %v; one failing call must cost seconds", total)
-	}
-	if d := RetryPolicy(0).NextDuration(common.OCIOperationResponse{AttemptNumber: 2}); d != 0 {
-		t.Errorf("zero backoff waits %v", d)
-	}
+	assert.LessOrEqual(t, total, 3*time.Second, "one failing call must cost seconds")
+	assert.Zero(t, RetryPolicy(0).NextDuration(common.OCIOperationResponse{AttemptNumber: 2}), "zero backoff waits")
 }
 
 func TestTuneOverridesDefaults(t *testing.T) {
@@ -91,13 +85,13 @@ func TestTuneOverridesDefaults(t *testing.T) {
 	}}
 	hc := Dispatcher(&http.Client{Timeout: time.Minute})
 	Tune(&bc, hc, 0)
-	if bc.Configuration.CircuitBreaker != nil || bc.Configuration.RetryPolicy == nil || bc.Configuration.RetryPolicy.MaximumNumberAttempts != MaxAttempts || bc.HTTPClient != hc {
-		t.Errorf("Tune left %+v", bc.Configuration)
+	assert.Nil(t, bc.Configuration.CircuitBreaker, "Tune left the circuit breaker")
+	if assert.NotNil(t, bc.Configuration.RetryPolicy) {
+		assert.Equal(t, uint(MaxAttempts), bc.Configuration.RetryPolicy.MaximumNumberAttempts)
 	}
+	assert.Same(t, hc, bc.HTTPClient)
 	assert.Equal(t, AttemptTimeout, hc.Timeout, "dispatcher timeout")
-	if short := Dispatcher(&http.Client{Timeout: time.Second}); short.Timeout != time.Second {
-		t.Errorf("a shorter timeout was lengthened to %v", short.Timeout)
-	}
+	assert.Equal(t, time.Second, Dispatcher(&http.Client{Timeout: time.Second}).Timeout, "a shorter timeout was lengthened")
 }
 
 func TestAwaitStopsWaiting(t *testing.T) {
@@ -106,13 +100,11 @@ func TestAwaitStopsWaiting(t *testing.T) {
 	defer close(release)
 	cancel()
 	_, err := Await(ctx, "step", func() (int, error) { <-release; return 1, nil })
-	if !errors.Is(err, providers.ErrUnavailable) || !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v", err)
-	}
+	require.ErrorIs(t, err, providers.ErrUnavailable)
+	require.ErrorIs(t, err, context.Canceled)
 	v, err := Await(context.Background(), "step", func() (int, error) { return 7, nil })
-	if v != 7 || err != nil {
-		t.Fatalf("Await = %d, %v", v, err)
-	}
+	require.NoError(t, err)
+	require.Equal(t, 7, v)
 }
 
 func TestConfigFilePathAndProfile(t *testing.T) {
@@ -136,6 +128,27 @@ func TestConfigFilePathAndProfile(t *testing.T) {
 			id := Identity{Settings: tc.s, Deps: env(tc.env)}
 			assert.Equal(t, tc.wantPath, id.ConfigFilePath(), "path")
 			assert.Equal(t, tc.wantProfile, id.ProfileName(), "profile")
+		})
+	}
+}
+
+func TestServiceSendsClientsToTheEndpointOverride(t *testing.T) {
+	tests := []struct {
+		name, endpoint, want string
+	}{
+		{name: "no override keeps the SDK's host", endpoint: "", want: "https://secrets.vaults.us-ashburn-1.oci.oraclecloud.com"},
+		{name: "override", endpoint: "http://127.0.0.1:8443", want: "http://127.0.0.1:8443"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := NewService("ocivault", tt.endpoint, netdeps.Deps{})
+			require.NotNil(t, s.Deps.Now, "deps defaults filled")
+			assert.Equal(t, DefaultBackoff, s.Backoff)
+			bc := common.BaseClient{Host: "https://secrets.vaults.us-ashburn-1.oci.oraclecloud.com"}
+			s.Tune(&bc)
+			assert.Equal(t, tt.want, bc.Host)
+			assert.Same(t, s.HTTP, bc.HTTPClient)
+			assert.Same(t, s.HTTP, s.Identity(ociauth.Settings{Kind: "ocivault"}).HTTP, "identity exchanges use the same client")
 		})
 	}
 }

@@ -17,7 +17,10 @@
 // body, whose hash must match; the signature must verify with the public
 // key registered for its keyId in Keys, and the date must be within five
 // minutes. Anything else is answered 401 NotAuthenticated, as OCI does.
-// Keys are registered by the tests (API keys) or by the fakes that issue
-// session tokens (Federation, Proxymux, ResourcePrincipal), whose key id
-// is "ST$<token>".
+// Keys are registered by the tests (API keys; APIKeyConfig also writes
+// the config file) or by the fakes that issue session tokens (Federation,
+// Proxymux, ResourcePrincipal), whose key id is "ST$<token>".
+//
+// CheckEnvKeys is the one table of the variables an OCI identity depends
+// on, run by each backend through its own Config.
 package ocitest

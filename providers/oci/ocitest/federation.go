@@ -30,9 +30,10 @@ type Federation struct {
 	// URL is the value for OCI_SDK_AUTH_CLIENT_REGION_URL.
 	URL string
 
-	mu       sync.Mutex
-	issued   []string
-	rejected []string
+	rejections
+
+	mu     sync.Mutex
+	issued []string
 }
 
 type federationRequest struct {
@@ -112,22 +113,9 @@ func parsePublicKey(b64 string) (*rsa.PublicKey, error) {
 	return pub, nil
 }
 
-func (f *Federation) reject(_ *http.Request, reason error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.rejected = append(f.rejected, reason.Error())
-}
-
 // Issued returns the session tokens handed out.
 func (f *Federation) Issued() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return slices.Clone(f.issued)
-}
-
-// Rejected returns why each refused exchange was refused.
-func (f *Federation) Rejected() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return slices.Clone(f.rejected)
 }

@@ -3,7 +3,6 @@ package ocitest
 import (
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -20,9 +19,10 @@ const TokenTTL = 3600
 type OCIR struct {
 	URL string
 
-	mu       sync.Mutex
-	issued   map[string]string // token → key id
-	rejected []string
+	rejections
+
+	mu     sync.Mutex
+	issued map[string]string // token → key id
 }
 
 // NewOCIR starts the fake on 127.0.0.1; it stops when the test ends.
@@ -61,17 +61,4 @@ func (o *OCIR) Issued() int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return len(o.issued)
-}
-
-// Rejected returns why each refused request was refused.
-func (o *OCIR) Rejected() []string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return slices.Clone(o.rejected)
-}
-
-func (o *OCIR) reject(_ *http.Request, reason error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.rejected = append(o.rejected, reason.Error())
 }

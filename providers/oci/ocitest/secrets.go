@@ -56,11 +56,12 @@ type Call struct {
 type Secrets struct {
 	URL string
 
-	mu       sync.Mutex
-	secrets  []*Secret
-	calls    []Call
-	rejected []string
-	ids      requestIDs
+	rejections
+
+	mu      sync.Mutex
+	secrets []*Secret
+	calls   []Call
+	ids     requestIDs
 }
 
 // NewSecrets starts the fake on 127.0.0.1; it stops when the test ends.
@@ -96,19 +97,6 @@ func (s *Secrets) Calls() []Call {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.calls)
-}
-
-// Rejected returns why each refused request was refused.
-func (s *Secrets) Rejected() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.rejected)
-}
-
-func (s *Secrets) reject(_ *http.Request, reason error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.rejected = append(s.rejected, reason.Error())
 }
 
 func (s *Secrets) byID(w http.ResponseWriter, r *http.Request, keyID string, _ []byte) {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -84,9 +85,8 @@ func TestAWSLoginChecks(t *testing.T) {
 			a.ServerID("vault.example.com")
 			a.Role("builder", AWSRole{TTL: time.Hour})
 			status, body := post(t, s.URL+"/v1/auth/aws/login", signedLogin(t, tt.secret, tt.when, tt.serverID, tt.tamper))
-			if status != tt.wantStatus || !strings.Contains(body, tt.want) {
-				t.Errorf("answer = %d %s, want %d containing %q", status, body, tt.wantStatus, tt.want)
-			}
+			assert.Equal(t, tt.wantStatus, status, "answer %s", body)
+			assert.Contains(t, body, tt.want)
 		})
 	}
 }
@@ -110,9 +110,7 @@ func TestJWTChecks(t *testing.T) {
 			s := New(t)
 			s.Root().EnableJWT("jwt", &key.PublicKey).Role("r", JWTRole{BoundAudiences: []string{"v"}, TTL: time.Hour})
 			_, body := post(t, s.URL+"/v1/auth/jwt/login", map[string]string{"role": "r", "jwt": tt.jwt})
-			if !strings.Contains(body, tt.want) {
-				t.Errorf("answer = %s, want %q", body, tt.want)
-			}
+			assert.Contains(t, body, tt.want)
 		})
 	}
 }
@@ -133,9 +131,7 @@ func TestMatchRule(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := matchRule(tt.rule, tt.path); got != tt.want {
-				t.Errorf("matchRule(%q, %q) = %v", tt.rule, tt.path, got)
-			}
+			assert.Equal(t, tt.want, matchRule(tt.rule, tt.path))
 		})
 	}
 }
@@ -162,7 +158,7 @@ func TestKVMetadata(t *testing.T) {
 		} `json:"data"`
 	}
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
-	if out.Data.CurrentVersion != 2 || out.Data.Versions["1"].DeletionTime != "" || out.Data.Versions["2"].DeletionTime == "" {
-		t.Errorf("metadata = %+v", out.Data)
-	}
+	assert.Equal(t, 2, out.Data.CurrentVersion, "metadata %+v", out.Data)
+	assert.Empty(t, out.Data.Versions["1"].DeletionTime, "version 1 is not deleted")
+	assert.NotEmpty(t, out.Data.Versions["2"].DeletionTime, "version 2 is deleted")
 }

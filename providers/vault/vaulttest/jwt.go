@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // clockSkew is the leeway Vault's JWT validation allows on exp and nbf.
@@ -23,9 +25,7 @@ const clockSkew = 60 * time.Second
 func NewRSAKey(t testing.TB) *rsa.PrivateKey {
 	t.Helper()
 	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatalf("vaulttest: RSA key: %v", err)
-	}
+	require.NoError(t, err, "vaulttest: RSA key")
 	return k
 }
 
@@ -36,15 +36,11 @@ func SignJWT(t testing.TB, key *rsa.PrivateKey, claims map[string]any) string {
 	enc := base64.RawURLEncoding
 	head := enc.EncodeToString([]byte(`{"alg":"RS256","typ":"JWT","kid":"test"}`))
 	body, err := json.Marshal(claims)
-	if err != nil {
-		t.Fatalf("vaulttest: JWT claims: %v", err)
-	}
+	require.NoError(t, err, "vaulttest: JWT claims")
 	signed := head + "." + enc.EncodeToString(body)
 	sum := sha256.Sum256([]byte(signed))
 	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
-	if err != nil {
-		t.Fatalf("vaulttest: JWT signature: %v", err)
-	}
+	require.NoError(t, err, "vaulttest: JWT signature")
 	return signed + "." + enc.EncodeToString(sig)
 }
 

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // CA is a test certificate authority.
@@ -37,18 +39,14 @@ type Pair struct{ CertPEM, KeyPEM []byte }
 func NewCA(t testing.TB, name string) *CA {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatalf("vaulttest: CA key: %v", err)
-	}
+	require.NoError(t, err, "vaulttest: CA key")
 	tmpl := &x509.Certificate{
 		SerialNumber: serial(t), Subject: pkix.Name{CommonName: name},
 		NotBefore: time.Now().Add(-12 * time.Hour), NotAfter: time.Now().Add(12 * time.Hour),
 		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatalf("vaulttest: CA certificate: %v", err)
-	}
+	require.NoError(t, err, "vaulttest: CA certificate")
 	cert, _ := x509.ParseCertificate(der)
 	return &CA{Cert: cert, CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), key: key}
 }
@@ -57,9 +55,7 @@ func NewCA(t testing.TB, name string) *CA {
 func (ca *CA) Issue(t testing.TB, l Leaf) Pair {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatalf("vaulttest: leaf key: %v", err)
-	}
+	require.NoError(t, err, "vaulttest: leaf key")
 	usage := x509.ExtKeyUsageClientAuth
 	if l.Server {
 		usage = x509.ExtKeyUsageServerAuth
@@ -73,13 +69,9 @@ func (ca *CA) Issue(t testing.TB, l Leaf) Pair {
 		tmpl.IPAddresses = append(tmpl.IPAddresses, net.ParseIP(ip))
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, &key.PublicKey, ca.key)
-	if err != nil {
-		t.Fatalf("vaulttest: leaf certificate: %v", err)
-	}
+	require.NoError(t, err, "vaulttest: leaf certificate")
 	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatalf("vaulttest: leaf key: %v", err)
-	}
+	require.NoError(t, err, "vaulttest: leaf key")
 	return Pair{
 		CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
 		KeyPEM:  pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}),
@@ -101,16 +93,12 @@ func (p Pair) Write(t testing.TB) (certFile, keyFile string) {
 func writeTemp(t testing.TB, name string, data []byte) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, data, 0o600); err != nil {
-		t.Fatalf("vaulttest: %v", err)
-	}
+	require.NoError(t, os.WriteFile(p, data, 0o600), "vaulttest")
 	return p
 }
 
 func serial(t testing.TB) *big.Int {
 	n, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 62))
-	if err != nil {
-		t.Fatalf("vaulttest: serial: %v", err)
-	}
+	require.NoError(t, err, "vaulttest: serial")
 	return n
 }

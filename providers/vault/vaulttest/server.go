@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // Server is a fake Vault. Configure it through Root and Namespace; every
@@ -69,9 +71,7 @@ func New(t testing.TB, opts ...Option) *Server {
 	if s.tls != nil {
 		pair := s.tls.Issue(t, Leaf{CommonName: "vault.test", DNSNames: []string{"vault.test"}, Server: true})
 		cert, err := tls.X509KeyPair(pair.CertPEM, pair.KeyPEM)
-		if err != nil {
-			t.Fatalf("vaulttest: server certificate: %v", err)
-		}
+		require.NoError(t, err, "vaulttest: server certificate")
 		s.srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.RequestClientCert, MinVersion: tls.VersionTLS12}
 		s.srv.StartTLS()
 	} else {
