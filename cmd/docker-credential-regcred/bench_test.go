@@ -105,6 +105,8 @@ registries:
 	t.Logf("peak RSS (through a launcher of %d KiB): warm get %d KiB, floor %d KiB", peakRSS(t, rss, []string{"/bin/true"}, nil, ""),
 		peakRSS(t, rss, []string{bin, "get"}, fileEnv, ecrHost), peakRSS(t, rss, []string{floor, floorFile}, nil, ecrHost))
 	t.Logf("32 concurrent cold gets: %d GetAuthorizationToken call(s)", concurrentCold(t, bin, cloud, awsEnv))
+	benchNoIdentity(t, bin, rounds)
+	benchCold(t, bin, cloud, awsEnv, 60)
 }
 
 // peerName names amazon-ecr-credential-helper's case.
@@ -161,16 +163,11 @@ registries:
 // which it answers from ~/.ecr/cache.json without the network.
 func peerCase(t *testing.T, cloud *ecrtest.Cloud, awsEnv []string) *procbench.Case {
 	t.Helper()
-	peer, err := exec.LookPath("docker-credential-ecr-login")
-	if err != nil {
-		gopath, _ := exec.Command("go", "env", "GOPATH").Output()
-		peer = filepath.Join(strings.TrimSpace(string(gopath)), "bin", "docker-credential-ecr-login")
-		if _, err := os.Stat(peer); err != nil {
-			t.Log("amazon-ecr-credential-helper is not installed; `make bench` installs it")
-			return nil
-		}
+	peer := peerBinary(t)
+	if peer == "" {
+		return nil
 	}
-	env := append(append(cleanEnv(t), awsEnv...), "AWS_ENDPOINT_URL_ECR="+cloud.ECRURL(), "AWS_REGION=us-west-2")
+	env := peerEnv(t, cloud, awsEnv)
 	before := cloud.Calls(ecrtest.ECR)
 	prime := exec.Command(peer, "get")
 	prime.Env, prime.Stdin = env, strings.NewReader(ecrHost)
@@ -179,4 +176,27 @@ func peerCase(t *testing.T, cloud *ecrtest.Cloud, awsEnv []string) *procbench.Ca
 		return nil
 	}
 	return &procbench.Case{Name: peerName, Argv: []string{peer, "get"}, Env: env, Stdin: ecrHost}
+}
+
+// peerBinary is amazon-ecr-credential-helper's executable, or "" when it
+// is not installed.
+func peerBinary(t *testing.T) string {
+	t.Helper()
+	peer, err := exec.LookPath("docker-credential-ecr-login")
+	if err == nil {
+		return peer
+	}
+	gopath, _ := exec.Command("go", "env", "GOPATH").Output()
+	peer = filepath.Join(strings.TrimSpace(string(gopath)), "bin", "docker-credential-ecr-login")
+	if _, err := os.Stat(peer); err != nil {
+		t.Log("amazon-ecr-credential-helper is not installed; `make bench` installs it")
+		return ""
+	}
+	return peer
+}
+
+// peerEnv is the peer's environment against the fake ECR, in a home of
+// its own (where its cache lives).
+func peerEnv(t *testing.T, cloud *ecrtest.Cloud, awsEnv []string) []string {
+	return append(append(cleanEnv(t), awsEnv...), "AWS_ENDPOINT_URL_ECR="+cloud.ECRURL(), "AWS_REGION=us-west-2")
 }
