@@ -1,6 +1,8 @@
 package cache
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"runtime"
 )
@@ -39,18 +41,61 @@ func Open(opts Options) (*Cache, error) {
 	c.locker = NewLocker(root, o.LockWait)
 	file := newFileStore(root, o.Now, o.Logger)
 	file.strict = o.StrictRecords
-	c.store = file
-	if o.Kind == KindFile {
-		return c, nil
+	switch o.Kind {
+	case KindFile:
+		c.store = file
+	case KindSealed:
+		c.store, err = o.sealedAlone(root, c.locker)
+	case KindAuto:
+		c.store = o.keyringOrFile(root, file)
+		if o.Keyctl != nil {
+			c.store = &sealedFirst{sealed: o.sealedStore(root, c.locker), rest: c.store, log: o.Logger}
+		}
+	default:
+		c.store = o.keyringOrFile(root, file)
 	}
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// ErrSealUnavailable: the sealed store was asked for alone and the kernel
+// cannot hold its key here.
+var ErrSealUnavailable = errors.New("the sealed token store is unavailable")
+
+func (o Options) sealedStore(root *Root, locker *Locker) *sealedStore {
+	s := newSealedStore(root, newSealKeys(o.Keyctl, locker), o.Now, o.Logger)
+	s.strict = o.StrictRecords
+	return s
+}
+
+// sealedAlone is `store: sealed`: the sealed store and nothing behind it,
+// after one kernel call has shown the persistent keyring can be used.
+func (o Options) sealedAlone(root *Root, locker *Locker) (Store, error) {
+	if o.Keyctl == nil {
+		return nil, fmt.Errorf("%w: cache store sealed needs Linux's persistent keyrings; use auto or file here", ErrSealUnavailable)
+	}
+	s := o.sealedStore(root, locker)
+	if err := s.keys.probe(); err != nil {
+		return nil, fmt.Errorf("%w: cache store sealed: %w; use auto or file here", ErrSealUnavailable, err)
+	}
+	return s, nil
+}
+
+// keyringOrFile is the OS keyring with the file store behind it where one
+// is usable, else the file store.
+func (o Options) keyringOrFile(root *Root, file *fileStore) Store {
 	kr, ok := o.keyring(runtime.GOOS)
 	if !ok {
 		if o.Kind == KindKeyring {
 			o.Logger.Warn("cache store is keyring, but there is no D-Bus session bus; using the file cache", "dir", o.Dir)
+		} else if o.Keyring != nil {
+			o.Logger.Debug("no session bus, so no Secret Service; using the file cache", "dir", o.Dir)
 		}
-		return c, nil
+		return file
 	}
-	c.store = &fallbackStore{
+	return &fallbackStore{
 		keyring: &keyringStore{
 			kr:      boundedKeyring{k: kr, timeout: o.KeyringTimeout},
 			service: o.KeyringService,
@@ -63,7 +108,6 @@ func Open(opts Options) (*Cache, error) {
 		file: file,
 		log:  o.Logger,
 	}
-	return c, nil
 }
 
 // keyring returns the keyring to use, or false when there is none: no
