@@ -53,7 +53,7 @@ var sealLockKey = Key("regcred sealing key", SealKeyDescription)
 
 // keyctlErr marks a failed kernel call as the store being unavailable.
 func keyctlErr(op string, err error) error {
-	return fmt.Errorf("%w: %s: %w (%s)", providers.ErrUnavailable, op, err, keyctlReason(err))
+	return fmt.Errorf("%w: kernel keyring: %s: %w; %s", providers.ErrUnavailable, op, err, keyctlReason(err))
 }
 
 // probe checks that the persistent keyring can be reached, in one call.
