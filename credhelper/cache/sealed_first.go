@@ -50,6 +50,18 @@ func (s *sealedFirst) Get(ctx context.Context, key string) (Entry, bool, error) 
 			return e, true, nil
 		}
 	}
+	return s.restGet(ctx, key)
+}
+
+// restGet reads the stores behind, calling the Secret Service only when
+// its index says it holds the key (its Put indexes before it writes): a
+// cold get, with sealing working, makes no D-Bus call at all.
+func (s *sealedFirst) restGet(ctx context.Context, key string) (Entry, bool, error) {
+	if r, ok := s.rest.(*fallbackStore); ok {
+		if held, err := r.keyring.index.has(key); err == nil && !held {
+			return r.file.Get(ctx, key)
+		}
+	}
 	return s.rest.Get(ctx, key)
 }
 

@@ -317,3 +317,29 @@ func TestSealedPutRemovesTheFallbackCopy(t *testing.T) {
 	assert.Equal(t, 1, n)
 	assert.NoFileExists(t, sealedFile(dir))
 }
+
+// With sealing working, a cold get asks the Secret Service nothing: its
+// index says it holds no such key. An entry it does hold (from before
+// sealing) is still served, and moves into the sealed store when written.
+func TestSealedFirstAsksTheSecretServiceOnlyForWhatItHolds(t *testing.T) {
+	needKeyrings(t)
+	ctx := context.Background()
+	kr, dir := newMemKeyring(0), t.TempDir()
+	old := newHarness(t, Options{Kind: KindKeyring, Dir: dir, LookupEnv: withBus(), Keyring: kr})
+	held := testKey("held")
+	require.NoError(t, old.c.Store().Put(ctx, held, entryAt(t0)))
+
+	h := newHarness(t, Options{Kind: KindAuto, Dir: dir, LookupEnv: withBus(), Keyring: kr, Keyctl: newTestKeyctl(t, nil)})
+	before := kr.calls.Load()
+	_, ok, err := h.c.Store().Get(ctx, testKey("cold"))
+	require.NoError(t, err)
+	assert.False(t, ok)
+	assert.Equal(t, before, kr.calls.Load(), "keyring calls for a key the Secret Service does not hold")
+
+	e, ok, err := h.c.Store().Get(ctx, held)
+	require.NoError(t, err)
+	require.True(t, ok, "an entry the Secret Service holds is served")
+	require.NoError(t, h.c.Store().Put(ctx, held, e))
+	assert.Empty(t, kr.users(DefaultKeyringService), "the Secret Service copy is removed once sealed")
+	assert.FileExists(t, filepath.Join(dir, tokensDir, held+sealedSuffix))
+}
