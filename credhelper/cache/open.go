@@ -17,8 +17,11 @@ func lookupEnvDefault(k string) (string, bool) { return os.LookupEnv(k) }
 // (errors.Is(err, ErrUntrustedRoot)): the caller decides whether to go on
 // without a cache.
 //
-// auto and keyring use the OS keyring where one is usable, with the file
-// store behind it for calls the keyring fails. Where go-keyring needs D-Bus
+// auto puts the sealed store first where Options.Keyctl is given; sealed
+// is that store alone, and fails with ErrSealUnavailable when the kernel
+// refuses the key calls. auto (behind the sealed store) and keyring use the
+// OS keyring where one is usable, with the file store behind it for calls
+// the keyring fails. Where go-keyring needs D-Bus
 // (Linux, BSD) and no session bus exists, no keyring call is ever made and
 // the file store is used; keyring says so in a warning, auto silently.
 func Open(opts Options) (*Cache, error) {
@@ -91,7 +94,7 @@ func (o Options) keyringOrFile(root *Root, file *fileStore) Store {
 		if o.Kind == KindKeyring {
 			o.Logger.Warn("cache store is keyring, but there is no D-Bus session bus; using the file cache", "dir", o.Dir)
 		} else if o.Keyring != nil {
-			o.Logger.Debug("no session bus, so no Secret Service; using the file cache", "dir", o.Dir)
+			o.Logger.Debug("no D-Bus session bus, so no Secret Service; the file store takes its place", "dir", o.Dir)
 		}
 		return file
 	}
