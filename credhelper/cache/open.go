@@ -94,7 +94,7 @@ func (o Options) keyringOrFile(root *Root, file *fileStore) Store {
 		if o.Kind == KindKeyring {
 			o.Logger.Warn("cache store is keyring, but there is no D-Bus session bus; using the file cache", "dir", o.Dir)
 		} else if o.Keyring != nil {
-			o.Logger.Debug("no D-Bus session bus, so no Secret Service; the file store takes its place", "dir", o.Dir)
+			o.Logger.Debug("Secret Service not used: nothing serves a session bus here; the file store takes its place", "dir", o.Dir)
 		}
 		return file
 	}

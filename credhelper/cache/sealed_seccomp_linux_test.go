@@ -53,7 +53,9 @@ func childSealSeccomp() error {
 		fmt.Printf("sealed alone: %v\n", err)
 	}
 	log, logs := testkit.DebugLogger()
-	open := func() (*Cache, error) { return Open(Options{Kind: KindAuto, Dir: dir, Keyctl: KernelKeyctl{}, Logger: log}) }
+	open := func() (*Cache, error) {
+		return Open(Options{Kind: KindAuto, Dir: dir, Keyctl: KernelKeyctl{}, Logger: log})
+	}
 	fetch := func(context.Context) (providers.Credential, error) { return token(time.Now()), nil }
 	c, err := open()
 	if err != nil {
