@@ -20,6 +20,8 @@ type Keyctl interface {
 	Search(ring int, description string) (id int, err error)
 	// Read is the key's payload.
 	Read(id int) ([]byte, error)
-	// Add creates (or replaces) the user key named description in ring.
+	// Add creates the user key named description in ring only if ring
+	// holds none (EEXIST otherwise), atomically: two processes making the
+	// first key at once must not each seal under a key the other replaces.
 	Add(ring int, description string, payload []byte) (id int, err error)
 }

@@ -37,8 +37,25 @@ func (KernelKeyctl) Read(id int) ([]byte, error) {
 	return buf[:n], nil
 }
 
+// Add makes the key in this thread's keyring and moves it into ring with
+// KEYCTL_MOVE_EXCL (Linux 5.1), which refuses to displace a key of the
+// same name: add_key alone would replace another process's new key. On an
+// older kernel (no KEYCTL_MOVE) it adds in place, and a race between two
+// first writes costs one of them a fetch.
 func (KernelKeyctl) Add(ring int, description string, payload []byte) (int, error) {
-	return unix.AddKey("user", description, payload, ring)
+	id, err := unix.AddKey("user", description, payload, unix.KEY_SPEC_THREAD_KEYRING)
+	if err != nil {
+		return 0, err
+	}
+	_, err = unix.KeyctlInt(unix.KEYCTL_MOVE, id, unix.KEY_SPEC_THREAD_KEYRING, ring, unix.KEYCTL_MOVE_EXCL)
+	if err == nil {
+		return id, nil
+	}
+	_, _ = unix.KeyctlInt(unix.KEYCTL_INVALIDATE, id, 0, 0, 0) // the copy left in the thread keyring
+	if errors.Is(err, unix.EOPNOTSUPP) {
+		return unix.AddKey("user", description, payload, ring)
+	}
+	return 0, err
 }
 
 // keyAbsent: the key is not there, or no longer usable (expired, revoked):
@@ -46,6 +63,9 @@ func (KernelKeyctl) Add(ring int, description string, payload []byte) (int, erro
 func keyAbsent(err error) bool {
 	return errors.Is(err, unix.ENOKEY) || errors.Is(err, unix.EKEYEXPIRED) || errors.Is(err, unix.EKEYREVOKED)
 }
+
+// keyExists: Add found a key of that name already there.
+func keyExists(err error) bool { return errors.Is(err, unix.EEXIST) }
 
 // keyctlReason says in words why a key call failed, for the debug line
 // that records a fallback.

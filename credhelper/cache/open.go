@@ -48,11 +48,11 @@ func Open(opts Options) (*Cache, error) {
 	case KindFile:
 		c.store = file
 	case KindSealed:
-		c.store, err = o.sealedAlone(root, c.locker)
+		c.store, err = o.sealedAlone(root)
 	case KindAuto:
 		c.store = o.keyringOrFile(root, file)
 		if o.Keyctl != nil {
-			c.store = &sealedFirst{sealed: o.sealedStore(root, c.locker), rest: c.store, log: o.Logger}
+			c.store = &sealedFirst{sealed: o.sealedStore(root), rest: c.store, log: o.Logger}
 		}
 	default:
 		c.store = o.keyringOrFile(root, file)
@@ -67,19 +67,19 @@ func Open(opts Options) (*Cache, error) {
 // cannot hold its key here.
 var ErrSealUnavailable = errors.New("the sealed token store is unavailable")
 
-func (o Options) sealedStore(root *Root, locker *Locker) *sealedStore {
-	s := newSealedStore(root, newSealKeys(o.Keyctl, locker), o.Now, o.Logger)
+func (o Options) sealedStore(root *Root) *sealedStore {
+	s := newSealedStore(root, newSealKeys(o.Keyctl), o.Now, o.Logger)
 	s.strict = o.StrictRecords
 	return s
 }
 
 // sealedAlone is `store: sealed`: the sealed store and nothing behind it,
 // after one kernel call has shown the persistent keyring can be used.
-func (o Options) sealedAlone(root *Root, locker *Locker) (Store, error) {
+func (o Options) sealedAlone(root *Root) (Store, error) {
 	if o.Keyctl == nil {
 		return nil, fmt.Errorf("%w: cache store sealed needs Linux's persistent keyrings; use auto or file here", ErrSealUnavailable)
 	}
-	s := o.sealedStore(root, locker)
+	s := o.sealedStore(root)
 	if err := s.keys.probe(); err != nil {
 		return nil, fmt.Errorf("%w: cache store sealed: %w; use auto or file here", ErrSealUnavailable, err)
 	}

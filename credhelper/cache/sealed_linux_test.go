@@ -343,3 +343,35 @@ func TestSealedFirstAsksTheSecretServiceOnlyForWhatItHolds(t *testing.T) {
 	assert.Empty(t, kr.users(DefaultKeyringService), "the Secret Service copy is removed once sealed")
 	assert.FileExists(t, filepath.Join(dir, tokensDir, held+sealedSuffix))
 }
+
+// Processes making the first key at once agree on one: the kernel refuses
+// to displace a key of the name (KEYCTL_MOVE_EXCL), and the loser reads
+// the winner's. With add_key alone the last writer would win and every
+// record sealed under the other key would be fetched again.
+func TestSealKeyCreationRace(t *testing.T) {
+	needKeyrings(t)
+	kc := newTestKeyctl(t, nil)
+	const n = 8
+	keys := make([][]byte, n)
+	errs := make([]error, n)
+	start := make(chan struct{})
+	done := make(chan int)
+	for i := range n {
+		go func() {
+			<-start
+			s := newSealKeys(kc)
+			keys[i], errs[i] = s.create() // each past its load, as when all found none
+			done <- i
+		}()
+	}
+	close(start)
+	for range n {
+		<-done
+	}
+	final, err := newSealKeys(kc).load()
+	require.NoError(t, err)
+	for i := range n {
+		require.NoError(t, errs[i])
+		assert.Equal(t, final, keys[i], "creator %d sealed under a key the keyring does not hold", i)
+	}
+}

@@ -26,7 +26,7 @@ const sealKeyLen = 32
 var errNoSealKey = errors.New("no sealing key in the persistent keyring")
 
 // errBadSealKey: a key of that name holds something else than a sealing
-// key. It is replaced on the next write.
+// key. Records are then absent and writes go to the stores behind.
 var errBadSealKey = errors.New("not a sealing key")
 
 // sealKeys finds and makes the sealing key. Every failure of the kernel
@@ -34,22 +34,12 @@ var errBadSealKey = errors.New("not a sealing key")
 type sealKeys struct {
 	kc   Keyctl
 	desc string // SealKeyDescription; tests use names of their own
-	// lock serialises key creation across processes (nil: no lock), so that
-	// two first writes do not each make a key and strand the other's record.
-	lock func(ctx context.Context) (unlock func(), err error)
 	rand io.Reader
 }
 
-func newSealKeys(kc Keyctl, locker *Locker) *sealKeys {
-	s := &sealKeys{kc: kc, desc: SealKeyDescription, rand: rand.Reader}
-	if locker != nil {
-		s.lock = func(ctx context.Context) (func(), error) { return locker.Lock(ctx, sealLockKey) }
-	}
-	return s
+func newSealKeys(kc Keyctl) *sealKeys {
+	return &sealKeys{kc: kc, desc: SealKeyDescription, rand: rand.Reader}
 }
-
-// sealLockKey names the lock taken while the key is made.
-var sealLockKey = Key("regcred sealing key", SealKeyDescription)
 
 // keyctlErr marks a failed kernel call as the store being unavailable.
 func keyctlErr(op string, err error) error {
@@ -100,20 +90,19 @@ func (s *sealKeys) find(ring int) ([]byte, error) {
 }
 
 // loadOrCreate returns the key, making one of random bytes when there is
-// none (or what is there is not one).
+// none. Processes racing to make the first key agree on one: Add refuses
+// to displace a key, and the loser reads the winner's.
 func (s *sealKeys) loadOrCreate(ctx context.Context) ([]byte, error) {
 	k, err := s.load()
-	if err == nil || !errors.Is(err, errNoSealKey) && !errors.Is(err, errBadSealKey) {
+	switch {
+	case errors.Is(err, errBadSealKey):
+		// Only this user can have put it there; it is theirs to remove.
+		return nil, fmt.Errorf("%w: kernel keyring: the key %s: %w", providers.ErrUnavailable, s.desc, err)
+	case !errors.Is(err, errNoSealKey):
 		return k, err
 	}
-	if s.lock != nil {
-		unlock, err := s.lock(ctx)
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("waiting for the sealing key lock: %w", ctx.Err())
-		}
-		if err == nil { // else carry on unlocked: at worst one record is stranded and fetched again
-			defer unlock()
-		}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	return s.create()
 }
@@ -125,15 +114,15 @@ func (s *sealKeys) create() ([]byte, error) {
 	if err != nil {
 		return nil, keyctlErr("keyctl_get_persistent", err)
 	}
-	k, err := s.find(ring) // another process may have made it while we waited
-	if err == nil || !errors.Is(err, errNoSealKey) && !errors.Is(err, errBadSealKey) {
-		return k, err
-	}
-	k = make([]byte, sealKeyLen)
+	k := make([]byte, sealKeyLen)
 	if _, err := io.ReadFull(s.rand, k); err != nil {
 		return nil, fmt.Errorf("making a sealing key: %w", err)
 	}
-	if _, err := s.kc.Add(ring, s.desc, k); err != nil {
+	_, err = s.kc.Add(ring, s.desc, k)
+	if keyExists(err) {
+		return s.find(ring) // another process made it first
+	}
+	if err != nil {
 		return nil, keyctlErr("add_key", err)
 	}
 	return k, nil
