@@ -33,7 +33,7 @@ var errBadSealKey = errors.New("not a sealing key")
 // calls wraps providers.ErrUnavailable, with the reason in words.
 type sealKeys struct {
 	kc   Keyctl
-	desc string // SealKeyDescription; tests use names of their own
+	desc string // SealKeyDescription
 	rand io.Reader
 }
 
