@@ -32,6 +32,9 @@ type App struct {
 	// Keyring is the OS keyring for the token cache and the logins; nil
 	// means none (the file store serves).
 	Keyring cache.Keyring
+	// Keyctl is the kernel's key calls for the sealed token store (never
+	// for logins); nil means no sealed store.
+	Keyctl cache.Keyctl
 	// Routes, when set, records `get` answers for the front binary.
 	Routes  *Routes
 	Version string

@@ -35,11 +35,13 @@ func (a *App) openCache(cfg *config.Config) (*cache.Cache, error) {
 	if cfg.Cache.NegativeTTL.Set {
 		negativeTTL = cfg.Cache.NegativeTTL.Duration
 	}
-	opts := cache.Options{Kind: kind, Dir: cfg.Cache.Dir, TTL: ttl, NegativeTTL: negativeTTL, Now: a.Deps.Now, LookupEnv: a.Deps.LookupEnv, Logger: a.Deps.Logger, Keyring: a.Keyring}
+	opts := cache.Options{Kind: kind, Dir: cfg.Cache.Dir, TTL: ttl, NegativeTTL: negativeTTL, Now: a.Deps.Now, LookupEnv: a.Deps.LookupEnv, Logger: a.Deps.Logger, Keyring: a.Keyring, Keyctl: a.Keyctl}
 	c, err := cache.Open(opts)
 	switch {
 	case errors.Is(err, cache.ErrNoDir):
 		a.Deps.Logger.Warn("no directory for the token cache; running without one", "error", err)
+	case errors.Is(err, cache.ErrSealUnavailable):
+		a.Deps.Logger.Warn("not using the token cache; running without one", "error", err)
 	case errors.Is(err, cache.ErrUntrustedRoot):
 		a.Deps.Logger.Warn("not using the token cache; running without one", "error", err, "fix", cache.UntrustedRootHint)
 	default:

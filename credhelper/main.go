@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/credhelper/cache/oskeyring"
 	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/credhelper/route"
@@ -33,6 +34,7 @@ func Main(ctx context.Context, version string, args []string) int {
 		Env:     config.Env{LookupEnv: os.LookupEnv, HomeDir: home},
 		Deps:    netdeps.Default(logger),
 		Keyring: oskeyring.System{},
+		Keyctl:  cache.SystemKeyctl(),
 		Version: version,
 	}
 	if self, err := selfPath(); err == nil {

@@ -21,15 +21,15 @@ type Routes struct {
 }
 
 // tokenRoute is the route of an answer the front can give again: from the
-// first candidate, through the file cache, fresh (not a stale token served
-// after a failed refresh).
+// first candidate, through the file cache or the sealed store, fresh (not a
+// stale token served after a failed refresh).
 func (a *App) tokenRoute(r *Resolver, res Result) (route.Route, bool) {
 	via := res.Via
-	if !res.First || via == nil || via.Store != cache.KindFile || via.Outcome == cache.Stale || res.Credential.Anonymous {
+	if !res.First || via == nil || !slices.Contains([]string{cache.KindFile, cache.KindSealed}, via.Store) || via.Outcome == cache.Stale || res.Credential.Anonymous {
 		return route.Route{}, false
 	}
 	kind, err := a.cacheKind(r.cfg)
-	if err != nil || !slices.Contains([]string{cache.KindFile, cache.KindAuto}, kind) {
+	if err != nil || !slices.Contains([]string{cache.KindFile, cache.KindAuto, cache.KindSealed}, kind) {
 		return route.Route{}, false
 	}
 	return route.Route{Store: kind, TokenDir: r.cache.Dir(), TokenKey: via.Key, Files: via.Files, FilesSum: via.FilesSum}, true

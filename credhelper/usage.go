@@ -46,7 +46,7 @@ Options:
 Environment:
   REGCRED_LOG=debug   log which entries matched, which were tried and why each was
                       skipped (to stderr; secrets are never logged)
-  REGCRED_CACHE=none  override the config's cache store (auto, keyring, file, none)
+  REGCRED_CACHE=none  override the config's cache store (auto, sealed, keyring, file, none)
 `
 
 // commandHelp is helpText's part about verb: each line that names it and

@@ -66,7 +66,8 @@ func (c *Cache) Store() Store { return c.store }
 // Dir is the cache's directory ("" for the none store).
 func (c *Cache) Dir() string { return c.dir }
 
-// Name is the store's name: keyring, file or none.
+// Name is the store's name: sealed, keyring, file or none (for auto,
+// the store that takes writes now).
 func (c *Cache) Name() string { return c.store.Name() }
 
 // Credential returns it.Key's credential from the cache or from fetch.

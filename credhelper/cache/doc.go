@@ -20,8 +20,17 @@
 //     version, written for another key, a symlink, owned by another user or
 //     open to group or others is ignored (a miss, with a warning) and
 //     replaced by the next write; it is never trusted.
+//   - sealed (Linux): <dir>/tokens/<key>.sealed, written like the file
+//     store's, the record sealed with AES-256-GCM under one per-user key in
+//     the kernel's persistent keyring (Keyctl; SealKeyDescription), the
+//     cache key and the record's clear header (registry, entry, expiry) as
+//     additional data. A record whose key is gone (reboot, expiry) or that
+//     was moved to another name is absent; the next write makes a new key.
+//     List and Clear read the clear headers, no key needed.
 //   - none: caches nothing, locks nothing.
-//   - auto: keyring where usable, else file. Where go-keyring speaks D-Bus
+//   - auto: sealed where the kernel key calls work (Options.Keyctl; one
+//     debug line and the rest of the run without it when they fail), then
+//     keyring where usable, else file. Where go-keyring speaks D-Bus
 //     (Linux, BSD), "usable" needs a session bus that already exists
 //     (DBUS_SESSION_BUS_ADDRESS, $XDG_RUNTIME_DIR/bus or /run/user/<uid>/bus);
 //     without one no keyring call is made at all, because godbus would

@@ -1,6 +1,8 @@
 package cache
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"runtime"
 )
@@ -15,8 +17,11 @@ func lookupEnvDefault(k string) (string, bool) { return os.LookupEnv(k) }
 // (errors.Is(err, ErrUntrustedRoot)): the caller decides whether to go on
 // without a cache.
 //
-// auto and keyring use the OS keyring where one is usable, with the file
-// store behind it for calls the keyring fails. Where go-keyring needs D-Bus
+// auto puts the sealed store first where Options.Keyctl is given; sealed
+// is that store alone, and fails with ErrSealUnavailable when the kernel
+// refuses the key calls. auto (behind the sealed store) and keyring use the
+// OS keyring where one is usable, with the file store behind it for calls
+// the keyring fails. Where go-keyring needs D-Bus
 // (Linux, BSD) and no session bus exists, no keyring call is ever made and
 // the file store is used; keyring says so in a warning, auto silently.
 func Open(opts Options) (*Cache, error) {
@@ -39,18 +44,61 @@ func Open(opts Options) (*Cache, error) {
 	c.locker = NewLocker(root, o.LockWait)
 	file := newFileStore(root, o.Now, o.Logger)
 	file.strict = o.StrictRecords
-	c.store = file
-	if o.Kind == KindFile {
-		return c, nil
+	switch o.Kind {
+	case KindFile:
+		c.store = file
+	case KindSealed:
+		c.store, err = o.sealedAlone(root)
+	case KindAuto:
+		c.store = o.keyringOrFile(root, file)
+		if o.Keyctl != nil {
+			c.store = &sealedFirst{sealed: o.sealedStore(root), rest: c.store, log: o.Logger}
+		}
+	default:
+		c.store = o.keyringOrFile(root, file)
 	}
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// ErrSealUnavailable: the sealed store was asked for alone and the kernel
+// cannot hold its key here.
+var ErrSealUnavailable = errors.New("the sealed token store is unavailable")
+
+func (o Options) sealedStore(root *Root) *sealedStore {
+	s := newSealedStore(root, newSealKeys(o.Keyctl), o.Now, o.Logger)
+	s.strict = o.StrictRecords
+	return s
+}
+
+// sealedAlone is `store: sealed`: the sealed store and nothing behind it,
+// after one kernel call has shown the persistent keyring can be used.
+func (o Options) sealedAlone(root *Root) (Store, error) {
+	if o.Keyctl == nil {
+		return nil, fmt.Errorf("%w: cache store sealed needs Linux's persistent keyrings; use auto or file here", ErrSealUnavailable)
+	}
+	s := o.sealedStore(root)
+	if err := s.keys.probe(); err != nil {
+		return nil, fmt.Errorf("%w: cache store sealed: %w; use auto or file here", ErrSealUnavailable, err)
+	}
+	return s, nil
+}
+
+// keyringOrFile is the OS keyring with the file store behind it where one
+// is usable, else the file store.
+func (o Options) keyringOrFile(root *Root, file *fileStore) Store {
 	kr, ok := o.keyring(runtime.GOOS)
 	if !ok {
 		if o.Kind == KindKeyring {
 			o.Logger.Warn("cache store is keyring, but there is no D-Bus session bus; using the file cache", "dir", o.Dir)
+		} else if o.Keyring != nil {
+			o.Logger.Debug("Secret Service not used: nothing serves a session bus here; the file store takes its place", "dir", o.Dir)
 		}
-		return c, nil
+		return file
 	}
-	c.store = &fallbackStore{
+	return &fallbackStore{
 		keyring: &keyringStore{
 			kr:      boundedKeyring{k: kr, timeout: o.KeyringTimeout},
 			service: o.KeyringService,
@@ -63,7 +111,6 @@ func Open(opts Options) (*Cache, error) {
 		file: file,
 		log:  o.Logger,
 	}
-	return c, nil
 }
 
 // keyring returns the keyring to use, or false when there is none: no

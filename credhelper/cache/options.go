@@ -14,7 +14,7 @@ import (
 // Options configure Open. The zero value is a working `auto` cache in the
 // default directory with the real clock, environment and keyring.
 type Options struct {
-	// Kind is auto, keyring, file or none; "" means auto.
+	// Kind is auto, sealed, keyring, file or none; "" means auto.
 	Kind string
 	// Dir holds the file store, the keyring index and the lock files;
 	// "" means DefaultDir. Must be absolute.
@@ -43,6 +43,11 @@ type Options struct {
 	// means this program has none: auto and keyring use the file store. The
 	// session-bus check applies to any keyring all the same.
 	Keyring Keyring
+	// Keyctl is the kernel's key calls (SystemKeyctl) or a test double;
+	// nil means no sealed store: auto then works as keyring, and sealed
+	// fails to open. The login store passes none: logins must outlive a
+	// reboot, which the sealing key does not.
+	Keyctl Keyctl
 	// KeyringService is the service items are filed under; "" means
 	// DefaultKeyringService.
 	KeyringService string
@@ -83,9 +88,9 @@ func (o Options) withDefaults() (Options, error) {
 		o.Kind = KindAuto
 	}
 	switch o.Kind {
-	case KindAuto, KindKeyring, KindFile, KindNone:
+	case KindAuto, KindSealed, KindKeyring, KindFile, KindNone:
 	default:
-		return o, fmt.Errorf("%w: cache store %q: expected one of auto, keyring, file, none", providers.ErrInvalid, o.Kind)
+		return o, fmt.Errorf("%w: cache store %q: expected one of auto, sealed, keyring, file, none", providers.ErrInvalid, o.Kind)
 	}
 	if o.TTL < 0 || o.NegativeTTL < 0 || o.LockWait < 0 || o.KeyringTimeout < 0 {
 		return o, fmt.Errorf("%w: cache TTL, negative TTL, lock wait and keyring timeout must not be negative", providers.ErrInvalid)

@@ -42,3 +42,14 @@ func Present(dir, key string) bool {
 	}
 	return false
 }
+
+// SealedPresent reports whether dir may hold a sealed record for key, on
+// the same terms as Present: one lstat by path, trusting nothing, so the
+// front hands a sealed record it could not serve to the engine.
+func SealedPresent(dir, key string) bool {
+	if !IsKey(key) {
+		return true
+	}
+	_, err := os.Lstat(filepath.Join(dir, tokensDir, key+sealedSuffix))
+	return !errors.Is(err, fs.ErrNotExist)
+}

@@ -51,6 +51,10 @@ func child(mode string) error {
 		return childAutolaunch()
 	case "get", "hang":
 		return childGet(mode == "hang")
+	case "seal-quota":
+		return childSealQuota()
+	case "seal-seccomp":
+		return childSealSeccomp()
 	}
 	return fmt.Errorf("unknown mode %q", mode)
 }

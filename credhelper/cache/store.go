@@ -18,7 +18,7 @@ type Store interface {
 	Delete(ctx context.Context, key string) error
 	// List describes every entry, secrets left out.
 	List(ctx context.Context) ([]Info, error)
-	// Name is "keyring", "file" or "none".
+	// Name is "sealed", "keyring", "file" or "none".
 	Name() string
 }
 
@@ -27,6 +27,7 @@ const (
 	KindAuto    = "auto"
 	KindKeyring = "keyring"
 	KindFile    = "file"
+	KindSealed  = "sealed"
 	KindNone    = "none"
 )
 

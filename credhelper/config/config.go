@@ -19,7 +19,7 @@ type Config struct {
 
 // CacheConfig selects and tunes the token cache.
 type CacheConfig struct {
-	Store string   `yaml:"store"` // auto | keyring | file | none
+	Store string   `yaml:"store"` // auto | sealed | keyring | file | none
 	Dir   string   `yaml:"dir"`
 	TTL   Duration `yaml:"ttl"` // how long long-lived secrets are cached; 0 disables
 	// NegativeTTL is how long "no ambient identity here" is remembered; 0

@@ -137,10 +137,10 @@ func (e *Entry) prepare() error {
 // Validate checks the store name.
 func (c CacheConfig) Validate() error {
 	switch c.Store {
-	case "", "auto", "keyring", "file", "none":
+	case "", "auto", "sealed", "keyring", "file", "none":
 		return nil
 	}
-	return errors.New("store is not one of auto, keyring, file, none")
+	return errors.New("store is not one of auto, sealed, keyring, file, none")
 }
 
 // configDir is the directory relative file paths in the config at path

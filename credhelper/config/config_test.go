@@ -33,7 +33,7 @@ func TestParseErrors(t *testing.T) {
 		{name: "no backend", yaml: "registries:\n  - match: a.io\n", want: []string{"cfg.yaml:2: registries[0]: no backend: add exactly one of static, anonymous"}},
 		{name: "two backends", yaml: "registries:\n  - match: a.io\n    anonymous: {}\n    static: {username: u, password: p}\n", want: []string{"more than one backend (static, anonymous)"}},
 		{name: "backend settings invalid", yaml: "registries:\n  - match: a.io\n  - match: b.io\n    static: {username: u}\n", want: []string{"cfg.yaml:2: registries[0]: no backend", "cfg.yaml:3: registries[1]: static:"}},
-		{name: "bad cache store", yaml: "cache: {store: redis}\n", want: []string{"cfg.yaml: cache: store is not one of auto, keyring, file, none"}},
+		{name: "bad cache store", yaml: "cache: {store: redis}\n", want: []string{"cfg.yaml: cache: store is not one of auto, sealed, keyring, file, none"}},
 		{name: "bad ttl", yaml: "cache: {ttl: 5 minutes}\n", want: []string{"cfg.yaml:1: not a duration such as"}},
 		{name: "two documents", yaml: "registries: []\n---\nregistries: []\n", want: []string{"more than one YAML document"}},
 		{name: "merge key does not panic", yaml: "<<: {registries: [{match: a.io, bogus: 1}]}\n", want: []string{`unknown key "bogus"`}},

@@ -26,6 +26,8 @@ type Front struct {
 	Engine    string // the engine executable's path, part of every route's key
 	Now       func() time.Time
 	GOOS      string
+	// Keyctl is the kernel's key calls, to open sealed records; nil: none.
+	Keyctl cache.Keyctl
 }
 
 // Answer is what the front made of a command line. When Handled is false
@@ -106,19 +108,34 @@ func (f *Front) route(t matcher.Target) (route.Route, *cache.Root, bool) {
 	return rt, root, true
 }
 
-// token reads the route's token from the file cache when it is fresh and
-// its key still holds (same identity files, no keyring in the way).
+// token reads the route's token from the sealed store or the file cache
+// when it is fresh and its key still holds (same identity files, no
+// keyring in the way), looking where the engine would: for auto, a sealed
+// record first, and only when there is none the Secret Service (which the
+// front leaves to the engine) or else the file cache.
 func (f *Front) token(ctx context.Context, root *cache.Root, rt route.Route, t matcher.Target) (providers.Credential, bool) {
 	if rt.TokenKey == "" || route.SumFiles(rt.Files) != rt.FilesSum {
 		return providers.Credential{}, false
 	}
+	if f.Keyctl != nil && (rt.Store == cache.KindSealed || rt.Store == cache.KindAuto) {
+		cred, ok := f.peek(ctx, root, rt, t, cache.KindSealed)
+		if ok || rt.Store == cache.KindSealed || cache.SealedPresent(rt.TokenDir, rt.TokenKey) {
+			return cred, ok // a sealed record the front cannot serve is the engine's to handle
+		}
+	}
 	if (cache.Options{Kind: rt.Store, LookupEnv: f.LookupEnv}).UsesKeyring(f.GOOS) {
 		return providers.Credential{}, false
 	}
+	return f.peek(ctx, root, rt, t, cache.KindFile)
+}
+
+// peek asks the store of kind for the route's token, as the engine's
+// cache would serve it without a fetch.
+func (f *Front) peek(ctx context.Context, root *cache.Root, rt route.Route, t matcher.Target, kind string) (providers.Credential, bool) {
 	// Anything logged (an untrusted or unreadable cache file) is the engine's
 	// to say: the front then hands off.
 	log, logged := logwatch.Wrap(slog.DiscardHandler)
-	c, err := cache.Open(cache.Options{Kind: cache.KindFile, Dir: rt.TokenDir, Root: root, Now: f.Now, LookupEnv: f.LookupEnv, Logger: log})
+	c, err := cache.Open(cache.Options{Kind: kind, Dir: rt.TokenDir, Root: root, Now: f.Now, LookupEnv: f.LookupEnv, Logger: log, Keyctl: f.Keyctl})
 	if err != nil {
 		return providers.Credential{}, false
 	}

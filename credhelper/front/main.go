@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/credhelper/cli"
 )
 
@@ -24,7 +25,7 @@ func Main(ctx context.Context, argv []string) int {
 	home, _ := os.UserHomeDir()
 	engine, self, err := enginePath()
 	f := &Front{Stdin: os.Stdin, Stdout: os.Stdout, LookupEnv: os.LookupEnv, Environ: os.Environ(), HomeDir: home,
-		Engine: engine, Now: time.Now, GOOS: runtime.GOOS}
+		Engine: engine, Now: time.Now, GOOS: runtime.GOOS, Keyctl: cache.SystemKeyctl()}
 	ans := f.Run(ctx, argv[1:])
 	if ans.Handled {
 		return ans.Code
