@@ -20,13 +20,16 @@ REGCTL := $(shell $(GO) env GOPATH)/bin/regctl
 # names them "cmd", so each is installed into a temp dir and moved.
 HELPERS_VERSION := v0.9.12
 GOBIN_DIR := $(shell $(GO) env GOPATH)/bin
+# nfpm makes the Linux packages of `make dist` (its CLI, pinned).
+NFPM_VERSION := v2.48.0
+NFPM := $(GOBIN_DIR)/nfpm
 define install_helper
 	@test -x $(GOBIN_DIR)/docker-credential-$(1) || { d=$$(mktemp -d) && \
 		GOFLAGS= GOBIN=$$d CGO_ENABLED=$(2) $(GO) install github.com/docker/docker-credential-helpers/$(1)/cmd@$(HELPERS_VERSION) && \
 		mkdir -p $(GOBIN_DIR) && mv $$d/cmd $(GOBIN_DIR)/docker-credential-$(1) && rmdir $$d; }
 endef
 
-.PHONY: build install size demo packages deps test lint unit keyring-test kubelet-test tools bench fuzz fuzz-brief clean
+.PHONY: dist build install size demo packages deps test lint unit keyring-test kubelet-test tools bench fuzz fuzz-brief clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/docker-credential-regcred
@@ -52,6 +55,7 @@ tools:
 	@$(REGCTL) version 2>/dev/null | grep -q 'VCSTag:.*$(REGCTL_VERSION)' || GOFLAGS= $(GO) install github.com/regclient/regclient/cmd/regctl@$(REGCTL_VERSION)
 	$(call install_helper,pass,0)
 	$(call install_helper,secretservice,1)
+	@$(GO) version -m $(NFPM) 2>/dev/null | grep -q 'mod.*goreleaser/nfpm/v2.*$(NFPM_VERSION)' || GOFLAGS= $(GO) install github.com/goreleaser/nfpm/v2/cmd/nfpm@$(NFPM_VERSION)
 
 lint: tools
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
@@ -100,5 +104,16 @@ bench:
 	GOFLAGS= CGO_ENABLED=0 $(GO) install github.com/awslabs/amazon-ecr-credential-helper/ecr-login/cli/docker-credential-ecr-login@$(ECR_LOGIN_VERSION)
 	credhelper/cache/testdata/with-secret-service.sh env REGCRED_BENCH=1 $(GO) test -count=1 -run TestBenchmarkProcesses -v ./cmd/docker-credential-regcred/
 
+# Release files into dist/ (internal/dist): both executables for every
+# platform (DIST_PLATFORMS=linux/amd64 … for fewer), archives, deb/rpm/apk,
+# a Homebrew formula, a winget manifest, SHA256SUMS. Byte-identical for one
+# commit: every date is SOURCE_DATE_EPOCH, by default the last commit's.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+DIST_PLATFORMS ?=
+DIST ?= dist
+dist:
+	@$(GO) version -m $(NFPM) 2>/dev/null | grep -q 'mod.*goreleaser/nfpm/v2.*$(NFPM_VERSION)' || { echo "nfpm $(NFPM_VERSION) missing: make tools" >&2; exit 1; }
+	$(GO) run ./testdata/tools/dist -version '$(VERSION)' -commit '$(COMMIT)' -epoch '$(SOURCE_DATE_EPOCH)' -nfpm $(NFPM) -out $(DIST) $(DIST_PLATFORMS)
+
 clean:
-	rm -rf bin
+	rm -rf bin dist
