@@ -33,7 +33,7 @@ type App struct {
 	// means none (the file store serves).
 	Keyring cache.Keyring
 	// Routes, when set, records `get` answers for the front binary.
-	Routes  *Routes
+	Routes *Routes
 	// Version and Commit are what `version` prints (Build.Stamped).
 	Version, Commit string
 	// ConfigPath is the --config flag; empty means the lookup order.
