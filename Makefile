@@ -29,7 +29,7 @@ define install_helper
 		mkdir -p $(GOBIN_DIR) && mv $$d/cmd $(GOBIN_DIR)/docker-credential-$(1) && rmdir $$d; }
 endef
 
-.PHONY: dist build install size demo packages deps test lint unit keyring-test kubelet-test tools bench fuzz fuzz-brief clean
+.PHONY: dist package-test build install size demo packages deps test lint unit keyring-test kubelet-test tools bench fuzz fuzz-brief clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/docker-credential-regcred
@@ -115,5 +115,13 @@ dist:
 	@$(GO) version -m $(NFPM) 2>/dev/null | grep -q 'mod.*goreleaser/nfpm/v2.*$(NFPM_VERSION)' || { echo "nfpm $(NFPM_VERSION) missing: make tools" >&2; exit 1; }
 	$(GO) run ./testdata/tools/dist -version '$(VERSION)' -commit '$(COMMIT)' -epoch '$(SOURCE_DATE_EPOCH)' -nfpm $(NFPM) -out $(DIST) $(DIST_PLATFORMS)
 
+# The release files as a user gets them (testdata/package-test.sh): a full
+# `make dist`, a second one of linux/amd64 compared byte for byte, the .rpm
+# and .apk read, the .deb installed, used for the demo's pull and removed.
+# It installs a package: as root with CI=true or CONFIRM=1 only.
+package-test: dist
+	$(MAKE) --no-print-directory dist DIST=$(DIST).again DIST_PLATFORMS=linux/amd64
+	testdata/package-test.sh $(DIST) $(DIST).again
+
 clean:
-	rm -rf bin dist
+	rm -rf bin dist dist.again
