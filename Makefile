@@ -29,7 +29,7 @@ define install_helper
 		mkdir -p $(GOBIN_DIR) && mv $$d/cmd $(GOBIN_DIR)/docker-credential-$(1) && rmdir $$d; }
 endef
 
-.PHONY: dist package-test build install size demo packages deps test lint unit keyring-test kubelet-test tools bench fuzz fuzz-brief clean
+.PHONY: dist package-test cross build install size demo packages deps test lint unit keyring-test kubelet-test tools bench fuzz fuzz-brief clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/docker-credential-regcred
@@ -75,6 +75,18 @@ keyring-test:
 kubelet-test:
 	cd testdata/kubelet && $(GO) test -count=1 ./...
 
+# macOS and Windows, checked from Linux: for each, go vet and every
+# package's test binary compiled (not run), CGO_ENABLED=0 as released, and
+# -trimpath so the compiled packages are the ones `make dist` reuses.
+CROSS_PLATFORMS ?= darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+cross:
+	@set -e; out=$$(mktemp -d); trap 'rm -rf "$$out"' EXIT; for p in $(CROSS_PLATFORMS); do \
+		echo "cross: $$p: go vet, go test -c"; \
+		GOOS=$${p%/*} GOARCH=$${p#*/} CGO_ENABLED=0 GOFLAGS=-trimpath $(GO) vet ./...; \
+		GOOS=$${p%/*} GOARCH=$${p#*/} CGO_ENABLED=0 GOFLAGS=-trimpath $(GO) test -c -o "$$out/" ./... >/dev/null; \
+		rm -rf "$$out"/*; \
+	done
+
 # The Debian packages the tests use: installed when run as root, else the
 # exact apt-get line to run (testdata/test-packages.sh).
 packages:
@@ -86,7 +98,7 @@ deps:
 
 # Every test runs with loopback as the only network (testdata/loopback-only.sh):
 # whatever a test needs from the network is fetched before (packages, deps, tools).
-test: packages deps tools lint
+test: packages deps tools lint cross
 	testdata/loopback-only.sh $(MAKE) --no-print-directory fuzz-brief unit keyring-test kubelet-test
 
 # Every fuzz target in turn (testdata/fuzz.sh); `make test` runs each briefly.
@@ -111,9 +123,10 @@ bench:
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 DIST_PLATFORMS ?=
 DIST ?= dist
+DIST_URL ?= https://github.com/regcred/regcred/releases/download/VERSION
 dist:
 	@$(GO) version -m $(NFPM) 2>/dev/null | grep -q 'mod.*goreleaser/nfpm/v2.*$(NFPM_VERSION)' || { echo "nfpm $(NFPM_VERSION) missing: make tools" >&2; exit 1; }
-	$(GO) run ./testdata/tools/dist -version '$(VERSION)' -commit '$(COMMIT)' -epoch '$(SOURCE_DATE_EPOCH)' -nfpm $(NFPM) -out $(DIST) $(DIST_PLATFORMS)
+	$(GO) run ./testdata/tools/dist -version '$(VERSION)' -commit '$(COMMIT)' -epoch '$(SOURCE_DATE_EPOCH)' -nfpm $(NFPM) -url '$(DIST_URL)' -out $(DIST) $(DIST_PLATFORMS)
 
 # The release files as a user gets them (testdata/package-test.sh): a full
 # `make dist`, a second one of linux/amd64 compared byte for byte, the .rpm
