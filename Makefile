@@ -7,7 +7,8 @@ ENGINE    := bin/regcred-engine
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS   := -s -w -X main.version=$(VERSION)
+COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS   := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 # regctl (regclient) is a real client the e2e tests drive; they find it in
@@ -19,13 +20,16 @@ REGCTL := $(shell $(GO) env GOPATH)/bin/regctl
 # names them "cmd", so each is installed into a temp dir and moved.
 HELPERS_VERSION := v0.9.12
 GOBIN_DIR := $(shell $(GO) env GOPATH)/bin
+# nfpm makes the Linux packages of `make dist` (its CLI, pinned).
+NFPM_VERSION := v2.48.0
+NFPM := $(GOBIN_DIR)/nfpm
 define install_helper
 	@test -x $(GOBIN_DIR)/docker-credential-$(1) || { d=$$(mktemp -d) && \
 		GOFLAGS= GOBIN=$$d CGO_ENABLED=$(2) $(GO) install github.com/docker/docker-credential-helpers/$(1)/cmd@$(HELPERS_VERSION) && \
 		mkdir -p $(GOBIN_DIR) && mv $$d/cmd $(GOBIN_DIR)/docker-credential-$(1) && rmdir $$d; }
 endef
 
-.PHONY: build install size demo packages deps test lint unit keyring-test kubelet-test tools bench fuzz fuzz-brief clean
+.PHONY: dist package-test cross build install size demo packages deps test lint unit keyring-test kubelet-test tools bench fuzz fuzz-brief clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/docker-credential-regcred
@@ -51,6 +55,7 @@ tools:
 	@$(REGCTL) version 2>/dev/null | grep -q 'VCSTag:.*$(REGCTL_VERSION)' || GOFLAGS= $(GO) install github.com/regclient/regclient/cmd/regctl@$(REGCTL_VERSION)
 	$(call install_helper,pass,0)
 	$(call install_helper,secretservice,1)
+	@$(GO) version -m $(NFPM) 2>/dev/null | grep -q 'mod.*goreleaser/nfpm/v2.*$(NFPM_VERSION)' || GOFLAGS= $(GO) install github.com/goreleaser/nfpm/v2/cmd/nfpm@$(NFPM_VERSION)
 
 lint: tools
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
@@ -70,6 +75,18 @@ keyring-test:
 kubelet-test:
 	cd testdata/kubelet && $(GO) test -count=1 ./...
 
+# macOS and Windows, checked from Linux: for each, go vet and every
+# package's test binary compiled (not run), CGO_ENABLED=0 as released, and
+# -trimpath so the compiled packages are the ones `make dist` reuses.
+CROSS_PLATFORMS ?= darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+cross:
+	@set -e; out=$$(mktemp -d); trap 'rm -rf "$$out"' EXIT; for p in $(CROSS_PLATFORMS); do \
+		echo "cross: $$p: go vet, go test -c"; \
+		GOOS=$${p%/*} GOARCH=$${p#*/} CGO_ENABLED=0 GOFLAGS=-trimpath $(GO) vet ./...; \
+		GOOS=$${p%/*} GOARCH=$${p#*/} CGO_ENABLED=0 GOFLAGS=-trimpath $(GO) test -c -o "$$out/" ./... >/dev/null; \
+		rm -rf "$$out"/*; \
+	done
+
 # The Debian packages the tests use: installed when run as root, else the
 # exact apt-get line to run (testdata/test-packages.sh).
 packages:
@@ -81,7 +98,7 @@ deps:
 
 # Every test runs with loopback as the only network (testdata/loopback-only.sh):
 # whatever a test needs from the network is fetched before (packages, deps, tools).
-test: packages deps tools lint
+test: packages deps tools lint cross
 	testdata/loopback-only.sh $(MAKE) --no-print-directory fuzz-brief unit keyring-test kubelet-test
 
 # Every fuzz target in turn (testdata/fuzz.sh); `make test` runs each briefly.
@@ -99,5 +116,25 @@ bench:
 	GOFLAGS= CGO_ENABLED=0 $(GO) install github.com/awslabs/amazon-ecr-credential-helper/ecr-login/cli/docker-credential-ecr-login@$(ECR_LOGIN_VERSION)
 	credhelper/cache/testdata/with-secret-service.sh env REGCRED_BENCH=1 $(GO) test -count=1 -run TestBenchmarkProcesses -v ./cmd/docker-credential-regcred/
 
+# Release files into dist/ (internal/dist): both executables for every
+# platform (DIST_PLATFORMS=linux/amd64 … for fewer), archives, deb/rpm/apk,
+# a Homebrew formula, a winget manifest, SHA256SUMS. Byte-identical for one
+# commit: every date is SOURCE_DATE_EPOCH, by default the last commit's.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+DIST_PLATFORMS ?=
+DIST ?= dist
+DIST_URL ?= https://github.com/regcred/regcred/releases/download/VERSION
+dist:
+	@$(GO) version -m $(NFPM) 2>/dev/null | grep -q 'mod.*goreleaser/nfpm/v2.*$(NFPM_VERSION)' || { echo "nfpm $(NFPM_VERSION) missing: make tools" >&2; exit 1; }
+	$(GO) run ./testdata/tools/dist -version '$(VERSION)' -commit '$(COMMIT)' -epoch '$(SOURCE_DATE_EPOCH)' -nfpm $(NFPM) -url '$(DIST_URL)' -out $(DIST) $(DIST_PLATFORMS)
+
+# The release files as a user gets them (testdata/package-test.sh): a full
+# `make dist`, a second one of linux/amd64 compared byte for byte, the .rpm
+# and .apk read, the .deb installed, used for the demo's pull and removed.
+# It installs a package: as root with CI=true or CONFIRM=1 only.
+package-test: dist
+	$(MAKE) --no-print-directory dist DIST=$(DIST).again DIST_PLATFORMS=linux/amd64
+	testdata/package-test.sh $(DIST) $(DIST).again
+
 clean:
-	rm -rf bin
+	rm -rf bin dist dist.again

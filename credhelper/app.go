@@ -36,8 +36,9 @@ type App struct {
 	// for logins); nil means no sealed store.
 	Keyctl cache.Keyctl
 	// Routes, when set, records `get` answers for the front binary.
-	Routes  *Routes
-	Version string
+	Routes *Routes
+	// Version and Commit are what `version` prints (Build.Stamped).
+	Version, Commit string
 	// ConfigPath is the --config flag; empty means the lookup order.
 	ConfigPath string
 	// ExeDir is the directory this executable runs from (symlinks
@@ -144,11 +145,6 @@ func (a *App) dispatch(ctx context.Context, args []string) error {
 		return err
 	}
 	return fmt.Errorf("%s: unknown action: %s (%w: %s)", Name, cli.Truncate(verb, 64), ErrUsage, usageLine)
-}
-
-func (a *App) printVersion() error {
-	_, err := fmt.Fprintf(a.Stdout, "%s (%s) %s\n", Name, Package, a.Version)
-	return err
 }
 
 // NewLogger builds the stderr logger from REGCRED_LOG (debug, info, warn,

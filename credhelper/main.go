@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/regcred/regcred/credhelper/cache"
@@ -18,7 +19,8 @@ import (
 
 // Main wires the real process (streams, environment, clock, network) into an
 // App and runs it; cmd/regcred-engine only calls this.
-func Main(ctx context.Context, version string, args []string) int {
+func Main(ctx context.Context, build Build, args []string) int {
+	build = build.Stamped(debug.ReadBuildInfo())
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger, err := NewLogger(os.Stderr, os.Getenv("REGCRED_LOG"))
@@ -34,8 +36,8 @@ func Main(ctx context.Context, version string, args []string) int {
 		Env:     config.Env{LookupEnv: os.LookupEnv, HomeDir: home},
 		Deps:    netdeps.Default(logger),
 		Keyring: oskeyring.System{},
-		Keyctl:  cache.SystemKeyctl(),
-		Version: version,
+		Version: build.Version,
+		Commit:  build.Commit,
 	}
 	if self, err := selfPath(); err == nil {
 		app.Routes = processRoutes(self, warned)

@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
 	docker-registry skopeo gnome-keyring dbus dbus-daemon libsecret-tools apache2-utils
 	curl patch iproute2 util-linux ca-certificates git make xz-utils
-	pass gnupg gcc libc6-dev libsecret-1-dev pkg-config
+	pass gnupg gcc libc6-dev libsecret-1-dev pkg-config rpm
 )
 
 need=()

@@ -124,8 +124,8 @@ func TestFaultCacheFileDamaged(t *testing.T) {
 			}
 			fi, err := os.Stat(c.tokenFile(t))
 			must(t, err)
-			if st := fi.Sys().(*syscall.Stat_t); int(st.Uid) != os.Getuid() || fi.Mode().Perm() != 0o600 {
-				t.Errorf("replacement has uid %d mode %v, want ours and 0600", st.Uid, fi.Mode().Perm())
+			if uid := fileUID(fi); uid != os.Getuid() || fi.Mode().Perm() != 0o600 {
+				t.Errorf("replacement has uid %d mode %v, want ours and 0600", uid, fi.Mode().Perm())
 			}
 			c.noStrayFiles(t)
 		})

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -46,7 +45,7 @@ func ownerMode(t *testing.T, p string) (int, fs.FileMode) {
 	t.Helper()
 	info, err := os.Lstat(p)
 	must(t, err)
-	return int(info.Sys().(*syscall.Stat_t).Uid), info.Mode().Perm()
+	return fileUID(info), info.Mode().Perm()
 }
 
 func writerConfig(t *testing.T) string {

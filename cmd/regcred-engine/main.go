@@ -11,9 +11,10 @@ import (
 	"github.com/regcred/regcred/credhelper"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
+// version and commit are set at build time with -ldflags "-X main.version=…
+// -X main.commit=…"; left empty, the build information fills them.
+var version, commit string
 
 func main() {
-	os.Exit(credhelper.Main(context.Background(), version, os.Args[1:]))
+	os.Exit(credhelper.Main(context.Background(), credhelper.Build{Version: version, Commit: commit}, os.Args[1:]))
 }

@@ -2,28 +2,10 @@
 
 package front
 
-import (
-	"bytes"
-	"errors"
-	"fmt"
-	"io"
-	"os"
-	"os/exec"
-)
+import "os"
 
-// handOff runs the engine as a child (no exec here), with the consumed
-// stdin put back in front of the rest, and passes its exit status on.
+// handOff runs the engine as a child (no exec here) and passes its exit
+// status on (runChild).
 func handOff(engine string, argv []string, consumed []byte) error {
-	cmd := exec.Command(engine, argv[1:]...)
-	cmd.Stdin = io.MultiReader(bytes.NewReader(consumed), os.Stdin)
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	err := cmd.Run()
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee):
-		return exitCode(ee.ExitCode())
-	case err != nil:
-		return fmt.Errorf("running the engine %s: %w", engine, err)
-	}
-	return exitCode(0)
+	return runChild(engine, argv, consumed, os.Stdin, os.Stdout, os.Stderr)
 }
