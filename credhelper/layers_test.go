@@ -4,6 +4,9 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const module = "github.com/regcred/regcred"
@@ -14,23 +17,18 @@ const module = "github.com/regcred/regcred"
 // imports credhelper at all; matcher imports nothing of regcred's.
 func TestImportsPointDown(t *testing.T) {
 	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", module+"/...").Output()
-	if err != nil {
-		t.Fatalf("go list: %v", err)
-	}
+	require.NoError(t, err, "go list")
 	checked := 0
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		fields := strings.Fields(line)
 		pkg, imports := fields[0], fields[1:]
 		for _, imp := range imports {
-			if rule := importRule(pkg, imp); rule != "" {
-				t.Errorf("%s imports %s: %s", pkg, imp, rule)
-			}
+			rule := importRule(pkg, imp)
+			assert.Equal(t, "", rule, "%s imports %s: %s", pkg, imp, rule)
 		}
 		checked++
 	}
-	if checked < 20 {
-		t.Fatalf("go list named only %d packages; the test proves nothing", checked)
-	}
+	require.GreaterOrEqual(t, checked, 20, "go list named only %d packages; the test proves nothing", checked)
 }
 
 // importRule is the layering rule pkg importing imp breaks, or "".
@@ -64,9 +62,8 @@ func TestImportRule(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := importRule(tt.pkg, tt.imp) != ""; got != tt.broken {
-				t.Errorf("importRule(%s, %s) broken = %v, want %v", tt.pkg, tt.imp, got, tt.broken)
-			}
+			got := importRule(tt.pkg, tt.imp) != ""
+			assert.Equal(t, tt.broken, got, "importRule(%s, %s) broken = %v, want %v", tt.pkg, tt.imp, got, tt.broken)
 		})
 	}
 }

@@ -1,6 +1,10 @@
 package cli
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
 
 func TestErrorsGoWhereTheCallerReads(t *testing.T) {
 	tests := []struct {
@@ -21,9 +25,8 @@ func TestErrorsGoWhereTheCallerReads(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := ErrorsOnStderr(Verb(tt.args)); got != tt.stderr {
-				t.Errorf("ErrorsOnStderr(Verb(%q)) = %v, want %v", tt.args, got, tt.stderr)
-			}
+			got := ErrorsOnStderr(Verb(tt.args))
+			assert.Equal(t, tt.stderr, got, "ErrorsOnStderr(Verb(%q)) = %v, want %v", tt.args, got, tt.stderr)
 		})
 	}
 }
