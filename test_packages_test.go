@@ -12,6 +12,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // fakeTools writes dpkg-query, apt-get and sudo stand-ins into a directory
@@ -21,12 +24,8 @@ func fakeTools(t *testing.T, missing ...string) (dir, log string) {
 	t.Helper()
 	dir = worldDir(t)
 	log = filepath.Join(worldDir(t), "calls.log")
-	if err := os.WriteFile(log, nil, 0o666); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(log, 0o666); err != nil { // past the umask
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(log, nil, 0o666))
+	require.NoError(t, os.Chmod(log, 0o666)) // past the umask
 	scripts := map[string]string{
 		"dpkg-query": `#!/bin/sh
 for p in ` + strings.Join(missing, " ") + `; do [ "$p" = "$3" ] && exit 1; done
@@ -36,9 +35,7 @@ printf installed
 		"sudo":    "#!/bin/sh\necho \"sudo $*\" >>" + log + "\n",
 	}
 	for name, body := range scripts {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o755); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o755))
 	}
 	return dir, log
 }
@@ -48,9 +45,7 @@ func worldDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	for _, d := range []string{dir, filepath.Dir(dir)} {
-		if err := os.Chmod(d, 0o777); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.Chmod(d, 0o777))
 	}
 	return dir
 }
@@ -61,13 +56,9 @@ func worldDir(t *testing.T) string {
 func runSetup(t *testing.T, fakes string, asRoot bool) (stdout, stderr string, exit int) {
 	t.Helper()
 	script, err := os.ReadFile(filepath.Join("testdata", "test-packages.sh"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	copyPath := filepath.Join(worldDir(t), "test-packages.sh")
-	if err := os.WriteFile(copyPath, script, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(copyPath, script, 0o755))
 	argv := []string{"bash", copyPath}
 	switch {
 	case asRoot && os.Getuid() != 0:
@@ -88,15 +79,12 @@ func runSetup(t *testing.T, fakes string, asRoot bool) (stdout, stderr string, e
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err = cmd.Run()
-	if ctx.Err() != nil {
-		t.Fatalf("test-packages.sh did not finish within 20s; stderr:\n%s", errOut.String())
-	}
+	require.NoError(t, ctx.Err(), "test-packages.sh did not finish within 20s; stderr:\n%s", errOut.String())
 	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee):
+	if errors.As(err, &ee) {
 		exit = ee.ExitCode()
-	case err != nil:
-		t.Fatal(err)
+	} else {
+		require.NoError(t, err)
 	}
 	return out.String(), errOut.String(), exit
 }
@@ -126,16 +114,12 @@ func TestTestPackagesScript(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			fakes, log := fakeTools(t, tt.missing...)
 			stdout, stderr, exit := runSetup(t, fakes, tt.asRoot)
-			if exit != tt.wantExit || stderr != tt.wantStderr || stdout != "" {
-				t.Errorf("exit %d, stdout %q, stderr %q; want exit %d, stderr %q", exit, stdout, stderr, tt.wantExit, tt.wantStderr)
-			}
+			assert.Equal(t, tt.wantExit, exit, "exit %d, stdout %q, stderr %q; want exit %d, stderr %q", exit, stdout, stderr, tt.wantExit, tt.wantStderr)
+			assert.Equal(t, tt.wantStderr, stderr, "exit %d, stdout %q, stderr %q; want exit %d, stderr %q", exit, stdout, stderr, tt.wantExit, tt.wantStderr)
+			assert.Equal(t, "", stdout, "exit %d, stdout %q, stderr %q; want exit %d, stderr %q", exit, stdout, stderr, tt.wantExit, tt.wantStderr)
 			calls, err := os.ReadFile(log)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if string(calls) != tt.wantCalls {
-				t.Errorf("apt-get and sudo were called as %q, want %q", calls, tt.wantCalls)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantCalls, string(calls), "apt-get and sudo were called as %q, want %q", calls, tt.wantCalls)
 		})
 	}
 }

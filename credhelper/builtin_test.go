@@ -2,8 +2,10 @@ package credhelper
 
 import (
 	"context"
-	"errors"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/credhelper/config"
 )
@@ -28,20 +30,15 @@ func TestBuiltinEntries(t *testing.T) {
 			for _, e := range r.Match(target(t, tt.request)) {
 				kinds = append(kinds, e.Kind())
 			}
-			if len(kinds) != len(tt.wantKinds) {
-				t.Fatalf("kinds %v, want %v", kinds, tt.wantKinds)
-			}
+			require.Len(t, kinds, len(tt.wantKinds), "kinds %v, want %v", kinds, tt.wantKinds)
 			for i := range kinds {
-				if kinds[i] != tt.wantKinds[i] {
-					t.Errorf("kinds %v, want %v", kinds, tt.wantKinds)
-				}
+				assert.Equal(t, tt.wantKinds[i], kinds[i], "kinds %v, want %v", kinds, tt.wantKinds)
 			}
 		})
 	}
 	off := false
-	if n := len(NewResolver(&config.Config{Defaults: &off}, newTestApp(t, "", nil).app.Deps, nil, nil).Entries()); n != 0 {
-		t.Errorf("defaults: false left %d built-in entries", n)
-	}
+	n := len(NewResolver(&config.Config{Defaults: &off}, newTestApp(t, "", nil).app.Deps, nil, nil).Entries())
+	assert.Equal(t, 0, n, "defaults: false left %d built-in entries", n)
 }
 
 // TestBuiltinPublicPullWithoutIdentity: with no cloud identity at all, a
@@ -50,7 +47,5 @@ func TestBuiltinPublicPullWithoutIdentity(t *testing.T) {
 	ta := newTestApp(t, "", nil)
 	r := NewResolver(&config.Config{}, ta.app.Deps, nil, nil)
 	_, err := r.Resolve(context.Background(), target(t, "gcr.io/distroless/static"))
-	if !errors.Is(err, ErrNotFound) {
-		t.Fatalf("err = %v, want ErrNotFound so the client pulls anonymously", err)
-	}
+	require.ErrorIs(t, err, ErrNotFound, "err = %v, want ErrNotFound so the client pulls anonymously", err)
 }

@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/credhelper/check"
 )
 
@@ -28,13 +31,9 @@ func runCheck(t *testing.T, ta *testApp, args ...string) (check.Report, int) {
 	t.Helper()
 	out, code := ta.runString(t, "", append([]string{"check", "--output", "json"}, args...)...)
 	var rep check.Report
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatalf("check --output json printed %q: %v", out, err)
-	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep), "check --output json printed %q", out)
 	for _, s := range []string{out, ta.stderr.String()} {
-		if strings.Contains(s, checkSecret) {
-			t.Fatalf("check printed the secret:\n%s", s)
-		}
+		require.NotContains(t, s, checkSecret, "check printed the secret")
 	}
 	return rep, code
 }
@@ -42,42 +41,31 @@ func runCheck(t *testing.T, ta *testApp, args ...string) (check.Report, int) {
 func TestCheckEveryEntry(t *testing.T) {
 	ta := newTestApp(t, checkTestConfig, map[string]string{"PW": checkSecret})
 	rep, code := runCheck(t, ta)
-	if code != 1 || rep.OK {
-		t.Errorf("a failing entry must fail the check: exit %d, ok %v", code, rep.OK)
-	}
+	assert.Equal(t, 1, code, "a failing entry must fail the check: exit %d, ok %v", code, rep.OK)
+	assert.False(t, rep.OK, "a failing entry must fail the check: exit %d, ok %v", code, rep.OK)
 	configured := 0
 	for _, e := range rep.Entries {
 		if !e.Builtin {
 			configured++
 		}
 	}
-	if !rep.Config.Valid || configured != 5 || len(rep.Checks) != 5 {
-		t.Fatalf("config %+v, %d configured entries, %d checks", rep.Config, configured, len(rep.Checks))
-	}
+	require.True(t, rep.Config.Valid, "config %+v, %d configured entries, %d checks", rep.Config, configured, len(rep.Checks))
+	require.Equal(t, 5, configured, "config %+v, %d configured entries, %d checks", rep.Config, configured, len(rep.Checks))
+	require.Len(t, rep.Checks, 5, "config %+v, %d configured entries, %d checks", rep.Config, configured, len(rep.Checks))
 	want := []struct{ outcome, user string }{
 		{check.OutcomeCredential, "robot"}, {check.OutcomeFailed, ""}, {check.OutcomeSkipped, ""}, {check.OutcomeAnonymous, ""}, {check.OutcomeCredential, "hub"},
 	}
 	for i, w := range want {
 		ch := rep.Checks[i]
-		if ch.Outcome != w.outcome || ch.Username != w.user {
-			t.Errorf("check %d (%s) = %s/%q, want %s/%q", i, ch.Request, ch.Outcome, ch.Username, w.outcome, w.user)
-		}
+		assert.Equal(t, w.outcome, ch.Outcome, "check %d (%s) = %s/%q, want %s/%q", i, ch.Request, ch.Outcome, ch.Username, w.outcome, w.user)
+		assert.Equal(t, w.user, ch.Username, "check %d (%s) = %s/%q, want %s/%q", i, ch.Request, ch.Outcome, ch.Username, w.outcome, w.user)
 	}
-	if !strings.Contains(rep.Checks[1].Detail, "/nonexistent/pw") {
-		t.Errorf("the failure does not say why: %q", rep.Checks[1].Detail)
-	}
-	if !strings.HasPrefix(rep.Entries[4].Serves, "never used: entry 4") {
-		t.Errorf("an entry shadowed by anonymous is not called out: %q", rep.Entries[4].Serves)
-	}
-	if !strings.Contains(rep.Entries[0].Serves, "registry.example.com/team/") || rep.Entries[0].Source == "" {
-		t.Errorf("entry 1 = %+v", rep.Entries[0])
-	}
-	if rep.Checks[0].Cache != "not cached (local source)" {
-		t.Errorf("cache state %q", rep.Checks[0].Cache)
-	}
-	if !strings.Contains(ta.stderr.String(), "check failed: 1 of 5 checks failed") {
-		t.Errorf("no summary on stderr:\n%s", ta.stderr.String())
-	}
+	assert.Contains(t, rep.Checks[1].Detail, "/nonexistent/pw", "the failure does not say why")
+	assert.True(t, strings.HasPrefix(rep.Entries[4].Serves, "never used: entry 4"), "an entry shadowed by anonymous is not called out: %q", rep.Entries[4].Serves)
+	assert.Contains(t, rep.Entries[0].Serves, "registry.example.com/team/", "entry 1 = %+v", rep.Entries[0])
+	assert.NotEmpty(t, rep.Entries[0].Source, "entry 1 = %+v", rep.Entries[0])
+	assert.Equal(t, "not cached (local source)", rep.Checks[0].Cache, "cache state %q", rep.Checks[0].Cache)
+	assert.Contains(t, ta.stderr.String(), "check failed: 1 of 5 checks failed", "no summary on stderr")
 }
 
 func TestCheckNamedRequests(t *testing.T) {
@@ -97,16 +85,13 @@ func TestCheckNamedRequests(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rep, code := runCheck(t, ta, tt.request)
-			if len(rep.Checks) != 1 {
-				t.Fatalf("checks %+v", rep.Checks)
-			}
+			require.Len(t, rep.Checks, 1, "checks %+v", rep.Checks)
 			ch := rep.Checks[0]
-			if ch.Outcome != tt.outcome || ch.Username != tt.user || ch.OK != tt.ok || len(ch.Attempts) != tt.attempts {
-				t.Errorf("check = %+v", ch)
-			}
-			if (code == 0) != tt.ok {
-				t.Errorf("exit %d with ok %v", code, tt.ok)
-			}
+			assert.Equal(t, tt.outcome, ch.Outcome, "check = %+v", ch)
+			assert.Equal(t, tt.user, ch.Username, "check = %+v", ch)
+			assert.Equal(t, tt.ok, ch.OK, "check = %+v", ch)
+			assert.Len(t, ch.Attempts, tt.attempts, "check = %+v", ch)
+			assert.Equal(t, tt.ok, code == 0, "exit %d with ok %v", code, tt.ok)
 		})
 	}
 }
@@ -114,23 +99,17 @@ func TestCheckNamedRequests(t *testing.T) {
 func TestCheckTable(t *testing.T) {
 	ta := newTestApp(t, checkTestConfig, map[string]string{"PW": checkSecret})
 	out, code := ta.runString(t, "", "check", "registry.example.com/other/app", "registry.example.com/team/app")
-	if code != 1 {
-		t.Errorf("exit %d", code)
-	}
+	assert.Equal(t, 1, code, "exit %d", code)
 	for _, want := range []string{
 		"Config: ", "(valid)", "Entries, in config order", "team (static, ", "  ok  ", "FAIL    all 1 failed (see Details)",
 		"Details:", "tried registry.example.com (static, ", "/nonexistent/pw", "REGCRED_LOG=debug",
 	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("table lacks %q:\n%s", want, out)
-		}
+		assert.Contains(t, out, want, "table lacks %q", want)
 	}
-	if strings.Contains(out, "FAIL (failed)") || strings.Contains(out, "ok (credential)") {
-		t.Errorf("the table repeats the result as its outcome:\n%s", out)
-	}
-	if strings.Contains(out, checkSecret) || strings.Contains(out, "check failed") {
-		t.Errorf("table holds the secret or the stderr summary:\n%s", out)
-	}
+	assert.NotContains(t, out, "FAIL (failed)", "the table repeats the result as its outcome")
+	assert.NotContains(t, out, "ok (credential)", "the table repeats the result as its outcome")
+	assert.NotContains(t, out, checkSecret, "table holds the secret or the stderr summary")
+	assert.NotContains(t, out, "check failed", "table holds the secret or the stderr summary")
 }
 
 func TestCheckInvalidConfig(t *testing.T) {
@@ -141,21 +120,19 @@ func TestCheckInvalidConfig(t *testing.T) {
     static: {username: u}
 `, nil)
 	rep, code := runCheck(t, ta)
-	if code != 1 || rep.Config.Valid || len(rep.Config.Problems) < 2 {
-		t.Fatalf("exit %d, config %+v", code, rep.Config)
-	}
+	require.Equal(t, 1, code, "exit %d, config %+v", code, rep.Config)
+	require.False(t, rep.Config.Valid, "exit %d, config %+v", code, rep.Config)
+	require.GreaterOrEqual(t, len(rep.Config.Problems), 2, "exit %d, config %+v", code, rep.Config)
 	for _, p := range rep.Config.Problems {
-		if !strings.Contains(p, "config.yaml:") || strings.HasPrefix(p, "invalid config") {
-			t.Errorf("problem without file:line: %q", p)
-		}
+		assert.Contains(t, p, "config.yaml:", "problem without file:line")
+		assert.False(t, strings.HasPrefix(p, "invalid config"), "problem without file:line: %q", p)
 	}
 	out, _ := ta.runString(t, "", "check")
-	if !strings.Contains(out, "Config: INVALID (2 problems)") {
-		t.Errorf("table:\n%s", out)
-	}
+	assert.Contains(t, out, "Config: INVALID (2 problems)", "table")
 	ta = newTestApp(t, "registries:\n  - match: ok.example.com\n    vaultt: {}\n", nil)
-	if rep, _ := runCheck(t, ta); len(rep.Config.Problems) != 1 || !strings.Contains(rep.Config.Problems[0], `config.yaml:3: unknown key "vaultt"`) {
-		t.Errorf("problems %q", rep.Config.Problems)
+	rep, _ = runCheck(t, ta)
+	if assert.Len(t, rep.Config.Problems, 1) {
+		assert.Contains(t, rep.Config.Problems[0], `config.yaml:3: unknown key "vaultt"`)
 	}
 }
 
@@ -163,8 +140,7 @@ func TestCheckUsage(t *testing.T) {
 	ta := newTestApp(t, checkTestConfig, nil)
 	for _, args := range [][]string{{"check", "--bogus"}, {"check", "--output"}, {"check", "--output", "xml"}, {"check", "https://"}} {
 		out, code := ta.runString(t, "", args...)
-		if code != 1 || out != "" {
-			t.Errorf("%v: exit %d, stdout %q (errors belong on stderr)", args, code, out)
-		}
+		assert.Equal(t, 1, code, "%v: exit %d, stdout %q (errors belong on stderr)", args, code, out)
+		assert.Equal(t, "", out, "%v: exit %d, stdout %q (errors belong on stderr)", args, code, out)
 	}
 }

@@ -3,14 +3,15 @@ package credhelper
 import (
 	"bytes"
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/providers"
 )
@@ -51,20 +52,17 @@ func TestVerifyMovesOnFromARejectedCredential(t *testing.T) {
 	r.deps.HTTPClient = &http.Client{Timeout: 5 * time.Second}
 
 	res, err := r.Resolve(context.Background(), target(t, addr))
-	if err != nil || res.Credential.Secret.Reveal() != "right-pw" {
-		t.Fatalf("Resolve = %+v, %v", res, err)
-	}
+	require.NoError(t, err, "Resolve = %+v,", res)
+	require.Equal(t, "right-pw", res.Credential.Secret.Reveal(), "Resolve = %+v, %v", res, err)
 
 	r.entries[1].Verify = true
 	r.builders[r.entries[1].Kind()] = r.builders[r.entries[0].Kind()] // both stale now
 	_, err = r.Resolve(context.Background(), target(t, addr))
 	var all *AllFailedError
-	if !errors.As(err, &all) || !errors.Is(err, providers.ErrDenied) || !strings.Contains(err.Error(), "rejected") {
-		t.Fatalf("every credential rejected: %v", err)
-	}
-	if strings.Contains(err.Error(), "stale-pw") {
-		t.Error("the error holds the secret")
-	}
+	require.ErrorAs(t, err, &all, "every credential rejected")
+	require.ErrorIs(t, err, providers.ErrDenied, "every credential rejected")
+	require.Contains(t, err.Error(), "rejected", "every credential rejected: %v", err)
+	assert.NotContains(t, err.Error(), "stale-pw", "the error holds the secret")
 }
 
 func TestVerifyUnreachableRegistryUsesTheCredential(t *testing.T) {
@@ -77,12 +75,10 @@ func TestVerifyUnreachableRegistryUsesTheCredential(t *testing.T) {
 	var logs bytes.Buffer
 	r.log = slog.New(slog.NewTextHandler(&logs, nil))
 	res, err := r.Resolve(context.Background(), target(t, addr))
-	if err != nil || res.Credential.Secret.Reveal() != "pw-unverified" {
-		t.Fatalf("Resolve = %+v, %v", res, err)
-	}
-	if !strings.Contains(logs.String(), "using it unverified") || !strings.Contains(logs.String(), "registry unreachable") {
-		t.Errorf("no warning:\n%s", logs.String())
-	}
+	require.NoError(t, err, "Resolve = %+v,", res)
+	require.Equal(t, "pw-unverified", res.Credential.Secret.Reveal(), "Resolve = %+v, %v", res, err)
+	assert.Contains(t, logs.String(), "using it unverified", "no warning")
+	assert.Contains(t, logs.String(), "registry unreachable", "no warning")
 }
 
 // TestVerifiedCredentialIsCached: a token proven once is served from the
@@ -94,11 +90,10 @@ func TestVerifiedCredentialIsCached(t *testing.T) {
 	r.entries[0].Verify = true
 	r.cache, _ = fileCache(t)
 	for i := range 3 {
-		if res, err := r.Resolve(context.Background(), target(t, addr)); err != nil || res.Credential.Secret.Reveal() != "token-pw" {
-			t.Fatalf("round %d: %+v, %v", i, res, err)
-		}
+		res, err := r.Resolve(context.Background(), target(t, addr))
+		require.NoError(t, err, "round %d: %+v,", i, res)
+		require.Equal(t, "token-pw", res.Credential.Secret.Reveal(), "round %d: %+v, %v", i, res, err)
 	}
-	if n := checks.Load(); n != 1 || e.built.Load() != 1 {
-		t.Errorf("registry asked %d times, backend built %d times; want once each", n, e.built.Load())
-	}
+	assert.EqualValues(t, 1, checks.Load(), "registry asked more than once")
+	assert.EqualValues(t, 1, e.built.Load(), "backend built more than once")
 }

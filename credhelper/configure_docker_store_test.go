@@ -3,8 +3,10 @@ package credhelper
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // oldStore puts a docker-credential-old on PATH whose list names two
@@ -19,9 +21,7 @@ get) read -r s; [ "$s" = "127.0.0.1:5000" ] && echo '{"Username":"reguser","Secr
      echo 'credentials not found in native keychain'; exit 1 ;;
 esac
 `
-	if err := os.WriteFile(filepath.Join(dir, "docker-credential-old"), []byte(body), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "docker-credential-old"), []byte(body), 0o755))
 	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
 }
 
@@ -36,36 +36,27 @@ func TestConfigureDockerCredsStoreKeepsOldLogins(t *testing.T) {
 	cfgPath, _ := ta.app.Env.LookupEnv("REGCRED_CONFIG")
 	dir := t.TempDir()
 	dockerJSON := `{"auths": {"127.0.0.1:5000": {}}, "credsStore": "old"}`
-	if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(dockerJSON), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "config.json"), []byte(dockerJSON), 0o600))
 	diff, code := ta.runString(t, "", "configure-docker", "--creds-store", "--dir", dir, "--dry-run")
 	for _, want := range []string{`"credsStore": "regcred"`, "+  - match: 127.0.0.1:5000\n+    helper: {name: old}", "+  - match: docker.io\n+    helper: {name: old}"} {
-		if code != 0 || !strings.Contains(diff, want) {
-			t.Errorf("dry run (exit %d) lacks %q:\n%s", code, want, diff)
-		}
+		assert.Equal(t, 0, code, "dry run (exit %d) lacks %q:\n%s", code, want, diff)
+		assert.Contains(t, diff, want, "dry run (exit %d) lacks %q", code, want)
 	}
-	if b, _ := os.ReadFile(cfgPath); string(b) != cfgYAML {
-		t.Fatalf("--dry-run wrote the config:\n%s", b)
-	}
-	if out, code := ta.runString(t, "", "configure-docker", "--creds-store", "--dir", dir); code != 0 {
-		t.Fatalf("configure-docker exit %d: %s\n%s", code, out, ta.stderr)
-	}
+	b, _ := os.ReadFile(cfgPath)
+	require.Equal(t, cfgYAML, string(b), "--dry-run wrote the config:\n%s", b)
+	storeOut, code := ta.runString(t, "", "configure-docker", "--creds-store", "--dir", dir)
+	require.Equal(t, 0, code, "configure-docker: %s\n%s", storeOut, ta.stderr)
 	written, _ := os.ReadFile(cfgPath)
-	if !strings.Contains(string(written), "# my registries") || !strings.Contains(string(written), "passwordFile: /nonexistent/pw") {
-		t.Errorf("the config lost its content:\n%s", written)
-	}
+	assert.Contains(t, string(written), "# my registries", "the config lost its content")
+	assert.Contains(t, string(written), "passwordFile: /nonexistent/pw", "the config lost its content")
 	docker, _ := os.ReadFile(filepath.Join(dir, "config.json"))
-	if !strings.Contains(string(docker), `"credsStore": "regcred"`) || !strings.Contains(string(docker), `"127.0.0.1:5000"`) {
-		t.Errorf("docker config:\n%s", docker)
-	}
+	assert.Contains(t, string(docker), `"credsStore": "regcred"`, "docker config")
+	assert.Contains(t, string(docker), `"127.0.0.1:5000"`, "docker config")
 	out, code := ta.runString(t, "127.0.0.1:5000", "get")
-	if code != 0 || !strings.Contains(out, `"reguser"`) {
-		t.Errorf("get through the fallback: exit %d %q\n%s", code, out, ta.stderr)
-	}
+	assert.Equal(t, 0, code, "get through the fallback: exit %d %q\n%s", code, out, ta.stderr)
+	assert.Contains(t, out, `"reguser"`, "get through the fallback: exit %d %q\n%s", code, out, ta.stderr)
 	// Again: nothing more is added.
 	ta.runString(t, "", "configure-docker", "--creds-store", "--dir", dir)
-	if again, _ := os.ReadFile(cfgPath); string(again) != string(written) {
-		t.Errorf("a second run changed the config:\n%s", again)
-	}
+	again, _ := os.ReadFile(cfgPath)
+	assert.Equal(t, string(written), string(again), "a second run changed the config:\n%s", again)
 }

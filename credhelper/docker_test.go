@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/docker/docker-credential-helpers/credentials"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // refHelper is a docker-credential-helpers Helper that answers one fixed
@@ -73,12 +75,8 @@ func TestDockerProtocolMatchesReference(t *testing.T) {
 			ta := newTestApp(t, "cache: {store: file}\n"+staticConfig, map[string]string{"TEST_PW": pw, "HOME": t.TempDir()})
 			got, code := ta.runString(t, tt.stdin, tt.verb)
 			want := reference(tt.ref, tt.verb, tt.stdin)
-			if got != want {
-				t.Errorf("stdout differs from the reference implementation\n got: %q\nwant: %q", got, want)
-			}
-			if code != tt.wantExit {
-				t.Errorf("exit %d, want %d (stdout %q)", code, tt.wantExit, got)
-			}
+			assert.Equal(t, want, got, "stdout differs from the reference implementation\n got: %q\nwant: %q", got, want)
+			assert.Equal(t, tt.wantExit, code, "exit %d, want %d (stdout %q)", code, tt.wantExit, got)
 		})
 	}
 }
@@ -90,42 +88,31 @@ func TestDockerListIsJSONObject(t *testing.T) {
     static: {username: teamuser, password: inline}
 `, map[string]string{"TEST_PW": "pw"})
 	out, code := ta.runString(t, "unused", "list")
-	if code != 0 {
-		t.Fatalf("list exit %d: %s", code, out)
-	}
+	require.Equal(t, 0, code, "list exit %d: %s", code, out)
 	var got map[string]string
-	if err := json.Unmarshal([]byte(out), &got); err != nil {
-		t.Fatalf("list answered %q, not a JSON object: %v", out, err)
-	}
+	require.NoError(t, json.Unmarshal([]byte(out), &got), "list answered %q, not a JSON object", out)
 	// Docker Hub under docker's own key; the anonymous and the globbed
 	// entries answer no credential, so they are not listed.
 	want := map[string]string{"registry.example.com": "<token>", "https://index.docker.io/v1/": "hubuser", "registry.example.com:5000": "teamuser"}
-	if len(got) != len(want) {
-		t.Errorf("list = %v, want %v", got, want)
-	}
+	assert.Len(t, got, len(want), "list = %v, want %v", got, want)
 	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("list[%q] = %q, want %q", k, got[k], v)
-		}
+		assert.Equal(t, v, got[k], "list[%q] = %q, want %q", k, got[k], v)
 	}
-	if strings.Contains(out, "inline") {
-		t.Errorf("list leaked a password: %s", out)
-	}
+	assert.NotContains(t, out, "inline", "list leaked a password")
 }
 
 func TestDockerVersionAndHelp(t *testing.T) {
 	ta := newTestApp(t, "registries: [broken", nil)
 	for _, args := range [][]string{{"version"}, {"--version"}, {"-v"}} {
 		out, code := ta.runString(t, "", args...)
-		if code != 0 || !strings.HasPrefix(out, "docker-credential-regcred (github.com/regcred/regcred) v-test\ncommit:   unknown\n") {
-			t.Errorf("%v: exit %d, %q", args, code, out)
-		}
+		assert.Equal(t, 0, code, "%v: exit %d, %q", args, code, out)
+		assert.Equal(t, "docker-credential-regcred (github.com/regcred/regcred) v-test\n", out, "%v: exit %d, %q", args, code, out)
 	}
 	for _, args := range [][]string{{"--help"}, {"-h"}} {
 		out, code := ta.runString(t, "", args...)
-		if code != 0 || !strings.HasPrefix(out, usageLine) || !strings.Contains(out, "REGCRED_LOG") {
-			t.Errorf("%v: exit %d, %q", args, code, out)
-		}
+		assert.Equal(t, 0, code, "%v: exit %d, %q", args, code, out)
+		assert.True(t, strings.HasPrefix(out, usageLine), "%v: exit %d, %q", args, code, out)
+		assert.Contains(t, out, "REGCRED_LOG", "%v: exit %d,", args, code)
 	}
 }
 
@@ -156,18 +143,11 @@ func TestDockerBadInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ta := newTestApp(t, tt.config, nil)
 			out, code := ta.runString(t, tt.stdin, tt.args...)
-			if code != 1 {
-				t.Errorf("exit %d, want 1", code)
-			}
-			if !strings.Contains(out, tt.wantOut) {
-				t.Errorf("stdout %q does not contain %q", out, tt.wantOut)
-			}
-			if strings.HasPrefix(out, "{") {
-				t.Errorf("stdout holds JSON on an error path: %q", out)
-			}
-			if strings.Contains(out, "hunter2") || len(out) > 2048 {
-				t.Errorf("error echoes the input back (%d bytes): %.200q", len(out), out)
-			}
+			assert.Equal(t, 1, code, "exit %d, want 1", code)
+			assert.Contains(t, out, tt.wantOut, "stdout %q does not contain %q", out, tt.wantOut)
+			assert.False(t, strings.HasPrefix(out, "{"), "stdout holds JSON on an error path: %q", out)
+			assert.NotContains(t, out, "hunter2", "error echoes the input back (%d bytes): %.200q", len(out), out)
+			assert.LessOrEqual(t, len(out), 2048, "error echoes the input back (%d bytes): %.200q", len(out), out)
 		})
 	}
 }
@@ -181,10 +161,7 @@ func TestDockerGetWriteErrorIsReported(t *testing.T) {
 	ta := newTestApp(t, staticConfig, map[string]string{"TEST_PW": "pw"})
 	ta.app.Stdout = failingWriter{}
 	ta.app.Stdin = strings.NewReader("registry.example.com")
-	if code := ta.app.Run(t.Context(), []string{"get"}); code != 1 {
-		t.Errorf("exit %d after a failed write, want 1", code)
-	}
-	if !strings.Contains(ta.stderr.String(), "broken pipe") {
-		t.Errorf("stderr does not report the write failure: %q", ta.stderr.String())
-	}
+	code := ta.app.Run(t.Context(), []string{"get"})
+	assert.Equal(t, 1, code, "exit %d after a failed write, want 1", code)
+	assert.Contains(t, ta.stderr.String(), "broken pipe", "stderr does not report the write failure")
 }

@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // helperScript writes a credential helper that records each call in a
@@ -20,9 +23,7 @@ func helperScript(t *testing.T, answer string) (exe, calls string) {
 	} else {
 		body += "echo '" + answer + "'\n"
 	}
-	if err := os.WriteFile(exe, []byte(body), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(exe, []byte(body), 0o755))
 	return exe, calls
 }
 
@@ -50,24 +51,18 @@ func TestHelperKind(t *testing.T) {
 				cfg += "  - match: " + tt.server + "\n    static: {username: robot, passwordEnv: PW}\n"
 			}
 			ta := newTestApp(t, cfg, withEnv(map[string]string{"PW": "pw-helper-41"}, "HOME", t.TempDir()))
-			if out, code := ta.runString(t, "unused", "list"); code != 0 || strings.TrimSpace(out) != "{}" {
-				t.Errorf("list = %d %q, want {}", code, out)
-			}
-			if _, err := os.Stat(calls); err == nil {
-				t.Fatal("list ran the helper")
-			}
-			out, code := ta.runString(t, tt.server, "get")
+			out, code := ta.runString(t, "unused", "list")
+			assert.Equal(t, 0, code, "list = %d %q, want {}", code, out)
+			assert.Equal(t, "{}", strings.TrimSpace(out), "list = %d %q, want {}", code, out)
+			_, err := os.Stat(calls)
+			require.Error(t, err, "list ran the helper")
+			out, code = ta.runString(t, tt.server, "get")
 			var got struct{ Username, Secret string }
-			if code != 0 || json.Unmarshal([]byte(out), &got) != nil {
-				t.Fatalf("get exit %d: %q", code, out)
-			}
-			if got.Username != tt.wantUser {
-				t.Errorf("username = %q, want %q", got.Username, tt.wantUser)
-			}
+			require.Equal(t, 0, code, "get exit %d: %q", code, out)
+			require.NoError(t, json.Unmarshal([]byte(out), &got), "get exit %d: %q", code, out)
+			assert.Equal(t, tt.wantUser, got.Username, "username = %q, want %q", got.Username, tt.wantUser)
 			asked, _ := os.ReadFile(calls)
-			if strings.TrimSpace(string(asked)) != tt.wantAsked {
-				t.Errorf("helper calls = %q, want %q", asked, tt.wantAsked)
-			}
+			assert.Equal(t, tt.wantAsked, strings.TrimSpace(string(asked)), "helper calls = %q, want %q", asked, tt.wantAsked)
 		})
 	}
 }
@@ -78,21 +73,18 @@ func TestDockerConfigCredsStore(t *testing.T) {
 	exe, calls := helperScript(t, `{"Username":"stored","Secret":"old-secret-42"}`)
 	t.Setenv("PATH", filepath.Dir(exe)+string(os.PathListSeparator)+os.Getenv("PATH"))
 	dockerCfg := filepath.Join(t.TempDir(), "config.json")
-	if err := os.WriteFile(dockerCfg, []byte(`{"auths":{"reg.example.com":{}},"credsStore":"old"}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(dockerCfg, []byte(`{"auths":{"reg.example.com":{}},"credsStore":"old"}`), 0o600))
 	cfg := "registries:\n  - match: reg.example.com\n    static: {dockerConfig: " + dockerCfg + "}\n" +
 		"  - match: reg.example.com\n    static: {username: robot, passwordEnv: PW}\n"
 	ta := newTestApp(t, cfg, withEnv(map[string]string{"PW": "pw-helper-42"}, "HOME", t.TempDir()))
-	if out, code := ta.runString(t, "unused", "list"); code != 0 || strings.TrimSpace(out) != "{}" {
-		t.Errorf("list = %d %q, want {}", code, out)
-	}
-	if _, err := os.Stat(calls); err == nil {
-		t.Fatal("list ran the helper")
-	}
-	out, code := ta.runString(t, "reg.example.com", "get")
+	out, code := ta.runString(t, "unused", "list")
+	assert.Equal(t, 0, code, "list = %d %q, want {}", code, out)
+	assert.Equal(t, "{}", strings.TrimSpace(out), "list = %d %q, want {}", code, out)
+	_, err := os.Stat(calls)
+	require.Error(t, err, "list ran the helper")
+	out, code = ta.runString(t, "reg.example.com", "get")
 	var got struct{ Username string }
-	if code != 0 || json.Unmarshal([]byte(out), &got) != nil || got.Username != "stored" {
-		t.Fatalf("get exit %d: %q, want the helper's login", code, out)
-	}
+	require.Equal(t, 0, code, "get exit %d: %q, want the helper's login", code, out)
+	require.NoError(t, json.Unmarshal([]byte(out), &got), "get exit %d: %q, want the helper's login", code, out)
+	require.Equal(t, "stored", got.Username, "get exit %d: %q, want the helper's login", code, out)
 }

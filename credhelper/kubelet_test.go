@@ -1,8 +1,10 @@
 package credhelper
 
 import (
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/credhelper/kubeletproto"
 )
@@ -117,12 +119,8 @@ func TestKubeletGolden(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ta := newTestApp(t, kubeletConfig, kubeletEnv)
 			got, code := ta.runString(t, tt.stdin, "kubelet")
-			if code != 0 {
-				t.Fatalf("exit %d, stderr:\n%s", code, ta.stderr)
-			}
-			if got != tt.want {
-				t.Errorf("stdout\n got: %s\nwant: %s", got, tt.want)
-			}
+			require.Equal(t, 0, code, "exit %d, stderr:\n%s", code, ta.stderr)
+			assert.Equal(t, tt.want, got, "stdout\n got: %s\nwant: %s", got, tt.want)
 		})
 	}
 }
@@ -130,14 +128,11 @@ func TestKubeletGolden(t *testing.T) {
 func TestKubeletAllFailed(t *testing.T) {
 	ta := newTestApp(t, kubeletConfig, kubeletEnv)
 	got, code := ta.runString(t, kubeletRequestJSON(kubeletproto.V1, "down.test/app"), "kubelet")
-	if code != 1 || got != "" {
-		t.Fatalf("exit %d, stdout %q; want exit 1 and nothing on stdout", code, got)
-	}
+	require.Equal(t, 1, code, "exit %d, stdout %q; want exit 1 and nothing on stdout", code, got)
+	require.Equal(t, "", got, "exit %d, stdout %q; want exit 1 and nothing on stdout", code, got)
 	stderr := ta.stderr.String()
 	for _, want := range []string{"no credential for down.test/app", "2 matching entries failed", "/nonexistent/regcred-test/pw", "UNSET_PW"} {
-		if !strings.Contains(stderr, want) {
-			t.Errorf("stderr lacks %q:\n%s", want, stderr)
-		}
+		assert.Contains(t, stderr, want, "stderr lacks %q", want)
 	}
 }
 
@@ -150,12 +145,9 @@ func TestKubeletNeverPrintsToken(t *testing.T) {
 			ta := newTestApp(t, kubeletConfig, kubeletEnv)
 			stdin := `{"kind":"CredentialProviderRequest","apiVersion":"credentialprovider.kubelet.k8s.io/v1","image":"` + image + `","serviceAccountToken":"` + token + `","serviceAccountAnnotations":{"a":"b"}}`
 			got, _ := ta.runString(t, stdin, "kubelet")
-			if strings.Contains(got, token) || strings.Contains(ta.stderr.String(), token) {
-				t.Errorf("the service-account token was printed:\nstdout: %s\nstderr: %s", got, ta.stderr)
-			}
-			if !strings.Contains(ta.stderr.String(), "serviceAccountToken=true") {
-				t.Errorf("debug log does not say a token came:\n%s", ta.stderr)
-			}
+			assert.NotContains(t, got, token, "the service-account token was printed on stdout")
+			assert.NotContains(t, ta.stderr.String(), token, "the service-account token was printed on stderr")
+			assert.Contains(t, ta.stderr.String(), "serviceAccountToken=true", "debug log does not say a token came:\n%s", ta.stderr)
 		})
 	}
 }
@@ -163,17 +155,17 @@ func TestKubeletNeverPrintsToken(t *testing.T) {
 func TestKubeletRejectsArguments(t *testing.T) {
 	ta := newTestApp(t, kubeletConfig, kubeletEnv)
 	got, code := ta.runString(t, kubeletRequestJSON(kubeletproto.V1, "other.example.com/app"), "kubelet", "extra")
-	if code != 1 || got != "" || !strings.Contains(ta.stderr.String(), "kubelet takes no arguments") {
-		t.Errorf("exit %d, stdout %q, stderr %q", code, got, ta.stderr)
-	}
+	assert.Equal(t, 1, code, "exit code")
+	assert.Empty(t, got, "stdout")
+	assert.Contains(t, ta.stderr.String(), "kubelet takes no arguments")
 }
 
 func TestKubeletBrokenConfig(t *testing.T) {
 	ta := newTestApp(t, "registries: [{match: reg.example.com}]\n", nil)
 	got, code := ta.runString(t, kubeletRequestJSON(kubeletproto.V1, "reg.example.com/app"), "kubelet")
-	if code != 1 || got != "" || !strings.Contains(ta.stderr.String(), "no backend") {
-		t.Errorf("exit %d, stdout %q, stderr %q", code, got, ta.stderr)
-	}
+	assert.Equal(t, 1, code, "exit code")
+	assert.Empty(t, got, "stdout")
+	assert.Contains(t, ta.stderr.String(), "no backend")
 }
 
 // TestKubeletLogsNoMatchLikeGet: at debug, a kubelet request nothing
@@ -181,10 +173,7 @@ func TestKubeletBrokenConfig(t *testing.T) {
 func TestKubeletLogsNoMatchLikeGet(t *testing.T) {
 	ta := newTestApp(t, kubeletConfig, kubeletEnv)
 	out, code := ta.runString(t, kubeletRequestJSON(kubeletproto.V1, "unconfigured.example.net/app"), "kubelet")
-	if code != 0 || !strings.Contains(out, "CredentialProviderResponse") {
-		t.Fatalf("exit %d, %s", code, out)
-	}
-	if !strings.Contains(ta.stderr.String(), `msg="no entry matches" request=unconfigured.example.net/app`) {
-		t.Errorf("no no-match line at debug:\n%s", ta.stderr)
-	}
+	require.Equal(t, 0, code, "exit %d, %s", code, out)
+	require.Contains(t, out, "CredentialProviderResponse", "exit %d,", code)
+	assert.Contains(t, ta.stderr.String(), `msg="no entry matches" request=unconfigured.example.net/app`, "no no-match line at debug:\n%s", ta.stderr)
 }

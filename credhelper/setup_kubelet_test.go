@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/credhelper/clientsetup"
 
 	"go.yaml.in/yaml/v3"
@@ -33,9 +36,7 @@ func TestSetupKubeletServiceAccountProvider(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ta := newTestApp(t, tt.config, nil)
 			out, code := ta.runString(t, "", "setup", "kubelet")
-			if code != 0 {
-				t.Fatalf("exit %d: %s", code, ta.stderr)
-			}
+			require.Equal(t, 0, code, "exit %d: %s", code, ta.stderr)
 			var cfg struct {
 				Providers []struct {
 					Name            string   `yaml:"name"`
@@ -48,26 +49,23 @@ func TestSetupKubeletServiceAccountProvider(t *testing.T) {
 					} `yaml:"tokenAttributes"`
 				} `yaml:"providers"`
 			}
-			if err := yaml.Unmarshal([]byte(strings.SplitN(out, "\n", 3)[2]), &cfg); err != nil {
-				t.Fatalf("%v\n%s", err, out)
-			}
-			if len(cfg.Providers) != 2 {
-				t.Fatalf("%d providers, want 2:\n%s", len(cfg.Providers), out)
-			}
+			err := yaml.Unmarshal([]byte(strings.SplitN(out, "\n", 3)[2]), &cfg)
+			require.NoError(t, err, "%v\n%s", err, out)
+			require.Len(t, cfg.Providers, 2, "%d providers, want 2:\n%s", len(cfg.Providers), out)
 			node, pod := cfg.Providers[0], cfg.Providers[1]
-			if node.TokenAttributes != nil || strings.Contains(strings.Join(node.MatchImages, ","), "team-registry") || !strings.Contains(strings.Join(node.MatchImages, ","), "registry.example.com") {
-				t.Errorf("node provider %+v", node)
-			}
+			assert.Nil(t, node.TokenAttributes, "node provider %+v", node)
+			assert.NotContains(t, strings.Join(node.MatchImages, ","), "team-registry", "node provider %+v", node)
+			assert.Contains(t, strings.Join(node.MatchImages, ","), "registry.example.com", "node provider %+v", node)
 			ta2 := pod.TokenAttributes
-			if pod.Name != clientsetup.WorkloadProviderName || ta2 == nil || ta2.CacheType != "ServiceAccount" || !ta2.Require ||
-				strings.Join(ta2.Annotations, ",") != "eks.amazonaws.com/role-arn,regcred.example.com/role" ||
-				strings.Join(pod.MatchImages, ",") != "123456789012.dkr.ecr.eu-west-1.amazonaws.com,team-registry.example.com" {
-				t.Errorf("service-account provider %+v %+v", pod, ta2)
+			assert.Equal(t, clientsetup.WorkloadProviderName, pod.Name)
+			assert.Equal(t, []string{"123456789012.dkr.ecr.eu-west-1.amazonaws.com", "team-registry.example.com"}, pod.MatchImages)
+			if assert.NotNil(t, ta2, "service-account provider %+v has no tokenAttributes", pod) {
+				assert.Equal(t, "ServiceAccount", ta2.CacheType)
+				assert.True(t, ta2.Require, "tokenAttributes.requireServiceAccount")
+				assert.Equal(t, []string{"eks.amazonaws.com/role-arn", "regcred.example.com/role"}, ta2.Annotations)
 			}
 			warned := strings.Contains(out, "# WARNING: providers \"regcred-workload\"") && strings.Contains(ta.stderr.String(), "overlapping providers")
-			if warned != tt.wantWarning {
-				t.Errorf("warned %v, want %v:\n%s\nstderr: %s", warned, tt.wantWarning, out, ta.stderr)
-			}
+			assert.Equal(t, tt.wantWarning, warned, "warned %v, want %v:\n%s\nstderr: %s", warned, tt.wantWarning, out, ta.stderr)
 		})
 	}
 }

@@ -3,6 +3,8 @@ package credhelper
 import (
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 // TestEveryCommandHasHelp: --help (or -h) after any command or subcommand
@@ -26,9 +28,9 @@ func TestEveryCommandHasHelp(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ta := newTestApp(t, "registries: [broken", nil) // help needs no config
 			out, code := ta.runString(t, "", tt.args...)
-			if code != 0 || !strings.HasPrefix(out, "Usage: docker-credential-regcred") || !strings.Contains(out, tt.want) {
-				t.Errorf("%v: exit %d\n%s\nstderr: %s", tt.args, code, out, ta.stderr)
-			}
+			assert.Equal(t, 0, code, "%v: exit %d\n%s\nstderr: %s", tt.args, code, out, ta.stderr)
+			assert.True(t, strings.HasPrefix(out, "Usage: docker-credential-regcred"), "%v: exit %d\n%s\nstderr: %s", tt.args, code, out, ta.stderr)
+			assert.Contains(t, out, tt.want, "%v: exit %d\n%s\nstderr: %s", tt.args, code, out, ta.stderr)
 		})
 	}
 }

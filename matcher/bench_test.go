@@ -1,6 +1,10 @@
 package matcher
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
 
 // BenchmarkNormalizeOrder measures the hot path of every `get`: read the
 // request, find and order the matching entries of a typical config.
@@ -13,9 +17,7 @@ func BenchmarkNormalizeOrder(b *testing.B) {
 	patterns := make([]Pattern, len(config))
 	for i, s := range config {
 		p, err := ParsePattern(s)
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		patterns[i] = p
 	}
 	for _, bc := range []struct{ name, request string }{
@@ -28,9 +30,7 @@ func BenchmarkNormalizeOrder(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				t, err := Normalize(bc.request)
-				if err != nil {
-					b.Fatal(err)
-				}
+				require.NoError(b, err)
 				Order(patterns, t)
 			}
 		})

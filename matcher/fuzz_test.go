@@ -1,7 +1,6 @@
 package matcher
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
@@ -19,9 +18,8 @@ func FuzzNormalize(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		got, err := Normalize(s)
 		if err != nil {
-			if !errors.Is(err, ErrInvalidRequest) || len(err.Error()) > 300 {
-				t.Fatalf("Normalize(%s): error %q", quote(s), err)
-			}
+			require.ErrorIs(t, err, ErrInvalidRequest, "Normalize(%s): error", quote(s))
+			require.LessOrEqual(t, len(err.Error()), 300, "Normalize(%s): error %q", quote(s), err)
 			return
 		}
 		checkCanonical(t, s, got)
@@ -30,22 +28,20 @@ func FuzzNormalize(f *testing.F) {
 
 func checkCanonical(t *testing.T, s string, got Target) {
 	t.Helper()
-	switch {
-	case got.Host == "" || got.Host != strings.ToLower(got.Host) || got.Host == "index.docker.io":
-		t.Fatalf("Normalize(%s) = %+v: host not canonical", quote(s), got)
-	case got.Port == "443" || strings.HasPrefix(got.Port, "0"):
-		t.Fatalf("Normalize(%s) = %+v: port not canonical", quote(s), got)
-	case strings.HasPrefix(got.Path, "/") || strings.HasSuffix(got.Path, "/") || strings.ContainsAny(got.Path, ":@"):
-		t.Fatalf("Normalize(%s) = %+v: path not canonical", quote(s), got)
-	}
+	require.NotEmpty(t, got.Host, "Normalize(%s) = %+v: host not canonical", quote(s), got)
+	require.Equal(t, strings.ToLower(got.Host), got.Host, "Normalize(%s) = %+v: host not canonical", quote(s), got)
+	require.NotEqual(t, "index.docker.io", got.Host, "Normalize(%s) = %+v: host not canonical", quote(s), got)
+	require.NotEqual(t, "443", got.Port, "Normalize(%s) = %+v: port not canonical", quote(s), got)
+	require.False(t, strings.HasPrefix(got.Port, "0"), "Normalize(%s) = %+v: port not canonical", quote(s), got)
+	require.False(t, strings.HasPrefix(got.Path, "/") || strings.HasSuffix(got.Path, "/"), "Normalize(%s) = %+v: path not canonical", quote(s), got)
+	require.False(t, strings.ContainsAny(got.Path, ":@"), "Normalize(%s) = %+v: path not canonical", quote(s), got)
 	again, err := Normalize(got.String())
-	if (err != nil || again != got) && !urlOnly(got) {
-		t.Fatalf("Normalize(%s) = %+v, but Normalize(%q) = %+v, %v", quote(s), got, got.String(), again, err)
+	if err != nil || again != got {
+		require.True(t, urlOnly(got), "Normalize(%s) = %+v, but Normalize(%q) = %+v, %v", quote(s), got, got.String(), again, err)
 	}
 	p, err := ParsePattern(got.String())
-	if err != nil || !p.Match(got) {
-		t.Fatalf("pattern %q of Normalize(%s) = %v, %v; does not match %+v", got.String(), quote(s), p, err, got)
-	}
+	require.NoError(t, err, "pattern %q of Normalize(%s) = %v, %v; does not match %+v", got.String(), quote(s), p, err, got)
+	require.True(t, p.Match(got), "pattern %q of Normalize(%s) = %v, %v; does not match %+v", got.String(), quote(s), p, err, got)
 }
 
 // urlOnly reports the one kind of target without a scheme-less spelling.

@@ -4,10 +4,12 @@ import (
 	// go-digest supports sha384 and sha512 only when the binary links
 	// crypto/sha512, as docker's and podman's do.
 	_ "crypto/sha512"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/distribution/reference"
+	"github.com/stretchr/testify/assert"
 )
 
 // TestAgreesWithDistributionReference checks the hand-written grammar
@@ -43,11 +45,9 @@ func compareWithReference(t *testing.T, s string) {
 	named, refErr := reference.ParseNormalizedNamed(s)
 	switch {
 	case (err == nil) != (refErr == nil):
-		t.Errorf("%s: Normalize = %v, %v; reference = %v", quote(s), got, err, refErr)
+		assert.Fail(t, fmt.Sprintf("%s: Normalize = %v, %v; reference = %v", quote(s), got, err, refErr))
 	case err == nil:
 		want := reference.Domain(named) + "/" + reference.Path(named)
-		if got.String() != want {
-			t.Errorf("%s: Normalize = %q, reference = %q", quote(s), got, want)
-		}
+		assert.Equal(t, want, got.String(), "%s: Normalize = %q, reference = %q", quote(s), got, want)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/internal/procbench"
@@ -32,7 +33,7 @@ func TestBenchmarkProcesses(t *testing.T) {
 	cloud := ecrtest.New(t)
 	_, awsEnv := awsUserEnv(cloud)
 	floorFile := filepath.Join(t.TempDir(), "small.json")
-	must(t, os.WriteFile(floorFile, []byte(`{"Username":"AWS","Secret":"x"}`), 0o600))
+	require.NoError(t, os.WriteFile(floorFile, []byte(`{"Username":"AWS","Secret":"x"}`), 0o600))
 
 	// store primes a cache of kind with the environment (and so the HOME,
 	// whose ~/.aws files are in the cache key) the timed runs use. ident
@@ -55,9 +56,8 @@ registries:
 		if bus := os.Getenv("DBUS_SESSION_BUS_ADDRESS"); bus != "" {
 			env = append(env, "DBUS_SESSION_BUS_ADDRESS="+bus)
 		}
-		if res := runBinary(t, bin, runOpts{Env: env, Stdin: ecrHost}, "get"); res.Exit != 0 {
-			t.Fatalf("priming the %s cache: %s %s", kind, res.Stdout, res.Stderr)
-		}
+		res := runBinary(t, bin, runOpts{Env: env, Stdin: ecrHost}, "get")
+		require.Equal(t, 0, res.Exit, "priming the %s cache: %s %s", kind, res.Stdout, res.Stderr)
 		return env
 	}
 	fromEnv := func(string) []string { return awsEnv }
@@ -66,10 +66,10 @@ registries:
 	// ~/.aws/config, both of which a warm get hashes (the identity files).
 	awsFilesEnv := store("file", func(home string) []string {
 		keys := cloud.NewUser("dev")
-		must(t, os.MkdirAll(filepath.Join(home, ".aws"), 0o700))
-		must(t, os.WriteFile(filepath.Join(home, ".aws", "credentials"),
+		require.NoError(t, os.MkdirAll(filepath.Join(home, ".aws"), 0o700))
+		require.NoError(t, os.WriteFile(filepath.Join(home, ".aws", "credentials"),
 			[]byte("[default]\naws_access_key_id = "+keys.AccessKeyID+"\naws_secret_access_key = "+keys.SecretAccessKey+"\n"), 0o600))
-		must(t, os.WriteFile(filepath.Join(home, ".aws", "config"), []byte("[default]\nregion = us-west-2\noutput = json\n"), 0o600))
+		require.NoError(t, os.WriteFile(filepath.Join(home, ".aws", "config"), []byte("[default]\nregion = us-west-2\noutput = json\n"), 0o600))
 		return nil
 	})
 	cases := []procbench.Case{
@@ -94,13 +94,12 @@ registries:
 	if len(rs) > 4 && rs[4].Name == peerName {
 		t.Logf("warm get vs %s: %.2fx (target <= 0.5x)", peerName, float64(rs[1].Median)/float64(rs[4].Median))
 	}
-	if after := cloud.Calls(ecrtest.ECR); after != before {
-		t.Errorf("warm gets made %d backend calls", after-before)
-	}
+	after := cloud.Calls(ecrtest.ECR)
+	assert.Equal(t, before, after, "warm gets made %d backend calls", after-before)
 	front, err := os.Stat(bin)
-	must(t, err)
+	require.NoError(t, err)
 	engine, err := os.Stat(filepath.Join(filepath.Dir(bin), "regcred-engine"))
-	must(t, err)
+	require.NoError(t, err)
 	t.Logf("binaries (%s/%s, as built by the test): docker-credential-regcred %.1f MiB, regcred-engine %.1f MiB",
 		runtime.GOOS, runtime.GOARCH, float64(front.Size())/(1<<20), float64(engine.Size())/(1<<20))
 	rss := buildTool(t, "rss")
@@ -120,9 +119,8 @@ func buildFloor(t *testing.T) string { return buildTool(t, "floor") }
 func buildTool(t *testing.T, name string) string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), name)
-	if b, err := exec.Command("go", "build", "-o", out, "../../testdata/tools/"+name).CombinedOutput(); err != nil {
-		t.Fatalf("building %s: %v\n%s", name, err, b)
-	}
+	b, err := exec.Command("go", "build", "-o", out, "../../testdata/tools/"+name).CombinedOutput()
+	require.NoError(t, err, "building %s: %v\n%s", name, err, b)
 	return out
 }
 
@@ -133,11 +131,10 @@ func peakRSS(t *testing.T, rss string, argv []string, env []string, stdin string
 	cmd.Env, cmd.Stdin = env, strings.NewReader(stdin)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
-	must(t, cmd.Run())
+	require.NoError(t, cmd.Run())
 	var kib int64
-	if _, err := fmt.Sscanf(stderr.String()[strings.LastIndex(stderr.String(), "maxrss_kib"):], "maxrss_kib %d", &kib); err != nil {
-		t.Fatalf("rss said %q: %v", stderr.String(), err)
-	}
+	_, err := fmt.Sscanf(stderr.String()[strings.LastIndex(stderr.String(), "maxrss_kib"):], "maxrss_kib %d", &kib)
+	require.NoError(t, err, "rss said %q", stderr.String())
 	return kib
 }
 

@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
@@ -38,35 +38,26 @@ func TestCacheWarmGetMakesNoBackendCall(t *testing.T) {
 	first := runBinary(t, bin, runOpts{Env: env, Stdin: ecrHost}, "get")
 	checkECRAnswer(t, cloud, first, ecrHost, keys.ARN, "us-west-2", keys)
 	second := runBinary(t, bin, runOpts{Env: append(env, "REGCRED_LOG=debug"), Stdin: ecrHost}, "get")
-	if second.Stdout != first.Stdout {
-		t.Errorf("warm get answered differently:\n%s\n%s", first.Stdout, second.Stdout)
-	}
-	if n := cloud.Calls(ecrtest.ECR); n != 1 {
-		t.Errorf("GetAuthorizationToken calls after a warm get = %d, want 1", n)
-	}
-	if !strings.Contains(second.Stderr, "outcome=hit") {
-		t.Errorf("debug log does not show a cache hit:\n%s", second.Stderr)
-	}
+	assert.Equal(t, first.Stdout, second.Stdout, "warm get answered differently:\n%s\n%s", first.Stdout, second.Stdout)
+	n := cloud.Calls(ecrtest.ECR)
+	assert.Equal(t, 1, n, "GetAuthorizationToken calls after a warm get = %d, want 1", n)
+	assert.Contains(t, second.Stderr, "outcome=hit", "debug log does not show a cache hit")
 	var ans dockerAnswer
 	require.NoError(t, json.Unmarshal([]byte(first.Stdout), &ans))
 	list := runBinary(t, bin, runOpts{Env: env}, "cache", "list")
-	if list.Exit != 0 || !strings.Contains(list.Stdout, ecrHost) || !strings.Contains(list.Stdout, "file") {
-		t.Errorf("cache list: exit %d\n%s%s", list.Exit, list.Stdout, list.Stderr)
-	}
-	if strings.Contains(list.Stdout, ans.Secret) || strings.Contains(second.Stderr, ans.Secret) {
-		t.Error("cache list or the debug log shows the token")
-	}
-	if res := runBinary(t, bin, runOpts{Env: env, Stdin: ecrHost}, "erase"); res.Exit != 0 {
-		t.Fatalf("erase: %d %s", res.Exit, res.Stdout)
-	}
+	assert.Equal(t, 0, list.Exit, "cache list: exit %d\n%s%s", list.Exit, list.Stdout, list.Stderr)
+	assert.Contains(t, list.Stdout, ecrHost, "cache list: exit %d\n%s%s", list.Exit, list.Stdout, list.Stderr)
+	assert.Contains(t, list.Stdout, "file", "cache list: exit %d\n%s%s", list.Exit, list.Stdout, list.Stderr)
+	assert.NotContains(t, list.Stdout, ans.Secret, "cache list or the debug log shows the token")
+	assert.NotContains(t, second.Stderr, ans.Secret, "cache list or the debug log shows the token")
+	res := runBinary(t, bin, runOpts{Env: env, Stdin: ecrHost}, "erase")
+	require.Equal(t, 0, res.Exit, "erase: %d %s", res.Exit, res.Stdout)
 	runBinary(t, bin, runOpts{Env: env, Stdin: ecrHost}, "get")
-	if n := cloud.Calls(ecrtest.ECR); n != 2 {
-		t.Errorf("after erase, get made %d calls in all, want 2 (erase evicts the cached token)", n)
-	}
+	n = cloud.Calls(ecrtest.ECR)
+	assert.Equal(t, 2, n, "after erase, get made %d calls in all, want 2 (erase evicts the cached token)", n)
 	clear := runBinary(t, bin, runOpts{Env: env}, "cache", "clear")
-	if clear.Exit != 0 || !strings.Contains(clear.Stdout, "cleared 1 cached credential") {
-		t.Errorf("cache clear: %d %q", clear.Exit, clear.Stdout)
-	}
+	assert.Equal(t, 0, clear.Exit, "cache clear: %d %q", clear.Exit, clear.Stdout)
+	assert.Contains(t, clear.Stdout, "cleared 1 cached credential", "cache clear: %d", clear.Exit)
 }
 
 // TestCacheConcurrentColdGets: a node starting many pods, or a compose file,
@@ -83,13 +74,10 @@ func TestCacheConcurrentColdGets(t *testing.T) {
 	wg.Wait()
 	for i, res := range results {
 		checkECRAnswer(t, cloud, res, ecrHost, keys.ARN, "us-west-2", keys)
-		if res.Stdout != results[0].Stdout {
-			t.Errorf("process %d answered a different token", i)
-		}
+		assert.Equal(t, results[0].Stdout, res.Stdout, "process %d answered a different token", i)
 	}
-	if got := cloud.Calls(ecrtest.ECR); got != 1 {
-		t.Errorf("%d concurrent cold gets made %d GetAuthorizationToken calls, want 1", n, got)
-	}
+	got := cloud.Calls(ecrtest.ECR)
+	assert.Equal(t, 1, got, "%d concurrent cold gets made %d GetAuthorizationToken calls, want 1", n, got)
 }
 
 // TestCacheFilesHoldNoSecretInNames: the cache's file names and index are
@@ -105,19 +93,15 @@ func TestCacheFilesHoldNoSecretInNames(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if strings.Contains(p, ans.Secret) || strings.Contains(p, keys.SecretAccessKey) {
-			t.Errorf("a cache path holds a secret: %s", p)
-		}
+		assert.NotContains(t, p, ans.Secret, "a cache path holds a secret")
+		assert.NotContains(t, p, keys.SecretAccessKey, "a cache path holds a secret")
 		if !d.IsDir() {
 			found++
 			info, _ := d.Info()
-			if info.Mode().Perm()&0o077 != 0 {
-				t.Errorf("%s has mode %v, want no group/other access", p, info.Mode())
-			}
+			assert.EqualValues(t, 0, info.Mode().Perm()&0o077, "%s has mode %v, want no group/other access", p, info.Mode())
 		}
 		return nil
 	})
-	if err != nil || found == 0 {
-		t.Fatalf("walking the cache dir %s: %v (%d files)", dir, err, found)
-	}
+	require.NoError(t, err, "walking the cache dir %s: %v (%d files)", dir, err, found)
+	require.NotEqual(t, 0, found, "walking the cache dir %s: %v (%d files)", dir, err, found)
 }

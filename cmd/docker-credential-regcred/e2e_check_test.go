@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/internal/registrytest"
@@ -58,22 +58,17 @@ func runVerifyCases(t *testing.T, reg *registrytest.Registry, cases []verifyCase
 			res := runBinary(t, testBinary(t), runOpts{Env: []string{"REGCRED_CONFIG=" + cfg}},
 				"check", "--verify", "--output", "json", tc.request)
 			var rep checkReport
-			if err := json.Unmarshal([]byte(res.Stdout), &rep); err != nil {
-				t.Fatalf("stdout is not the JSON report (%v):\n%s\nstderr:\n%s", err, res.Stdout, res.Stderr)
-			}
-			if len(rep.Checks) != 1 || rep.Checks[0].Verify == nil {
-				t.Fatalf("report %+v\n%s\n%s", rep, res.Stdout, res.Stderr)
-			}
+			err := json.Unmarshal([]byte(res.Stdout), &rep)
+			require.NoError(t, err, "stdout is not the JSON report (%v):\n%s\nstderr:\n%s", err, res.Stdout, res.Stderr)
+			require.Len(t, rep.Checks, 1, "report %+v\n%s\n%s", rep, res.Stdout, res.Stderr)
+			require.NotNil(t, rep.Checks[0].Verify, "report %+v\n%s\n%s", rep, res.Stdout, res.Stderr)
 			v := rep.Checks[0].Verify
-			if v.Status != tc.wantStatus || v.Auth != tc.wantAuth || v.Endpoint != "http://"+reg.Addr {
-				t.Errorf("verify = %+v, want %s via %s", v, tc.wantStatus, tc.wantAuth)
-			}
-			if rep.OK != tc.wantOK || (res.Exit == 0) != tc.wantOK {
-				t.Errorf("ok %v, exit %d; want ok %v", rep.OK, res.Exit, tc.wantOK)
-			}
-			if strings.Contains(res.Stdout+res.Stderr, tc.password) {
-				t.Errorf("check printed the password:\n%s\n%s", res.Stdout, res.Stderr)
-			}
+			assert.Equal(t, tc.wantStatus, v.Status, "verify = %+v", v)
+			assert.Equal(t, tc.wantAuth, v.Auth, "verify = %+v", v)
+			assert.Equal(t, "http://"+reg.Addr, v.Endpoint, "verify = %+v", v)
+			assert.Equal(t, tc.wantOK, rep.OK, "ok %v, exit %d; want ok %v", rep.OK, res.Exit, tc.wantOK)
+			assert.Equal(t, tc.wantOK, res.Exit == 0, "ok %v, exit %d; want ok %v", rep.OK, res.Exit, tc.wantOK)
+			assert.NotContains(t, res.Stdout+res.Stderr, tc.password, "check printed the password:\n%s\n%s", res.Stdout, res.Stderr)
 		})
 	}
 }
@@ -122,21 +117,14 @@ func TestCheckTableEveryEntry(t *testing.T) {
     static: {username: `+reg.Username+`, passwordFile: `+secretFile(t, "bad-password-x")+`}
 `)
 	res := runBinary(t, testBinary(t), runOpts{Env: []string{"REGCRED_CONFIG=" + cfg}}, "check", "--verify")
-	if res.Exit != 1 {
-		t.Errorf("exit %d, want 1", res.Exit)
-	}
+	assert.Equal(t, 1, res.Exit, "exit %d, want 1", res.Exit)
 	for _, want := range []string{"  ok  ", "FAIL (credential)", "accepted (http://" + reg.Addr + ")", "rejected (http://", "Details:", "bad (static, ",
 		"the password comes from passwordFile /"} {
-		if !strings.Contains(res.Stdout, want) {
-			t.Errorf("table lacks %q:\n%s", want, res.Stdout)
-		}
+		assert.Contains(t, res.Stdout, want, "table lacks %q", want)
 	}
-	if !strings.Contains(res.Stderr, "check failed: 1 of 2 checks failed") {
-		t.Errorf("stderr:\n%s", res.Stderr)
-	}
-	if strings.Contains(res.Stdout+res.Stderr, reg.Password) || strings.Contains(res.Stdout+res.Stderr, "bad-password-x") {
-		t.Error("check printed a password")
-	}
+	assert.Contains(t, res.Stderr, "check failed: 1 of 2 checks failed", "stderr")
+	assert.NotContains(t, res.Stdout+res.Stderr, reg.Password, "check printed a password")
+	assert.NotContains(t, res.Stdout+res.Stderr, "bad-password-x", "check printed a password")
 }
 
 // TestVerifyTrueFallsThrough: with `verify: true` a credential the registry
@@ -176,16 +164,12 @@ func TestVerifyTrueFallsThrough(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			res := runBinary(t, testBinary(t), runOpts{Env: []string{"REGCRED_CONFIG=" + tt.config, "REGCRED_LOG=debug"}, Stdin: tt.request}, "get")
 			var got struct{ Username, Secret string }
-			if res.Exit != 0 || json.Unmarshal([]byte(res.Stdout), &got) != nil {
-				t.Fatalf("get exit %d: %s\n%s", res.Exit, res.Stdout, res.Stderr)
-			}
-			if got.Username != tt.wantUser || got.Secret != tt.wantSecret {
-				t.Errorf("get answered %q, want %q; log:\n%s", got.Username, tt.wantUser, res.Stderr)
-			}
+			require.Equal(t, 0, res.Exit, "get exit %d: %s\n%s", res.Exit, res.Stdout, res.Stderr)
+			require.NoError(t, json.Unmarshal([]byte(res.Stdout), &got), "get exit %d: %s\n%s", res.Exit, res.Stdout, res.Stderr)
+			assert.Equal(t, tt.wantUser, got.Username, "get answered %q, want %q; log:\n%s", got.Username, tt.wantUser, res.Stderr)
+			assert.Equal(t, tt.wantSecret, got.Secret, "get answered %q, want %q; log:\n%s", got.Username, tt.wantUser, res.Stderr)
 			for _, pw := range []string{"stale-pw-vt", "reader-pw-vt", reg.Password} {
-				if strings.Contains(res.Stderr, pw) {
-					t.Errorf("the debug log holds a password")
-				}
+				assert.NotContains(t, res.Stderr, pw, "the debug log holds a password")
 			}
 		})
 	}
@@ -201,10 +185,11 @@ func TestVerifyTrueFallsThrough(t *testing.T) {
     static: {username: nobody, passwordFile: `+wrong+`}
 `)
 	res := runBinary(t, testBinary(t), runOpts{Env: []string{"REGCRED_CONFIG=" + allWrong}, Stdin: reg.Addr}, "get")
-	if res.Exit != 1 || !strings.Contains(res.Stdout, "first (static") || !strings.Contains(res.Stdout, "second (static") ||
-		!strings.Contains(res.Stdout, "rejected") || strings.Contains(res.Stdout, "stale-pw-vt") {
-		t.Errorf("every entry rejected: exit %d, %q", res.Exit, res.Stdout)
-	}
+	assert.Equal(t, 1, res.Exit, "every entry rejected: exit %d, %q", res.Exit, res.Stdout)
+	assert.Contains(t, res.Stdout, "first (static", "every entry rejected: exit %d,", res.Exit)
+	assert.Contains(t, res.Stdout, "second (static", "every entry rejected: exit %d,", res.Exit)
+	assert.Contains(t, res.Stdout, "rejected", "every entry rejected: exit %d,", res.Exit)
+	assert.NotContains(t, res.Stdout, "stale-pw-vt", "every entry rejected: exit %d,", res.Exit)
 }
 
 // TestCheckOneLetterPasswordWithholdsFields: with the one-letter password
@@ -227,36 +212,31 @@ registries:
 	env := runOpts{Env: []string{"REGCRED_CONFIG=" + cfg}}
 	res := runBinary(t, testBinary(t), env, "check", "--verify", "--output", "json")
 	var rep checkReport
-	if err := json.Unmarshal([]byte(res.Stdout), &rep); err != nil || len(rep.Checks) != 2 {
-		t.Fatalf("report (%v):\n%s\n%s", err, res.Stdout, res.Stderr)
-	}
+	err := json.Unmarshal([]byte(res.Stdout), &rep)
+	require.NoError(t, err, "report (%v):\n%s\n%s", err, res.Stdout, res.Stderr)
+	require.Len(t, rep.Checks, 2, "report (%v):\n%s\n%s", err, res.Stdout, res.Stderr)
 	wantDetail := "token server " + reg.Token.URL + "/token refused the credential: HTTP 401 ([withheld: it contains the credential])"
 	for _, ch := range rep.Checks {
-		if ch.Verify == nil || ch.Username == "" || ch.Verify.Endpoint != "http://"+reg.Addr {
-			t.Fatalf("check %+v", ch)
-		}
+		require.NotNil(t, ch.Verify, "check %+v", ch)
+		require.NotEqual(t, "", ch.Username, "check %+v", ch)
+		require.Equal(t, "http://"+reg.Addr, ch.Verify.Endpoint, "check %+v", ch)
 		switch ch.Entry {
 		case "good (static, " + cfg + ":3)":
-			if ch.Verify.Status != "accepted" || ch.Username != "reader" {
-				t.Errorf("good: %+v %+v", ch, *ch.Verify)
-			}
+			assert.Equal(t, "accepted", ch.Verify.Status, "good: %+v %+v", ch, *ch.Verify)
+			assert.Equal(t, "reader", ch.Username, "good: %+v %+v", ch, *ch.Verify)
 		case "bad (static, " + cfg + ":6)":
-			if ch.Verify.Status != "rejected" || ch.Verify.Detail != wantDetail {
-				t.Errorf("bad: verify detail\n%q, want\n%q", ch.Verify.Detail, wantDetail)
-			}
+			assert.Equal(t, "rejected", ch.Verify.Status, "bad: %+v", *ch.Verify)
+			assert.Equal(t, wantDetail, ch.Verify.Detail, "bad: verify detail")
 		default:
-			t.Errorf("unexpected entry %q", ch.Entry)
+			assert.Fail(t, "unexpected entry "+ch.Entry)
 		}
 	}
 
 	table := runBinary(t, testBinary(t), env, "check", "--verify")
 	for _, want := range []string{"accepted (http://" + reg.Addr + ")", "rejected (http://" + reg.Addr + ")",
 		"  ok  ", "FAIL (credential)", "Details:", wantDetail, "a request tries the matching ones most specific first"} {
-		if !strings.Contains(table.Stdout, want) {
-			t.Errorf("table lacks %q:\n%s", want, table.Stdout)
-		}
+		assert.Contains(t, table.Stdout, want, "table lacks %q", want)
 	}
-	if all := res.Stdout + res.Stderr + table.Stdout + table.Stderr; strings.Contains(all, "redacted") {
-		t.Errorf("check masked letters:\n%s", all)
-	}
+	all := res.Stdout + res.Stderr + table.Stdout + table.Stderr
+	assert.NotContains(t, all, "redacted", "check masked letters")
 }

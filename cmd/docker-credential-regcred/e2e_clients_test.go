@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/docker/docker-credential-helpers/client"
@@ -51,29 +51,20 @@ func TestDockerClientLibrary(t *testing.T) {
 	prog := client.NewShellProgramFuncWithEnv(testBinary(t), helperEnv(t, cfg, map[string]string{"PW": secret}))
 
 	creds, err := client.Get(prog, "registry.example.com")
-	if err != nil {
-		t.Fatalf("get: %v", err)
-	}
-	if creds.Username != "alice" || creds.Secret != secret || creds.ServerURL != "registry.example.com" {
-		t.Errorf("get = %+v", creds)
-	}
-	if _, err := client.Get(prog, "unknown.example.com"); !credentials.IsErrCredentialsNotFound(err) {
-		t.Errorf("get unknown: err = %v, want the library's not-found error", err)
-	}
+	require.NoError(t, err, "get")
+	assert.Equal(t, &credentials.Credentials{ServerURL: "registry.example.com", Username: "alice", Secret: secret}, creds)
+	_, err = client.Get(prog, "unknown.example.com")
+	assert.True(t, credentials.IsErrCredentialsNotFound(err), "get unknown: err = %v, want the library's not-found error", err)
 	_, err = client.Get(prog, "broken.example.com")
-	if err == nil || credentials.IsErrCredentialsNotFound(err) || !strings.Contains(err.Error(), "/nonexistent/pw") {
-		t.Errorf("get with a failing entry: err = %v, want an error naming the missing file", err)
+	if assert.Error(t, err, "get with a failing entry") {
+		assert.False(t, credentials.IsErrCredentialsNotFound(err), "get with a failing entry: err = %v, want an error naming the missing file", err)
+		assert.Contains(t, err.Error(), "/nonexistent/pw")
 	}
-	if err := client.Store(prog, &credentials.Credentials{ServerURL: "registry.example.com", Username: "alice", Secret: "x"}); err != nil {
-		t.Errorf("store must not make docker login fail: %v", err)
-	}
-	if err := client.Erase(prog, "registry.example.com"); err != nil {
-		t.Errorf("erase: %v", err)
-	}
+	assert.NoError(t, client.Store(prog, &credentials.Credentials{ServerURL: "registry.example.com", Username: "alice", Secret: "x"}), "store must not make docker login fail")
+	assert.NoError(t, client.Erase(prog, "registry.example.com"), "erase")
 	list, err := client.List(prog)
-	if err != nil || list["registry.example.com"] != "alice" {
-		t.Errorf("list = %v, %v", list, err)
-	}
+	assert.NoError(t, err, "list = %v,", list)
+	assert.Equal(t, "alice", list["registry.example.com"], "list = %v, %v", list, err)
 }
 
 // TestSkopeoThroughRealRegistry pulls through a real registry with htpasswd
@@ -97,20 +88,15 @@ func TestSkopeoThroughRealRegistry(t *testing.T) {
 
 	image := "docker://" + reg.Addr + "/team/app:1.0"
 	out, err := runSkopeo(t, skopeo, env, "inspect", "--tls-verify=false", "--authfile", emptyAuth, image)
-	if err == nil || !strings.Contains(strings.ToLower(out), "unauthorized") {
-		t.Fatalf("without the helper skopeo should get 401; err %v, output:\n%s", err, out)
-	}
+	require.Error(t, err, "without the helper skopeo should get 401; err %v, output:\n%s", err, out)
+	require.Contains(t, strings.ToLower(out), "unauthorized", "without the helper skopeo should get 401; err %v, output:\n%s", err, out)
 	out, err = runSkopeo(t, skopeo, env, "inspect", "--tls-verify=false", "--authfile", authFile, image)
-	if err != nil {
-		t.Fatalf("skopeo with regcred as credHelper failed: %v\n%s", err, out)
-	}
+	require.NoError(t, err, "skopeo with regcred as credHelper failed: %v\n%s", err, out)
 	var inspected struct{ Digest string }
-	if err := json.Unmarshal([]byte(out), &inspected); err != nil || !strings.HasPrefix(inspected.Digest, "sha256:") {
-		t.Errorf("unexpected inspect output (%v): %s", err, out)
+	if assert.NoError(t, json.Unmarshal([]byte(out), &inspected), "inspect output: %s", out) {
+		assert.True(t, strings.HasPrefix(inspected.Digest, "sha256:"), "inspect output: %s", out)
 	}
-	if strings.Contains(out, reg.Password) {
-		t.Error("skopeo output holds the password")
-	}
+	assert.NotContains(t, out, reg.Password, "skopeo output holds the password")
 }
 
 // TestSkopeoRegistriesConfHelper uses containers/image's other door:
@@ -125,26 +111,21 @@ func TestSkopeoRegistriesConfHelper(t *testing.T) {
     static: {username: `+reg.Username+`, passwordEnv: REG_PW}
 `)
 	regConf := filepath.Join(dir, "registries.conf")
-	if err := os.WriteFile(regConf, []byte(`credential-helpers = ["regcred"]
+	require.NoError(t, os.WriteFile(regConf, []byte(`credential-helpers = ["regcred"]
 [[registry]]
 location = "`+reg.Addr+`"
 insecure = true
-`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`), 0o600))
 	env := append(cleanEnv(t),
 		"PATH="+filepath.Dir(testBinary(t))+":"+os.Getenv("PATH"),
 		"REGCRED_CONFIG="+cfg, "REG_PW="+reg.Password,
 		"CONTAINERS_REGISTRIES_CONF="+regConf)
 	out, err := runSkopeo(t, skopeo, env, "--registries-conf", regConf, "inspect", "docker://"+reg.Addr+"/lib/tool:2")
-	if err != nil {
-		t.Fatalf("skopeo via registries.conf credential-helpers failed: %v\n%s", err, out)
-	}
+	require.NoError(t, err, "skopeo via registries.conf credential-helpers failed: %v\n%s", err, out)
 	noHelper := filepath.Join(dir, "no-helper.conf")
 	require.NoError(t, os.WriteFile(noHelper, []byte("credential-helpers = [\"containers-auth.json\"]\n[[registry]]\nlocation = \""+reg.Addr+"\"\ninsecure = true\n"), 0o600))
-	if out, err := runSkopeo(t, skopeo, env, "--registries-conf", noHelper, "inspect", "docker://"+reg.Addr+"/lib/tool:2"); err == nil {
-		t.Fatalf("control: without regcred in credential-helpers the pull should be refused, got:\n%s", out)
-	}
+	out, err = runSkopeo(t, skopeo, env, "--registries-conf", noHelper, "inspect", "docker://"+reg.Addr+"/lib/tool:2")
+	require.Error(t, err, "control: without regcred in credential-helpers the pull should be refused, got:\n%s", out)
 }
 
 // TestGoContainerRegistryKeychain resolves through authn.DefaultKeychain,
@@ -169,19 +150,17 @@ func TestGoContainerRegistryKeychain(t *testing.T) {
 	auth, err := authn.DefaultKeychain.Resolve(ref.Context())
 	require.NoError(t, err)
 	ac, err := auth.Authorization()
-	if err != nil || ac.Username != reg.Username || ac.Password != reg.Password {
-		t.Fatalf("keychain answered user %q (err %v), want the registry user and password", ac.Username, err)
-	}
-	if _, err := remote.Image(ref, remote.WithAuthFromKeychain(authn.DefaultKeychain)); err != nil {
-		t.Fatalf("reading the image through the keychain: %v", err)
-	}
+	require.NoError(t, err, "keychain answered user %q (err %v), want the registry user and password", ac.Username, err)
+	require.Equal(t, reg.Username, ac.Username, "keychain answered user %q (err %v), want the registry user and password", ac.Username, err)
+	require.Equal(t, reg.Password, ac.Password, "keychain answered user %q (err %v), want the registry user and password", ac.Username, err)
+	_, err = remote.Image(ref, remote.WithAuthFromKeychain(authn.DefaultKeychain))
+	require.NoError(t, err, "reading the image through the keychain")
 	anon, err := name.ParseReference(reg.Addr+"/other/img:v1", name.Insecure)
 	require.NoError(t, err)
-	if a, err := authn.DefaultKeychain.Resolve(anon.Context()); err != nil {
-		t.Fatal(err)
-	} else if _, err := remote.Image(anon, remote.WithAuth(a)); err == nil {
-		t.Error("a repository outside the entry's path was readable: the helper answered for it")
-	}
+	a, err := authn.DefaultKeychain.Resolve(anon.Context())
+	require.NoError(t, err)
+	_, err = remote.Image(anon, remote.WithAuth(a))
+	assert.Error(t, err, "a repository outside the entry's path was readable: the helper answered for it")
 }
 
 func runSkopeo(t *testing.T, skopeo string, env []string, args ...string) (string, error) {
@@ -191,9 +170,7 @@ func runSkopeo(t *testing.T, skopeo string, env []string, args ...string) (strin
 	cmd := exec.CommandContext(ctx, skopeo, args...)
 	cmd.Env = env
 	out, err := cmd.CombinedOutput()
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		t.Fatalf("skopeo %v hung", args)
-	}
+	require.NotErrorIs(t, ctx.Err(), context.DeadlineExceeded, "skopeo %v hung", args)
 	return string(out), err
 }
 

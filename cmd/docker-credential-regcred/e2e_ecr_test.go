@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 )
@@ -26,31 +28,19 @@ func awsUserEnv(cloud *ecrtest.Cloud) (ecrtest.Keys, []string) {
 // The protocol echoes the request as ServerURL.
 func checkECRAnswer(t *testing.T, cloud *ecrtest.Cloud, res runResult, server, principal, region string, keys ecrtest.Keys) {
 	t.Helper()
-	if res.Exit != 0 {
-		t.Fatalf("get %s: exit %d\nstdout: %s\nstderr: %s\nfake rejected: %v", server, res.Exit, res.Stdout, res.Stderr, cloud.Rejections())
-	}
+	require.Equal(t, 0, res.Exit, "get %s: exit %d\nstdout: %s\nstderr: %s\nfake rejected: %v", server, res.Exit, res.Stdout, res.Stderr, cloud.Rejections())
 	var got dockerAnswer
-	if err := json.Unmarshal([]byte(res.Stdout), &got); err != nil {
-		t.Fatalf("get %s: answer is not JSON: %q", server, res.Stdout)
-	}
-	if got.Username != "AWS" || got.ServerURL != server {
-		t.Errorf("get %s = user %q server %q, want AWS and %s", server, got.Username, got.ServerURL, server)
-	}
+	require.NoError(t, json.Unmarshal([]byte(res.Stdout), &got), "get %s: answer is not JSON: %q", server, res.Stdout)
+	assert.Equal(t, "AWS", got.Username, "get %s = user %q server %q, want AWS and %s", server, got.Username, got.ServerURL, server)
+	assert.Equal(t, server, got.ServerURL, "get %s = user %q server %q, want AWS and %s", server, got.Username, got.ServerURL, server)
 	g, ok := cloud.Lookup(got.Secret)
-	if !ok {
-		t.Fatalf("get %s: the password is not one the fake ECR issued", server)
-	}
-	if g.Principal != principal || g.Region != region {
-		t.Errorf("get %s: token issued to %s in %s, want %s in %s", server, g.Principal, g.Region, principal, region)
-	}
+	require.True(t, ok, "get %s: the password is not one the fake ECR issued", server)
+	assert.Equal(t, principal, g.Principal, "get %s: token issued to %s in %s, want %s in %s", server, g.Principal, g.Region, principal, region)
+	assert.Equal(t, region, g.Region, "get %s: token issued to %s in %s, want %s in %s", server, g.Principal, g.Region, principal, region)
 	for _, out := range []string{res.Stdout, res.Stderr} {
-		if strings.Contains(out, keys.SecretAccessKey) {
-			t.Errorf("get %s printed the AWS secret access key", server)
-		}
+		assert.NotContains(t, out, keys.SecretAccessKey, "get %s printed the AWS secret access key", server)
 	}
-	if strings.Contains(res.Stderr, got.Secret) {
-		t.Errorf("get %s logged the registry password", server)
-	}
+	assert.NotContains(t, res.Stderr, got.Secret, "get %s logged the registry password", server)
 }
 
 func TestECRGetWithConfigEntry(t *testing.T) {
@@ -62,9 +52,8 @@ func TestECRGetWithConfigEntry(t *testing.T) {
 `)
 	res := runBinary(t, testBinary(t), runOpts{Env: append(env, "REGCRED_CONFIG="+cfg), Stdin: ecrHost}, "get")
 	checkECRAnswer(t, cloud, res, ecrHost, keys.ARN, "us-west-2", keys)
-	if n := cloud.Calls(ecrtest.ECR); n != 1 {
-		t.Errorf("GetAuthorizationToken calls = %d, want 1", n)
-	}
+	n := cloud.Calls(ecrtest.ECR)
+	assert.Equal(t, 1, n, "GetAuthorizationToken calls = %d, want 1", n)
 }
 
 func TestECRGetWithBuiltinDefaults(t *testing.T) {
@@ -98,30 +87,20 @@ func TestECRBuiltinDefaultsSendNoTokenToLookAlikes(t *testing.T) {
 		"docker.io",
 	} {
 		res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: request}, "get")
-		if res.Exit == 0 {
-			t.Errorf("get %s answered a credential: %s", request, res.Stdout)
-		}
-		if strings.Contains(res.Stdout+res.Stderr, keys.SecretAccessKey) {
-			t.Errorf("get %s printed the AWS secret access key", request)
-		}
+		assert.NotEqual(t, 0, res.Exit, "get %s answered a credential: %s", request, res.Stdout)
+		assert.NotContains(t, res.Stdout+res.Stderr, keys.SecretAccessKey, "get %s printed the AWS secret access key", request)
 	}
-	if n := cloud.Calls(ecrtest.ECR) + cloud.Calls(ecrtest.ECRPublic); n != 0 {
-		t.Errorf("look-alike and unrelated hosts caused %d GetAuthorizationToken calls, want 0", n)
-	}
+	n := cloud.Calls(ecrtest.ECR) + cloud.Calls(ecrtest.ECRPublic)
+	assert.Equal(t, 0, n, "look-alike and unrelated hosts caused %d GetAuthorizationToken calls, want 0", n)
 }
 
 func TestECRWithoutIdentitySaysWhatToDo(t *testing.T) {
 	cloud := ecrtest.New(t)
 	res := runBinary(t, testBinary(t), runOpts{Env: []string{"AWS_ENDPOINT_URL_ECR=" + cloud.ECRURL()}, Stdin: ecrHost}, "get")
-	if res.Exit != 1 {
-		t.Fatalf("get without AWS identity: exit %d, stdout %q", res.Exit, res.Stdout)
-	}
+	require.Equal(t, 1, res.Exit, "get without AWS identity: exit %d, stdout %q", res.Exit, res.Stdout)
 	for _, want := range []string{ecrHost, "no AWS credentials found"} {
-		if !strings.Contains(res.Stdout, want) {
-			t.Errorf("get without AWS identity: answer %q does not say %q", res.Stdout, want)
-		}
+		assert.Contains(t, res.Stdout, want, "get without AWS identity: answer %q does not say %q", res.Stdout, want)
 	}
-	if n := cloud.Calls(ecrtest.ECR); n != 0 {
-		t.Errorf("ECR was called %d times without an identity", n)
-	}
+	n := cloud.Calls(ecrtest.ECR)
+	assert.Equal(t, 0, n, "ECR was called %d times without an identity", n)
 }

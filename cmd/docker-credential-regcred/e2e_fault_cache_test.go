@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 )
 
@@ -50,18 +53,16 @@ func (c *faultCache) get(t *testing.T, host, region string) (runResult, dockerAn
 
 func (c *faultCache) wantCalls(t *testing.T, want int, when string) {
 	t.Helper()
-	if got := c.cloud.Calls(ecrtest.ECR); got != want {
-		t.Errorf("%s: %d GetAuthorizationToken calls in all, want %d", when, got, want)
-	}
+	got := c.cloud.Calls(ecrtest.ECR)
+	assert.Equal(t, want, got, "%s: %d GetAuthorizationToken calls in all, want %d", when, got, want)
 }
 
 // tokenFile is the one token file in the cache; it fails on none or more.
 func (c *faultCache) tokenFile(t *testing.T) string {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(c.dir, "tokens", "*.json"))
-	if err != nil || len(files) != 1 {
-		t.Fatalf("token files in %s: %v (%v), want one", c.dir, files, err)
-	}
+	require.NoError(t, err, "token files in %s: %v (%v), want one", c.dir, files, err)
+	require.Len(t, files, 1, "token files in %s: %v (%v), want one", c.dir, files, err)
 	return files[0]
 }
 
@@ -70,13 +71,12 @@ func (c *faultCache) tokenFile(t *testing.T) string {
 func (c *faultCache) noStrayFiles(t *testing.T) {
 	t.Helper()
 	ents, err := os.ReadDir(filepath.Join(c.dir, "tokens"))
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		t.Fatal(err)
+	if err != nil {
+		require.ErrorIs(t, err, os.ErrNotExist)
 	}
 	for _, e := range ents {
-		if !strings.HasSuffix(e.Name(), ".json") || strings.HasPrefix(e.Name(), ".") {
-			t.Errorf("stray file in the cache: %s", e.Name())
-		}
+		assert.True(t, strings.HasSuffix(e.Name(), ".json"), "stray file in the cache: %s", e.Name())
+		assert.False(t, strings.HasPrefix(e.Name(), "."), "stray file in the cache: %s", e.Name())
 	}
 }
 
@@ -89,15 +89,17 @@ func TestFaultCacheFileDamaged(t *testing.T) {
 		damage func(t *testing.T, path string)
 		root   bool
 	}{
-		{name: "corrupt", damage: func(t *testing.T, p string) { must(t, os.WriteFile(p, []byte("\x00\xffnot a record{{"), 0o600)) }},
+		{name: "corrupt", damage: func(t *testing.T, p string) {
+			require.NoError(t, os.WriteFile(p, []byte("\x00\xffnot a record{{"), 0o600))
+		}},
 		{name: "truncated", damage: func(t *testing.T, p string) {
 			fi, err := os.Stat(p)
-			must(t, err)
-			must(t, os.Truncate(p, fi.Size()/2))
+			require.NoError(t, err)
+			require.NoError(t, os.Truncate(p, fi.Size()/2))
 		}},
-		{name: "empty", damage: func(t *testing.T, p string) { must(t, os.Truncate(p, 0)) }},
-		{name: "foreign-owned", root: true, damage: func(t *testing.T, p string) { must(t, os.Chown(p, 65534, 65534)) }},
-		{name: "open to others", damage: func(t *testing.T, p string) { must(t, os.Chmod(p, 0o644)) }},
+		{name: "empty", damage: func(t *testing.T, p string) { require.NoError(t, os.Truncate(p, 0)) }},
+		{name: "foreign-owned", root: true, damage: func(t *testing.T, p string) { require.NoError(t, os.Chown(p, 65534, 65534)) }},
+		{name: "open to others", damage: func(t *testing.T, p string) { require.NoError(t, os.Chmod(p, 0o644)) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,22 +113,17 @@ func TestFaultCacheFileDamaged(t *testing.T) {
 			tt.damage(t, path)
 			res, second := c.get(t, ecrHost, "us-west-2")
 			c.wantCalls(t, 2, "after the damage")
-			if second.Secret == first.Secret {
-				t.Error("the damaged file's token was served")
-			}
-			if !strings.Contains(res.Stderr, "ignoring cache file") || !strings.Contains(res.Stderr, path) {
-				t.Errorf("no warning naming %s:\n%s", path, res.Stderr)
-			}
+			assert.NotEqual(t, first.Secret, second.Secret, "the damaged file's token was served")
+			assert.Contains(t, res.Stderr, "ignoring cache file", "no warning naming %s", path)
+			assert.Contains(t, res.Stderr, path, "no warning naming %s", path)
 			_, third := c.get(t, ecrHost, "us-west-2")
 			c.wantCalls(t, 2, "after the replacement")
-			if third.Secret != second.Secret {
-				t.Error("the replaced file does not serve the new token")
-			}
+			assert.Equal(t, second.Secret, third.Secret, "the replaced file does not serve the new token")
 			fi, err := os.Stat(c.tokenFile(t))
-			must(t, err)
-			if uid := fileUID(fi); uid != os.Getuid() || fi.Mode().Perm() != 0o600 {
-				t.Errorf("replacement has uid %d mode %v, want ours and 0600", uid, fi.Mode().Perm())
-			}
+			require.NoError(t, err)
+			st := fi.Sys().(*syscall.Stat_t)
+			assert.Equal(t, os.Getuid(), int(st.Uid), "the replacement is not ours")
+			assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "the replacement's mode")
 			c.noStrayFiles(t)
 		})
 	}
@@ -136,14 +133,13 @@ func TestFaultCacheFileDamaged(t *testing.T) {
 // CAP_SYS_ADMIN. It is unmounted when the test ends.
 func mountTmpfs(t *testing.T, dir, size string) {
 	t.Helper()
-	must(t, os.MkdirAll(dir, 0o700))
+	require.NoError(t, os.MkdirAll(dir, 0o700))
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size+",mode=0700", "tmpfs", dir).CombinedOutput(); err != nil {
 		t.Skipf("cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN): %v %s", err, out)
 	}
 	t.Cleanup(func() {
-		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
-			t.Errorf("unmounting %s: %v %s", dir, err, out)
-		}
+		out, err := exec.Command("umount", dir).CombinedOutput()
+		assert.NoError(t, err, "unmounting %s: %v %s", dir, err, out)
 	})
 }
 
@@ -156,19 +152,15 @@ func TestFaultCacheReadOnly(t *testing.T) {
 	mountTmpfs(t, dir, "1m")
 	c := newFaultCache(t, dir, nil, "")
 	_, warm := c.get(t, ecrHost, "us-west-2")
-	if out, err := exec.Command("mount", "-o", "remount,ro", dir).CombinedOutput(); err != nil {
-		t.Fatalf("remounting read-only: %v %s", err, out)
-	}
+	out, err := exec.Command("mount", "-o", "remount,ro", dir).CombinedOutput()
+	require.NoError(t, err, "remounting read-only: %v %s", err, out)
 	_, again := c.get(t, ecrHost, "us-west-2")
 	c.wantCalls(t, 1, "warm get on a read-only cache")
-	if again.Secret != warm.Secret {
-		t.Error("the read-only cache did not serve its token")
-	}
+	assert.Equal(t, warm.Secret, again.Secret, "the read-only cache did not serve its token")
 	for i := range 2 {
 		res, _ := c.get(t, ecrOtherRegion, "eu-west-1")
-		if !strings.Contains(res.Stderr, "could not cache the credential") || !strings.Contains(res.Stderr, "read-only file system") {
-			t.Errorf("cold get %d on a read-only cache: no warning that it cannot cache:\n%s", i, res.Stderr)
-		}
+		assert.Contains(t, res.Stderr, "could not cache the credential", "cold get %d on a read-only cache: no warning that it cannot cache", i)
+		assert.Contains(t, res.Stderr, "read-only file system", "cold get %d on a read-only cache: no warning that it cannot cache", i)
 	}
 	c.wantCalls(t, 3, "two cold gets on a read-only cache")
 }
@@ -181,18 +173,16 @@ func TestFaultCacheDiskFull(t *testing.T) {
 	mountTmpfs(t, dir, "64k")
 	c := newFaultCache(t, dir, nil, "")
 	c.get(t, ecrHost, "us-west-2")
-	must(t, os.Remove(c.tokenFile(t)))
+	require.NoError(t, os.Remove(c.tokenFile(t)))
 	filler := filepath.Join(dir, "filler")
 	fillDisk(t, filler)
 	res, _ := c.get(t, ecrHost, "us-west-2")
-	if !strings.Contains(res.Stderr, "could not cache the credential") || !strings.Contains(res.Stderr, "no space left on device") {
-		t.Errorf("no warning that the disk is full:\n%s", res.Stderr)
-	}
+	assert.Contains(t, res.Stderr, "could not cache the credential", "no warning that the disk is full")
+	assert.Contains(t, res.Stderr, "no space left on device", "no warning that the disk is full")
 	c.noStrayFiles(t)
-	if files, _ := filepath.Glob(filepath.Join(dir, "tokens", "*")); len(files) != 0 {
-		t.Errorf("a full disk left files behind: %v", files)
-	}
-	must(t, os.Remove(filler))
+	files, _ := filepath.Glob(filepath.Join(dir, "tokens", "*"))
+	assert.Empty(t, files, "a full disk left files behind: %v", files)
+	require.NoError(t, os.Remove(filler))
 	c.get(t, ecrHost, "us-west-2")
 	c.get(t, ecrHost, "us-west-2")
 	c.wantCalls(t, 3, "full disk, then room again")
@@ -202,18 +192,17 @@ func TestFaultCacheDiskFull(t *testing.T) {
 func fillDisk(t *testing.T, path string) {
 	t.Helper()
 	f, err := os.Create(path)
-	must(t, err)
+	require.NoError(t, err)
 	defer f.Close()
 	block := make([]byte, 4096)
 	for range 1 << 16 {
-		if _, err := f.Write(block); err != nil {
-			if errors.Is(err, syscall.ENOSPC) {
-				return
-			}
-			t.Fatal(err)
+		_, err = f.Write(block)
+		if errors.Is(err, syscall.ENOSPC) {
+			return
 		}
+		require.NoError(t, err)
 	}
-	t.Fatal("the tmpfs never filled up")
+	require.Fail(t, "the tmpfs never filled up")
 }
 
 // TestFaultKeyringUnavailable: store keyring with a session bus that is
@@ -237,14 +226,10 @@ func TestFaultKeyringUnavailable(t *testing.T) {
 			cfg := writeConfig(t, "defaults: false\ncache: {store: keyring, dir: "+yamlQuote(dir)+"}\nregistries:\n  - match: \"*.dkr.ecr.*.amazonaws.com\"\n    ecr: {endpoint: \""+c.cloud.ECRURL()+"\"}\n")
 			c.env = append(c.env, "REGCRED_CONFIG="+cfg, "DBUS_SESSION_BUS_ADDRESS="+tt.bus(t))
 			res, first := c.get(t, ecrHost, "us-west-2")
-			if !strings.Contains(res.Stderr, "keyring failed; using the file cache") {
-				t.Errorf("no warning that the keyring failed:\n%s", res.Stderr)
-			}
+			assert.Contains(t, res.Stderr, "keyring failed; using the file cache", "no warning that the keyring failed")
 			_, second := c.get(t, ecrHost, "us-west-2")
 			c.wantCalls(t, 1, "two gets with a failing keyring")
-			if second.Secret != first.Secret {
-				t.Error("the file cache behind the keyring did not serve the token")
-			}
+			assert.Equal(t, first.Secret, second.Secret, "the file cache behind the keyring did not serve the token")
 			c.tokenFile(t)
 		})
 	}
@@ -262,7 +247,7 @@ func bareSessionBus(t *testing.T) string {
 	dir := t.TempDir()
 	sock := filepath.Join(dir, "bus")
 	conf := filepath.Join(dir, "session.conf")
-	must(t, os.WriteFile(conf, []byte(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+	require.NoError(t, os.WriteFile(conf, []byte(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
@@ -272,7 +257,7 @@ func bareSessionBus(t *testing.T) string {
 </busconfig>
 `), 0o600))
 	cmd := exec.Command(daemon, "--config-file="+conf, "--nofork", "--nopidfile")
-	must(t, cmd.Start())
+	require.NoError(t, cmd.Start())
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
@@ -282,7 +267,7 @@ func bareSessionBus(t *testing.T) string {
 			return "unix:path=" + sock
 		}
 	}
-	t.Fatal("dbus-daemon did not create its socket")
+	require.Fail(t, "dbus-daemon did not create its socket")
 	return ""
 }
 
@@ -291,16 +276,15 @@ func bareSessionBus(t *testing.T) string {
 func rewriteRecord(t *testing.T, path string, storedAt, expiresAt time.Time) {
 	t.Helper()
 	data, err := os.ReadFile(path)
-	must(t, err)
+	require.NoError(t, err)
 	var rec map[string]any
-	must(t, json.Unmarshal(data, &rec))
-	if _, ok := rec["expiresAt"]; !ok {
-		t.Fatalf("the cache record has no expiresAt field; its format changed")
-	}
+	require.NoError(t, json.Unmarshal(data, &rec))
+	_, ok := rec["expiresAt"]
+	require.True(t, ok, "the cache record has no expiresAt field; its format changed")
 	rec["storedAt"], rec["expiresAt"] = storedAt.Format(time.RFC3339Nano), expiresAt.Format(time.RFC3339Nano)
 	data, err = json.Marshal(rec)
-	must(t, err)
-	must(t, os.WriteFile(path, data, 0o600))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, data, 0o600))
 }
 
 // TestFaultClockJump: the clock jumped past a cached token's expiry, or
@@ -331,20 +315,14 @@ func TestFaultClockJump(t *testing.T) {
 				c.cloud.FailNext(ecrtest.ECR, ecrtest.ServerError, 100)
 			}
 			res := runBinary(t, testBinary(t), runOpts{Env: c.env, Stdin: ecrHost, Timeout: faultGuard}, "get")
-			if res.Exit != tt.wantExit {
-				t.Fatalf("exit %d, want %d\nstdout %s\nstderr %s", res.Exit, tt.wantExit, res.Stdout, res.Stderr)
+			require.Equal(t, tt.wantExit, res.Exit, "exit %d, want %d\nstdout %s\nstderr %s", res.Exit, tt.wantExit, res.Stdout, res.Stderr)
+			assert.Equal(t, tt.wantStale, strings.Contains(res.Stdout, first.Secret), "the cached token served: %v, want %v\nstdout %s", !tt.wantStale, tt.wantStale, res.Stdout)
+			assert.NotContains(t, res.Stderr, first.Secret, "the cached token reached stderr")
+			if tt.wantLog != "" {
+				assert.Contains(t, res.Stderr, tt.wantLog, "no warning %q", tt.wantLog)
 			}
-			if strings.Contains(res.Stdout, first.Secret) != tt.wantStale {
-				t.Errorf("the cached token served: %v, want %v\nstdout %s", !tt.wantStale, tt.wantStale, res.Stdout)
-			}
-			if strings.Contains(res.Stderr, first.Secret) {
-				t.Error("the cached token reached stderr")
-			}
-			if tt.wantLog != "" && !strings.Contains(res.Stderr, tt.wantLog) {
-				t.Errorf("no warning %q:\n%s", tt.wantLog, res.Stderr)
-			}
-			if tt.wantExit == 1 && !strings.Contains(res.Stdout, "ecr-fault (ecr, ") {
-				t.Errorf("the error does not name the entry: %s", res.Stdout)
+			if tt.wantExit == 1 {
+				assert.Contains(t, res.Stdout, "ecr-fault (ecr, ", "the error does not name the entry")
 			}
 			if tt.wantExit == 0 && !tt.wantStale {
 				checkECRAnswer(t, c.cloud, res, ecrHost, c.keys.ARN, "us-west-2", c.keys)

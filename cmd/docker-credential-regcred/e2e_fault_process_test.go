@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 )
@@ -22,7 +25,7 @@ func startGet(t *testing.T, ctx context.Context, env []string, host string) (*ex
 	cmd.Stdin = strings.NewReader(host)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	must(t, cmd.Start())
+	require.NoError(t, cmd.Start())
 	return cmd, &stdout, &stderr
 }
 
@@ -37,24 +40,17 @@ func TestFaultKilledMidRefresh(t *testing.T) {
 	defer cancel()
 	cmd, stdout, _ := startGet(t, ctx, c.env, ecrHost)
 	for c.cloud.Calls(ecrtest.ECR) == 0 {
-		if ctx.Err() != nil {
-			t.Fatal("the get never reached ECR")
-		}
+		require.NoError(t, ctx.Err(), "the get never reached ECR")
 		time.Sleep(10 * time.Millisecond)
 	}
-	must(t, cmd.Process.Kill())
+	require.NoError(t, cmd.Process.Kill())
 	_ = cmd.Wait()
-	if stdout.Len() != 0 {
-		t.Errorf("the killed get printed %q", stdout.String())
-	}
+	assert.Equal(t, 0, stdout.Len(), "the killed get printed %q", stdout.String())
 	start := time.Now()
 	res, _ := c.get(t, ecrHost, "us-west-2")
-	if d := time.Since(start); d >= cache.DefaultLockWait {
-		t.Errorf("the next get took %s: it waited out the dead holder's lock", d)
-	}
-	if strings.Contains(res.Stderr, "fetching without the cache lock") {
-		t.Errorf("the dead holder's lock was still held:\n%s", res.Stderr)
-	}
+	d := time.Since(start)
+	assert.Less(t, d, cache.DefaultLockWait, "the next get took %s: it waited out the dead holder's lock", d)
+	assert.NotContains(t, res.Stderr, "fetching without the cache lock", "the dead holder's lock was still held")
 	c.wantCalls(t, 2, "killed get, then get")
 	c.tokenFile(t)
 	c.noStrayFiles(t)
@@ -102,24 +98,19 @@ func TestFaultConcurrentGets(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if ctx.Err() != nil {
-		t.Fatalf("the concurrent gets did not finish within %s", faultGuard+holdFor)
-	}
+	require.NoError(t, ctx.Err(), "the concurrent gets did not finish within %s", faultGuard+holdFor)
 	held := 0
 	for i, r := range runs {
 		res := runResult{Stdout: r.stdout.String(), Stderr: r.stderr.String(), Exit: exits[i]}
 		checkECRAnswer(t, cloud, res, ecrHost, c.keys.ARN, "us-west-2", c.keys)
 		decodeOneAnswer(t, res.Stdout)
-		if res.Stdout != runs[0].stdout.String() {
-			t.Errorf("process %d answered a different token", i)
-		}
+		assert.Equal(t, runs[0].stdout.String(), res.Stdout, "process %d answered a different token", i)
 		if r.started.Before(proxy.Answered()) {
 			held++
 		}
 	}
-	if got := cloud.Calls(ecrtest.ECR); got != 1 {
-		t.Errorf("%d concurrent gets made %d GetAuthorizationToken calls, want 1", concurrentGets, got)
-	}
+	got := cloud.Calls(ecrtest.ECR)
+	assert.Equal(t, 1, got, "%d concurrent gets made %d GetAuthorizationToken calls, want 1", concurrentGets, got)
 	c.noStrayFiles(t)
 	t.Logf("%d of %d processes were started while the one backend call was held", held, concurrentGets)
 }

@@ -222,6 +222,6 @@ func closedURL(t *testing.T) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	addr := l.Addr().String()
-	must(t, l.Close())
+	require.NoError(t, l.Close())
 	return "http://" + addr
 }

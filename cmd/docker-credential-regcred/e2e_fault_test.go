@@ -15,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/credhelper"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
@@ -106,9 +109,9 @@ func TestFaultBackends(t *testing.T) {
 			checkFaultRun(t, c.fall, c.tg)
 			checkFallbackServed(t, c.fall.res, c.tg, c.kind)
 			t.Logf("with a fallback: served after %s", c.fall.took.Round(time.Millisecond))
-			if c.tg.proxy != nil && (c.tg.proxy.Spoiled() == 0 || len(c.tg.proxy.Secrets()) == 0) {
-				t.Errorf("the fault proxy spoiled %d answers holding %d secrets: the fault or the leak check is empty",
-					c.tg.proxy.Spoiled(), len(c.tg.proxy.Secrets()))
+			if c.tg.proxy != nil {
+				assert.NotZero(t, c.tg.proxy.Spoiled(), "the fault proxy spoiled no answer: the fault is empty")
+				assert.NotEmpty(t, c.tg.proxy.Secrets(), "the spoiled answers held no secret: the leak check is empty")
 			}
 		})
 	}
@@ -160,16 +163,11 @@ func runFaultRuns(bin string, runs []*faultRun) {
 // secret, not even the half of one a spoiled answer carried.
 func checkFaultRun(t *testing.T, r *faultRun, tg faultTarget) {
 	t.Helper()
-	if r.err != nil || r.timedOut {
-		t.Fatalf("get did not finish (%v, killed %v) after %s; stderr:\n%s", r.err, r.timedOut, r.took, r.res.Stderr)
-	}
-	if r.took > faultGuard {
-		t.Errorf("get took %s, more than %s: a fault hangs", r.took.Round(time.Millisecond), faultGuard)
-	}
+	require.NoError(t, r.err, "get did not finish (%v, killed %v) after %s; stderr:\n%s", r.err, r.timedOut, r.took, r.res.Stderr)
+	require.False(t, r.timedOut, "get did not finish (%v, killed %v) after %s; stderr:\n%s", r.err, r.timedOut, r.took, r.res.Stderr)
+	assert.LessOrEqual(t, r.took, faultGuard, "get took %s, more than %s: a fault hangs", r.took.Round(time.Millisecond), faultGuard)
 	for _, s := range append(tg.secrets, faultSpoiledSecrets(tg)...) {
-		if leaks(r.res, s) {
-			t.Errorf("output holds a secret or its first half (%.6s…):\nstdout %s\nstderr %s", s, r.res.Stdout, r.res.Stderr)
-		}
+		assert.False(t, leaks(r.res, s), "output holds a secret or its first half (%.6s…):\nstdout %s\nstderr %s", s, r.res.Stdout, r.res.Stderr)
 	}
 }
 
@@ -202,32 +200,25 @@ func faultSpoiledSecrets(tg faultTarget) []string {
 // nothing that looks like an answer.
 func checkAllFailed(t *testing.T, res runResult, tg faultTarget, kind string) {
 	t.Helper()
-	if res.Exit != 1 {
-		t.Fatalf("exit %d, want 1\nstdout %s\nstderr %s", res.Exit, res.Stdout, res.Stderr)
-	}
+	require.Equal(t, 1, res.Exit, "exit %d, want 1\nstdout %s\nstderr %s", res.Exit, res.Stdout, res.Stderr)
 	want := "primary-" + kind + " (" + kind + ", "
-	if !strings.HasPrefix(res.Stdout, "regcred: no credential for "+tg.request) || !strings.Contains(res.Stdout, want) {
-		t.Errorf("stdout %q does not name the request and the entry %q", res.Stdout, want)
-	}
-	if strings.Count(strings.TrimSpace(res.Stdout), "\n") != 0 || strings.Contains(res.Stdout, "{") {
-		t.Errorf("stdout is not one line of text: %q", res.Stdout)
-	}
+	assert.True(t, strings.HasPrefix(res.Stdout, "regcred: no credential for "+tg.request), "stdout %q does not name the request and the entry %q", res.Stdout, want)
+	assert.Contains(t, res.Stdout, want, "stdout %q does not name the request and the entry %q", res.Stdout, want)
+	assert.Equal(t, 0, strings.Count(strings.TrimSpace(res.Stdout), "\n"), "stdout is not one line of text: %q", res.Stdout)
+	assert.NotContains(t, res.Stdout, "{", "stdout is not one line of text")
 }
 
 // checkFallbackServed: the static entry's credential, exactly one JSON
 // answer, and the log says why the primary entry was skipped.
 func checkFallbackServed(t *testing.T, res runResult, tg faultTarget, kind string) {
 	t.Helper()
-	if res.Exit != 0 {
-		t.Fatalf("with a fallback entry: exit %d\nstdout %s\nstderr %s", res.Exit, res.Stdout, res.Stderr)
-	}
+	require.Equal(t, 0, res.Exit, "with a fallback entry: exit %d\nstdout %s\nstderr %s", res.Exit, res.Stdout, res.Stderr)
 	a := decodeOneAnswer(t, res.Stdout)
-	if a.Username != "fallback-robot" || a.Secret != "fallback-password-5c1e" || a.ServerURL != tg.request {
-		t.Errorf("answer %+v, want the fallback entry's credential for %s", a, tg.request)
-	}
-	if !strings.Contains(res.Stderr, "entry skipped") || !strings.Contains(res.Stderr, "primary-"+kind) {
-		t.Errorf("the log does not say the primary entry was skipped:\n%s", res.Stderr)
-	}
+	assert.Equal(t, "fallback-robot", a.Username, "answer %+v, want the fallback entry's credential for %s", a, tg.request)
+	assert.Equal(t, "fallback-password-5c1e", a.Secret, "answer %+v, want the fallback entry's credential for %s", a, tg.request)
+	assert.Equal(t, tg.request, a.ServerURL, "answer %+v, want the fallback entry's credential for %s", a, tg.request)
+	assert.Contains(t, res.Stderr, "entry skipped", "the log does not say the primary entry was skipped")
+	assert.Contains(t, res.Stderr, "primary-"+kind, "the log does not say the primary entry was skipped")
 }
 
 // decodeOneAnswer decodes stdout as exactly one answer: no trailing or
@@ -237,12 +228,10 @@ func decodeOneAnswer(t *testing.T, stdout string) dockerAnswer {
 	dec := json.NewDecoder(strings.NewReader(stdout))
 	dec.DisallowUnknownFields()
 	var a dockerAnswer
-	if err := dec.Decode(&a); err != nil {
-		t.Fatalf("stdout is not one answer: %v: %q", err, stdout)
-	}
-	if rest, _ := io.ReadAll(dec.Buffered()); strings.TrimSpace(string(rest)) != "" {
-		t.Fatalf("stdout has more than one answer: %q", stdout)
-	}
+	err := dec.Decode(&a)
+	require.NoError(t, err, "stdout is not one answer: %v: %q", err, stdout)
+	rest, _ := io.ReadAll(dec.Buffered())
+	require.Equal(t, "", strings.TrimSpace(string(rest)), "stdout has more than one answer: %q", stdout)
 	return a
 }
 
@@ -335,12 +324,12 @@ func gcrFaultTarget(t *testing.T, f backendFault) faultTarget {
 		tokenURL = hangServer(t) + "/token"
 	}
 	var key map[string]any
-	must(t, json.Unmarshal(sa.KeyJSON(), &key))
+	require.NoError(t, json.Unmarshal(sa.KeyJSON(), &key))
 	key["token_uri"] = tokenURL
 	data, err := json.Marshal(key)
-	must(t, err)
+	require.NoError(t, err)
 	file := filepath.Join(t.TempDir(), "sa.json")
-	must(t, os.WriteFile(file, data, 0o600))
+	require.NoError(t, os.WriteFile(file, data, 0o600))
 	tg.entry = fmt.Sprintf("gcr: {credentialsFile: %q}", file)
 	return tg
 }

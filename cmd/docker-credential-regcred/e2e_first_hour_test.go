@@ -3,8 +3,10 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The first hour of a new user: what they paste from the README and docs
@@ -17,16 +19,14 @@ func TestCheckVerifyThatProvesNothingFails(t *testing.T) {
 	cfg := writeConfig(t, "registries:\n  - match: \"*.example.com\"\n    static: {usernameEnv: CI_REGISTRY_USER, passwordEnv: CI_REGISTRY_PASSWORD}\n")
 	env := []string{"REGCRED_CONFIG=" + cfg, "CI_REGISTRY_USER=ci", "CI_REGISTRY_PASSWORD=ci-pw-7f"}
 	res := runBinary(t, testBinary(t), runOpts{Env: env}, "check", "--verify")
-	if res.Exit != 1 || !strings.Contains(res.Stderr, "proved nothing") || !strings.Contains(res.Stderr, "name a request") {
-		t.Errorf("check --verify with only a glob entry: exit %d\nstdout:\n%s\nstderr:\n%s", res.Exit, res.Stdout, res.Stderr)
-	}
+	assert.Equal(t, 1, res.Exit, "check --verify with only a glob entry: exit %d\nstdout:\n%s\nstderr:\n%s", res.Exit, res.Stdout, res.Stderr)
+	assert.Contains(t, res.Stderr, "proved nothing", "check --verify with only a glob entry: exit %d\nstdout:\n%s\nstderr", res.Exit, res.Stdout)
+	assert.Contains(t, res.Stderr, "name a request", "check --verify with only a glob entry: exit %d\nstdout:\n%s\nstderr", res.Exit, res.Stdout)
 	json := runBinary(t, testBinary(t), runOpts{Env: env}, "check", "--verify", "--output", "json")
-	if json.Exit != 1 || !strings.Contains(json.Stdout, `"nothingVerified": true`) {
-		t.Errorf("check --verify --output json: exit %d\n%s", json.Exit, json.Stdout)
-	}
-	if plain := runBinary(t, testBinary(t), runOpts{Env: env}, "check"); plain.Exit != 0 {
-		t.Errorf("check without --verify promises no proof and passes: exit %d\n%s%s", plain.Exit, plain.Stdout, plain.Stderr)
-	}
+	assert.Equal(t, 1, json.Exit, "check --verify --output json: exit %d\n%s", json.Exit, json.Stdout)
+	assert.Contains(t, json.Stdout, `"nothingVerified": true`, "check --verify --output json: exit %d", json.Exit)
+	plain := runBinary(t, testBinary(t), runOpts{Env: env}, "check")
+	assert.Equal(t, 0, plain.Exit, "check without --verify promises no proof and passes: exit %d\n%s%s", plain.Exit, plain.Stdout, plain.Stderr)
 }
 
 // TestSetupKubeletNamesWhatItWrote: the flags `setup kubelet` prints name
@@ -38,23 +38,17 @@ func TestSetupKubeletNamesWhatItWrote(t *testing.T) {
 	file := filepath.Join(dir, "node", "credential-provider.yaml")
 	cfg := writeConfig(t, "cache: {ttl: 10m}\nregistries:\n  - match: reg.example.com\n    static: {username: u, passwordEnv: PW}\n")
 	res := runBinary(t, testBinary(t), runOpts{Env: []string{"REGCRED_CONFIG=" + cfg}}, "setup", "kubelet", "--write", "--file", file)
-	if res.Exit != 0 {
-		t.Fatalf("exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
-	}
+	require.Equal(t, 0, res.Exit, "exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
 	for _, want := range []string{
 		"--image-credential-provider-config=" + file,
 		"--image-credential-provider-bin-dir=" + filepath.Dir(testBinary(t)),
 	} {
-		if !strings.Contains(res.Stdout, want) {
-			t.Errorf("the notes lack %q:\n%s", want, res.Stdout)
-		}
+		assert.Contains(t, res.Stdout, want, "the notes lack %q", want)
 	}
 	written, err := os.ReadFile(file)
-	must(t, err)
+	require.NoError(t, err)
 	for _, want := range []string{`defaultCacheDuration: "10m0s"`, "come from regcred's built-in cloud entries", "defaults: false"} {
-		if !strings.Contains(string(written), want) {
-			t.Errorf("the written file lacks %q:\n%s", want, written)
-		}
+		assert.Contains(t, string(written), want, "the written file lacks %q:\n%s", want, written)
 	}
 }
 
@@ -62,9 +56,8 @@ func TestSetupKubeletNamesWhatItWrote(t *testing.T) {
 // front to the engine, prints the usage and exits 0.
 func TestSubcommandHelpThroughTheFront(t *testing.T) {
 	res := runBinary(t, testBinary(t), runOpts{}, "setup", "podman", "--help")
-	if res.Exit != 0 || !strings.Contains(res.Stdout, "setup podman|crio|kubelet|nerdctl|containerd") {
-		t.Errorf("setup podman --help: exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
-	}
+	assert.Equal(t, 0, res.Exit, "setup podman --help: exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
+	assert.Contains(t, res.Stdout, "setup podman|crio|kubelet|nerdctl|containerd", "setup podman --help: exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
 }
 
 // TestVariableInMatchSaysItIsNotExpanded: `match: "$CI_REGISTRY"` is
@@ -72,9 +65,8 @@ func TestSubcommandHelpThroughTheFront(t *testing.T) {
 func TestVariableInMatchSaysItIsNotExpanded(t *testing.T) {
 	cfg := writeConfig(t, "registries:\n  - match: \"$CI_REGISTRY\"\n    static: {usernameEnv: CI_REGISTRY_USER, passwordEnv: CI_REGISTRY_PASSWORD}\n")
 	res := runBinary(t, testBinary(t), runOpts{Env: []string{"REGCRED_CONFIG=" + cfg, "CI_REGISTRY=reg.example.com"}}, "check")
-	if res.Exit != 1 || !strings.Contains(res.Stdout+res.Stderr, "variables are not expanded") {
-		t.Errorf("check: exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
-	}
+	assert.Equal(t, 1, res.Exit, "check: exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
+	assert.Contains(t, res.Stdout+res.Stderr, "variables are not expanded", "check: exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
 }
 
 // TestRelativePathsAreTheConfigsDirectorys: `passwordFile: registry-password`
@@ -83,20 +75,19 @@ func TestVariableInMatchSaysItIsNotExpanded(t *testing.T) {
 // typed there).
 func TestRelativePathsAreTheConfigsDirectorys(t *testing.T) {
 	dir := t.TempDir()
-	must(t, os.WriteFile(filepath.Join(dir, "registry-password"), []byte("rel-pw-5e\n"), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "registry-password"), []byte("rel-pw-5e\n"), 0o600))
 	cfg := filepath.Join(dir, "config.yaml")
-	must(t, os.WriteFile(cfg, []byte("registries:\n  - match: reg.example.com\n    static: {username: robot, passwordFile: registry-password}\n  - match: other.example.com\n    static: {username: robot, passwordFile: glpat-typed-here-1}\n"), 0o600))
+	require.NoError(t, os.WriteFile(cfg, []byte("registries:\n  - match: reg.example.com\n    static: {username: robot, passwordFile: registry-password}\n  - match: other.example.com\n    static: {username: robot, passwordFile: glpat-typed-here-1}\n"), 0o600))
 	env := []string{"REGCRED_CONFIG=" + cfg}
 	for _, cwd := range []string{dir, t.TempDir(), "/"} {
 		res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: "reg.example.com", Dir: cwd}, "get")
-		if res.Exit != 0 || !strings.Contains(res.Stdout, "rel-pw-5e") {
-			t.Errorf("get from %s: exit %d %q %s", cwd, res.Exit, res.Stdout, res.Stderr)
-		}
+		assert.Equal(t, 0, res.Exit, "get from %s: exit %d %q %s", cwd, res.Exit, res.Stdout, res.Stderr)
+		assert.Contains(t, res.Stdout, "rel-pw-5e", "get from %s: exit %d %q %s", cwd, res.Exit, res.Stdout, res.Stderr)
 	}
 	res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: "other.example.com", Dir: "/"}, "get")
-	if res.Exit != 1 || !strings.Contains(res.Stdout, "relative to "+dir) || strings.Contains(res.Stdout+res.Stderr, "glpat-typed-here-1") {
-		t.Errorf("a missing relative file: exit %d %q %s", res.Exit, res.Stdout, res.Stderr)
-	}
+	assert.Equal(t, 1, res.Exit, "a missing relative file: exit %d %q %s", res.Exit, res.Stdout, res.Stderr)
+	assert.Contains(t, res.Stdout, "relative to "+dir, "a missing relative file: exit %d %q %s", res.Exit, res.Stdout, res.Stderr)
+	assert.NotContains(t, res.Stdout+res.Stderr, "glpat-typed-here-1", "a missing relative file: exit %d %q %s", res.Exit, res.Stdout, res.Stderr)
 }
 
 // TestEveryUnsetVariableIsNamed: a static entry whose username and
@@ -105,8 +96,7 @@ func TestEveryUnsetVariableIsNamed(t *testing.T) {
 	cfg := writeConfig(t, "registries:\n  - match: reg.example.com\n    static: {usernameEnv: CI_REGISTRY_USER, passwordEnv: CI_REGISTRY_PASSWORD}\n")
 	res := runBinary(t, testBinary(t), runOpts{Env: []string{"REGCRED_CONFIG=" + cfg}, Stdin: "reg.example.com"}, "get")
 	for _, want := range []string{"username variable CI_REGISTRY_USER is not set", "password variable CI_REGISTRY_PASSWORD is not set"} {
-		if res.Exit != 1 || !strings.Contains(res.Stdout, want) {
-			t.Errorf("get: exit %d, stdout lacks %q: %s", res.Exit, want, res.Stdout)
-		}
+		assert.Equal(t, 1, res.Exit, "get: exit %d, stdout lacks %q: %s", res.Exit, want, res.Stdout)
+		assert.Contains(t, res.Stdout, want, "get: exit %d, stdout lacks %q", res.Exit, want)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
@@ -14,19 +15,11 @@ import (
 func getGoogleCredential(t *testing.T, env []string, server string) dockerAnswer {
 	t.Helper()
 	res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: server}, "get")
-	if res.Exit != 0 {
-		t.Fatalf("get %s: exit %d\nstdout: %s\nstderr: %s", server, res.Exit, res.Stdout, res.Stderr)
-	}
+	require.Equal(t, 0, res.Exit, "get %s: exit %d\nstdout: %s\nstderr: %s", server, res.Exit, res.Stdout, res.Stderr)
 	var a dockerAnswer
-	if err := json.Unmarshal([]byte(res.Stdout), &a); err != nil {
-		t.Fatalf("get %s: answer is not JSON: %v", server, err)
-	}
-	if a.ServerURL != server {
-		t.Errorf("ServerURL %q, want the request %q echoed", a.ServerURL, server)
-	}
-	if strings.Contains(res.Stderr, a.Secret) {
-		t.Error("the token reached stderr")
-	}
+	require.NoError(t, json.Unmarshal([]byte(res.Stdout), &a), "get %s: answer is not JSON", server)
+	assert.Equal(t, server, a.ServerURL, "ServerURL %q, want the request %q echoed", a.ServerURL, server)
+	assert.NotContains(t, res.Stderr, a.Secret, "the token reached stderr")
 	return a
 }
 
@@ -34,16 +27,10 @@ func getGoogleCredential(t *testing.T, env []string, server string) dockerAnswer
 // principal, and that it appears nowhere but in get's answer.
 func checkGoogleToken(t *testing.T, srv *gcrtest.Server, a dockerAnswer, principal string) {
 	t.Helper()
-	if a.Username != "oauth2accesstoken" {
-		t.Errorf("username %q, want oauth2accesstoken", a.Username)
-	}
+	assert.Equal(t, "oauth2accesstoken", a.Username, "username %q, want oauth2accesstoken", a.Username)
 	iss, ok := srv.Lookup(a.Secret)
-	if !ok {
-		t.Fatalf("the secret answered is not a token the fake issued")
-	}
-	if iss.Principal != principal {
-		t.Errorf("token issued to %q, want %q", iss.Principal, principal)
-	}
+	require.True(t, ok, "the secret answered is not a token the fake issued")
+	assert.Equal(t, principal, iss.Principal, "token issued to %q, want %q", iss.Principal, principal)
 }
 
 // TestGCRConfigEntry: a `gcr:` entry with a service-account key, through
@@ -64,15 +51,11 @@ registries:
 	} {
 		t.Run(server, func(t *testing.T) {
 			res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: server}, "get")
-			if res.Exit != 0 {
-				t.Fatalf("exit %d\nstdout: %s\nstderr: %s", res.Exit, res.Stdout, res.Stderr)
-			}
+			require.Equal(t, 0, res.Exit, "exit %d\nstdout: %s\nstderr: %s", res.Exit, res.Stdout, res.Stderr)
 			var a dockerAnswer
 			require.NoError(t, json.Unmarshal([]byte(res.Stdout), &a))
 			checkGoogleToken(t, srv, a, sa.Email)
-			if strings.Contains(res.Stderr, a.Secret) {
-				t.Error("the token reached stderr")
-			}
+			assert.NotContains(t, res.Stderr, a.Secret, "the token reached stderr")
 		})
 	}
 }
@@ -93,9 +76,7 @@ func TestGCRBuiltinDefaults(t *testing.T) {
 		// Appended after cleanEnv's closed-port value, so it wins.
 		env := []string{"GCE_METADATA_HOST=" + md.Host}
 		checkGoogleToken(t, srv, getGoogleCredential(t, env, "asia-northeast1-docker.pkg.dev"), md.Email)
-		if md.TokenRequests() != 1 {
-			t.Errorf("%d metadata token requests, want 1", md.TokenRequests())
-		}
+		assert.Equal(t, 1, md.TokenRequests(), "%d metadata token requests, want 1", md.TokenRequests())
 	})
 }
 
@@ -114,23 +95,18 @@ func TestGCRNeverSendsTokensToLookAlikes(t *testing.T) {
 		t.Run(server, func(t *testing.T) {
 			env := []string{"REGCRED_CONFIG=" + cfg, "GOOGLE_APPLICATION_CREDENTIALS=" + key}
 			res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: server}, "get")
-			if res.Exit == 0 {
-				t.Fatalf("get %s answered %s", server, res.Stdout)
-			}
+			require.NotEqual(t, 0, res.Exit, "get %s answered %s", server, res.Stdout)
 			// The user's entry matches this one; the backend itself refuses.
-			if server == "gcr.io.evil.example" && !strings.Contains(res.Stdout, "not a Google registry host") {
-				t.Errorf("the refusal does not say why: %s", res.Stdout)
+			if server == "gcr.io.evil.example" {
+				assert.Contains(t, res.Stdout, "not a Google registry host", "the refusal does not say why")
 			}
 			for _, tok := range srv.IssuedTokens() {
-				if strings.Contains(res.Stdout+res.Stderr, tok) {
-					t.Error("a Google token was printed for a look-alike host")
-				}
+				assert.NotContains(t, res.Stdout+res.Stderr, tok, "a Google token was printed for a look-alike host")
 			}
 		})
 	}
-	if n := srv.Requests("token"); n != 0 {
-		t.Errorf("%d token requests for look-alike hosts, want 0", n)
-	}
+	n := srv.Requests("token")
+	assert.Equal(t, 0, n, "%d token requests for look-alike hosts, want 0", n)
 }
 
 // TestGCRNoCredentials: no ADC and no metadata server (cleanEnv points
@@ -139,9 +115,8 @@ func TestGCRNeverSendsTokensToLookAlikes(t *testing.T) {
 // found". A user's own gcr entry fails instead and says what to do.
 func TestGCRNoCredentials(t *testing.T) {
 	res := runBinary(t, testBinary(t), runOpts{Stdin: "gcr.io"}, "get")
-	if res.Exit != 1 || strings.TrimSpace(res.Stdout) != "credentials not found in native keychain" {
-		t.Errorf("built-in defaults without credentials: exit %d, stdout %q; want the not-found answer", res.Exit, res.Stdout)
-	}
+	assert.Equal(t, 1, res.Exit, "built-in defaults without credentials: exit %d, stdout %q; want the not-found answer", res.Exit, res.Stdout)
+	assert.Equal(t, "credentials not found in native keychain", strings.TrimSpace(res.Stdout), "built-in defaults without credentials: exit %d, stdout %q; want the not-found answer", res.Exit, res.Stdout)
 
 	cfg := writeConfig(t, `defaults: false
 registries:
@@ -149,12 +124,8 @@ registries:
     gcr: {}
 `)
 	res = runBinary(t, testBinary(t), runOpts{Env: []string{"REGCRED_CONFIG=" + cfg}, Stdin: "us-docker.pkg.dev"}, "get")
-	if res.Exit != 1 {
-		t.Fatalf("exit %d, want 1; stdout: %s", res.Exit, res.Stdout)
-	}
+	require.Equal(t, 1, res.Exit, "exit %d, want 1; stdout: %s", res.Exit, res.Stdout)
 	for _, want := range []string{"us-docker.pkg.dev (gcr", "gcloud auth application-default login", "GOOGLE_APPLICATION_CREDENTIALS"} {
-		if !strings.Contains(res.Stdout, want) {
-			t.Errorf("the answer does not mention %q:\n%s", want, res.Stdout)
-		}
+		assert.Contains(t, res.Stdout, want, "the answer does not mention %q", want)
 	}
 }

@@ -82,16 +82,13 @@ func runBinary(t *testing.T, bin string, opts runOpts, args ...string) runResult
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
-	if ctx.Err() != nil {
-		t.Fatalf("%s %v did not finish within %s; stderr:\n%s", filepath.Base(bin), args, timeout, stderr.String())
-	}
+	require.NoError(t, ctx.Err(), "%s %v did not finish within %s; stderr:\n%s", filepath.Base(bin), args, timeout, stderr.String())
 	res := runResult{Stdout: stdout.String(), Stderr: stderr.String()}
 	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
+	if errors.As(err, &exit) {
 		res.Exit = exit.ExitCode()
-	case err != nil:
-		t.Fatalf("running %s: %v", bin, err)
+	} else {
+		require.NoError(t, err, "running %s", bin)
 	}
 	return res
 }

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 )
@@ -37,24 +39,18 @@ registries:
 // writeFile writes data to path (mode 0600), creating its directory.
 func writeFile(t *testing.T, path, data string) {
 	t.Helper()
-	must(t, os.MkdirAll(filepath.Dir(path), 0o700))
-	must(t, os.WriteFile(path, []byte(data), 0o600))
+	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o700))
+	require.NoError(t, os.WriteFile(path, []byte(data), 0o600))
 }
 
 // grantOf is who the fake ECR issued the answered token to.
 func grantOf(t *testing.T, cloud *ecrtest.Cloud, res runResult) ecrtest.Grant {
 	t.Helper()
-	if res.Exit != 0 {
-		t.Fatalf("get: exit %d\nstdout: %s\nstderr: %s\nfake rejected: %v", res.Exit, res.Stdout, res.Stderr, cloud.Rejections())
-	}
+	require.Equal(t, 0, res.Exit, "get: exit %d\nstdout: %s\nstderr: %s\nfake rejected: %v", res.Exit, res.Stdout, res.Stderr, cloud.Rejections())
 	var ans dockerAnswer
-	if err := json.Unmarshal([]byte(res.Stdout), &ans); err != nil {
-		t.Fatalf("answer is not JSON: %q", res.Stdout)
-	}
+	require.NoError(t, json.Unmarshal([]byte(res.Stdout), &ans), "answer is not JSON: %q", res.Stdout)
 	g, ok := cloud.Lookup(ans.Secret)
-	if !ok {
-		t.Fatal("the password is not one the fake ECR issued")
-	}
+	require.True(t, ok, "the password is not one the fake ECR issued")
 	return g
 }
 
@@ -84,24 +80,19 @@ func TestIdentityFileRewrittenForAnotherKeyIsAMiss(t *testing.T) {
 			in := newInstall(t)
 
 			writeFile(t, path, keysFile(alice))
-			if g := grantOf(t, cloud, runBinary(t, in.front, runOpts{Env: env, Stdin: ecrHost}, "get")); g.Principal != alice.ARN {
-				t.Fatalf("first get: token issued to %s, want %s", g.Principal, alice.ARN)
-			}
-			if g := grantOf(t, cloud, in.alone(t, runOpts{Env: env, Stdin: ecrHost}, "get")); g.Principal != alice.ARN {
-				t.Fatalf("the front alone, warm: token issued to %s, want %s", g.Principal, alice.ARN)
-			}
+			g := grantOf(t, cloud, runBinary(t, in.front, runOpts{Env: env, Stdin: ecrHost}, "get"))
+			require.Equal(t, alice.ARN, g.Principal, "first get: token issued to %s, want %s", g.Principal, alice.ARN)
+			g = grantOf(t, cloud, in.alone(t, runOpts{Env: env, Stdin: ecrHost}, "get"))
+			require.Equal(t, alice.ARN, g.Principal, "the front alone, warm: token issued to %s, want %s", g.Principal, alice.ARN)
 
 			writeFile(t, path, keysFile(bob))
 			in.checkHandedOff(t, in.alone(t, runOpts{Env: env, Stdin: ecrHost}, "get"))
-			if g := grantOf(t, cloud, runBinary(t, in.engine, runOpts{Env: env, Stdin: ecrHost}, "get")); g.Principal != bob.ARN {
-				t.Errorf("the engine, after the file named bob's key: token issued to %s, want %s (the first identity's cached token)", g.Principal, bob.ARN)
-			}
-			if g := grantOf(t, cloud, in.alone(t, runOpts{Env: env, Stdin: ecrHost}, "get")); g.Principal != bob.ARN {
-				t.Errorf("the front alone, after the engine's answer for bob: token issued to %s, want %s", g.Principal, bob.ARN)
-			}
-			if n := cloud.Calls(ecrtest.ECR); n != 2 {
-				t.Errorf("GetAuthorizationToken calls = %d, want 2 (one per identity)", n)
-			}
+			g = grantOf(t, cloud, runBinary(t, in.engine, runOpts{Env: env, Stdin: ecrHost}, "get"))
+			assert.Equal(t, bob.ARN, g.Principal, "the engine, after the file named bob's key: token issued to %s, want %s (the first identity's cached token)", g.Principal, bob.ARN)
+			g = grantOf(t, cloud, in.alone(t, runOpts{Env: env, Stdin: ecrHost}, "get"))
+			assert.Equal(t, bob.ARN, g.Principal, "the front alone, after the engine's answer for bob: token issued to %s, want %s", g.Principal, bob.ARN)
+			n := cloud.Calls(ecrtest.ECR)
+			assert.Equal(t, 2, n, "GetAuthorizationToken calls = %d, want 2 (one per identity)", n)
 		})
 	}
 }
@@ -127,23 +118,20 @@ registries:
 
 	writeFile(t, tokenFile, first)
 	cold := runBinary(t, in.front, runOpts{Env: env, Stdin: ecrHost}, "get")
-	if g := grantOf(t, cloud, cold); !strings.Contains(g.Principal, ":assumed-role/puller/") {
-		t.Fatalf("cold get: token issued to %s, want the puller role", g.Principal)
-	}
+	g := grantOf(t, cloud, cold)
+	require.Contains(t, g.Principal, ":assumed-role/puller/", "cold get: token issued to %s, want the puller role", g.Principal)
 	writeFile(t, tokenFile, rotated)
-	if lone := in.alone(t, runOpts{Env: env, Stdin: ecrHost}, "get"); lone.Exit != 0 || lone.Stdout != cold.Stdout {
-		t.Errorf("the front alone, token rotated: exit %d %q (stderr %q), want the cached answer", lone.Exit, lone.Stdout, lone.Stderr)
-	}
-	if back := runBinary(t, in.engine, runOpts{Env: env, Stdin: ecrHost}, "get"); back.Exit != 0 || back.Stdout != cold.Stdout {
-		t.Errorf("the engine, token rotated: exit %d %q, want the cached answer", back.Exit, back.Stdout)
-	}
-	if n := cloud.Calls(ecrtest.ECR); n != 1 {
-		t.Errorf("GetAuthorizationToken calls after the rotation = %d, want 1 (a hit)", n)
-	}
+	lone := in.alone(t, runOpts{Env: env, Stdin: ecrHost}, "get")
+	assert.Equal(t, 0, lone.Exit, "the front alone, token rotated: exit %d %q (stderr %q), want the cached answer", lone.Exit, lone.Stdout, lone.Stderr)
+	assert.Equal(t, cold.Stdout, lone.Stdout, "the front alone, token rotated: exit %d %q (stderr %q), want the cached answer", lone.Exit, lone.Stdout, lone.Stderr)
+	back := runBinary(t, in.engine, runOpts{Env: env, Stdin: ecrHost}, "get")
+	assert.Equal(t, 0, back.Exit, "the engine, token rotated: exit %d %q, want the cached answer", back.Exit, back.Stdout)
+	assert.Equal(t, cold.Stdout, back.Stdout, "the engine, token rotated: exit %d %q, want the cached answer", back.Exit, back.Stdout)
+	n := cloud.Calls(ecrtest.ECR)
+	assert.Equal(t, 1, n, "GetAuthorizationToken calls after the rotation = %d, want 1 (a hit)", n)
 
 	writeFile(t, tokenFile, other)
 	env = append(base, "AWS_ROLE_ARN="+builder)
-	if g := grantOf(t, cloud, runBinary(t, in.front, runOpts{Env: env, Stdin: ecrHost}, "get")); !strings.Contains(g.Principal, ":assumed-role/builder/") {
-		t.Errorf("another role: token issued to %s, want the builder role", g.Principal)
-	}
+	g = grantOf(t, cloud, runBinary(t, in.front, runOpts{Env: env, Stdin: ecrHost}, "get"))
+	assert.Contains(t, g.Principal, ":assumed-role/builder/", "another role: token issued to %s, want the builder role", g.Principal)
 }

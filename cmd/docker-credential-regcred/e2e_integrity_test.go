@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 )
 
@@ -45,9 +48,7 @@ registries:
 	p.root = filepath.Join(envValue(t, p.env, "XDG_CACHE_HOME"), "regcred")
 	p.secretA, p.routeA, p.tokenA = p.warm(t, ecrHost, nil, nil)
 	p.secretB, p.routeB, p.tokenB = p.warm(t, ecrHostB, []string{p.routeA}, []string{p.tokenA})
-	if p.secretA == p.secretB {
-		t.Fatal("the fake issued one token for both registries; the test needs two")
-	}
+	require.NotEqual(t, p.secretB, p.secretA, "the fake issued one token for both registries; the test needs two")
 	return p
 }
 
@@ -56,11 +57,9 @@ registries:
 func (p warmPair) warm(t *testing.T, host string, routes, tokens []string) (secret, route, token string) {
 	t.Helper()
 	res := runBinary(t, p.in.front, runOpts{Env: p.env, Stdin: host}, "get")
-	if res.Exit != 0 {
-		t.Fatalf("cold get %s: exit %d %s %s", host, res.Exit, res.Stdout, res.Stderr)
-	}
+	require.Equal(t, 0, res.Exit, "cold get %s: exit %d %s %s", host, res.Exit, res.Stdout, res.Stderr)
 	var ans dockerAnswer
-	must(t, json.Unmarshal([]byte(res.Stdout), &ans))
+	require.NoError(t, json.Unmarshal([]byte(res.Stdout), &ans))
 	return ans.Secret, newFile(t, filepath.Join(p.root, "routes"), routes), newFile(t, filepath.Join(p.root, "tokens"), tokens)
 }
 
@@ -68,16 +67,14 @@ func (p warmPair) warm(t *testing.T, host string, routes, tokens []string) (secr
 func newFile(t *testing.T, dir string, known []string) string {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
-	must(t, err)
+	require.NoError(t, err)
 	var fresh []string
 	for _, e := range entries {
 		if p := filepath.Join(dir, e.Name()); !slices.Contains(known, p) {
 			fresh = append(fresh, p)
 		}
 	}
-	if len(fresh) != 1 {
-		t.Fatalf("%s: new files %v, want exactly one", dir, fresh)
-	}
+	require.Len(t, fresh, 1, "%s: new files %v, want exactly one", dir, fresh)
 	return fresh[0]
 }
 
@@ -89,9 +86,7 @@ func envValue(t *testing.T, env []string, key string) string {
 			v = s
 		}
 	}
-	if v == "" {
-		t.Fatalf("the environment sets no %s", key)
-	}
+	require.NotEqual(t, "", v, "the environment sets no %s", key)
 	return v
 }
 
@@ -101,19 +96,15 @@ func envValue(t *testing.T, env []string, key string) string {
 func TestCopiedRouteAnswersNothing(t *testing.T) {
 	p := newWarmPair(t)
 	const evil = "evil.example.com"
-	if res := runBinary(t, p.in.front, runOpts{Env: p.env, Stdin: evil}, "get"); res.Stdout != frontNotFound {
-		t.Fatalf("get %s = %q, want not found", evil, res.Stdout)
-	}
+	res := runBinary(t, p.in.front, runOpts{Env: p.env, Stdin: evil}, "get")
+	require.Equal(t, frontNotFound, res.Stdout, "get %s = %q, want not found", evil, res.Stdout)
 	evilRoute := newFile(t, filepath.Join(p.root, "routes"), []string{p.routeA, p.routeB})
 	copyFile(t, p.routeA, evilRoute)
-	res := p.in.alone(t, runOpts{Env: p.env, Stdin: evil}, "get")
-	if strings.Contains(res.Stdout, p.secretA) {
-		t.Fatalf("get %s printed %s's token", evil, ecrHost)
-	}
+	res = p.in.alone(t, runOpts{Env: p.env, Stdin: evil}, "get")
+	require.NotContains(t, res.Stdout, p.secretA, "get %s printed %s's token", evil, ecrHost)
 	p.in.checkHandedOff(t, res)
-	if res := runBinary(t, p.in.front, runOpts{Env: p.env, Stdin: evil}, "get"); res.Stdout != frontNotFound {
-		t.Errorf("with the engine: get %s = %q, want not found", evil, res.Stdout)
-	}
+	res = runBinary(t, p.in.front, runOpts{Env: p.env, Stdin: evil}, "get")
+	assert.Equal(t, frontNotFound, res.Stdout, "with the engine: get %s, want not found", evil)
 }
 
 // TestCopiedTokenRecordAnswersNothing: B's route intact, A's token record
@@ -123,17 +114,12 @@ func TestCopiedTokenRecordAnswersNothing(t *testing.T) {
 	p := newWarmPair(t)
 	copyFile(t, p.tokenA, p.tokenB)
 	res := p.in.alone(t, runOpts{Env: p.env, Stdin: ecrHostB}, "get")
-	if strings.Contains(res.Stdout, p.secretA) {
-		t.Fatalf("the front served %s's token for %s", ecrHost, ecrHostB)
-	}
+	require.NotContains(t, res.Stdout, p.secretA, "the front served %s's token for %s", ecrHost, ecrHostB)
 	p.in.checkHandedOff(t, res)
 	res = runBinary(t, p.in.front, runOpts{Env: append(p.env, "REGCRED_LOG=debug"), Stdin: ecrHostB}, "get")
-	if res.Exit != 0 || strings.Contains(res.Stdout, p.secretA) {
-		t.Fatalf("the engine: exit %d, served A's token: %v", res.Exit, strings.Contains(res.Stdout, p.secretA))
-	}
-	if !strings.Contains(res.Stderr, "another") {
-		t.Errorf("the engine's debug log does not say the record was made for another request:\n%s", res.Stderr)
-	}
+	require.Equal(t, 0, res.Exit, "the engine: exit %d, served A's token: %v", res.Exit, strings.Contains(res.Stdout, p.secretA))
+	require.NotContains(t, res.Stdout, p.secretA, "the engine: exit %d, served A's token: %v", res.Exit, strings.Contains(res.Stdout, p.secretA))
+	assert.Contains(t, res.Stderr, "another", "the engine's debug log does not say the record was made for another request")
 }
 
 // TestTamperingNeverCrossesRequests is the property: whatever the same
@@ -149,12 +135,8 @@ func TestTamperingNeverCrossesRequests(t *testing.T) {
 			op.do(t)
 			for _, c := range []struct{ host, foreign string }{{ecrHostB, p.secretA}, {ecrHost, p.secretB}} {
 				res := runBinary(t, p.in.front, runOpts{Env: p.env, Stdin: c.host}, "get")
-				if strings.Contains(res.Stdout+res.Stderr, c.foreign) {
-					t.Errorf("get %s printed the other registry's token (exit %d)", c.host, res.Exit)
-				}
-				if res.Exit != 0 {
-					t.Errorf("get %s failed after the tampering: %s %s", c.host, res.Stdout, res.Stderr)
-				}
+				assert.NotContains(t, res.Stdout+res.Stderr, c.foreign, "get %s printed the other registry's token (exit %d)", c.host, res.Exit)
+				assert.Equal(t, 0, res.Exit, "get %s failed after the tampering: %s %s", c.host, res.Stdout, res.Stderr)
 			}
 		})
 	}
@@ -176,7 +158,7 @@ func tamperings(files map[string]string) []tampering {
 	var ops []tampering
 	for _, x := range names {
 		from := files[x]
-		ops = append(ops, tampering{"truncate " + x, func(t *testing.T) { must(t, os.Truncate(from, 0)) }})
+		ops = append(ops, tampering{"truncate " + x, func(t *testing.T) { require.NoError(t, os.Truncate(from, 0)) }})
 		for _, y := range names {
 			if x == y {
 				continue
@@ -184,7 +166,7 @@ func tamperings(files map[string]string) []tampering {
 			to := files[y]
 			ops = append(ops,
 				tampering{fmt.Sprintf("copy %s to %s", x, y), func(t *testing.T) { copyFile(t, from, to) }},
-				tampering{fmt.Sprintf("rename %s to %s", x, y), func(t *testing.T) { must(t, os.Rename(from, to)) }},
+				tampering{fmt.Sprintf("rename %s to %s", x, y), func(t *testing.T) { require.NoError(t, os.Rename(from, to)) }},
 			)
 			if x < y {
 				ops = append(ops, tampering{fmt.Sprintf("swap %s and %s", x, y), func(t *testing.T) { swapFiles(t, from, to) }})
@@ -200,23 +182,23 @@ func tamperings(files map[string]string) []tampering {
 func copyFile(t *testing.T, from, to string) {
 	t.Helper()
 	data, err := os.ReadFile(from)
-	must(t, err)
-	must(t, os.WriteFile(to, data, 0o600))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(to, data, 0o600))
 }
 
 func swapFiles(t *testing.T, a, b string) {
 	t.Helper()
 	tmp := a + ".swap"
-	must(t, os.Rename(a, tmp))
-	must(t, os.Rename(b, a))
-	must(t, os.Rename(tmp, b))
+	require.NoError(t, os.Rename(a, tmp))
+	require.NoError(t, os.Rename(b, a))
+	require.NoError(t, os.Rename(tmp, b))
 }
 
 // snapshotDir is the regular files below dir, by relative path.
 func snapshotDir(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
-	must(t, filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+	require.NoError(t, filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -231,9 +213,9 @@ func snapshotDir(t *testing.T, dir string) map[string][]byte {
 func restoreDir(t *testing.T, dir string, snap map[string][]byte) {
 	t.Helper()
 	for rel := range snapshotDir(t, dir) {
-		must(t, os.Remove(dir+rel))
+		require.NoError(t, os.Remove(dir+rel))
 	}
 	for rel, data := range snap {
-		must(t, os.WriteFile(dir+rel, data, 0o600))
+		require.NoError(t, os.WriteFile(dir+rel, data, 0o600))
 	}
 }

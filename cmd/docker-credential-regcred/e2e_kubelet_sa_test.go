@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 	"github.com/regcred/regcred/providers/vault/vaulttest"
@@ -20,7 +22,7 @@ func saKubeletRequest(t *testing.T, image, token string, annotations map[string]
 		"kind": "CredentialProviderRequest", "apiVersion": "credentialprovider.kubelet.k8s.io/v1",
 		"image": image, "serviceAccountToken": token, "serviceAccountAnnotations": annotations,
 	})
-	must(t, err)
+	require.NoError(t, err)
 	return string(b)
 }
 
@@ -30,23 +32,16 @@ func kubeletPassword(t *testing.T, env []string, stdin, pattern string, tokens .
 	t.Helper()
 	res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: stdin}, "kubelet")
 	for _, tok := range tokens {
-		if strings.Contains(res.Stdout+res.Stderr, tok) {
-			t.Errorf("a service-account token (%.8s…) appears in the output", tok)
-		}
+		assert.NotContains(t, res.Stdout+res.Stderr, tok, "a service-account token (%.8s…) appears in the output", tok)
 	}
-	if res.Exit != 0 {
-		t.Fatalf("kubelet: exit %d\nstdout: %s\nstderr: %s", res.Exit, res.Stdout, res.Stderr)
-	}
+	require.Equal(t, 0, res.Exit, "kubelet: exit %d\nstdout: %s\nstderr: %s", res.Exit, res.Stdout, res.Stderr)
 	var resp struct {
 		Auth map[string]struct{ Username, Password string } `json:"auth"`
 	}
-	if err := json.Unmarshal([]byte(res.Stdout), &resp); err != nil {
-		t.Fatalf("kubelet answer %q: %v", res.Stdout, err)
-	}
+	require.NoError(t, json.Unmarshal([]byte(res.Stdout), &resp), "kubelet answer %q", res.Stdout)
 	a, ok := resp.Auth[pattern]
-	if !ok || a.Password == "" {
-		t.Fatalf("kubelet answer %s has no credential for %q", res.Stdout, pattern)
-	}
+	require.True(t, ok, "kubelet answer %s has no credential for %q", res.Stdout, pattern)
+	require.NotEqual(t, "", a.Password, "kubelet answer %s has no credential for %q", res.Stdout, pattern)
 	return a.Password
 }
 
@@ -81,24 +76,20 @@ registries:
 		pw := kubeletPassword(t, env, saKubeletRequest(t, image, s.token, map[string]string{ann: s.role}), pattern, builderTok, testerTok)
 		got = append(got, pw)
 		g, ok := cloud.Lookup(pw)
-		if !ok || g.Principal != s.principal {
-			t.Errorf("%s: password issued to %q (known: %v), want %s", s.name, g.Principal, ok, s.principal)
+		assert.True(t, ok, "%s: password issued to %q (known: %v), want %s", s.name, g.Principal, ok, s.principal)
+		assert.Equal(t, s.principal, g.Principal, "%s: password issued to %q (known: %v), want %s", s.name, g.Principal, ok, s.principal)
+		if s.wantSameAs >= 0 {
+			assert.Equal(t, got[s.wantSameAs], pw, "%s: not the cached password of step %d", s.name, s.wantSameAs)
 		}
-		if s.wantSameAs >= 0 && pw != got[s.wantSameAs] {
-			t.Errorf("%s: not the cached password of step %d", s.name, s.wantSameAs)
-		}
-		if n := cloud.Calls(ecrtest.ECR); n != s.wantECRCalls {
-			t.Errorf("%s: GetAuthorizationToken calls = %d, want %d", s.name, n, s.wantECRCalls)
-		}
+		n := cloud.Calls(ecrtest.ECR)
+		assert.Equal(t, s.wantECRCalls, n, "%s: GetAuthorizationToken calls = %d, want %d", s.name, n, s.wantECRCalls)
 	}
-	if got[0] == got[1] {
-		t.Error("the second service account got the first one's password")
-	}
+	assert.NotEqual(t, got[1], got[0], "the second service account got the first one's password")
 	// Without the annotation the entry has no identity: exit 1, naming it.
 	res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: saKubeletRequest(t, image, builderTok, map[string]string{"other": "x"})}, "kubelet")
-	if res.Exit != 1 || !strings.Contains(res.Stderr, ann) || strings.Contains(res.Stderr, builderTok) {
-		t.Errorf("missing annotation: exit %d, stderr %q; want exit 1 naming %s and no token", res.Exit, res.Stderr, ann)
-	}
+	assert.Equal(t, 1, res.Exit, "missing annotation: exit %d, stderr %q; want exit 1 naming %s and no token", res.Exit, res.Stderr, ann)
+	assert.Contains(t, res.Stderr, ann, "missing annotation: exit %d, stderr %q; want exit 1 naming %s and no token", res.Exit, res.Stderr, ann)
+	assert.NotContains(t, res.Stderr, builderTok, "missing annotation: exit %d, stderr %q; want exit 1 naming %s and no token", res.Exit, res.Stderr, ann)
 }
 
 // TestKubeletServiceAccountVault: each pod logs in to Vault with its own
@@ -143,20 +134,16 @@ registries:
 	}
 	for _, s := range steps {
 		pw := kubeletPassword(t, env, saKubeletRequest(t, image, s.token, map[string]string{ann: s.role}), pattern, builderTok, testerTok)
-		if pw != "e2e-sa-registry-password" {
-			t.Errorf("%s: wrong password", s.name)
-		}
-		if n := logins(); n != s.wantLogins {
-			t.Errorf("%s: logins = %d, want %d", s.name, n, s.wantLogins)
-		}
+		assert.Equal(t, "e2e-sa-registry-password", pw, "%s: wrong password", s.name)
+		n := logins()
+		assert.Equal(t, s.wantLogins, n, "%s: logins = %d, want %d", s.name, n, s.wantLogins)
 	}
 	// The role really comes from the annotation: the builder naming the
 	// tester's role logs in afresh (not from the cache) and is refused.
 	res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: saKubeletRequest(t, image, builderTok, map[string]string{ann: "test-role"})}, "kubelet")
-	if res.Exit != 1 || !strings.Contains(res.Stderr, "not authorized") || strings.Contains(res.Stderr, builderTok) {
-		t.Errorf("wrong role: exit %d, stderr %q; want exit 1, refused, no token", res.Exit, res.Stderr)
-	}
-	if n := logins(); n != 3 {
-		t.Errorf("after the wrong role: logins = %d, want 3", n)
-	}
+	assert.Equal(t, 1, res.Exit, "wrong role: exit %d, stderr %q; want exit 1, refused, no token", res.Exit, res.Stderr)
+	assert.Contains(t, res.Stderr, "not authorized", "wrong role: exit %d, stderr %q; want exit 1, refused, no token", res.Exit, res.Stderr)
+	assert.NotContains(t, res.Stderr, builderTok, "wrong role: exit %d, stderr %q; want exit 1, refused, no token", res.Exit, res.Stderr)
+	n := logins()
+	assert.Equal(t, 3, n, "after the wrong role: logins = %d, want 3", n)
 }

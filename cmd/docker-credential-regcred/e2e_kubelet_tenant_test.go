@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 	"github.com/regcred/regcred/providers/vault/vaulttest"
 )
@@ -60,7 +63,7 @@ func (tv tenantVault) logins() int { return tv.v.Count(http.MethodPost, "auth/ku
 func TestKubeletTenantRoleAnnotationWithNodeTokenRefused(t *testing.T) {
 	tv := newTenantVault(t)
 	nodeToken := filepath.Join(t.TempDir(), "node-token")
-	must(t, os.WriteFile(nodeToken, []byte(tv.token(t, "kube-system", "node", time.Now().Add(time.Hour))), 0o600))
+	require.NoError(t, os.WriteFile(nodeToken, []byte(tv.token(t, "kube-system", "node", time.Now().Add(time.Hour))), 0o600))
 	const ann = "regcred.example.com/role"
 	var b strings.Builder
 	b.WriteString("defaults: false\nregistries:\n")
@@ -75,23 +78,15 @@ func TestKubeletTenantRoleAnnotationWithNodeTokenRefused(t *testing.T) {
 	env := []string{"REGCRED_CONFIG=" + writeConfig(t, b.String())}
 	teamB := tv.token(t, "team-b", "team-b", time.Now().Add(time.Hour))
 	res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: saKubeletRequest(t, "reg.io/team-a/app", teamB, map[string]string{ann: "role-a"})}, "kubelet")
-	if strings.Contains(res.Stdout+res.Stderr, "SECRET-A") {
-		t.Fatalf("a team-b pod naming role-a got team-a's secret:\n%s", res.Stdout)
-	}
-	if res.Exit != 1 || res.Stdout != "" {
-		t.Errorf("exit %d, stdout %q; want exit 1 and no answer", res.Exit, res.Stdout)
-	}
+	require.NotContains(t, res.Stdout+res.Stderr, "SECRET-A", "a team-b pod naming role-a got team-a's secret:\n%s", res.Stdout)
+	assert.Equal(t, 1, res.Exit, "exit %d, stdout %q; want exit 1 and no answer", res.Exit, res.Stdout)
+	assert.Equal(t, "", res.Stdout, "exit %d, stdout %q; want exit 1 and no answer", res.Exit, res.Stdout)
 	for _, want := range []string{"registries[0]", "auth.roleAnnotation with auth.jwtFile", "the role would be chosen by the pod's annotation but the login made with the token in " + nodeToken} {
-		if !strings.Contains(res.Stderr, want) {
-			t.Errorf("stderr lacks %q:\n%s", want, res.Stderr)
-		}
+		assert.Contains(t, res.Stderr, want, "stderr lacks %q", want)
 	}
-	if strings.Contains(res.Stderr, teamB) {
-		t.Error("the pod's token reached stderr")
-	}
-	if n := tv.logins(); n != 0 {
-		t.Errorf("Vault saw %d logins, want 0", n)
-	}
+	assert.NotContains(t, res.Stderr, teamB, "the pod's token reached stderr")
+	n := tv.logins()
+	assert.Equal(t, 0, n, "Vault saw %d logins, want 0", n)
 }
 
 // Finding 2: a failing service-account entry never falls through to the
@@ -127,36 +122,30 @@ func TestKubeletTenantECRNeverAnswersPodAsNode(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: saKubeletRequest(t, image, tt.token, tt.annotations)}, "kubelet")
-			if res.Exit != 1 || res.Stdout != "" {
-				t.Errorf("exit %d, stdout %q; want exit 1 and no answer (not the node's credential)", res.Exit, res.Stdout)
-			}
+			assert.Equal(t, 1, res.Exit, "exit %d, stdout %q; want exit 1 and no answer (not the node's credential)", res.Exit, res.Stdout)
+			assert.Equal(t, "", res.Stdout, "exit %d, stdout %q; want exit 1 and no answer (not the node's credential)", res.Exit, res.Stdout)
 			for _, want := range tt.wantErr {
-				if !strings.Contains(res.Stderr, want) {
-					t.Errorf("stderr lacks %q:\n%s", want, res.Stderr)
-				}
+				assert.Contains(t, res.Stderr, want, "stderr lacks %q", want)
 			}
-			if strings.Contains(res.Stderr, "not found") || strings.Contains(res.Stderr, tt.token) || strings.Contains(res.Stderr, node.SecretAccessKey) {
-				t.Errorf("stderr says not found, or holds a secret:\n%s", res.Stderr)
-			}
-			if n := cloud.SignedWith(node.AccessKeyID); n != 0 {
-				t.Fatalf("the node's access key signed %d requests made for a pod", n)
-			}
+			assert.NotContains(t, res.Stderr, "not found", "stderr says not found, or holds a secret")
+			assert.NotContains(t, res.Stderr, tt.token, "stderr says not found, or holds a secret")
+			assert.NotContains(t, res.Stderr, node.SecretAccessKey, "stderr says not found, or holds a secret")
+			n := cloud.SignedWith(node.AccessKeyID)
+			require.Equal(t, 0, n, "the node's access key signed %d requests made for a pod", n)
 		})
 	}
 	t.Run("the pod's own role", func(t *testing.T) {
 		pw := kubeletPassword(t, env, saKubeletRequest(t, image, podTok, map[string]string{ann: role}), "*.dkr.ecr.*.amazonaws.com", podTok)
-		if g, ok := cloud.Lookup(pw); !ok || g.Principal != "arn:aws:sts::123456789012:assumed-role/builder-puller/regcred" {
-			t.Errorf("password issued to %q (known %v), want the pod's role", g.Principal, ok)
-		}
-		if n := cloud.SignedWith(node.AccessKeyID); n != 0 {
-			t.Errorf("the node's access key signed %d requests made for a pod", n)
-		}
+		g, ok := cloud.Lookup(pw)
+		assert.True(t, ok, "password issued to %q (known %v), want the pod's role", g.Principal, ok)
+		assert.Equal(t, "arn:aws:sts::123456789012:assumed-role/builder-puller/regcred", g.Principal, "password issued to %q (known %v), want the pod's role", g.Principal, ok)
+		n := cloud.SignedWith(node.AccessKeyID)
+		assert.Equal(t, 0, n, "the node's access key signed %d requests made for a pod", n)
 	})
 	t.Run("node mode is unchanged", func(t *testing.T) {
 		res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: kubeletRequestV1(image)}, "kubelet")
-		if res.Exit != 0 || cloud.SignedWith(node.AccessKeyID) == 0 {
-			t.Errorf("exit %d, node key used %d times; want the built-in entry to answer as the node\n%s", res.Exit, cloud.SignedWith(node.AccessKeyID), res.Stderr)
-		}
+		assert.Equal(t, 0, res.Exit, "want the built-in entry to answer as the node\n%s", res.Stderr)
+		assert.NotZero(t, cloud.SignedWith(node.AccessKeyID), "the node key was not used: want the built-in entry to answer as the node")
 	})
 }
 
@@ -204,25 +193,17 @@ registries:
 		t.Run(tt.name, func(t *testing.T) {
 			before := tv.logins()
 			res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: tt.stdin}, "kubelet")
-			if res.Exit != 1 || strings.Contains(res.Stdout, "SECRET") {
-				t.Errorf("exit %d, stdout %q; want exit 1 and no answer", res.Exit, res.Stdout)
-			}
+			assert.Equal(t, 1, res.Exit, "exit %d, stdout %q; want exit 1 and no answer", res.Exit, res.Stdout)
+			assert.NotContains(t, res.Stdout, "SECRET", "exit %d, stdout %q; want exit 1 and no answer", res.Exit, res.Stdout)
 			for _, want := range tt.want {
-				if !strings.Contains(res.Stderr, want) {
-					t.Errorf("stderr lacks %q:\n%s", want, res.Stderr)
-				}
+				assert.Contains(t, res.Stderr, want, "stderr lacks %q", want)
 			}
 			for _, nw := range tt.notWant {
-				if strings.Contains(res.Stderr, nw) {
-					t.Errorf("stderr holds %q:\n%s", nw, res.Stderr)
-				}
+				assert.NotContains(t, res.Stderr, nw, "stderr holds %q", nw)
 			}
-			if strings.Contains(res.Stderr, teamB) {
-				t.Error("the token reached stderr")
-			}
-			if n := tv.logins() - before; n != tt.wantLogins {
-				t.Errorf("%d Vault logins, want %d", n, tt.wantLogins)
-			}
+			assert.NotContains(t, res.Stderr, teamB, "the token reached stderr")
+			n := tv.logins() - before
+			assert.Equal(t, tt.wantLogins, n, "%d Vault logins, want %d", n, tt.wantLogins)
 		})
 	}
 }
@@ -232,7 +213,7 @@ registries:
 // the workload provider's regcred config turns the built-in entries off.
 func TestKubeletDocsExampleGivesNoPodTheNodesToken(t *testing.T) {
 	doc, err := os.ReadFile("../../docs/kubelet.md")
-	must(t, err)
+	require.NoError(t, err)
 	blocks := regexp.MustCompile("(?s)```yaml\n(.*?)```").FindAllStringSubmatch(string(doc), -1)
 	var providerCfg, workloadCfg string
 	for _, b := range blocks {
@@ -243,21 +224,15 @@ func TestKubeletDocsExampleGivesNoPodTheNodesToken(t *testing.T) {
 			workloadCfg = b[1]
 		}
 	}
-	if providerCfg == "" || workloadCfg == "" {
-		t.Fatalf("docs/kubelet.md lacks the CredentialProviderConfig example or the workload config (# /etc/regcred/workload.yaml)")
-	}
-	if !regexp.MustCompile(`(?m)^defaults: false`).MatchString(workloadCfg) {
-		t.Errorf("the workload provider's config does not say defaults: false:\n%s", workloadCfg)
-	}
+	require.NotEqual(t, "", providerCfg, "docs/kubelet.md lacks the CredentialProviderConfig example or the workload config (# /etc/regcred/workload.yaml)")
+	require.NotEqual(t, "", workloadCfg, "docs/kubelet.md lacks the CredentialProviderConfig example or the workload config (# /etc/regcred/workload.yaml)")
+	assert.True(t, regexp.MustCompile(`(?m)^defaults: false`).MatchString(workloadCfg), "the workload provider's config does not say defaults: false:\n%s", workloadCfg)
 	path := filepath.Join(t.TempDir(), "credential-provider.yaml")
-	must(t, os.WriteFile(path, []byte(providerCfg), 0o600))
+	require.NoError(t, os.WriteFile(path, []byte(providerCfg), 0o600))
 	res := runBinary(t, testBinary(t), runOpts{Env: []string{"REGCRED_CONFIG=" + writeConfig(t, "defaults: false\n")}}, "check", "--kubelet-config", path)
-	if !strings.Contains(res.Stdout, "no service-account provider shares images with a node-identity provider") || strings.Contains(res.Stdout, "WARNING") {
-		t.Errorf("check --kubelet-config on the docs example:\n%s\n%s", res.Stdout, res.Stderr)
-	}
+	assert.Contains(t, res.Stdout, "no service-account provider shares images with a node-identity provider", "check --kubelet-config on the docs example:\n%s\n%s", res.Stdout, res.Stderr)
+	assert.NotContains(t, res.Stdout, "WARNING", "check --kubelet-config on the docs example:\n%s\n%s", res.Stdout, res.Stderr)
 	// The workload config loads as written.
 	wres := runBinary(t, testBinary(t), runOpts{Env: []string{"REGCRED_CONFIG=" + writeConfig(t, workloadCfg)}}, "check", "--output", "json")
-	if strings.Contains(wres.Stdout, `"valid": false`) {
-		t.Errorf("the docs' workload config does not load:\n%s", wres.Stdout)
-	}
+	assert.NotContains(t, wres.Stdout, `"valid": false`, "the docs' workload config does not load")
 }

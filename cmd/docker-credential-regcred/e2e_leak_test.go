@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/registrytest"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
@@ -56,7 +59,7 @@ func newLeakWorld(t *testing.T) *leakWorld {
 	dir := t.TempDir()
 	file := func(name, content string) string {
 		p := filepath.Join(dir, name)
-		must(t, os.WriteFile(p, []byte(content+"\n"), 0o600))
+		require.NoError(t, os.WriteFile(p, []byte(content+"\n"), 0o600))
 		return p
 	}
 	down := "http://" + gcrtest.ClosedAddr(t)
@@ -77,12 +80,12 @@ func newLeakWorld(t *testing.T) *leakWorld {
 	w.gcr = gcrtest.NewServer(t)
 	sa := w.gcr.NewServiceAccount(t, "leak-pull@proj.iam.gserviceaccount.com")
 	var key map[string]any
-	must(t, json.Unmarshal(sa.KeyJSON(), &key))
+	require.NoError(t, json.Unmarshal(sa.KeyJSON(), &key))
 	w.secrets["GCP private key"] = pemBody(key["private_key"].(string))
 	forged := sa.Forged(t)
 	key["token_uri"] = down + "/token"
 	downKey, err := json.Marshal(key)
-	must(t, err)
+	require.NoError(t, err)
 
 	oci := newOCIE2E(t)
 	oci.put(leakOCIID, "oci-robot", leakOCIPW)
@@ -138,9 +141,7 @@ type leakRun struct {
 func (w *leakWorld) run(t *testing.T, r leakRun) runResult {
 	t.Helper()
 	res := runBinary(t, w.bin, runOpts{Env: append(append([]string{}, w.env...), r.env...), Stdin: r.stdin, Timeout: 30 * time.Second}, r.args...)
-	if res.Exit != r.wantExit {
-		t.Fatalf("%v: exit %d, want %d\nstdout: %s\nstderr: %s", r.args, res.Exit, r.wantExit, res.Stdout, res.Stderr)
-	}
+	require.Equal(t, r.wantExit, res.Exit, "%v: exit %d, want %d\nstdout: %s\nstderr: %s", r.args, res.Exit, r.wantExit, res.Stdout, res.Stderr)
 	stdout := res.Stdout
 	if r.allowed != nil && res.Exit == 0 {
 		for _, s := range r.allowed(t, w, stdout) {
@@ -148,12 +149,8 @@ func (w *leakWorld) run(t *testing.T, r leakRun) runResult {
 		}
 	}
 	for what, s := range w.secrets {
-		if strings.Contains(res.Stderr, s) {
-			t.Errorf("%v: stderr holds the %s:\n%s", r.args, what, res.Stderr)
-		}
-		if strings.Contains(stdout, s) {
-			t.Errorf("%v: stdout holds the %s:\n%s", r.args, what, res.Stdout)
-		}
+		assert.NotContains(t, res.Stderr, s, "%v: stderr holds the %s", r.args, what)
+		assert.NotContains(t, stdout, s, "%v: stdout holds the %s:\n%s", r.args, what, res.Stdout)
 	}
 	return res
 }
@@ -167,19 +164,15 @@ func answer(want string) func(t *testing.T, w *leakWorld, stdout string) []strin
 		a := decodeOneLeakAnswer(t, stdout)
 		switch want {
 		case "ecr":
-			if _, ok := w.ecr.Lookup(a.Secret); !ok {
-				t.Fatalf("answered a password the fake ECR did not issue")
-			}
+			_, ok := w.ecr.Lookup(a.Secret)
+			require.True(t, ok, "answered a password the fake ECR did not issue")
 			w.secrets["ECR token "+a.Secret[:8]] = a.Secret
 		case "gcr":
-			if _, ok := w.gcr.Lookup(a.Secret); !ok {
-				t.Fatalf("answered a token the fake Google did not issue")
-			}
+			_, ok := w.gcr.Lookup(a.Secret)
+			require.True(t, ok, "answered a token the fake Google did not issue")
 			w.secrets["Google token "+a.Secret[:8]] = a.Secret
 		default:
-			if a.Secret != want {
-				t.Fatalf("answered another secret than the one planted")
-			}
+			require.Equal(t, want, a.Secret, "answered another secret than the one planted")
 		}
 		return []string{a.Secret}
 	}
@@ -190,9 +183,10 @@ func decodeOneLeakAnswer(t *testing.T, stdout string) dockerAnswer {
 	var a dockerAnswer
 	dec := json.NewDecoder(strings.NewReader(stdout))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&a); err != nil || dec.More() || a.Secret == "" {
-		t.Fatalf("get answer %q: %v", stdout, err)
-	}
+	err := dec.Decode(&a)
+	require.NoError(t, err, "get answer %q", stdout)
+	require.False(t, dec.More(), "get answer %q: %v", stdout, err)
+	require.NotEqual(t, "", a.Secret, "get answer %q: %v", stdout, err)
 	return a
 }
 
@@ -202,9 +196,9 @@ func kubeletPasswords(t *testing.T, _ *leakWorld, stdout string) []string {
 	var resp struct {
 		Auth map[string]struct{ Password string } `json:"auth"`
 	}
-	if err := json.Unmarshal([]byte(stdout), &resp); err != nil || len(resp.Auth) == 0 {
-		t.Fatalf("kubelet answer %q: %v", stdout, err)
-	}
+	err := json.Unmarshal([]byte(stdout), &resp)
+	require.NoError(t, err, "kubelet answer %q", stdout)
+	require.NotEmpty(t, resp.Auth, "kubelet answer %q: %v", stdout, err)
 	var out []string
 	for _, a := range resp.Auth {
 		out = append(out, a.Password)
@@ -284,16 +278,13 @@ func TestSecretsNeverLeakThroughBinary(t *testing.T) {
 	}
 	t.Run("cache and login file names", func(t *testing.T) {
 		names := w.checkFileNames(t, w.cacheDir)
-		if !strings.Contains(names, "/tokens/") || !strings.Contains(names, "/logins/") {
-			t.Errorf("expected cached tokens and a stored login under %s:\n%s", w.cacheDir, names)
-		}
+		assert.Contains(t, names, "/tokens/", "expected cached tokens and a stored login under %s", w.cacheDir)
+		assert.Contains(t, names, "/logins/", "expected cached tokens and a stored login under %s", w.cacheDir)
 	})
 	t.Run("cache list lists what is cached", func(t *testing.T) {
 		res := w.run(t, leakRun{args: []string{"cache", "list"}})
 		for _, want := range []string{ecrHost, "vault.example.com", "example.registry.io", "europe-west1-docker.pkg.dev"} {
-			if !strings.Contains(res.Stdout, want) {
-				t.Errorf("cache list lacks %s:\n%s", want, res.Stdout)
-			}
+			assert.Contains(t, res.Stdout, want, "cache list lacks %s", want)
 		}
 	})
 	t.Run("erase", func(t *testing.T) {
@@ -319,24 +310,18 @@ func (w *leakWorld) checkFileNames(t *testing.T, dir string) string {
 		}
 		paths = append(paths, p)
 		for what, s := range w.secrets {
-			if strings.Contains(p, s) {
-				t.Errorf("path %s names the %s", p, what)
-			}
+			assert.NotContains(t, p, s, "path %s names the %s", p, what)
 		}
 		if !d.IsDir() && strings.Contains(p, "keyring-index") {
 			data, err := os.ReadFile(p)
-			must(t, err)
+			require.NoError(t, err)
 			for what, s := range w.secrets {
-				if strings.Contains(string(data), s) {
-					t.Errorf("keyring index %s holds the %s", p, what)
-				}
+				assert.NotContains(t, string(data), s, "keyring index %s holds the %s", p, what)
 			}
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatalf("walking %s: %v", dir, err)
-	}
+	require.NoError(t, err, "walking %s", dir)
 	sort.Strings(paths)
 	return strings.Join(paths, "\n")
 }
@@ -365,9 +350,8 @@ registries:
 	}
 	for _, args := range [][]string{{"check", "--verify"}, {"check", "--verify", "--output", "json"}} {
 		res := w.run(t, leakRun{args: args, wantExit: 1})
-		if !strings.Contains(res.Stdout, "accepted") || !strings.Contains(res.Stdout, "rejected") {
-			t.Errorf("%v did not verify both ways:\n%s", args, res.Stdout)
-		}
+		assert.Contains(t, res.Stdout, "accepted", "%v did not verify both ways", args)
+		assert.Contains(t, res.Stdout, "rejected", "%v did not verify both ways", args)
 	}
 }
 
@@ -379,7 +363,7 @@ func TestKeyringStoreNeverLeaks(t *testing.T) {
 	registrytest.RequireTool(t, "dbus-run-session", "dbus")
 	registrytest.RequireTool(t, "gnome-keyring-daemon", "gnome-keyring")
 	script, err := filepath.Abs(filepath.Join("..", "..", "credhelper", "cache", "testdata", "with-secret-service.sh"))
-	must(t, err)
+	require.NoError(t, err)
 	dir := filepath.Join(t.TempDir(), "cache")
 	cfg := writeConfig(t, "defaults: false\ncache: {store: keyring, dir: "+yamlQuote(dir)+", ttl: 10m}\nregistries:\n"+
 		"  - match: static.example.com\n    static: {username: s-user, passwordEnv: LEAK_STATIC_PW}\n")
@@ -401,28 +385,21 @@ echo "--- files after"; find "` + dir + `" -print
 	cmd.Env = append(cleanEnv(t), "REGCRED_CONFIG="+cfg, "REGCRED_CACHE=", "REGCRED_LOG=debug", "LEAK_STATIC_PW="+leakStaticPW)
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
-	}
+	require.NoError(t, cmd.Run(), "stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
 	sections := map[string]string{}
 	for _, part := range strings.Split(stdout.String(), "--- ")[1:] {
 		head, body, _ := strings.Cut(part, "\n")
 		sections[head] = body
 	}
-	if !strings.Contains(sections["get"], leakStaticPW) || !strings.Contains(sections["get login"], leakStorePW) {
-		t.Fatalf("the keyring did not answer:\n%s\n%s", stdout.String(), stderr.String())
-	}
-	if !strings.Contains(sections["files"], "keyring-index") {
-		t.Errorf("no keyring index written under %s:\n%s", dir, sections["files"])
-	}
+	require.Contains(t, sections["get"], leakStaticPW, "the keyring did not answer:\n%s\n%s", stdout.String(), stderr.String())
+	require.Contains(t, sections["get login"], leakStorePW, "the keyring did not answer:\n%s\n%s", stdout.String(), stderr.String())
+	assert.Contains(t, sections["files"], "keyring-index", "no keyring index written under %s", dir)
 	for _, s := range []string{leakStaticPW, leakStorePW} {
 		for head, body := range sections {
-			if head != "get" && head != "get login" && strings.Contains(body, s) {
-				t.Errorf("%s output holds a secret:\n%s", head, body)
+			if head != "get" && head != "get login" {
+				assert.NotContains(t, body, s, "%s output holds a secret", head)
 			}
 		}
-		if strings.Contains(stderr.String(), s) {
-			t.Errorf("stderr holds a secret:\n%s", stderr.String())
-		}
+		assert.NotContains(t, stderr.String(), s, "stderr holds a secret")
 	}
 }

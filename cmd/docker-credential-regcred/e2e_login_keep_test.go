@@ -3,8 +3,10 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // A `docker login` regcred keeps is the user's only copy: it is kept where
@@ -26,15 +28,11 @@ func TestStoreUnderABrokenConfigFails(t *testing.T) {
 	cfg := writeConfig(t, "cache: {store: file, dir: CACHE}\nregistries:\n  - match: reg.example.com\n    statik: {}\n")
 	env := loginEnv(t, cfg)
 	res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: storeAlice}, "store")
-	if res.Exit != 1 || !strings.Contains(res.Stdout, "the config does not load") {
-		t.Errorf("store under a broken config: exit %d, stdout %q", res.Exit, res.Stdout)
-	}
-	if files := loginFiles(t, envValue(t, env, "HOME")); len(files) != 0 {
-		t.Errorf("the login went to the default store anyway: %v", files)
-	}
-	if strings.Contains(res.Stdout+res.Stderr, "alice-pw-9c1") {
-		t.Error("the secret reached the output")
-	}
+	assert.Equal(t, 1, res.Exit, "store under a broken config: exit %d, stdout %q", res.Exit, res.Stdout)
+	assert.Contains(t, res.Stdout, "the config does not load", "store under a broken config: exit %d, stdout", res.Exit)
+	files := loginFiles(t, envValue(t, env, "HOME"))
+	assert.Empty(t, files, "the login went to the default store anyway: %v", files)
+	assert.NotContains(t, res.Stdout+res.Stderr, "alice-pw-9c1", "the secret reached the output")
 }
 
 // TestStoringTheConfiguredAnswerDeletesNoLogin is finding 5: `docker
@@ -44,18 +42,15 @@ func TestStoreUnderABrokenConfigFails(t *testing.T) {
 func TestStoringTheConfiguredAnswerDeletesNoLogin(t *testing.T) {
 	cfg := writeConfig(t, "registries:\n  - match: reg.example.com\n    static: {username: robot, passwordEnv: PW}\n")
 	env := loginEnv(t, cfg)
-	if res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: storeAlice}, "store"); res.Exit != 0 {
-		t.Fatalf("store alice: %d %s", res.Exit, res.Stdout)
-	}
+	res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: storeAlice}, "store")
+	require.Equal(t, 0, res.Exit, "store alice: %d %s", res.Exit, res.Stdout)
 	withPW := append(env, "PW=robot-pw")
-	res := runBinary(t, testBinary(t), runOpts{Env: withPW, Stdin: `{"ServerURL":"reg.example.com","Username":"robot","Secret":"robot-pw"}`}, "store")
-	if res.Exit != 0 {
-		t.Fatalf("store of the configured answer: %d %s", res.Exit, res.Stdout)
-	}
+	res = runBinary(t, testBinary(t), runOpts{Env: withPW, Stdin: `{"ServerURL":"reg.example.com","Username":"robot","Secret":"robot-pw"}`}, "store")
+	require.Equal(t, 0, res.Exit, "store of the configured answer: %d %s", res.Exit, res.Stdout)
 	got := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: "reg.example.com"}, "get") // PW unset: the static entry fails
-	if got.Exit != 0 || !strings.Contains(got.Stdout, `"Username":"alice"`) || !strings.Contains(got.Stdout, "alice-pw-9c1") {
-		t.Errorf("with the configured source failing, get = exit %d %q; want alice's stored login", got.Exit, got.Stdout)
-	}
+	assert.Equal(t, 0, got.Exit, "with the configured source failing, get = exit %d %q; want alice's stored login", got.Exit, got.Stdout)
+	assert.Contains(t, got.Stdout, `"Username":"alice"`, "with the configured source failing, get = exit %d %q; want alice's stored login", got.Exit, got.Stdout)
+	assert.Contains(t, got.Stdout, "alice-pw-9c1", "with the configured source failing, get = exit %d %q; want alice's stored login", got.Exit, got.Stdout)
 }
 
 // TestUnreadableLoginIsReportedNotForgotten is finding 8: a truncated or
@@ -67,46 +62,37 @@ func TestUnreadableLoginIsReportedNotForgotten(t *testing.T) {
 		damage func(t *testing.T, path string)
 		reason string
 	}{
-		{name: "truncated", damage: func(t *testing.T, p string) { must(t, os.Truncate(p, 10)) }, reason: "not a regcred cache record"},
-		{name: "open to others", damage: func(t *testing.T, p string) { must(t, os.Chmod(p, 0o644)) }, reason: "open to other users"},
+		{name: "truncated", damage: func(t *testing.T, p string) { require.NoError(t, os.Truncate(p, 10)) }, reason: "not a regcred cache record"},
+		{name: "open to others", damage: func(t *testing.T, p string) { require.NoError(t, os.Chmod(p, 0o644)) }, reason: "open to other users"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := writeConfig(t, "cache: {store: file}\nregistries:\n  - match: other.example.com\n    static: {username: u, password: p}\n")
 			env := loginEnv(t, cfg)
-			if res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: storeAlice}, "store"); res.Exit != 0 {
-				t.Fatalf("store: %d %s", res.Exit, res.Stdout)
-			}
+			res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: storeAlice}, "store")
+			require.Equal(t, 0, res.Exit, "store: %d %s", res.Exit, res.Stdout)
 			files := loginFiles(t, envValue(t, env, "HOME"))
-			if len(files) != 1 {
-				t.Fatalf("login files %v, want 1", files)
-			}
+			require.Len(t, files, 1, "login files %v, want 1", files)
 			tt.damage(t, files[0])
 
 			get := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: "reg.example.com"}, "get")
-			if get.Exit != 1 || !strings.Contains(get.Stdout, "cannot be read") || !strings.Contains(get.Stdout, files[0]) ||
-				!strings.Contains(get.Stdout, tt.reason) || strings.Contains(get.Stdout, "logout") {
-				t.Errorf("get: exit %d %q; want the login named as unreadable, with %q", get.Exit, get.Stdout, tt.reason)
+			assert.Equal(t, 1, get.Exit, "get: %q", get.Stdout)
+			for _, want := range []string{"cannot be read", files[0], tt.reason} {
+				assert.Contains(t, get.Stdout, want, "get should name the login as unreadable")
 			}
+			assert.NotContains(t, get.Stdout, "logout", "get")
 			list := runBinary(t, testBinary(t), runOpts{Env: env}, "list")
-			if !strings.Contains(list.Stderr, files[0]) || !strings.Contains(list.Stderr, tt.reason) {
-				t.Errorf("list says nothing of the unreadable login:\n%s", list.Stderr)
-			}
+			assert.Contains(t, list.Stderr, files[0], "list says nothing of the unreadable login")
+			assert.Contains(t, list.Stderr, tt.reason, "list says nothing of the unreadable login")
 			check := runBinary(t, testBinary(t), runOpts{Env: env}, "check")
-			if !strings.Contains(check.Stdout+check.Stderr, files[0]) {
-				t.Errorf("check says nothing of the unreadable login:\n%s\n%s", check.Stdout, check.Stderr)
-			}
+			assert.Contains(t, check.Stdout+check.Stderr, files[0], "check says nothing of the unreadable login:\n%s\n%s", check.Stdout, check.Stderr)
 			store := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: storeAlice}, "store")
-			if store.Exit != 0 || !strings.Contains(store.Stderr, "replacing a stored login that could not be read") {
-				t.Errorf("store over it: exit %d, stderr %q", store.Exit, store.Stderr)
-			}
-			if get := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: "reg.example.com"}, "get"); get.Exit != 0 {
-				t.Errorf("after store, get: %d %s", get.Exit, get.Stdout)
-			}
+			assert.Equal(t, 0, store.Exit, "store over it: exit %d, stderr %q", store.Exit, store.Stderr)
+			assert.Contains(t, store.Stderr, "replacing a stored login that could not be read", "store over it: exit %d, stderr", store.Exit)
+			again := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: "reg.example.com"}, "get")
+			assert.Equal(t, 0, again.Exit, "after store, get: %s", again.Stdout)
 			for _, out := range []string{get.Stdout, get.Stderr, list.Stdout, list.Stderr, check.Stdout, check.Stderr} {
-				if strings.Contains(out, "alice-pw-9c1") {
-					t.Error("the secret reached the output")
-				}
+				assert.NotContains(t, out, "alice-pw-9c1", "the secret reached the output")
 			}
 		})
 	}
@@ -121,13 +107,10 @@ func TestStoreOnAFullDiskFails(t *testing.T) {
 	env := loginEnv(t, cfg)
 	fillDisk(t, filepath.Join(dir, "filler"))
 	res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: storeAlice}, "store")
-	if res.Exit != 1 || !strings.Contains(res.Stdout, "no space left on device") {
-		t.Errorf("store on a full disk: exit %d, stdout %q", res.Exit, res.Stdout)
-	}
+	assert.Equal(t, 1, res.Exit, "store on a full disk: exit %d, stdout %q", res.Exit, res.Stdout)
+	assert.Contains(t, res.Stdout, "no space left on device", "store on a full disk: exit %d, stdout", res.Exit)
 	left, _ := filepath.Glob(filepath.Join(dir, "logins", "tokens", "*"))
-	if len(left) != 0 {
-		t.Errorf("files left behind: %v", left)
-	}
+	assert.Empty(t, left, "files left behind: %v", left)
 }
 
 // TestCheckNotesLoginsLeftInTheOldStore is finding 10's last part: with
@@ -135,10 +118,9 @@ func TestStoreOnAFullDiskFails(t *testing.T) {
 // store is noted by check, with what to do.
 func TestCheckNotesLoginsLeftInTheOldStore(t *testing.T) {
 	dockerDir := t.TempDir()
-	must(t, os.WriteFile(filepath.Join(dockerDir, "config.json"), []byte(`{"auths":{"old.example.com":{}},"credsStore":"regcred"}`), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dockerDir, "config.json"), []byte(`{"auths":{"old.example.com":{}},"credsStore":"regcred"}`), 0o600))
 	cfg := writeConfig(t, "registries:\n  - match: served.example.com\n    static: {username: u, password: p}\n")
 	res := runBinary(t, testBinary(t), runOpts{Env: loginEnv(t, cfg, "DOCKER_CONFIG="+dockerDir)}, "check")
-	if !strings.Contains(res.Stdout, `auths["old.example.com"]`) || !strings.Contains(res.Stdout, "docker login old.example.com") {
-		t.Errorf("check says nothing of the login left in the old store:\n%s\n%s", res.Stdout, res.Stderr)
-	}
+	assert.Contains(t, res.Stdout, `auths["old.example.com"]`, "check says nothing of the login left in the old store:\n%s\n%s", res.Stdout, res.Stderr)
+	assert.Contains(t, res.Stdout, "docker login old.example.com", "check says nothing of the login left in the old store:\n%s\n%s", res.Stdout, res.Stderr)
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/docker/docker-credential-helpers/client"
@@ -59,9 +60,7 @@ func TestDockerLoginThroughClientLibrary(t *testing.T) {
 	home := (*env)["HOME"]
 	prog := client.NewShellProgramFuncWithEnv(testBinary(t), env)
 
-	if err := client.Store(prog, &credentials.Credentials{ServerURL: "https://index.docker.io/v1/", Username: "hubuser", Secret: secret}); err != nil {
-		t.Fatalf("store must not fail docker login: %v", err)
-	}
+	require.NoError(t, client.Store(prog, &credentials.Credentials{ServerURL: "https://index.docker.io/v1/", Username: "hubuser", Secret: secret}), "store must not fail docker login")
 	require.NoError(t, client.Store(prog, &credentials.Credentials{ServerURL: "login.example.com:5000", Username: "alice", Secret: secret + "-2"}))
 	for server, want := range map[string]credentials.Credentials{
 		"https://index.docker.io/v1/": {Username: "hubuser", Secret: secret},
@@ -70,38 +69,36 @@ func TestDockerLoginThroughClientLibrary(t *testing.T) {
 		"configured.example.com":      {Username: "robot", Secret: "configured-pw"},
 	} {
 		got, err := client.Get(prog, server)
-		if err != nil || got.Username != want.Username || got.Secret != want.Secret {
-			t.Errorf("get %s = %+v, %v", server, got, err)
+		if assert.NoError(t, err, "get %s", server) {
+			assert.Equal(t, want.Username, got.Username, "get %s", server)
+			assert.Equal(t, want.Secret, got.Secret, "get %s", server)
 		}
 	}
 	list, err := client.List(prog)
-	if err != nil || list["https://index.docker.io/v1/"] != "hubuser" || list["login.example.com:5000"] != "alice" || list["configured.example.com"] != "robot" {
-		t.Errorf("list = %v, %v", list, err)
-	}
+	assert.NoError(t, err, "list = %v,", list)
+	assert.Equal(t, "hubuser", list["https://index.docker.io/v1/"], "list = %v, %v", list, err)
+	assert.Equal(t, "alice", list["login.example.com:5000"], "list = %v, %v", list, err)
+	assert.Equal(t, "robot", list["configured.example.com"], "list = %v, %v", list, err)
 	files := loginFiles(t, home)
-	if len(files) != 2 {
-		t.Fatalf("login files %v, want two in the file fallback", files)
-	}
+	require.Len(t, files, 2, "login files %v, want two in the file fallback", files)
 	for _, f := range files {
 		info, err := os.Stat(f)
-		if err != nil || info.Mode().Perm() != 0o600 || !hexJSON.MatchString(filepath.Base(f)) {
-			t.Errorf("%s: mode %v, name not a hash", f, info.Mode().Perm())
+		if assert.NoError(t, err) {
+			assert.Equal(t, os.FileMode(0o600), info.Mode().Perm(), "%s: mode", f)
 		}
-		if strings.Contains(f, secret) || strings.Contains(f, "example.com") || strings.Contains(f, "docker.io") {
-			t.Errorf("a file name holds the secret or the registry: %s", f)
-		}
+		assert.Regexp(t, hexJSON, filepath.Base(f), "%s: name not a hash", f)
+		assert.NotContains(t, f, secret, "a file name holds the secret or the registry")
+		assert.NotContains(t, f, "example.com", "a file name holds the secret or the registry")
+		assert.NotContains(t, f, "docker.io", "a file name holds the secret or the registry")
 	}
 
 	require.NoError(t, client.Erase(prog, "login.example.com:5000"))
-	if _, err := client.Get(prog, "login.example.com:5000"); !credentials.IsErrCredentialsNotFound(err) {
-		t.Errorf("after erase: %v", err)
-	}
-	if list, _ := client.List(prog); list["login.example.com:5000"] != "" || list["https://index.docker.io/v1/"] != "hubuser" {
-		t.Errorf("list after erase = %v", list)
-	}
-	if err := client.Erase(prog, "never-stored.example.com"); err != nil {
-		t.Errorf("erase of nothing (docker logout of a configured registry): %v", err)
-	}
+	_, getErr := client.Get(prog, "login.example.com:5000")
+	assert.True(t, credentials.IsErrCredentialsNotFound(getErr), "after erase: %v", getErr)
+	list, _ = client.List(prog)
+	assert.Empty(t, list["login.example.com:5000"], "list after erase = %v", list)
+	assert.Equal(t, "hubuser", list["https://index.docker.io/v1/"], "list after erase = %v", list)
+	assert.NoError(t, client.Erase(prog, "never-stored.example.com"), "erase of nothing (docker logout of a configured registry)")
 }
 
 // TestStoreFailsWhenTheLoginCannotBeKept: with nowhere to write (the data
@@ -115,12 +112,9 @@ func TestStoreFailsWhenTheLoginCannotBeKept(t *testing.T) {
 		Env:   []string{"HOME=" + home, brokenBus(t)},
 		Stdin: `{"ServerURL":"reg.example.com","Username":"u","Secret":"pw-unstorable-77"}`,
 	}, "store")
-	if res.Exit != 1 || !strings.Contains(res.Stdout, "keeping the login for reg.example.com") {
-		t.Errorf("store exit %d, stdout %q", res.Exit, res.Stdout)
-	}
-	if strings.Contains(res.Stdout+res.Stderr, "pw-unstorable-77") {
-		t.Errorf("the secret reached the output")
-	}
+	assert.Equal(t, 1, res.Exit, "store exit %d, stdout %q", res.Exit, res.Stdout)
+	assert.Contains(t, res.Stdout, "keeping the login for reg.example.com", "store exit %d, stdout", res.Exit)
+	assert.NotContains(t, res.Stdout+res.Stderr, "pw-unstorable-77", "the secret reached the output")
 }
 
 // dockerCLI runs the real docker client with no daemon: `docker login`
@@ -134,9 +128,7 @@ func dockerCLI(t *testing.T, docker string, env []string, stdin string, args ...
 	cmd.Env = env
 	cmd.Stdin = strings.NewReader(stdin)
 	out, err := cmd.CombinedOutput()
-	if ctx.Err() != nil {
-		t.Fatalf("docker %v hung", args)
-	}
+	require.NoError(t, ctx.Err(), "docker %v hung", args)
 	return string(out), err
 }
 
@@ -157,40 +149,35 @@ func TestDockerCLILoginLogout(t *testing.T) {
 				brokenBus(t))
 			if mode == "credHelpers" {
 				res := runBinary(t, testBinary(t), runOpts{Env: env}, "configure-docker", "--host", reg.Addr)
-				if res.Exit != 0 {
-					t.Fatalf("configure-docker: %s %s", res.Stdout, res.Stderr)
-				}
+				require.Equal(t, 0, res.Exit, "configure-docker: %s %s", res.Stdout, res.Stderr)
 			} else {
 				writeJSONFile(t, filepath.Join(dockerDir, "config.json"), map[string]any{"credsStore": "regcred"})
 			}
 
-			if out, err := dockerCLI(t, docker, env, "wrong-"+reg.Password, "login", reg.Addr, "-u", reg.Username, "--password-stdin"); err == nil {
-				t.Fatalf("docker login with a wrong password succeeded:\n%s", out)
-			}
-			if got := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: reg.Addr}, "get"); got.Exit != 1 {
-				t.Errorf("a failed login was stored: %s", got.Stdout)
-			}
-
-			out, err := dockerCLI(t, docker, env, reg.Password, "login", reg.Addr, "-u", reg.Username, "--password-stdin")
-			if err != nil || !strings.Contains(out, "Login Succeeded") {
-				t.Fatalf("docker login: %v\n%s", err, out)
-			}
-			if data, _ := os.ReadFile(filepath.Join(dockerDir, "config.json")); strings.Contains(string(data), `"auth"`) || strings.Contains(string(data), reg.Password) {
-				t.Errorf("docker kept the credential in config.json itself:\n%s", data)
-			}
+			out, err := dockerCLI(t, docker, env, "wrong-"+reg.Password, "login", reg.Addr, "-u", reg.Username, "--password-stdin")
+			require.Error(t, err, "docker login with a wrong password succeeded:\n%s", out)
 			got := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: reg.Addr}, "get")
+			assert.Equal(t, 1, got.Exit, "a failed login was stored: %s", got.Stdout)
+
+			out, err = dockerCLI(t, docker, env, reg.Password, "login", reg.Addr, "-u", reg.Username, "--password-stdin")
+			require.NoError(t, err, "docker login: %v\n%s", err, out)
+			require.Contains(t, out, "Login Succeeded", "docker login: %v", err)
+			data, _ := os.ReadFile(filepath.Join(dockerDir, "config.json"))
+			assert.NotContains(t, string(data), `"auth"`, "docker kept the credential in config.json itself")
+			assert.NotContains(t, string(data), reg.Password, "docker kept the credential in config.json itself")
+			got = runBinary(t, testBinary(t), runOpts{Env: env, Stdin: reg.Addr}, "get")
 			var creds struct{ Username, Secret string }
-			if got.Exit != 0 || json.Unmarshal([]byte(got.Stdout), &creds) != nil || creds.Username != reg.Username || creds.Secret != reg.Password {
-				t.Fatalf("get after docker login: exit %d %s", got.Exit, got.Stderr)
-			}
+			require.Equal(t, 0, got.Exit, "get after docker login: exit %d %s", got.Exit, got.Stderr)
+			require.NoError(t, json.Unmarshal([]byte(got.Stdout), &creds), "get after docker login: exit %d %s", got.Exit, got.Stderr)
+			require.Equal(t, reg.Username, creds.Username, "get after docker login: exit %d %s", got.Exit, got.Stderr)
+			require.Equal(t, reg.Password, creds.Secret, "get after docker login: exit %d %s", got.Exit, got.Stderr)
 			pullWithDockerConfig(t, dockerDir, env, reg.Addr+"/team/app:1.0")
 
-			if out, err := dockerCLI(t, docker, env, "", "logout", reg.Addr); err != nil {
-				t.Fatalf("docker logout: %v\n%s", err, out)
-			}
-			if got := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: reg.Addr}, "get"); got.Exit != 1 || !strings.Contains(got.Stdout, "credentials not found") {
-				t.Errorf("get after docker logout: exit %d %s", got.Exit, got.Stdout)
-			}
+			out, err = dockerCLI(t, docker, env, "", "logout", reg.Addr)
+			require.NoError(t, err, "docker logout: %s", out)
+			got = runBinary(t, testBinary(t), runOpts{Env: env, Stdin: reg.Addr}, "get")
+			assert.Equal(t, 1, got.Exit, "get after docker logout: %s", got.Stdout)
+			assert.Contains(t, got.Stdout, "credentials not found", "get after docker logout")
 		})
 	}
 }
@@ -208,9 +195,8 @@ func pullWithDockerConfig(t *testing.T, dockerDir string, env []string, image st
 	}
 	ref, err := name.ParseReference(image, name.Insecure)
 	require.NoError(t, err)
-	if _, err := remote.Image(ref, remote.WithAuthFromKeychain(authn.DefaultKeychain)); err != nil {
-		t.Errorf("pulling %s with the stored login: %v", image, err)
-	}
+	_, err = remote.Image(ref, remote.WithAuthFromKeychain(authn.DefaultKeychain))
+	assert.NoError(t, err, "pulling %s with the stored login", image)
 }
 
 // TestLoginInSecretService stores a login in a real Secret Service
@@ -238,32 +224,22 @@ echo "--- get again"; echo kr.example.com | "$b" get || echo "exit $?"
 	cmd := exec.CommandContext(ctx, script, "bash", "-c", steps, "steps", testBinary(t))
 	cmd.Env = append(cleanEnv(t), "HOME="+home)
 	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
+	require.NoError(t, err, "%v\n%s", err, out)
 	text := string(out)
 	sections := map[string]string{}
 	for _, part := range strings.Split(text, "--- ")[1:] {
 		head, body, _ := strings.Cut(part, "\n")
 		sections[head] = body
 	}
-	if !strings.Contains(sections["get"], `"Username":"kuser","Secret":"`+secret+`"`) {
-		t.Errorf("get from the keyring:\n%s", text)
-	}
-	if strings.TrimSpace(sections["list"]) != `{"https://kr.example.com":"kuser"}` {
-		t.Errorf("list should name the login as stored, from the keyring index:\n%s", text)
-	}
+	assert.Contains(t, sections["get"], `"Username":"kuser","Secret":"`+secret+`"`, "get from the keyring:\n%s", text)
+	assert.Equal(t, `{"https://kr.example.com":"kuser"}`, strings.TrimSpace(sections["list"]), "list should name the login as stored, from the keyring index:\n%s", text)
 	files := strings.Fields(sections["files"])
-	if len(files) != 1 || !strings.Contains(files[0], "/regcred/logins/keyring-index/") {
-		t.Errorf("the login dir should hold only the keyring index, got %v\n%s", files, text)
+	if assert.Len(t, files, 1, "the login dir should hold only the keyring index:\n%s", text) {
+		assert.Contains(t, files[0], "/regcred/logins/keyring-index/", "the login dir should hold only the keyring index:\n%s", text)
 	}
-	if _, err := exec.LookPath("secret-tool"); err == nil && strings.TrimSpace(sections["secret-tool"]) != "1" {
-		t.Errorf("secret-tool does not find the login in the keyring:\n%s", text)
+	if _, err := exec.LookPath("secret-tool"); err == nil {
+		assert.Equal(t, "1", strings.TrimSpace(sections["secret-tool"]), "secret-tool does not find the login in the keyring:\n%s", text)
 	}
-	if !strings.Contains(sections["get again"], "credentials not found") {
-		t.Errorf("after erase:\n%s", text)
-	}
-	if strings.Contains(sections["files"], secret) {
-		t.Error("a file name holds the secret")
-	}
+	assert.Contains(t, sections["get again"], "credentials not found", "after erase:\n%s", text)
+	assert.NotContains(t, sections["files"], secret, "a file name holds the secret")
 }

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/providers/oci/ocitest"
 )
 
@@ -31,9 +34,9 @@ func newOCIE2E(t *testing.T) *ociE2E {
 	t.Helper()
 	store := ocitest.NewKeys()
 	key, err := ocitest.NewAPIKey(store)
-	must(t, err)
+	require.NoError(t, err)
 	cfg, err := key.WriteConfig(t.TempDir(), ocitest.Profile{Region: "us-ashburn-1"})
-	must(t, err)
+	require.NoError(t, err)
 	return &ociE2E{
 		keys:    store,
 		key:     key,
@@ -117,33 +120,25 @@ func TestOCIVaultSeedScenarioThroughBinary(t *testing.T) {
 				e.put(id, seedUser(id), pw)
 			}
 			res := runBinary(t, bin, runOpts{Env: []string{"REGCRED_CONFIG=" + e.seedConfig(t), "REGCRED_LOG=debug"}, Stdin: tc.stdin}, "get")
-			if res.Exit != tc.wantExit {
-				t.Fatalf("exit %d, want %d; stdout %q; stderr %s", res.Exit, tc.wantExit, res.Stdout, res.Stderr)
-			}
-			if asked := e.served(); !slices.Equal(asked, tc.wantAsked) {
-				t.Errorf("secrets asked for %v, want %v", asked, tc.wantAsked)
-			}
-			if r := e.secrets.Rejected(); len(r) != 0 {
-				t.Errorf("the fake refused signatures: %v", r)
-			}
+			require.Equal(t, tc.wantExit, res.Exit, "exit %d, want %d; stdout %q; stderr %s", res.Exit, tc.wantExit, res.Stdout, res.Stderr)
+			asked := e.served()
+			assert.True(t, slices.Equal(asked, tc.wantAsked), "secrets asked for %v, want %v", asked, tc.wantAsked)
+			r := e.secrets.Rejected()
+			assert.Empty(t, r, "the fake refused signatures: %v", r)
 			for _, pw := range tc.secrets {
-				if strings.Contains(res.Stderr, pw) {
-					t.Errorf("stderr holds a password:\n%s", res.Stderr)
-				}
+				assert.NotContains(t, res.Stderr, pw, "stderr holds a password")
 			}
 			for _, want := range tc.wantOut {
-				if !strings.Contains(res.Stdout, want) {
-					t.Errorf("stdout %q does not say %q", res.Stdout, want)
-				}
+				assert.Contains(t, res.Stdout, want, "stdout %q does not say %q", res.Stdout, want)
 			}
 			if tc.wantExit != 0 {
 				return
 			}
 			var got struct{ ServerURL, Username, Secret string }
-			must(t, json.Unmarshal([]byte(res.Stdout), &got))
-			if got.Username != tc.wantUser || got.Secret != tc.wantSecret || got.ServerURL != tc.stdin {
-				t.Errorf("get = %s / %s, want %s / %s", got.Username, got.ServerURL, tc.wantUser, tc.stdin)
-			}
+			require.NoError(t, json.Unmarshal([]byte(res.Stdout), &got))
+			assert.Equal(t, tc.wantUser, got.Username, "get = %s / %s, want %s / %s", got.Username, got.ServerURL, tc.wantUser, tc.stdin)
+			assert.Equal(t, tc.wantSecret, got.Secret, "get = %s / %s, want %s / %s", got.Username, got.ServerURL, tc.wantUser, tc.stdin)
+			assert.Equal(t, tc.stdin, got.ServerURL, "get = %s / %s, want %s / %s", got.Username, got.ServerURL, tc.wantUser, tc.stdin)
 		})
 	}
 }
@@ -158,22 +153,17 @@ func TestOCIVaultKubeletSeedScenario(t *testing.T) {
 	e.put(seedTwo, seedUser(seedTwo), "pw-two")
 	req := `{"apiVersion":"credentialprovider.kubelet.k8s.io/v1","kind":"CredentialProviderRequest","image":"example.registry.io/abc/one"}`
 	res := runBinary(t, testBinary(t), runOpts{Env: []string{"REGCRED_CONFIG=" + e.seedConfig(t)}, Stdin: req}, "kubelet")
-	if res.Exit != 0 {
-		t.Fatalf("exit %d; stdout %q; stderr %s", res.Exit, res.Stdout, res.Stderr)
-	}
+	require.Equal(t, 0, res.Exit, "exit %d; stdout %q; stderr %s", res.Exit, res.Stdout, res.Stderr)
 	var got struct {
 		CacheKeyType string
 		Auth         map[string]struct{ Username, Password string }
 	}
-	must(t, json.Unmarshal([]byte(res.Stdout), &got))
+	require.NoError(t, json.Unmarshal([]byte(res.Stdout), &got))
 	want := map[string]string{"example.registry.io/abc/one": "pw-one", "example.registry.io/abc": "pw-abc"}
-	if len(got.Auth) != len(want) || got.CacheKeyType != "Image" {
-		t.Fatalf("answer %s, want exactly the keys of %v with cacheKeyType Image", res.Stdout, want)
-	}
+	require.Len(t, got.Auth, len(want), "answer %s, want exactly the keys of %v with cacheKeyType Image", res.Stdout, want)
+	require.Equal(t, "Image", got.CacheKeyType, "answer %s, want exactly the keys of %v with cacheKeyType Image", res.Stdout, want)
 	for pattern, pw := range want {
-		if got.Auth[pattern].Password != pw {
-			t.Errorf("auth[%s] = %+v, want password %s", pattern, got.Auth[pattern], pw)
-		}
+		assert.Equal(t, pw, got.Auth[pattern].Password, "auth[%s] = %+v, want password %s", pattern, got.Auth[pattern], pw)
 	}
 }
 
@@ -182,7 +172,7 @@ func TestOCIVaultKubeletSeedScenario(t *testing.T) {
 func TestOCIRThroughBinary(t *testing.T) {
 	e := newOCIE2E(t)
 	iss, err := ocitest.NewIssuer(nil)
-	must(t, err)
+	require.NoError(t, err)
 	registry := ocitest.NewOCIR(t, &ocitest.Verifier{Keys: e.keys}, iss)
 	// The second entry is a mistake the backend must catch: an ocir
 	// entry matching a host that is not OCIR's.
@@ -201,23 +191,20 @@ func TestOCIRThroughBinary(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			issued := registry.Issued()
 			res := runBinary(t, testBinary(t), runOpts{Env: []string{"REGCRED_CONFIG=" + cfg, "REGCRED_LOG=debug"}, Stdin: tc.stdin}, "get")
-			if res.Exit != tc.wantExit {
-				t.Fatalf("exit %d, want %d; stdout %q; stderr %s", res.Exit, tc.wantExit, res.Stdout, res.Stderr)
-			}
+			require.Equal(t, tc.wantExit, res.Exit, "exit %d, want %d; stdout %q; stderr %s", res.Exit, tc.wantExit, res.Stdout, res.Stderr)
 			if tc.wantExit != 0 {
-				if !strings.Contains(res.Stdout, "not an OCI Registry host") || len(registry.Rejected()) != 0 || registry.Issued() != issued {
-					t.Errorf("stdout %q should refuse the host, and nothing should reach the registry", res.Stdout)
-				}
+				assert.Contains(t, res.Stdout, "not an OCI Registry host", "stdout should refuse the host")
+				assert.Empty(t, registry.Rejected(), "nothing should reach the registry")
+				assert.Equal(t, issued, registry.Issued(), "nothing should reach the registry")
 				return
 			}
 			var got struct{ ServerURL, Username, Secret string }
-			must(t, json.Unmarshal([]byte(res.Stdout), &got))
-			if to, ok := registry.IssuedTo(got.Secret); got.Username != "BEARER_TOKEN" || !ok || to != e.key.KeyID() {
-				t.Errorf("get = %s / (token issued to %q), want BEARER_TOKEN and a token issued to the API key", got.Username, to)
-			}
-			if strings.Contains(res.Stderr, got.Secret) {
-				t.Error("stderr holds the token")
-			}
+			require.NoError(t, json.Unmarshal([]byte(res.Stdout), &got))
+			assert.Equal(t, "BEARER_TOKEN", got.Username)
+			to, ok := registry.IssuedTo(got.Secret)
+			assert.True(t, ok, "the token was not issued by the registry")
+			assert.Equal(t, e.key.KeyID(), to, "the token was not issued to the API key")
+			assert.NotContains(t, res.Stderr, got.Secret, "stderr holds the token")
 		})
 	}
 }
@@ -229,13 +216,13 @@ func TestOCIPrincipalsThroughBinary(t *testing.T) {
 	e := newOCIE2E(t)
 	e.put(seedABC, "robot-abc", "pw-principal")
 	iss, err := ocitest.NewIssuer(nil)
-	must(t, err)
+	require.NoError(t, err)
 	instance, err := ocitest.NewInstanceIdentity("iad")
-	must(t, err)
+	require.NoError(t, err)
 	md := ocitest.NewMetadata(t, instance)
 	fed := ocitest.NewFederation(t, e.keys, iss, instance)
 	rp, err := ocitest.ResourcePrincipal(e.keys, iss, "us-ashburn-1")
-	must(t, err)
+	require.NoError(t, err)
 	var rpEnv []string
 	for k, v := range rp {
 		rpEnv = append(rpEnv, k+"="+v)
@@ -253,18 +240,15 @@ func TestOCIPrincipalsThroughBinary(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := writeConfig(t, fmt.Sprintf("registries:\n  - match: example.registry.io/abc\n    ocivault: {secretId: %s, auth: %s, endpoint: %q}\n", seedABC, tc.auth, e.secrets.URL))
 			res := runBinary(t, testBinary(t), runOpts{Env: append([]string{"REGCRED_CONFIG=" + cfg, "REGCRED_LOG=debug"}, tc.env...), Stdin: "example.registry.io/abc/app:1"}, "get")
-			if res.Exit != 0 {
-				t.Fatalf("exit %d; stdout %q; stderr %s", res.Exit, res.Stdout, res.Stderr)
-			}
+			require.Equal(t, 0, res.Exit, "exit %d; stdout %q; stderr %s", res.Exit, res.Stdout, res.Stderr)
 			var got struct{ Username, Secret string }
-			must(t, json.Unmarshal([]byte(res.Stdout), &got))
+			require.NoError(t, json.Unmarshal([]byte(res.Stdout), &got))
 			calls := e.secrets.Calls()
-			if got.Secret != "pw-principal" || len(calls) == 0 || !strings.HasPrefix(calls[len(calls)-1].KeyID, "ST$") {
-				t.Errorf("get = %s; the last read was not signed with a session token", got.Username)
+			assert.Equal(t, "pw-principal", got.Secret, "get = %s", got.Username)
+			if assert.NotEmpty(t, calls, "no read of the secret") {
+				assert.True(t, strings.HasPrefix(calls[len(calls)-1].KeyID, "ST$"), "the last read was not signed with a session token")
 			}
-			if strings.Contains(res.Stderr, "pw-principal") {
-				t.Error("stderr holds the password")
-			}
+			assert.NotContains(t, res.Stderr, "pw-principal", "stderr holds the password")
 		})
 	}
 }

@@ -3,8 +3,10 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestSwitchingCredsStoreKeepsTheOldStoresLogins is finding 4 of the
@@ -22,24 +24,19 @@ get) read -r s; [ "$s" = "127.0.0.1:5000" ] && echo '{"Username":"reguser","Secr
      echo 'credentials not found in native keychain'; exit 1 ;;
 esac
 `
-	must(t, os.WriteFile(filepath.Join(bin, "docker-credential-old"), []byte(script), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(bin, "docker-credential-old"), []byte(script), 0o755))
 	dockerDir := t.TempDir()
-	must(t, os.WriteFile(filepath.Join(dockerDir, "config.json"), []byte(`{"auths":{"127.0.0.1:5000":{}},"credsStore":"old"}`), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dockerDir, "config.json"), []byte(`{"auths":{"127.0.0.1:5000":{}},"credsStore":"old"}`), 0o600))
 	cfg := writeConfig(t, "registries:\n  - match: other.example.com\n    static: {username: u, password: p}\n")
 	env := []string{"REGCRED_CONFIG=" + cfg, "DOCKER_CONFIG=" + dockerDir, "PATH=" + bin + ":" + os.Getenv("PATH")}
 
-	if before := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: "127.0.0.1:5000"}, "get"); before.Exit == 0 {
-		t.Fatalf("control: before the switch regcred answered %q", before.Stdout)
-	}
+	before := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: "127.0.0.1:5000"}, "get")
+	require.NotEqual(t, 0, before.Exit, "control: before the switch regcred answered %q", before.Stdout)
 	res := runBinary(t, testBinary(t), runOpts{Env: env}, "configure-docker", "--creds-store", "--dir", dockerDir)
-	if res.Exit != 0 {
-		t.Fatalf("configure-docker --creds-store: exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
-	}
+	require.Equal(t, 0, res.Exit, "configure-docker --creds-store: exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
 	got := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: "127.0.0.1:5000"}, "get")
-	if got.Exit != 0 || !strings.Contains(got.Stdout, `"Username":"reguser"`) || !strings.Contains(got.Stdout, "old-store-secret-83") {
-		t.Errorf("get after the switch: exit %d %q %s", got.Exit, got.Stdout, got.Stderr)
-	}
-	if strings.Contains(got.Stderr+res.Stdout+res.Stderr, "old-store-secret-83") {
-		t.Error("the old store's secret reached a log or the set-up output")
-	}
+	assert.Equal(t, 0, got.Exit, "get after the switch: exit %d %q %s", got.Exit, got.Stdout, got.Stderr)
+	assert.Contains(t, got.Stdout, `"Username":"reguser"`, "get after the switch: exit %d %q %s", got.Exit, got.Stdout, got.Stderr)
+	assert.Contains(t, got.Stdout, "old-store-secret-83", "get after the switch: exit %d %q %s", got.Exit, got.Stdout, got.Stderr)
+	assert.NotContains(t, got.Stderr+res.Stdout+res.Stderr, "old-store-secret-83", "the old store's secret reached a log or the set-up output")
 }

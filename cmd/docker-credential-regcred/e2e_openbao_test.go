@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/openbao"
 )
 
@@ -53,7 +56,7 @@ func newBaoE2E(t *testing.T) *baoE2E {
 		"garbage-token": "s.garbage-" + rand.Text()[:12],
 	} {
 		e.files[name] = filepath.Join(dir, name)
-		must(t, os.WriteFile(e.files[name], []byte(content+"\n"), 0o600))
+		require.NoError(t, os.WriteFile(e.files[name], []byte(content+"\n"), 0o600))
 	}
 	return e
 }
@@ -64,7 +67,7 @@ func (e *baoE2E) secrets(t *testing.T) []string {
 	out := []string{e.password, e.secretID, e.s.RootToken}
 	for _, name := range []string{"reader-token", "powerless-token", "garbage-token"} {
 		b, err := os.ReadFile(e.files[name])
-		must(t, err)
+		require.NoError(t, err)
 		out = append(out, strings.TrimSpace(string(b)))
 	}
 	return out
@@ -93,9 +96,7 @@ func (e *baoE2E) get(t *testing.T, env []string) (string, runResult) {
 	res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: "registry.example.com"}, "get")
 	var got struct{ Username, Secret string }
 	if res.Exit == 0 {
-		if err := json.Unmarshal([]byte(res.Stdout), &got); err != nil {
-			t.Fatalf("stdout %q: %v", res.Stdout, err)
-		}
+		require.NoError(t, json.Unmarshal([]byte(res.Stdout), &got), "stdout %q", res.Stdout)
 	}
 	return got.Secret, res
 }
@@ -113,8 +114,8 @@ func (e *baoE2E) noLeak(t *testing.T, res runResult, allowed ...string) {
 		text += "\n" + res.Stdout
 	}
 	for _, s := range e.secrets(t) {
-		if s != "" && strings.Contains(text, s) && !contains(allowed, s) {
-			t.Errorf("a secret (%.8s…) shows in the output or the cache's file names:\n%s", s, text)
+		if s != "" && strings.Contains(text, s) {
+			assert.True(t, contains(allowed, s), "a secret (%.8s…) shows in the output or the cache's file names:\n%s", s, text)
 		}
 	}
 }
@@ -139,15 +140,13 @@ func TestOpenBaoLoginReusedAcrossProcesses(t *testing.T) {
 	const n = 4
 	for i := range n {
 		secret, res := e.get(t, env)
-		if res.Exit != 0 || secret != e.password {
-			t.Fatalf("get %d: exit %d\n%s\n%s", i, res.Exit, res.Stdout, res.Stderr)
-		}
+		require.Equal(t, 0, res.Exit, "get %d: exit %d\n%s\n%s", i, res.Exit, res.Stdout, res.Stderr)
+		require.Equal(t, e.password, secret, "get %d: exit %d\n%s\n%s", i, res.Exit, res.Stdout, res.Stderr)
 		e.noLeak(t, res, e.password)
 	}
 	after := e.s.Accessors(t, "")
-	if got := len(after) - before; got != 1 {
-		t.Fatalf("%d cold gets in separate processes created %d tokens, want 1", n, got)
-	}
+	got := len(after) - before
+	require.Equal(t, 1, got, "%d cold gets in separate processes created %d tokens, want 1", n, got)
 	// Revoke every token but the root's: the cached one is refused, then
 	// classified invalid, dropped, and one new login serves.
 	for _, a := range after {
@@ -159,14 +158,12 @@ func TestOpenBaoLoginReusedAcrossProcesses(t *testing.T) {
 	revoked := len(e.s.Accessors(t, ""))
 	for i := range 2 {
 		secret, res := e.get(t, env)
-		if res.Exit != 0 || secret != e.password {
-			t.Fatalf("get %d after revocation: exit %d\n%s\n%s", i, res.Exit, res.Stdout, res.Stderr)
-		}
+		require.Equal(t, 0, res.Exit, "get %d after revocation: exit %d\n%s\n%s", i, res.Exit, res.Stdout, res.Stderr)
+		require.Equal(t, e.password, secret, "get %d after revocation: exit %d\n%s\n%s", i, res.Exit, res.Stdout, res.Stderr)
 		e.noLeak(t, res, e.password)
 	}
-	if got := len(e.s.Accessors(t, "")) - revoked; got != 1 {
-		t.Errorf("after the revocation, 2 gets created %d tokens, want 1", got)
-	}
+	got = len(e.s.Accessors(t, "")) - revoked
+	assert.Equal(t, 1, got, "after the revocation, 2 gets created %d tokens, want 1", got)
 }
 
 // TestOpenBaoKVv1CacheTTL: a KV v1 secret is kept for cache.ttl, not for
@@ -175,30 +172,24 @@ func TestOpenBaoKVv1CacheTTL(t *testing.T) {
 	e := newBaoE2E(t)
 	auth := "{tokenFile: " + yamlQuote(e.files["reader-token"]) + "}"
 	env := e.config(t, "ttl: 0s", e.vault(e.kv1+"/registry", auth))
-	if secret, res := e.get(t, env); secret != e.password {
-		t.Fatalf("first get: exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
-	}
+	secret, res := e.get(t, env)
+	require.Equal(t, e.password, secret, "first get: exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
 	rotated := "bao-rotated-pw-" + rand.Text()[:8]
 	e.s.Write(t, "", e.kv1+"/registry", map[string]any{"username": "bao-robot", "password": rotated})
-	secret, res := e.get(t, env)
-	if secret != rotated {
-		t.Fatalf("with ttl 0s, the get after a rotation answered the old password (exit %d)\n%s", res.Exit, res.Stderr)
-	}
+	secret, res = e.get(t, env)
+	require.Equal(t, rotated, secret, "with ttl 0s, the get after a rotation answered the old password (exit %d)\n%s", res.Exit, res.Stderr)
 	e.noLeak(t, res, rotated)
 	list := runBinary(t, testBinary(t), runOpts{Env: env}, "cache", "list")
-	if strings.Contains(list.Stdout, "registry.example.com") {
-		t.Errorf("with ttl 0s, cache list shows an entry:\n%s", list.Stdout)
-	}
+	assert.NotContains(t, list.Stdout, "registry.example.com", "with ttl 0s, cache list shows an entry")
 
 	// With ttl 1h the entry expires within the hour, not in 768h.
 	env = e.config(t, "ttl: 1h", e.vault(e.kv1+"/registry", auth))
-	if secret, _ := e.get(t, env); secret != rotated {
-		t.Fatal("ttl 1h: no answer")
-	}
+	secret, _ = e.get(t, env)
+	require.Equal(t, rotated, secret, "ttl 1h: no answer")
 	list = runBinary(t, testBinary(t), runOpts{Env: env}, "cache", "list")
-	if !strings.Contains(list.Stdout, "registry.example.com") || strings.Contains(list.Stdout, "767h") || strings.Contains(list.Stdout, "768h") {
-		t.Errorf("ttl 1h: cache list:\n%s", list.Stdout)
-	}
+	assert.Contains(t, list.Stdout, "registry.example.com", "ttl 1h: cache list")
+	assert.NotContains(t, list.Stdout, "767h", "ttl 1h: cache list")
+	assert.NotContains(t, list.Stdout, "768h", "ttl 1h: cache list")
 }
 
 // TestOpenBaoDeniedFallsThrough: an entry whose token is refused (by
@@ -210,21 +201,16 @@ func TestOpenBaoDeniedFallsThrough(t *testing.T) {
 	env := e.config(t, "ttl: 0s", e.vault(e.kv2+"/registry", tokenAuth("powerless-token"))+e.vault(e.kv2+"/registry", tokenAuth("garbage-token"))+
 		e.vault(e.kv1+"/registry", tokenAuth("reader-token")))
 	secret, res := e.get(t, env)
-	if res.Exit != 0 || secret != e.password {
-		t.Fatalf("exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
-	}
+	require.Equal(t, 0, res.Exit, "exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
+	require.Equal(t, e.password, secret, "exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
 	e.noLeak(t, res, e.password)
 
 	env = e.config(t, "ttl: 0s", e.vault(e.kv2+"/registry", tokenAuth("powerless-token"))+e.vault(e.kv2+"/registry", tokenAuth("garbage-token")))
 	_, res = e.get(t, env)
-	if res.Exit != 1 {
-		t.Fatalf("exit %d, want 1\n%s", res.Exit, res.Stdout)
-	}
+	require.Equal(t, 1, res.Exit, "exit %d, want 1\n%s", res.Exit, res.Stdout)
 	for _, f := range []string{"2 matching entries failed", "permission denied by policy looking up the mount of " + e.kv2 + "/registry",
 		"the Vault token is invalid or expired (run `bao login`/`vault login`, or check tokenFile)"} {
-		if !strings.Contains(res.Stdout, f) {
-			t.Errorf("stdout lacks %q:\n%s", f, res.Stdout)
-		}
+		assert.Contains(t, res.Stdout, f, "stdout lacks %q", f)
 	}
 	e.noLeak(t, res)
 }

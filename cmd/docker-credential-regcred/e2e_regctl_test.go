@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/registrytest"
 )
 
@@ -26,9 +29,7 @@ func requireRegctl(t *testing.T) string {
 		}
 	}
 	msg := "regctl not found; `make tools` installs it"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
+	require.NotEqual(t, "true", os.Getenv("CI"), msg)
 	t.Skip(msg)
 	return ""
 }
@@ -42,9 +43,7 @@ func regctl(t *testing.T, bin string, env []string, args ...string) (string, err
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = env
 	out, err := cmd.CombinedOutput()
-	if ctx.Err() != nil {
-		t.Fatalf("regctl %v hung", args)
-	}
+	require.NoError(t, ctx.Err(), "regctl %v hung", args)
 	return string(out), err
 }
 
@@ -85,19 +84,16 @@ func TestRegctlWithCredsStore(t *testing.T) {
 			writeJSONFile(t, filepath.Join(dockerDir, "config.json"), tt.docker)
 			env := append(cleanEnv(t), "PATH="+filepath.Dir(testBinary(t))+":"+os.Getenv("PATH"),
 				"DOCKER_CONFIG="+dockerDir, "REGCTL_CONFIG="+filepath.Join(regctlDir, "config.json"), "REGCRED_CONFIG="+cfg, "REG_PW="+reg.Password)
-			if out, err := regctl(t, bin, env, append([]string{"registry", "set", tt.host, "--tls", "disabled", "--skip-check"}, tt.setArgs...)...); err != nil {
-				t.Fatalf("regctl registry set: %v\n%s", err, out)
+			out, err := regctl(t, bin, env, append([]string{"registry", "set", tt.host, "--tls", "disabled", "--skip-check"}, tt.setArgs...)...)
+			require.NoError(t, err, "regctl registry set: %v\n%s", err, out)
+			out, err = regctl(t, bin, env, "image", "manifest", tt.host+"/team/app:v1")
+			if tt.wantOK {
+				assert.NoError(t, err, "regctl image manifest: %v\n%s", err, out)
 			}
-			out, err := regctl(t, bin, env, "image", "manifest", tt.host+"/team/app:v1")
-			if tt.wantOK && err != nil {
-				t.Errorf("regctl image manifest: %v\n%s", err, out)
+			if !tt.wantOK {
+				assert.Error(t, err, "regctl read the manifest without a credential: the test registry let it in\n%s", out)
 			}
-			if !tt.wantOK && err == nil {
-				t.Errorf("regctl read the manifest without a credential: the test registry let it in\n%s", out)
-			}
-			if strings.Contains(out, reg.Password) {
-				t.Errorf("the password reached regctl's output")
-			}
+			assert.NotContains(t, out, reg.Password, "the password reached regctl's output")
 		})
 	}
 }

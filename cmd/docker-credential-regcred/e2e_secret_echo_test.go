@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/regcred/regcred/internal/configcanary"
 )
 
@@ -23,12 +25,9 @@ func TestConfigErrorsNeverPrintASecret(t *testing.T) {
 			}{{verb: "get", stdin: "reg.example.com"}, {verb: "check"}} {
 				res := runBinary(t, bin, runOpts{Env: env, Stdin: run.stdin}, run.verb)
 				out := res.Stdout + res.Stderr
-				if res.Exit != 1 || !strings.Contains(out, tc.Want) {
-					t.Errorf("%s: exit %d, want 1 and a problem saying %q:\n%s", run.verb, res.Exit, tc.Want, out)
-				}
-				if configcanary.Leaks(out) {
-					t.Errorf("%s printed the canary:\nstdout:\n%s\nstderr:\n%s", run.verb, res.Stdout, res.Stderr)
-				}
+				assert.Equal(t, 1, res.Exit, "%s: exit %d, want 1 and a problem saying %q:\n%s", run.verb, res.Exit, tc.Want, out)
+				assert.Contains(t, out, tc.Want, "%s: exit %d, want 1 and a problem saying %q", run.verb, res.Exit, tc.Want)
+				assert.False(t, configcanary.Leaks(out), "%s printed the canary:\nstdout:\n%s\nstderr:\n%s", run.verb, res.Stdout, res.Stderr)
 			}
 		})
 	}
@@ -72,12 +71,9 @@ func TestCredentialTimeErrorsNeverPrintASecret(t *testing.T) {
 			for _, args := range [][]string{{"get"}, {"check", request}} {
 				res := runBinary(t, bin, runOpts{Env: env, Stdin: request}, args...)
 				out := res.Stdout + res.Stderr
-				if res.Exit != 1 || !strings.Contains(out, tt.want) {
-					t.Errorf("%v: exit %d, want 1 and an error saying %q:\n%s", args, res.Exit, tt.want, out)
-				}
-				if strings.Contains(strings.ToLower(out), strings.ToLower(canary)) {
-					t.Errorf("%v printed the canary:\nstdout:\n%s\nstderr:\n%s", args, res.Stdout, res.Stderr)
-				}
+				assert.Equal(t, 1, res.Exit, "%v: exit %d, want 1 and an error saying %q:\n%s", args, res.Exit, tt.want, out)
+				assert.Contains(t, out, tt.want, "%v: exit %d, want 1 and an error saying %q", args, res.Exit, tt.want)
+				assert.NotContains(t, strings.ToLower(out), strings.ToLower(canary), "%v printed the canary:\nstdout:\n%s\nstderr:\n%s", args, res.Stdout, res.Stderr)
 			}
 		})
 	}

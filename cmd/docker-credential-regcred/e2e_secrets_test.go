@@ -4,9 +4,9 @@ import (
 	"encoding/base64"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -23,10 +23,10 @@ func TestDebugLogsNeverHoldSecrets(t *testing.T) {
 	}
 	dir := t.TempDir()
 	pwFile := filepath.Join(dir, "pw")
-	must(t, os.WriteFile(pwFile, []byte(secrets["file"]+"\n"), 0o600))
+	require.NoError(t, os.WriteFile(pwFile, []byte(secrets["file"]+"\n"), 0o600))
 	dockerCfg := filepath.Join(dir, "config.json")
 	auth := base64.StdEncoding.EncodeToString([]byte("dockuser:" + secrets["docker"]))
-	must(t, os.WriteFile(dockerCfg, []byte(`{"auths":{"https://dock.example.com":{"auth":"`+auth+`"}}}`), 0o600))
+	require.NoError(t, os.WriteFile(dockerCfg, []byte(`{"auths":{"https://dock.example.com":{"auth":"`+auth+`"}}}`), 0o600))
 	cfg := writeConfig(t, `registries:
   - match: env.example.com
     static: {username: u1, passwordEnv: PW}
@@ -63,21 +63,17 @@ func TestDebugLogsNeverHoldSecrets(t *testing.T) {
 	for _, r := range runs {
 		t.Run(r.name, func(t *testing.T) {
 			res := runBinary(t, bin, runOpts{Env: env, Stdin: r.stdin}, r.args...)
-			if res.Exit != r.wantExit {
-				t.Fatalf("exit %d, want %d; stdout %q stderr %q", res.Exit, r.wantExit, res.Stdout, res.Stderr)
+			require.Equal(t, r.wantExit, res.Exit, "exit %d, want %d; stdout %q stderr %q", res.Exit, r.wantExit, res.Stdout, res.Stderr)
+			if r.name != "version" {
+				assert.Contains(t, res.Stderr, "level=DEBUG", "no debug logs on stderr")
 			}
-			if r.name != "version" && !strings.Contains(res.Stderr, "level=DEBUG") {
-				t.Errorf("no debug logs on stderr: %q", res.Stderr)
-			}
-			if r.allowed != "" && !strings.Contains(res.Stdout, r.allowed) {
-				t.Errorf("get did not answer its secret: %q", res.Stdout)
+			if r.allowed != "" {
+				assert.Contains(t, res.Stdout, r.allowed, "get did not answer its secret")
 			}
 			for kind, s := range secrets {
-				if strings.Contains(res.Stderr, s) {
-					t.Errorf("stderr holds the %s secret:\n%s", kind, res.Stderr)
-				}
-				if s != r.allowed && strings.Contains(res.Stdout, s) {
-					t.Errorf("stdout holds the %s secret:\n%s", kind, res.Stdout)
+				assert.NotContains(t, res.Stderr, s, "stderr holds the %s secret", kind)
+				if s != r.allowed {
+					assert.NotContains(t, res.Stdout, s, "stdout holds the %s secret", kind)
 				}
 			}
 		})
@@ -95,17 +91,8 @@ func TestDebugLogExplainsTheWalk(t *testing.T) {
     static: {username: u, passwordEnv: HOST_PW}
 `)
 	res := runBinary(t, testBinary(t), runOpts{Env: []string{"REGCRED_LOG=debug", "REGCRED_CONFIG=" + cfg, "HOST_PW=pw-host-1"}, Stdin: "reg.example.com/team/app:1"}, "get")
-	if res.Exit != 0 {
-		t.Fatalf("exit %d: %s %s", res.Exit, res.Stdout, res.Stderr)
-	}
+	require.Equal(t, 0, res.Exit, "exit %d: %s %s", res.Exit, res.Stdout, res.Stderr)
 	for _, want := range []string{"entries match", "team secret (static,", "trying entry", "entry skipped", "MISSING_TEAM_PW", "credential found", "reg.example.com (static,"} {
-		if !strings.Contains(res.Stderr, want) {
-			t.Errorf("debug log lacks %q:\n%s", want, res.Stderr)
-		}
+		assert.Contains(t, res.Stderr, want, "debug log lacks %q", want)
 	}
-}
-
-func must(t *testing.T, err error) {
-	t.Helper()
-	require.NoError(t, err)
 }

@@ -3,8 +3,10 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/internal/registrytest"
 )
@@ -27,19 +29,13 @@ func TestSetupPodmanDropInWithSkopeo(t *testing.T) {
 		"REGCRED_CONFIG="+cfg, "REG_PW="+reg.Password)
 	image := "docker://" + reg.Addr + "/team/app:1.0"
 
-	if out, err := runSkopeo(t, skopeo, env, "inspect", "--tls-verify=false", "--authfile", emptyAuth, image); err == nil {
-		t.Fatalf("control: before setup skopeo should be refused, got:\n%s", out)
-	}
+	out, err := runSkopeo(t, skopeo, env, "inspect", "--tls-verify=false", "--authfile", emptyAuth, image)
+	require.Error(t, err, "control: before setup skopeo should be refused, got:\n%s", out)
 	res := runBinary(t, testBinary(t), runOpts{Env: env}, "setup", "podman", "--write", "--user")
 	dropIn := filepath.Join(home, ".config", "containers", "registries.conf.d", "50-regcred.conf")
-	if res.Exit != 0 || !strings.Contains(res.Stdout, "wrote "+dropIn) {
-		t.Fatalf("setup podman --write: exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
-	}
-	out, err := runSkopeo(t, skopeo, env, "inspect", "--tls-verify=false", "--authfile", emptyAuth, image)
-	if err != nil {
-		t.Fatalf("skopeo with the drop-in: %v\n%s", err, out)
-	}
-	if strings.Contains(out, reg.Password) {
-		t.Error("skopeo printed the password")
-	}
+	require.Equal(t, 0, res.Exit, "setup podman --write: exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
+	require.Contains(t, res.Stdout, "wrote "+dropIn, "setup podman --write: exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
+	out, err = runSkopeo(t, skopeo, env, "inspect", "--tls-verify=false", "--authfile", emptyAuth, image)
+	require.NoError(t, err, "skopeo with the drop-in: %v\n%s", err, out)
+	assert.NotContains(t, out, reg.Password, "skopeo printed the password")
 }

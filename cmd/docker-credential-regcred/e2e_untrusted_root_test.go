@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/testkit"
 
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
@@ -31,35 +34,35 @@ func TestUntrustedCacheRootIsLeftAlone(t *testing.T) {
 			other := filepath.Join(home, "other")
 			plantOldFiles(t, filepath.Join(other, "routes"), strings.Repeat("a", 64)+".route", "notes.txt")
 			plantOldFiles(t, filepath.Join(other, "tokens"), "keep.json")
-			must(t, os.MkdirAll(filepath.Join(home, ".cache"), 0o700))
-			must(t, os.Symlink(other, filepath.Join(home, ".cache", "regcred")))
+			require.NoError(t, os.MkdirAll(filepath.Join(home, ".cache"), 0o700))
+			require.NoError(t, os.Symlink(other, filepath.Join(home, ".cache", "regcred")))
 			return "", other
 		}, why: "is a symlink"},
 		{name: "cache.dir under a group-writable parent", plant: func(t *testing.T, home string) (string, string) {
 			shared := filepath.Join(home, "shared")
-			must(t, os.Mkdir(shared, 0o700))
-			must(t, os.Chmod(shared, 0o775))
+			require.NoError(t, os.Mkdir(shared, 0o700))
+			require.NoError(t, os.Chmod(shared, 0o775))
 			plantOldFiles(t, filepath.Join(shared, "regcred", "tokens"), "keep.json")
 			return filepath.Join(shared, "regcred"), shared
 		}, why: "without the sticky bit"},
 		{name: "cache.dir a shared sticky directory (1777)", plant: func(t *testing.T, home string) (string, string) {
 			shared := filepath.Join(home, "shared-cache")
-			must(t, os.Mkdir(shared, 0o700))
-			must(t, os.Chmod(shared, os.ModeSticky|0o777))
+			require.NoError(t, os.Mkdir(shared, 0o700))
+			require.NoError(t, os.Chmod(shared, os.ModeSticky|0o777))
 			return shared, shared
 		}, why: "writable by other users"},
 		{name: "cache.dir owned by another user", asRoot: true, plant: func(t *testing.T, home string) (string, string) {
 			dir := filepath.Join(home, "theirs")
 			plantOldFiles(t, filepath.Join(dir, "tokens"), "keep.json")
-			must(t, os.Chown(dir, testkit.ForeignUID, testkit.ForeignUID))
+			require.NoError(t, os.Chown(dir, testkit.ForeignUID, testkit.ForeignUID))
 			return dir, dir
 		}, why: "owned by uid 4242"},
 		{name: "cache.dir through another user's symlink", asRoot: true, plant: func(t *testing.T, home string) (string, string) {
 			real := filepath.Join(home, "real")
 			plantOldFiles(t, filepath.Join(real, "regcred", "tokens"), "keep.json")
 			link := filepath.Join(home, "link")
-			must(t, os.Symlink(real, link))
-			must(t, os.Lchown(link, testkit.ForeignUID, testkit.ForeignUID))
+			require.NoError(t, os.Symlink(real, link))
+			require.NoError(t, os.Lchown(link, testkit.ForeignUID, testkit.ForeignUID))
 			return filepath.Join(link, "regcred"), real
 		}, why: "symlink"},
 	}
@@ -80,13 +83,11 @@ func TestUntrustedCacheRootIsLeftAlone(t *testing.T) {
 				res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: ecrHost}, "get")
 				checkECRAnswer(t, cloud, res, ecrHost, keys.ARN, "us-west-2", keys)
 				checkOneWarning(t, res.Stderr, tt.why)
-				if n := cloud.Calls(ecrtest.ECR); n != i+1 {
-					t.Errorf("get %d: ECR calls = %d, want %d (no cache may be used)", i+1, n, i+1)
-				}
+				n := cloud.Calls(ecrtest.ECR)
+				assert.Equal(t, i+1, n, "get %d: ECR calls = %d, want %d (no cache may be used)", i+1, n, i+1)
 			}
-			if after := treeState(t, watch); after != before {
-				t.Errorf("the refused root was changed:\nbefore:\n%s\nafter:\n%s", before, after)
-			}
+			after := treeState(t, watch)
+			assert.Equal(t, before, after, "the refused root was changed:\nbefore:\n%s\nafter:\n%s", before, after)
 		})
 	}
 }
@@ -95,8 +96,11 @@ func TestUntrustedCacheRootIsLeftAlone(t *testing.T) {
 func checkOneWarning(t *testing.T, stderr, why string) {
 	t.Helper()
 	lines := strings.Split(strings.TrimSpace(stderr), "\n")
-	if len(lines) != 1 || !strings.Contains(lines[0], "level=WARN") || !strings.Contains(lines[0], why) || !strings.Contains(lines[0], "chmod go-w") {
-		t.Errorf("stderr is not one warning saying %q and how to fix it:\n%s", why, stderr)
+	if !assert.Len(t, lines, 1, "stderr is not one warning:\n%s", stderr) {
+		return
+	}
+	for _, want := range []string{"level=WARN", why, "chmod go-w"} {
+		assert.Contains(t, lines[0], want, "the warning does not say why and how to fix it")
 	}
 }
 
@@ -105,15 +109,15 @@ func checkOneWarning(t *testing.T, stderr, why string) {
 // sweep.
 func plantOldFiles(t *testing.T, dir string, names ...string) {
 	t.Helper()
-	must(t, os.MkdirAll(dir, 0o700))
+	require.NoError(t, os.MkdirAll(dir, 0o700))
 	old := time.Now().Add(-60 * 24 * time.Hour)
 	for _, n := range names {
 		p := filepath.Join(dir, n)
-		must(t, os.WriteFile(p, []byte("planted"), 0o600))
-		must(t, os.Chtimes(p, old, old))
+		require.NoError(t, os.WriteFile(p, []byte("planted"), 0o600))
+		require.NoError(t, os.Chtimes(p, old, old))
 	}
 	for d := dir; d != filepath.Dir(filepath.Dir(dir)); d = filepath.Dir(d) {
-		must(t, os.Chmod(d, 0o755))
+		require.NoError(t, os.Chmod(d, 0o755))
 	}
 }
 
@@ -122,7 +126,7 @@ func plantOldFiles(t *testing.T, dir string, names ...string) {
 func treeState(t *testing.T, dir string) string {
 	t.Helper()
 	var b strings.Builder
-	must(t, filepath.WalkDir(dir, func(p string, _ os.DirEntry, err error) error {
+	require.NoError(t, filepath.WalkDir(dir, func(p string, _ os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}

@@ -6,9 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/providers/vault/vaulttest"
 )
@@ -47,7 +49,7 @@ func newVaultE2E(t *testing.T) *vaultE2E {
 	dir := t.TempDir()
 	for name, content := range map[string]string{"secret-id": e2eSecretID, "sa-token": sa, "ci.jwt": ci, "token": e2eToken} {
 		e.files[name] = filepath.Join(dir, name)
-		must(t, os.WriteFile(e.files[name], []byte(content+"\n"), 0o600))
+		require.NoError(t, os.WriteFile(e.files[name], []byte(content+"\n"), 0o600))
 	}
 	e.files["ca"] = e.serverCA.WriteCert(t)
 	e.files["cert"], e.files["key"] = clientCA.Issue(t, vaulttest.Leaf{CommonName: "e2e-client"}).Write(t)
@@ -129,27 +131,21 @@ func TestVaultLoginsThroughBinary(t *testing.T) {
 			cfg := e.config(t, tt.block)
 			env := append([]string{"REGCRED_CONFIG=" + cfg, "REGCRED_LOG=debug"}, tt.env...)
 			res := runBinary(t, bin, runOpts{Env: env, Stdin: "registry.example.com"}, "get")
-			if res.Exit != 0 {
-				t.Fatalf("exit %d; stdout %q; stderr %q", res.Exit, res.Stdout, res.Stderr)
-			}
+			require.Equal(t, 0, res.Exit, "exit %d; stdout %q; stderr %q", res.Exit, res.Stdout, res.Stderr)
 			var got struct{ ServerURL, Username, Secret string }
-			if err := json.Unmarshal([]byte(res.Stdout), &got); err != nil {
-				t.Fatalf("stdout %q: %v", res.Stdout, err)
-			}
+			require.NoError(t, json.Unmarshal([]byte(res.Stdout), &got), "stdout %q", res.Stdout)
 			wantUser, wantSecret := "ci-robot", e.password
 			if tt.wantUser != "" {
 				wantUser, wantSecret = tt.wantUser, tt.wantSecret
 			}
-			if got.ServerURL != "registry.example.com" || got.Username != wantUser || got.Secret != wantSecret {
-				t.Errorf("get = %+v, want %s and the secret", got, wantUser)
-			}
-			if tt.loginPath != "" && tt.server.Count(http.MethodPost, tt.loginPath) != before+1 {
-				t.Errorf("no login at %s", tt.loginPath)
+			assert.Equal(t, "registry.example.com", got.ServerURL, "get = %+v, want %s and the secret", got, wantUser)
+			assert.Equal(t, wantUser, got.Username, "get = %+v, want %s and the secret", got, wantUser)
+			assert.Equal(t, wantSecret, got.Secret, "get = %+v, want %s and the secret", got, wantUser)
+			if tt.loginPath != "" {
+				assert.Equal(t, before+1, tt.server.Count(http.MethodPost, tt.loginPath), "no login at %s", tt.loginPath)
 			}
 			for _, s := range e.secrets {
-				if strings.Contains(res.Stderr, s) {
-					t.Errorf("stderr holds a secret (%.8s…):\n%s", s, res.Stderr)
-				}
+				assert.NotContains(t, res.Stderr, s, "stderr holds a secret (%.8s…)", s)
 			}
 		})
 	}
@@ -183,18 +179,12 @@ func TestVaultFailuresThroughBinary(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			env := append([]string{"REGCRED_CONFIG=" + e.config(t, tt.block), "REGCRED_LOG=debug"}, tt.env...)
 			res := runBinary(t, bin, runOpts{Env: env, Stdin: "registry.example.com"}, "get")
-			if res.Exit != 1 {
-				t.Fatalf("exit %d, want 1; stdout %q", res.Exit, res.Stdout)
-			}
+			require.Equal(t, 1, res.Exit, "exit %d, want 1; stdout %q", res.Exit, res.Stdout)
 			for _, f := range tt.fragments {
-				if !strings.Contains(res.Stdout, f) {
-					t.Errorf("stdout %q lacks %q", res.Stdout, f)
-				}
+				assert.Contains(t, res.Stdout, f, "stdout %q lacks %q", res.Stdout, f)
 			}
 			for _, s := range append(e.secrets, "wrong-secret-id") {
-				if strings.Contains(res.Stdout+res.Stderr, s) {
-					t.Errorf("output holds a secret (%.8s…):\nstdout %s\nstderr %s", s, res.Stdout, res.Stderr)
-				}
+				assert.NotContains(t, res.Stdout+res.Stderr, s, "output holds a secret (%.8s…):\nstdout %s\nstderr %s", s, res.Stdout, res.Stderr)
 			}
 		})
 	}

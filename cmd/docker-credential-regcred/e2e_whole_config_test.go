@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/docker/cli/cli/config"
@@ -50,9 +51,7 @@ func dockerConfigFile(t *testing.T, regcredConfig string, env ...string) *config
 	}
 	cf, err := config.Load(dockerDir)
 	require.NoError(t, err)
-	if cf.CredentialsStore != "regcred" {
-		t.Fatalf("credsStore = %q", cf.CredentialsStore)
-	}
+	require.Equal(t, "regcred", cf.CredentialsStore, "credsStore = %q", cf.CredentialsStore)
 	return cf
 }
 
@@ -62,9 +61,8 @@ func pullWith(t *testing.T, image string, ac types.AuthConfig) {
 	ref, err := name.ParseReference(image, name.Insecure)
 	require.NoError(t, err)
 	auth := authn.FromConfig(authn.AuthConfig{Username: ac.Username, Password: ac.Password})
-	if _, err := remote.Image(ref, remote.WithAuth(auth), remote.WithContext(t.Context())); err != nil {
-		t.Errorf("pulling %s with the credential docker collected: %v", image, err)
-	}
+	_, err = remote.Image(ref, remote.WithAuth(auth), remote.WithContext(t.Context()))
+	assert.NoError(t, err, "pulling %s with the credential docker collected", image)
 }
 
 // TestDockerGetAllCredentials runs docker's own GetAllCredentials (what
@@ -81,19 +79,15 @@ func TestDockerGetAllCredentials(t *testing.T) {
 `+brokenOtherEntry), "REG_PW="+reg.Password)
 
 	creds, err := cf.GetAllCredentials()
-	if err != nil {
-		t.Fatalf("GetAllCredentials (docker run --use-api-socket would fail): %v", err)
-	}
+	require.NoError(t, err, "GetAllCredentials (docker run --use-api-socket would fail)")
 	ac, ok := creds[reg.Addr]
-	if !ok || ac.Username != reg.Username || ac.Password != reg.Password {
-		t.Fatalf("GetAllCredentials has no credential for %s: %v", reg.Addr, keys(creds))
-	}
+	require.True(t, ok, "GetAllCredentials has no credential for %s: %v", reg.Addr, keys(creds))
+	require.Equal(t, reg.Username, ac.Username, "GetAllCredentials has no credential for %s: %v", reg.Addr, keys(creds))
+	require.Equal(t, reg.Password, ac.Password, "GetAllCredentials has no credential for %s: %v", reg.Addr, keys(creds))
 	pullWith(t, reg.Addr+"/team/app:v1", ac)
 
 	_, err = cf.GetAuthConfig("other.example.com")
-	if err == nil || !strings.Contains(err.Error(), "/nonexistent/other-pw") {
-		t.Errorf("a direct get for the broken entry's registry: err = %v, want it to name the missing file", err)
-	}
+	assert.ErrorContains(t, err, "/nonexistent/other-pw", "a direct get for the broken entry's registry should name the missing file")
 }
 
 // TestDockerGetAllCredentialsHelperHosts: a backend host named under
@@ -103,9 +97,8 @@ func TestDockerGetAllCredentialsHelperHosts(t *testing.T) {
 	cf := dockerConfigFile(t, writeConfig(t, "registries:\n"+brokenOtherEntry))
 	cf.CredentialHelpers = map[string]string{"other.example.com": "regcred"}
 	creds, err := cf.GetAllCredentials()
-	if err != nil || len(creds) != 0 {
-		t.Errorf("GetAllCredentials with a failing credHelpers host = %v, %v; want nothing, no error", keys(creds), err)
-	}
+	assert.NoError(t, err, "GetAllCredentials with a failing credHelpers host = %v, %v; want nothing, no error", keys(creds), err)
+	assert.Empty(t, creds, "GetAllCredentials with a failing credHelpers host = %v, %v; want nothing, no error", keys(creds), err)
 }
 
 // TestDockerLegacyBuildCredentials: the legacy builder (DOCKER_BUILDKIT=0
@@ -122,9 +115,9 @@ func TestDockerLegacyBuildCredentials(t *testing.T) {
 
 	creds, _ := cf.GetAllCredentials() // as the legacy builder does
 	ac, ok := creds[reg.Addr]
-	if !ok || ac.Username != reg.Username || ac.Password != reg.Password {
-		t.Fatalf("the legacy build would send no credential for %s: it got %v", reg.Addr, keys(creds))
-	}
+	require.True(t, ok, "the legacy build would send no credential for %s: it got %v", reg.Addr, keys(creds))
+	require.Equal(t, reg.Username, ac.Username, "the legacy build would send no credential for %s: it got %v", reg.Addr, keys(creds))
+	require.Equal(t, reg.Password, ac.Password, "the legacy build would send no credential for %s: it got %v", reg.Addr, keys(creds))
 	pullWith(t, reg.Addr+"/base/image:v1", ac)
 }
 
@@ -136,27 +129,23 @@ func TestDockerHubLoginRoundTrip(t *testing.T) {
 	const secret = "hub-login-secret-31"
 	cf := dockerConfigFile(t, writeConfig(t, "registries: []\n"))
 	store := cf.GetCredentialsStore(dockerHubServer)
-	if err := store.Store(types.AuthConfig{ServerAddress: dockerHubServer, Username: "hubuser", Password: secret}); err != nil {
-		t.Fatalf("docker login's store: %v", err)
-	}
+	require.NoError(t, store.Store(types.AuthConfig{ServerAddress: dockerHubServer, Username: "hubuser", Password: secret}), "docker login's store")
 	got, err := cf.GetAuthConfig(dockerHubServer)
-	if err != nil || got.Username != "hubuser" || got.Password != secret {
-		t.Fatalf("docker pull's get: %+v, %v", got.Username, err)
-	}
+	require.NoError(t, err, "docker pull's get: %+v,", got.Username)
+	require.Equal(t, "hubuser", got.Username, "docker pull's get: %+v, %v", got.Username, err)
+	require.Equal(t, secret, got.Password, "docker pull's get: %+v, %v", got.Username, err)
 	list := runBinary(t, testBinary(t), runOpts{Env: os.Environ(), Stdin: "unused"}, "list")
-	if list.Exit != 0 || strings.TrimSpace(list.Stdout) != `{"`+dockerHubServer+`":"hubuser"}` {
-		t.Errorf("list = %q (exit %d), want the login under the key it was stored with", list.Stdout, list.Exit)
-	}
+	assert.Equal(t, 0, list.Exit, "list = %q (exit %d), want the login under the key it was stored with", list.Stdout, list.Exit)
+	assert.Equal(t, `{"`+dockerHubServer+`":"hubuser"}`, strings.TrimSpace(list.Stdout), "list = %q (exit %d), want the login under the key it was stored with", list.Stdout, list.Exit)
 	creds, err := cf.GetAllCredentials()
 	require.NoError(t, err)
-	if ac := creds[dockerHubServer]; ac.Username != "hubuser" || ac.Password != secret {
-		t.Errorf("GetAllCredentials has no Docker Hub login under %s: %v", dockerHubServer, keys(creds))
-	}
-	if err := store.Erase(dockerHubServer); err != nil {
-		t.Fatalf("docker logout: %v", err)
-	}
-	if creds, err := cf.GetAllCredentials(); err != nil || len(creds) != 0 {
-		t.Errorf("after docker logout: %v, %v", keys(creds), err)
+	ac := creds[dockerHubServer]
+	assert.Equal(t, "hubuser", ac.Username, "GetAllCredentials has no Docker Hub login under %s: %v", dockerHubServer, keys(creds))
+	assert.Equal(t, secret, ac.Password, "GetAllCredentials has no Docker Hub login under %s: %v", dockerHubServer, keys(creds))
+	require.NoError(t, store.Erase(dockerHubServer), "docker logout")
+	creds, err = cf.GetAllCredentials()
+	if assert.NoError(t, err, "after docker logout") {
+		assert.Empty(t, creds, "after docker logout: %v", keys(creds))
 	}
 }
 

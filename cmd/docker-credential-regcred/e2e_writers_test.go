@@ -13,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/testkit"
 )
 
@@ -25,18 +28,18 @@ import (
 func userHome(t *testing.T, files map[string]string) string {
 	t.Helper()
 	home := filepath.Join(t.TempDir(), "home")
-	must(t, os.Mkdir(home, 0o750))
-	must(t, os.Chown(home, testkit.ForeignUID, testkit.ForeignUID))
+	require.NoError(t, os.Mkdir(home, 0o750))
+	require.NoError(t, os.Chown(home, testkit.ForeignUID, testkit.ForeignUID))
 	for rel, content := range files {
 		p := filepath.Join(home, rel)
 		for d := filepath.Dir(p); d != home; d = filepath.Dir(d) {
 			if _, err := os.Stat(d); err != nil {
-				must(t, os.MkdirAll(d, 0o700))
-				must(t, os.Chown(d, testkit.ForeignUID, testkit.ForeignUID))
+				require.NoError(t, os.MkdirAll(d, 0o700))
+				require.NoError(t, os.Chown(d, testkit.ForeignUID, testkit.ForeignUID))
 			}
 		}
-		must(t, os.WriteFile(p, []byte(content), 0o600))
-		must(t, os.Chown(p, testkit.ForeignUID, testkit.ForeignUID))
+		require.NoError(t, os.WriteFile(p, []byte(content), 0o600))
+		require.NoError(t, os.Chown(p, testkit.ForeignUID, testkit.ForeignUID))
 	}
 	return home
 }
@@ -44,8 +47,8 @@ func userHome(t *testing.T, files map[string]string) string {
 func ownerMode(t *testing.T, p string) (int, fs.FileMode) {
 	t.Helper()
 	info, err := os.Lstat(p)
-	must(t, err)
-	return fileUID(info), info.Mode().Perm()
+	require.NoError(t, err)
+	return int(info.Sys().(*syscall.Stat_t).Uid), info.Mode().Perm()
 }
 
 func writerConfig(t *testing.T) string {
@@ -85,18 +88,14 @@ func TestWritersUnderSudoLeaveTheUsersFilesTheirs(t *testing.T) {
 				env = append(env, tt.env(home)...)
 			}
 			res := runBinary(t, testBinary(t), runOpts{Env: env}, tt.args(home)...)
-			if res.Exit != 0 {
-				t.Fatalf("exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
-			}
+			require.Equal(t, 0, res.Exit, "exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
 			for _, pattern := range tt.check {
 				matches, _ := filepath.Glob(filepath.Join(home, pattern))
-				if len(matches) != 1 {
-					t.Errorf("%s: %d files, want 1", pattern, len(matches))
+				if !assert.Len(t, matches, 1, "%s", pattern) {
 					continue
 				}
-				if uid, mode := ownerMode(t, matches[0]); uid != testkit.ForeignUID {
-					t.Errorf("%s is owned by uid %d (mode %v), want the user's %d", pattern, uid, mode, testkit.ForeignUID)
-				}
+				uid, mode := ownerMode(t, matches[0])
+				assert.Equal(t, testkit.ForeignUID, uid, "%s is owned by uid %d (mode %v), want the user's %d", pattern, uid, mode, testkit.ForeignUID)
 			}
 		})
 	}
@@ -106,20 +105,16 @@ func TestWritersUnderSudoLeaveTheUsersFilesTheirs(t *testing.T) {
 // regcred creates is readable by every user's containers/image.
 func TestSetupCrioDropInDirectoryIsPublic(t *testing.T) {
 	etc := t.TempDir()
-	must(t, os.Chmod(etc, 0o755))
+	require.NoError(t, os.Chmod(etc, 0o755))
 	file := filepath.Join(etc, "containers", "registries.conf.d", "50-regcred.conf")
 	res := runBinary(t, testBinary(t), runOpts{Env: []string{"REGCRED_CONFIG=" + writerConfig(t)}}, "setup", "crio", "--write", "--file", file)
-	if res.Exit != 0 {
-		t.Fatalf("exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
-	}
+	require.Equal(t, 0, res.Exit, "exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
 	for _, p := range []string{filepath.Dir(filepath.Dir(file)), filepath.Dir(file)} {
-		if _, mode := ownerMode(t, p); mode != 0o755 {
-			t.Errorf("%s: mode %v, want 0755", p, mode)
-		}
+		_, mode := ownerMode(t, p)
+		assert.EqualValues(t, 0o755, mode, "%s: mode %v, want 0755", p, mode)
 	}
-	if _, mode := ownerMode(t, file); mode != 0o644 {
-		t.Errorf("drop-in mode %v, want 0644", mode)
-	}
+	_, mode := ownerMode(t, file)
+	assert.EqualValues(t, 0o644, mode, "drop-in mode %v, want 0644", mode)
 }
 
 // TestSetupBackupsAreNeverOverwritten is finding 3's first half: runs in
@@ -127,28 +122,22 @@ func TestSetupCrioDropInDirectoryIsPublic(t *testing.T) {
 func TestSetupBackupsAreNeverOverwritten(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "50-regcred.conf")
-	must(t, os.WriteFile(file, []byte("# the user's original\n"), 0o644))
+	require.NoError(t, os.WriteFile(file, []byte("# the user's original\n"), 0o644))
 	env := []string{"REGCRED_CONFIG=" + writerConfig(t)}
 	for range 3 {
 		res := runBinary(t, testBinary(t), runOpts{Env: env}, "setup", "crio", "--write", "--file", file)
-		if res.Exit != 0 {
-			t.Fatalf("exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
-		}
-		must(t, os.WriteFile(file, []byte("# edited again\n"), 0o644)) // so the next run replaces something
+		require.Equal(t, 0, res.Exit, "exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
+		require.NoError(t, os.WriteFile(file, []byte("# edited again\n"), 0o644)) // so the next run replaces something
 	}
 	backups, _ := filepath.Glob(file + ".*.bak")
-	if len(backups) != 3 {
-		t.Fatalf("backups %v, want 3", backups)
-	}
+	require.Len(t, backups, 3, "backups %v, want 3", backups)
 	found := false
 	for _, b := range backups {
 		data, err := os.ReadFile(b)
-		must(t, err)
+		require.NoError(t, err)
 		found = found || string(data) == "# the user's original\n"
 	}
-	if !found {
-		t.Error("no backup holds the original file")
-	}
+	assert.True(t, found, "no backup holds the original file")
 }
 
 // TestConcurrentConfigureDockerLosesNoHost is finding 6: parallel
@@ -166,15 +155,12 @@ func TestConcurrentConfigureDockerLosesNoHost(t *testing.T) {
 	}
 	wg.Wait()
 	for i, r := range results {
-		if r.Exit != 0 {
-			t.Errorf("run %d: exit %d %s %s", i, r.Exit, r.Stdout, r.Stderr)
-		}
+		assert.Equal(t, 0, r.Exit, "run %d: exit %d %s %s", i, r.Exit, r.Stdout, r.Stderr)
 	}
 	helpers := readCredHelpers(t, filepath.Join(dir, "config.json"))
 	for i := range n {
-		if h := fmt.Sprintf("h%d.example.com", i); helpers[h] != "regcred" {
-			t.Errorf("%s lost: credHelpers = %v", h, helpers)
-		}
+		h := fmt.Sprintf("h%d.example.com", i)
+		assert.Equal(t, "regcred", helpers[h], "%s lost: credHelpers = %v", h, helpers)
 	}
 }
 
@@ -184,19 +170,15 @@ func TestConcurrentConfigureDockerLosesNoHost(t *testing.T) {
 func TestConfigureDockerWritesThroughADanglingSymlink(t *testing.T) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "dotfiles", "docker-config.json")
-	must(t, os.Mkdir(filepath.Dir(target), 0o700))
+	require.NoError(t, os.Mkdir(filepath.Dir(target), 0o700))
 	link := filepath.Join(dir, "config.json")
-	must(t, os.Symlink(target, link))
+	require.NoError(t, os.Symlink(target, link))
 	res := runBinary(t, testBinary(t), runOpts{Env: []string{"REGCRED_CONFIG=" + writerConfig(t)}}, "configure-docker", "--dir", dir, "--host", "a.example.com")
-	if res.Exit != 0 {
-		t.Fatalf("exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
-	}
-	if info, err := os.Lstat(link); err != nil || info.Mode()&fs.ModeSymlink == 0 {
-		t.Fatalf("config.json is no longer a symlink")
-	}
-	if readCredHelpers(t, target)["a.example.com"] != "regcred" {
-		t.Error("the link's target was not written")
-	}
+	require.Equal(t, 0, res.Exit, "exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
+	info, err := os.Lstat(link)
+	require.NoError(t, err, "config.json is no longer a symlink")
+	require.NotEqualValues(t, 0, info.Mode()&fs.ModeSymlink, "config.json is no longer a symlink")
+	assert.Equal(t, "regcred", readCredHelpers(t, target)["a.example.com"], "the link's target was not written")
 }
 
 // TestKilledWriterNeverBreaksTheFile is the crash test (finding 10): a
@@ -206,7 +188,7 @@ func TestConfigureDockerWritesThroughADanglingSymlink(t *testing.T) {
 func TestKilledWriterNeverBreaksTheFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "config.json")
-	must(t, os.WriteFile(path, []byte(`{"auths":{"keep.example.com":{"auth":"a2VlcDptZQ=="}},"x":"`+strings.Repeat("y", 1<<20)+`"}`), 0o600))
+	require.NoError(t, os.WriteFile(path, []byte(`{"auths":{"keep.example.com":{"auth":"a2VlcDptZQ=="}},"x":"`+strings.Repeat("y", 1<<20)+`"}`), 0o600))
 	env := append(cleanEnv(t), "REGCRED_CONFIG="+writerConfig(t))
 	temps := func() []string {
 		m, _ := filepath.Glob(filepath.Join(dir, ".config.json.regcred-*"))
@@ -220,7 +202,7 @@ func TestKilledWriterNeverBreaksTheFile(t *testing.T) {
 		cmd := exec.Command(testBinary(t), "configure-docker", "--dir", dir, "--host", fmt.Sprintf("k%d.example.com", i))
 		cmd.Env = env
 		before := len(temps())
-		must(t, cmd.Start())
+		require.NoError(t, cmd.Start())
 		exited := make(chan struct{})
 		go func() { _ = cmd.Wait(); close(exited) }()
 		deadline := time.Now().Add(time.Duration(rand.IntN(200)+50) * time.Millisecond)
@@ -236,37 +218,29 @@ func TestKilledWriterNeverBreaksTheFile(t *testing.T) {
 		<-exited
 		var doc map[string]json.RawMessage
 		data, err := os.ReadFile(path)
-		must(t, err)
-		if err := json.Unmarshal(data, &doc); err != nil || doc["auths"] == nil {
-			t.Fatalf("after kill %d the file is not whole (%d bytes): %v", i, len(data), err)
-		}
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(data, &doc), "after kill %d the file is not whole (%d bytes)", i, len(data))
+		require.NotNil(t, doc["auths"], "after kill %d the file is not whole (%d bytes)", i, len(data))
 		left = len(temps())
 	}
-	if left == 0 {
-		t.Fatal("no kill landed between temporary file and rename; the sweep went untested")
-	}
+	require.NotEqual(t, 0, left, "no kill landed between temporary file and rename; the sweep went untested")
 	stale := temps()
 	old := time.Now().Add(-time.Hour)
 	for _, p := range stale {
-		must(t, os.Chtimes(p, old, old))
+		require.NoError(t, os.Chtimes(p, old, old))
 	}
 	res := runBinary(t, testBinary(t), runOpts{Env: []string{"REGCRED_CONFIG=" + writerConfig(t)}}, "configure-docker", "--dir", dir, "--host", "last.example.com")
-	if res.Exit != 0 {
-		t.Fatalf("exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
-	}
-	if left, _ := filepath.Glob(filepath.Join(dir, ".config.json.regcred-*")); len(left) != 0 {
-		t.Errorf("stale temporary files (%d left by killed runs) outlived the next run: %v", len(stale), left)
-	}
+	require.Equal(t, 0, res.Exit, "exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
+	outlived, _ := filepath.Glob(filepath.Join(dir, ".config.json.regcred-*"))
+	assert.Empty(t, outlived, "stale temporary files (%d left by killed runs) outlived the next run", len(stale))
 }
 
 func readCredHelpers(t *testing.T, path string) map[string]string {
 	t.Helper()
 	data, err := os.ReadFile(path)
-	must(t, err)
+	require.NoError(t, err)
 	var doc struct{ CredHelpers map[string]string }
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
+	require.NoError(t, json.Unmarshal(data, &doc), "%s", path)
 	return doc.CredHelpers
 }
 
@@ -287,31 +261,21 @@ providers:
     matchImages: ["stale.example.com"]
     defaultCacheDuration: "5m"
 `
-	must(t, os.WriteFile(file, []byte(existing), 0o644))
+	require.NoError(t, os.WriteFile(file, []byte(existing), 0o644))
 	env := []string{"REGCRED_CONFIG=" + writerConfig(t)}
 	res := runBinary(t, testBinary(t), runOpts{Env: env}, "setup", "kubelet", "--write", "--file", file)
-	if res.Exit != 0 {
-		t.Fatalf("exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
-	}
+	require.Equal(t, 0, res.Exit, "exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
 	got, err := os.ReadFile(file)
-	must(t, err)
+	require.NoError(t, err)
 	for _, want := range []string{"ecr-credential-provider", "*.dkr.ecr.*.amazonaws.com", "reg.example.com"} {
-		if !strings.Contains(string(got), want) {
-			t.Errorf("the written file lacks %q:\n%s", want, got)
-		}
+		assert.Contains(t, string(got), want, "the written file lacks %q:\n%s", want, got)
 	}
-	if strings.Contains(string(got), "stale.example.com") {
-		t.Errorf("regcred's old provider was kept beside the new one:\n%s", got)
-	}
+	assert.NotContains(t, string(got), "stale.example.com", "regcred's old provider was kept beside the new one:\n%s", got)
 	backups, _ := filepath.Glob(file + ".*.bak")
-	if len(backups) != 1 {
-		t.Fatalf("backups %v, want 1", backups)
-	}
-	if data, _ := os.ReadFile(backups[0]); string(data) != existing {
-		t.Error("the backup does not hold the original file")
-	}
+	require.Len(t, backups, 1, "backups %v, want 1", backups)
+	data, _ := os.ReadFile(backups[0])
+	assert.Equal(t, existing, string(data), "the backup does not hold the original file")
 	res = runBinary(t, testBinary(t), runOpts{Env: env}, "setup", "kubelet", "--write", "--file", file)
-	if res.Exit != 0 || !strings.Contains(res.Stdout, "already configured") {
-		t.Errorf("second run: exit %d\n%s", res.Exit, res.Stdout)
-	}
+	assert.Equal(t, 0, res.Exit, "second run: exit %d\n%s", res.Exit, res.Stdout)
+	assert.Contains(t, res.Stdout, "already configured", "second run: exit %d", res.Exit)
 }

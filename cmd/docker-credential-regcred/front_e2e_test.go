@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 )
 
@@ -61,8 +64,8 @@ func newInstall(t *testing.T) install {
 func copyExecutable(t *testing.T, from, to string) {
 	t.Helper()
 	data, err := os.ReadFile(from)
-	must(t, err)
-	must(t, os.WriteFile(to, data, 0o755))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(to, data, 0o755))
 }
 
 // alone runs the front with its backend unexecutable (mode 0, which no
@@ -70,8 +73,8 @@ func copyExecutable(t *testing.T, from, to string) {
 // the same), restoring it after.
 func (in install) alone(t *testing.T, opts runOpts, args ...string) runResult {
 	t.Helper()
-	must(t, os.Chmod(in.engine, 0))
-	defer func() { must(t, os.Chmod(in.engine, 0o755)) }()
+	require.NoError(t, os.Chmod(in.engine, 0))
+	defer func() { require.NoError(t, os.Chmod(in.engine, 0o755)) }()
 	return runBinary(t, in.front, opts, args...)
 }
 
@@ -80,10 +83,8 @@ func (in install) alone(t *testing.T, opts runOpts, args ...string) runResult {
 func (in install) checkHandedOff(t *testing.T, res runResult) {
 	t.Helper()
 	want := "running the engine " + in.engine + ": permission denied"
-	if res.Exit != 1 || !strings.Contains(res.Stdout, want) {
-		t.Errorf("with regcred-engine unexecutable: exit %d, stdout %q, stderr %q; want exit 1 and %q: the front must hand this off",
-			res.Exit, res.Stdout, res.Stderr, want)
-	}
+	assert.Equal(t, 1, res.Exit, "with regcred-engine unexecutable: exit %d, stdout %q, stderr %q; want exit 1 and %q: the front must hand this off", res.Exit, res.Stdout, res.Stderr, want)
+	assert.Contains(t, res.Stdout, want, "with regcred-engine unexecutable: exit %d, stdout %q, stderr %q; want exit 1 and %q: the front must hand this off", res.Exit, res.Stdout, res.Stderr, want)
 }
 
 // loneFront is a copy of the front in a directory of its own, without the
@@ -110,11 +111,9 @@ func routeCount(t *testing.T, env []string) int {
 			dir = v
 		}
 	}
-	if dir == "" {
-		t.Fatal("the environment sets no XDG_CACHE_HOME")
-	}
+	require.NotEqual(t, "", dir, "the environment sets no XDG_CACHE_HOME")
 	files, err := filepath.Glob(filepath.Join(dir, "regcred", "routes", "*.route"))
-	must(t, err)
+	require.NoError(t, err)
 	return len(files)
 }
 
@@ -125,10 +124,8 @@ func sameAnswer(t *testing.T, in install, env []string, stdin string, args ...st
 	t.Helper()
 	front := runBinary(t, in.front, runOpts{Env: env, Stdin: stdin}, args...)
 	back := runBinary(t, in.engine, runOpts{Env: env, Stdin: stdin}, args...)
-	if front.Stdout != back.Stdout || front.Exit != back.Exit {
-		t.Errorf("%v: the front answered exit %d %q\nregcred-engine answered exit %d %q\nfront stderr: %s",
-			args, front.Exit, front.Stdout, back.Exit, back.Stdout, front.Stderr)
-	}
+	assert.Equal(t, back.Stdout, front.Stdout, "%v: the front answered exit %d %q\nregcred-engine answered exit %d %q\nfront stderr: %s", args, front.Exit, front.Stdout, back.Exit, back.Stdout, front.Stderr)
+	assert.Equal(t, back.Exit, front.Exit, "%v: the front answered exit %d %q\nregcred-engine answered exit %d %q\nfront stderr: %s", args, front.Exit, front.Stdout, back.Exit, back.Stdout, front.Stderr)
 	return front
 }
 
@@ -141,12 +138,10 @@ func checkBackendMissing(t *testing.T, res runResult, bin string, onStderr bool)
 		msg, other = other, msg
 	}
 	want := "the engine executable " + filepath.Join(filepath.Dir(bin), "regcred-engine") + " is missing"
-	if res.Exit != 1 || !strings.Contains(msg, want) {
-		t.Errorf("without regcred-engine: exit %d, stdout %q, stderr %q; want exit 1 and %q on std%s",
-			res.Exit, res.Stdout, res.Stderr, want, map[bool]string{true: "err", false: "out"}[onStderr])
-	}
-	if onStderr && other != "" {
-		t.Errorf("stdout holds %q; the kubelet reads only JSON there", other)
+	assert.Equal(t, 1, res.Exit, "without regcred-engine: exit %d, stdout %q, stderr %q; want exit 1 and %q on std%s", res.Exit, res.Stdout, res.Stderr, want, map[bool]string{true: "err", false: "out"}[onStderr])
+	assert.Contains(t, msg, want, "without regcred-engine: exit %d, stdout %q, stderr %q; want exit 1 and %q on std%s", res.Exit, res.Stdout, res.Stderr, want, map[bool]string{true: "err", false: "out"}[onStderr])
+	if onStderr {
+		assert.Equal(t, "", other, "stdout holds %q; the kubelet reads only JSON there", other)
 	}
 }
 
@@ -169,17 +164,16 @@ func TestFrontAnswersNotFoundAlone(t *testing.T) {
 			}
 			in.checkHandedOff(t, in.alone(t, runOpts{Env: env, Stdin: tt.stdin}, "get"))
 			first := runBinary(t, in.front, runOpts{Env: env, Stdin: tt.stdin}, "get")
-			if first.Exit != 1 || first.Stdout != frontNotFound || first.Stderr != "" {
-				t.Fatalf("first get %s = exit %d %q (stderr %q), want not found", tt.stdin, first.Exit, first.Stdout, first.Stderr)
-			}
-			if n := routeCount(t, env); n != 1 {
-				t.Fatalf("the engine recorded %d routes, want 1", n)
-			}
+			require.Equal(t, 1, first.Exit, "first get %s = exit %d %q (stderr %q), want not found", tt.stdin, first.Exit, first.Stdout, first.Stderr)
+			require.Equal(t, frontNotFound, first.Stdout, "first get %s = exit %d %q (stderr %q), want not found", tt.stdin, first.Exit, first.Stdout, first.Stderr)
+			require.Equal(t, "", first.Stderr, "first get %s = exit %d %q (stderr %q), want not found", tt.stdin, first.Exit, first.Stdout, first.Stderr)
+			n := routeCount(t, env)
+			require.Equal(t, 1, n, "the engine recorded %d routes, want 1", n)
 			sameAnswer(t, in, env, tt.stdin, "get")
 			lone := in.alone(t, runOpts{Env: env, Stdin: tt.stdin}, "get")
-			if lone.Exit != 1 || lone.Stdout != frontNotFound || lone.Stderr != "" {
-				t.Errorf("the front alone: exit %d %q (stderr %q), want the engine's not found", lone.Exit, lone.Stdout, lone.Stderr)
-			}
+			assert.Equal(t, 1, lone.Exit, "the front alone: exit %d %q (stderr %q), want the engine's not found", lone.Exit, lone.Stdout, lone.Stderr)
+			assert.Equal(t, frontNotFound, lone.Stdout, "the front alone: exit %d %q (stderr %q), want the engine's not found", lone.Exit, lone.Stdout, lone.Stderr)
+			assert.Equal(t, "", lone.Stderr, "the front alone: exit %d %q (stderr %q), want the engine's not found", lone.Exit, lone.Stdout, lone.Stderr)
 		})
 	}
 }
@@ -198,13 +192,12 @@ func TestFrontHandsOffStaticEntries(t *testing.T) {
 			in := newInstall(t)
 			env := pinnedEnv(t, "REG_PW=s3cret", "REGCRED_CONFIG="+writeConfig(t, frontStaticConfig))
 			for range 2 {
-				if res := sameAnswer(t, in, env, tt.stdin, "get"); res.Exit != 0 || res.Stdout != tt.stdout {
-					t.Errorf("get %s = exit %d %q, want %q", tt.stdin, res.Exit, res.Stdout, tt.stdout)
-				}
+				res := sameAnswer(t, in, env, tt.stdin, "get")
+				assert.Equal(t, 0, res.Exit, "get %s = exit %d %q, want %q", tt.stdin, res.Exit, res.Stdout, tt.stdout)
+				assert.Equal(t, tt.stdout, res.Stdout, "get %s = exit %d %q, want %q", tt.stdin, res.Exit, res.Stdout, tt.stdout)
 			}
-			if n := routeCount(t, env); n != 0 {
-				t.Errorf("a static answer recorded %d routes", n)
-			}
+			n := routeCount(t, env)
+			assert.Equal(t, 0, n, "a static answer recorded %d routes", n)
 			in.checkHandedOff(t, in.alone(t, runOpts{Env: env, Stdin: tt.stdin}, "get"))
 		})
 	}
@@ -220,21 +213,18 @@ func TestFrontWarmECRTokenAnswersAlone(t *testing.T) {
 	env := pinnedEnv(t, setup...)
 	cold := runBinary(t, in.front, runOpts{Env: env, Stdin: ecrHost}, "get")
 	checkECRAnswer(t, cloud, cold, ecrHost, keys.ARN, "us-west-2", keys)
-	if n := routeCount(t, env); n != 1 {
-		t.Fatalf("the cold get recorded %d routes, want 1", n)
-	}
+	n := routeCount(t, env)
+	require.Equal(t, 1, n, "the cold get recorded %d routes, want 1", n)
 
 	warm := sameAnswer(t, in, env, ecrHost, "get")
-	if warm.Stdout != cold.Stdout || warm.Exit != 0 {
-		t.Errorf("warm get = exit %d %q, want the cold answer %q", warm.Exit, warm.Stdout, cold.Stdout)
-	}
+	assert.Equal(t, cold.Stdout, warm.Stdout, "warm get = exit %d %q, want the cold answer %q", warm.Exit, warm.Stdout, cold.Stdout)
+	assert.Equal(t, 0, warm.Exit, "warm get = exit %d %q, want the cold answer %q", warm.Exit, warm.Stdout, cold.Stdout)
 	lone := in.alone(t, runOpts{Env: env, Stdin: ecrHost}, "get")
-	if lone.Stdout != cold.Stdout || lone.Exit != 0 || lone.Stderr != "" {
-		t.Errorf("the front alone, warm: exit %d %q (stderr %q), want the cold answer", lone.Exit, lone.Stdout, lone.Stderr)
-	}
-	if n := cloud.Calls(ecrtest.ECR); n != 1 {
-		t.Errorf("GetAuthorizationToken calls = %d, want 1 (the cold get's)", n)
-	}
+	assert.Equal(t, cold.Stdout, lone.Stdout, "the front alone, warm: exit %d %q (stderr %q), want the cold answer", lone.Exit, lone.Stdout, lone.Stderr)
+	assert.Equal(t, 0, lone.Exit, "the front alone, warm: exit %d %q (stderr %q), want the cold answer", lone.Exit, lone.Stdout, lone.Stderr)
+	assert.Equal(t, "", lone.Stderr, "the front alone, warm: exit %d %q (stderr %q), want the cold answer", lone.Exit, lone.Stdout, lone.Stderr)
+	n = cloud.Calls(ecrtest.ECR)
+	assert.Equal(t, 1, n, "GetAuthorizationToken calls = %d, want 1 (the cold get's)", n)
 	in.checkHandedOff(t, in.alone(t, runOpts{Env: append(env, "AWS_REGION=eu-west-1"), Stdin: ecrHost}, "get"))
 	in.checkHandedOff(t, in.alone(t, runOpts{Env: env, Stdin: ecrHost + "/team/app"}, "get"))
 }
@@ -245,18 +235,17 @@ func TestFrontWarmECRTokenAnswersAlone(t *testing.T) {
 func TestFrontFindsBackendThroughSymlink(t *testing.T) {
 	in := newInstall(t)
 	link := filepath.Join(t.TempDir(), "docker-credential-regcred")
-	must(t, os.Symlink(in.front, link))
+	require.NoError(t, os.Symlink(in.front, link))
 	env := pinnedEnv(t)
 	res := runBinary(t, link, runOpts{Env: env}, "version")
 	back := runBinary(t, in.engine, runOpts{Env: env}, "version")
-	if res.Exit != 0 || res.Stdout != back.Stdout {
-		t.Errorf("version through a symlink = exit %d %q (stderr %q), want the engine's %q", res.Exit, res.Stdout, res.Stderr, back.Stdout)
-	}
-	if first := runBinary(t, link, runOpts{Env: env, Stdin: "quay.io"}, "get"); first.Exit != 1 || first.Stdout != frontNotFound {
-		t.Fatalf("get through a symlink = exit %d %q (stderr %q), want not found", first.Exit, first.Stdout, first.Stderr)
-	}
+	assert.Equal(t, 0, res.Exit, "version through a symlink = exit %d %q (stderr %q), want the engine's %q", res.Exit, res.Stdout, res.Stderr, back.Stdout)
+	assert.Equal(t, back.Stdout, res.Stdout, "version through a symlink = exit %d %q (stderr %q), want the engine's %q", res.Exit, res.Stdout, res.Stderr, back.Stdout)
+	first := runBinary(t, link, runOpts{Env: env, Stdin: "quay.io"}, "get")
+	require.Equal(t, 1, first.Exit, "get through a symlink = exit %d %q (stderr %q), want not found", first.Exit, first.Stdout, first.Stderr)
+	require.Equal(t, frontNotFound, first.Stdout, "get through a symlink = exit %d %q (stderr %q), want not found", first.Exit, first.Stdout, first.Stderr)
 	linked := install{front: link, engine: in.engine}
-	if lone := linked.alone(t, runOpts{Env: env, Stdin: "quay.io"}, "get"); lone.Exit != 1 || lone.Stdout != frontNotFound {
-		t.Errorf("the front alone through a symlink: exit %d %q (stderr %q), want not found", lone.Exit, lone.Stdout, lone.Stderr)
-	}
+	lone := linked.alone(t, runOpts{Env: env, Stdin: "quay.io"}, "get")
+	assert.Equal(t, 1, lone.Exit, "the front alone through a symlink: exit %d %q (stderr %q), want not found", lone.Exit, lone.Stdout, lone.Stderr)
+	assert.Equal(t, frontNotFound, lone.Stdout, "the front alone through a symlink: exit %d %q (stderr %q), want not found", lone.Exit, lone.Stdout, lone.Stderr)
 }

@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 )
 
@@ -41,9 +44,8 @@ func TestFrontHandsOffStaleTokens(t *testing.T) {
 			run := func(bin func(runOpts) runResult) (runResult, string, int) {
 				cold := runBinary(t, in.engine, runOpts{Env: env, Stdin: ecrHost}, "get")
 				checkECRAnswer(t, cloud, cold, ecrHost, keys.ARN, "us-west-2", keys)
-				if n := routeCount(t, env); n != 1 {
-					t.Fatalf("the engine's get recorded %d routes, want 1", n)
-				}
+				n := routeCount(t, env)
+				require.Equal(t, 1, n, "the engine's get recorded %d routes, want 1", n)
 				now := time.Now()
 				rewriteRecord(t, onlyTokenFile(t, dir), now.Add(tt.stored), now.Add(tt.expires))
 				cloud.FailNext(ecrtest.ECR, ecrtest.AccessDenied, 1)
@@ -56,26 +58,24 @@ func TestFrontHandsOffStaleTokens(t *testing.T) {
 			}
 			front, frontCached, frontCalls := run(through(in.front))
 			back, backCached, backCalls := run(through(in.engine))
-			if front.Exit != tt.exit || back.Exit != tt.exit {
-				t.Fatalf("exit: front %d, backend %d, want %d\nfront: %s %s\nbackend: %s", front.Exit, back.Exit, tt.exit, front.Stdout, front.Stderr, back.Stdout)
+			require.Equal(t, tt.exit, front.Exit, "exit: front %d, backend %d, want %d\nfront: %s %s\nbackend: %s", front.Exit, back.Exit, tt.exit, front.Stdout, front.Stderr, back.Stdout)
+			require.Equal(t, tt.exit, back.Exit, "exit: front %d, backend %d, want %d\nfront: %s %s\nbackend: %s", front.Exit, back.Exit, tt.exit, front.Stdout, front.Stderr, back.Stdout)
+			assert.Equal(t, 1, frontCalls, "ECR calls: through the front %d, the engine %d; want 1 each", frontCalls, backCalls)
+			assert.Equal(t, 1, backCalls, "ECR calls: through the front %d, the engine %d; want 1 each", frontCalls, backCalls)
+			if tt.stale {
+				assert.Equal(t, frontCached, front.Stdout, "served front %q, backend %q; want each the cached token", front.Stdout, back.Stdout)
+				assert.Equal(t, backCached, back.Stdout, "served front %q, backend %q; want each the cached token", front.Stdout, back.Stdout)
 			}
-			if frontCalls != 1 || backCalls != 1 {
-				t.Errorf("ECR calls: through the front %d, the engine %d; want 1 each", frontCalls, backCalls)
+			if !tt.stale {
+				assert.Equal(t, back.Stdout, front.Stdout, "the front answered %q, the engine %q; want the same, saying %q", front.Stdout, back.Stdout, tt.stdout)
+				assert.Contains(t, front.Stdout, tt.stdout, "the front answered %q, the engine %q; want the same, saying %q", front.Stdout, back.Stdout, tt.stdout)
 			}
-			if tt.stale && (front.Stdout != frontCached || back.Stdout != backCached) {
-				t.Errorf("served front %q, backend %q; want each the cached token", front.Stdout, back.Stdout)
-			}
-			if !tt.stale && (front.Stdout != back.Stdout || !strings.Contains(front.Stdout, tt.stdout)) {
-				t.Errorf("the front answered %q, the engine %q; want the same, saying %q", front.Stdout, back.Stdout, tt.stdout)
-			}
-			if tt.stderr != "" && !strings.Contains(front.Stderr, tt.stderr) {
-				t.Errorf("the front's stderr does not hold the engine's %q:\n%s", tt.stderr, front.Stderr)
+			if tt.stderr != "" {
+				assert.Contains(t, front.Stderr, tt.stderr, "the front's stderr does not hold the engine's %q", tt.stderr)
 			}
 			res, _, calls := run(func(o runOpts) runResult { return in.alone(t, o, "get") })
 			in.checkHandedOff(t, res)
-			if calls != 0 {
-				t.Errorf("the front alone asked ECR %d times", calls)
-			}
+			assert.Equal(t, 0, calls, "the front alone asked ECR %d times", calls)
 		})
 	}
 }
@@ -84,9 +84,8 @@ func TestFrontHandsOffStaleTokens(t *testing.T) {
 func onlyTokenFile(t *testing.T, dir string) string {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "tokens", "*.json"))
-	if err != nil || len(files) != 1 {
-		t.Fatalf("token files in %s: %v (%v), want one", dir, files, err)
-	}
+	require.NoError(t, err, "token files in %s: %v (%v), want one", dir, files, err)
+	require.Len(t, files, 1, "token files in %s: %v (%v), want one", dir, files, err)
 	return files[0]
 }
 
@@ -104,18 +103,12 @@ func TestFrontHandsOffKeyringStore(t *testing.T) {
 	checkECRAnswer(t, cloud, cold, ecrHost, keys.ARN, "us-west-2", keys)
 
 	front := sameAnswer(t, in, env, ecrHost, "get")
-	if front.Stdout != cold.Stdout {
-		t.Errorf("warm get through the front = %q, want the cached %q", front.Stdout, cold.Stdout)
-	}
-	if !strings.Contains(front.Stderr, "no D-Bus session bus") {
-		t.Errorf("the engine's warning is missing, so it did not run:\n%s", front.Stderr)
-	}
-	if n := cloud.Calls(ecrtest.ECR); n != 1 {
-		t.Errorf("GetAuthorizationToken calls = %d, want 1: the engine serves the file fallback", n)
-	}
-	if n := routeCount(t, env); n != 0 {
-		t.Errorf("gets that warned recorded %d routes", n)
-	}
+	assert.Equal(t, cold.Stdout, front.Stdout, "warm get through the front = %q, want the cached %q", front.Stdout, cold.Stdout)
+	assert.Contains(t, front.Stderr, "no D-Bus session bus", "the engine's warning is missing, so it did not run")
+	n := cloud.Calls(ecrtest.ECR)
+	assert.Equal(t, 1, n, "GetAuthorizationToken calls = %d, want 1: the engine serves the file fallback", n)
+	n = routeCount(t, env)
+	assert.Equal(t, 0, n, "gets that warned recorded %d routes", n)
 	in.checkHandedOff(t, in.alone(t, runOpts{Env: env, Stdin: ecrHost}, "get"))
 }
 
@@ -146,7 +139,7 @@ func TestFrontHandsOffWhatTheBackendMustAnswer(t *testing.T) {
 			in := newInstall(t)
 			cfg := writeConfig(t, tt.config)
 			if tt.perm != 0 {
-				must(t, os.Chmod(cfg, tt.perm))
+				require.NoError(t, os.Chmod(cfg, tt.perm))
 			}
 			env := pinnedEnv(t, append([]string{"REG_PW=s3cret", "REGCRED_CONFIG=" + cfg}, tt.env...)...)
 			args := tt.args
@@ -154,8 +147,8 @@ func TestFrontHandsOffWhatTheBackendMustAnswer(t *testing.T) {
 				args = []string{"get"}
 			}
 			front := sameAnswer(t, in, env, tt.stdin, args...)
-			if tt.stderr != "" && !strings.Contains(front.Stderr, tt.stderr) {
-				t.Errorf("the front's stderr does not hold the engine's %q:\n%s", tt.stderr, front.Stderr)
+			if tt.stderr != "" {
+				assert.Contains(t, front.Stderr, tt.stderr, "the front's stderr does not hold the engine's %q", tt.stderr)
 			}
 			in.checkHandedOff(t, in.alone(t, runOpts{Env: env, Stdin: tt.stdin}, args...))
 		})
@@ -184,26 +177,26 @@ func TestFrontHandOffPreservesStdin(t *testing.T) {
 	const registry = "login.example.com:5000"
 	in := newInstall(t)
 	env := pinnedEnv(t, "REG_PW=s3cret", "REGCRED_CONFIG="+writeConfig(t, frontStaticConfig))
-	if nf := sameAnswer(t, in, env, registry, "get"); nf.Exit != 1 || nf.Stdout != frontNotFound || routeCount(t, env) != 1 {
-		t.Fatalf("get before the login: exit %d %q, %d routes; want not found and its route", nf.Exit, nf.Stdout, routeCount(t, env))
-	}
+	nf := sameAnswer(t, in, env, registry, "get")
+	require.Equal(t, 1, nf.Exit, "get before the login: exit %d %q, %d routes; want not found and its route", nf.Exit, nf.Stdout, routeCount(t, env))
+	require.Equal(t, frontNotFound, nf.Stdout, "get before the login: exit %d %q, %d routes; want not found and its route", nf.Exit, nf.Stdout, routeCount(t, env))
+	require.Equal(t, 1, routeCount(t, env), "get before the login: exit %d %q, %d routes; want not found and its route", nf.Exit, nf.Stdout, routeCount(t, env))
 	// Bigger than any get request: the front must not cut it to its limit.
 	secret := strings.Repeat("0123456789abcdef", 640)
 	store := runBinary(t, in.front, runOpts{Env: env,
 		Stdin: `{"ServerURL":"` + registry + `","Username":"bob","Secret":"` + secret + `"}`}, "store")
-	if store.Exit != 0 || store.Stdout != "" || store.Stderr != "" {
-		t.Fatalf("store through the front: exit %d, stdout %q, stderr %q", store.Exit, store.Stdout, store.Stderr)
-	}
+	require.Equal(t, 0, store.Exit, "store through the front: exit %d, stdout %q, stderr %q", store.Exit, store.Stdout, store.Stderr)
+	require.Equal(t, "", store.Stdout, "store through the front: exit %d, stdout %q, stderr %q", store.Exit, store.Stdout, store.Stderr)
+	require.Equal(t, "", store.Stderr, "store through the front: exit %d, stdout %q, stderr %q", store.Exit, store.Stdout, store.Stderr)
 	want := `{"ServerURL":"` + registry + `","Username":"bob","Secret":"` + secret + `"}` + "\n"
-	if got := sameAnswer(t, in, env, registry, "get"); got.Exit != 0 || got.Stdout != want {
-		t.Fatalf("get of the stored login through the front: exit %d, stdout %.80q…, stderr %q", got.Exit, got.Stdout, got.Stderr)
-	}
+	got := sameAnswer(t, in, env, registry, "get")
+	require.Equal(t, 0, got.Exit, "get of the stored login through the front: exit %d, stdout %.80q…, stderr %q", got.Exit, got.Stdout, got.Stderr)
+	require.Equal(t, want, got.Stdout, "get of the stored login through the front: exit %d, stdout %.80q…, stderr %q", got.Exit, got.Stdout, got.Stderr)
 	in.checkHandedOff(t, in.alone(t, runOpts{Env: env, Stdin: registry}, "get"))
 
-	if erase := runBinary(t, in.front, runOpts{Env: env, Stdin: registry}, "erase"); erase.Exit != 0 {
-		t.Fatalf("erase through the front: exit %d %q %q", erase.Exit, erase.Stdout, erase.Stderr)
-	}
-	if got := sameAnswer(t, in, env, registry, "get"); got.Exit != 1 || got.Stdout != frontNotFound {
-		t.Errorf("get after erase: exit %d %q, want not found", got.Exit, got.Stdout)
-	}
+	erase := runBinary(t, in.front, runOpts{Env: env, Stdin: registry}, "erase")
+	require.Equal(t, 0, erase.Exit, "erase through the front: exit %d %q %q", erase.Exit, erase.Stdout, erase.Stderr)
+	got = sameAnswer(t, in, env, registry, "get")
+	assert.Equal(t, 1, got.Exit, "get after erase: exit %d %q, want not found", got.Exit, got.Stdout)
+	assert.Equal(t, frontNotFound, got.Stdout, "get after erase: exit %d %q, want not found", got.Exit, got.Stdout)
 }

@@ -25,7 +25,8 @@ func TestErrorsGoWhereTheCallerReads(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.stderr, ErrorsOnStderr(Verb(tt.args)), "ErrorsOnStderr(Verb(%q))", tt.args)
+			got := ErrorsOnStderr(Verb(tt.args))
+			assert.Equal(t, tt.stderr, got, "ErrorsOnStderr(Verb(%q)) = %v, want %v", tt.args, got, tt.stderr)
 		})
 	}
 }

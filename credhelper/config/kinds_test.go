@@ -2,8 +2,9 @@ package config
 
 import (
 	"reflect"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 // TestKindTable: every kind has its own key, and settings a YAML mapping
@@ -12,21 +13,17 @@ import (
 func TestKindTable(t *testing.T) {
 	seen := map[string]bool{}
 	for _, k := range Kinds() {
-		if k.Name() == "" || seen[k.Name()] {
-			t.Errorf("kind %q: empty or listed twice", k.Name())
-		}
+		assert.NotEmpty(t, k.Name(), "a kind has no name")
+		assert.False(t, seen[k.Name()], "kind %q: listed twice", k.Name())
 		seen[k.Name()] = true
-		if k.ConfigType().Kind() != reflect.Struct {
-			t.Errorf("kind %s: settings type %s is not a struct", k.Name(), k.ConfigType())
-		}
+		assert.Equal(t, reflect.Struct, k.ConfigType().Kind(), "kind %s: settings type %s is not a struct", k.Name(), k.ConfigType())
 		cfg, err := Parse("cfg.yaml", []byte("registries:\n  - match: a.io\n    "+k.Name()+": {}\n"))
-		switch {
-		case err == nil && cfg.Registries[0].Kind() != k.Name():
-			t.Errorf("kind %s: the entry decoded as %s", k.Name(), cfg.Registries[0].Kind())
-		case err == nil && reflect.TypeOf(cfg.Registries[0].Settings()) != reflect.PointerTo(k.ConfigType()):
-			t.Errorf("kind %s: settings are a %T", k.Name(), cfg.Registries[0].Settings())
-		case err != nil && !strings.Contains(err.Error(), "registries[0]: "+k.Name()+": "):
-			t.Errorf("kind %s: the error does not name the kind's settings: %v", k.Name(), err)
+		if err != nil {
+			assert.ErrorContains(t, err, "registries[0]: "+k.Name()+": ", "kind %s: the error does not name the kind's settings", k.Name())
+			continue
+		}
+		if assert.Equal(t, k.Name(), cfg.Registries[0].Kind(), "kind %s: the entry decoded as another kind", k.Name()) {
+			assert.Equal(t, reflect.PointerTo(k.ConfigType()), reflect.TypeOf(cfg.Registries[0].Settings()), "kind %s: settings type", k.Name())
 		}
 	}
 }

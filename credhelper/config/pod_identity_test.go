@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/providers"
 )
 
@@ -45,21 +48,16 @@ func TestPodIdentityAtLoad(t *testing.T) {
 			doc = strings.Replace(doc, `"*.dkr.ecr.*.amazonaws.com"`, `"a.ocir.io"`, strings.Count(tt.entry, "ocir:"))
 			cfg, err := Parse("cfg.yaml", []byte(doc))
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("Parse(%s) = %v, want an error with %q", doc, err, tt.wantErr)
-				}
+				require.Error(t, err, "Parse(%s) = %v, want an error with %q", doc, err, tt.wantErr)
+				require.Contains(t, err.Error(), tt.wantErr, "Parse(%s) = %v, want an error with %q", doc, err, tt.wantErr)
 				return
 			}
-			if err != nil {
-				t.Fatalf("Parse(%s): %v", doc, err)
-			}
+			require.NoError(t, err, "Parse(%s)", doc)
 			e := &cfg.Registries[0]
-			if got := e.UsesPodIdentity(); got != tt.wantPod {
-				t.Errorf("UsesPodIdentity = %v, want %v", got, tt.wantPod)
-			}
-			if got := e.AnswersPod(); got != tt.wantAnswr {
-				t.Errorf("AnswersPod = %v, want %v", got, tt.wantAnswr)
-			}
+			got := e.UsesPodIdentity()
+			assert.Equal(t, tt.wantPod, got, "UsesPodIdentity = %v, want %v", got, tt.wantPod)
+			got = e.AnswersPod()
+			assert.Equal(t, tt.wantAnswr, got, "AnswersPod = %v, want %v", got, tt.wantAnswr)
 		})
 	}
 }
@@ -77,12 +75,8 @@ func TestEveryAnnotationSettingIsPodIdentity(t *testing.T) {
 				const key = "audit.example.com/identity"
 				v.FieldByIndex(path).SetString(key)
 				pi, ok := v.Interface().(providers.PodIdentity)
-				if !ok {
-					t.Fatalf("%s has annotation setting %s but does not implement providers.PodIdentity", typ, yamlPath(typ, path))
-				}
-				if !slices.Contains(pi.PodAnnotations(), key) {
-					t.Errorf("PodAnnotations() = %v does not report %s", pi.PodAnnotations(), yamlPath(typ, path))
-				}
+				require.True(t, ok, "%s has annotation setting %s but does not implement providers.PodIdentity", typ, yamlPath(typ, path))
+				assert.True(t, slices.Contains(pi.PodAnnotations(), key), "PodAnnotations() = %v does not report %s", pi.PodAnnotations(), yamlPath(typ, path))
 			})
 		}
 	}

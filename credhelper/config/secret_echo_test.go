@@ -1,9 +1,10 @@
 package config
 
 import (
-	"errors"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/internal/configcanary"
 )
@@ -16,15 +17,9 @@ func TestConfigErrorsNeverEchoASecret(t *testing.T) {
 		t.Run(tc.Name, func(t *testing.T) {
 			src := tc.Config()
 			_, err := Parse("cfg.yaml", []byte(src))
-			if !errors.Is(err, ErrConfig) {
-				t.Fatalf("Parse(%q) = %v, want ErrConfig", src, err)
-			}
-			if configcanary.Leaks(err.Error()) {
-				t.Errorf("the error echoes the value:\n%s", err)
-			}
-			if !strings.Contains(err.Error(), tc.Want) {
-				t.Errorf("the error does not say %q:\n%s", tc.Want, err)
-			}
+			require.ErrorIs(t, err, ErrConfig, "Parse(%q) = %v, want ErrConfig", src, err)
+			assert.False(t, configcanary.Leaks(err.Error()), "the error echoes the value:\n%s", err)
+			assert.Contains(t, err.Error(), tc.Want, "the error does not say %q:\n%s", tc.Want, err)
 		})
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	kubeletconfig "k8s.io/kubernetes/pkg/kubelet/apis/config"
@@ -25,9 +27,7 @@ var yamlBlock = regexp.MustCompile("(?s)```ya?ml\n(.*?)```")
 func TestDocsKubeletSnippetsDecode(t *testing.T) {
 	scheme := runtime.NewScheme()
 	for _, add := range []func(*runtime.Scheme) error{kubeletconfig.AddToScheme, kubeletconfigv1.AddToScheme, kubeletconfigv1beta1.AddToScheme, kubeletconfigv1alpha1.AddToScheme} {
-		if err := add(scheme); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, add(scheme))
 	}
 	decoder := serializer.NewCodecFactory(scheme, serializer.EnableStrict).UniversalDecoder()
 	files, _ := filepath.Glob("../../docs/*.md")
@@ -35,9 +35,7 @@ func TestDocsKubeletSnippetsDecode(t *testing.T) {
 	checked := 0
 	for _, f := range files {
 		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		for _, m := range yamlBlock.FindAllSubmatchIndex(data, -1) {
 			block := data[m[2]:m[3]]
 			if !strings.Contains(string(block), "kind: CredentialProviderConfig") {
@@ -45,24 +43,21 @@ func TestDocsKubeletSnippetsDecode(t *testing.T) {
 			}
 			name := filepath.Base(f) + ":" + strconv.Itoa(1+strings.Count(string(data[:m[2]]), "\n"))
 			obj, _, err := decoder.Decode(block, nil, nil)
-			if err != nil {
-				t.Errorf("%s: the kubelet would not read it: %v", name, err)
+			if !assert.NoError(t, err, "%s: the kubelet would not read it", name) {
 				continue
 			}
 			cfg, ok := obj.(*kubeletconfig.CredentialProviderConfig)
-			if !ok || len(cfg.Providers) == 0 {
-				t.Errorf("%s: decoded to %T with no providers", name, obj)
+			if !assert.True(t, ok, "%s: decoded to %T", name, obj) || !assert.NotEmpty(t, cfg.Providers, "%s: no providers", name) {
 				continue
 			}
 			for _, p := range cfg.Providers {
-				if p.Name == "" || strings.Contains(p.Name, "/") || len(p.MatchImages) == 0 || p.APIVersion == "" {
-					t.Errorf("%s: provider %+v is not one the kubelet accepts", name, p)
-				}
+				assert.NotEqual(t, "", p.Name, "%s: provider %+v is not one the kubelet accepts", name, p)
+				assert.NotContains(t, p.Name, "/", "%s: provider %+v is not one the kubelet accepts", name, p)
+				assert.NotEmpty(t, p.MatchImages, "%s: provider %+v is not one the kubelet accepts", name, p)
+				assert.NotEqual(t, "", p.APIVersion, "%s: provider %+v is not one the kubelet accepts", name, p)
 			}
 			checked++
 		}
 	}
-	if checked == 0 {
-		t.Fatal("no CredentialProviderConfig found in the docs; the test proves nothing")
-	}
+	require.NotEqual(t, 0, checked, "no CredentialProviderConfig found in the docs; the test proves nothing")
 }

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
@@ -41,9 +43,7 @@ registries:
 `)
 	codecs := kubeletCodecs()
 	info, ok := runtime.SerializerInfoForMediaType(codecs.SupportedMediaTypes(), "application/json")
-	if !ok {
-		t.Fatal("no JSON serializer")
-	}
+	require.True(t, ok, "no JSON serializer")
 	for _, version := range []string{"v1", "v1beta1", "v1alpha1"} {
 		gv := schema.GroupVersion{Group: credentialproviderapi.GroupName, Version: version}
 		for _, req := range []credentialproviderapi.CredentialProviderRequest{
@@ -56,24 +56,15 @@ registries:
 		} {
 			t.Run(version+" "+req.Image, func(t *testing.T) {
 				stdin, err := runtime.Encode(codecs.EncoderForVersion(info.Serializer, gv), &req)
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				got := runHelper(t, bin, cfg, stdin)
 				obj, gvk, err := codecs.UniversalDecoder().Decode(got, nil, nil)
-				if err != nil {
-					t.Fatalf("the kubelet's strict decoder refuses %s: %v", got, err)
-				}
-				if gvk.GroupVersion() != gv || gvk.Kind != "CredentialProviderResponse" {
-					t.Fatalf("answered %v, want %v CredentialProviderResponse", gvk, gv)
-				}
+				require.NoError(t, err, "the kubelet's strict decoder refuses %s", got)
+				require.Equal(t, gv, gvk.GroupVersion(), "answered %v", gvk)
+				require.Equal(t, "CredentialProviderResponse", gvk.Kind, "answered %v", gvk)
 				want, err := runtime.Encode(codecs.EncoderForVersion(info.Serializer, gv), obj)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !bytes.Equal(got, want) {
-					t.Errorf("regcred wrote\n%s\nthe kubelet's encoder writes\n%s", got, want)
-				}
+				require.NoError(t, err)
+				assert.Equal(t, want, got, "regcred wrote\n%s\nthe kubelet's encoder writes\n%s", got, want)
 			})
 		}
 	}
@@ -86,8 +77,7 @@ func runHelper(t *testing.T, bin, cfg string, stdin []byte) []byte {
 	cmd.Stdin = bytes.NewReader(stdin)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s: %v\n%s", fmt.Sprint(cmd.Args), err, stderr.String())
-	}
+	err := cmd.Run()
+	require.NoError(t, err, "%s: %v\n%s", fmt.Sprint(cmd.Args), err, stderr.String())
 	return stdout.Bytes()
 }

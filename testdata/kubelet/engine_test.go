@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The front alone in the plugin directory (a copy, not a link into a
@@ -17,9 +19,7 @@ func TestKubeletLogsMissingBackend(t *testing.T) {
 	dir := t.TempDir()
 	built, binDir := filepath.Join(dir, "built"), filepath.Join(dir, "plugins")
 	for _, d := range []string{built, binDir} {
-		if err := os.Mkdir(d, 0o700); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.Mkdir(d, 0o700))
 	}
 	front := buildRegcred(t, built)
 	copyExecutable(t, front, filepath.Join(binDir, name))
@@ -35,14 +35,10 @@ func TestKubeletLogsMissingBackend(t *testing.T) {
 	const image = "reg.lonely.test/app"
 	expect(t, image+" without the engine", lookup(image))
 	realBinDir, err := filepath.EvalSymlinks(binDir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	logs := w.logs.take()
 	for _, want := range []string{"the engine executable " + filepath.Join(realBinDir, engineName) + " is missing", "install it next to " + name} {
-		if !strings.Contains(logs, want) {
-			t.Errorf("kubelet log lacks %q:\n%s", want, logs)
-		}
+		assert.Contains(t, logs, want, "kubelet log lacks %q", want)
 	}
 
 	copyExecutable(t, filepath.Join(built, engineName), filepath.Join(binDir, engineName))
@@ -52,10 +48,6 @@ func TestKubeletLogsMissingBackend(t *testing.T) {
 func copyExecutable(t *testing.T, from, to string) {
 	t.Helper()
 	b, err := os.ReadFile(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(to, b, 0o700); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(to, b, 0o700))
 }

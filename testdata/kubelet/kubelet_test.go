@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	authenticationv1 "k8s.io/api/authentication/v1"
 	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -109,9 +111,7 @@ func expect(t *testing.T, image string, got []string, want ...string) {
 	if want == nil {
 		want = []string{}
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("Lookup(%s) = %q, want %q", image, got, want)
-	}
+	assert.True(t, slices.Equal(got, want), "Lookup(%s) = %q, want %q", image, got, want)
 }
 
 // The kubelet's provider registry is process-wide and refuses a name
@@ -122,9 +122,7 @@ func TestKubeletPluginRunsRegcred(t *testing.T) {
 	binDir := filepath.Join(dir, "bin")
 	w := &kubeletWorld{secrets: secrets{t: t, dir: filepath.Join(dir, "secrets")}, configPath: filepath.Join(dir, "regcred.yaml")}
 	for _, d := range []string{binDir, w.secrets.dir} {
-		if err := os.Mkdir(d, 0o700); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.Mkdir(d, 0o700))
 	}
 	bin := buildRegcred(t, binDir)
 	for _, name := range []string{"regcred-sa", "regcred-beta", "regcred-alpha"} {
@@ -186,22 +184,17 @@ func TestKubeletPluginRunsRegcred(t *testing.T) {
 	t.Run("empty answer not cached", func(t *testing.T) {
 		expect(t, "late.test/app", lookup("late.test/app"))
 		f, err := os.OpenFile(w.configPath, os.O_APPEND|os.O_WRONLY, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		fmt.Fprintf(f, "  - match: late.test\n    static: {username: late, passwordFile: %s/late}\n", w.secrets.dir)
-		if err := f.Close(); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, f.Close())
 		w.secrets.set("late", "late-1")
 		expect(t, "late.test/app", lookup("late.test/app"), "late:late-1")
 	})
 	t.Run("failing entry skipped, answer still cached briefly", func(t *testing.T) {
 		w.logs.take()
 		expect(t, "flaky.test/app", lookup("flaky.test/app"), "fallback:flaky-fallback-1")
-		if logs := w.logs.take(); logs != "" {
-			t.Errorf("the kubelet logged an error for a partial answer:\n%s", logs)
-		}
+		logs := w.logs.take()
+		assert.Equal(t, "", logs, "the kubelet logged an error for a partial answer:\n%s", logs)
 		w.secrets.set("flaky-primary", "flaky-primary-1")
 		expect(t, "flaky.test/app", lookup("flaky.test/app"), "fallback:flaky-fallback-1")
 	})
@@ -210,9 +203,7 @@ func TestKubeletPluginRunsRegcred(t *testing.T) {
 		expect(t, "down.test/app", lookup("down.test/app"))
 		logs := w.logs.take()
 		for _, want := range []string{"no credential for down.test/app", "1 matching entry failed", filepath.Join(w.secrets.dir, "missing")} {
-			if !strings.Contains(logs, want) {
-				t.Errorf("kubelet log lacks %q:\n%s", want, logs)
-			}
+			assert.Contains(t, logs, want, "kubelet log lacks %q", want)
 		}
 	})
 	t.Run("v1beta1 and v1alpha1", func(t *testing.T) {
@@ -238,9 +229,7 @@ func register(t *testing.T, providerCfg, binDir string, w *kubeletWorld) {
 				again = true
 			}
 		}()
-		if err := plugin.RegisterCredentialProviderPlugins(providerCfg, binDir, w.token, w.serviceAccount); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, plugin.RegisterCredentialProviderPlugins(providerCfg, binDir, w.token, w.serviceAccount))
 	}()
 	if again {
 		t.Skip("the kubelet's providers are registered once per process; this test runs once per go test process")
@@ -267,21 +256,13 @@ func testServiceAccountMode(t *testing.T, w *kubeletWorld) {
 	expect(t, "down.sa.test/app as pod-e/builder", lookup("down.sa.test/app", "pod-e", "builder"))
 	logs := w.logs.take()
 	for _, want := range []string{"serviceAccountToken=true", "serviceAccountAnnotations=[" + roleAnnotation + "]", "no credential for down.sa.test/app"} {
-		if !strings.Contains(logs, want) {
-			t.Errorf("kubelet log lacks %q:\n%s", want, logs)
-		}
+		assert.Contains(t, logs, want, "kubelet log lacks %q", want)
 	}
-	if !slices.Contains(w.tokens, tokenForBuilder) {
-		t.Fatalf("the kubelet asked for no token for builder (tokens %q)", w.tokens)
-	}
+	require.True(t, slices.Contains(w.tokens, tokenForBuilder), "the kubelet asked for no token for builder (tokens %q)", w.tokens)
 	for _, tok := range w.tokens {
-		if strings.Contains(logs, tok) {
-			t.Errorf("a service-account token reached the log:\n%s", logs)
-		}
+		assert.NotContains(t, logs, tok, "a service-account token reached the log")
 	}
-	if strings.Contains(logs, "unrelated.example.com") {
-		t.Error("an annotation outside tokenAttributes reached the plugin")
-	}
+	assert.NotContains(t, logs, "unrelated.example.com", "an annotation outside tokenAttributes reached the plugin")
 
 	// An entry that logs in as the pod fails (builder's annotation is no
 	// role ARN): the static entry with its pattern answers as the node and
@@ -291,8 +272,6 @@ func testServiceAccountMode(t *testing.T, w *kubeletWorld) {
 	expect(t, ecrImage+" as pod-f/builder", lookup(ecrImage, "pod-f", "builder"))
 	logs = w.logs.take()
 	for _, want := range []string{"is not an IAM role ARN", "not asked for a pod's service-account request", "(static, "} {
-		if !strings.Contains(logs, want) {
-			t.Errorf("kubelet log lacks %q:\n%s", want, logs)
-		}
+		assert.Contains(t, logs, want, "kubelet log lacks %q", want)
 	}
 }

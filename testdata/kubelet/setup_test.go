@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"k8s.io/klog/v2"
 )
 
@@ -30,13 +31,11 @@ func buildRegcred(t *testing.T, dir string) string {
 	t.Helper()
 	cmd := exec.CommandContext(context.Background(), "go", "build", "-C", "../..", "-o", dir+string(filepath.Separator),
 		"./cmd/"+binaryName, "./cmd/"+engineName)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building regcred: %v\n%s", err, out)
-	}
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "building regcred: %v\n%s", err, out)
 	for _, name := range []string{binaryName, engineName} {
-		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
-			t.Fatalf("go build wrote no %s: %v", name, err)
-		}
+		_, err := os.Stat(filepath.Join(dir, name))
+		require.NoError(t, err, "go build wrote no %s", name)
 	}
 	return filepath.Join(dir, binaryName)
 }
@@ -45,16 +44,12 @@ func buildRegcred(t *testing.T, dir string) string {
 // the kubelet runs <pluginBinDir>/<name>.
 func alias(t *testing.T, bin, name string) {
 	t.Helper()
-	if err := os.Symlink(bin, filepath.Join(filepath.Dir(bin), name)); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.Symlink(bin, filepath.Join(filepath.Dir(bin), name)))
 }
 
 func writeFile(t *testing.T, path, content string) {
 	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
 }
 
 // secrets are the password files the regcred config reads. Changing one
@@ -98,9 +93,7 @@ func captureKlog(t *testing.T) *klogBuffer {
 	fs := flag.NewFlagSet("klog", flag.ContinueOnError)
 	klog.InitFlags(fs)
 	for k, v := range map[string]string{"logtostderr": "false", "alsologtostderr": "false", "stderrthreshold": "FATAL"} {
-		if err := fs.Set(k, v); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, fs.Set(k, v))
 	}
 	b := &klogBuffer{}
 	klog.SetOutput(b)
