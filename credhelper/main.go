@@ -36,6 +36,7 @@ func Main(ctx context.Context, build Build, args []string) int {
 		Env:     config.Env{LookupEnv: os.LookupEnv, HomeDir: home},
 		Deps:    netdeps.Default(logger),
 		Keyring: oskeyring.System{},
+		Keyctl:  cache.SystemKeyctl(),
 		Version: build.Version,
 		Commit:  build.Commit,
 	}

@@ -48,7 +48,7 @@ func ownerMode(t *testing.T, p string) (int, fs.FileMode) {
 	t.Helper()
 	info, err := os.Lstat(p)
 	require.NoError(t, err)
-	return int(info.Sys().(*syscall.Stat_t).Uid), info.Mode().Perm()
+	return fileUID(info), info.Mode().Perm()
 }
 
 func writerConfig(t *testing.T) string {

@@ -25,8 +25,7 @@ func TestErrorsGoWhereTheCallerReads(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := ErrorsOnStderr(Verb(tt.args))
-			assert.Equal(t, tt.stderr, got, "ErrorsOnStderr(Verb(%q)) = %v, want %v", tt.args, got, tt.stderr)
+			assert.Equal(t, tt.stderr, ErrorsOnStderr(Verb(tt.args)), "ErrorsOnStderr(Verb(%q))", tt.args)
 		})
 	}
 }
