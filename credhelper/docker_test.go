@@ -106,7 +106,7 @@ func TestDockerVersionAndHelp(t *testing.T) {
 	for _, args := range [][]string{{"version"}, {"--version"}, {"-v"}} {
 		out, code := ta.runString(t, "", args...)
 		assert.Equal(t, 0, code, "%v: exit %d, %q", args, code, out)
-		assert.Equal(t, "docker-credential-regcred (github.com/regcred/regcred) v-test\n", out, "%v: exit %d, %q", args, code, out)
+		assert.True(t, strings.HasPrefix(out, "docker-credential-regcred (github.com/regcred/regcred) v-test\ncommit:   unknown\n"), "%v: exit %d, %q", args, code, out)
 	}
 	for _, args := range [][]string{{"--help"}, {"-h"}} {
 		out, code := ta.runString(t, "", args...)
