@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -12,11 +13,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	ctrl "sigs.k8s.io/controller-runtime"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/yaml"
 
 	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/credhelper/pullsecret"
@@ -62,8 +65,14 @@ pullSecrets:
 		ImagePullSecrets: []corev1.LocalObjectReference{{Name: "other"}}}, metav1.CreateOptions{})
 	require.NoError(t, err)
 
+	// The controller runs as its own ServiceAccount with deploy/'s RBAC only.
+	mkNS(t, kc, "regcred-system", nil)
+	applyRBAC(t, kc)
 	logger, logs := testkit.DebugLogger()
-	mgr, err := ctrl.NewManager(cluster.Admin(), ctrl.Options{Cache: CacheOptions(), Metrics: metricsserver.Options{BindAddress: "0"}})
+	mgr, err := ctrl.NewManager(cluster.Token(kubetest.ControllerToken), ctrl.Options{
+		Cache: CacheOptions(), Metrics: metricsserver.Options{BindAddress: "0"},
+		LeaderElection: true, LeaderElectionID: Name, LeaderElectionNamespace: "regcred-system", LeaderElectionReleaseOnCancel: true,
+	})
 	require.NoError(t, err)
 	res := &countingResolver{}
 	require.NoError(t, Setup(mgr, Options{Config: cfg, Resolver: res, Logger: logger, Registry: prometheus.NewRegistry()}))
@@ -122,4 +131,38 @@ func mkNS(t *testing.T, kc kubernetes.Interface, name string, labels map[string]
 	t.Helper()
 	_, err := kc.CoreV1().Namespaces().Create(t.Context(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels}}, metav1.CreateOptions{})
 	require.NoError(t, err)
+}
+
+// applyRBAC creates deploy/rbac.yaml's objects, so the test proves them
+// sufficient.
+func applyRBAC(t *testing.T, kc kubernetes.Interface) {
+	t.Helper()
+	data, err := os.ReadFile("../deploy/rbac.yaml")
+	require.NoError(t, err)
+	ctx := t.Context()
+	for _, doc := range strings.Split(string(data), "\n---\n") {
+		var kind struct{ Kind string }
+		require.NoError(t, yaml.Unmarshal([]byte(doc), &kind))
+		switch kind.Kind {
+		case "ClusterRole":
+			var o rbacv1.ClusterRole
+			require.NoError(t, yaml.UnmarshalStrict([]byte(doc), &o))
+			_, err = kc.RbacV1().ClusterRoles().Create(ctx, &o, metav1.CreateOptions{})
+		case "ClusterRoleBinding":
+			var o rbacv1.ClusterRoleBinding
+			require.NoError(t, yaml.UnmarshalStrict([]byte(doc), &o))
+			_, err = kc.RbacV1().ClusterRoleBindings().Create(ctx, &o, metav1.CreateOptions{})
+		case "Role":
+			var o rbacv1.Role
+			require.NoError(t, yaml.UnmarshalStrict([]byte(doc), &o))
+			_, err = kc.RbacV1().Roles(o.Namespace).Create(ctx, &o, metav1.CreateOptions{})
+		case "RoleBinding":
+			var o rbacv1.RoleBinding
+			require.NoError(t, yaml.UnmarshalStrict([]byte(doc), &o))
+			_, err = kc.RbacV1().RoleBindings(o.Namespace).Create(ctx, &o, metav1.CreateOptions{})
+		default:
+			t.Fatalf("deploy/rbac.yaml: unexpected kind %q", kind.Kind)
+		}
+		require.NoError(t, err)
+	}
 }

@@ -22,8 +22,12 @@ import (
 )
 
 // AdminToken is the bearer token of the system:masters user the harness
-// configures.
-const AdminToken = "kubetest-admin-token"
+// configures; ControllerToken authenticates as the ServiceAccount
+// regcred-system/regcred-controller, with no rights but what RBAC binds.
+const (
+	AdminToken      = "kubetest-admin-token"
+	ControllerToken = "kubetest-controller-token"
+)
 
 // Cluster is a running etcd and kube-apiserver.
 type Cluster struct {
@@ -63,7 +67,8 @@ func Start(t testing.TB) *Cluster {
 	key := filepath.Join(dir, "sa.key")
 	writeKey(t, key)
 	tokens := filepath.Join(dir, "tokens.csv")
-	if err := os.WriteFile(tokens, []byte(AdminToken+`,kubetest-admin,1,"system:masters"`+"\n"), 0o600); err != nil {
+	if err := os.WriteFile(tokens, []byte(AdminToken+`,kubetest-admin,1,"system:masters"`+"\n"+
+		ControllerToken+`,system:serviceaccount:regcred-system:regcred-controller,2,"system:serviceaccounts,system:serviceaccounts:regcred-system"`+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	c.kube = start(t, filepath.Join(dir, "apiserver.log"), filepath.Join(bins, "kube-apiserver"),
