@@ -29,7 +29,7 @@ define install_helper
 		mkdir -p $(GOBIN_DIR) && mv $$d/cmd $(GOBIN_DIR)/docker-credential-$(1) && rmdir $$d; }
 endef
 
-.PHONY: dist package-test cross build install size demo packages deps test lint unit keyring-test kubelet-test tools bench fuzz fuzz-brief clean
+.PHONY: dist package-test cross build install size demo packages deps kube-bins test lint unit keyring-test kubelet-test tools bench fuzz fuzz-brief clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/docker-credential-regcred
@@ -96,9 +96,20 @@ deps:
 	$(GO) mod download
 	cd testdata/kubelet && $(GO) mod download
 
+# A real etcd and kube-apiserver for regcred-controller's tests (internal/kubetest),
+# built from the module proxy in testdata/kubelet's module; only when missing (minutes).
+KUBE_BINS := bin/kube/kube-apiserver bin/kube/etcd
+kube-bins: $(KUBE_BINS)
+
+bin/kube/kube-apiserver:
+	cd testdata/kubelet && $(GO) build -trimpath -o ../../$@ k8s.io/kubernetes/cmd/kube-apiserver
+
+bin/kube/etcd:
+	cd testdata/kubelet && $(GO) build -trimpath -o ../../$@ ./cmd/etcd
+
 # Every test runs with loopback as the only network (testdata/loopback-only.sh):
 # whatever a test needs from the network is fetched before (packages, deps, tools).
-test: packages deps tools lint cross
+test: packages deps tools kube-bins lint cross
 	testdata/loopback-only.sh $(MAKE) --no-print-directory fuzz-brief unit keyring-test kubelet-test
 
 # Every fuzz target in turn (testdata/fuzz.sh); `make test` runs each briefly.

@@ -158,3 +158,37 @@ func TestImportRule(t *testing.T) {
 		})
 	}
 }
+
+// TestOnlyTheControllerLinksKubernetes holds what the third executable is
+// for: the front and the engine never link client-go, apimachinery or
+// controller-runtime (their start-up would pay for them on every call).
+func TestOnlyTheControllerLinksKubernetes(t *testing.T) {
+	heavy := []string{"k8s.io/client-go/", "k8s.io/apimachinery/", "k8s.io/api/", "sigs.k8s.io/controller-runtime"}
+	deps := func(cmd string) []string {
+		out, err := exec.Command("go", "list", "-deps", module+"/cmd/"+cmd).Output()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v", cmd, err)
+		}
+		return strings.Fields(string(out))
+	}
+	links := func(pkgs []string) []string {
+		var found []string
+		for _, p := range pkgs {
+			for _, h := range heavy {
+				if strings.HasPrefix(p, h) {
+					found = append(found, p)
+				}
+			}
+		}
+		return found
+	}
+	for _, cmd := range []string{"docker-credential-regcred", "regcred-engine"} {
+		if found := links(deps(cmd)); len(found) > 0 {
+			t.Errorf("%s links %d Kubernetes packages, e.g. %s", cmd, len(found), found[0])
+		}
+	}
+	// The check can fail: the controller does link them.
+	if len(links(deps("regcred-controller"))) == 0 {
+		t.Error("regcred-controller links no client-go: the check above proves nothing")
+	}
+}
