@@ -5,9 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/regcred/regcred/providers"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/providers"
 )
 
 func TestValidate(t *testing.T) {

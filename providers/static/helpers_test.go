@@ -5,9 +5,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
-	"github.com/stretchr/testify/require"
 )
 
 // Secrets used by the tests. Every error and log line is scanned for them.
