@@ -12,27 +12,38 @@ import (
 // first use in a fresh process costs more than the rest of the read.
 const header = "regcred-route 2"
 
+// field is a route's string field by its name in the file.
+type field struct {
+	name string
+	p    *string
+}
+
+func (r *Route) fields() []field {
+	s := &r.Static
+	return []field{
+		{"key", &r.Key}, {"request", &r.Request},
+		{"store", &r.Store}, {"tokenDir", &r.TokenDir}, {"tokenKey", &r.TokenKey}, {"filesSum", &r.FilesSum},
+		{"staticUsername", &s.Username}, {"staticUsernameEnv", &s.UsernameEnv}, {"staticUsernameFile", &s.UsernameFile},
+		{"staticPasswordEnv", &s.PasswordEnv}, {"staticPasswordFile", &s.PasswordFile},
+		{"staticDockerConfig", &s.DockerConfig}, {"staticDockerKey", &s.DockerKey},
+		{"loginDir", &r.LoginDir},
+	}
+}
+
 func encode(r Route) []byte {
 	var b bytes.Buffer
 	b.WriteString(header + "\n")
-	line := func(name, v string) {
-		if v != "" {
-			b.WriteString(name + " " + strconv.Quote(v) + "\n")
+	for _, f := range r.fields() {
+		if *f.p != "" {
+			b.WriteString(f.name + " " + strconv.Quote(*f.p) + "\n")
 		}
 	}
-	line("key", r.Key)
-	line("request", r.Request)
 	if r.NotFound {
-		line("notFound", "true")
+		b.WriteString("notFound " + strconv.Quote("true") + "\n")
 	}
-	line("store", r.Store)
-	line("tokenDir", r.TokenDir)
-	line("tokenKey", r.TokenKey)
 	for _, f := range r.Files {
 		b.WriteString("file " + strconv.Quote(f) + "\n") // even "": the count matters
 	}
-	line("filesSum", r.FilesSum)
-	line("loginDir", r.LoginDir)
 	return b.Bytes()
 }
 
@@ -42,41 +53,34 @@ func decode(data []byte) (Route, error) {
 		return Route{}, errors.New("not a route of this version")
 	}
 	var r Route
+	fields := r.fields()
 	for _, l := range lines[1:] {
 		name, quoted, ok := strings.Cut(l, " ")
 		v, err := strconv.Unquote(quoted)
 		if !ok || err != nil {
 			return Route{}, errors.New("malformed line")
 		}
-		if err := r.set(name, v); err != nil {
+		if err := r.set(fields, name, v); err != nil {
 			return Route{}, err
 		}
 	}
 	return r, nil
 }
 
-func (r *Route) set(name, v string) error {
+func (r *Route) set(fields []field, name, v string) error {
 	switch name {
-	case "key":
-		r.Key = v
-	case "request":
-		r.Request = v
 	case "notFound":
 		r.NotFound = v == "true"
-	case "store":
-		r.Store = v
-	case "tokenDir":
-		r.TokenDir = v
-	case "tokenKey":
-		r.TokenKey = v
+		return nil
 	case "file":
 		r.Files = append(r.Files, v)
-	case "filesSum":
-		r.FilesSum = v
-	case "loginDir":
-		r.LoginDir = v
-	default:
-		return errors.New("unknown field " + strconv.Quote(name))
+		return nil
 	}
-	return nil
+	for _, f := range fields {
+		if f.name == name {
+			*f.p = v
+			return nil
+		}
+	}
+	return errors.New("unknown field " + strconv.Quote(name))
 }
