@@ -75,7 +75,9 @@ func staticCases() []frontCase {
 // or fail on is handed off.
 func staticChangeCases(pw func(string, string) frontCase, pull func(string, string, string) frontCase, answer func(frontCase, string) frontCase) []frontCase {
 	pwChanged := func(name string, c change) frontCase { return since(pw(name, pwFileConfig), c) }
-	envChanged := func(name string, c change) frontCase { return since(frontCase{name: name, config: staticConfig, stdin: "reg.example.com"}, c) }
+	envChanged := func(name string, c change) frontCase {
+		return since(frontCase{name: name, config: staticConfig, stdin: "reg.example.com"}, c)
+	}
 	pullChanged := func(name, stdin string, c change) frontCase {
 		return since(pull(name, stdin, pullJSON(authEntry("reg.example.com", "alice", "s3cret"))), c)
 	}
