@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -128,5 +127,3 @@ func replaceWith(tb testing.TB, fx *fixture, path string, make func(string) erro
 	require.NoError(tb, os.Remove(p))
 	require.NoError(tb, make(p))
 }
-
-func mkfifo(p string) error { return syscall.Mkfifo(p, 0o600) }

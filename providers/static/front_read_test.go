@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -201,7 +200,7 @@ func mkdir(name string) func(*testing.T, string) {
 }
 
 func mkfifo(name string) func(*testing.T, string) {
-	return func(t *testing.T, dir string) { require.NoError(t, syscall.Mkfifo(filepath.Join(dir, name), 0o600)) }
+	return func(t *testing.T, dir string) { require.NoError(t, makeFIFO(filepath.Join(dir, name))) }
 }
 
 // TestForeignOwnershipIsWarned: a secret file another user owns, or a
