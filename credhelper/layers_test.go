@@ -19,13 +19,15 @@ const (
 	layerRoot       = "the module root (tests of the set-up scripts)"
 	layerFrontMain  = "the front's main"
 	layerEngineMain = "the engine's main"
+	layerCtrlMain   = "the controller's main"
+	layerController = "the controller (controller/)"
 	layerFront      = "the front"
 	layerEngine     = "the engine"
 	layerConcern    = "an engine concern (credhelper/<concern>)"
 	layerBackend    = "a backend or its shared parts (providers/<kind>, …)"
 	layerProviders  = "the backend interface (providers)"
 	layerMatcher    = "matcher"
-	layerShared     = "code both executables share (internal/logwatch)"
+	layerShared     = "code the front and the engine share (internal/logwatch, providers/static/staticread)"
 	layerTestOnly   = "test-only code (internal/…, providers/…/<kind>test)"
 )
 
@@ -37,13 +39,15 @@ func mayImport() map[string][]string {
 		layerRoot:       nil,
 		layerFrontMain:  {layerFront},
 		layerEngineMain: {layerEngine},
+		layerCtrlMain:   {layerController},
+		layerController: {layerEngine, layerConcern, layerBackend, layerProviders, layerMatcher, layerShared},
 		layerFront:      {layerConcern, layerProviders, layerMatcher, layerShared},
 		layerEngine:     {layerConcern, layerBackend, layerProviders, layerMatcher, layerShared},
-		layerConcern:    {layerConcern, layerBackend, layerProviders, layerMatcher},
-		layerBackend:    {layerBackend, layerProviders, layerMatcher},
+		layerConcern:    {layerConcern, layerBackend, layerProviders, layerMatcher, layerShared},
+		layerBackend:    {layerBackend, layerProviders, layerMatcher, layerShared},
 		layerProviders:  nil,
 		layerMatcher:    nil,
-		layerShared:     nil,
+		layerShared:     {layerProviders, layerMatcher},
 		layerTestOnly:   {layerTestOnly, layerBackend, layerProviders, layerMatcher},
 	}
 }
@@ -59,6 +63,9 @@ func exactLayers() map[string]string {
 		"providers":                     layerProviders,
 		"matcher":                       layerMatcher,
 		"internal/logwatch":             layerShared,
+		"providers/static/staticread":   layerShared,
+		"cmd/regcred-controller":        layerCtrlMain,
+		"controller":                    layerController,
 	}
 }
 
