@@ -7,8 +7,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/stretchr/testify/require"
 	"github.com/regcred/regcred/providers/static/staticread"
+	"github.com/stretchr/testify/require"
 )
 
 // dockerFileForms are the accepted formats with the secret in every place
