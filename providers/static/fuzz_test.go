@@ -7,8 +7,9 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/regcred/regcred/providers/static/staticread"
 	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/providers/static/staticread"
 )
 
 // dockerFileForms are the accepted formats with the secret in every place
