@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/providers/static/staticread"
 )
 
