@@ -43,27 +43,13 @@ func (s *fileStore) Put(ctx context.Context, key string, e Entry) error {
 }
 
 func (s *fileStore) List(ctx context.Context) ([]Info, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	keys, err := keysIn(s.root, tokensDir, ".json")
-	if err != nil {
-		return nil, err
-	}
-	var out []Info
-	for _, key := range keys {
+	return s.list(ctx, KindFile, func(key string) (Info, error) {
 		e, err := s.read(key)
-		if isDamage(err) {
-			out = append(out, Info{Key: key, Store: KindFile, Damaged: s.path(key) + ": " + err.Error()})
-			continue
-		}
 		if err != nil {
-			s.log.Debug("not listing cache file", "path", s.path(key), "reason", err)
-			continue
+			return Info{}, err
 		}
-		out = append(out, e.info(key, KindFile))
-	}
-	return out, nil
+		return e.info(key, KindFile), nil
+	})
 }
 
 // keysIn lists the keys of sub's "<key><suffix>" files; temporary files and

@@ -75,27 +75,7 @@ func (s *sealedStore) Put(ctx context.Context, key string, e Entry) error {
 // List reads the records' clear headers: no key, no kernel call, so
 // records sealed under a key that is gone are listed (and cleared) too.
 func (s *sealedStore) List(ctx context.Context) ([]Info, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	keys, err := keysIn(s.root, tokensDir, sealedSuffix)
-	if err != nil {
-		return nil, err
-	}
-	var out []Info
-	for _, key := range keys {
-		info, err := s.info(key)
-		if isDamage(err) {
-			out = append(out, Info{Key: key, Store: KindSealed, Damaged: s.path(key) + ": " + err.Error()})
-			continue
-		}
-		if err != nil {
-			s.log.Debug("not listing sealed cache record", "path", s.path(key), "reason", err)
-			continue
-		}
-		out = append(out, info)
-	}
-	return out, nil
+	return s.list(ctx, KindSealed, s.info)
 }
 
 func (s *sealedStore) info(key string) (Info, error) {

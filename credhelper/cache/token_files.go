@@ -82,3 +82,30 @@ func (f *tokenFiles) Delete(ctx context.Context, key string) error {
 	}
 	return nil
 }
+
+// list is List for these stores: info reads one record's listing. A
+// damaged record is listed, marked damaged; one that cannot be read for
+// another reason (the store failing) is left out, with a debug line.
+func (f *tokenFiles) list(ctx context.Context, kind string, info func(key string) (Info, error)) ([]Info, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	keys, err := keysIn(f.root, tokensDir, f.suffix)
+	if err != nil {
+		return nil, err
+	}
+	var out []Info
+	for _, key := range keys {
+		i, err := info(key)
+		if isDamage(err) {
+			out = append(out, Info{Key: key, Store: kind, Damaged: f.path(key) + ": " + err.Error()})
+			continue
+		}
+		if err != nil {
+			f.log.Debug("not listing "+f.noun, "path", f.path(key), "reason", err)
+			continue
+		}
+		out = append(out, i)
+	}
+	return out, nil
+}
