@@ -3,9 +3,9 @@ package credhelper
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -34,14 +34,12 @@ func TestCheckKubeletConfigOverlaps(t *testing.T) {
 			require.NoError(t, os.WriteFile(path, []byte(tt.doc), 0o600))
 			ta := newTestApp(t, checkTestConfig, map[string]string{"PW": checkSecret})
 			rep, _ := runCheck(t, ta, "--kubelet-config", path)
-			if rep.Kubelet == nil || len(rep.Kubelet.Warnings) != tt.wantWarnings || len(rep.Kubelet.Providers) != 2 {
-				t.Fatalf("kubelet report %+v, want %d warnings and 2 providers", rep.Kubelet, tt.wantWarnings)
-			}
+			require.NotNil(t, rep.Kubelet, "kubelet report")
+			require.Len(t, rep.Kubelet.Warnings, tt.wantWarnings, "kubelet report %+v", rep.Kubelet)
+			require.Len(t, rep.Kubelet.Providers, 2, "kubelet report %+v", rep.Kubelet)
 			ta = newTestApp(t, checkTestConfig, map[string]string{"PW": checkSecret})
 			out, _ := ta.runString(t, "", "check", "--kubelet-config="+path)
-			if !strings.Contains(out, tt.wantText) {
-				t.Errorf("table lacks %q:\n%s", tt.wantText, out)
-			}
+			assert.Contains(t, out, tt.wantText, "the table")
 		})
 	}
 }
@@ -61,9 +59,8 @@ func TestCheckKubeletConfigUnreadable(t *testing.T) {
 			}
 			ta := newTestApp(t, checkTestConfig, nil)
 			_, code := ta.runString(t, "", "check", "--kubelet-config", path)
-			if code != 1 || !strings.Contains(ta.stderr.String(), tt.want) {
-				t.Errorf("exit %d, stderr %q; want exit 1 with %q", code, ta.stderr.String(), tt.want)
-			}
+			assert.Equal(t, 1, code, "exit code; stderr %q", ta.stderr.String())
+			assert.Contains(t, ta.stderr.String(), tt.want, "stderr")
 		})
 	}
 }

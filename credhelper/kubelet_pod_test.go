@@ -2,12 +2,12 @@ package credhelper
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/providers"
@@ -58,19 +58,14 @@ func TestKubeletPodRequestWithholdsNodeEntries(t *testing.T) {
 			}
 			resp, err := kubeletRun(t, fakeResolver(t, tt.fakes...), image, tt.token)
 			for _, i := range tt.notBuilt {
-				if n := tt.fakes[i].built.Load(); n != 0 {
-					t.Errorf("entry %d (%s) was asked %d times", i, tt.fakes[i].pattern, n)
-				}
+				assert.Zero(t, tt.fakes[i].built.Load(), "times entry %d (%s) was asked", i, tt.fakes[i].pattern)
 			}
 			if tt.wantErr != nil {
 				var all *AllFailedError
-				if !errors.As(err, &all) || !errors.Is(err, providers.ErrDenied) {
-					t.Fatalf("err = %v, want an *AllFailedError wrapping the backend's error", err)
-				}
+				require.ErrorAs(t, err, &all)
+				require.ErrorIs(t, err, providers.ErrDenied, "want the backend's error wrapped")
 				for _, want := range tt.wantErr {
-					if !strings.Contains(err.Error(), want) {
-						t.Errorf("error %q lacks %q", err, want)
-					}
+					assert.ErrorContains(t, err, want)
 				}
 				return
 			}
@@ -80,9 +75,7 @@ func TestKubeletPodRequestWithholdsNodeEntries(t *testing.T) {
 				users = append(users, a.Username)
 			}
 			slices.Sort(users)
-			if !slices.Equal(users, tt.wantUsers) {
-				t.Errorf("answered %v, want %v", users, tt.wantUsers)
-			}
+			assert.Equal(t, tt.wantUsers, users, "the users answered")
 		})
 	}
 }

@@ -1,13 +1,14 @@
 package credhelper
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/credhelper/kubeletproto"
+	"github.com/regcred/regcred/internal/testkit"
 )
 
 func TestKubeletMalformedRequests(t *testing.T) {
@@ -57,19 +58,11 @@ func TestKubeletMalformedRequests(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ta := newTestApp(t, kubeletConfig, kubeletEnv)
 			got, code := ta.runString(t, tt.stdin, "kubelet")
-			if code != 1 {
-				t.Errorf("exit %d, want 1", code)
-			}
-			if got != "" {
-				t.Errorf("stdout %q, want nothing", got)
-			}
+			assert.Equal(t, 1, code, "exit code")
+			assert.Empty(t, got, "stdout")
 			stderr := ta.stderr.String()
-			if !strings.Contains(stderr, "regcred kubelet: invalid CredentialProviderRequest: "+tt.want) {
-				t.Errorf("stderr lacks %q:\n%s", tt.want, stderr)
-			}
-			if strings.Contains(stderr, "t0ken-value") {
-				t.Errorf("stderr quotes the token:\n%s", stderr)
-			}
+			assert.Contains(t, stderr, "regcred kubelet: invalid CredentialProviderRequest: "+tt.want, "stderr")
+			testkit.AssertNoSecret(t, "stderr", stderr, "t0ken-value")
 		})
 	}
 }
@@ -80,22 +73,17 @@ func TestKubeletRequestDecoded(t *testing.T) {
 	   "image":"Reg.Example.com:443/team/app","serviceAccountToken":"tok","serviceAccountAnnotations":{"example.com/role":"r1"}}
 	`))
 	require.NoError(t, err)
-	if req.Image != "Reg.Example.com:443/team/app" || req.Target.String() != "reg.example.com/team/app" {
-		t.Errorf("image %q target %q", req.Image, req.Target)
-	}
+	assert.Equal(t, "Reg.Example.com:443/team/app", req.Image, "image")
+	assert.Equal(t, "reg.example.com/team/app", req.Target.String(), "target")
 	sa := req.ServiceAccount()
-	if sa == nil || sa.Token.Reveal() != "tok" || sa.Annotations["example.com/role"] != "r1" {
-		t.Fatalf("service account %+v", sa)
-	}
+	require.NotNil(t, sa, "service account")
+	require.Equal(t, "tok", sa.Token.Reveal(), "service account token")
+	require.Equal(t, "r1", sa.Annotations["example.com/role"], "service account annotation")
 	sa.Annotations["example.com/role"] = "changed"
-	if req.Annotations["example.com/role"] != "r1" {
-		t.Error("a backend changing the annotations changes the request")
-	}
+	assert.Equal(t, "r1", req.Annotations["example.com/role"], "a backend changing the annotations changes the request")
 }
 
 func TestKubeletRequestErrorIs(t *testing.T) {
 	_, err := kubeletproto.ReadRequest(strings.NewReader(`{}`))
-	if !errors.Is(err, kubeletproto.ErrRequest) {
-		t.Errorf("err = %v, want kubeletproto.ErrRequest", err)
-	}
+	assert.ErrorIs(t, err, kubeletproto.ErrRequest)
 }

@@ -40,8 +40,8 @@ func checkCanonical(t *testing.T, s string, got Target) {
 		require.True(t, urlOnly(got), "Normalize(%s) = %+v, but Normalize(%q) = %+v, %v", quote(s), got, got.String(), again, err)
 	}
 	p, err := ParsePattern(got.String())
-	require.NoError(t, err, "pattern %q of Normalize(%s) = %v, %v; does not match %+v", got.String(), quote(s), p, err, got)
-	require.True(t, p.Match(got), "pattern %q of Normalize(%s) = %v, %v; does not match %+v", got.String(), quote(s), p, err, got)
+	require.NoError(t, err, "pattern %q of Normalize(%s)", got.String(), quote(s))
+	require.True(t, p.Match(got), "pattern %q of Normalize(%s) = %v does not match %+v", got.String(), quote(s), p, got)
 }
 
 // urlOnly reports the one kind of target without a scheme-less spelling.

@@ -136,7 +136,7 @@ func buildTool(t *testing.T, name string) string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), name)
 	b, err := exec.Command("go", "build", "-o", out, "../../testdata/tools/"+name).CombinedOutput()
-	require.NoError(t, err, "building %s: %v\n%s", name, err, b)
+	require.NoError(t, err, "building %s:\n%s", name, b)
 	return out
 }
 

@@ -102,6 +102,6 @@ func TestCacheFilesHoldNoSecretInNames(t *testing.T) {
 		}
 		return nil
 	})
-	require.NoError(t, err, "walking the cache dir %s: %v (%d files)", dir, err, found)
-	require.NotEqual(t, 0, found, "walking the cache dir %s: %v (%d files)", dir, err, found)
+	require.NoError(t, err, "walking the cache dir %s", dir)
+	require.NotEqual(t, 0, found, "no file in the cache dir %s", dir)
 }

@@ -59,7 +59,7 @@ func runVerifyCases(t *testing.T, reg *registrytest.Registry, cases []verifyCase
 				"check", "--verify", "--output", "json", tc.request)
 			var rep checkReport
 			err := json.Unmarshal([]byte(res.Stdout), &rep)
-			require.NoError(t, err, "stdout is not the JSON report (%v):\n%s\nstderr:\n%s", err, res.Stdout, res.Stderr)
+			require.NoError(t, err, "stdout is not the JSON report:\n%s\nstderr:\n%s", res.Stdout, res.Stderr)
 			require.Len(t, rep.Checks, 1, "report %+v\n%s\n%s", rep, res.Stdout, res.Stderr)
 			require.NotNil(t, rep.Checks[0].Verify, "report %+v\n%s\n%s", rep, res.Stdout, res.Stderr)
 			v := rep.Checks[0].Verify
@@ -213,8 +213,8 @@ registries:
 	res := runBinary(t, testBinary(t), env, "check", "--verify", "--output", "json")
 	var rep checkReport
 	err := json.Unmarshal([]byte(res.Stdout), &rep)
-	require.NoError(t, err, "report (%v):\n%s\n%s", err, res.Stdout, res.Stderr)
-	require.Len(t, rep.Checks, 2, "report (%v):\n%s\n%s", err, res.Stdout, res.Stderr)
+	require.NoError(t, err, "report:\n%s\n%s", res.Stdout, res.Stderr)
+	require.Len(t, rep.Checks, 2, "report:\n%s\n%s", res.Stdout, res.Stderr)
 	wantDetail := "token server " + reg.Token.URL + "/token refused the credential: HTTP 401 ([withheld: it contains the credential])"
 	for _, ch := range rep.Checks {
 		require.NotNil(t, ch.Verify, "check %+v", ch)

@@ -63,8 +63,8 @@ func TestDockerClientLibrary(t *testing.T) {
 	assert.NoError(t, client.Store(prog, &credentials.Credentials{ServerURL: "registry.example.com", Username: "alice", Secret: "x"}), "store must not make docker login fail")
 	assert.NoError(t, client.Erase(prog, "registry.example.com"), "erase")
 	list, err := client.List(prog)
-	assert.NoError(t, err, "list = %v,", list)
-	assert.Equal(t, "alice", list["registry.example.com"], "list = %v, %v", list, err)
+	assert.NoError(t, err, "list")
+	assert.Equal(t, "alice", list["registry.example.com"], "list = %v", list)
 }
 
 // TestSkopeoThroughRealRegistry pulls through a real registry with htpasswd
@@ -84,14 +84,14 @@ func TestSkopeoThroughRealRegistry(t *testing.T) {
 	writeJSONFile(t, authFile, map[string]any{"credHelpers": map[string]string{reg.Addr: "regcred"}})
 	emptyAuth := filepath.Join(dir, "empty.json")
 	writeJSONFile(t, emptyAuth, map[string]any{})
-	env := append(cleanEnv(t), "PATH="+filepath.Dir(testBinary(t))+":"+os.Getenv("PATH"), "REGCRED_CONFIG="+cfg)
+	env := clientEnv(t, "REGCRED_CONFIG="+cfg)
 
 	image := "docker://" + reg.Addr + "/team/app:1.0"
 	out, err := runSkopeo(t, skopeo, env, "inspect", "--tls-verify=false", "--authfile", emptyAuth, image)
 	require.Error(t, err, "without the helper skopeo should get 401; err %v, output:\n%s", err, out)
 	require.Contains(t, strings.ToLower(out), "unauthorized", "without the helper skopeo should get 401; err %v, output:\n%s", err, out)
 	out, err = runSkopeo(t, skopeo, env, "inspect", "--tls-verify=false", "--authfile", authFile, image)
-	require.NoError(t, err, "skopeo with regcred as credHelper failed: %v\n%s", err, out)
+	require.NoError(t, err, "skopeo with regcred as credHelper failed:\n%s", out)
 	var inspected struct{ Digest string }
 	if assert.NoError(t, json.Unmarshal([]byte(out), &inspected), "inspect output: %s", out) {
 		assert.True(t, strings.HasPrefix(inspected.Digest, "sha256:"), "inspect output: %s", out)
@@ -106,22 +106,18 @@ func TestSkopeoRegistriesConfHelper(t *testing.T) {
 	reg := registrytest.Start(t)
 	reg.Push(t, "lib/tool:2")
 	dir := t.TempDir()
-	cfg := writeConfig(t, `registries:
-  - match: `+reg.Addr+`
-    static: {username: `+reg.Username+`, passwordEnv: REG_PW}
-`)
+	cfg := writeConfig(t, "registries:\n"+staticEntries(reg.Username, reg.Addr))
 	regConf := filepath.Join(dir, "registries.conf")
 	require.NoError(t, os.WriteFile(regConf, []byte(`credential-helpers = ["regcred"]
 [[registry]]
 location = "`+reg.Addr+`"
 insecure = true
 `), 0o600))
-	env := append(cleanEnv(t),
-		"PATH="+filepath.Dir(testBinary(t))+":"+os.Getenv("PATH"),
+	env := clientEnv(t,
 		"REGCRED_CONFIG="+cfg, "REG_PW="+reg.Password,
 		"CONTAINERS_REGISTRIES_CONF="+regConf)
 	out, err := runSkopeo(t, skopeo, env, "--registries-conf", regConf, "inspect", "docker://"+reg.Addr+"/lib/tool:2")
-	require.NoError(t, err, "skopeo via registries.conf credential-helpers failed: %v\n%s", err, out)
+	require.NoError(t, err, "skopeo via registries.conf credential-helpers failed:\n%s", out)
 	noHelper := filepath.Join(dir, "no-helper.conf")
 	require.NoError(t, os.WriteFile(noHelper, []byte("credential-helpers = [\"containers-auth.json\"]\n[[registry]]\nlocation = \""+reg.Addr+"\"\ninsecure = true\n"), 0o600))
 	out, err = runSkopeo(t, skopeo, env, "--registries-conf", noHelper, "inspect", "docker://"+reg.Addr+"/lib/tool:2")
@@ -135,12 +131,9 @@ func TestGoContainerRegistryKeychain(t *testing.T) {
 	reg.Push(t, "ggcr/img:v1")
 	dockerDir := t.TempDir()
 	writeJSONFile(t, filepath.Join(dockerDir, "config.json"), map[string]any{"credsStore": "regcred"})
-	cfg := writeConfig(t, `registries:
-  - match: `+reg.Addr+`/ggcr
-    static: {username: `+reg.Username+`, passwordEnv: REG_PW}
-`)
+	cfg := writeConfig(t, "registries:\n"+staticEntries(reg.Username, reg.Addr+"/ggcr"))
 	t.Setenv("DOCKER_CONFIG", dockerDir)
-	t.Setenv("PATH", filepath.Dir(testBinary(t))+":"+os.Getenv("PATH"))
+	t.Setenv("PATH", pathWithHelper(t))
 	t.Setenv("REGCRED_CONFIG", cfg)
 	t.Setenv("REG_PW", reg.Password)
 	t.Setenv("REGCRED_CACHE", "none")
@@ -150,9 +143,9 @@ func TestGoContainerRegistryKeychain(t *testing.T) {
 	auth, err := authn.DefaultKeychain.Resolve(ref.Context())
 	require.NoError(t, err)
 	ac, err := auth.Authorization()
-	require.NoError(t, err, "keychain answered user %q (err %v), want the registry user and password", ac.Username, err)
-	require.Equal(t, reg.Username, ac.Username, "keychain answered user %q (err %v), want the registry user and password", ac.Username, err)
-	require.Equal(t, reg.Password, ac.Password, "keychain answered user %q (err %v), want the registry user and password", ac.Username, err)
+	require.NoError(t, err, "the keychain's authorization")
+	require.Equal(t, reg.Username, ac.Username, "the keychain's user")
+	require.Equal(t, reg.Password, ac.Password, "the keychain's password for %s", ac.Username)
 	_, err = remote.Image(ref, remote.WithAuthFromKeychain(authn.DefaultKeychain))
 	require.NoError(t, err, "reading the image through the keychain")
 	anon, err := name.ParseReference(reg.Addr+"/other/img:v1", name.Insecure)
@@ -172,11 +165,4 @@ func runSkopeo(t *testing.T, skopeo string, env []string, args ...string) (strin
 	out, err := cmd.CombinedOutput()
 	require.NotErrorIs(t, ctx.Err(), context.DeadlineExceeded, "skopeo %v hung", args)
 	return string(out), err
-}
-
-func writeJSONFile(t *testing.T, path string, v any) {
-	t.Helper()
-	data, err := json.Marshal(v)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(path, data, 0o600))
 }

@@ -61,8 +61,8 @@ func (c *faultCache) wantCalls(t *testing.T, want int, when string) {
 func (c *faultCache) tokenFile(t *testing.T) string {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(c.dir, "tokens", "*.json"))
-	require.NoError(t, err, "token files in %s: %v (%v), want one", c.dir, files, err)
-	require.Len(t, files, 1, "token files in %s: %v (%v), want one", c.dir, files, err)
+	require.NoError(t, err, "token files in %s", c.dir)
+	require.Len(t, files, 1, "token files in %s: %v, want one", c.dir, files)
 	return files[0]
 }
 
@@ -138,7 +138,7 @@ func mountTmpfs(t *testing.T, dir, size string) {
 	}
 	t.Cleanup(func() {
 		out, err := exec.Command("umount", dir).CombinedOutput()
-		assert.NoError(t, err, "unmounting %s: %v %s", dir, err, out)
+		assert.NoError(t, err, "unmounting %s: %s", dir, out)
 	})
 }
 
@@ -152,7 +152,7 @@ func TestFaultCacheReadOnly(t *testing.T) {
 	c := newFaultCache(t, dir, nil, "")
 	_, warm := c.get(t, ecrHost, "us-west-2")
 	out, err := exec.Command("mount", "-o", "remount,ro", dir).CombinedOutput()
-	require.NoError(t, err, "remounting read-only: %v %s", err, out)
+	require.NoError(t, err, "remounting read-only: %s", out)
 	_, again := c.get(t, ecrHost, "us-west-2")
 	c.wantCalls(t, 1, "warm get on a read-only cache")
 	assert.Equal(t, warm.Secret, again.Secret, "the read-only cache did not serve its token")

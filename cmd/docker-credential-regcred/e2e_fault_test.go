@@ -229,7 +229,7 @@ func decodeOneAnswer(t *testing.T, stdout string) dockerAnswer {
 	dec.DisallowUnknownFields()
 	var a dockerAnswer
 	err := dec.Decode(&a)
-	require.NoError(t, err, "stdout is not one answer: %v: %q", err, stdout)
+	require.NoError(t, err, "stdout is not one answer: %q", stdout)
 	rest, _ := io.ReadAll(dec.Buffered())
 	require.Equal(t, "", strings.TrimSpace(string(rest)), "stdout has more than one answer: %q", stdout)
 	return a

@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -116,4 +118,41 @@ func writeConfig(t *testing.T, yaml string) string {
 	p := filepath.Join(t.TempDir(), "config.yaml")
 	require.NoError(t, os.WriteFile(p, []byte(yaml), 0o600))
 	return p
+}
+
+// writeJSONFile writes v as JSON (mode 0600): a client's config or auth
+// file.
+func writeJSONFile(t *testing.T, path string, v any) {
+	t.Helper()
+	data, err := json.Marshal(v)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, data, 0o600))
+}
+
+// yamlQuote quotes s for YAML: a Go-quoted string of printable characters
+// is a YAML double-quoted scalar.
+func yamlQuote(s string) string { return strconv.Quote(s) }
+
+// staticEntries are config entries, one for each match, that answer with
+// username and the password in $REG_PW.
+func staticEntries(username string, matches ...string) string {
+	var b strings.Builder
+	for _, m := range matches {
+		fmt.Fprintf(&b, "  - match: %s\n    static: {username: %s, passwordEnv: REG_PW}\n", yamlQuote(m), username)
+	}
+	return b.String()
+}
+
+// pathWithHelper is $PATH with the built helper's directory first, so a
+// client (docker, skopeo, regctl, a Go library) finds it by name.
+func pathWithHelper(t *testing.T) string {
+	t.Helper()
+	return filepath.Dir(testBinary(t)) + string(os.PathListSeparator) + os.Getenv("PATH")
+}
+
+// clientEnv is cleanEnv for running a client: the helper first on PATH,
+// then extra.
+func clientEnv(t *testing.T, extra ...string) []string {
+	t.Helper()
+	return append(append(cleanEnv(t), "PATH="+pathWithHelper(t)), extra...)
 }

@@ -18,19 +18,26 @@ import (
 // from the front or from the engine; a web-identity token file rotated for
 // the same role must stay a cache hit.
 
+// ecrFileCacheConfig writes a config whose one entry uses the fake ECR,
+// with the file cache in a fresh directory, and returns its path.
+func ecrFileCacheConfig(t *testing.T, cloud *ecrtest.Cloud) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "cache")
+	return writeConfig(t, `defaults: false
+cache: {store: file, dir: "`+dir+`"}
+registries:
+  - match: "*.dkr.ecr.*.amazonaws.com"
+    ecr: {endpoint: "`+cloud.ECRURL()+`"}
+`)
+}
+
 // identityECRSetup is a fake ECR, a config whose one entry uses it with the
 // file cache, and a pinned environment whose HOME (returned) the test
 // controls. No AWS variable names an identity: the files do.
 func identityECRSetup(t *testing.T, extra ...string) (*ecrtest.Cloud, []string, string) {
 	t.Helper()
 	cloud := ecrtest.New(t)
-	dir := filepath.Join(t.TempDir(), "cache")
-	cfg := writeConfig(t, `defaults: false
-cache: {store: file, dir: "`+dir+`"}
-registries:
-  - match: "*.dkr.ecr.*.amazonaws.com"
-    ecr: {endpoint: "`+cloud.ECRURL()+`"}
-`)
+	cfg := ecrFileCacheConfig(t, cloud)
 	home := t.TempDir()
 	env := pinnedEnv(t, append([]string{"HOME=" + home, "REGCRED_CONFIG=" + cfg, "REGCRED_CACHE="}, extra...)...)
 	return cloud, env, home
@@ -105,13 +112,7 @@ func TestWebIdentityTokenRotationIsAHit(t *testing.T) {
 	first, rotated, other := "web-identity-token-1", "web-identity-token-2", "web-identity-token-3"
 	puller := cloud.NewRole("puller", ecrtest.Trust{WebIdentityTokens: []string{first, rotated}})
 	builder := cloud.NewRole("builder", ecrtest.Trust{WebIdentityTokens: []string{other}})
-	dir := filepath.Join(t.TempDir(), "cache")
-	cfg := writeConfig(t, `defaults: false
-cache: {store: file, dir: "`+dir+`"}
-registries:
-  - match: "*.dkr.ecr.*.amazonaws.com"
-    ecr: {endpoint: "`+cloud.ECRURL()+`"}
-`)
+	cfg := ecrFileCacheConfig(t, cloud)
 	base := pinnedEnv(t, "REGCRED_CONFIG="+cfg, "REGCRED_CACHE=", "AWS_ENDPOINT_URL_STS="+cloud.STSURL(), "AWS_WEB_IDENTITY_TOKEN_FILE="+tokenFile)
 	env := append(base, "AWS_ROLE_ARN="+puller)
 	in := newInstall(t)

@@ -185,8 +185,8 @@ func decodeOneLeakAnswer(t *testing.T, stdout string) dockerAnswer {
 	dec.DisallowUnknownFields()
 	err := dec.Decode(&a)
 	require.NoError(t, err, "get answer %q", stdout)
-	require.False(t, dec.More(), "get answer %q: %v", stdout, err)
-	require.NotEqual(t, "", a.Secret, "get answer %q: %v", stdout, err)
+	require.False(t, dec.More(), "get answer %q: more than one", stdout)
+	require.NotEqual(t, "", a.Secret, "get answer %q: no secret", stdout)
 	return a
 }
 
@@ -198,7 +198,7 @@ func kubeletPasswords(t *testing.T, _ *leakWorld, stdout string) []string {
 	}
 	err := json.Unmarshal([]byte(stdout), &resp)
 	require.NoError(t, err, "kubelet answer %q", stdout)
-	require.NotEmpty(t, resp.Auth, "kubelet answer %q: %v", stdout, err)
+	require.NotEmpty(t, resp.Auth, "kubelet answer %q: no auth", stdout)
 	var out []string
 	for _, a := range resp.Auth {
 		out = append(out, a.Password)

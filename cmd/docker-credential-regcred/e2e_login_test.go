@@ -75,10 +75,10 @@ func TestDockerLoginThroughClientLibrary(t *testing.T) {
 		}
 	}
 	list, err := client.List(prog)
-	assert.NoError(t, err, "list = %v,", list)
-	assert.Equal(t, "hubuser", list["https://index.docker.io/v1/"], "list = %v, %v", list, err)
-	assert.Equal(t, "alice", list["login.example.com:5000"], "list = %v, %v", list, err)
-	assert.Equal(t, "robot", list["configured.example.com"], "list = %v, %v", list, err)
+	assert.NoError(t, err, "list")
+	assert.Equal(t, "hubuser", list["https://index.docker.io/v1/"], "list = %v", list)
+	assert.Equal(t, "alice", list["login.example.com:5000"], "list = %v", list)
+	assert.Equal(t, "robot", list["configured.example.com"], "list = %v", list)
 	files := loginFiles(t, home)
 	require.Len(t, files, 2, "login files %v, want two in the file fallback", files)
 	for _, f := range files {
@@ -143,8 +143,7 @@ func TestDockerCLILoginLogout(t *testing.T) {
 	for _, mode := range []string{"credHelpers", "credsStore"} {
 		t.Run(mode, func(t *testing.T) {
 			dockerDir := t.TempDir()
-			env := append(cleanEnv(t),
-				"PATH="+filepath.Dir(testBinary(t))+":"+os.Getenv("PATH"),
+			env := clientEnv(t,
 				"DOCKER_CONFIG="+dockerDir, "DOCKER_HOST=unix://"+filepath.Join(t.TempDir(), "no-daemon.sock"),
 				brokenBus(t))
 			if mode == "credHelpers" {
@@ -160,8 +159,8 @@ func TestDockerCLILoginLogout(t *testing.T) {
 			assert.Equal(t, 1, got.Exit, "a failed login was stored: %s", got.Stdout)
 
 			out, err = dockerCLI(t, docker, env, reg.Password, "login", reg.Addr, "-u", reg.Username, "--password-stdin")
-			require.NoError(t, err, "docker login: %v\n%s", err, out)
-			require.Contains(t, out, "Login Succeeded", "docker login: %v", err)
+			require.NoError(t, err, "docker login:\n%s", out)
+			require.Contains(t, out, "Login Succeeded", "docker login")
 			data, _ := os.ReadFile(filepath.Join(dockerDir, "config.json"))
 			assert.NotContains(t, string(data), `"auth"`, "docker kept the credential in config.json itself")
 			assert.NotContains(t, string(data), reg.Password, "docker kept the credential in config.json itself")
@@ -224,7 +223,7 @@ echo "--- get again"; echo kr.example.com | "$b" get || echo "exit $?"
 	cmd := exec.CommandContext(ctx, script, "bash", "-c", steps, "steps", testBinary(t))
 	cmd.Env = append(cleanEnv(t), "HOME="+home)
 	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "%v\n%s", err, out)
+	require.NoError(t, err, "%s", out)
 	text := string(out)
 	sections := map[string]string{}
 	for _, part := range strings.Split(text, "--- ")[1:] {

@@ -59,12 +59,7 @@ func TestRegctlWithCredsStore(t *testing.T) {
 	reg.Push(t, "team/app:v1")
 	_, port, _ := strings.Cut(reg.Addr, ":")
 	glob := "localhost:" + port // the same registry, under a name a glob matches
-	cfg := writeConfig(t, `registries:
-  - match: `+reg.Addr+`/team
-    static: {username: `+reg.Username+`, passwordEnv: REG_PW}
-  - match: "local*:`+port+`/team"
-    static: {username: `+reg.Username+`, passwordEnv: REG_PW}
-`+brokenOtherEntry)
+	cfg := writeConfig(t, "registries:\n"+staticEntries(reg.Username, reg.Addr+"/team", "local*:"+port+"/team")+brokenOtherEntry)
 	tests := []struct {
 		name, host string
 		docker     map[string]any
@@ -82,13 +77,13 @@ func TestRegctlWithCredsStore(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dockerDir, regctlDir := t.TempDir(), t.TempDir()
 			writeJSONFile(t, filepath.Join(dockerDir, "config.json"), tt.docker)
-			env := append(cleanEnv(t), "PATH="+filepath.Dir(testBinary(t))+":"+os.Getenv("PATH"),
+			env := clientEnv(t,
 				"DOCKER_CONFIG="+dockerDir, "REGCTL_CONFIG="+filepath.Join(regctlDir, "config.json"), "REGCRED_CONFIG="+cfg, "REG_PW="+reg.Password)
 			out, err := regctl(t, bin, env, append([]string{"registry", "set", tt.host, "--tls", "disabled", "--skip-check"}, tt.setArgs...)...)
-			require.NoError(t, err, "regctl registry set: %v\n%s", err, out)
+			require.NoError(t, err, "regctl registry set:\n%s", out)
 			out, err = regctl(t, bin, env, "image", "manifest", tt.host+"/team/app:v1")
 			if tt.wantOK {
-				assert.NoError(t, err, "regctl image manifest: %v\n%s", err, out)
+				assert.NoError(t, err, "regctl image manifest:\n%s", out)
 			}
 			if !tt.wantOK {
 				assert.Error(t, err, "regctl read the manifest without a credential: the test registry let it in\n%s", out)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -19,13 +18,10 @@ func TestSetupPodmanDropInWithSkopeo(t *testing.T) {
 	reg := registrytest.Start(t)
 	reg.Push(t, "team/app:1.0")
 	home := t.TempDir()
-	cfg := writeConfig(t, `registries:
-  - match: `+reg.Addr+`
-    static: {username: `+reg.Username+`, passwordEnv: REG_PW}
-`)
+	cfg := writeConfig(t, "registries:\n"+staticEntries(reg.Username, reg.Addr))
 	emptyAuth := filepath.Join(t.TempDir(), "auth.json")
 	writeJSONFile(t, emptyAuth, map[string]any{})
-	env := append(cleanEnv(t), "HOME="+home, "PATH="+filepath.Dir(testBinary(t))+":"+os.Getenv("PATH"),
+	env := clientEnv(t, "HOME="+home,
 		"REGCRED_CONFIG="+cfg, "REG_PW="+reg.Password)
 	image := "docker://" + reg.Addr + "/team/app:1.0"
 
@@ -36,6 +32,6 @@ func TestSetupPodmanDropInWithSkopeo(t *testing.T) {
 	require.Equal(t, 0, res.Exit, "setup podman --write: exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
 	require.Contains(t, res.Stdout, "wrote "+dropIn, "setup podman --write: exit %d\n%s\n%s", res.Exit, res.Stdout, res.Stderr)
 	out, err = runSkopeo(t, skopeo, env, "inspect", "--tls-verify=false", "--authfile", emptyAuth, image)
-	require.NoError(t, err, "skopeo with the drop-in: %v\n%s", err, out)
+	require.NoError(t, err, "skopeo with the drop-in:\n%s", out)
 	assert.NotContains(t, out, reg.Password, "skopeo printed the password")
 }

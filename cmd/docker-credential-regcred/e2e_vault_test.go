@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
@@ -84,8 +83,6 @@ func newVaultE2E(t *testing.T) *vaultE2E {
 func (e *vaultE2E) config(t *testing.T, block string) string {
 	return writeConfig(t, "registries:\n  - match: registry.example.com\n    vault:\n"+block)
 }
-
-func yamlQuote(s string) string { return strconv.Quote(s) }
 
 // TestVaultLoginsThroughBinary runs `get` through the built binary for
 // every login method against the fake Vault.

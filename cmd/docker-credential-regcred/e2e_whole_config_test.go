@@ -39,7 +39,7 @@ func dockerConfigFile(t *testing.T, regcredConfig string, env ...string) *config
 		k, v, _ := strings.Cut(kv, "=")
 		t.Setenv(k, v)
 	}
-	t.Setenv("PATH", filepath.Dir(testBinary(t))+":"+os.Getenv("PATH"))
+	t.Setenv("PATH", pathWithHelper(t))
 	t.Setenv("DOCKER_CONFIG", dockerDir)
 	t.Setenv("REGCRED_CONFIG", regcredConfig)
 	// No keyring: logins go to the private file store, quietly.
@@ -73,10 +73,7 @@ func pullWith(t *testing.T, image string, ac types.AuthConfig) {
 func TestDockerGetAllCredentials(t *testing.T) {
 	reg := registrytest.Start(t)
 	reg.Push(t, "team/app:v1")
-	cf := dockerConfigFile(t, writeConfig(t, `registries:
-  - match: `+reg.Addr+`
-    static: {username: `+reg.Username+`, passwordEnv: REG_PW}
-`+brokenOtherEntry), "REG_PW="+reg.Password)
+	cf := dockerConfigFile(t, writeConfig(t, "registries:\n"+staticEntries(reg.Username, reg.Addr)+brokenOtherEntry), "REG_PW="+reg.Password)
 
 	creds, err := cf.GetAllCredentials()
 	require.NoError(t, err, "GetAllCredentials (docker run --use-api-socket would fail)")
@@ -97,8 +94,8 @@ func TestDockerGetAllCredentialsHelperHosts(t *testing.T) {
 	cf := dockerConfigFile(t, writeConfig(t, "registries:\n"+brokenOtherEntry))
 	cf.CredentialHelpers = map[string]string{"other.example.com": "regcred"}
 	creds, err := cf.GetAllCredentials()
-	assert.NoError(t, err, "GetAllCredentials with a failing credHelpers host = %v, %v; want nothing, no error", keys(creds), err)
-	assert.Empty(t, creds, "GetAllCredentials with a failing credHelpers host = %v, %v; want nothing, no error", keys(creds), err)
+	assert.NoError(t, err, "GetAllCredentials with a failing credHelpers host")
+	assert.Empty(t, creds, "GetAllCredentials with a failing credHelpers host = %v, want nothing", keys(creds))
 }
 
 // TestDockerLegacyBuildCredentials: the legacy builder (DOCKER_BUILDKIT=0
@@ -108,10 +105,7 @@ func TestDockerGetAllCredentialsHelperHosts(t *testing.T) {
 func TestDockerLegacyBuildCredentials(t *testing.T) {
 	reg := registrytest.Start(t)
 	reg.Push(t, "base/image:v1")
-	cf := dockerConfigFile(t, writeConfig(t, `registries:
-  - match: `+reg.Addr+`/base
-    static: {username: `+reg.Username+`, passwordEnv: REG_PW}
-`+brokenOtherEntry), "REG_PW="+reg.Password)
+	cf := dockerConfigFile(t, writeConfig(t, "registries:\n"+staticEntries(reg.Username, reg.Addr+"/base")+brokenOtherEntry), "REG_PW="+reg.Password)
 
 	creds, _ := cf.GetAllCredentials() // as the legacy builder does
 	ac, ok := creds[reg.Addr]
@@ -131,9 +125,9 @@ func TestDockerHubLoginRoundTrip(t *testing.T) {
 	store := cf.GetCredentialsStore(dockerHubServer)
 	require.NoError(t, store.Store(types.AuthConfig{ServerAddress: dockerHubServer, Username: "hubuser", Password: secret}), "docker login's store")
 	got, err := cf.GetAuthConfig(dockerHubServer)
-	require.NoError(t, err, "docker pull's get: %+v,", got.Username)
-	require.Equal(t, "hubuser", got.Username, "docker pull's get: %+v, %v", got.Username, err)
-	require.Equal(t, secret, got.Password, "docker pull's get: %+v, %v", got.Username, err)
+	require.NoError(t, err, "docker pull's get")
+	require.Equal(t, "hubuser", got.Username, "docker pull's get")
+	require.Equal(t, secret, got.Password, "docker pull's get for %s", got.Username)
 	list := runBinary(t, testBinary(t), runOpts{Env: os.Environ(), Stdin: "unused"}, "list")
 	assert.Equal(t, 0, list.Exit, "list = %q (exit %d), want the login under the key it was stored with", list.Stdout, list.Exit)
 	assert.Equal(t, `{"`+dockerHubServer+`":"hubuser"}`, strings.TrimSpace(list.Stdout), "list = %q (exit %d), want the login under the key it was stored with", list.Stdout, list.Exit)

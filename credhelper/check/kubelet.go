@@ -3,10 +3,9 @@ package check
 import (
 	"bytes"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/regcred/regcred/credhelper/kubeletconfig"
+	"github.com/regcred/regcred/providers"
 )
 
 // maxKubeletConfigSize bounds the CredentialProviderConfig read by check.
@@ -32,17 +31,9 @@ type KubeletProvider struct {
 // overlapping providers. A file that cannot be read or is not a
 // CredentialProviderConfig is an error: the user named it.
 func readKubeletProviders(path string) (*KubeletReport, error) {
-	f, err := os.Open(path)
+	data, err := providers.ReadFileLimited(path, maxKubeletConfigSize)
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxKubeletConfigSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	if len(data) > maxKubeletConfigSize {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxKubeletConfigSize)
 	}
 	cfg, err := kubeletconfig.Parse(path, data)
 	if err != nil {

@@ -3,12 +3,11 @@ package config
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
-	"os"
 
 	"github.com/regcred/regcred/credhelper/configpath"
+	"github.com/regcred/regcred/providers"
 )
 
 // SystemConfigPath is the last place a config is looked for.
@@ -22,7 +21,7 @@ type Env = configpath.Env
 func Load(flagPath string, env Env, log *slog.Logger) (*Config, error) {
 	paths, explicit := configpath.Candidates(flagPath, env)
 	for _, p := range paths {
-		data, info, err := readConfigFile(p)
+		data, info, err := providers.ReadFileLimitedInfo(p, maxConfigSize)
 		if errors.Is(err, fs.ErrNotExist) && !explicit {
 			continue
 		}
@@ -38,26 +37,6 @@ func Load(flagPath string, env Env, log *slog.Logger) (*Config, error) {
 		return cfg, nil
 	}
 	return &Config{}, nil
-}
-
-func readConfigFile(path string) ([]byte, fs.FileInfo, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, nil, err
-	}
-	if info.IsDir() {
-		return nil, nil, fmt.Errorf("%s is a directory, not a config file", path)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxConfigSize+1))
-	if err != nil {
-		return nil, nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	return data, info, nil
 }
 
 // warnInlineSecrets warns once per entry whose password sits in a file that

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/regcred/regcred/internal/testkit"
 
@@ -46,9 +47,7 @@ func TestParseErrors(t *testing.T) {
 			for _, w := range tt.want {
 				assert.ErrorContains(t, err, w)
 			}
-			if strings.Contains(err.Error(), "TOPSECRET2") {
-				t.Errorf("error echoes a value from the file: %v", err)
-			}
+			testkit.AssertNoSecret(t, "error", err.Error(), "TOPSECRET2")
 		})
 	}
 }
@@ -66,26 +65,24 @@ registries:
     anonymous: {}
 `))
 	require.NoError(t, err)
-	if cfg.Cache.Store != "file" || cfg.Cache.TTL.Duration.Minutes() != 10 || *cfg.Defaults {
-		t.Errorf("cache/defaults not decoded: %+v", cfg)
-	}
+	assert.Equal(t, "file", cfg.Cache.Store, "cache.store")
+	assert.Equal(t, 10*time.Minute, cfg.Cache.TTL.Duration, "cache.ttl")
+	require.NotNil(t, cfg.Defaults, "defaults")
+	assert.False(t, *cfg.Defaults, "defaults")
+	require.Len(t, cfg.Registries, 2)
 	e := cfg.Registries[0]
-	if e.Kind() != "static" || e.Source() != "cfg.yaml:5" || e.Pattern().String() != "reg.example.com/team" {
-		t.Errorf("entry 0: kind %s source %s pattern %s", e.Kind(), e.Source(), e.Pattern())
-	}
-	if got := e.String(); got != "team registry (static, cfg.yaml:5)" {
-		t.Errorf("entry name %q", got)
-	}
-	if got := cfg.Registries[1].String(); got != "*.example.com (anonymous, cfg.yaml:9)" {
-		t.Errorf("entry name %q", got)
-	}
+	assert.Equal(t, "static", e.Kind(), "entry 0's kind")
+	assert.Equal(t, "cfg.yaml:5", e.Source(), "entry 0's source")
+	assert.Equal(t, "reg.example.com/team", e.Pattern().String(), "entry 0's pattern")
+	assert.Equal(t, "team registry (static, cfg.yaml:5)", e.String(), "entry 0's name")
+	assert.Equal(t, "*.example.com (anonymous, cfg.yaml:9)", cfg.Registries[1].String(), "entry 1's name")
 }
 
 func TestParseEmptyFile(t *testing.T) {
 	for _, content := range []string{"", "# nothing\n", "registries: []\n"} {
 		cfg, err := Parse("cfg.yaml", []byte(content))
-		if err != nil || len(cfg.Registries) != 0 {
-			t.Errorf("%q: %v, %d entries", content, err, len(cfg.Registries))
+		if assert.NoError(t, err, "%q", content) {
+			assert.Empty(t, cfg.Registries, "%q", content)
 		}
 	}
 }
@@ -113,9 +110,8 @@ func TestConfigLookupOrder(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, explicit := configpath.Candidates(tt.flag, tt.env)
-			if strings.Join(got, ",") != strings.Join(tt.want, ",") || explicit != tt.wantExplicit {
-				t.Errorf("got %v %v, want %v %v", got, explicit, tt.want, tt.wantExplicit)
-			}
+			assert.Equal(t, tt.want, got, "candidates")
+			assert.Equal(t, tt.wantExplicit, explicit, "explicit")
 		})
 	}
 }
@@ -125,22 +121,19 @@ func TestLoadFallsThroughMissingFiles(t *testing.T) {
 	env := Env{HomeDir: dir, LookupEnv: func(string) (string, bool) { return "", false }}
 	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
 	cfg, err := Load("", env, log)
-	if err != nil || cfg.Path != "" {
-		t.Fatalf("no file anywhere: cfg %+v err %v, want the built-in default", cfg, err)
-	}
+	require.NoError(t, err, "no file anywhere")
+	require.Empty(t, cfg.Path, "no file anywhere: want the built-in default")
 	p := filepath.Join(dir, ".config", "regcred", "config.yaml")
 	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o700))
 	require.NoError(t, os.WriteFile(p, []byte("registries:\n  - match: a.io\n    anonymous: {}\n"), 0o600))
 	cfg, err = Load("", env, log)
-	if err != nil || cfg.Path != p || len(cfg.Registries) != 1 {
-		t.Fatalf("home config: %+v, %v", cfg, err)
-	}
-	if _, err := Load(filepath.Join(dir, "missing.yaml"), env, log); err == nil || !strings.Contains(err.Error(), "missing.yaml") {
-		t.Errorf("a missing --config file must be an error naming it, got %v", err)
-	}
-	if _, err := Load(dir, env, log); err == nil || !strings.Contains(err.Error(), "is a directory") {
-		t.Errorf("a directory as config must be an error, got %v", err)
-	}
+	require.NoError(t, err, "home config")
+	require.Equal(t, p, cfg.Path, "home config")
+	require.Len(t, cfg.Registries, 1, "home config")
+	_, err = Load(filepath.Join(dir, "missing.yaml"), env, log)
+	assert.ErrorContains(t, err, "missing.yaml", "a missing --config file must be an error naming it")
+	_, err = Load(dir, env, log)
+	assert.ErrorContains(t, err, "is a directory", "a directory as config must be an error")
 }
 
 func TestInlinePasswordWarning(t *testing.T) {
@@ -163,27 +156,20 @@ func TestInlinePasswordWarning(t *testing.T) {
 			require.NoError(t, os.WriteFile(p, []byte(tt.config), tt.mode))
 			require.NoError(t, os.Chmod(p, tt.mode))
 			var logs bytes.Buffer
-			if _, err := Load(p, Env{LookupEnv: func(string) (string, bool) { return "", false }}, slog.New(slog.NewTextHandler(&logs, nil))); err != nil {
-				t.Fatal(err)
-			}
+			_, err := Load(p, Env{LookupEnv: func(string) (string, bool) { return "", false }}, slog.New(slog.NewTextHandler(&logs, nil)))
+			require.NoError(t, err)
 			warned := strings.Contains(logs.String(), "readable by group or others")
-			if warned != tt.wantWarn {
-				t.Errorf("warned=%v, want %v: %s", warned, tt.wantWarn, logs.String())
-			}
-			if strings.Contains(logs.String(), secret) {
-				t.Error("the warning printed the password")
-			}
+			assert.Equal(t, tt.wantWarn, warned, "warned; logs:\n%s", logs.String())
+			testkit.AssertNoSecret(t, "log", logs.String(), secret)
 		})
 	}
 }
 
 func TestParseConfigMergeKeyAndAlias(t *testing.T) {
-	cfg, err := Parse("cfg.yaml", []byte("base: &b\n  - match: a.io\n    anonymous: {}\nregistries: *b\n"))
-	if err == nil {
-		t.Fatalf("unknown top-level key accepted: %+v", cfg)
-	}
-	cfg, err = Parse("cfg.yaml", []byte("<<: {registries: [{match: a.io, anonymous: {}}]}\n"))
-	if err != nil || len(cfg.Registries) != 1 || cfg.Registries[0].Kind() != "anonymous" {
-		t.Fatalf("merge key: %+v %v", cfg, err)
-	}
+	_, err := Parse("cfg.yaml", []byte("base: &b\n  - match: a.io\n    anonymous: {}\nregistries: *b\n"))
+	require.Error(t, err, "unknown top-level key accepted")
+	cfg, err := Parse("cfg.yaml", []byte("<<: {registries: [{match: a.io, anonymous: {}}]}\n"))
+	require.NoError(t, err, "merge key")
+	require.Len(t, cfg.Registries, 1, "merge key")
+	assert.Equal(t, "anonymous", cfg.Registries[0].Kind(), "merge key")
 }

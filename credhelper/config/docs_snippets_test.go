@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"go.yaml.in/yaml/v3"
@@ -37,16 +38,13 @@ func TestDocsConfigSnippetsLoad(t *testing.T) {
 			line := 1 + strings.Count(string(data[:m[2]]), "\n")
 			name := filepath.Base(f) + ":" + strconv.Itoa(line)
 			t.Run(name, func(t *testing.T) {
-				if _, err := Parse(name, block); err != nil {
-					t.Errorf("the snippet at %s does not load:\n%v", name, err)
-				}
+				_, err := Parse(name, block)
+				assert.NoError(t, err, "the snippet at %s does not load", name)
 			})
 			checked++
 		}
 	}
-	if checked < 5 {
-		t.Fatalf("only %d config snippets found in the docs; the test proves little", checked)
-	}
+	require.GreaterOrEqual(t, checked, 5, "config snippets found in the docs; fewer prove little")
 }
 
 func isConfigSnippet(block []byte) bool {

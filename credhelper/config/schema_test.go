@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -40,15 +41,11 @@ func compileSchema(t *testing.T) *jsonschema.Schema {
 	data, err := os.ReadFile(schemaPath)
 	require.NoError(t, err)
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		t.Fatalf("%s is not JSON: %v", schemaPath, err)
-	}
+	require.NoError(t, err, "%s is not JSON", schemaPath)
 	c := jsonschema.NewCompiler()
 	require.NoError(t, c.AddResource("config.schema.json", doc))
 	sch, err := c.Compile("config.schema.json")
-	if err != nil {
-		t.Fatalf("the schema does not compile: %v", err)
-	}
+	require.NoError(t, err, "the schema does not compile")
 	return sch
 }
 
@@ -57,16 +54,12 @@ func compileSchema(t *testing.T) *jsonschema.Schema {
 func yamlInstance(t *testing.T, src string) any {
 	t.Helper()
 	var v any
-	if err := yaml.Unmarshal([]byte(src), &v); err != nil {
-		t.Fatalf("not YAML: %v\n%s", err, src)
-	}
+	require.NoError(t, yaml.Unmarshal([]byte(src), &v), "not YAML:\n%s", src)
 	if v == nil {
 		v = map[string]any{}
 	}
 	data, err := json.Marshal(v)
-	if err != nil {
-		t.Fatalf("not JSON-compatible: %v", err)
-	}
+	require.NoError(t, err, "not JSON-compatible")
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 	require.NoError(t, err)
 	return inst
@@ -127,17 +120,12 @@ func isRegcredConfig(src string) bool {
 func TestExampleConfigsValidate(t *testing.T) {
 	sch := compileSchema(t)
 	examples := repoExamples(t)
-	if len(examples) < 5 {
-		t.Fatalf("found %d example configs; the docs and README should hold more", len(examples))
-	}
+	require.GreaterOrEqual(t, len(examples), 5, "example configs found; the docs and README should hold more")
 	for _, ex := range examples {
 		t.Run(ex.where, func(t *testing.T) {
-			if err := sch.Validate(yamlInstance(t, ex.yaml)); err != nil {
-				t.Errorf("does not validate against the schema: %v\n%s", err, ex.yaml)
-			}
-			if _, err := Parse(ex.where, []byte(ex.yaml)); err != nil {
-				t.Errorf("the Go loader refuses it: %v\n%s", err, ex.yaml)
-			}
+			assert.NoError(t, sch.Validate(yamlInstance(t, ex.yaml)), "does not validate against the schema:\n%s", ex.yaml)
+			_, err := Parse(ex.where, []byte(ex.yaml))
+			assert.NoError(t, err, "the Go loader refuses it:\n%s", ex.yaml)
 		})
 	}
 }
@@ -167,12 +155,9 @@ func TestBadConfigsFailTheSchema(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if err := sch.Validate(yamlInstance(t, tt.yaml)); err == nil {
-				t.Errorf("the schema accepts it:\n%s", tt.yaml)
-			}
-			if _, err := Parse("bad.yaml", []byte(tt.yaml)); err == nil {
-				t.Errorf("the schema refuses it but the Go loader accepts it:\n%s", tt.yaml)
-			}
+			assert.Error(t, sch.Validate(yamlInstance(t, tt.yaml)), "the schema accepts it:\n%s", tt.yaml)
+			_, err := Parse("bad.yaml", []byte(tt.yaml))
+			assert.Error(t, err, "the schema refuses it but the Go loader accepts it:\n%s", tt.yaml)
 		})
 	}
 }
@@ -232,8 +217,7 @@ func yamlFields(typ reflect.Type) (keys []string, nested map[string]reflect.Type
 func compareStruct(t *testing.T, root, node *schemaNode, typ reflect.Type, where string) {
 	t.Helper()
 	node = root.resolve(node)
-	if node == nil {
-		t.Errorf("%s: not in the schema", where)
+	if !assert.NotNil(t, node, "%s: not in the schema", where) {
 		return
 	}
 	keys, nested := yamlFields(typ)
@@ -242,9 +226,7 @@ func compareStruct(t *testing.T, root, node *schemaNode, typ reflect.Type, where
 		props = append(props, k)
 	}
 	slices.Sort(props)
-	if !slices.Equal(keys, props) {
-		t.Errorf("%s: the schema has %v, %s has %v", where, props, typ, keys)
-	}
+	assert.Equal(t, keys, props, "%s: the schema's properties (actual) and %s's fields (expected)", where, typ)
 	for name, nt := range nested {
 		if _, isKind := allKinds()[name]; isKind && typ == reflect.TypeFor[Entry]() {
 			continue // the backends, checked one by one
@@ -264,9 +246,7 @@ func TestSchemaMatchesTheGoStructs(t *testing.T) {
 		props = append(props, k)
 	}
 	slices.Sort(props)
-	if !slices.Equal(keys, props) {
-		t.Errorf("entry: the schema has %v, Entry and the kinds have %v", props, keys)
-	}
+	assert.Equal(t, keys, props, "entry: the schema's properties (actual) and Entry's fields with the kinds (expected)")
 	var oneOf []string
 	for _, alt := range entry.OneOf {
 		oneOf = append(oneOf, alt.Required...)
@@ -278,9 +258,7 @@ func TestSchemaMatchesTheGoStructs(t *testing.T) {
 		compareStruct(t, root, entry.Properties[name], typ, "registries[]."+name)
 	}
 	slices.Sort(kindNames)
-	if !slices.Equal(oneOf, kindNames) {
-		t.Errorf("entry.oneOf names %v; the backends are %v", oneOf, kindNames)
-	}
+	assert.Equal(t, kindNames, oneOf, "entry.oneOf (actual) and the backends (expected)")
 }
 
 // TestConfigReferenceCoversTheSchema: docs/config.md, the README's config
@@ -297,9 +275,7 @@ func TestConfigReferenceCoversTheSchema(t *testing.T) {
 		}
 		seen[n] = true
 		for k, child := range n.Properties {
-			if !strings.Contains(doc, "`"+k+"`") {
-				t.Errorf("docs/config.md does not mention `%s` (%s.%s)", k, where, k)
-			}
+			assert.Contains(t, doc, "`"+k+"`", "docs/config.md does not mention `%s` (%s.%s)", k, where, k)
 			walk(child, where+"."+k)
 		}
 	}

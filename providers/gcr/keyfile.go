@@ -8,11 +8,9 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net"
 	"net/url"
-	"os"
 
 	"golang.org/x/oauth2/google"
 
@@ -44,7 +42,7 @@ type keyFile struct {
 // gcloud's ADC file). Errors name the file, never its content; a missing
 // file wraps fs.ErrNotExist so the ADC lookup can move on from gcloud's.
 func (p *Provider) fromFile(ctx context.Context, path, origin string, scopes []string) (source, error) {
-	data, err := readLimited(path)
+	data, err := providers.ReadFileLimited(path, maxKeyFile)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -128,22 +126,6 @@ func describeJSONError(err error) string {
 		return fmt.Sprintf("is not a credentials file: field %q holds a JSON %s", typ.Field, typ.Value)
 	}
 	return "is not a JSON object"
-}
-
-func readLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
-	if err != nil {
-		return nil, err // an *fs.PathError naming the file
-	}
-	if len(data) > maxKeyFile {
-		return nil, fmt.Errorf("larger than %d bytes; not a credentials file", maxKeyFile)
-	}
-	return data, nil
 }
 
 // checkTokenURI: the signed assertion or refresh token goes to token_uri,

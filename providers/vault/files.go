@@ -3,8 +3,6 @@ package vault
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -36,17 +34,9 @@ func (p *Provider) readSecretFile(what, name string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%w: %s %s: %v", providers.ErrInvalid, what, providers.ShowPath(name), err)
 	}
-	f, err := os.Open(path)
+	data, err := providers.ReadFileLimited(path, maxSecretFile)
 	if err != nil {
 		return "", fileError(what, path, err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
-	if err != nil {
-		return "", fileError(what, path, err)
-	}
-	if len(data) > maxSecretFile {
-		return "", fmt.Errorf("%w: %s %s is larger than %d KiB", providers.ErrInvalid, what, providers.ShowPath(path), maxSecretFile>>10)
 	}
 	v := strings.TrimSpace(string(data))
 	if v == "" {

@@ -1,17 +1,19 @@
 package ociauth
 
 import (
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/regcred/regcred/providers"
 )
 
 // DefaultProfile is the config file profile used when none is named.
 const DefaultProfile = "DEFAULT"
 
 // maxConfigFile bounds what is read of an OCI config file to find a
-// profile's key file; real ones are a few hundred bytes a profile.
+// profile's key file; real ones are a few hundred bytes a profile, and a
+// larger one is not read (its key file stays out of the identity).
 const maxConfigFile = 1 << 20
 
 // ConfigFilePath is the config file the settings select: configFile, else
@@ -57,7 +59,7 @@ func (s Settings) IdentityFiles(lookupEnv func(string) (string, bool)) []string 
 	}
 	path := s.ConfigFilePath(lookupEnv)
 	files := []string{path}
-	data, err := readHead(path, maxConfigFile)
+	data, err := providers.ReadFileLimited(path, maxConfigFile)
 	if err != nil {
 		return files // the file's absence is in the key (as unreadable)
 	}
@@ -125,13 +127,4 @@ func homeDir(lookupEnv func(string) (string, bool)) string {
 	}
 	h, _ := os.UserHomeDir()
 	return h
-}
-
-func readHead(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, limit))
 }

@@ -30,6 +30,11 @@ type File struct {
 // what names the file in errors and warnings ("password file"). Only a
 // regular file is read (symlinks followed): a directory, a FIFO or a device
 // is an error, and opening never blocks on one.
+//
+// It is providers.ReadFileLimited with the static backend's errors, and it
+// stays apart because the front reads through it on a warm `get`: its
+// reader is bare system calls (trust_unix.go), where an os.File would cost
+// a poller check and a finalizer on every call.
 func ReadFile(ctx context.Context, what, name string, lookupEnv func(string) (string, bool)) (File, error) {
 	if err := ctx.Err(); err != nil {
 		return File{Path: name}, err
