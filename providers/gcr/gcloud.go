@@ -95,7 +95,7 @@ func gcloudFailed(exe string, err error, stderr []byte) error {
 		return fmt.Errorf("%w: gcr: cannot run gcloud (%s): %s; %s", providers.ErrNoIdentity, exe, sanitize(err.Error()), gcloudNotFound)
 	}
 	summary := summarizeGcloudStderr(stderr)
-	kind, hint := gcloudHint(summary)
+	hint, kind := gcloudHint(summary)
 	return fmt.Errorf("%w: gcr: gcloud config config-helper failed (%s): %s%s", kind, exit.ProcessState, summary, hint)
 }
 

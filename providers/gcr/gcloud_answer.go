@@ -45,6 +45,9 @@ func parseConfigHelper(raw []byte) (configHelperAnswer, error) {
 	if tok == "" {
 		return configHelperAnswer{}, fmt.Errorf("%w: gcr: gcloud has no access token for %s; run `gcloud auth login`", providers.ErrNoIdentity, orNoAccount(account))
 	}
+	if strings.ContainsFunc(tok, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return configHelperAnswer{}, fmt.Errorf("%w: gcr: gcloud config config-helper answered an access_token with spaces or control characters (not shown)", providers.ErrInvalid)
+	}
 	ans := configHelperAnswer{token: &oauth2.Token{AccessToken: tok, TokenType: "Bearer"}, account: account, configuration: sanitize(a.Configuration.Active)}
 	if e := a.Credential.TokenExpiry; e != "" {
 		exp, err := time.Parse(time.RFC3339, e)
@@ -85,17 +88,17 @@ func summarizeGcloudStderr(stderr []byte) string {
 }
 
 // gcloudHint classifies gcloud's error and says what to do.
-func gcloudHint(summary string) (error, string) {
+func gcloudHint(summary string) (hint string, kind error) {
 	t := strings.ToLower(summary)
 	switch {
 	case strings.Contains(t, "no active account") || strings.Contains(t, "do not currently have an active account") ||
 		strings.Contains(t, "does not have any valid credentials") || strings.Contains(t, "no credentialed accounts"):
-		return providers.ErrNoIdentity, "; run `gcloud auth login` (or `gcloud config set account` to pick a logged-in account)"
+		return "; run `gcloud auth login` (or `gcloud config set account` to pick a logged-in account)", providers.ErrNoIdentity
 	case strings.Contains(t, "refreshing your current auth tokens") || strings.Contains(t, "invalid_grant") ||
 		strings.Contains(t, "reauthentication") || strings.Contains(t, "expired or revoked"):
-		return providers.ErrDenied, "; the login expired or was revoked: run `gcloud auth login` again"
+		return "; the login expired or was revoked: run `gcloud auth login` again", providers.ErrDenied
 	case strings.Contains(t, "invalid choice") || strings.Contains(t, "unrecognized arguments"):
-		return providers.ErrInvalid, "; this gcloud does not know `config config-helper`: update the Google Cloud CLI"
+		return "; this gcloud does not know `config config-helper`: update the Google Cloud CLI", providers.ErrInvalid
 	}
-	return providers.ErrUnavailable, "; run `gcloud config config-helper --format=json` to see the whole message"
+	return "; run `gcloud config config-helper --format=json` to see the whole message", providers.ErrUnavailable
 }
