@@ -40,6 +40,9 @@ type Entry struct {
 	Name    string `json:"name,omitempty"`
 	Match   string `json:"match"`
 	Kind    string `json:"kind"`
+	// Identity is where the entry's identity comes from, when its kind
+	// says (gcr: "gcloud login" …).
+	Identity string `json:"identity,omitempty"`
 	Source  string `json:"source"`
 	Verify  bool   `json:"verify,omitempty"`
 	Serves  string `json:"serves"`
@@ -143,7 +146,7 @@ func describeEntries(r Resolver) []Entry {
 	entries := r.Entries()
 	out := make([]Entry, len(entries))
 	for i, e := range entries {
-		out[i] = Entry{Index: i + 1, Name: e.Name, Match: e.Pattern().String(), Kind: e.Kind(),
+		out[i] = Entry{Index: i + 1, Name: e.Name, Match: e.Pattern().String(), Kind: e.Kind(), Identity: e.IdentitySource(),
 			Source: e.Source(), Verify: e.Verify, Serves: serves(entries, i), Builtin: i >= r.ConfigEntries()}
 	}
 	return out
