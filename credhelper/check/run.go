@@ -36,17 +36,15 @@ type ConfigStatus struct {
 }
 
 type Entry struct {
-	Index   int    `json:"index"` // 1-based, config order, built-ins last
-	Name    string `json:"name,omitempty"`
-	Match   string `json:"match"`
-	Kind    string `json:"kind"`
-	// Identity is where the entry's identity comes from, when its kind
-	// says (gcr: "gcloud login" …).
-	Identity string `json:"identity,omitempty"`
-	Source  string `json:"source"`
-	Verify  bool   `json:"verify,omitempty"`
-	Serves  string `json:"serves"`
-	Builtin bool   `json:"builtin,omitempty"`
+	Index    int    `json:"index"` // 1-based, config order, built-ins last
+	Name     string `json:"name,omitempty"`
+	Match    string `json:"match"`
+	Kind     string `json:"kind"`
+	Identity string `json:"identity,omitempty"` // where its identity comes from, when the kind says (gcr: "gcloud login" …)
+	Source   string `json:"source"`
+	Verify   bool   `json:"verify,omitempty"`
+	Serves   string `json:"serves"`
+	Builtin  bool   `json:"builtin,omitempty"`
 }
 
 // Outcomes of one check.
