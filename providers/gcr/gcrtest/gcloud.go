@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -45,7 +46,11 @@ func (s *Server) NewGcloud(t testing.TB) *Gcloud {
 	exe, err := os.Executable()
 	require.NoError(t, err)
 	g := &Gcloud{BinDir: t.TempDir(), ConfigDir: t.TempDir(), server: s}
-	g.Path = filepath.Join(g.BinDir, "gcloud")
+	name := "gcloud"
+	if runtime.GOOS == "windows" {
+		name += ".exe" // the provider looks for gcloud.cmd, gcloud.exe, gcloud.bat there
+	}
+	g.Path = filepath.Join(g.BinDir, name)
 	require.NoError(t, os.Symlink(exe, g.Path))
 	return g
 }

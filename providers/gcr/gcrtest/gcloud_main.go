@@ -17,7 +17,7 @@ import (
 // `gcloud` (through the link NewGcloud makes); otherwise it returns at
 // once. Call it first thing in TestMain.
 func RunIfGcloud() {
-	if filepath.Base(os.Args[0]) != "gcloud" {
+	if strings.TrimSuffix(filepath.Base(os.Args[0]), ".exe") != "gcloud" {
 		return
 	}
 	os.Exit(fakeGcloud(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
