@@ -36,3 +36,10 @@ type PodIdentity interface {
 	// while UsesPodIdentity is false.
 	PodAnnotations() []string
 }
+
+// IdentitySource is implemented by a backend's Config that can say, for
+// people (`check`), where its identity comes from: "gcloud login",
+// "the pod's service-account token" … Never a secret.
+type IdentitySource interface {
+	IdentitySource() string
+}

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/providers/gcr/gcrtest"
 )
 
 // binDir holds the binary TestMain builds once for every end-to-end test.
@@ -22,6 +24,9 @@ import (
 var binDir string
 
 func TestMain(m *testing.M) {
+	// Run as gcloud (through gcrtest.NewGcloud's link), this binary is
+	// the fake gcloud and exits here.
+	gcrtest.RunIfGcloud()
 	dir, err := os.MkdirTemp("", "regcred-e2e-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -33,6 +33,9 @@ const (
 	leakOCIID      = "ocid1.vaultsecret.oc1.iad.amaaaaaaleakok"
 	leakOCIMissing = "ocid1.vaultsecret.oc1.iad.amaaaaaaleakmissing"
 	leakECRDown    = "210987654321.dkr.ecr.eu-west-1.amazonaws.com"
+	leakGcloudErr  = "ya29.leak-gcloud-stderr-token-0123456789abcdef"
+	leakGSA        = "puller@proj.iam.gserviceaccount.com"
+	leakGSAKey     = "iam.gke.io/gcp-service-account"
 )
 
 // leakWorld is one config with a working, a wrong-secret, a missing-secret
@@ -47,6 +50,8 @@ type leakWorld struct {
 	secrets  map[string]string // what → value
 	ecr      *ecrtest.Cloud
 	gcr      *gcrtest.Server
+	cluster  *gcrtest.Cluster
+	podToken string
 }
 
 func newLeakWorld(t *testing.T) *leakWorld {
@@ -87,6 +92,19 @@ func newLeakWorld(t *testing.T) *leakWorld {
 	downKey, err := json.Marshal(key)
 	require.NoError(t, err)
 
+	// The user's gcloud login, a gcloud that fails printing a token, and
+	// a cluster federated with the fake Google for kubelet requests.
+	gcloud := w.gcr.NewGcloud(t)
+	user := w.gcr.NewUser("leak-dev@example.com")
+	gcloud.Login(t, "default", user)
+	w.secrets["gcloud refresh token"], w.secrets["gcloud client secret"], w.secrets["gcloud stderr token"] = user.RefreshToken, user.ClientSecret, leakGcloudErr
+	brokenGcloud := filepath.Join(dir, "gcloud-broken")
+	require.NoError(t, os.WriteFile(brokenGcloud, []byte("#!/bin/sh\necho 'ERROR: (gcloud.config.config-helper) refresh failed for "+leakGcloudErr+"' >&2\nexit 1\n"), 0o700))
+	w.cluster = w.gcr.NewCluster(t, "leak")
+	w.gcr.AllowImpersonation(w.cluster.Principal("ci", "puller"), leakGSA)
+	w.podToken = w.cluster.Token(t, "ci", "puller")
+	w.secrets["Google pod token"] = w.podToken
+
 	oci := newOCIE2E(t)
 	oci.put(leakOCIID, "oci-robot", leakOCIPW)
 	ociEntry := func(match, id, endpoint string) string {
@@ -111,10 +129,14 @@ func newLeakWorld(t *testing.T) *leakWorld {
 		fmt.Sprintf("  - match: europe-west1-docker.pkg.dev/proj\n    gcr: {credentialsFile: %q}\n", sa.WriteKeyFile(t, t.TempDir()))+
 		fmt.Sprintf("  - match: europe-west1-docker.pkg.dev/forged\n    gcr: {credentialsFile: %q}\n", forged.WriteKeyFile(t, t.TempDir()))+
 		fmt.Sprintf("  - match: europe-west1-docker.pkg.dev/down\n    gcr: {credentialsFile: %q}\n", gcrtest.WriteFile(t, filepath.Join(dir, "down-key.json"), downKey))+
+		"  - match: europe-west1-docker.pkg.dev/gcloud\n    gcr: {source: gcloud}\n"+
+		fmt.Sprintf("  - match: europe-west1-docker.pkg.dev/gcloud-broken\n    gcr: {source: gcloud, gcloudPath: %q}\n", brokenGcloud)+
+		fmt.Sprintf("  - match: us-docker.pkg.dev/pod\n    gcr: {workloadIdentityProvider: %q, serviceAccountAnnotation: %s, stsEndpoint: %q, iamCredentialsEndpoint: %q}\n",
+			w.cluster.Provider, leakGSAKey, w.gcr.URL, w.gcr.IAMCredentialsURL())+
 		ociEntry("example.registry.io/team", leakOCIID, oci.secrets.URL)+
 		ociEntry("example.registry.io/missing", leakOCIMissing, oci.secrets.URL)+
 		ociEntry("oci-down.registry.io", leakOCIID, down))
-	w.env = append(awsEnv, "REGCRED_CONFIG="+cfg, "REGCRED_CACHE=", "REGCRED_LOG=debug", "LEAK_STATIC_PW="+leakStaticPW, brokenBus(t))
+	w.env = append(append(awsEnv, gcloud.Env()...), "REGCRED_CONFIG="+cfg, "REGCRED_CACHE=", "REGCRED_LOG=debug", "LEAK_STATIC_PW="+leakStaticPW, brokenBus(t))
 	return w
 }
 
@@ -206,6 +228,16 @@ func kubeletPasswords(t *testing.T, _ *leakWorld, stdout string) []string {
 	return out
 }
 
+// googleKubeletRequest is a pod's request with a token of the federated
+// cluster.
+func googleKubeletRequest(t *testing.T, token string) string {
+	t.Helper()
+	b, err := json.Marshal(map[string]any{"kind": "CredentialProviderRequest", "apiVersion": "credentialprovider.kubelet.k8s.io/v1",
+		"image": "us-docker.pkg.dev/pod/app", "serviceAccountToken": token, "serviceAccountAnnotations": map[string]string{leakGSAKey: leakGSA}})
+	require.NoError(t, err)
+	return string(b)
+}
+
 func kubeletRequest(image string) string {
 	return `{"kind":"CredentialProviderRequest","apiVersion":"credentialprovider.kubelet.k8s.io/v1","image":"` + image +
 		`","serviceAccountToken":"` + leakSAToken + `","serviceAccountAnnotations":{"regcred.io/role":"puller"}}`
@@ -238,6 +270,9 @@ func TestSecretsNeverLeakThroughBinary(t *testing.T) {
 		get("vault down", "vault-down.example.com", 1, ""),
 		get("gcr forged key", "europe-west1-docker.pkg.dev/forged/app", 1, ""),
 		get("gcr down", "europe-west1-docker.pkg.dev/down/app", 1, ""),
+		get("gcloud failing", "europe-west1-docker.pkg.dev/gcloud-broken/app", 1, ""),
+		{name: "kubelet google forged token", args: []string{"kubelet"}, wantExit: 1, stdin: googleKubeletRequest(t, w.cluster.Forged(t,
+			map[string]any{"iss": w.cluster.Issuer, "sub": "system:serviceaccount:ci:puller", "aud": w.cluster.TokenAudience, "exp": 1 << 40}))},
 		get("oci missing secret", "example.registry.io/missing/app", 1, ""),
 		get("oci down", "oci-down.registry.io/app", 1, ""),
 		get("no match", "nowhere.example.net", 1, ""),
@@ -253,6 +288,9 @@ func TestSecretsNeverLeakThroughBinary(t *testing.T) {
 		get("ecr cached", ecrHost, 0, "ecr"),
 		get("gcr", "europe-west1-docker.pkg.dev/proj/app", 0, "gcr"),
 		get("oci", "example.registry.io/team/app:1", 0, leakOCIPW),
+		get("gcloud", "europe-west1-docker.pkg.dev/gcloud/app", 0, "gcr"),
+		get("gcloud cached", "europe-west1-docker.pkg.dev/gcloud/app", 0, "gcr"),
+		{name: "kubelet google pod", args: []string{"kubelet"}, stdin: googleKubeletRequest(t, w.podToken), allowed: kubeletPasswords},
 		{name: "kubelet", args: []string{"kubelet"}, stdin: kubeletRequest("static.example.com/app"), allowed: kubeletPasswords},
 		{name: "store", args: []string{"store"}, stdin: `{"ServerURL":"login.example.com","Username":"l-user","Secret":"` + leakStorePW + `"}`},
 		get("stored login", "login.example.com", 0, leakStorePW),

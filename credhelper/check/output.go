@@ -79,7 +79,11 @@ func (rep *Report) writeEntries(b *bytes.Buffer) {
 		if e.Name != "" {
 			match += " (" + e.Name + ")"
 		}
-		fmt.Fprintf(w, "  %d\t%s\t%s\t%s\t%s\t%s\n", e.Index, match, e.Kind, yesNo(e.Verify), e.Source, e.Serves)
+		kind := e.Kind
+		if e.Identity != "" {
+			kind += " (" + e.Identity + ")"
+		}
+		fmt.Fprintf(w, "  %d\t%s\t%s\t%s\t%s\t%s\n", e.Index, match, kind, yesNo(e.Verify), e.Source, e.Serves)
 	}
 	_ = w.Flush()
 	writeBuiltins(b, builtins)

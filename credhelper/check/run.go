@@ -36,14 +36,15 @@ type ConfigStatus struct {
 }
 
 type Entry struct {
-	Index   int    `json:"index"` // 1-based, config order, built-ins last
-	Name    string `json:"name,omitempty"`
-	Match   string `json:"match"`
-	Kind    string `json:"kind"`
-	Source  string `json:"source"`
-	Verify  bool   `json:"verify,omitempty"`
-	Serves  string `json:"serves"`
-	Builtin bool   `json:"builtin,omitempty"`
+	Index    int    `json:"index"` // 1-based, config order, built-ins last
+	Name     string `json:"name,omitempty"`
+	Match    string `json:"match"`
+	Kind     string `json:"kind"`
+	Identity string `json:"identity,omitempty"` // where its identity comes from, when the kind says (gcr: "gcloud login" …)
+	Source   string `json:"source"`
+	Verify   bool   `json:"verify,omitempty"`
+	Serves   string `json:"serves"`
+	Builtin  bool   `json:"builtin,omitempty"`
 }
 
 // Outcomes of one check.
@@ -143,7 +144,7 @@ func describeEntries(r Resolver) []Entry {
 	entries := r.Entries()
 	out := make([]Entry, len(entries))
 	for i, e := range entries {
-		out[i] = Entry{Index: i + 1, Name: e.Name, Match: e.Pattern().String(), Kind: e.Kind(),
+		out[i] = Entry{Index: i + 1, Name: e.Name, Match: e.Pattern().String(), Kind: e.Kind(), Identity: e.IdentitySource(),
 			Source: e.Source(), Verify: e.Verify, Serves: serves(entries, i), Builtin: i >= r.ConfigEntries()}
 	}
 	return out

@@ -200,7 +200,7 @@ func writeKubeletProvider(b *strings.Builder, p kubeletProvider, configPath, cac
 		return
 	}
 	b.WriteString("    tokenAttributes:\n")
-	b.WriteString("      serviceAccountTokenAudience: \"regcred\"   # the token's aud: what your Vault role or AWS OIDC provider accepts\n")
+	b.WriteString("      serviceAccountTokenAudience: \"regcred\"   # the token's aud: what your Vault role, AWS OIDC provider or Google pool provider accepts\n")
 	b.WriteString("      cacheType: ServiceAccount\n      requireServiceAccount: true\n")
 	if len(p.annotations) > 0 {
 		b.WriteString("      optionalServiceAccountAnnotationKeys:\n")

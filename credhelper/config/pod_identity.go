@@ -46,3 +46,12 @@ func (e *Entry) checkPodIdentity() error {
 	}
 	return nil
 }
+
+// IdentitySource says where the entry's identity comes from, when its
+// kind can tell (providers.IdentitySource); "" otherwise.
+func (e *Entry) IdentitySource() string {
+	if d, ok := e.settings.(providers.IdentitySource); ok {
+		return d.IdentitySource()
+	}
+	return ""
+}

@@ -33,6 +33,11 @@ func (p *Provider) findSource(ctx context.Context) (source, error) {
 		// scopes go to the impersonated account's token.
 		scopes = []string{DefaultScope}
 	}
+	if p.cfg.Source == SourceGcloud {
+		// gcloud's token has the scopes of its login; impersonation asks
+		// for the entry's.
+		return p.fromGcloud(ctx)
+	}
 	if f := p.cfg.CredentialsFile; f != "" {
 		path, err := p.expandHome(f)
 		if err != nil {

@@ -28,7 +28,44 @@ type Config struct {
 	// service account whose token is fetched with the identity found; that
 	// identity needs roles/iam.serviceAccountTokenCreator on it.
 	ImpersonateServiceAccount string `yaml:"impersonateServiceAccount"`
+
+	// Source is where the identity comes from: "adc" (the default:
+	// Application Default Credentials, or credentialsFile) or "gcloud", the
+	// user's gcloud login (`gcloud auth login`), read with `gcloud config
+	// config-helper`. Kubelet service-account mode is chosen by
+	// workloadIdentityProvider(Annotation), not here.
+	Source string `yaml:"source"`
+	// GcloudPath is the gcloud executable for source gcloud; empty: gcloud
+	// looked up on PATH.
+	GcloudPath string `yaml:"gcloudPath"`
+
+	// WorkloadIdentityProvider is the workload identity pool provider
+	// (//iam.googleapis.com/projects/N/locations/global/workloadIdentityPools/P/providers/X)
+	// the pod's service-account token is exchanged at in kubelet
+	// service-account mode: setting it (or its annotation) makes the entry
+	// answer a pod as that pod and nothing else.
+	WorkloadIdentityProvider string `yaml:"workloadIdentityProvider"`
+	// WorkloadIdentityProviderAnnotation names a service-account annotation
+	// holding the provider, for pods of different pools; it wins over
+	// workloadIdentityProvider when the pod's account has it.
+	WorkloadIdentityProviderAnnotation string `yaml:"workloadIdentityProviderAnnotation"`
+	// ServiceAccountAnnotation names a service-account annotation (such as
+	// iam.gke.io/gcp-service-account) holding the Google service account
+	// the pod's federated token impersonates; it wins over
+	// impersonateServiceAccount when the pod's account has it.
+	ServiceAccountAnnotation string `yaml:"serviceAccountAnnotation"`
+	// STSEndpoint and IAMCredentialsEndpoint replace
+	// https://sts.googleapis.com and https://iamcredentials.googleapis.com
+	// (private endpoints, proxies, tests); https unless loopback.
+	STSEndpoint            string `yaml:"stsEndpoint"`
+	IAMCredentialsEndpoint string `yaml:"iamCredentialsEndpoint"`
 }
+
+// Sources of the identity.
+const (
+	SourceADC    = "adc"
+	SourceGcloud = "gcloud"
+)
 
 // Validate checks the settings without reading files or the network. Its
 // errors name the setting and never quote the value, which may be a secret
@@ -45,14 +82,20 @@ func (c Config) Validate() error {
 	if sa := c.ImpersonateServiceAccount; sa != "" && !validServiceAccount(sa) {
 		return fmt.Errorf("%w: gcr: impersonateServiceAccount is not a service-account e-mail (name@project.iam.gserviceaccount.com) or numeric id", providers.ErrInvalid)
 	}
-	return nil
+	if err := c.validateSource(); err != nil {
+		return err
+	}
+	return c.validatePod()
 }
 
 // EnvKeys implements providers.AmbientEnv: the variables that select the
 // identity when the entry names no credentials file. With a file, the
 // environment plays no part.
 func (c Config) EnvKeys() []string {
-	if c.CredentialsFile != "" {
+	if c.Source == SourceGcloud {
+		return gcloudEnvKeys()
+	}
+	if c.CredentialsFile != "" || c.UsesPodIdentity() {
 		return nil
 	}
 	return []string{

@@ -56,6 +56,7 @@ func (h *harness) provider(t *testing.T, cfg Config) *Provider {
 		},
 	})
 	require.NoError(t, err, "New")
+	p.environ = h.env.Environ
 	return p
 }
 

@@ -1,9 +1,12 @@
 package gcr
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
+	"os"
+	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -34,10 +37,15 @@ type Provider struct {
 	cfg      Config
 	deps     netdeps.Deps // defaults filled
 	mdClient *http.Client // deps.HTTPClient without its proxy
-	// metadataIP and iamURL are fields, not constants, only so this
-	// package's tests can point them at 127.0.0.1.
+	// metadataIP is a field, not a constant, only so this package's tests
+	// can point it at 127.0.0.1.
 	metadataIP string
-	iamURL     string
+	// iamURL and stsURL are Google's, or the entry's endpoints.
+	iamURL string
+	stsURL string
+	// environ is the environment gcloud runs with (os.Environ; tests
+	// hand their own).
+	environ func() []string
 }
 
 // New checks cfg and returns the provider. It reads no file and touches no
@@ -52,7 +60,9 @@ func New(cfg Config, deps netdeps.Deps) (*Provider, error) {
 		deps:       deps,
 		mdClient:   withoutProxy(deps.HTTPClient),
 		metadataIP: metadataIP,
-		iamURL:     iamCredentialsURL,
+		iamURL:     strings.TrimSuffix(cmp.Or(cfg.IAMCredentialsEndpoint, iamCredentialsURL), "/"),
+		stsURL:     strings.TrimSuffix(cmp.Or(cfg.STSEndpoint, stsURL), "/"),
+		environ:    os.Environ,
 	}
 	return p, nil
 }
@@ -67,12 +77,12 @@ func (p *Provider) Credential(ctx context.Context, req providers.Request) (provi
 	// the client's own timeout bounds them. So the client carries the
 	// caller's deadline.
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, clientWithin(ctx, p.deps.HTTPClient))
-	src, err := p.findSource(ctx)
+	src, target, err := p.identity(ctx, req)
 	if err != nil {
 		return providers.Credential{}, err
 	}
-	if sa := p.cfg.ImpersonateServiceAccount; sa != "" {
-		src = p.impersonate(ctx, src, sa)
+	if target != "" {
+		src = p.impersonate(ctx, src, target)
 	}
 	p.deps.Logger.DebugContext(ctx, "gcr: fetching an access token", "registry", req.Registry, "identity", src.name)
 	tok, err := src.ts.Token()
@@ -80,6 +90,21 @@ func (p *Provider) Credential(ctx context.Context, req providers.Request) (provi
 		return providers.Credential{}, tokenError(src.name, err)
 	}
 	return p.credential(src.name, tok)
+}
+
+// identity finds the token source and the service account to impersonate
+// with it ("" for none): the pod's in kubelet service-account mode, else
+// gcloud's login or Application Default Credentials.
+func (p *Provider) identity(ctx context.Context, req providers.Request) (source, string, error) {
+	if p.cfg.UsesPodIdentity() {
+		l, err := p.podLogin(req)
+		if err != nil {
+			return source{}, "", err
+		}
+		return p.podSource(ctx, l), l.target, nil
+	}
+	src, err := p.findSource(ctx)
+	return src, p.cfg.ImpersonateServiceAccount, err
 }
 
 // clientWithin returns c, or a copy whose Timeout ends no later than ctx's

@@ -11,8 +11,9 @@
 //     Validate (required, no I/O), and optionally EnvKeys
 //     (providers.AmbientEnv) and IdentityFiles (providers.IdentityFiles),
 //     which enter the cache key, UsesPodIdentity and PodAnnotations
-//     (providers.PodIdentity) for kubelet requests, and HasInlineSecret,
-//     which makes the loader warn about a config file others can read;
+//     (providers.PodIdentity) for kubelet requests, HasInlineSecret,
+//     which makes the loader warn about a config file others can read,
+//     and IdentitySource (providers.IdentitySource), which `check` shows;
 //   - Cached, whether its credentials go through the token cache;
 //   - Defaults, the built-in entries it contributes (used without a
 //     config file, and after the file's entries unless `defaults: false`);

@@ -70,6 +70,7 @@ type kubeletWorld struct {
 	configPath string
 	logs       *klogBuffer
 	tokens     []string // tokens handed out, to check none is logged
+	google     *googleWorld
 }
 
 func (w *kubeletWorld) serviceAccount(namespace, name string) (*v1.ServiceAccount, error) {
@@ -78,10 +79,18 @@ func (w *kubeletWorld) serviceAccount(namespace, name string) (*v1.ServiceAccoun
 	if r, ok := role[name]; ok {
 		sa.Annotations = map[string]string{roleAnnotation: r, "unrelated.example.com/x": "not passed"}
 	}
+	if gsa, ok := w.google.accounts[name]; ok {
+		sa.Annotations = map[string]string{gsaAnnotation: gsa}
+	}
 	return sa, nil
 }
 
 func (w *kubeletWorld) token(namespace, name string, tr *authenticationv1.TokenRequest) (*authenticationv1.TokenRequest, error) {
+	if slices.Equal(tr.Spec.Audiences, []string{w.google.cluster.TokenAudience}) {
+		tok := w.google.cluster.Token(w.google.t, namespace, name)
+		w.tokens = append(w.tokens, tok)
+		return &authenticationv1.TokenRequest{Status: authenticationv1.TokenRequestStatus{Token: tok}}, nil
+	}
 	if !slices.Equal(tr.Spec.Audiences, []string{saAudience}) || tr.Spec.BoundObjectRef == nil || tr.Spec.BoundObjectRef.Kind != "Pod" {
 		return nil, fmt.Errorf("unexpected token request %+v", tr.Spec)
 	}
@@ -120,18 +129,18 @@ func expect(t *testing.T, image string, got []string, want ...string) {
 func TestKubeletPluginRunsRegcred(t *testing.T) {
 	dir := t.TempDir()
 	binDir := filepath.Join(dir, "bin")
-	w := &kubeletWorld{secrets: secrets{t: t, dir: filepath.Join(dir, "secrets")}, configPath: filepath.Join(dir, "regcred.yaml")}
+	w := &kubeletWorld{secrets: secrets{t: t, dir: filepath.Join(dir, "secrets")}, configPath: filepath.Join(dir, "regcred.yaml"), google: newGoogleWorld(t)}
 	for _, d := range []string{binDir, w.secrets.dir} {
 		require.NoError(t, os.Mkdir(d, 0o700))
 	}
 	bin := buildRegcred(t, binDir)
-	for _, name := range []string{"regcred-sa", "regcred-beta", "regcred-alpha"} {
+	for _, name := range []string{"regcred-sa", "regcred-beta", "regcred-alpha", "regcred-google"} {
 		alias(t, bin, name)
 	}
 	for _, name := range []string{"team", "host", "port", "glob", "exact", "hub", "flaky-fallback", "sa", "beta", "alpha"} {
 		w.secrets.set(name, name+"-1")
 	}
-	writeFile(t, w.configPath, fmt.Sprintf(regcredConfig, w.secrets.dir))
+	writeFile(t, w.configPath, fmt.Sprintf(regcredConfig, w.secrets.dir)+w.google.entries())
 	providerCfg := filepath.Join(dir, "credential-provider.yaml")
 	writeFile(t, providerCfg, credentialProviderConfig(w.configPath,
 		providerConfig{name: binaryName, apiVersion: "credentialprovider.kubelet.k8s.io/v1", matchImages: []string{
@@ -145,6 +154,7 @@ func TestKubeletPluginRunsRegcred(t *testing.T) {
 `},
 		providerConfig{name: "regcred-beta", apiVersion: "credentialprovider.kubelet.k8s.io/v1beta1", matchImages: []string{"*.beta.test"}},
 		providerConfig{name: "regcred-alpha", apiVersion: "credentialprovider.kubelet.k8s.io/v1alpha1", matchImages: []string{"*.alpha.test"}},
+		w.google.provider(),
 	))
 	w.logs = captureKlog(t)
 	register(t, providerCfg, binDir, w)
@@ -211,6 +221,7 @@ func TestKubeletPluginRunsRegcred(t *testing.T) {
 		expect(t, "reg.alpha.test/app", lookup("reg.alpha.test/app"), "alpha:alpha-1")
 	})
 	t.Run("service-account mode", func(t *testing.T) { testServiceAccountMode(t, w) })
+	t.Run("Google service-account mode", func(t *testing.T) { testGoogleServiceAccountMode(t, w) })
 }
 
 // register registers the providers as the kubelet does at start. The

@@ -46,7 +46,11 @@ func (s *Server) handleIAM(w http.ResponseWriter, r *http.Request) {
 	if err == nil && req.Lifetime != "" {
 		lifetime, err = strconv.ParseInt(strings.TrimSuffix(req.Lifetime, "s"), 10, 64)
 	}
-	if err != nil || len(req.Scope) == 0 || lifetime < 0 || lifetime > 3600 {
+	if !validAccountName(target) {
+		googleAPIError(w, http.StatusBadRequest, "INVALID_ARGUMENT", "Invalid form of account ID "+target+". Should be [Gaia ID |Email |Unique ID |] of the account")
+		return
+	}
+	if err != nil || len(req.Scope) == 0 || checkScopes(req.Scope) != nil || lifetime < 0 || lifetime > 3600 {
 		googleAPIError(w, http.StatusBadRequest, "INVALID_ARGUMENT", "Request contains an invalid argument.")
 		return
 	}
@@ -69,4 +73,17 @@ func (s *Server) bearer(r *http.Request) (Issued, bool) {
 	}
 	iss, ok := s.Lookup(tok)
 	return iss, ok && s.clock().Before(iss.Expiry)
+}
+
+// validAccountName is what the API takes for {email} in its path: a
+// service-account e-mail or a numeric unique id.
+func validAccountName(name string) bool {
+	if name == "" {
+		return false
+	}
+	if strings.Trim(name, "0123456789") == "" {
+		return true
+	}
+	local, domain, ok := strings.Cut(name, "@")
+	return ok && local != "" && strings.HasSuffix(domain, ".gserviceaccount.com") && !strings.ContainsAny(name, "/?#% ")
 }

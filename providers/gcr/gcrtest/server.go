@@ -21,6 +21,7 @@ const (
 	TokenExchangeGrant = "urn:ietf:params:oauth:grant-type:token-exchange"
 	AccessTokenType    = "urn:ietf:params:oauth:token-type:access_token"
 	JWTTokenType       = "urn:ietf:params:oauth:token-type:jwt"
+	IDTokenType        = "urn:ietf:params:oauth:token-type:id_token"
 )
 
 // Issued is what the fakes remember about an access token they issued.
@@ -49,6 +50,7 @@ type Server struct {
 	accounts      map[string]*account
 	users         map[string]*User
 	pools         map[string]*ExternalAccount
+	clusters      map[string]*Cluster
 	impersonators map[string]map[string]bool
 	tokens        map[string]Issued
 	requests      map[string]int
@@ -64,6 +66,7 @@ func NewServer(t testing.TB) *Server {
 		accounts:      map[string]*account{},
 		users:         map[string]*User{},
 		pools:         map[string]*ExternalAccount{},
+		clusters:      map[string]*Cluster{},
 		impersonators: map[string]map[string]bool{},
 		tokens:        map[string]Issued{},
 		requests:      map[string]int{},

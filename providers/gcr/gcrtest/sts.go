@@ -2,6 +2,7 @@ package gcrtest
 
 import (
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -64,8 +65,12 @@ func (s *Server) handleSTS(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	s.mu.Lock()
-	e := s.pools[f.Get("audience")]
+	e, c := s.pools[f.Get("audience")], s.clusters[f.Get("audience")]
 	s.mu.Unlock()
+	if c != nil {
+		s.clusterExchange(w, f, c)
+		return
+	}
 	switch {
 	case f.Get("grant_type") != TokenExchangeGrant:
 		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "Invalid grant_type.")
@@ -83,4 +88,31 @@ func (s *Server) handleSTS(w http.ResponseWriter, r *http.Request) {
 		}
 		writeToken(w, s.mint(e.Principal, scopes, "sts", 0), map[string]any{"issued_token_type": AccessTokenType})
 	}
+}
+
+// clusterExchange is the token exchange at a pool provider that trusts a
+// cluster's issuer: the subject token is verified as an OIDC token.
+func (s *Server) clusterExchange(w http.ResponseWriter, f url.Values, c *Cluster) {
+	switch {
+	case f.Get("grant_type") != TokenExchangeGrant:
+		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "Invalid grant_type.")
+		return
+	case f.Get("requested_token_type") != AccessTokenType:
+		oauthError(w, http.StatusBadRequest, "invalid_request", "Invalid requested_token_type.")
+		return
+	case f.Get("subject_token_type") != JWTTokenType && f.Get("subject_token_type") != IDTokenType:
+		oauthError(w, http.StatusBadRequest, "invalid_request", "Invalid subject_token_type.")
+		return
+	}
+	principal, problem := c.verify(f.Get("subject_token"), s.clock())
+	if problem != "" {
+		oauthError(w, http.StatusBadRequest, "invalid_grant", problem)
+		return
+	}
+	scopes := strings.Fields(f.Get("scope"))
+	if gerr := checkScopes(scopes); gerr != nil {
+		oauthError(w, gerr.status, gerr.code, gerr.description)
+		return
+	}
+	writeToken(w, s.mint(principal, scopes, "sts", 0), map[string]any{"issued_token_type": AccessTokenType})
 }

@@ -1,0 +1,102 @@
+package gcr
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/regcred/regcred/providers"
+)
+
+// workloadProviderRE is the resource name of a workload identity pool
+// provider as STS takes it for `audience`.
+var workloadProviderRE = regexp.MustCompile(`^//iam\.googleapis\.com/projects/[0-9]{1,20}/locations/[a-z0-9-]{1,40}/workloadIdentityPools/[a-z0-9-]{4,32}/providers/[a-z0-9-]{4,32}$`)
+
+// IsWorkloadIdentityProvider reports whether s names a workload identity
+// pool provider.
+func IsWorkloadIdentityProvider(s string) bool { return workloadProviderRE.MatchString(s) }
+
+// validateSource checks source and gcloudPath.
+func (c Config) validateSource() error {
+	switch c.Source {
+	case "", SourceADC:
+		if c.GcloudPath != "" {
+			return fmt.Errorf("%w: gcr: gcloudPath only applies with source: gcloud", providers.ErrInvalid)
+		}
+	case SourceGcloud:
+		if c.CredentialsFile != "" {
+			return fmt.Errorf("%w: gcr: source gcloud uses gcloud's login, not credentialsFile; set one of them", providers.ErrInvalid)
+		}
+		if c.GcloudPath != "" && (strings.TrimSpace(c.GcloudPath) == "" || hasControl(c.GcloudPath)) {
+			return fmt.Errorf("%w: gcr: gcloudPath is not a usable path (blank or with control characters)", providers.ErrInvalid)
+		}
+	default:
+		return fmt.Errorf("%w: gcr: source must be %q (Application Default Credentials, the default) or %q (the user's gcloud login)", providers.ErrInvalid, SourceADC, SourceGcloud)
+	}
+	for _, ep := range []struct{ name, value string }{{"stsEndpoint", c.STSEndpoint}, {"iamCredentialsEndpoint", c.IAMCredentialsEndpoint}} {
+		if err := checkEndpoint(ep.name, ep.value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validatePod checks the kubelet service-account settings.
+func (c Config) validatePod() error {
+	if p := c.WorkloadIdentityProvider; p != "" && !IsWorkloadIdentityProvider(p) {
+		return fmt.Errorf("%w: gcr: workloadIdentityProvider must be //iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>", providers.ErrInvalid)
+	}
+	for _, a := range []struct{ name, value string }{
+		{"workloadIdentityProviderAnnotation", c.WorkloadIdentityProviderAnnotation},
+		{"serviceAccountAnnotation", c.ServiceAccountAnnotation},
+	} {
+		if a.value != "" && strings.IndexFunc(a.value, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+			return fmt.Errorf("%w: gcr: %s must be an annotation key (like iam.gke.io/gcp-service-account), without spaces", providers.ErrInvalid, a.name)
+		}
+	}
+	switch {
+	case !c.UsesPodIdentity():
+		if c.ServiceAccountAnnotation != "" {
+			return fmt.Errorf("%w: gcr: serviceAccountAnnotation needs workloadIdentityProvider or workloadIdentityProviderAnnotation: the account a pod names is only impersonated with that pod's own token", providers.ErrInvalid)
+		}
+	case c.CredentialsFile != "" || c.Source == SourceGcloud:
+		return fmt.Errorf("%w: gcr: workloadIdentityProvider logs in with the pod's service-account token; it does not combine with credentialsFile or source: gcloud", providers.ErrInvalid)
+	}
+	return nil
+}
+
+// checkEndpoint accepts a base URL that is https, or http to loopback
+// (tests): tokens go there.
+func checkEndpoint(name, raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("%w: gcr: %s must be a base URL like https://host[:port]", providers.ErrInvalid, name)
+	}
+	if u.Scheme != "https" && !(u.Scheme == "http" && providers.IsLoopbackHost(u.Hostname())) {
+		return fmt.Errorf("%w: gcr: %s %s would carry tokens without TLS; it must be https (plain http only to loopback)", providers.ErrInvalid, name, u.Redacted())
+	}
+	return nil
+}
+
+// UsesPodIdentity implements providers.PodIdentity: with a workload
+// identity provider, in kubelet mode the pod's own token is exchanged at
+// STS and nothing of the node's (files, metadata server) takes part.
+func (c Config) UsesPodIdentity() bool {
+	return c.WorkloadIdentityProvider != "" || c.WorkloadIdentityProviderAnnotation != ""
+}
+
+// PodAnnotations implements providers.PodIdentity.
+func (c Config) PodAnnotations() []string {
+	var out []string
+	for _, a := range []string{c.WorkloadIdentityProviderAnnotation, c.ServiceAccountAnnotation} {
+		if a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}

@@ -1,0 +1,124 @@
+package gcr
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/regcred/regcred/providers"
+)
+
+// stsURL is Google's Security Token Service, which exchanges an outside
+// identity's token (here the pod's) for a federated access token.
+const stsURL = "https://sts.googleapis.com"
+
+// RFC 8693 token exchange, as STS takes it.
+const (
+	tokenExchangeGrant = "urn:ietf:params:oauth:grant-type:token-exchange"
+	jwtTokenType       = "urn:ietf:params:oauth:token-type:jwt"
+	accessTokenType    = "urn:ietf:params:oauth:token-type:access_token"
+)
+
+// stsExchange is an oauth2.TokenSource that exchanges one subject token.
+type stsExchange struct {
+	ctx      context.Context
+	client   *http.Client
+	url      string
+	audience string
+	subject  providers.Secret
+	scopes   []string
+	name     string
+	now      func() time.Time
+}
+
+// Token implements oauth2.TokenSource.
+func (x stsExchange) Token() (*oauth2.Token, error) {
+	form := url.Values{
+		"grant_type":           {tokenExchangeGrant},
+		"audience":             {x.audience},
+		"scope":                {strings.Join(x.scopes, " ")},
+		"requested_token_type": {accessTokenType},
+		"subject_token_type":   {jwtTokenType},
+		"subject_token":        {x.subject.Reveal()},
+	}
+	req, err := http.NewRequestWithContext(x.ctx, http.MethodPost, x.url, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, fmt.Errorf("%w: gcr: the STS endpoint: %v", providers.ErrInvalid, err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := x.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%w: gcr: the Security Token Service is unreachable (%s) for the %s", providers.ErrUnavailable, shortNetError(err), x.name)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if err != nil {
+		return nil, fmt.Errorf("%w: gcr: reading the STS answer: %s", providers.ErrUnavailable, shortNetError(err))
+	}
+	if resp.StatusCode != http.StatusOK {
+		code, desc := parseErrorBody(raw)
+		return nil, stsRefused(x.name, resp.StatusCode, code, providers.WithholdQuoted(desc, x.subject.Reveal()))
+	}
+	return parseSTSAnswer(raw, x.now())
+}
+
+// parseSTSAnswer reads a 200 answer of the token exchange. Errors never
+// quote it: it holds the token.
+func parseSTSAnswer(raw []byte, now time.Time) (*oauth2.Token, error) {
+	var a struct {
+		AccessToken     string          `json:"access_token"`
+		IssuedTokenType string          `json:"issued_token_type"`
+		TokenType       string          `json:"token_type"`
+		ExpiresIn       json.RawMessage `json:"expires_in"`
+	}
+	if err := json.Unmarshal(raw, &a); err != nil {
+		return nil, fmt.Errorf("%w: gcr: the Security Token Service answered something that is not a token exchange answer (not shown)", providers.ErrInvalid)
+	}
+	switch {
+	case a.AccessToken == "" || strings.ContainsFunc(a.AccessToken, func(r rune) bool { return r <= ' ' || r == 0x7f }):
+		return nil, fmt.Errorf("%w: gcr: the Security Token Service answered without a usable access_token", providers.ErrInvalid)
+	case a.IssuedTokenType != "" && a.IssuedTokenType != accessTokenType:
+		return nil, fmt.Errorf("%w: gcr: the Security Token Service issued a %s, not an access token", providers.ErrInvalid, sanitize(a.IssuedTokenType))
+	case a.TokenType != "" && !strings.EqualFold(a.TokenType, "Bearer"):
+		return nil, fmt.Errorf("%w: gcr: the Security Token Service issued a token of type %s, not Bearer", providers.ErrInvalid, sanitize(a.TokenType))
+	}
+	tok := &oauth2.Token{AccessToken: a.AccessToken, TokenType: "Bearer"}
+	if len(a.ExpiresIn) > 0 {
+		var secs int64
+		if err := json.Unmarshal(a.ExpiresIn, &secs); err != nil || secs > 24*3600 {
+			return nil, fmt.Errorf("%w: gcr: the Security Token Service answered an expires_in that is not a number of seconds up to a day", providers.ErrInvalid)
+		}
+		if secs <= 0 {
+			return nil, fmt.Errorf("%w: gcr: the Security Token Service answered an already expired token (expires_in %d)", providers.ErrInvalid, secs)
+		}
+		tok.Expiry = now.Add(time.Duration(secs) * time.Second)
+	}
+	return tok, nil
+}
+
+// stsRefused explains a refusal of the exchange: the pool provider's
+// checks of the pod's token.
+func stsRefused(name string, status int, code, desc string) error {
+	reason := sanitize(strings.Trim(code+": "+desc, ": "))
+	if reason == "" {
+		reason = fmt.Sprintf("HTTP %d", status)
+	}
+	switch {
+	case code == "invalid_grant":
+		return fmt.Errorf("%w: gcr: the Security Token Service refused the %s (%s); the pool provider must trust the cluster's issuer, and the kubelet's tokenAttributes.serviceAccountTokenAudience must be one of its allowed audiences", providers.ErrDenied, name, reason)
+	case code == "invalid_target":
+		return fmt.Errorf("%w: gcr: the Security Token Service knows no such workload identity pool provider for the %s (%s); check the project number, pool and provider", providers.ErrDenied, name, reason)
+	case status == 408 || status == 429 || status >= 500:
+		return fmt.Errorf("%w: gcr: the Security Token Service is not serving (%s) for the %s; try again later", providers.ErrUnavailable, reason, name)
+	case code == "invalid_scope" || code == "invalid_request" || code == "unsupported_grant_type":
+		return fmt.Errorf("%w: gcr: the Security Token Service refused the request for the %s (%s)", providers.ErrInvalid, name, reason)
+	}
+	return fmt.Errorf("%w: gcr: the Security Token Service refused the %s (%s)", providers.ErrDenied, name, reason)
+}
