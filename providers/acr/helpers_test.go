@@ -34,7 +34,7 @@ func newHarness(t *testing.T) *harness {
 	logger, logs := testkit.DebugLogger()
 	return &harness{
 		cloud: c, reg: c.NewRegistry(t, acrtest.RegistryOptions{Name: "myreg.azurecr.io"}),
-		env:   testkit.Env{"HOME": t.TempDir(), "PATH": t.TempDir()},
+		env:    testkit.Env{"HOME": t.TempDir(), "PATH": t.TempDir()},
 		logger: logger, logs: logs, dir: t.TempDir(),
 	}
 }
