@@ -48,7 +48,7 @@ type TokenServer struct {
 type tokenUser struct {
 	password string
 	check    func(password string) bool // when set, judges the password instead
-	pull     []string // repository prefixes (at / boundaries); "*" is every repository
+	pull     []string                   // repository prefixes (at / boundaries); "*" is every repository
 	push     bool
 }
 
