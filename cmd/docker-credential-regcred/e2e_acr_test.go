@@ -155,3 +155,100 @@ func pemLine(t *testing.T, path string) string {
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	return lines[len(lines)-3]
 }
+
+// TestKubeletServiceAccountACR: each pod pulls from ACR as the client its
+// service account's annotation names, its own token federated at Entra;
+// the node's service principal plays no part, and the file cache keeps
+// the pods apart.
+func TestKubeletServiceAccountACR(t *testing.T) {
+	cloud := acrtest.New(t)
+	reg := cloud.NewRegistry(t, acrtest.RegistryOptions{Plain: true})
+	iss := cloud.Entra.NewIssuer(t)
+	node := cloud.Entra.NewApp("")
+	nodeSecret := node.NewSecret()
+	reg.GrantPull(node.ClientID)
+	pods := map[string]*acrtest.App{}
+	toks := map[string]string{}
+	for _, name := range []string{"builder", "tester"} {
+		app := cloud.Entra.NewApp(node.Tenant)
+		sub := "system:serviceaccount:ci:" + name
+		app.Federate(iss, sub)
+		reg.GrantPull(app.ClientID)
+		pods[name], toks[name] = app, iss.Token(t, sub, acrtest.ExchangeAudience, time.Hour)
+	}
+	const ann = "azure.workload.identity/client-id"
+	pattern := reg.Host
+	cfg := writeConfig(t, `cache: {store: file, dir: `+filepath.Join(t.TempDir(), "cache")+`}
+registries:
+  - match: "`+pattern+`"
+    acr: {tenantId: `+node.Tenant+`, clientIdAnnotation: "`+ann+`"}
+`)
+	env := append(acrEnv(t, cloud), "REGCRED_CONFIG="+cfg, "REGCRED_CACHE=", "REGCRED_LOG=debug",
+		"AZURE_CLIENT_ID="+node.ClientID, "AZURE_CLIENT_SECRET="+nodeSecret)
+	image := reg.Host + "/app:1"
+	steps := []struct {
+		name, pod      string
+		wantSameAs     int // an earlier step whose cached password must come back; -1: none
+		wantFederation int
+	}{
+		{name: "builder", pod: "builder", wantSameAs: -1, wantFederation: 1},
+		{name: "tester", pod: "tester", wantSameAs: -1, wantFederation: 2},
+		{name: "builder from cache", pod: "builder", wantSameAs: 0, wantFederation: 2},
+	}
+	var got []string
+	for _, s := range steps {
+		pw := kubeletPassword(t, env, saKubeletRequest(t, image, toks[s.pod], map[string]string{ann: pods[s.pod].ClientID}), pattern,
+			toks["builder"], toks["tester"], nodeSecret)
+		got = append(got, pw)
+		ref, ok := reg.Lookup(pw)
+		require.True(t, ok, "%s: not a refresh token the registry issued", s.name)
+		assert.Equal(t, pods[s.pod].ClientID, ref.ClientID, "%s: the password is another principal's", s.name)
+		if s.wantSameAs >= 0 {
+			assert.Equal(t, got[s.wantSameAs], pw, "%s: not the cached password of step %d", s.name, s.wantSameAs)
+		}
+		assert.Equal(t, s.wantFederation, cloud.Entra.Requests("federated"), "%s: federated logins", s.name)
+	}
+	assert.NotEqual(t, got[1], got[0], "the second service account got the first one's password")
+	assert.Zero(t, cloud.Entra.Requests("client_secret"), "the node's service principal took part")
+
+	res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: saKubeletRequest(t, image, toks["builder"], map[string]string{"other": "x"})}, "kubelet")
+	assert.Equal(t, 1, res.Exit, "missing annotation: stdout %q stderr %q", res.Stdout, res.Stderr)
+	assert.Contains(t, res.Stderr, ann, "the failure does not name the annotation")
+	testkit.AssertNoSecret(t, "stderr", res.Stderr, toks["builder"], nodeSecret)
+}
+
+// TestACRRefreshTokenIsCached: a second get is answered from the cache
+// until the refresh token nears its exp; another identity is not.
+func TestACRRefreshTokenIsCached(t *testing.T) {
+	cloud := acrtest.New(t)
+	reg := cloud.NewRegistry(t, acrtest.RegistryOptions{Plain: true})
+	cfg := writeConfig(t, `cache: {store: file, dir: `+filepath.Join(t.TempDir(), "cache")+`}
+registries:
+  - match: "`+reg.Host+`"
+    acr: {}
+`)
+	var apps []*acrtest.App
+	var envs [][]string
+	for range 2 {
+		app := cloud.Entra.NewApp("")
+		secret := app.NewSecret()
+		reg.GrantPull(app.ClientID)
+		apps = append(apps, app)
+		envs = append(envs, append(acrEnv(t, cloud), "REGCRED_CONFIG="+cfg, "REGCRED_CACHE=",
+			"AZURE_TENANT_ID="+app.Tenant, "AZURE_CLIENT_ID="+app.ClientID, "AZURE_CLIENT_SECRET="+secret))
+	}
+	get := func(env []string) string {
+		res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: reg.Host}, "get")
+		require.Equal(t, 0, res.Exit, "stdout: %s\nstderr: %s", res.Stdout, res.Stderr)
+		var a dockerAnswer
+		require.NoError(t, json.Unmarshal([]byte(res.Stdout), &a))
+		return a.Secret
+	}
+	first := get(envs[0])
+	assert.Equal(t, first, get(envs[0]), "the second get was not answered from the cache")
+	assert.Equal(t, 1, cloud.Entra.Requests("client_secret"), "Entra was asked again")
+	other := get(envs[1])
+	ref, ok := reg.Lookup(other)
+	require.True(t, ok)
+	assert.Equal(t, apps[1].ClientID, ref.ClientID, "another identity got the first one's cached token")
+}

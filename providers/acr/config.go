@@ -53,14 +53,19 @@ func (c Config) TokenScope() string {
 }
 
 // EnvKeys implements providers.AmbientEnv: the variables that select the
-// Azure identity, in azidentity's and the Azure CLI's names.
+// Azure identity, in azidentity's and the Azure CLI's names. HOME is not
+// one: the CLI's profile under it counts by its content (IdentityFiles).
+// In service-account mode only the tenant and the authority are the
+// node's; the pod's token and annotations are in the key already.
 func (c Config) EnvKeys() []string {
+	if c.UsesPodIdentity() {
+		return []string{"AZURE_TENANT_ID", "AZURE_AUTHORITY_HOST"}
+	}
 	return []string{
 		"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET",
 		"AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_CLIENT_CERTIFICATE_PASSWORD",
 		"AZURE_FEDERATED_TOKEN_FILE", "AZURE_AUTHORITY_HOST", "AZURE_CONFIG_DIR",
 		"IDENTITY_ENDPOINT", "IDENTITY_HEADER", "IMDS_ENDPOINT", "MSI_ENDPOINT", "MSI_SECRET",
-		"HOME",
 	}
 }
 
@@ -70,6 +75,9 @@ func (c Config) EnvKeys() []string {
 // is left out: it rotates for the same identity, which AZURE_CLIENT_ID
 // names.
 func (c Config) IdentityFiles(lookupEnv func(string) (string, bool)) []string {
+	if c.UsesPodIdentity() {
+		return nil // the pod's token is the identity
+	}
 	var out []string
 	for _, f := range []string{c.ClientSecretFile, c.CertificateFile} {
 		if f == "" {

@@ -101,3 +101,14 @@ func TestPodIdentityFailures(t *testing.T) {
 		})
 	}
 }
+
+// In service-account mode the node's identity variables and files are no
+// part of the login, so they are no part of the key either: a kubelet
+// whose HOME or service principal changes keeps the pods' cached tokens.
+func TestPodModeKeysOnlyTheTenantAndAuthority(t *testing.T) {
+	cfg := Config{ClientIDAnnotation: clientAnn}
+	assert.ElementsMatch(t, []string{"AZURE_TENANT_ID", "AZURE_AUTHORITY_HOST"}, cfg.EnvKeys())
+	assert.Empty(t, cfg.IdentityFiles(testkit.Env{"HOME": "/root", "AZURE_CLIENT_CERTIFICATE_PATH": "/x.pem"}.Lookup))
+	assert.Contains(t, Config{}.EnvKeys(), "AZURE_CLIENT_SECRET", "outside pod mode the service principal selects the identity")
+	assert.NotContains(t, Config{}.EnvKeys(), "HOME", "HOME moves the CLI's profile, whose content is keyed already")
+}
