@@ -64,6 +64,12 @@ func TestACRIdentitySourcesThroughTheBinaries(t *testing.T) {
 			file := testkit.TempFile(t, "token", tok)
 			return `{}`, []string{"AZURE_TENANT_ID=" + app.Tenant, "AZURE_CLIENT_ID=" + app.ClientID, "AZURE_FEDERATED_TOKEN_FILE=" + file}, app.ClientID, []string{tok}
 		}},
+		{name: "managed identity (App Service)", setUp: func(t *testing.T) (string, []string, string, []string) {
+			id := cloud.IMDS.AssignUser()
+			reg.GrantPull(id)
+			env := cloud.IMDS.AppServiceEnv()
+			return `{clientId: ` + id + `}`, env, id, []string{strings.TrimPrefix(env[1], "IDENTITY_HEADER=")}
+		}},
 		{name: "Azure CLI", setUp: func(t *testing.T) (string, []string, string, []string) {
 			app := cloud.Entra.NewApp("")
 			reg.GrantPull(app.ClientID)

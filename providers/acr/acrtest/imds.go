@@ -25,11 +25,12 @@ type IMDS struct {
 	tenant   string
 	requests int
 	off      bool
+	header   string // App Service's X-IDENTITY-HEADER secret
 }
 
 func newIMDS(t testing.TB, c *Cloud) *IMDS {
 	t.Helper()
-	m := &IMDS{cloud: c, users: map[string]bool{}, tenant: uuid.NewString()}
+	m := &IMDS{cloud: c, users: map[string]bool{}, tenant: uuid.NewString(), header: "idh-" + uuid.NewString()}
 	m.srv = httptest.NewServer(http.HandlerFunc(m.serve))
 	t.Cleanup(m.srv.Close)
 	m.URL = m.srv.URL
@@ -79,8 +80,19 @@ func (m *IMDS) TokenRequests() int {
 	return m.requests
 }
 
+// AppServiceEnv is the environment App Service (and Functions, Container
+// Apps) gives a process with a managed identity: IDENTITY_ENDPOINT and
+// IDENTITY_HEADER, served by this fake with the same identities.
+func (m *IMDS) AppServiceEnv() []string {
+	return []string{"IDENTITY_ENDPOINT=" + m.URL + "/msi/token", "IDENTITY_HEADER=" + m.header}
+}
+
 func (m *IMDS) serve(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	if r.URL.Path == "/msi/token" {
+		m.appService(w, r)
+		return
+	}
 	switch {
 	case r.URL.Path != "/metadata/identity/oauth2/token":
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not_found"})
@@ -119,4 +131,20 @@ func (m *IMDS) token(w http.ResponseWriter, clientID, resource string) {
 		"access_token": tok, "client_id": id, "resource": resource, "token_type": "Bearer",
 		"expires_in": "3599", "expires_on": strconv.FormatInt(i.Expires.Unix(), 10), "not_before": strconv.FormatInt(i.Expires.Unix()-3600, 10),
 	})
+}
+
+// appService is App Service's identity endpoint: the secret header
+// instead of Metadata: true, api-version 2019-08-01.
+func (m *IMDS) appService(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	switch {
+	case r.Header.Get("X-IDENTITY-HEADER") != m.header:
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "unauthorized", "error_description": "X-IDENTITY-HEADER is missing or wrong"})
+	case q.Get("api-version") != "2019-08-01":
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": "api-version 2019-08-01 is required"})
+	case q.Get("resource") == "":
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": "resource is required"})
+	default:
+		m.token(w, q.Get("client_id"), strings.TrimSuffix(q.Get("resource"), "/"))
+	}
 }
