@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/internal/registrytest"
+	"github.com/regcred/regcred/providers/acr/acrtest"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
 	"github.com/regcred/regcred/providers/oci/ocitest"
@@ -33,6 +34,7 @@ const (
 	leakOCIID      = "ocid1.vaultsecret.oc1.iad.amaaaaaaleakok"
 	leakOCIMissing = "ocid1.vaultsecret.oc1.iad.amaaaaaaleakmissing"
 	leakECRDown    = "210987654321.dkr.ecr.eu-west-1.amazonaws.com"
+	leakWrongACR   = "leak-wrong-azure-secret-6a7b"
 )
 
 // leakWorld is one config with a working, a wrong-secret, a missing-secret
@@ -47,6 +49,9 @@ type leakWorld struct {
 	secrets  map[string]string // what → value
 	ecr      *ecrtest.Cloud
 	gcr      *gcrtest.Server
+	acr      *acrtest.Registry
+	acrBad   *acrtest.Registry // its entry's client secret is wrong
+	acrDown  string            // an ACR entry whose Entra is down
 }
 
 func newLeakWorld(t *testing.T) *leakWorld {
@@ -87,6 +92,19 @@ func newLeakWorld(t *testing.T) *leakWorld {
 	downKey, err := json.Marshal(key)
 	require.NoError(t, err)
 
+	azure := acrtest.New(t)
+	w.acr = azure.NewRegistry(t, acrtest.RegistryOptions{Plain: true})
+	w.acrBad = azure.NewRegistry(t, acrtest.RegistryOptions{Plain: true})
+	acrApp := azure.Entra.NewApp("")
+	w.secrets["Azure client secret"] = acrApp.NewSecret()
+	w.acr.GrantPull(acrApp.ClientID)
+	w.acrBad.GrantPull(acrApp.ClientID)
+	acrEntry := func(reg, secretFile, authority string) string {
+		return fmt.Sprintf("  - match: %q\n    acr: {tenantId: %s, clientId: %s, clientSecretFile: %q, authorityHost: %q}\n",
+			reg, acrApp.Tenant, acrApp.ClientID, secretFile, authority)
+	}
+	w.acrDown = gcrtest.ClosedAddr(t)
+
 	oci := newOCIE2E(t)
 	oci.put(leakOCIID, "oci-robot", leakOCIPW)
 	ociEntry := func(match, id, endpoint string) string {
@@ -113,8 +131,12 @@ func newLeakWorld(t *testing.T) *leakWorld {
 		fmt.Sprintf("  - match: europe-west1-docker.pkg.dev/down\n    gcr: {credentialsFile: %q}\n", gcrtest.WriteFile(t, filepath.Join(dir, "down-key.json"), downKey))+
 		ociEntry("example.registry.io/team", leakOCIID, oci.secrets.URL)+
 		ociEntry("example.registry.io/missing", leakOCIMissing, oci.secrets.URL)+
-		ociEntry("oci-down.registry.io", leakOCIID, down))
-	w.env = append(awsEnv, "REGCRED_CONFIG="+cfg, "REGCRED_CACHE=", "REGCRED_LOG=debug", "LEAK_STATIC_PW="+leakStaticPW, brokenBus(t))
+		ociEntry("oci-down.registry.io", leakOCIID, down)+
+		acrEntry(w.acr.Host, file("acr-secret", w.secrets["Azure client secret"]), azure.Entra.URL+"/")+
+		acrEntry(w.acrBad.Host, file("acr-wrong", leakWrongACR), azure.Entra.URL+"/")+
+		acrEntry(w.acrDown, file("acr-secret-2", w.secrets["Azure client secret"]), "https://"+w.acrDown+"/"))
+	w.secrets["wrong Azure secret"] = leakWrongACR
+	w.env = append(awsEnv, "SSL_CERT_FILE="+azure.CAFile(t, dir), "REGCRED_CONFIG="+cfg, "REGCRED_CACHE=", "REGCRED_LOG=debug", "LEAK_STATIC_PW="+leakStaticPW, brokenBus(t))
 	return w
 }
 
@@ -171,6 +193,10 @@ func answer(want string) func(t *testing.T, w *leakWorld, stdout string) []strin
 			_, ok := w.gcr.Lookup(a.Secret)
 			require.True(t, ok, "answered a token the fake Google did not issue")
 			w.secrets["Google token "+a.Secret[:8]] = a.Secret
+		case "acr":
+			_, ok := w.acr.Lookup(a.Secret)
+			require.True(t, ok, "answered a refresh token the fake ACR did not issue")
+			w.secrets["ACR token "+a.Secret[len(a.Secret)-8:]] = a.Secret
 		default:
 			require.Equal(t, want, a.Secret, "answered another secret than the one planted")
 		}
@@ -240,6 +266,8 @@ func TestSecretsNeverLeakThroughBinary(t *testing.T) {
 		get("gcr down", "europe-west1-docker.pkg.dev/down/app", 1, ""),
 		get("oci missing secret", "example.registry.io/missing/app", 1, ""),
 		get("oci down", "oci-down.registry.io/app", 1, ""),
+		get("acr wrong secret", w.acrBad.Host, 1, ""),
+		get("acr down", w.acrDown, 1, ""),
 		get("no match", "nowhere.example.net", 1, ""),
 		{name: "kubelet all failing", args: []string{"kubelet"}, stdin: kubeletRequest("vault-wrong.example.com/app"), wantExit: 1},
 		{name: "store bad JSON", args: []string{"store"}, stdin: `{"ServerURL":"login.example.com","Secret":"` + leakStorePW, wantExit: 1},
@@ -253,6 +281,8 @@ func TestSecretsNeverLeakThroughBinary(t *testing.T) {
 		get("ecr cached", ecrHost, 0, "ecr"),
 		get("gcr", "europe-west1-docker.pkg.dev/proj/app", 0, "gcr"),
 		get("oci", "example.registry.io/team/app:1", 0, leakOCIPW),
+		get("acr", w.acr.Host, 0, "acr"),
+		get("acr cached", w.acr.Host, 0, "acr"),
 		{name: "kubelet", args: []string{"kubelet"}, stdin: kubeletRequest("static.example.com/app"), allowed: kubeletPasswords},
 		{name: "store", args: []string{"store"}, stdin: `{"ServerURL":"login.example.com","Username":"l-user","Secret":"` + leakStorePW + `"}`},
 		get("stored login", "login.example.com", 0, leakStorePW),
@@ -283,7 +313,7 @@ func TestSecretsNeverLeakThroughBinary(t *testing.T) {
 	})
 	t.Run("cache list lists what is cached", func(t *testing.T) {
 		res := w.run(t, leakRun{args: []string{"cache", "list"}})
-		for _, want := range []string{ecrHost, "vault.example.com", "example.registry.io", "europe-west1-docker.pkg.dev"} {
+		for _, want := range []string{ecrHost, "vault.example.com", "example.registry.io", "europe-west1-docker.pkg.dev", w.acr.Host} {
 			assert.Contains(t, res.Stdout, want, "cache list lacks %s", want)
 		}
 	})
