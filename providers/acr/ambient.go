@@ -43,7 +43,7 @@ func (p *Provider) ambientSource(ctx context.Context, id ids) (source, error) {
 }
 
 func (p *Provider) managedSource(id ids, name string) (source, error) {
-	opts := &azidentity.ManagedIdentityCredentialOptions{ClientOptions: p.clientOptions(p.authority(""))}
+	opts := &azidentity.ManagedIdentityCredentialOptions{ClientOptions: p.clientOptions(authorityFor(""))}
 	opts.ClientOptions.Transport = p.mdClient
 	if id.client != "" {
 		opts.ID = azidentity.ClientID(id.client)

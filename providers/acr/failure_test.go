@@ -77,6 +77,13 @@ func TestRefusalsAreExplainedWithoutSecrets(t *testing.T) {
 				app, secret := h.secretApp()
 				return Config{TenantID: app.Tenant, ClientID: app.ClientID, ClientSecretFile: h.dir + "/nope"}, []string{secret}
 			}},
+		{name: "plain-http authority from the environment", want: providers.ErrInvalid, says: []string{"AZURE_AUTHORITY_HOST", "https"},
+			setUp: func(t *testing.T, h *harness) (Config, []string) {
+				app, secret := h.secretApp()
+				h.env["AZURE_TENANT_ID"], h.env["AZURE_CLIENT_ID"], h.env["AZURE_CLIENT_SECRET"] = app.Tenant, app.ClientID, secret
+				h.env["AZURE_AUTHORITY_HOST"] = "http://" + secret + ".example/"
+				return Config{}, []string{secret}
+			}},
 		{name: "Entra down", want: providers.ErrUnavailable, says: []string{"not serving", "try again later"},
 			setUp: func(t *testing.T, h *harness) (Config, []string) {
 				app, secret := h.secretApp()

@@ -46,9 +46,13 @@ func (p *Provider) podSource(req providers.Request) (source, error) {
 	if !IsTenantID(tenant) {
 		return source{}, fmt.Errorf("%w: acr: %s: the tenant from %s is not a tenant ID (a GUID) or a domain name", providers.ErrInvalid, req.Registry, from)
 	}
+	authority, err := p.authority(req.Registry)
+	if err != nil {
+		return source{}, err
+	}
 	token := strings.TrimSpace(sa.Token.Reveal())
 	cred, err := azidentity.NewClientAssertionCredential(tenant, client, func(context.Context) (string, error) { return token, nil },
-		&azidentity.ClientAssertionCredentialOptions{ClientOptions: p.clientOptions(p.authority(req.Registry)), DisableInstanceDiscovery: true})
+		&azidentity.ClientAssertionCredentialOptions{ClientOptions: p.clientOptions(authority), DisableInstanceDiscovery: true})
 	if err != nil {
 		return source{}, fmt.Errorf("%w: acr: workload identity federation: %s", providers.ErrInvalid, sdkText(err))
 	}

@@ -55,7 +55,10 @@ func (p *Provider) source(ctx context.Context, req providers.Request) (source, e
 		return p.podSource(req)
 	}
 	id := p.ids()
-	authority := p.authority(req.Registry)
+	authority, err := p.authority(req.Registry)
+	if err != nil {
+		return source{}, err
+	}
 	if s, ok, err := p.secretSource(id, authority); ok || err != nil {
 		return s, err
 	}
@@ -68,16 +71,20 @@ func (p *Provider) source(ctx context.Context, req providers.Request) (source, e
 	return p.ambientSource(ctx, id)
 }
 
-// authority is the Entra endpoint: the entry's, AZURE_AUTHORITY_HOST, or
-// the registry's cloud's.
-func (p *Provider) authority(registry string) string {
+// authority is the Entra endpoint: the entry's, AZURE_AUTHORITY_HOST
+// (checked as the entry's is: it receives the client's secret), or the
+// registry's cloud's.
+func (p *Provider) authority(registry string) (string, error) {
 	if a := p.cfg.AuthorityHost; a != "" {
-		return a
+		return a, nil
 	}
 	if a := p.deps.Getenv("AZURE_AUTHORITY_HOST"); a != "" {
-		return a
+		if err := checkAuthority(a); err != nil {
+			return "", fmt.Errorf("%w: acr: AZURE_AUTHORITY_HOST %s", providers.ErrInvalid, err)
+		}
+		return a, nil
 	}
-	return authorityFor(registry)
+	return authorityFor(registry), nil
 }
 
 // clientOptions sends the SDK's requests through the injected client, to
