@@ -69,3 +69,33 @@ func TestSetupKubeletServiceAccountProvider(t *testing.T) {
 		})
 	}
 }
+
+// The service-account provider's token audience follows its entries: the
+// one Entra's federated credentials accept by default when every entry is
+// ACR's, regcred's own otherwise.
+func TestSetupKubeletAudienceFollowsTheKinds(t *testing.T) {
+	const acrEntry = `  - match: "*.azurecr.io"
+    acr: {clientIdAnnotation: azure.workload.identity/client-id, tenantId: contoso.onmicrosoft.com}
+`
+	const vaultEntry = `  - match: team-registry.example.com
+    vault: {address: "https://vault.example.com", path: kv/registry, auth: {method: kubernetes, roleAnnotation: regcred.example.com/role}}
+`
+	tests := []struct {
+		name, entries, want string
+	}{
+		{name: "ACR alone", entries: acrEntry, want: `serviceAccountTokenAudience: "api://AzureADTokenExchange"`},
+		{name: "ACR and Vault", entries: acrEntry + vaultEntry, want: `serviceAccountTokenAudience: "regcred"   # the token's aud: what your Vault role, AWS OIDC provider or Google pool provider accepts; ACR's federated credentials must then list it`},
+		{name: "Vault alone", entries: vaultEntry, want: `serviceAccountTokenAudience: "regcred"   # the token's aud: what your Vault role, AWS OIDC provider or Google pool provider accepts` + "\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ta := newTestApp(t, "defaults: false\nregistries:\n"+tt.entries, nil)
+			out, code := ta.runString(t, "", "setup", "kubelet")
+			require.Equal(t, 0, code, "exit %d: %s", code, ta.stderr)
+			assert.Contains(t, out, tt.want)
+			if strings.Contains(tt.entries, "acr:") {
+				assert.Contains(t, out, `"azure.workload.identity/client-id"`, "the annotation is not passed to the plugin")
+			}
+		})
+	}
+}

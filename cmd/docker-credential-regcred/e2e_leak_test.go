@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/internal/registrytest"
+	"github.com/regcred/regcred/providers/acr/acrtest"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 	"github.com/regcred/regcred/providers/gcr/gcrtest"
 	"github.com/regcred/regcred/providers/oci/ocitest"
@@ -36,6 +37,7 @@ const (
 	leakGcloudErr  = "ya29.leak-gcloud-stderr-token-0123456789abcdef"
 	leakGSA        = "puller@proj.iam.gserviceaccount.com"
 	leakGSAKey     = "iam.gke.io/gcp-service-account"
+	leakWrongACR   = "leak-wrong-azure-secret-6a7b"
 )
 
 // leakWorld is one config with a working, a wrong-secret, a missing-secret
@@ -52,6 +54,9 @@ type leakWorld struct {
 	gcr      *gcrtest.Server
 	cluster  *gcrtest.Cluster
 	podToken string
+	acr      *acrtest.Registry
+	acrBad   *acrtest.Registry // its entry's client secret is wrong
+	acrDown  string            // an ACR entry whose Entra is down
 }
 
 func newLeakWorld(t *testing.T) *leakWorld {
@@ -104,6 +109,18 @@ func newLeakWorld(t *testing.T) *leakWorld {
 	w.gcr.AllowImpersonation(w.cluster.Principal("ci", "puller"), leakGSA)
 	w.podToken = w.cluster.Token(t, "ci", "puller")
 	w.secrets["Google pod token"] = w.podToken
+	azure := acrtest.New(t)
+	w.acr = azure.NewRegistry(t, acrtest.RegistryOptions{Plain: true})
+	w.acrBad = azure.NewRegistry(t, acrtest.RegistryOptions{Plain: true})
+	acrApp := azure.Entra.NewApp("")
+	w.secrets["Azure client secret"] = acrApp.NewSecret()
+	w.acr.GrantPull(acrApp.ClientID)
+	w.acrBad.GrantPull(acrApp.ClientID)
+	acrEntry := func(reg, secretFile, authority string) string {
+		return fmt.Sprintf("  - match: %q\n    acr: {tenantId: %s, clientId: %s, clientSecretFile: %q, authorityHost: %q}\n",
+			reg, acrApp.Tenant, acrApp.ClientID, secretFile, authority)
+	}
+	w.acrDown = gcrtest.ClosedAddr(t)
 
 	oci := newOCIE2E(t)
 	oci.put(leakOCIID, "oci-robot", leakOCIPW)
@@ -135,8 +152,12 @@ func newLeakWorld(t *testing.T) *leakWorld {
 			w.cluster.Provider, leakGSAKey, w.gcr.URL, w.gcr.IAMCredentialsURL())+
 		ociEntry("example.registry.io/team", leakOCIID, oci.secrets.URL)+
 		ociEntry("example.registry.io/missing", leakOCIMissing, oci.secrets.URL)+
-		ociEntry("oci-down.registry.io", leakOCIID, down))
-	w.env = append(append(awsEnv, gcloud.Env()...), "REGCRED_CONFIG="+cfg, "REGCRED_CACHE=", "REGCRED_LOG=debug", "LEAK_STATIC_PW="+leakStaticPW, brokenBus(t))
+		ociEntry("oci-down.registry.io", leakOCIID, down)+
+		acrEntry(w.acr.Host, file("acr-secret", w.secrets["Azure client secret"]), azure.Entra.URL+"/")+
+		acrEntry(w.acrBad.Host, file("acr-wrong", leakWrongACR), azure.Entra.URL+"/")+
+		acrEntry(w.acrDown, file("acr-secret-2", w.secrets["Azure client secret"]), "https://"+w.acrDown+"/"))
+	w.secrets["wrong Azure secret"] = leakWrongACR
+	w.env = append(append(awsEnv, gcloud.Env()...), "SSL_CERT_FILE="+azure.CAFile(t, dir), "REGCRED_CONFIG="+cfg, "REGCRED_CACHE=", "REGCRED_LOG=debug", "LEAK_STATIC_PW="+leakStaticPW, brokenBus(t))
 	return w
 }
 
@@ -193,6 +214,10 @@ func answer(want string) func(t *testing.T, w *leakWorld, stdout string) []strin
 			_, ok := w.gcr.Lookup(a.Secret)
 			require.True(t, ok, "answered a token the fake Google did not issue")
 			w.secrets["Google token "+a.Secret[:8]] = a.Secret
+		case "acr":
+			_, ok := w.acr.Lookup(a.Secret)
+			require.True(t, ok, "answered a refresh token the fake ACR did not issue")
+			w.secrets["ACR token "+a.Secret[len(a.Secret)-8:]] = a.Secret
 		default:
 			require.Equal(t, want, a.Secret, "answered another secret than the one planted")
 		}
@@ -275,6 +300,8 @@ func TestSecretsNeverLeakThroughBinary(t *testing.T) {
 			map[string]any{"iss": w.cluster.Issuer, "sub": "system:serviceaccount:ci:puller", "aud": w.cluster.TokenAudience, "exp": 1 << 40}))},
 		get("oci missing secret", "example.registry.io/missing/app", 1, ""),
 		get("oci down", "oci-down.registry.io/app", 1, ""),
+		get("acr wrong secret", w.acrBad.Host, 1, ""),
+		get("acr down", w.acrDown, 1, ""),
 		get("no match", "nowhere.example.net", 1, ""),
 		{name: "kubelet all failing", args: []string{"kubelet"}, stdin: kubeletRequest("vault-wrong.example.com/app"), wantExit: 1},
 		{name: "store bad JSON", args: []string{"store"}, stdin: `{"ServerURL":"login.example.com","Secret":"` + leakStorePW, wantExit: 1},
@@ -291,6 +318,8 @@ func TestSecretsNeverLeakThroughBinary(t *testing.T) {
 		get("gcloud", "europe-west1-docker.pkg.dev/gcloud/app", 0, "gcr"),
 		get("gcloud cached", "europe-west1-docker.pkg.dev/gcloud/app", 0, "gcr"),
 		{name: "kubelet google pod", args: []string{"kubelet"}, stdin: googleKubeletRequest(t, w.podToken), allowed: kubeletPasswords},
+		get("acr", w.acr.Host, 0, "acr"),
+		get("acr cached", w.acr.Host, 0, "acr"),
 		{name: "kubelet", args: []string{"kubelet"}, stdin: kubeletRequest("static.example.com/app"), allowed: kubeletPasswords},
 		{name: "store", args: []string{"store"}, stdin: `{"ServerURL":"login.example.com","Username":"l-user","Secret":"` + leakStorePW + `"}`},
 		get("stored login", "login.example.com", 0, leakStorePW),
@@ -321,7 +350,7 @@ func TestSecretsNeverLeakThroughBinary(t *testing.T) {
 	})
 	t.Run("cache list lists what is cached", func(t *testing.T) {
 		res := w.run(t, leakRun{args: []string{"cache", "list"}})
-		for _, want := range []string{ecrHost, "vault.example.com", "example.registry.io", "europe-west1-docker.pkg.dev"} {
+		for _, want := range []string{ecrHost, "vault.example.com", "example.registry.io", "europe-west1-docker.pkg.dev", w.acr.Host} {
 			assert.Contains(t, res.Stdout, want, "cache list lacks %s", want)
 		}
 	})

@@ -4,7 +4,8 @@ package clientsetup
 // built-in entries for, for `configure-docker --cloud`: docker's
 // credHelpers keys are exact hosts, so the globbed built-in patterns are
 // spelled out. ECR private hosts (<account>.dkr.ecr.<region>.amazonaws.com)
-// cannot be listed; name them with --host, or use credsStore.
+// and ACR login servers (<name>.azurecr.io, .cn, .us) cannot be listed; name
+// them with --host, or use credsStore.
 func cloudHosts() []string {
 	hosts := []string{
 		"gcr.io", "us.gcr.io", "eu.gcr.io", "asia.gcr.io", "marketplace.gcr.io",

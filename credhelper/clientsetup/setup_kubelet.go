@@ -23,6 +23,30 @@ type kubeletProvider struct {
 	// passes; serviceAccount marks one.
 	serviceAccount bool
 	annotations    []string
+	// kinds of the entries a service-account provider answers, which
+	// choose the token's audience.
+	kinds []string
+}
+
+// Token audiences of a service-account provider: regcred's own name, which
+// a Vault role or an AWS OIDC provider is set to accept, and the one
+// Entra's federated credentials accept by default, when every entry is
+// ACR's.
+const (
+	defaultAudience = "regcred"
+	entraAudience   = "api://AzureADTokenExchange"
+)
+
+// audience is the token audience for p's entries, and what says so.
+func (p kubeletProvider) audience() (aud, comment string) {
+	if len(p.kinds) > 0 && !slices.ContainsFunc(p.kinds, func(k string) bool { return k != "acr" }) {
+		return entraAudience, "the token's aud: what Entra's federated credentials accept by default"
+	}
+	comment = "the token's aud: what your Vault role, AWS OIDC provider or Google pool provider accepts"
+	if slices.Contains(p.kinds, "acr") {
+		comment += "; ACR's federated credentials must then list it among their audiences"
+	}
+	return defaultAudience, comment
 }
 
 // setupKubelet is the kubelet's CredentialProviderConfig, its matchImages
@@ -133,7 +157,7 @@ func (cs *Runner) kubeletNotes(file string, serviceAccount bool) []string {
 	}
 	if serviceAccount {
 		notes = append(notes, "Service-account mode (Kubernetes 1.33+): ln -s "+cs.FrontName+" "+binDir+"/"+WorkloadProviderName+
-			"; set serviceAccountTokenAudience to the audience your Vault role or AWS OIDC provider accepts.")
+			"; set serviceAccountTokenAudience to the audience your Vault role, AWS OIDC provider or Entra federated credential accepts.")
 	}
 	return notes
 }
@@ -176,6 +200,7 @@ func kubeletProvidersFor(front string, entries []*config.Entry) (node, pod kubel
 		case e.UsesPodIdentity():
 			pod.matchImages = append(pod.matchImages, e.Pattern().String())
 			pod.annotations = append(pod.annotations, e.PodAnnotations()...)
+			pod.kinds = append(pod.kinds, e.Kind())
 		default:
 			node.matchImages = append(node.matchImages, e.Pattern().String())
 		}
@@ -200,7 +225,8 @@ func writeKubeletProvider(b *strings.Builder, p kubeletProvider, configPath, cac
 		return
 	}
 	b.WriteString("    tokenAttributes:\n")
-	b.WriteString("      serviceAccountTokenAudience: \"regcred\"   # the token's aud: what your Vault role, AWS OIDC provider or Google pool provider accepts\n")
+	aud, comment := p.audience()
+	fmt.Fprintf(b, "      serviceAccountTokenAudience: %q   # %s\n", aud, comment)
 	b.WriteString("      cacheType: ServiceAccount\n      requireServiceAccount: true\n")
 	if len(p.annotations) > 0 {
 		b.WriteString("      optionalServiceAccountAnnotationKeys:\n")

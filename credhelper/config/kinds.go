@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/regcred/regcred/providers/acr"
 	"github.com/regcred/regcred/providers/anonymous"
 	"github.com/regcred/regcred/providers/ecr"
 	"github.com/regcred/regcred/providers/gcr"
@@ -23,6 +24,7 @@ func Kinds() []*kind.Kind {
 		vault.Kind(),
 		ecr.Kind(),
 		gcr.Kind(),
+		acr.Kind(),
 		ocivault.Kind(),
 		ocir.Kind(),
 		helper.Kind(),

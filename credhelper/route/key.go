@@ -39,6 +39,7 @@ func (in Inputs) Key() string {
 // against every kind's EnvKeys.
 func envPrefixes() []string {
 	return []string{"AWS_", "GOOGLE_", "CLOUDSDK_", "GCE_", "OCI_", "VAULT_", "KUBERNETES_",
+		"AZURE_", "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "IMDS_ENDPOINT", "MSI_ENDPOINT", "MSI_SECRET",
 		"REGCRED_", "XDG_", "DBUS_", "DOCKER_CONFIG", "HOME", "APPDATA", "LOCALAPPDATA", "USERPROFILE"}
 }
 

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regcred/regcred/providers/acr"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -142,7 +144,8 @@ func TestEveryIdentityVariableIsInTheKey(t *testing.T) {
 	}
 	keys = append(keys, ecr.Config{}.EnvKeys()...)
 	keys = append(keys, gcr.Config{}.EnvKeys()...)
-	listed := map[string]bool{"vault": true, "ocivault": true, "ocir": true, "ecr": true, "gcr": true}
+	keys = append(keys, acr.Config{}.EnvKeys()...)
+	listed := map[string]bool{"vault": true, "ocivault": true, "ocir": true, "ecr": true, "gcr": true, "acr": true}
 	for _, k := range config.Kinds() {
 		if a, ok := k.NewSettings().(providers.AmbientEnv); ok {
 			keys = append(keys, a.EnvKeys()...)

@@ -57,6 +57,10 @@ registries:
     ecr: {roleArnAnnotation: ` + roleAnnotation + `, endpoint: "http://127.0.0.1:1"}
   - match: 123456789012.dkr.ecr.us-east-1.amazonaws.com
     static: {username: node, passwordFile: %[1]s/host}
+  - match: myreg.azurecr.io
+    acr: {clientIdAnnotation: ` + roleAnnotation + `, tenantId: contoso.onmicrosoft.com, authorityHost: "https://127.0.0.1:1/"}
+  - match: myreg.azurecr.io
+    static: {username: node, passwordFile: %[1]s/host}
   - match: reg.beta.test
     static: {username: beta, passwordFile: %[1]s/beta}
   - match: reg.alpha.test
@@ -146,7 +150,7 @@ func TestKubeletPluginRunsRegcred(t *testing.T) {
 		providerConfig{name: binaryName, apiVersion: "credentialprovider.kubelet.k8s.io/v1", matchImages: []string{
 			"reg.test", "reg.test:5000", "reg.test:443", "*.glob.test", "*.*.glob.test", "docker.io", "late.test", "flaky.test", "down.test",
 		}},
-		providerConfig{name: "regcred-sa", apiVersion: "credentialprovider.kubelet.k8s.io/v1", matchImages: []string{"*.sa.test", "123456789012.dkr.ecr.us-east-1.amazonaws.com"}, extra: `    tokenAttributes:
+		providerConfig{name: "regcred-sa", apiVersion: "credentialprovider.kubelet.k8s.io/v1", matchImages: []string{"*.sa.test", "123456789012.dkr.ecr.us-east-1.amazonaws.com", "*.azurecr.io"}, extra: `    tokenAttributes:
       serviceAccountTokenAudience: ` + saAudience + `
       requireServiceAccount: true
       requiredServiceAccountAnnotationKeys: [` + roleAnnotation + `]
@@ -284,5 +288,19 @@ func testServiceAccountMode(t *testing.T, w *kubeletWorld) {
 	logs = w.logs.take()
 	for _, want := range []string{"is not an IAM role ARN", "not asked for a pod's service-account request", "(static, "} {
 		assert.Contains(t, logs, want, "kubelet log lacks %q", want)
+	}
+
+	// The same for ACR: the pod's annotation names no client ID (a GUID),
+	// so the pod's token is federated nowhere, and the node's static entry
+	// for the registry is withheld.
+	const acrImage = "myreg.azurecr.io/app"
+	w.logs.take()
+	expect(t, acrImage+" as pod-g/builder", lookup(acrImage, "pod-g", "builder"))
+	logs = w.logs.take()
+	for _, want := range []string{"acr: myreg.azurecr.io", "is not a client ID (a GUID)", "not asked for a pod's service-account request"} {
+		assert.Contains(t, logs, want, "kubelet log lacks %q", want)
+	}
+	for _, tok := range w.tokens {
+		assert.NotContains(t, logs, tok, "a service-account token reached the log")
 	}
 }

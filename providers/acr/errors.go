@@ -1,0 +1,119 @@
+package acr
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/regcred/regcred/providers"
+)
+
+// tokenError turns what the SDK returned for a token request into an
+// error the resolver can act on and the user can fix. The SDK's own text
+// is never passed on whole: it prints the response, request line included.
+func (s source) tokenError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("%w: acr: the %s gave no token in time: %w", providers.ErrUnavailable, s.name, ctx.Err())
+	}
+	var afe *azidentity.AuthenticationFailedError
+	if errors.As(err, &afe) && afe.RawResponse != nil {
+		body, _ := runtime.Payload(afe.RawResponse)
+		return s.refused(afe.RawResponse.StatusCode, body)
+	}
+	text := sdkText(err)
+	if s.kind == kindCLI {
+		switch t := strings.ToLower(text); {
+		case strings.Contains(t, "not found on path"):
+			return fmt.Errorf("%w: acr: the Azure CLI (az) could not be run: %s", providers.ErrNoIdentity, text)
+		case strings.Contains(t, "az login"), strings.Contains(t, "expired"), strings.Contains(t, "refresh token"):
+			return fmt.Errorf("%w: acr: the Azure CLI has no usable login (%s); run `az login`", providers.ErrNoIdentity, text)
+		}
+		return fmt.Errorf("%w: acr: `az account get-access-token` failed: %s", providers.ErrUnavailable, text)
+	}
+	if errors.As(err, &afe) {
+		return fmt.Errorf("%w: acr: the %s was refused: %s", providers.ErrDenied, s.name, text)
+	}
+	return fmt.Errorf("%w: acr: the %s gave no token: %s", providers.ErrUnavailable, s.name, text)
+}
+
+// refused classifies an answer of Entra or IMDS with what to do about it.
+func (s source) refused(status int, body []byte) error {
+	code, desc := oauthError(body)
+	reason := strings.TrimSpace(code + ": " + desc)
+	if code == "" {
+		reason = "HTTP " + strconv.Itoa(status)
+	}
+	reason = sanitize(reason)
+	switch {
+	case s.kind == kindManaged && status == http.StatusBadRequest && strings.Contains(strings.ToLower(desc), "identity not found"):
+		return fmt.Errorf("%w: acr: the %s: this machine has no such managed identity assigned (%s); assign one, or set clientId to a user-assigned identity it has",
+			providers.ErrNoIdentity, s.name, reason)
+	case status == http.StatusTooManyRequests || status >= 500:
+		return fmt.Errorf("%w: acr: the token service is not serving the %s (%s); try again later", providers.ErrUnavailable, s.name, reason)
+	case status >= 400:
+		return fmt.Errorf("%w: acr: Entra refused the %s: %s%s", providers.ErrDenied, s.name, reason, hintFor(desc))
+	}
+	return fmt.Errorf("%w: acr: the token service answered the %s with HTTP %d", providers.ErrUnavailable, s.name, status)
+}
+
+// hintFor turns Entra's usual refusals (AADSTS codes) into what to do.
+func hintFor(desc string) string {
+	switch {
+	case strings.Contains(desc, "AADSTS7000215"), strings.Contains(desc, "AADSTS7000222"):
+		return " — the client secret is wrong or expired; create a new one (az ad app credential reset)"
+	case strings.Contains(desc, "AADSTS700027"):
+		return " — the certificate is not registered on the application, or the clock is off"
+	case strings.Contains(desc, "AADSTS700016"), strings.Contains(desc, "AADSTS90002"):
+		return " — no such application or tenant; check clientId and tenantId"
+	case strings.Contains(desc, "AADSTS70021"), strings.Contains(desc, "AADSTS700211"), strings.Contains(desc, "AADSTS700213"):
+		return " — no federated credential on the application matches this token's issuer and subject (az identity federated-credential create)"
+	case strings.Contains(desc, "AADSTS700024"):
+		return " — the service-account token expired or is not yet valid; check the clock"
+	}
+	return ""
+}
+
+// oauthError reads {"error": "…", "error_description": "…"}; the
+// description's first line (Entra adds trace and correlation IDs below).
+func oauthError(body []byte) (code, desc string) {
+	var e struct {
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}
+	if json.Unmarshal(body, &e) != nil {
+		return "", ""
+	}
+	desc, _, _ = strings.Cut(e.Description, "\n")
+	return e.Error, strings.TrimSpace(desc)
+}
+
+// sdkText is the first line of an SDK error, without its troubleshooting
+// link, sanitized.
+func sdkText(err error) string {
+	line, _, _ := strings.Cut(err.Error(), "\n")
+	line, _, _ = strings.Cut(line, " To troubleshoot, visit ")
+	return sanitize(line)
+}
+
+// sanitize keeps a message from a server or library to one short line.
+func sanitize(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, strings.TrimSpace(s))
+	const limit = 300
+	if len(s) > limit {
+		s = strings.ToValidUTF8(s[:limit], "") + "…"
+	}
+	return s
+}
