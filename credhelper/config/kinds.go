@@ -5,6 +5,7 @@ import (
 	"github.com/regcred/regcred/providers/ecr"
 	"github.com/regcred/regcred/providers/gcr"
 	"github.com/regcred/regcred/providers/helper"
+	"github.com/regcred/regcred/providers/jwt"
 	"github.com/regcred/regcred/providers/kind"
 	"github.com/regcred/regcred/providers/ocir"
 	"github.com/regcred/regcred/providers/ocivault"
@@ -22,6 +23,7 @@ func Kinds() []*kind.Kind {
 		anonymous.Kind(),
 		vault.Kind(),
 		ecr.Kind(),
+		jwt.Kind(),
 		gcr.Kind(),
 		ocivault.Kind(),
 		ocir.Kind(),

@@ -35,10 +35,10 @@ type Issuer struct {
 	foreign *rsa.PrivateKey
 	kid     string
 
-	mu     sync.Mutex
+	mu       sync.Mutex
 	issued   []string // every token handed out, for leak scans
 	reqToken string   // what a job is given to ask the CI endpoints
-	asks   int
+	asks     int
 }
 
 // New starts an issuer on 127.0.0.1, stopped with the test.
