@@ -5,6 +5,7 @@ import (
 	"github.com/regcred/regcred/providers/ecr"
 	"github.com/regcred/regcred/providers/gcr"
 	"github.com/regcred/regcred/providers/helper"
+	"github.com/regcred/regcred/providers/jfrog"
 	"github.com/regcred/regcred/providers/jwt"
 	"github.com/regcred/regcred/providers/kind"
 	"github.com/regcred/regcred/providers/ocir"
@@ -24,6 +25,7 @@ func Kinds() []*kind.Kind {
 		vault.Kind(),
 		ecr.Kind(),
 		jwt.Kind(),
+		jfrog.Kind(),
 		gcr.Kind(),
 		ocivault.Kind(),
 		ocir.Kind(),

@@ -72,3 +72,23 @@ func endpoint(raw, what string) (*url.URL, error) {
 	}
 	return u, nil
 }
+
+// CheckServiceURL is the check of a trading service's base URL (a JFrog
+// platform, a Quay server): https unless loopback, since the identity
+// token and the credential it buys travel to it; no user info, query or
+// fragment, which could hold a secret that errors would then print. The
+// error does not quote the value.
+func CheckServiceURL(raw string) error {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%w: is not a URL", providers.ErrInvalid)
+	case u.Scheme != "https" && u.Scheme != "http", u.Host == "":
+		return fmt.Errorf("%w: must be an https:// URL with a host", providers.ErrInvalid)
+	case u.User != nil || u.RawQuery != "" || u.Fragment != "":
+		return fmt.Errorf("%w: must not carry user info, a query or a fragment", providers.ErrInvalid)
+	case u.Scheme == "http" && !providers.IsLoopbackHost(u.Hostname()):
+		return fmt.Errorf("%w: plain http is only allowed to a loopback address; use https", providers.ErrInvalid)
+	}
+	return nil
+}
