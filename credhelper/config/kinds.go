@@ -10,6 +10,7 @@ import (
 	"github.com/regcred/regcred/providers/kind"
 	"github.com/regcred/regcred/providers/ocir"
 	"github.com/regcred/regcred/providers/ocivault"
+	"github.com/regcred/regcred/providers/quay"
 	"github.com/regcred/regcred/providers/static"
 	"github.com/regcred/regcred/providers/vault"
 )
@@ -26,6 +27,7 @@ func Kinds() []*kind.Kind {
 		ecr.Kind(),
 		jwt.Kind(),
 		jfrog.Kind(),
+		quay.Kind(),
 		gcr.Kind(),
 		ocivault.Kind(),
 		ocir.Kind(),
