@@ -3,8 +3,8 @@ package ecrtest
 import (
 	"context"
 	"crypto/hmac"
-	"errors"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
