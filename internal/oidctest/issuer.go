@@ -143,3 +143,7 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.WriteHeader(code)
 	_ = json.NewEncoder(w).Encode(v)
 }
+
+// PublicKey is the issuer's signing key, for fakes configured with a key
+// rather than a JWKS URL (Vault's jwt auth with jwt_validation_pubkeys).
+func (iss *Issuer) PublicKey() *rsa.PublicKey { return &iss.key.PublicKey }
