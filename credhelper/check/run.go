@@ -72,7 +72,7 @@ type Result struct {
 	// IdentityToken is what --verify saw of a keyless entry's token.
 	IdentityToken *TokenClaims `json:"identityToken,omitempty"`
 	Detail        string       `json:"detail,omitempty"`
-	OK       bool           `json:"ok"`
+	OK            bool         `json:"ok"`
 }
 
 type Attempt struct {
