@@ -16,6 +16,7 @@ import (
 
 	"github.com/regcred/regcred/internal/oidctest"
 	"github.com/regcred/regcred/internal/registrytest"
+	"github.com/regcred/regcred/providers/dockerhub/dockerhubtest"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 	"github.com/regcred/regcred/providers/jfrog/jfrogtest"
 	"github.com/regcred/regcred/providers/quay/quaytest"
@@ -107,6 +108,9 @@ func TestKeylessThroughBinary(t *testing.T) {
 	w := newKeylessWorld(t)
 	cloud := ecrtest.New(t)
 	role := cloud.NewRole("ci-puller", ecrtest.Trust{OIDC: &ecrtest.OIDCTrust{Issuer: w.iss.URL, Audience: "sts.amazonaws.com", Subject: w.iss.Subject}})
+	hub := dockerhubtest.New(t)
+	const hubConnection = "0b8a2e6c-3f6e-4c2d-9a51-1d7e8f9a0b1c"
+	hub.AddConnection(hubConnection, dockerhubtest.Connection{Issuer: w.iss.URL, Subject: w.iss.Subject})
 	dir := t.TempDir()
 	cacheDir := filepath.Join(dir, "cache")
 	expired := w.iss.Token(w.iss.Subject, "jfrog-github", -time.Hour)
@@ -125,6 +129,7 @@ func TestKeylessThroughBinary(t *testing.T) {
 		jfrog("forged.jfrog.example", "jfrog-foreign-signer", "{env: FORGED_ID_TOKEN}")+
 		fmt.Sprintf("  - match: quay.example/acme\n    name: quay\n    quay: {robot: acme+ci, url: %q, idToken: {audience: quay.example}}\n", w.quay.URL)+
 		fmt.Sprintf("  - match: harbor.example\n    name: harbor\n    jwt: {username: \"robot$ci\", idToken: {file: %s}}\n", yamlQuote(projected))+
+		fmt.Sprintf("  - match: docker.io/acme\n    name: hub\n    dockerhub: {org: acme, connectionId: %s, url: %q}\n", hubConnection, hub.URL)+
 		fmt.Sprintf("  - match: %s\n    name: ecr\n    ecr: {endpoint: %q, roleArn: %s, idToken: {}}\n", ecrHost, cloud.ECRURL(), role))
 	var buildkite []string
 	for k, v := range w.iss.BuildkiteEnv() {
@@ -145,6 +150,7 @@ func TestKeylessThroughBinary(t *testing.T) {
 		{name: "quay from auto", request: "quay.example/acme/app", user: "acme+ci"},
 		{name: "jwt from file", request: "harbor.example", user: "robot$ci"},
 		{name: "ecr role from github", request: ecrHost, user: "AWS"},
+		{name: "docker hub from github", request: "docker.io/acme/app", user: "acme"},
 		{name: "quay from buildkite", request: "quay.example/acme/other", env: buildkite, user: "acme+ci"},
 		{name: "wrong audience", request: "wrong-aud.jfrog.example", says: []string{"jfrog-wrong-audience (jfrog", "audience mismatch", "idToken.audience"}},
 		{name: "expired token", request: "expired.jfrog.example", says: []string{"jfrog-expired (jfrog", "expired at", "afresh"}},
@@ -161,7 +167,7 @@ func TestKeylessThroughBinary(t *testing.T) {
 				require.NoError(t, json.Unmarshal([]byte(res.Stdout), &a))
 				assert.Equal(t, tc.user, a.Username)
 				_, fromECR := cloud.Lookup(a.Secret)
-				require.True(t, fromECR || slices.Contains(w.secrets(), a.Secret), "answered a secret no fake issued")
+				require.True(t, fromECR || slices.Contains(append(w.secrets(), hub.Issued()...), a.Secret), "answered a secret no fake issued")
 				stdout = strings.ReplaceAll(stdout, a.Secret, "[answer]")
 			} else {
 				require.Equal(t, 1, res.Exit, "stdout %s\nstderr %s", res.Stdout, res.Stderr)
@@ -169,7 +175,7 @@ func TestKeylessThroughBinary(t *testing.T) {
 					assert.Contains(t, res.Stdout, s)
 				}
 			}
-			for _, s := range append(w.secrets(), expired, foreign, gitlab) {
+			for _, s := range append(append(w.secrets(), hub.Issued()...), expired, foreign, gitlab) {
 				assert.NotContains(t, stdout, s, "stdout holds a token")
 				assert.NotContains(t, res.Stderr, s, "stderr holds a token")
 			}

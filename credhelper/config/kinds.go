@@ -2,6 +2,7 @@ package config
 
 import (
 	"github.com/regcred/regcred/providers/anonymous"
+	"github.com/regcred/regcred/providers/dockerhub"
 	"github.com/regcred/regcred/providers/ecr"
 	"github.com/regcred/regcred/providers/gcr"
 	"github.com/regcred/regcred/providers/helper"
@@ -28,6 +29,7 @@ func Kinds() []*kind.Kind {
 		jwt.Kind(),
 		jfrog.Kind(),
 		quay.Kind(),
+		dockerhub.Kind(),
 		gcr.Kind(),
 		ocivault.Kind(),
 		ocir.Kind(),
