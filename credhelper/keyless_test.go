@@ -6,6 +6,7 @@ import (
 	"maps"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -81,5 +82,37 @@ func TestKeylessRefusalNamesTheEntryAndTheFix(t *testing.T) {
 			testkit.AssertNoSecret(t, "answer and log", out+ta.stderr.String(), append(iss.Issued(), iss.RequestToken())...)
 			assert.False(t, strings.Contains(out, "jfrog-at-"))
 		})
+	}
+}
+
+// In kubelet service-account mode a keyless entry with `from: auto` trades
+// the pod's own token; the pod's next (rotated) token hits the cache, and
+// another service account's token buys its own credential.
+func TestKeylessKubeletUsesThePodsToken(t *testing.T) {
+	iss := oidctest.New(t)
+	fake := jfrogtest.New(t)
+	builder, tester := "system:serviceaccount:ci:builder", "system:serviceaccount:ci:tester"
+	fake.AddIntegration("k8s", jfrogtest.Integration{Issuer: iss.URL, Audience: "jfrog", Mappings: []jfrogtest.Mapping{
+		{Name: "b", Subject: builder, Username: "builder"}, {Name: "t", Subject: tester, Username: "tester"}}})
+	cfg := fmt.Sprintf("cache: {store: file, dir: %q}\nregistries:\n  - match: acme.jfrog.example\n    jfrog: {url: %q, providerName: k8s}\n", t.TempDir(), fake.URL)
+	pull := func(token string) (string, int) {
+		ta := newTestApp(t, cfg, nil)
+		req := `{"apiVersion":"credentialprovider.kubelet.k8s.io/v1","kind":"CredentialProviderRequest","image":"acme.jfrog.example/team/app","serviceAccountToken":"` + token + `"}`
+		out, code := ta.runString(t, req, "kubelet")
+		testkit.AssertNoSecret(t, "kubelet log", ta.stderr.String(), append(iss.Issued(), fake.Issued()...)...)
+		return out, code
+	}
+	for i, tc := range []struct {
+		sub, user string
+		exchanges int
+	}{
+		{sub: builder, user: `"username":"builder"`, exchanges: 1},
+		{sub: builder, user: `"username":"builder"`, exchanges: 1},
+		{sub: tester, user: `"username":"tester"`, exchanges: 2},
+	} {
+		out, code := pull(iss.Token(tc.sub, "jfrog", time.Hour))
+		require.Zero(t, code, "pull %d: %s", i, out)
+		assert.Contains(t, out, tc.user, "pull %d", i)
+		assert.Equal(t, tc.exchanges, fake.Exchanges(), "pull %d", i)
 	}
 }

@@ -80,3 +80,7 @@ func (c *Config) ResolvePath(dir string) { c.File = providers.ResolvePath(dir, c
 type Trader interface {
 	IdentityToken() (c Config, ok bool)
 }
+
+// UsesPodToken says whether, in a kubelet request carrying a pod's
+// service-account token, that token is the identity token (`from: auto`).
+func (c Config) UsesPodToken() bool { return c.Source() == FromAuto }

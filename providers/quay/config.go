@@ -40,3 +40,11 @@ func (c Config) IdentityToken() (idtoken.Config, bool) { return c.IDToken, true 
 
 // ResolvePaths implements providers.RelativePaths.
 func (c *Config) ResolvePaths(dir string) { c.IDToken.ResolvePath(dir) }
+
+// UsesPodIdentity implements providers.PodIdentity: with `from: auto`, a
+// kubelet request's service-account token is the identity token, and no
+// identity of the node takes part.
+func (c Config) UsesPodIdentity() bool { return c.IDToken.UsesPodToken() }
+
+// PodAnnotations implements providers.PodIdentity: none are read.
+func (Config) PodAnnotations() []string { return nil }
