@@ -135,6 +135,8 @@ func TestForPrefersTheRequestsToken(t *testing.T) {
 	tok, err = s.For(context.Background(), providers.Request{ServiceAccount: &providers.ServiceAccount{Token: providers.Secret(pod)}})
 	require.NoError(t, err)
 	assert.Equal(t, "system:serviceaccount:ns:app", tok.Subject, "auto takes the pod's token in kubelet mode")
+	_, err = New(Config{Audience: "jfrog"}, deps(nil)).For(context.Background(), providers.Request{ServiceAccount: &providers.ServiceAccount{Token: providers.Secret(pod)}})
+	testkit.WantErr(t, err, providers.ErrNoIdentity, `for audience "sts.amazonaws.com", not "jfrog"`, "serviceAccountTokenAudience")
 	_, err = New(Config{From: "github"}, deps(nil)).For(context.Background(), providers.Request{ServiceAccount: &providers.ServiceAccount{Token: providers.Secret(pod)}})
 	testkit.WantErr(t, err, providers.ErrNoIdentity, "id-token: write")
 }

@@ -42,15 +42,22 @@ func (s *Source) For(ctx context.Context, req providers.Request) (providers.Iden
 		return *req.IdentityToken, nil
 	}
 	if req.ServiceAccount != nil && s.cfg.Source() == FromAuto {
-		return FromServiceAccount(req.ServiceAccount)
+		return s.fromServiceAccount(req.ServiceAccount)
 	}
 	return s.Fetch(ctx)
 }
 
-// FromServiceAccount is the pod's token the kubelet passed (kubelet
+// podTokenFix is what to change when the pod's token is refused.
+const podTokenFix = "the kubelet's CredentialProviderConfig must ask for the pod's token with the audience the registry expects (tokenAttributes.serviceAccountTokenAudience)"
+
+// fromServiceAccount is the pod's token the kubelet passed (kubelet
 // service-account mode), which `from: auto` takes as the identity token.
-func FromServiceAccount(sa *providers.ServiceAccount) (providers.IdentityToken, error) {
-	return parse(sa.Token.Reveal(), "the pod's service-account token")
+func (s *Source) fromServiceAccount(sa *providers.ServiceAccount) (providers.IdentityToken, error) {
+	tok, err := parse(sa.Token.Reveal(), "the pod's service-account token")
+	if err != nil {
+		return providers.IdentityToken{}, err
+	}
+	return tok, check(tok, s.cfg.Audience, s.deps.Now(), podTokenFix)
 }
 
 // Describe says where the token would come from, for `check`, without
