@@ -76,7 +76,8 @@ func (a *App) Run(ctx context.Context, args []string) int {
 		return 0
 	}
 	if !errors.Is(err, ErrNotFound) {
-		a.Deps.Logger.Debug("command failed", "args", args, "error", err)
+		// The verb alone: an argument may be a secret pasted in the wrong place.
+		a.Deps.Logger.Debug("command failed", "verb", cli.Truncate(cli.Verb(args), 64), "error", err)
 	}
 	if _, werr := fmt.Fprintln(out, err); werr != nil {
 		a.Deps.Logger.Error("writing the answer failed", "error", werr)
@@ -138,6 +139,8 @@ func (a *App) dispatch(ctx context.Context, args []string) error {
 		return a.clientSetup().ConfigureDocker(ctx, rest)
 	case "setup":
 		return a.clientSetup().Setup(ctx, rest)
+	case "pull-secret":
+		return a.pullSecret(ctx, rest)
 	case "--version", "-v":
 		return a.printVersion()
 	case "--help", "-h", "help":

@@ -51,6 +51,8 @@ func (a *App) dockerGet(ctx context.Context) error {
 	}
 	if rt, ok := a.tokenRoute(r, res); ok {
 		a.recordRoute(r, target, before, rt)
+	} else if rt, ok := a.staticRoute(ctx, r, res, target); ok {
+		a.recordRoute(r, target, before, rt)
 	}
 	return nil
 }

@@ -19,13 +19,15 @@ const (
 	layerRoot       = "the module root (tests of the set-up scripts)"
 	layerFrontMain  = "the front's main"
 	layerEngineMain = "the engine's main"
+	layerCtrlMain   = "the controller's main"
+	layerController = "the controller (controller/)"
 	layerFront      = "the front"
 	layerEngine     = "the engine"
 	layerConcern    = "an engine concern (credhelper/<concern>)"
 	layerBackend    = "a backend or its shared parts (providers/<kind>, …)"
 	layerProviders  = "the backend interface (providers)"
 	layerMatcher    = "matcher"
-	layerShared     = "code both executables share (internal/logwatch)"
+	layerShared     = "code the front and the engine share (internal/logwatch, providers/static/staticread)"
 	layerTestOnly   = "test-only code (internal/…, providers/…/<kind>test)"
 )
 
@@ -37,13 +39,15 @@ func mayImport() map[string][]string {
 		layerRoot:       nil,
 		layerFrontMain:  {layerFront},
 		layerEngineMain: {layerEngine},
+		layerCtrlMain:   {layerController},
+		layerController: {layerEngine, layerConcern, layerBackend, layerProviders, layerMatcher, layerShared},
 		layerFront:      {layerConcern, layerProviders, layerMatcher, layerShared},
 		layerEngine:     {layerConcern, layerBackend, layerProviders, layerMatcher, layerShared},
-		layerConcern:    {layerConcern, layerBackend, layerProviders, layerMatcher},
-		layerBackend:    {layerBackend, layerProviders, layerMatcher},
+		layerConcern:    {layerConcern, layerBackend, layerProviders, layerMatcher, layerShared},
+		layerBackend:    {layerBackend, layerProviders, layerMatcher, layerShared},
 		layerProviders:  nil,
 		layerMatcher:    nil,
-		layerShared:     nil,
+		layerShared:     {layerProviders, layerMatcher},
 		layerTestOnly:   {layerTestOnly, layerBackend, layerProviders, layerMatcher},
 	}
 }
@@ -59,6 +63,9 @@ func exactLayers() map[string]string {
 		"providers":                     layerProviders,
 		"matcher":                       layerMatcher,
 		"internal/logwatch":             layerShared,
+		"providers/static/staticread":   layerShared,
+		"cmd/regcred-controller":        layerCtrlMain,
+		"controller":                    layerController,
 	}
 }
 
@@ -156,5 +163,39 @@ func TestImportRule(t *testing.T) {
 			rule := importRule(module+"/"+tt.pkg, module+"/"+tt.imp)
 			assert.Equal(t, tt.broken, rule != "", "importRule = %q", rule)
 		})
+	}
+}
+
+// TestOnlyTheControllerLinksKubernetes holds what the third executable is
+// for: the front and the engine never link client-go, apimachinery or
+// controller-runtime (their start-up would pay for them on every call).
+func TestOnlyTheControllerLinksKubernetes(t *testing.T) {
+	heavy := []string{"k8s.io/client-go/", "k8s.io/apimachinery/", "k8s.io/api/", "sigs.k8s.io/controller-runtime"}
+	deps := func(cmd string) []string {
+		out, err := exec.Command("go", "list", "-deps", module+"/cmd/"+cmd).Output()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v", cmd, err)
+		}
+		return strings.Fields(string(out))
+	}
+	links := func(pkgs []string) []string {
+		var found []string
+		for _, p := range pkgs {
+			for _, h := range heavy {
+				if strings.HasPrefix(p, h) {
+					found = append(found, p)
+				}
+			}
+		}
+		return found
+	}
+	for _, cmd := range []string{"docker-credential-regcred", "regcred-engine"} {
+		if found := links(deps(cmd)); len(found) > 0 {
+			t.Errorf("%s links %d Kubernetes packages, e.g. %s", cmd, len(found), found[0])
+		}
+	}
+	// The check can fail: the controller does link them.
+	if len(links(deps("regcred-controller"))) == 0 {
+		t.Error("regcred-controller links no client-go: the check above proves nothing")
 	}
 }

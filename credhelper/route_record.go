@@ -1,11 +1,14 @@
 package credhelper
 
 import (
+	"context"
 	"slices"
 
 	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/credhelper/route"
 	"github.com/regcred/regcred/matcher"
+	"github.com/regcred/regcred/providers/static"
+	"github.com/regcred/regcred/providers/static/staticread"
 )
 
 // Routes is what the engine needs to record its `get` answers for the
@@ -21,8 +24,9 @@ type Routes struct {
 }
 
 // tokenRoute is the route of an answer the front can give again: not one
-// bought with an identity token, from the first candidate, through the file cache or the sealed store, fresh (not a
-// stale token served after a failed refresh).
+// bought with an identity token, from the first candidate, through the
+// file cache or the sealed store, fresh (not a stale token served after a
+// failed refresh).
 func (a *App) tokenRoute(r *Resolver, res Result) (route.Route, bool) {
 	via := res.Via
 	if _, keyless := res.Entry.IdentityToken(); keyless {
@@ -39,6 +43,32 @@ func (a *App) tokenRoute(r *Resolver, res Result) (route.Route, bool) {
 		return route.Route{}, false
 	}
 	return route.Route{Store: kind, TokenDir: r.cache.Dir(), TokenKey: via.Key, Files: via.Files, FilesSum: via.FilesSum}, true
+}
+
+// staticRoute is the route of a static entry's answer the front can give
+// again: from the first candidate, not verified at the registry, its
+// password not inline, and read by the front's own reading (staticread)
+// to the same credential now, so a source the engine warned about or had
+// to run a helper for records nothing. The route names where the secret
+// lives, never the secret.
+func (a *App) staticRoute(ctx context.Context, r *Resolver, res Result, t matcher.Target) (route.Route, bool) {
+	if !res.First || res.Via != nil || res.Entry == nil || res.Entry.Verify || res.Credential.Anonymous {
+		return route.Route{}, false
+	}
+	cfg, ok := res.Entry.Settings().(*static.Config)
+	if !ok {
+		return route.Route{}, false
+	}
+	spec, ok := cfg.Spec()
+	if !ok {
+		return route.Route{}, false
+	}
+	cred, key, ok := staticread.Resolve(ctx, spec, t, r.deps.LookupEnv)
+	if !ok || cred.Username != res.Credential.Username || cred.Secret != res.Credential.Secret {
+		return route.Route{}, false
+	}
+	spec.DockerKey = key
+	return route.Route{Static: spec}, true
 }
 
 // routeKey is t's route key now ("" when routes are not recorded).

@@ -5,13 +5,16 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/credhelper/route"
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/static/staticread"
 )
 
 // routeResolver is a resolver over cfgText as the App builds one: its
@@ -103,22 +106,35 @@ func TestRecordRoute(t *testing.T) {
 }
 
 // TestGetRecordsSettledNotFound runs `get` through the App: an unmatched
-// host is recorded as not found; a static answer (the front never serves
-// one) is not recorded.
+// host is recorded as not found, a static answer from a variable as where
+// its secret lives (the variable's name, never its value), and one from an
+// inline password not at all.
 func TestGetRecordsSettledNotFound(t *testing.T) {
-	ta := newTestApp(t, "defaults: false\nregistries:\n  - match: reg.example.com\n    static: {username: u, passwordEnv: PW}\n", map[string]string{"PW": "pw"})
+	const secret = "pw-41d7-SECRET"
+	ta := newTestApp(t, "defaults: false\nregistries:\n  - match: reg.example.com\n    static: {username: u, passwordEnv: PW}\n"+
+		"  - match: inline.example.com\n    static: {username: u, password: inline-41d7-SECRET}\n", map[string]string{"PW": secret})
 	routes := t.TempDir()
 	engine := filepath.Join(t.TempDir(), "regcred-engine")
 	require.NoError(t, os.WriteFile(engine, nil, 0o755))
 	ta.app.Routes = &Routes{Dir: routes, Environ: nil, Engine: engine, Warned: func() bool { return false }}
-	for _, host := range []string{"quay.io", "reg.example.com"} {
-		if _, code := ta.runString(t, host, "get"); (code == 0) != (host == "reg.example.com") {
+	for _, host := range []string{"quay.io", "reg.example.com", "inline.example.com"} {
+		if _, code := ta.runString(t, host, "get"); (code == 0) != (host != "quay.io") {
 			t.Fatalf("get %s: exit %d", host, code)
 		}
 	}
 	ents, err := os.ReadDir(filepath.Join(routes, "routes"))
-	if err != nil || len(ents) != 1 {
-		t.Fatalf("routes: %v %v; want exactly the not-found one", ents, err)
+	require.NoError(t, err)
+	require.Len(t, ents, 2, "routes: want the not-found one and the variable's")
+	root, err := cache.OpenRoot(routes)
+	require.NoError(t, err)
+	tg, _ := matcher.Normalize("reg.example.com")
+	rt, err := route.Read(root, ta.app.routeKey(tg), tg)
+	require.NoError(t, err)
+	assert.Equal(t, staticread.Spec{Username: "u", PasswordEnv: "PW"}, rt.Static, "the static route")
+	for _, e := range ents {
+		data, err := os.ReadFile(filepath.Join(routes, "routes", e.Name()))
+		require.NoError(t, err)
+		testkit.AssertNoSecret(t, "route "+e.Name(), string(data), secret, "inline-41d7-SECRET")
 	}
 }
 

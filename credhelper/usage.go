@@ -36,6 +36,10 @@ Other commands:
                        config's exact hosts (--cloud: GCR, Artifact Registry, ECR Public)
   setup podman|crio|kubelet|nerdctl|containerd [--write] [--file PATH] [--user|--system]
                        print (--write: write, backing up) what each client needs
+  pull-secret --name NAME --namespace NS [--raw] REGISTRY...
+                       print a kubernetes.io/dockerconfigjson Secret manifest (--raw:
+                       its .dockerconfigjson only) with each registry's credential,
+                       for GitOps and CI; writes nothing else (see docs/cluster.md)
 
 Options:
   --config FILE   config file (else $REGCRED_CONFIG, $XDG_CONFIG_HOME/regcred/config.yaml,

@@ -82,6 +82,7 @@ registries:
 		cases = append(cases, *peer)
 	}
 	cases = append(cases, procbench.Case{Name: "get, warm, file cache, ~/.aws files", Argv: []string{bin, "get"}, Env: awsFilesEnv, Stdin: ecrHost})
+	cases = append(cases, staticFileCase(t, bin))
 	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
 		cases = append(cases, procbench.Case{Name: "get, warm, keyring (Secret Service)", Argv: []string{bin, "get"}, Env: store("keyring", fromEnv), Stdin: ecrHost},
 			// auto's default on a desktop: the token sealed under the kernel's persistent keyring, read by the front without D-Bus.
@@ -108,6 +109,21 @@ registries:
 	t.Logf("32 concurrent cold gets: %d GetAuthorizationToken call(s)", concurrentCold(t, bin, cloud, awsEnv))
 	benchNoIdentity(t, bin, rounds)
 	benchCold(t, bin, cloud, awsEnv, 60)
+}
+
+// staticFileCase is a warm get of a static entry whose password is in a
+// file (target <= 1.25x the floor): primed by one get, which records the
+// route the front answers from.
+func staticFileCase(t *testing.T, bin string) procbench.Case {
+	t.Helper()
+	pw := filepath.Join(t.TempDir(), "pw")
+	require.NoError(t, os.WriteFile(pw, []byte("s3cret\n"), 0o600))
+	cfg := writeConfig(t, "registries:\n  - match: reg.example.com\n    static: {username: alice, passwordFile: \""+pw+"\"}\n")
+	env := append(cleanEnv(t), "REGCRED_CONFIG="+cfg)
+	if res := runBinary(t, bin, runOpts{Env: env, Stdin: "reg.example.com"}, "get"); res.Exit != 0 {
+		t.Fatalf("priming the static route: %s %s", res.Stdout, res.Stderr)
+	}
+	return procbench.Case{Name: "get, warm, static password file", Argv: []string{bin, "get"}, Env: env, Stdin: "reg.example.com"}
 }
 
 // peerName names amazon-ecr-credential-helper's case.

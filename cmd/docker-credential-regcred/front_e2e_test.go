@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/base64"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -178,29 +180,116 @@ func TestFrontAnswersNotFoundAlone(t *testing.T) {
 	}
 }
 
-// TestFrontHandsOffStaticEntries: a static entry is read by the engine on
-// every get (its secret may have changed): it records no route, and the
-// front never answers it alone.
-func TestFrontHandsOffStaticEntries(t *testing.T) {
-	tests := []struct{ name, stdin, stdout string }{
-		{"static entry", "reg.example.com", frontAliceAnswer},
-		{"static entry, image reference", "reg.example.com/team/app:1.0",
-			`{"ServerURL":"reg.example.com/team/app:1.0","Username":"alice","Secret":"s3cret"}` + "\n"},
+// TestFrontAnswersStaticEntriesAlone: a static entry whose secret lives in
+// a variable, a file or a docker config file is recorded as a route naming
+// that place (never the secret), and the front answers it alone, reading
+// the source afresh: a rewritten file is answered at once, a file made
+// readable by others goes back to the engine, which warns.
+func TestFrontAnswersStaticEntriesAlone(t *testing.T) {
+	const secret = "s3cret-9c1e-FRONT"
+	tests := []struct{ name, config, file, content, stdin string }{
+		{name: "variable", config: "static: {username: alice, passwordEnv: REG_PW}", stdin: "reg.example.com"},
+		{name: "variable, image reference", config: "static: {username: alice, passwordEnv: REG_PW}", stdin: "reg.example.com/team/app:1.0"},
+		{name: "password file", config: "static: {username: alice, passwordFile: FILE}", file: "pw", content: secret + "\n", stdin: "reg.example.com"},
+		{name: "docker config file", config: "static: {dockerConfig: FILE}", file: "config.json",
+			content: `{"auths":{"reg.example.com":{"auth":"` + base64.StdEncoding.EncodeToString([]byte("alice:"+secret)) + `"}}}`, stdin: "reg.example.com"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := newInstall(t)
-			env := pinnedEnv(t, "REG_PW=s3cret", "REGCRED_CONFIG="+writeConfig(t, frontStaticConfig))
-			for range 2 {
-				res := sameAnswer(t, in, env, tt.stdin, "get")
-				assert.Equal(t, 0, res.Exit, "get %s = exit %d %q, want %q", tt.stdin, res.Exit, res.Stdout, tt.stdout)
-				assert.Equal(t, tt.stdout, res.Stdout, "get %s = exit %d %q, want %q", tt.stdin, res.Exit, res.Stdout, tt.stdout)
+			file := filepath.Join(t.TempDir(), tt.file)
+			if tt.file != "" {
+				require.NoError(t, os.WriteFile(file, []byte(tt.content), 0o600))
 			}
-			n := routeCount(t, env)
-			assert.Equal(t, 0, n, "a static answer recorded %d routes", n)
+			cfg := "registries:\n  - match: reg.example.com\n    " + strings.ReplaceAll(tt.config, "FILE", `"`+file+`"`) + "\n"
+			env := pinnedEnv(t, "REG_PW="+secret, "REGCRED_CONFIG="+writeConfig(t, cfg))
+			want := `{"ServerURL":"` + tt.stdin + `","Username":"alice","Secret":"` + secret + `"}` + "\n"
 			in.checkHandedOff(t, in.alone(t, runOpts{Env: env, Stdin: tt.stdin}, "get"))
+			if res := sameAnswer(t, in, env, tt.stdin, "get"); res.Exit != 0 || res.Stdout != want {
+				t.Fatalf("get %s = exit %d %q, want %q", tt.stdin, res.Exit, res.Stdout, want)
+			}
+			if n := routeCount(t, env); n != 1 {
+				t.Fatalf("the static answer recorded %d routes, want 1", n)
+			}
+			lone := in.alone(t, runOpts{Env: env, Stdin: tt.stdin}, "get")
+			if lone.Exit != 0 || lone.Stdout != want || lone.Stderr != "" {
+				t.Errorf("the front alone: exit %d %q (stderr %q), want %q", lone.Exit, lone.Stdout, lone.Stderr, want)
+			}
+			checkNoSecretInDir(t, env, secret)
+			if tt.file == "" {
+				in.checkHandedOff(t, in.alone(t, runOpts{Env: withoutVar(env, "REG_PW"), Stdin: tt.stdin}, "get"))
+				return
+			}
+			staticFileChanges(t, in, env, tt.stdin, file, tt.content, secret)
 		})
 	}
+}
+
+// staticFileChanges: a rewritten file is answered at once by the front
+// alone; one made readable by others is handed off, and the engine warns
+// (naming the file, never the secret).
+func staticFileChanges(t *testing.T, in install, env []string, stdin, file, content, secret string) {
+	t.Helper()
+	const next = "n3xt-7d2f-FRONT"
+	require.NoError(t, os.WriteFile(file, []byte(strings.ReplaceAll(content, secret, next)), 0o600))
+	if strings.Contains(content, "auths") {
+		require.NoError(t, os.WriteFile(file, []byte(`{"auths":{"reg.example.com":{"auth":"`+base64.StdEncoding.EncodeToString([]byte("alice:"+next))+`"}}}`), 0o600))
+	}
+	want := `{"ServerURL":"` + stdin + `","Username":"alice","Secret":"` + next + `"}` + "\n"
+	if lone := in.alone(t, runOpts{Env: env, Stdin: stdin}, "get"); lone.Exit != 0 || lone.Stdout != want {
+		t.Errorf("the front alone, file rewritten: exit %d %q, want %q", lone.Exit, lone.Stdout, want)
+	}
+	require.NoError(t, os.Chmod(file, 0o644))
+	in.checkHandedOff(t, in.alone(t, runOpts{Env: env, Stdin: stdin}, "get"))
+	res := runBinary(t, in.front, runOpts{Env: env, Stdin: stdin}, "get")
+	if res.Exit != 0 || res.Stdout != want || !strings.Contains(res.Stderr, "readable by other users") || !strings.Contains(res.Stderr, file) {
+		t.Errorf("file readable by others: exit %d %q, stderr %q; want the answer and the engine's warning naming %s", res.Exit, res.Stdout, res.Stderr, file)
+	}
+	for _, s := range []string{secret, next} {
+		if strings.Contains(res.Stderr, s) {
+			t.Errorf("the engine's warning holds the secret: %q", res.Stderr)
+		}
+	}
+	checkNoSecretInDir(t, env, next)
+}
+
+// checkNoSecretInDir: no file under the runs' cache directory holds
+// secret (routes name where it lives, never the secret).
+func checkNoSecretInDir(t *testing.T, env []string, secret string) {
+	t.Helper()
+	dir := ""
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "XDG_CACHE_HOME="); ok {
+			dir = v
+		}
+	}
+	files := 0
+	require.NoError(t, filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		require.NoError(t, err)
+		files++
+		if strings.Contains(string(data), secret) || strings.Contains(string(data), base64.StdEncoding.EncodeToString([]byte(secret))) {
+			t.Errorf("%s holds the secret", p)
+		}
+		return nil
+	}))
+	if files == 0 {
+		t.Errorf("no file under %s: the scan proves nothing", dir)
+	}
+}
+
+// withoutVar is env without name.
+func withoutVar(env []string, name string) []string {
+	var out []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, name+"=") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // TestFrontWarmECRTokenAnswersAlone: after a cold get (handed to the

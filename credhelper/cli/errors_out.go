@@ -25,7 +25,7 @@ func Verb(args []string) string {
 // reading `check --output json` gets JSON only.
 func ErrorsOnStderr(verb string) bool {
 	switch verb {
-	case "kubelet", "check", "configure-docker", "setup":
+	case "kubelet", "check", "configure-docker", "setup", "pull-secret":
 		return true
 	}
 	return false

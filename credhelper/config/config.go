@@ -12,6 +12,9 @@ type Config struct {
 	// nil means true.
 	Defaults   *bool   `yaml:"defaults"`
 	Registries []Entry `yaml:"registries"`
+	// PullSecrets is read by regcred-controller alone (ValidatePullSecrets);
+	// the helper and the engine only decode it.
+	PullSecrets []PullSecret `yaml:"pullSecrets"`
 
 	// Path is the file the config was read from; "" for the built-in default.
 	Path string `yaml:"-"`

@@ -21,7 +21,7 @@ func TestParseErrors(t *testing.T) {
 		name, yaml string
 		want       []string
 	}{
-		{name: "unknown top-level key", yaml: "registry: []\n", want: []string{`cfg.yaml:1: unknown key "registry" (expected one of: cache, defaults, registries)`}},
+		{name: "unknown top-level key", yaml: "registry: []\n", want: []string{`cfg.yaml:1: unknown key "registry" (expected one of: cache, defaults, registries, pullSecrets)`}},
 		{name: "unknown entry key", yaml: "registries:\n  - match: a.io\n    statik: {}\n", want: []string{`cfg.yaml:3: unknown key "statik" (expected one of: match, name, verify, static, anonymous`}},
 		{name: "unknown static key", yaml: "registries:\n  - match: a.io\n    static: {user: x}\n", want: []string{`cfg.yaml:3: unknown key "user" (expected one of: username,`}},
 		{name: "every problem listed", yaml: "registries:\n  - match: a.io\n    bogus: 1\n  - match: b.io\n    verify: maybe\n", want: []string{"cfg.yaml:3: unknown key \"bogus\"", "cfg.yaml:5: cannot unmarshal !!str a value into bool"}},

@@ -13,6 +13,7 @@ import (
 	"github.com/regcred/regcred/internal/logwatch"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/static/staticread"
 )
 
 // Front is one run of the front executable, with its streams and
@@ -75,7 +76,7 @@ func (f *Front) get(ctx context.Context, raw []byte) (code int, ok bool) {
 	case rt.NotFound:
 		return f.write(dockerproto.ErrNotFound.Error()+"\n", 1)
 	}
-	cred, ok := f.token(ctx, root, rt, t)
+	cred, ok := f.credential(ctx, root, rt, t)
 	if !ok {
 		return 0, false
 	}
@@ -106,6 +107,15 @@ func (f *Front) route(t matcher.Target) (route.Route, *cache.Root, bool) {
 		return route.Route{}, nil, false
 	}
 	return rt, root, true
+}
+
+// credential is the route's answer now: a static entry's, read afresh from
+// where it lives as the engine would read it, or a cached token.
+func (f *Front) credential(ctx context.Context, root *cache.Root, rt route.Route, t matcher.Target) (providers.Credential, bool) {
+	if !rt.Static.IsZero() {
+		return staticread.Answer(ctx, rt.Static, t, f.LookupEnv)
+	}
+	return f.token(ctx, root, rt, t)
 }
 
 // token reads the route's token from the sealed store or the file cache

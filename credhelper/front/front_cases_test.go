@@ -104,11 +104,15 @@ func notFoundCases() []frontCase {
 	}
 }
 
-// entryCases: only a token served by the first entry tried is routed;
-// static entries always go to the engine.
+// entryCases: only what the first entry tried answered is routed: a
+// token, or a static entry's sources (staticCases has the rest); an
+// inline password and a verified entry stay with the engine.
 func entryCases() []frontCase {
 	static := func(name, config, stdin string) frontCase {
 		return frontCase{name: name, config: config, stdin: stdin}
+	}
+	staticAnswered := func(name, config, stdin string) frontCase {
+		return frontCase{name: name, config: config, stdin: stdin, handled: true, stdout: aliceAnswer(stdin, "s3cret")}
 	}
 	anonThenStatic := "registries:\n  - match: reg.example.com/team\n    static: {username: alice, passwordEnv: REG_PW}\n" +
 		"  - match: reg.example.com\n    anonymous: {}\n"
@@ -121,10 +125,10 @@ func entryCases() []frontCase {
 		"  - match: \"*.dkr.ecr.*.amazonaws.com\"\n    ecr: {region: us-west-2}\n"
 	tokenFirst := strings.TrimSuffix(ecrConfig("file"), "\n") + "\n  - match: \"*.amazonaws.com\"\n    static: {username: alice, passwordEnv: REG_PW}\n"
 	return []frontCase{
-		static("static entry", staticConfig, "reg.example.com"),
-		static("static entry, image reference", staticConfig, "reg.example.com/team/app:1.0"),
+		staticAnswered("static entry", staticConfig, "reg.example.com"),
+		staticAnswered("static entry, image reference", staticConfig, "reg.example.com/team/app:1.0"),
 		static("static inline password", "registries:\n  - match: reg.example.com\n    static: {username: alice, password: inline-pw}\n", "reg.example.com"),
-		static("path-scoped static first for an image in its path", anonThenStatic, "reg.example.com/team/app:1.0"),
+		staticAnswered("path-scoped static first for an image in its path", anonThenStatic, "reg.example.com/team/app:1.0"),
 		static("static with verify", "registries:\n  - match: reg.example.com\n    verify: true\n    static: {username: alice, passwordEnv: REG_PW}\n", "reg.example.com"),
 		unset, fallback,
 		{name: "cached token of an entry after one that failed", config: "cache: {store: file, dir: \"$HOME/cache\"}\n" + staticFirst,

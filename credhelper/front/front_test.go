@@ -75,6 +75,8 @@ type frontCase struct {
 	// routed: the prior get must have recorded a route (handled implies
 	// it); otherwise it must have recorded none.
 	routed bool
+	// setup changes the fixture before anything runs.
+	setup func(testing.TB, *fixture)
 	// after changes the fixture once the prior get is done.
 	after func(testing.TB, *fixture)
 	// later: the front runs this long after the prior get.
@@ -88,7 +90,7 @@ type frontCase struct {
 func TestFrontRun(t *testing.T) {
 	isolateAWSSDK(t)
 	var cases []frontCase
-	for _, group := range [][]frontCase{dispatchCases(), stdinCases(), notFoundCases(), entryCases(), tokenCases(),
+	for _, group := range [][]frontCase{dispatchCases(), stdinCases(), notFoundCases(), entryCases(), staticCases(), tokenCases(),
 		storeCases(), configCases(), loginCases(), changeCases(), identityCases()} {
 		cases = append(cases, group...)
 	}
@@ -154,6 +156,9 @@ func setUpCase(t *testing.T, tc frontCase) *fixture {
 	fx := newFixture(t, tc.config, tc.perm)
 	for p, content := range tc.files {
 		fx.writeFile(t, strings.ReplaceAll(p, "$HOME", fx.home), content, 0)
+	}
+	if tc.setup != nil {
+		tc.setup(t, fx)
 	}
 	if tok := tc.token; tok != nil {
 		cred := providers.Credential{Username: cmp.Or(tok.user, "AWS"), Secret: providers.Secret(cmp.Or(tok.secret, "tok"))}

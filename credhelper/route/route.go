@@ -8,6 +8,7 @@ import (
 
 	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/matcher"
+	"github.com/regcred/regcred/providers/static/staticread"
 )
 
 // subdir holds the routes under the default cache directory. Not the
@@ -35,6 +36,10 @@ type Route struct {
 	// their hashes then: a changed file means another key.
 	Files    []string
 	FilesSum string
+	// Static is where a static entry's credential lives (never the
+	// secret): the front reads it afresh on every `get`, as the engine
+	// would (staticread.Answer).
+	Static staticread.Spec
 	// LoginDir is where `docker login` credentials are kept: a login
 	// stored since would change the answer.
 	LoginDir string

@@ -12,6 +12,7 @@ import (
 
 	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/matcher"
+	"github.com/regcred/regcred/providers/static/staticread"
 )
 
 // Route keys in these tests: any cache.Key will do.
@@ -51,6 +52,30 @@ func TestWriteRead(t *testing.T) {
 	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "route file mode")
 	_, err = Read(root, k2, tg)
 	assert.Error(t, err, "a missing route was read")
+}
+
+// TestWriteReadStatic: a static source's route names where the secret
+// lives, and reads back the same.
+func TestWriteReadStatic(t *testing.T) {
+	root := openRoot(t, filepath.Join(t.TempDir(), "cache"))
+	tg := target(t, "reg.example.com")
+	tests := []struct {
+		name string
+		spec staticread.Spec
+	}{
+		{name: "inline username, password file", spec: staticread.Spec{Username: "robot", PasswordFile: "~/secrets/reg pw"}},
+		{name: "both from variables", spec: staticread.Spec{UsernameEnv: "REG_USER", PasswordEnv: "REG_PW"}},
+		{name: "username file, password variable", spec: staticread.Spec{UsernameFile: "/run/u", PasswordEnv: "REG_PW"}},
+		{name: "docker config and key", spec: staticread.Spec{DockerConfig: "/etc/regcred/pull.json", DockerKey: "https://reg.example.com"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.NoError(t, Write(root, k1, tg, Route{Static: tt.spec, LoginDir: "/l"}, time.Now()))
+			got, err := Read(root, k1, tg)
+			require.NoError(t, err)
+			assert.Equal(t, Route{Key: k1, Request: tg.String(), Static: tt.spec, LoginDir: "/l"}, got, "Read")
+		})
+	}
 }
 
 // TestReadRefusesAnotherRequestsRoute: a route copied or renamed to
@@ -159,6 +184,7 @@ func TestWriteSweepsOldRoutes(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	f.Add(encode(Route{Store: "auto", TokenDir: "/c\nx", TokenKey: "k", Files: []string{"/a", "/b"}, FilesSum: "s", LoginDir: "/l"}))
 	f.Add(encode(Route{NotFound: true}))
+	f.Add(encode(Route{Static: staticread.Spec{Username: "u", PasswordFile: "/p", DockerConfig: "/d", DockerKey: "k"}}))
 	f.Add([]byte("regcred-route 1\nfile \"\\x00\"\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := decode(data)

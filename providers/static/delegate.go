@@ -2,43 +2,24 @@ package static
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 
-	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/helperexec"
+	"github.com/regcred/regcred/providers/static/staticread"
 )
-
-// helperFor is the helper docker would ask for registry with this file:
-// the credHelpers entry for its host, else the credsStore; "" for none.
-// setting names where the file says so, for messages.
-func (df dockerFile) helperFor(registry string) (name, setting string) {
-	keys := make([]string, 0, len(df.credHelpers))
-	for k := range df.credHelpers {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		if t, err := matcher.Normalize(k); err == nil && t.Registry() == registry && df.credHelpers[k] != "" {
-			return df.credHelpers[k], "credHelpers[" + quoteShort(k) + "]"
-		}
-	}
-	return df.credsStore, "credsStore"
-}
 
 // fromHelper asks the helper the file names for req, as docker would. ok
 // is false when the file names none, the helper holds nothing for the
 // registry, or it is not installed here (then note says so): the file's
 // own entries are read next, as docker falls back to them.
-func (p *Provider) fromHelper(ctx context.Context, df dockerFile, path string, req providers.Request) (cred providers.Credential, note string, ok bool, err error) {
-	name, setting := df.helperFor(req.Registry)
+func (p *Provider) fromHelper(ctx context.Context, df staticread.DockerFile, path string, req providers.Request) (cred providers.Credential, note string, ok bool, err error) {
+	name, setting := df.HelperFor(req.Registry)
 	if name == "" {
 		return cred, "", false, nil
 	}
-	said := fmt.Sprintf("the file defers to %s %s", setting, quoteShort(name))
+	said := fmt.Sprintf("the file defers to %s %s", setting, staticread.QuoteShort(name))
 	exe, err := helperexec.Find(name, "")
 	switch {
 	case errors.Is(err, providers.ErrUnavailable):
@@ -56,13 +37,4 @@ func (p *Provider) fromHelper(ctx context.Context, df dockerFile, path string, r
 	}
 	p.logger.Debug("static: docker config helper answered", "file", path, "helper", name)
 	return cred, "", true, nil
-}
-
-// helperNames reads credsStore and credHelpers from a config.json.
-func helperNames(top map[string]json.RawMessage) (store string, helpers map[string]string) {
-	store = jsonString(top["credsStore"])
-	if raw, ok := top["credHelpers"]; ok {
-		_ = json.Unmarshal(raw, &helpers) // not a map of strings: none docker could use
-	}
-	return store, helpers
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/static/staticread"
 )
 
 const ecrHost = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
@@ -154,7 +155,7 @@ var dockerCases = []dockerCase{
 	{name: "binary garbage", file: "\x00\x01\xff" + secretPass, registry: "r.io", wantErr: providers.ErrInvalid},
 	{name: "json array", file: `["` + secretPass + `"]`, registry: "r.io", wantErr: providers.ErrInvalid},
 	{name: "empty file", file: "  \n", registry: "r.io", wantErr: providers.ErrInvalid, errHas: []string{"empty"}},
-	{name: "too large", file: `{"auths":{}, "x": "` + strings.Repeat("a", maxFile) + `"}`, registry: "r.io", wantErr: providers.ErrInvalid, errHas: []string{"larger than"}},
+	{name: "too large", file: `{"auths":{}, "x": "` + strings.Repeat("a", staticread.MaxFile) + `"}`, registry: "r.io", wantErr: providers.ErrInvalid, errHas: []string{"larger than"}},
 }
 
 func TestDockerConfig(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/providers/static/staticread"
 )
 
 // dockerFileForms are the accepted formats with the secret in every place
@@ -56,8 +58,8 @@ func FuzzParseDockerFile(f *testing.F) {
 			}
 			return
 		}
-		for key, e := range df.entries {
-			cred, ok, err := entryCredential(e)
+		for key, e := range df.Entries {
+			cred, ok, err := staticread.EntryCredential(e)
 			if err != nil {
 				checkNoLeak(t, skeleton, err.Error(), leaks)
 				continue
@@ -110,8 +112,8 @@ func FuzzParseDockerFileRaw(f *testing.F) {
 			require.LessOrEqual(t, len(err.Error()), 400, "error length")
 			return
 		}
-		for key, e := range df.entries {
-			cred, ok, err := entryCredential(e)
+		for key, e := range df.Entries {
+			cred, ok, err := staticread.EntryCredential(e)
 			if err == nil && ok && cred.Secret == "" {
 				t.Fatalf("entry %q: ok with an empty secret", key)
 			}

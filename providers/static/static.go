@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/static/staticread"
 )
 
 // Provider answers the credential its Config names. It keeps no secret in
@@ -34,8 +35,8 @@ func (p *Provider) Credential(ctx context.Context, req providers.Request) (provi
 	c := p.cfg
 	// Both are read before either fails, so a job with two unset
 	// variables hears of both at once.
-	user, uerr := p.value(ctx, source{what: "username", inline: c.Username, env: c.UsernameEnv, file: c.UsernameFile})
-	pass, perr := p.value(ctx, source{what: "password", inline: c.Password, env: c.PasswordEnv, file: c.PasswordFile})
+	user, uerr := p.value(ctx, staticread.Source{What: "username", Inline: c.Username, Env: c.UsernameEnv, File: c.UsernameFile})
+	pass, perr := p.value(ctx, staticread.Source{What: "password", Inline: c.Password, Env: c.PasswordEnv, File: c.PasswordFile})
 	if err := joinFailures(uerr, perr); err != nil {
 		return providers.Credential{}, err
 	}

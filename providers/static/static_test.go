@@ -12,6 +12,7 @@ import (
 
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/static/staticread"
 )
 
 func TestCredentialSources(t *testing.T) {
@@ -24,8 +25,8 @@ func TestCredentialSources(t *testing.T) {
 		"pass-no-nl":   secretPass,
 		"empty":        "",
 		"only-newline": "\n",
-		"huge":         strings.Repeat("x", maxFile+1),
-		"max":          strings.Repeat("y", maxFile),
+		"huge":         strings.Repeat("x", staticread.MaxFile+1),
+		"max":          strings.Repeat("y", staticread.MaxFile),
 	}
 	dir := writeFiles(t, files)
 	require.NoError(t, os.Mkdir(filepath.Join(dir, "adir"), 0o700))

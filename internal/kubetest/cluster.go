@@ -1,0 +1,159 @@
+package kubetest
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+
+	"k8s.io/client-go/rest"
+)
+
+// AdminToken is the bearer token of the system:masters user the harness
+// configures; ControllerToken authenticates as the ServiceAccount
+// regcred-system/regcred-controller, with no rights but what RBAC binds.
+const (
+	AdminToken      = "kubetest-admin-token"
+	ControllerToken = "kubetest-controller-token"
+)
+
+// Cluster is a running etcd and kube-apiserver.
+type Cluster struct {
+	URL        string
+	etcd, kube *exec.Cmd
+}
+
+// binDir is bin/kube under the module root.
+func binDir() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "bin", "kube")
+}
+
+// Start runs etcd and kube-apiserver for the test and stops them (SIGKILL)
+// when it ends.
+func Start(t testing.TB) *Cluster {
+	t.Helper()
+	bins := binDir()
+	for _, b := range []string{"etcd", "kube-apiserver"} {
+		if _, err := os.Stat(filepath.Join(bins, b)); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s not built (make kube-bins): %v", b, err)
+			}
+			t.Skipf("%s not built (make kube-bins)", b)
+		}
+	}
+	dir := t.TempDir()
+	etcdPort, peerPort, kubePort := freePort(t), freePort(t), freePort(t)
+	etcdURL := "http://127.0.0.1:" + strconv.Itoa(etcdPort)
+	peerURL := "http://127.0.0.1:" + strconv.Itoa(peerPort)
+	c := &Cluster{URL: "https://127.0.0.1:" + strconv.Itoa(kubePort)}
+	c.etcd = start(t, filepath.Join(dir, "etcd.log"), filepath.Join(bins, "etcd"),
+		"--name=kubetest", "--data-dir="+filepath.Join(dir, "etcd"),
+		"--listen-client-urls="+etcdURL, "--advertise-client-urls="+etcdURL,
+		"--listen-peer-urls="+peerURL, "--initial-advertise-peer-urls="+peerURL,
+		"--initial-cluster=kubetest="+peerURL, "--log-level=error")
+	key := filepath.Join(dir, "sa.key")
+	writeKey(t, key)
+	tokens := filepath.Join(dir, "tokens.csv")
+	if err := os.WriteFile(tokens, []byte(AdminToken+`,kubetest-admin,1,"system:masters"`+"\n"+
+		ControllerToken+`,system:serviceaccount:regcred-system:regcred-controller,2,"system:serviceaccounts,system:serviceaccounts:regcred-system"`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c.kube = start(t, filepath.Join(dir, "apiserver.log"), filepath.Join(bins, "kube-apiserver"),
+		"--etcd-servers="+etcdURL, "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
+		"--secure-port="+strconv.Itoa(kubePort), "--cert-dir="+filepath.Join(dir, "certs"),
+		"--token-auth-file="+tokens, "--authorization-mode=RBAC",
+		"--service-account-issuer=https://kubernetes.default.svc", "--service-account-key-file="+key,
+		"--service-account-signing-key-file="+key, "--service-cluster-ip-range=10.0.0.0/24",
+		"--endpoint-reconciler-type=none", "--enable-priority-and-fairness=false")
+	t.Cleanup(func() {
+		for _, p := range []*exec.Cmd{c.kube, c.etcd} {
+			_ = p.Process.Kill()
+			_ = p.Wait()
+		}
+	})
+	c.waitReady(t, filepath.Join(dir, "apiserver.log"))
+	return c
+}
+
+func start(t testing.TB, logPath, bin string, args ...string) *exec.Cmd {
+	t.Helper()
+	logf, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting %s: %v", bin, err)
+	}
+	return cmd
+}
+
+func (c *Cluster) waitReady(t testing.TB, logPath string) {
+	t.Helper()
+	hc := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) {
+		req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, c.URL+"/readyz", nil)
+		req.Header.Set("Authorization", "Bearer "+AdminToken)
+		if resp, err := hc.Do(req); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	out, _ := os.ReadFile(logPath)
+	t.Fatalf("kube-apiserver not ready in 90s; its log ends:\n%s", tail(out, 3000))
+}
+
+// Admin is a client config as system:masters.
+func (c *Cluster) Admin() *rest.Config { return c.Token(AdminToken) }
+
+// Token is a client config with a bearer token.
+func (c *Cluster) Token(token string) *rest.Config {
+	return &rest.Config{Host: c.URL, BearerToken: token, TLSClientConfig: rest.TLSClientConfig{Insecure: true}}
+}
+
+func freePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func writeKey(t testing.TB, path string) {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)})
+	if err := os.WriteFile(path, pemBytes, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func tail(b []byte, n int) string {
+	if len(b) > n {
+		b = b[len(b)-n:]
+	}
+	return fmt.Sprint(string(b))
+}
