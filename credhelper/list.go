@@ -94,7 +94,7 @@ func (r *Resolver) localAnswer(ctx context.Context, t matcher.Target) (user stri
 		case !localKinds[e.Kind()] || e.Verify:
 			return "", false, false
 		}
-		cred, err := r.fetch(ctx, e, t, nil)
+		cred, err := r.fetch(ctx, e, t, nil, nil)
 		if errors.Is(err, helperexec.ErrNotRun) {
 			return "", false, false // another helper answers it: a backend of its own
 		}

@@ -156,12 +156,19 @@ func (r *Resolver) walk(ctx context.Context, entries []*config.Entry, t matcher.
 // a cache hit builds no backend at all.
 func (r *Resolver) try(ctx context.Context, e *config.Entry, t matcher.Target, sa *providers.ServiceAccount) (providers.Credential, *Via, error) {
 	r.log.Debug("trying entry", "entry", e.String())
-	fetch := func(ctx context.Context) (providers.Credential, error) { return r.fetch(ctx, e, t, sa) }
+	tok, err := r.identityToken(ctx, e, sa)
+	if err != nil {
+		return providers.Credential{}, nil, err
+	}
+	fetch := func(ctx context.Context) (providers.Credential, error) { return r.fetch(ctx, e, t, sa, tok) }
 	if r.cache == nil || !e.Cached() {
 		cred, err := fetch(ctx)
 		return cred, nil, err
 	}
 	id := e.CacheIdentity(t, sa, r.deps.LookupEnv)
+	if tok != nil {
+		id = id.WithIdentityToken(*tok)
+	}
 	item := cache.Item{Key: id.Key, Registry: t.Registry(), Source: e.String()}
 	cred, outcome, err := r.cache.Credential(ctx, item, fetch)
 	r.log.Debug("cache", "entry", e.String(), "store", r.cache.Name(), "outcome", outcome.String())
@@ -170,7 +177,7 @@ func (r *Resolver) try(ctx context.Context, e *config.Entry, t matcher.Target, s
 
 // fetch builds the entry's backend and asks it, within the entry timeout:
 // backends are built only for the entries actually tried.
-func (r *Resolver) fetch(ctx context.Context, e *config.Entry, t matcher.Target, sa *providers.ServiceAccount) (providers.Credential, error) {
+func (r *Resolver) fetch(ctx context.Context, e *config.Entry, t matcher.Target, sa *providers.ServiceAccount, tok *providers.IdentityToken) (providers.Credential, error) {
 	b, ok := r.builders[e.Kind()]
 	if !ok {
 		return providers.Credential{}, fmt.Errorf("%w: no backend of kind %s in this build", providers.ErrInvalid, e.Kind())
@@ -182,7 +189,7 @@ func (r *Resolver) fetch(ctx context.Context, e *config.Entry, t matcher.Target,
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
 	req := request(e, t)
-	req.ServiceAccount = sa
+	req.ServiceAccount, req.IdentityToken = sa, tok
 	cred, err := p.Credential(ctx, req)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {

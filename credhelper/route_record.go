@@ -23,11 +23,18 @@ type Routes struct {
 	Warned func() bool
 }
 
-// tokenRoute is the route of an answer the front can give again: from the
-// first candidate, through the file cache or the sealed store, fresh (not a
-// stale token served after a failed refresh).
+// tokenRoute is the route of an answer the front can give again: not one
+// bought with an identity token, from the first candidate, through the
+// file cache or the sealed store, fresh (not a stale token served after a
+// failed refresh).
 func (a *App) tokenRoute(r *Resolver, res Result) (route.Route, bool) {
 	via := res.Via
+	if _, keyless := res.Entry.IdentityToken(); keyless {
+		// Its key holds the identity token's claims, which only fetching
+		// the token tells; the front, which fetches nothing, cannot know
+		// that the workload (the CI job, its repository) is the same one.
+		return route.Route{}, false
+	}
 	if !res.First || via == nil || !slices.Contains([]string{cache.KindFile, cache.KindSealed}, via.Store) || via.Outcome == cache.Stale || res.Credential.Anonymous {
 		return route.Route{}, false
 	}

@@ -51,6 +51,13 @@ func TestTokenRoute(t *testing.T) {
 		{name: "anonymous", cfg: fileCfg, change: func(r *Result) { r.Credential = providers.Credential{Anonymous: true} }},
 		{name: "store keyring in the config", cfg: "cache: {store: keyring, dir: " + dir + "}\nregistries: []\n", change: func(*Result) {}},
 		{name: "REGCRED_CACHE=none", cfg: fileCfg, env: map[string]string{"REGCRED_CACHE": "none"}, change: func(*Result) {}},
+		// Its key holds the identity token's claims, which the front cannot
+		// know without fetching the token: another CI job's workload on this
+		// machine would be served this one's credential.
+		{name: "keyless entry", cfg: "cache: {store: file, dir: " + dir + "}\nregistries:\n  - match: reg.example.com\n    jfrog: {url: \"https://acme.jfrog.io\", providerName: gh}\n",
+			change: func(*Result) {}},
+		{name: "ecr entry with idToken", cfg: "cache: {store: file, dir: " + dir + "}\nregistries:\n  - match: reg.example.com\n    ecr: {roleArn: \"arn:aws:iam::123456789012:role/r\", idToken: {}}\n",
+			change: func(*Result) {}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -18,6 +18,10 @@ type Request struct {
 	// ServiceAccount is set in kubelet mode when the kubelet passed the pod's
 	// service-account token; nil otherwise.
 	ServiceAccount *ServiceAccount
+	// IdentityToken is the workload identity token the resolver fetched
+	// for an entry that trades one (its `idToken` setting); nil otherwise,
+	// and then such a backend fetches it itself.
+	IdentityToken *IdentityToken
 }
 
 // ServiceAccount is the pod identity the kubelet hands to a credential provider.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -57,6 +58,10 @@ type leakWorld struct {
 	acr      *acrtest.Registry
 	acrBad   *acrtest.Registry // its entry's client secret is wrong
 	acrDown  string            // an ACR entry whose Entra is down
+	// keyless is the CI issuer and the services trading its tokens: the
+	// identity tokens and what they buy are issued as the runs go, so
+	// each run reads them afresh.
+	keyless *keylessWorld
 }
 
 func newLeakWorld(t *testing.T) *leakWorld {
@@ -121,6 +126,7 @@ func newLeakWorld(t *testing.T) *leakWorld {
 			reg, acrApp.Tenant, acrApp.ClientID, secretFile, authority)
 	}
 	w.acrDown = gcrtest.ClosedAddr(t)
+	w.keyless = newKeylessWorld(t)
 
 	oci := newOCIE2E(t)
 	oci.put(leakOCIID, "oci-robot", leakOCIPW)
@@ -155,9 +161,13 @@ func newLeakWorld(t *testing.T) *leakWorld {
 		ociEntry("oci-down.registry.io", leakOCIID, down)+
 		acrEntry(w.acr.Host, file("acr-secret", w.secrets["Azure client secret"]), azure.Entra.URL+"/")+
 		acrEntry(w.acrBad.Host, file("acr-wrong", leakWrongACR), azure.Entra.URL+"/")+
-		acrEntry(w.acrDown, file("acr-secret-2", w.secrets["Azure client secret"]), "https://"+w.acrDown+"/"))
+		acrEntry(w.acrDown, file("acr-secret-2", w.secrets["Azure client secret"]), "https://"+w.acrDown+"/")+
+		fmt.Sprintf("  - match: jfrog.leak.example\n    jfrog: {url: %q, providerName: github-oidc, idToken: {audience: jfrog-github}}\n", w.keyless.jfrog.URL)+
+		fmt.Sprintf("  - match: jfrog-wrong.leak.example\n    jfrog: {url: %q, providerName: github-oidc, idToken: {audience: other}}\n", w.keyless.jfrog.URL)+
+		fmt.Sprintf("  - match: quay.leak.example\n    quay: {robot: acme+ci, url: %q}\n", w.keyless.quay.URL)+
+		"  - match: harbor.leak.example\n    jwt: {username: \"robot$ci\"}\n")
 	w.secrets["wrong Azure secret"] = leakWrongACR
-	w.env = append(append(awsEnv, gcloud.Env()...), "SSL_CERT_FILE="+azure.CAFile(t, dir), "REGCRED_CONFIG="+cfg, "REGCRED_CACHE=", "REGCRED_LOG=debug", "LEAK_STATIC_PW="+leakStaticPW, brokenBus(t))
+	w.env = append(append(append(awsEnv, gcloud.Env()...), w.keyless.jobEnv()...), "SSL_CERT_FILE="+azure.CAFile(t, dir), "REGCRED_CONFIG="+cfg, "REGCRED_CACHE=", "REGCRED_LOG=debug", "LEAK_STATIC_PW="+leakStaticPW, brokenBus(t))
 	return w
 }
 
@@ -195,6 +205,10 @@ func (w *leakWorld) run(t *testing.T, r leakRun) runResult {
 		assert.NotContains(t, res.Stderr, s, "%v: stderr holds the %s", r.args, what)
 		assert.NotContains(t, stdout, s, "%v: stdout holds the %s:\n%s", r.args, what, res.Stdout)
 	}
+	for i, s := range w.keyless.secrets() {
+		assert.NotContains(t, res.Stderr, s, "%v: stderr holds keyless token %d (an identity, request or exchanged token)", r.args, i)
+		assert.NotContains(t, stdout, s, "%v: stdout holds keyless token %d (an identity, request or exchanged token):\n%s", r.args, i, res.Stdout)
+	}
 	return res
 }
 
@@ -210,6 +224,9 @@ func answer(want string) func(t *testing.T, w *leakWorld, stdout string) []strin
 			_, ok := w.ecr.Lookup(a.Secret)
 			require.True(t, ok, "answered a password the fake ECR did not issue")
 			w.secrets["ECR token "+a.Secret[:8]] = a.Secret
+		case "keyless":
+			require.True(t, slices.Contains(append(w.keyless.jfrog.Issued(), w.keyless.quay.Issued()...), a.Secret) ||
+				slices.Contains(w.keyless.iss.Issued(), a.Secret), "answered a token no keyless fake issued")
 		case "gcr":
 			_, ok := w.gcr.Lookup(a.Secret)
 			require.True(t, ok, "answered a token the fake Google did not issue")
@@ -302,6 +319,8 @@ func TestSecretsNeverLeakThroughBinary(t *testing.T) {
 		get("oci down", "oci-down.registry.io/app", 1, ""),
 		get("acr wrong secret", w.acrBad.Host, 1, ""),
 		get("acr down", w.acrDown, 1, ""),
+		get("jfrog wrong audience", "jfrog-wrong.leak.example", 1, ""),
+		{name: "get keyless without id-token permission", args: []string{"get"}, stdin: "jfrog.leak.example", env: []string{"ACTIONS_ID_TOKEN_REQUEST_TOKEN="}, wantExit: 1},
 		get("no match", "nowhere.example.net", 1, ""),
 		{name: "kubelet all failing", args: []string{"kubelet"}, stdin: kubeletRequest("vault-wrong.example.com/app"), wantExit: 1},
 		{name: "store bad JSON", args: []string{"store"}, stdin: `{"ServerURL":"login.example.com","Secret":"` + leakStorePW, wantExit: 1},
@@ -320,6 +339,10 @@ func TestSecretsNeverLeakThroughBinary(t *testing.T) {
 		{name: "kubelet google pod", args: []string{"kubelet"}, stdin: googleKubeletRequest(t, w.podToken), allowed: kubeletPasswords},
 		get("acr", w.acr.Host, 0, "acr"),
 		get("acr cached", w.acr.Host, 0, "acr"),
+		get("jfrog keyless", "jfrog.leak.example", 0, "keyless"),
+		get("jfrog keyless cached", "jfrog.leak.example/team/app", 0, "keyless"),
+		get("quay keyless", "quay.leak.example/acme/app", 0, "keyless"),
+		get("jwt keyless", "harbor.leak.example", 0, "keyless"),
 		{name: "kubelet", args: []string{"kubelet"}, stdin: kubeletRequest("static.example.com/app"), allowed: kubeletPasswords},
 		{name: "store", args: []string{"store"}, stdin: `{"ServerURL":"login.example.com","Username":"l-user","Secret":"` + leakStorePW + `"}`},
 		get("stored login", "login.example.com", 0, leakStorePW),
@@ -330,7 +353,9 @@ func TestSecretsNeverLeakThroughBinary(t *testing.T) {
 		// answer at once (the down ones retry for seconds).
 		{name: "check json", args: []string{"check", "--output", "json", "static.example.com", "static-missing.example.com", "vault.example.com",
 			"vault-wrong.example.com", "vault-wrong-sid.example.com", "vault-missing.example.com", ecrHost,
-			"europe-west1-docker.pkg.dev/proj/a", "europe-west1-docker.pkg.dev/forged/a", "example.registry.io/team/a", "example.registry.io/missing/a"}, wantExit: 1},
+			"europe-west1-docker.pkg.dev/proj/a", "europe-west1-docker.pkg.dev/forged/a", "example.registry.io/team/a", "example.registry.io/missing/a",
+			"jfrog.leak.example", "jfrog-wrong.leak.example", "quay.leak.example/acme/a"}, wantExit: 1},
+		{name: "check verify keyless", args: []string{"check", "--verify", "jfrog.leak.example", "quay.leak.example/acme/a", "harbor.leak.example"}, wantExit: 1},
 		{name: "configure-docker", args: []string{"configure-docker", "--dry-run"}},
 		{name: "setup kubelet", args: []string{"setup", "kubelet"}},
 		{name: "cache list", args: []string{"cache", "list"}},
@@ -378,6 +403,9 @@ func (w *leakWorld) checkFileNames(t *testing.T, dir string) string {
 		paths = append(paths, p)
 		for what, s := range w.secrets {
 			assert.NotContains(t, p, s, "path %s names the %s", p, what)
+		}
+		for i, s := range w.keyless.secrets() {
+			assert.NotContains(t, p, s, "path %s names keyless token %d", p, i)
 		}
 		if !d.IsDir() && strings.Contains(p, "keyring-index") {
 			data, err := os.ReadFile(p)

@@ -38,6 +38,7 @@ func (rep *Report) writeTable(out io.Writer, now time.Time) error {
 	if rep.Config.Valid {
 		rep.writeEntries(&b)
 		rep.writeChecks(&b, now)
+		rep.writeIdentityTokens(&b)
 		rep.writeFailures(&b)
 		rep.writeNotes(&b)
 	}

@@ -45,6 +45,9 @@ type Entry struct {
 	Verify   bool   `json:"verify,omitempty"`
 	Serves   string `json:"serves"`
 	Builtin  bool   `json:"builtin,omitempty"`
+	// IdentityToken, for a keyless entry, says where its identity token
+	// would come from.
+	IdentityToken string `json:"identityToken,omitempty"`
 }
 
 // Outcomes of one check.
@@ -67,8 +70,10 @@ type Result struct {
 	Cache    string         `json:"cache,omitempty"`
 	Attempts []Attempt      `json:"attempts,omitempty"`
 	Verify   *verify.Result `json:"verify,omitempty"`
-	Detail   string         `json:"detail,omitempty"`
-	OK       bool           `json:"ok"`
+	// IdentityToken is what --verify saw of a keyless entry's token.
+	IdentityToken *TokenClaims `json:"identityToken,omitempty"`
+	Detail        string       `json:"detail,omitempty"`
+	OK            bool         `json:"ok"`
 }
 
 type Attempt struct {
@@ -85,6 +90,9 @@ func (c *Runner) report(ctx context.Context, opts options, targets []matcher.Tar
 	}
 	rep.Config = ConfigStatus{Path: path, Valid: true}
 	rep.Entries = describeEntries(r)
+	for i, e := range r.Entries() {
+		rep.Entries[i].IdentityToken = c.identityTokenFrom(e)
+	}
 	cc := checker{run: c, r: r, opts: opts}
 	if len(targets) == 0 {
 		// The config's entries and the stored logins. Built-in entries are
@@ -206,6 +214,9 @@ func (c checker) request(ctx context.Context, t matcher.Target) Result {
 // yielded an answer (a credential or anonymous).
 func (c checker) tryEntry(ctx context.Context, e *config.Entry, t, vt matcher.Target, res *Result) bool {
 	res.Cache = c.cacheState(ctx, e, t)
+	if c.opts.verify {
+		res.IdentityToken = c.run.identityTokenClaims(ctx, e)
+	}
 	cred, err := c.r.Try(ctx, e, t)
 	if err != nil {
 		res.Outcome, res.OK, res.Detail = OutcomeFailed, false, err.Error()
@@ -245,6 +256,9 @@ func (c checker) cacheState(ctx context.Context, e *config.Entry, t matcher.Targ
 		return "not cached (local source)"
 	case c.r.Cache() == nil || c.r.Cache().Name() == "none":
 		return "cache off"
+	}
+	if _, keyless := e.IdentityToken(); keyless {
+		return "keyed by the identity token's iss, sub and aud: looked up when a request fetches it"
 	}
 	key := e.CacheKey(t, nil, c.run.LookupEnv)
 	if a, ok := c.r.Cache().Absent(ctx, cache.Item{Key: key, Registry: t.Registry(), Source: e.String()}); ok {

@@ -55,7 +55,11 @@ func (e *Entry) CacheIdentity(t matcher.Target, sa *providers.ServiceAccount, lo
 		parts = append(parts, fileParts...)
 	}
 	if sa != nil {
-		parts = append(parts, "serviceAccountToken", sa.Token.Reveal())
+		if _, keyless := e.IdentityToken(); !keyless {
+			// A keyless entry's key gets the token's claims instead
+			// (WithIdentityToken): the pod's next, rotated token hits.
+			parts = append(parts, "serviceAccountToken", sa.Token.Reveal())
+		}
 		for _, k := range slices.Sorted(maps.Keys(sa.Annotations)) {
 			parts = append(parts, "annotation", k, sa.Annotations[k])
 		}

@@ -3,12 +3,16 @@ package config
 import (
 	"github.com/regcred/regcred/providers/acr"
 	"github.com/regcred/regcred/providers/anonymous"
+	"github.com/regcred/regcred/providers/dockerhub"
 	"github.com/regcred/regcred/providers/ecr"
 	"github.com/regcred/regcred/providers/gcr"
 	"github.com/regcred/regcred/providers/helper"
+	"github.com/regcred/regcred/providers/jfrog"
+	"github.com/regcred/regcred/providers/jwt"
 	"github.com/regcred/regcred/providers/kind"
 	"github.com/regcred/regcred/providers/ocir"
 	"github.com/regcred/regcred/providers/ocivault"
+	"github.com/regcred/regcred/providers/quay"
 	"github.com/regcred/regcred/providers/static"
 	"github.com/regcred/regcred/providers/vault"
 )
@@ -23,6 +27,10 @@ func Kinds() []*kind.Kind {
 		anonymous.Kind(),
 		vault.Kind(),
 		ecr.Kind(),
+		jwt.Kind(),
+		jfrog.Kind(),
+		quay.Kind(),
+		dockerhub.Kind(),
 		gcr.Kind(),
 		acr.Kind(),
 		ocivault.Kind(),

@@ -1,6 +1,9 @@
 package ecr
 
-import "github.com/regcred/regcred/providers/ambientfiles"
+import (
+	"github.com/regcred/regcred/providers/ambientfiles"
+	"github.com/regcred/regcred/providers/idtoken"
+)
 
 // Config is the `ecr:` settings of a registry entry. Every field is
 // optional: with none, the region comes from the registry host and the
@@ -21,6 +24,11 @@ type Config struct {
 	// kubelet mode the pod's token assumes it with AssumeRoleWithWebIdentity
 	// instead of the node's credentials being used.
 	RoleARNAnnotation string `yaml:"roleArnAnnotation"`
+	// IDToken, with RoleARN, makes the entry keyless: the workload's
+	// identity token (a CI job's) assumes the role with
+	// AssumeRoleWithWebIdentity, and no AWS identity of the machine takes
+	// part.
+	IDToken *idtoken.Config `yaml:"idToken"`
 	// ExternalID is passed to sts:AssumeRole when the role's trust policy wants one.
 	ExternalID string `yaml:"externalId"`
 	// FIPS calls the FIPS API endpoint even when the registry host is not a
@@ -64,7 +72,34 @@ func (c Config) IdentityFiles(lookupEnv func(string) (string, bool)) []string {
 // UsesPodIdentity implements providers.PodIdentity: with roleArnAnnotation
 // the pod's token assumes the role (AssumeRoleWithWebIdentity, unsigned)
 // and the node's AWS identity signs nothing.
-func (c Config) UsesPodIdentity() bool { return c.RoleARNAnnotation != "" }
+// So does idToken with `from: auto`, which takes the pod's token.
+func (c Config) UsesPodIdentity() bool {
+	return c.RoleARNAnnotation != "" || c.IDToken != nil && c.IDToken.Source() == idtoken.FromAuto
+}
+
+// DefaultAudience is the audience an ECR entry's idToken asks for unless
+// it names one: what AWS's IAM OIDC providers are usually given
+// (configure-aws-credentials asks for it too).
+const DefaultAudience = "sts.amazonaws.com"
+
+// IdentityToken implements idtoken.Trader.
+func (c Config) IdentityToken() (idtoken.Config, bool) {
+	if c.IDToken == nil {
+		return idtoken.Config{}, false
+	}
+	t := *c.IDToken
+	if t.Audience == "" {
+		t.Audience = DefaultAudience
+	}
+	return t, true
+}
+
+// ResolvePaths implements providers.RelativePaths.
+func (c *Config) ResolvePaths(dir string) {
+	if c.IDToken != nil {
+		c.IDToken.ResolvePath(dir)
+	}
+}
 
 // PodAnnotations implements providers.PodIdentity.
 func (c Config) PodAnnotations() []string {

@@ -60,6 +60,9 @@ func (p *Provider) Credential(ctx context.Context, req providers.Request) (provi
 	}
 	key := t.host + "|" + region
 	pod, usesPod, err := p.podRole(t, req)
+	if p.cfg.IDToken != nil {
+		pod, usesPod, err = p.idTokenRole(ctx, t, req)
+	}
 	if err != nil {
 		return providers.Credential{}, err
 	}

@@ -60,6 +60,17 @@ func (c Config) Validate() error {
 	if c.RoleARN == "" && c.RoleARNAnnotation == "" && c.RoleSessionName != "" {
 		bad("roleSessionName", "only applies with roleArn or roleArnAnnotation")
 	}
+	if c.IDToken != nil {
+		switch {
+		case c.RoleARN == "":
+			bad("idToken", "needs roleArn, the role the identity token assumes with AssumeRoleWithWebIdentity")
+		case c.ExternalID != "":
+			bad("externalId", "does not apply with idToken (AssumeRoleWithWebIdentity takes none)")
+		}
+		if err := c.IDToken.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("ecr: %w", err))
+		}
+	}
 	if c.Endpoint != "" {
 		if err := checkEndpoint(c.Endpoint); err != nil {
 			bad("endpoint", err.Error())

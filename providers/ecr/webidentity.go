@@ -21,6 +21,9 @@ import (
 type podRole struct {
 	arn   string
 	token providers.Secret
+	// idToken is set when the token is the entry's identity token
+	// (idToken), not the pod's from roleArnAnnotation.
+	idToken *providers.IdentityToken
 }
 
 // podRole reads the role ARN from the request's service-account
@@ -82,7 +85,13 @@ func (p *Provider) withPodRole(s *session, r podRole) *session {
 // resolvePodRole assumes the pod's role and names it for the logs.
 func (p *Provider) resolvePodRole(ctx context.Context, t target, s *session, r podRole) (string, error) {
 	if _, err := s.creds.Retrieve(ctx); err != nil {
+		if r.idToken != nil {
+			return "", p.idTokenError(ctx, t, r, err)
+		}
 		return "", p.webIdentityError(ctx, t, r, err)
+	}
+	if r.idToken != nil {
+		return "AssumeRoleWithWebIdentity " + r.arn + " (identity token from " + r.idToken.From + ")", nil
 	}
 	return "AssumeRoleWithWebIdentity " + r.arn + " (service account, annotation " + p.cfg.RoleARNAnnotation + ")", nil
 }

@@ -1,5 +1,7 @@
 package vault
 
+import "github.com/regcred/regcred/providers/idtoken"
+
 // Config is the `vault:` block of a registry entry. The package doc
 // describes every setting; the YAML names are the tags below.
 type Config struct {
@@ -77,6 +79,9 @@ type Auth struct {
 
 	// JWTFile holds the JWT for kubernetes and jwt logins.
 	JWTFile string `yaml:"jwtFile"`
+	// IDToken makes a jwt (or oidc-mounted) login keyless: the workload's
+	// identity token (a CI job's) is the JWT, fetched for each login.
+	IDToken *idtoken.Config `yaml:"idToken"`
 	// TokenFile holds a Vault token for the token method.
 	TokenFile string `yaml:"tokenFile"`
 
@@ -132,3 +137,12 @@ func (c Config) AuthMount() string {
 // HasInlineSecret reports whether an AppRole secret_id is written in the
 // config, so the loader can warn when the file is readable by others.
 func (c Config) HasInlineSecret() bool { return c.Auth.SecretID != "" }
+
+// IdentityToken implements idtoken.Trader: a jwt or oidc login with
+// auth.idToken trades the workload's identity token.
+func (c Config) IdentityToken() (idtoken.Config, bool) {
+	if c.Auth.IDToken == nil || (c.Method() != MethodJWT && c.Method() != MethodOIDC) {
+		return idtoken.Config{}, false
+	}
+	return *c.Auth.IDToken, true
+}

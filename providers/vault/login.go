@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/idtoken"
 )
 
 // maxLogins bounds the in-process login cache (one entry per pod identity
@@ -211,7 +212,7 @@ func (p *Provider) loginBody(ctx context.Context, c *client, req providers.Reque
 		if err != nil {
 			return loginRequest{}, err
 		}
-		jwt, err := p.jwt(req)
+		jwt, err := p.jwt(ctx, req)
 		if err != nil {
 			return loginRequest{}, err
 		}
@@ -279,15 +280,21 @@ const defaultServiceAccountToken = "/var/run/secrets/kubernetes.io/serviceaccoun
 func (p *Provider) usesRequestJWT(req providers.Request) bool {
 	switch p.cfg.Method() {
 	case MethodKubernetes, MethodJWT, MethodOIDC:
-		return p.cfg.Auth.JWTFile == "" && req.ServiceAccount != nil && req.ServiceAccount.Token.Reveal() != ""
+		return p.cfg.Auth.JWTFile == "" && p.cfg.Auth.IDToken == nil && req.ServiceAccount != nil && req.ServiceAccount.Token.Reveal() != ""
 	}
 	return false
 }
 
 // jwt returns the JWT to log in with: auth.jwtFile, else the kubelet's
 // service-account token, else (kubernetes) the pod's mounted token.
-func (p *Provider) jwt(req providers.Request) (string, error) {
+func (p *Provider) jwt(ctx context.Context, req providers.Request) (string, error) {
 	switch {
+	case p.cfg.Auth.IDToken != nil:
+		tok, err := idtoken.New(*p.cfg.Auth.IDToken, p.deps).For(ctx, req)
+		if err != nil {
+			return "", fmt.Errorf("auth.idToken: %w", err)
+		}
+		return tok.Token.Reveal(), nil
 	case p.cfg.Auth.JWTFile != "":
 		return p.readSecretFile("auth.jwtFile", p.cfg.Auth.JWTFile)
 	case p.usesRequestJWT(req):

@@ -8,4 +8,7 @@ func (c *Config) ResolvePaths(dir string) {
 		&c.Auth.RoleIDFile, &c.Auth.SecretIDFile, &c.Auth.JWTFile, &c.Auth.TokenFile} {
 		*p = providers.ResolvePath(dir, *p)
 	}
+	if c.Auth.IDToken != nil {
+		c.Auth.IDToken.ResolvePath(dir)
+	}
 }

@@ -1,5 +1,7 @@
 package vault
 
+import "github.com/regcred/regcred/providers/idtoken"
+
 // UsesPodIdentity implements providers.PodIdentity: the kubernetes, jwt and
 // oidc logins without auth.jwtFile send the service-account token the
 // kubelet passes. With jwtFile they log in with that file's token (the
@@ -7,7 +9,7 @@ package vault
 func (c Config) UsesPodIdentity() bool {
 	switch c.Method() {
 	case MethodKubernetes, MethodJWT, MethodOIDC:
-		return c.Auth.JWTFile == ""
+		return c.Auth.JWTFile == "" && (c.Auth.IDToken == nil || c.Auth.IDToken.Source() == idtoken.FromAuto)
 	}
 	return false
 }

@@ -12,10 +12,12 @@ func authFields(method string) []string {
 		return []string{"tokenFile"}
 	case MethodAppRole:
 		return []string{"mount", "roleId", "roleIdFile", "secretId", "secretIdFile"}
-	case MethodKubernetes, MethodJWT:
+	case MethodKubernetes:
 		return []string{"mount", "role", "roleAnnotation", "jwtFile"}
+	case MethodJWT:
+		return []string{"mount", "role", "roleAnnotation", "jwtFile", "idToken"}
 	case MethodOIDC:
-		return []string{"mount", "role", "jwtFile"}
+		return []string{"mount", "role", "jwtFile", "idToken"}
 	case MethodAWS:
 		return []string{"mount", "role", "headerValue", "region"}
 	case MethodCert:
@@ -25,10 +27,14 @@ func authFields(method string) []string {
 }
 
 func (a Auth) set() []string {
-	return setNames("mount", a.Mount, "role", a.Role, "roleId", a.RoleID, "roleIdFile", a.RoleIDFile,
+	names := setNames("mount", a.Mount, "role", a.Role, "roleId", a.RoleID, "roleIdFile", a.RoleIDFile,
 		"secretId", a.SecretID, "secretIdFile", a.SecretIDFile, "jwtFile", a.JWTFile,
 		"roleAnnotation", a.RoleAnnotation,
 		"tokenFile", a.TokenFile, "headerValue", a.HeaderValue, "region", a.Region)
+	if a.IDToken != nil {
+		names = append(names, "idToken")
+	}
+	return names
 }
 
 func (a Auth) validate() error {
@@ -52,6 +58,14 @@ func (a Auth) validate() error {
 	if a.RoleAnnotation != "" && a.JWTFile != "" {
 		return invalid("auth.roleAnnotation with auth.jwtFile: the role would be chosen by the pod's annotation but the login made with the token in %s, not the pod's; "+
 			"any pod could then name another tenant's role. Drop jwtFile (the login then uses the pod's own service-account token) or drop roleAnnotation (one fixed auth.role)", a.JWTFile)
+	}
+	if a.IDToken != nil {
+		if a.JWTFile != "" || a.RoleAnnotation != "" {
+			return invalid("auth.idToken is the login's JWT: drop auth.jwtFile and auth.roleAnnotation (the pod's own token is idToken's from: auto in kubelet mode)")
+		}
+		if err := a.IDToken.Validate(); err != nil {
+			return invalid("auth.%v", err)
+		}
 	}
 	if a.Mount != "" {
 		if err := CheckPath(a.Mount); err != nil {

@@ -1,8 +1,10 @@
 package ecrtest
 
 import (
+	"context"
 	"crypto/hmac"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -11,6 +13,8 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/regcred/regcred/internal/oidctest"
 )
 
 // role is an IAM role and who may assume it.
@@ -28,7 +32,16 @@ type Trust struct {
 	// WebIdentityTokens are the OIDC tokens AssumeRoleWithWebIdentity
 	// accepts (the fake does not parse JWTs; it knows the tokens it trusts).
 	WebIdentityTokens []string
+	// OIDC, when set, trusts the tokens of an OIDC provider as real STS
+	// does: signature against the issuer's JWKS, the audience (the IAM
+	// OIDC provider's client ID) and the subject (the trust policy's
+	// :sub condition), and expiry.
+	OIDC *OIDCTrust
 }
+
+// OIDCTrust is an IAM OIDC identity provider and the sub condition of a
+// role's trust policy.
+type OIDCTrust struct{ Issuer, Audience, Subject string }
 
 // NewRole creates an IAM role and returns its ARN.
 func (c *Cloud) NewRole(name string, trust Trust) string {
@@ -87,6 +100,10 @@ func (c *Cloud) assumeRoleWithWebIdentity(w http.ResponseWriter, form url.Values
 		return
 	}
 	tok := form.Get("WebIdentityToken")
+	if rl.trust.OIDC != nil {
+		c.assumeWithOIDC(w, rl, session, d, tok)
+		return
+	}
 	trusted := false
 	for _, t := range rl.trust.WebIdentityTokens {
 		trusted = trusted || hmac.Equal([]byte(t), []byte(tok))
@@ -212,4 +229,23 @@ func (c *Cloud) writeXML(w http.ResponseWriter, status int, v any, resultName st
 	w.Header().Set("Date", c.now().UTC().Format(http.TimeFormat))
 	w.WriteHeader(status)
 	_, _ = w.Write(append([]byte(xml.Header), b...))
+}
+
+// assumeWithOIDC judges tok as STS does for a role trusting an OIDC
+// provider, with STS's error codes.
+func (c *Cloud) assumeWithOIDC(w http.ResponseWriter, rl *role, session string, d time.Duration, tok string) {
+	o := rl.trust.OIDC
+	claims, err := oidctest.Verifier{Issuer: o.Issuer, Audience: o.Audience}.Verify(context.Background(), tok)
+	switch {
+	case errors.Is(err, oidctest.ErrAudience):
+		c.stsError(w, 400, "InvalidIdentityToken", "Incorrect token audience")
+	case errors.Is(err, oidctest.ErrExpired):
+		c.stsError(w, 400, "ExpiredTokenException", "Token expired: current date/time must be before the expiration date/time")
+	case err != nil:
+		c.stsError(w, 400, "InvalidIdentityToken", "Couldn't verify the web identity token: "+err.Error())
+	case claims.Subject != o.Subject:
+		c.stsError(w, 403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity")
+	default:
+		c.stsCredentials(w, "AssumeRoleWithWebIdentity", c.tempKeys(rl, session, d))
+	}
 }
