@@ -31,7 +31,7 @@ type Front struct {
 
 // Answer is what the front made of a command line. When Handled is false
 // the engine must run it: Consumed is the stdin already read, which the
-// backend must see first.
+// engine must see first.
 type Answer struct {
 	Handled  bool
 	Code     int

@@ -223,7 +223,7 @@ func storeCases() []frontCase {
 		tok("REGCRED_CACHE=keyring over a file store", "file", map[string]string{"REGCRED_CACHE": "keyring"}),
 		tok("REGCRED_CACHE invalid, token entry", "file", map[string]string{"REGCRED_CACHE": "bogus"}),
 		// The engine here links no keyring, so it recorded a route; the
-		// backend's keyring would serve it, and the front sees the bus.
+		// real engine's keyring would serve it, and the front sees the bus.
 		routedHandoff(tok("auto store with a session bus", "auto", map[string]string{"DBUS_SESSION_BUS_ADDRESS": deadBus})),
 		noBus(answered(tok("auto store without a session bus", "auto", nil))),
 		noBus(answered(tok("auto store, autolaunch: is no bus", "auto", map[string]string{"DBUS_SESSION_BUS_ADDRESS": "autolaunch:"}))),

@@ -12,7 +12,7 @@ import (
 
 // handOff replaces this process with the engine, same arguments and
 // environment. The stdin already consumed is put back in front of the
-// backend through a pipe (a request is at most a few KiB, well within a
+// engine through a pipe (a request is at most a few KiB, well within a
 // pipe's buffer, so the write cannot block).
 func handOff(engine string, argv []string, consumed []byte) error {
 	if consumed != nil {
