@@ -183,7 +183,7 @@ func onlyFile(tb testing.TB, files []string) string {
 // path names a file of the fixture.
 type path = func(testing.TB, *fixture) string
 
-func configFile(_ testing.TB, fx *fixture) string  { return fx.env["REGCRED_CONFIG"] }
+func configFile(_ testing.TB, fx *fixture) string { return fx.env["REGCRED_CONFIG"] }
 func engineFile(_ testing.TB, fx *fixture) string { return fx.engineExe }
 
 // routeFile is the one route recorded.
