@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/regcred/regcred/credhelper/dockerproto"
-	"github.com/regcred/regcred/credhelper/route"
 	"github.com/regcred/regcred/matcher"
 )
 
@@ -35,10 +35,10 @@ func (a *App) dockerGet(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	res, settled, err := r.resolve(ctx, target)
+	res, nf, err := r.resolve(ctx, target)
 	if err != nil {
-		if settled {
-			a.recordRoute(r, target, before, route.Route{NotFound: true})
+		if rt, ok := a.notFoundRoute(r, nf); ok && errors.Is(err, ErrNotFound) {
+			a.recordRoute(r, target, before, rt)
 		}
 		return err
 	}

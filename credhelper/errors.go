@@ -23,6 +23,9 @@ var ErrUsage = cli.ErrUsage
 type Attempt struct {
 	Entry string
 	Err   error
+	// Via is how the token cache handled the entry (nil: not through the
+	// cache); a remembered absence, for one, is the cache's answer.
+	Via *Via
 }
 
 // AllFailedError is returned when entries matched but none yielded a

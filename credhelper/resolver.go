@@ -98,14 +98,23 @@ func (r *Resolver) Resolve(ctx context.Context, t matcher.Target) (Result, error
 	return res, err
 }
 
-// resolve is Resolve, also saying whether a not-found answer is settled:
-// nothing was tried that could answer otherwise next time (no candidate,
-// or an anonymous one first).
-func (r *Resolver) resolve(ctx context.Context, t matcher.Target) (res Result, settled bool, err error) {
+// notFound is how a not-found answer came about: settled, nothing was
+// tried that could answer otherwise next time (no candidate, or an
+// anonymous one first); or else the entries tried before the anonymous
+// one that ended the search, each failed as the token cache's attempts
+// (for the absences the engine remembered: they answer the same until
+// they run out or their identity inputs change).
+type notFound struct {
+	settled bool
+	tried   []Attempt
+}
+
+// resolve is Resolve, also saying how a not-found answer came about.
+func (r *Resolver) resolve(ctx context.Context, t matcher.Target) (res Result, nf notFound, err error) {
 	matches := r.candidates(ctx, t)
 	if len(matches) == 0 {
 		r.log.Debug("no entry matches", "request", t.String())
-		return Result{}, true, ErrNotFound
+		return Result{}, notFound{settled: true}, ErrNotFound
 	}
 	r.log.Debug("entries match", "request", t.String(), "entries", entryNames(matches))
 	var first *Result
@@ -116,11 +125,11 @@ func (r *Resolver) resolve(ctx context.Context, t matcher.Target) (res Result, s
 	switch {
 	case first != nil:
 		first.First = first.Entry == matches[0]
-		return *first, false, nil
+		return *first, notFound{}, nil
 	case anonymous:
-		return Result{}, len(attempts) == 0 && matches[0].Kind() == "anonymous", ErrNotFound
+		return Result{}, notFound{settled: len(attempts) == 0 && matches[0].Kind() == "anonymous", tried: attempts}, ErrNotFound
 	}
-	return Result{}, false, &AllFailedError{Target: t.String(), Attempts: attempts}
+	return Result{}, notFound{}, &AllFailedError{Target: t.String(), Attempts: attempts}
 }
 
 // walk tries entries in order and hands each credential to found, which
@@ -136,7 +145,7 @@ func (r *Resolver) walk(ctx context.Context, entries []*config.Entry, t matcher.
 		cred, via, err := r.try(ctx, e, t, sa)
 		if err != nil {
 			r.log.Debug("entry skipped", "entry", e.String(), "reason", err)
-			attempts = append(attempts, Attempt{Entry: e.String(), Err: err})
+			attempts = append(attempts, Attempt{Entry: e.String(), Err: err, Via: via})
 			continue
 		}
 		if cred.Anonymous {

@@ -2,11 +2,13 @@ package credhelper
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/credhelper/route"
 	"github.com/regcred/regcred/matcher"
+	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/static"
 	"github.com/regcred/regcred/providers/static/staticread"
 )
@@ -69,6 +71,40 @@ func (a *App) staticRoute(ctx context.Context, r *Resolver, res Result, t matche
 	}
 	spec.DockerKey = key
 	return route.Route{Static: spec}, true
+}
+
+// absentRoute is the route of a not-found answer the front can give again
+// while what it rests on holds: every entry tried before the anonymous one
+// that ended the search failed only because its ambient identity is
+// absent, remembered (now or before) in the file cache or the sealed
+// store. The route names each absence record and the identity files its
+// key hashed; the front re-checks them all (docs/architecture.md).
+func (a *App) absentRoute(r *Resolver, nf notFound) (route.Route, bool) {
+	if len(nf.tried) == 0 || r.cache == nil || r.cache.NegativeTTL() <= 0 {
+		return route.Route{}, false
+	}
+	kind, err := a.cacheKind(r.cfg)
+	if err != nil || !slices.Contains([]string{cache.KindFile, cache.KindAuto, cache.KindSealed}, kind) {
+		return route.Route{}, false
+	}
+	rt := route.Route{NotFound: true, Store: kind, TokenDir: r.cache.Dir(), AbsentTTL: r.cache.NegativeTTL()}
+	for _, at := range nf.tried {
+		via := at.Via
+		if via == nil || !errors.Is(at.Err, providers.ErrAbsent) || !slices.Contains([]string{cache.KindFile, cache.KindSealed}, via.Store) {
+			return route.Route{}, false
+		}
+		rt.Absent = append(rt.Absent, route.Absence{Key: via.Key, Files: via.Files, FilesSum: via.FilesSum})
+	}
+	return rt, true
+}
+
+// notFoundRoute is the route of a not-found answer, when the front may
+// give it again: settled, or resting on remembered absences.
+func (a *App) notFoundRoute(r *Resolver, nf notFound) (route.Route, bool) {
+	if nf.settled {
+		return route.Route{NotFound: true}, true
+	}
+	return a.absentRoute(r, nf)
 }
 
 // routeKey is t's route key now ("" when routes are not recorded).

@@ -34,7 +34,7 @@ func TestMain(m *testing.M) {
 	}
 	binDir = dir
 	// Built as `make build` builds the release: static, stripped, the
-	// backend next to the front.
+	// engine next to the front.
 	for name, pkg := range map[string]string{"docker-credential-regcred": ".", "regcred-engine": "../regcred-engine"} {
 		build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, name), pkg)
 		build.Env = append(os.Environ(), "CGO_ENABLED=0")

@@ -12,10 +12,10 @@ import (
 )
 
 // The front exists to start fast: every package it links runs its
-// initialisation on every `get`. What the backend alone may link — the
+// initialisation on every `get`. What the engine alone may link — the
 // network stack, TLS, the cloud SDKs, the keyring and D-Bus — must never
 // creep into it through an import. Nor may the config: the front answers
-// from routes the backend recorded, and parses no YAML and knows no
+// from routes the engine recorded, and parses no YAML and knows no
 // backend's settings.
 
 const module = "github.com/regcred/regcred"

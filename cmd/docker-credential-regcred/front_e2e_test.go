@@ -19,7 +19,7 @@ import (
 // everything else to regcred-engine. These tests hold the contract: where
 // the front answers, stdout and exit code are the engine's to the byte;
 // where it cannot, the engine runs the request as if called directly.
-// What the front answers while its backend cannot run, it answered alone.
+// What the front answers while its engine cannot run, it answered alone.
 
 const (
 	frontNotFound     = "credentials not found in native keychain\n"
@@ -50,7 +50,7 @@ func engineBinary(t *testing.T) string {
 }
 
 // install is a copy of the front and the engine side by side, the test's
-// own: it can make its backend unexecutable without touching the binaries
+// own: it can make its engine unexecutable without touching the binaries
 // other tests, some of them parallel, run.
 type install struct{ front, engine string }
 
@@ -70,7 +70,7 @@ func copyExecutable(t *testing.T, from, to string) {
 	require.NoError(t, os.WriteFile(to, data, 0o755))
 }
 
-// alone runs the front with its backend unexecutable (mode 0, which no
+// alone runs the front with its engine unexecutable (mode 0, which no
 // one, root included, may exec; its identity, and so the route key, stays
 // the same), restoring it after.
 func (in install) alone(t *testing.T, opts runOpts, args ...string) runResult {
@@ -80,7 +80,7 @@ func (in install) alone(t *testing.T, opts runOpts, args ...string) runResult {
 	return runBinary(t, in.front, opts, args...)
 }
 
-// checkHandedOff: the front, its backend unexecutable, could not answer
+// checkHandedOff: the front, its engine unexecutable, could not answer
 // and says it tried to run the engine, where the protocol reads errors.
 func (in install) checkHandedOff(t *testing.T, res runResult) {
 	t.Helper()
@@ -131,9 +131,9 @@ func sameAnswer(t *testing.T, in install, env []string, stdin string, args ...st
 	return front
 }
 
-// checkBackendMissing: the lone front could not answer and says why, on
+// checkEngineMissing: the lone front could not answer and says why, on
 // the stream the protocol reads errors from.
-func checkBackendMissing(t *testing.T, res runResult, bin string, onStderr bool) {
+func checkEngineMissing(t *testing.T, res runResult, bin string, onStderr bool) {
 	t.Helper()
 	msg, other := res.Stdout, res.Stderr
 	if onStderr {
@@ -318,10 +318,10 @@ func TestFrontWarmECRTokenAnswersAlone(t *testing.T) {
 	in.checkHandedOff(t, in.alone(t, runOpts{Env: env, Stdin: ecrHost + "/team/app"}, "get"))
 }
 
-// TestFrontFindsBackendThroughSymlink: a link to the front elsewhere (say
+// TestFrontFindsEngineThroughSymlink: a link to the front elsewhere (say
 // /usr/local/bin) still finds the engine next to the real file, and the
 // routes it recorded.
-func TestFrontFindsBackendThroughSymlink(t *testing.T) {
+func TestFrontFindsEngineThroughSymlink(t *testing.T) {
 	in := newInstall(t)
 	link := filepath.Join(t.TempDir(), "docker-credential-regcred")
 	require.NoError(t, os.Symlink(in.front, link))

@@ -58,13 +58,13 @@ func TestFrontHandsOffStaleTokens(t *testing.T) {
 			}
 			front, frontCached, frontCalls := run(through(in.front))
 			back, backCached, backCalls := run(through(in.engine))
-			require.Equal(t, tt.exit, front.Exit, "exit: front %d, backend %d, want %d\nfront: %s %s\nbackend: %s", front.Exit, back.Exit, tt.exit, front.Stdout, front.Stderr, back.Stdout)
-			require.Equal(t, tt.exit, back.Exit, "exit: front %d, backend %d, want %d\nfront: %s %s\nbackend: %s", front.Exit, back.Exit, tt.exit, front.Stdout, front.Stderr, back.Stdout)
+			require.Equal(t, tt.exit, front.Exit, "exit: front %d, engine %d, want %d\nfront: %s %s\nengine: %s", front.Exit, back.Exit, tt.exit, front.Stdout, front.Stderr, back.Stdout)
+			require.Equal(t, tt.exit, back.Exit, "exit: front %d, engine %d, want %d\nfront: %s %s\nengine: %s", front.Exit, back.Exit, tt.exit, front.Stdout, front.Stderr, back.Stdout)
 			assert.Equal(t, 1, frontCalls, "ECR calls: through the front %d, the engine %d; want 1 each", frontCalls, backCalls)
 			assert.Equal(t, 1, backCalls, "ECR calls: through the front %d, the engine %d; want 1 each", frontCalls, backCalls)
 			if tt.stale {
-				assert.Equal(t, frontCached, front.Stdout, "served front %q, backend %q; want each the cached token", front.Stdout, back.Stdout)
-				assert.Equal(t, backCached, back.Stdout, "served front %q, backend %q; want each the cached token", front.Stdout, back.Stdout)
+				assert.Equal(t, frontCached, front.Stdout, "served front %q, engine %q; want each the cached token", front.Stdout, back.Stdout)
+				assert.Equal(t, backCached, back.Stdout, "served front %q, engine %q; want each the cached token", front.Stdout, back.Stdout)
 			}
 			if !tt.stale {
 				assert.Equal(t, back.Stdout, front.Stdout, "the front answered %q, the engine %q; want the same, saying %q", front.Stdout, back.Stdout, tt.stdout)
@@ -112,10 +112,10 @@ func TestFrontHandsOffKeyringStore(t *testing.T) {
 	in.checkHandedOff(t, in.alone(t, runOpts{Env: env, Stdin: ecrHost}, "get"))
 }
 
-// TestFrontHandsOffWhatTheBackendMustAnswer: requests whose answer is an
+// TestFrontHandsOffWhatTheEngineMustAnswer: requests whose answer is an
 // error or a warning of the engine go to it whole, and the front answers
 // nothing of them alone, even after the engine has answered them once.
-func TestFrontHandsOffWhatTheBackendMustAnswer(t *testing.T) {
+func TestFrontHandsOffWhatTheEngineMustAnswer(t *testing.T) {
 	tests := []struct {
 		name, config string
 		perm         os.FileMode
@@ -155,19 +155,19 @@ func TestFrontHandsOffWhatTheBackendMustAnswer(t *testing.T) {
 	}
 }
 
-// TestFrontWithoutBackend: a front installed without its backend says so
+// TestFrontWithoutEngine: a front installed without its engine says so
 // where the engine would have put the command's error: on stdout for the
 // Docker protocol, on stderr for the kubelet (also after --config) and for
 // commands whose stdout is a document.
-func TestFrontWithoutBackend(t *testing.T) {
+func TestFrontWithoutEngine(t *testing.T) {
 	lone := loneFront(t)
 	env := pinnedEnv(t, "AWS_ACCESS_KEY_ID=AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY=example")
-	checkBackendMissing(t, runBinary(t, lone, runOpts{Env: env, Stdin: ecrHost}, "get"), lone, false)
-	checkBackendMissing(t, runBinary(t, lone, runOpts{Env: env, Stdin: "quay.io"}, "get"), lone, false)
+	checkEngineMissing(t, runBinary(t, lone, runOpts{Env: env, Stdin: ecrHost}, "get"), lone, false)
+	checkEngineMissing(t, runBinary(t, lone, runOpts{Env: env, Stdin: "quay.io"}, "get"), lone, false)
 	kubelet := `{"apiVersion":"credentialprovider.kubelet.k8s.io/v1","kind":"CredentialProviderRequest","image":"` + ecrHost + `/team/app"}`
-	checkBackendMissing(t, runBinary(t, lone, runOpts{Env: env, Stdin: kubelet}, "kubelet"), lone, true)
-	checkBackendMissing(t, runBinary(t, lone, runOpts{Env: env, Stdin: kubelet}, "--config", "/etc/regcred/config.yaml", "kubelet"), lone, true)
-	checkBackendMissing(t, runBinary(t, lone, runOpts{Env: env}, "check", "--output", "json"), lone, true)
+	checkEngineMissing(t, runBinary(t, lone, runOpts{Env: env, Stdin: kubelet}, "kubelet"), lone, true)
+	checkEngineMissing(t, runBinary(t, lone, runOpts{Env: env, Stdin: kubelet}, "--config", "/etc/regcred/config.yaml", "kubelet"), lone, true)
+	checkEngineMissing(t, runBinary(t, lone, runOpts{Env: env}, "check", "--output", "json"), lone, true)
 }
 
 // TestFrontHandOffPreservesStdin: a store (stdin the front never reads)

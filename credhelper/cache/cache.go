@@ -66,6 +66,9 @@ func (c *Cache) Store() Store { return c.store }
 // Dir is the cache's directory ("" for the none store).
 func (c *Cache) Dir() string { return c.dir }
 
+// NegativeTTL is how long an absent identity is remembered (0: never).
+func (c *Cache) NegativeTTL() time.Duration { return c.negativeTTL }
+
 // Name is the store's name: sealed, keyring, file or none (for auto,
 // the store that takes writes now).
 func (c *Cache) Name() string { return c.store.Name() }

@@ -139,7 +139,7 @@ func (o Options) keyring(goos string) (Keyring, bool) {
 // UsesKeyring reports whether Open would put the keyring in front of the
 // file store, given a keyring: auto or keyring, and (where go-keyring speaks
 // D-Bus) a session bus. It calls no keyring. The front binary, which links
-// none, hands such requests to the backend binary, which does.
+// none, hands such requests to the engine, which does.
 func (o Options) UsesKeyring(goos string) bool {
 	if o.Kind != KindAuto && o.Kind != KindKeyring && o.Kind != "" {
 		return false

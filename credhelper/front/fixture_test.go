@@ -40,7 +40,7 @@ func ecrConfig(store string) string {
 // fixture is a home directory holding a config, the engine's stores and a
 // stand-in for the engine executable, with the environment a run sees.
 // The same fixture drives the Front and, beside it, the engine
-// (credhelper.App) with the same environment and backend path, so that
+// (credhelper.App) with the same environment and engine path, so that
 // the engine records the routes the front reads and their answers can be
 // compared.
 type fixture struct {

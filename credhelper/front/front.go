@@ -3,14 +3,12 @@ package front
 import (
 	"context"
 	"io"
-	"log/slog"
 	"time"
 
 	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/credhelper/configpath"
 	"github.com/regcred/regcred/credhelper/dockerproto"
 	"github.com/regcred/regcred/credhelper/route"
-	"github.com/regcred/regcred/internal/logwatch"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/static/staticread"
@@ -33,7 +31,7 @@ type Front struct {
 
 // Answer is what the front made of a command line. When Handled is false
 // the engine must run it: Consumed is the stdin already read, which the
-// backend must see first.
+// engine must see first.
 type Answer struct {
 	Handled  bool
 	Code     int
@@ -73,8 +71,10 @@ func (f *Front) get(ctx context.Context, raw []byte) (code int, ok bool) {
 	switch {
 	case !ok:
 		return 0, false
-	case rt.NotFound:
+	case rt.NotFound && (len(rt.Absent) == 0 || f.absent(ctx, root, rt, t)):
 		return f.write(dockerproto.ErrNotFound.Error()+"\n", 1)
+	case rt.NotFound:
+		return 0, false
 	}
 	cred, ok := f.credential(ctx, root, rt, t)
 	if !ok {
@@ -116,41 +116,6 @@ func (f *Front) credential(ctx context.Context, root *cache.Root, rt route.Route
 		return staticread.Answer(ctx, rt.Static, t, f.LookupEnv)
 	}
 	return f.token(ctx, root, rt, t)
-}
-
-// token reads the route's token from the sealed store or the file cache
-// when it is fresh and its key still holds (same identity files, no
-// keyring in the way), looking where the engine would: for auto, a sealed
-// record first, and only when there is none the Secret Service (which the
-// front leaves to the engine) or else the file cache.
-func (f *Front) token(ctx context.Context, root *cache.Root, rt route.Route, t matcher.Target) (providers.Credential, bool) {
-	if rt.TokenKey == "" || route.SumFiles(rt.Files) != rt.FilesSum {
-		return providers.Credential{}, false
-	}
-	if f.Keyctl != nil && (rt.Store == cache.KindSealed || rt.Store == cache.KindAuto) {
-		cred, ok := f.peek(ctx, root, rt, t, cache.KindSealed)
-		if ok || rt.Store == cache.KindSealed || cache.SealedPresent(rt.TokenDir, rt.TokenKey) {
-			return cred, ok // a sealed record the front cannot serve is the engine's to handle
-		}
-	}
-	if (cache.Options{Kind: rt.Store, LookupEnv: f.LookupEnv}).UsesKeyring(f.GOOS) {
-		return providers.Credential{}, false
-	}
-	return f.peek(ctx, root, rt, t, cache.KindFile)
-}
-
-// peek asks the store of kind for the route's token, as the engine's
-// cache would serve it without a fetch.
-func (f *Front) peek(ctx context.Context, root *cache.Root, rt route.Route, t matcher.Target, kind string) (providers.Credential, bool) {
-	// Anything logged (an untrusted or unreadable cache file) is the engine's
-	// to say: the front then hands off.
-	log, logged := logwatch.Wrap(slog.DiscardHandler)
-	c, err := cache.Open(cache.Options{Kind: kind, Dir: rt.TokenDir, Root: root, Now: f.Now, LookupEnv: f.LookupEnv, Logger: log, Keyctl: f.Keyctl})
-	if err != nil {
-		return providers.Credential{}, false
-	}
-	cred, ok := c.Peek(ctx, cache.Item{Key: rt.TokenKey, Registry: t.Registry()})
-	return cred, ok && !logged() && !cred.Anonymous
 }
 
 func (f *Front) write(s string, code int) (int, bool) {

@@ -82,16 +82,23 @@ func stdinCases() []frontCase {
 }
 
 // notFoundCases: the engine's settled "not found" (no candidate, or an
-// anonymous one first with nothing tried) is the front's to repeat.
+// anonymous one first with nothing tried), or one reached past entries
+// whose identity is remembered absent (absent_test.go has the rest), is
+// the front's to repeat.
 func notFoundCases() []frontCase {
 	nf := func(name, config, stdin string) frontCase {
 		return frontCase{name: name, config: config, stdin: stdin, handled: true, code: 1, stdout: notFound}
 	}
 	anonThenStatic := "registries:\n  - match: reg.example.com/team\n    static: {username: alice, passwordEnv: REG_PW}\n" +
 		"  - match: reg.example.com\n    anonymous: {}\n"
-	// The ECR entry is tried first (its pattern names the host), fails
-	// (no AWS profile, no network) and the anonymous one answers.
-	failedThenAnonymous := "registries:\n  - match: " + ecrHost + "\n    ecr: {region: us-west-2}\n" +
+	// The first entry is tried first (its pattern names the host), fails
+	// and the anonymous one answers. A static entry whose variable is unset
+	// has failed, which the next get may not repeat; an ECR entry without
+	// AWS identity (no profile file, metadata disabled) has its absence
+	// remembered, which the front re-checks.
+	failedThenAnonymous := "registries:\n  - match: " + ecrHost + "\n    static: {username: a, passwordEnv: NO_SUCH_PW}\n" +
+		"  - match: \"*.dkr.ecr.*.amazonaws.com\"\n    anonymous: {}\n"
+	absentThenAnonymous := "cache: {store: file, dir: \"$HOME/cache\"}\nregistries:\n  - match: " + ecrHost + "\n    ecr: {region: us-west-2}\n" +
 		"  - match: \"*.dkr.ecr.*.amazonaws.com\"\n    anonymous: {}\n"
 	return []frontCase{
 		nf("no config, unconfigured host", "", "quay.io"),
@@ -101,6 +108,7 @@ func notFoundCases() []frontCase {
 		nf("anonymous entry", "registries:\n  - match: mcr.microsoft.com\n    anonymous: {}\n", "mcr.microsoft.com/dotnet/runtime:8.0"),
 		nf("host-level anonymous first for a host request", anonThenStatic, "reg.example.com"),
 		{name: "anonymous after an entry that failed: not settled", config: failedThenAnonymous, stdin: ecrHost},
+		nf("anonymous after an entry whose identity is remembered absent", absentThenAnonymous, ecrHost),
 	}
 }
 
@@ -215,7 +223,7 @@ func storeCases() []frontCase {
 		tok("REGCRED_CACHE=keyring over a file store", "file", map[string]string{"REGCRED_CACHE": "keyring"}),
 		tok("REGCRED_CACHE invalid, token entry", "file", map[string]string{"REGCRED_CACHE": "bogus"}),
 		// The engine here links no keyring, so it recorded a route; the
-		// backend's keyring would serve it, and the front sees the bus.
+		// real engine's keyring would serve it, and the front sees the bus.
 		routedHandoff(tok("auto store with a session bus", "auto", map[string]string{"DBUS_SESSION_BUS_ADDRESS": deadBus})),
 		noBus(answered(tok("auto store without a session bus", "auto", nil))),
 		noBus(answered(tok("auto store, autolaunch: is no bus", "auto", map[string]string{"DBUS_SESSION_BUS_ADDRESS": "autolaunch:"}))),

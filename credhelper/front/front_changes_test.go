@@ -104,12 +104,12 @@ func changeCases() []frontCase {
 		since(tokenCase("XDG_CACHE_HOME set since the route: the routes are elsewhere"), setEnv("XDG_CACHE_HOME", "$HOME/xdg-cache")),
 		since(tokenCase("DBUS_SESSION_BUS_ADDRESS set since the route"), setEnv("DBUS_SESSION_BUS_ADDRESS", deadBus)),
 		answered(since(tokenCase("a variable no backend reads set since the route"), setEnv("EDITOR", "vi"))),
-		since(tokenCase("backend replaced by an identical copy since the route (another inode)"), replaceKeepingTimes(backendFile)),
-		since(tokenCase("backend upgraded in place since the route"), appendTo(backendFile, "exit 1\n")),
-		since(tokenCase("backend removed since the route"), func(tb testing.TB, fx *fixture) {
+		since(tokenCase("engine replaced by an identical copy since the route (another inode)"), replaceKeepingTimes(engineFile)),
+		since(tokenCase("engine upgraded in place since the route"), appendTo(engineFile, "exit 1\n")),
+		since(tokenCase("engine removed since the route"), func(tb testing.TB, fx *fixture) {
 			require.NoError(tb, os.Remove(fx.engineExe))
 		}),
-		answered(since(tokenCase("backend chmodded since the route: its mode is no part of its identity"), chmod(backendFile, 0o700))),
+		answered(since(tokenCase("engine chmodded since the route: its mode is no part of its identity"), chmod(engineFile, 0o700))),
 	}
 }
 
@@ -183,8 +183,8 @@ func onlyFile(tb testing.TB, files []string) string {
 // path names a file of the fixture.
 type path = func(testing.TB, *fixture) string
 
-func configFile(_ testing.TB, fx *fixture) string  { return fx.env["REGCRED_CONFIG"] }
-func backendFile(_ testing.TB, fx *fixture) string { return fx.engineExe }
+func configFile(_ testing.TB, fx *fixture) string { return fx.env["REGCRED_CONFIG"] }
+func engineFile(_ testing.TB, fx *fixture) string { return fx.engineExe }
 
 // routeFile is the one route recorded.
 func routeFile(tb testing.TB, fx *fixture) string { return onlyFile(tb, fx.routeFiles(tb)) }

@@ -198,7 +198,7 @@ func checkRouted(t *testing.T, fx *fixture, want bool, out, errOut string, code 
 }
 
 // checkConsumed: Consumed is exactly what was read from stdin, so the
-// backend sees the request whole; the front reads a bounded amount, and
+// engine sees the request whole; the front reads a bounded amount, and
 // nothing at all where the request is not its to read.
 func checkConsumed(t *testing.T, tc frontCase, ans Answer, read int) {
 	t.Helper()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // A route is a few lines of "name value", the value Go-quoted: read on
@@ -44,6 +45,16 @@ func encode(r Route) []byte {
 	for _, f := range r.Files {
 		b.WriteString("file " + strconv.Quote(f) + "\n") // even "": the count matters
 	}
+	if r.AbsentTTL != 0 {
+		b.WriteString("absentTTL " + strconv.Quote(r.AbsentTTL.String()) + "\n")
+	}
+	for _, a := range r.Absent { // the lines after an "absent" line are its own
+		b.WriteString("absent " + strconv.Quote(a.Key) + "\n")
+		b.WriteString("absentFilesSum " + strconv.Quote(a.FilesSum) + "\n")
+		for _, f := range a.Files {
+			b.WriteString("absentFile " + strconv.Quote(f) + "\n")
+		}
+	}
 	return b.Bytes()
 }
 
@@ -75,6 +86,15 @@ func (r *Route) set(fields []field, name, v string) error {
 	case "file":
 		r.Files = append(r.Files, v)
 		return nil
+	case "absentTTL":
+		d, err := time.ParseDuration(v)
+		r.AbsentTTL = d
+		return err
+	case "absent":
+		r.Absent = append(r.Absent, Absence{Key: v})
+		return nil
+	case "absentFilesSum", "absentFile":
+		return r.setAbsent(name, v)
 	}
 	for _, f := range fields {
 		if f.name == name {
@@ -83,4 +103,18 @@ func (r *Route) set(fields []field, name, v string) error {
 		}
 	}
 	return errors.New("unknown field " + strconv.Quote(name))
+}
+
+// setAbsent sets a field of the last absence named.
+func (r *Route) setAbsent(name, v string) error {
+	if len(r.Absent) == 0 {
+		return errors.New(name + " before any absent line")
+	}
+	a := &r.Absent[len(r.Absent)-1]
+	if name == "absentFile" {
+		a.Files = append(a.Files, v)
+	} else {
+		a.FilesSum = v
+	}
+	return nil
 }

@@ -25,8 +25,15 @@ type Route struct {
 	Key     string
 	Request string
 	// NotFound: the engine answered "credentials not found" (no entry
-	// matched, or an anonymous one came first).
+	// matched, an anonymous one came first, or every entry before an
+	// anonymous one has its identity remembered as absent: Absent).
 	NotFound bool
+	// Absent are the remembered absences (cache.Absence) a NotFound
+	// answer rests on, in the order the engine met them, kept by Store in
+	// TokenDir for AbsentTTL: while each still holds, the engine would
+	// skip its entry and the anonymous one after it would answer.
+	Absent    []Absence
+	AbsentTTL time.Duration
 	// Store, TokenDir and TokenKey name the file-cache entry that answered
 	// (Store is the configured kind, auto or file).
 	Store    string
@@ -43,6 +50,15 @@ type Route struct {
 	// LoginDir is where `docker login` credentials are kept: a login
 	// stored since would change the answer.
 	LoginDir string
+}
+
+// Absence names one remembered absence of an entry's ambient identity:
+// the entry's token cache key (the record is under cache.AbsentKeyOf(Key))
+// and the identity files that key hashed, with their sum then.
+type Absence struct {
+	Key      string
+	Files    []string
+	FilesSum string
 }
 
 // ErrMismatch: the route stored under a key was made for another key or

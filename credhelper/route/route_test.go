@@ -78,6 +78,56 @@ func TestWriteReadStatic(t *testing.T) {
 	}
 }
 
+// TestWriteReadAbsent: a not-found route resting on remembered absences
+// reads back each absence with its own identity files, in order.
+func TestWriteReadAbsent(t *testing.T) {
+	root := openRoot(t, filepath.Join(t.TempDir(), "cache"))
+	tg := target(t, "public.ecr.aws/x")
+	tests := []struct {
+		name   string
+		absent []Absence
+	}{
+		{name: "one, no files", absent: []Absence{{Key: "a1"}}},
+		{name: "one, two files", absent: []Absence{{Key: "a1", Files: []string{"/h/.aws/config", "/h/.aws/credentials"}, FilesSum: "s1"}}},
+		{name: "two, each its files", absent: []Absence{
+			{Key: "a1", Files: []string{"/h/.aws/config"}, FilesSum: "s1"},
+			{Key: "a2", Files: []string{"", "/h/.config/gcloud/adc.json"}, FilesSum: "s2"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := Route{NotFound: true, Store: "file", TokenDir: "/c", Absent: tt.absent, AbsentTTL: 10 * time.Minute, LoginDir: "/l"}
+			require.NoError(t, Write(root, k1, tg, want, time.Now()))
+			got, err := Read(root, k1, tg)
+			require.NoError(t, err)
+			want.Key, want.Request = k1, tg.String()
+			assert.Equal(t, want, got, "Read")
+		})
+	}
+}
+
+// TestReadRefusesMalformedAbsences: an absence's field with no absence
+// before it, or a TTL that is not a duration, is no route.
+func TestReadRefusesMalformedAbsences(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cache")
+	root := openRoot(t, dir)
+	tg := target(t, "gcr.io/x")
+	head := header + "\nkey " + strconv.Quote(k1) + "\nrequest " + strconv.Quote(tg.String()) + "\nnotFound \"true\"\n"
+	tests := []struct{ name, body string }{
+		{name: "file before any absence", body: "absentFile \"/a\"\nabsent \"k\"\n"},
+		{name: "sum before any absence", body: "absentFilesSum \"s\"\n"},
+		{name: "TTL not a duration", body: "absentTTL \"ten minutes\"\nabsent \"k\"\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.NoError(t, os.MkdirAll(filepath.Join(dir, subdir), 0o700))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, subdir, k1+".route"), []byte(head+tt.body), 0o600))
+			r, err := Read(root, k1, tg)
+			assert.Error(t, err, "read %+v", r)
+		})
+	}
+}
+
 // TestReadRefusesAnotherRequestsRoute: a route copied or renamed to
 // another key's name, or read for another request, answers nothing.
 func TestReadRefusesAnotherRequestsRoute(t *testing.T) {
@@ -184,6 +234,8 @@ func TestWriteSweepsOldRoutes(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	f.Add(encode(Route{Store: "auto", TokenDir: "/c\nx", TokenKey: "k", Files: []string{"/a", "/b"}, FilesSum: "s", LoginDir: "/l"}))
 	f.Add(encode(Route{NotFound: true}))
+	f.Add(encode(Route{NotFound: true, Store: "auto", TokenDir: "/c", AbsentTTL: time.Minute,
+		Absent: []Absence{{Key: "a", Files: []string{"/x", ""}, FilesSum: "s"}, {Key: "b"}}}))
 	f.Add(encode(Route{Static: staticread.Spec{Username: "u", PasswordFile: "/p", DockerConfig: "/d", DockerKey: "k"}}))
 	f.Add([]byte("regcred-route 1\nfile \"\\x00\"\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
