@@ -36,7 +36,7 @@ func (r *reconciler) syncLinks(ctx context.Context, ns, secret string, accounts 
 		// Update carries the resourceVersion read: a concurrent edit of the
 		// list conflicts and is retried, never overwritten.
 		if err := r.client.Update(ctx, sa); err != nil {
-			return fmt.Errorf("%s %s in service account %s/%s: %w", linkVerb(want), secret, ns, sa.Name, denied(err))
+			return fmt.Errorf("%s service account %s/%s: %w", linkText(want, secret), ns, sa.Name, denied(err))
 		}
 		r.log.Info("pull secret "+linkVerb(want)+"ed", "namespace", ns, "serviceAccount", sa.Name, "secret", secret)
 	}
@@ -48,6 +48,14 @@ func linkVerb(link bool) string {
 		return "link"
 	}
 	return "unlink"
+}
+
+// linkText is "linking S to" or "unlinking S from", for errors.
+func linkText(link bool, secret string) string {
+	if link {
+		return "linking " + secret + " to"
+	}
+	return "unlinking " + secret + " from"
 }
 
 func hasLink(sa *corev1.ServiceAccount, secret string) bool {
