@@ -98,8 +98,12 @@ deps:
 
 # A real etcd and kube-apiserver for regcred-controller's tests (internal/kubetest),
 # built from the module proxy in testdata/kubelet's module; only when missing (minutes).
-KUBE_BINS := bin/kube/kube-apiserver bin/kube/etcd
+# keyring-lookup runs the kubelet's pull-secret keyring over the Secrets the controller wrote.
+KUBE_BINS := bin/kube/kube-apiserver bin/kube/etcd bin/kube/keyring-lookup
 kube-bins: $(KUBE_BINS)
+
+bin/kube/keyring-lookup: testdata/kubelet/cmd/keyring-lookup/main.go
+	cd testdata/kubelet && $(GO) build -trimpath -o ../../$@ ./cmd/keyring-lookup
 
 bin/kube/kube-apiserver:
 	cd testdata/kubelet && $(GO) build -trimpath -o ../../$@ k8s.io/kubernetes/cmd/kube-apiserver

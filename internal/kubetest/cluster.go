@@ -54,19 +54,28 @@ func binDir() string {
 	return filepath.Join(filepath.Dir(file), "..", "..", "bin", "kube")
 }
 
+// Bin is the path of a program `make kube-bins` builds into bin/kube
+// (etcd, kube-apiserver, keyring-lookup). Without it the test is skipped on
+// a developer's machine and fails in CI (CI=true).
+func Bin(t testing.TB, name string) string {
+	t.Helper()
+	p := filepath.Join(binDir(), name)
+	if _, err := os.Stat(p); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s not built (make kube-bins): %v", name, err)
+		}
+		t.Skipf("%s not built (make kube-bins)", name)
+	}
+	return p
+}
+
 // Start runs etcd and kube-apiserver for the test and stops them (SIGKILL)
 // when it ends.
 func Start(t testing.TB) *Cluster {
 	t.Helper()
 	bins := binDir()
-	for _, b := range []string{"etcd", "kube-apiserver"} {
-		if _, err := os.Stat(filepath.Join(bins, b)); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s not built (make kube-bins): %v", b, err)
-			}
-			t.Skipf("%s not built (make kube-bins)", b)
-		}
-	}
+	Bin(t, "etcd")
+	Bin(t, "kube-apiserver")
 	dir := t.TempDir()
 	etcdPort, peerPort, kubePort := freePort(t), freePort(t), freePort(t)
 	etcdURL := "http://127.0.0.1:" + strconv.Itoa(etcdPort)
