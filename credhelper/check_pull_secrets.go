@@ -36,4 +36,3 @@ func checkPullSecrets(cfg *config.Config, r *Resolver) error {
 	}
 	return nil
 }
-
