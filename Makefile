@@ -29,7 +29,7 @@ define install_helper
 		mkdir -p $(GOBIN_DIR) && mv $$d/cmd $(GOBIN_DIR)/docker-credential-$(1) && rmdir $$d; }
 endef
 
-.PHONY: dist package-test cross build install size demo packages deps kube-bins test lint unit keyring-test kubelet-test tools bench fuzz fuzz-brief clean
+.PHONY: image dist package-test cross build install size demo packages deps kube-bins test lint unit keyring-test kubelet-test tools bench fuzz fuzz-brief clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/docker-credential-regcred
@@ -98,8 +98,12 @@ deps:
 
 # A real etcd and kube-apiserver for regcred-controller's tests (internal/kubetest),
 # built from the module proxy in testdata/kubelet's module; only when missing (minutes).
-KUBE_BINS := bin/kube/kube-apiserver bin/kube/etcd
+# keyring-lookup runs the kubelet's pull-secret keyring over the Secrets the controller wrote.
+KUBE_BINS := bin/kube/kube-apiserver bin/kube/etcd bin/kube/keyring-lookup
 kube-bins: $(KUBE_BINS)
+
+bin/kube/keyring-lookup: testdata/kubelet/cmd/keyring-lookup/main.go
+	cd testdata/kubelet && $(GO) build -trimpath -o ../../$@ ./cmd/keyring-lookup
 
 bin/kube/kube-apiserver:
 	cd testdata/kubelet && $(GO) build -trimpath -o ../../$@ k8s.io/kubernetes/cmd/kube-apiserver
@@ -146,6 +150,22 @@ dist:
 package-test: dist
 	$(MAKE) --no-print-directory dist DIST=$(DIST).again DIST_PLATFORMS=linux/amd64
 	testdata/package-test.sh $(DIST) $(DIST).again
+
+# regcred-controller's OCI image (internal/ociimage): the static binary for each of
+# IMAGE_PLATFORMS and Debian's CA certificates, one layer, written as an OCI layout in
+# bin/image/regcred-controller (no daemon, no push; `skopeo copy oci:bin/image/regcred-controller
+# docker://…` or `crane push` publishes it). Reproducible: every date is SOURCE_DATE_EPOCH.
+IMAGE_PLATFORMS ?= linux/amd64 linux/arm64
+IMAGE_DIR ?= bin/image
+CA_CERTS ?= /etc/ssl/certs/ca-certificates.crt
+image:
+	@test -r $(CA_CERTS) || { echo "$(CA_CERTS) missing: apt-get install ca-certificates, or CA_CERTS=<PEM bundle>" >&2; exit 1; }
+	@set -e; bins=; for p in $(IMAGE_PLATFORMS); do \
+		out=$(IMAGE_DIR)/regcred-controller-$${p%/*}-$${p#*/}; \
+		CGO_ENABLED=0 GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $$out ./cmd/regcred-controller; \
+		bins="$$bins $$p=$$out"; \
+	done; \
+	$(GO) run ./testdata/tools/image -ca $(CA_CERTS) -epoch '$(SOURCE_DATE_EPOCH)' -version '$(VERSION)' -revision '$(COMMIT)' -out $(IMAGE_DIR)/regcred-controller $$bins
 
 clean:
 	rm -rf bin dist dist.again

@@ -37,6 +37,9 @@ type regCred struct {
 	have bool
 	auth pullsecret.Auth
 	due  time.Time
+	// err is the last refresh's failure until one succeeds: every
+	// namespace's reconcile reports it, not only the one that made the call.
+	err error
 }
 
 // credResult is one registry's answer for a reconcile.
@@ -59,19 +62,19 @@ func (s *credStore) get(ctx context.Context, registry string) credResult {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	now := s.now()
-	if rc.have && now.Before(rc.due) {
-		return credResult{auth: rc.auth, have: true, due: rc.due}
+	if now.Before(rc.due) {
+		return credResult{auth: rc.auth, have: rc.have, due: rc.due, err: rc.err}
 	}
 	auth, err := s.resolve.Auth(ctx, registry)
 	if err != nil {
 		s.metrics.failures.WithLabelValues(registry).Inc()
 		valid := rc.have && (rc.auth.ExpiresAt.IsZero() || now.Before(rc.auth.ExpiresAt))
-		rc.have = valid
+		rc.have, rc.err = valid, err
 		rc.due = now.Add(s.retryAfter(now, rc.auth.ExpiresAt))
 		return credResult{auth: rc.auth, have: valid, due: rc.due, err: err}
 	}
 	s.metrics.refreshes.WithLabelValues(registry).Inc()
-	rc.have, rc.auth, rc.due = true, auth, now.Add(s.refreshAfter(now, auth.ExpiresAt))
+	rc.have, rc.auth, rc.err, rc.due = true, auth, nil, now.Add(s.refreshAfter(now, auth.ExpiresAt))
 	return credResult{auth: auth, have: true, due: rc.due}
 }
 

@@ -70,6 +70,11 @@ func TestCredStoreRefreshesAtHalfLife(t *testing.T) {
 	assert.True(t, got.have, "the last good credential is kept while it is valid")
 	assert.Equal(t, "tok-2", got.auth.Password.Reveal())
 	assert.Equal(t, clock.Now().Add(30*time.Second), got.due, "retried soon")
+	calls := res.calls
+	again := s.get(ctx, "r.example.com")
+	require.Error(t, again.err, "every namespace asking before the retry hears of the failure")
+	assert.True(t, again.have)
+	assert.Equal(t, calls, res.calls, "and no call is made before the retry")
 
 	clock.Advance(5*time.Hour + 59*time.Minute + 50*time.Second) // 10s before tok-2 expires
 	got = s.get(ctx, "r.example.com")

@@ -90,7 +90,7 @@ func (r *reconciler) keep(ctx context.Context, ns string, it *config.PullSecret)
 		return due, err
 	}
 	r.metrics.expiry.set(ns, it.SecretName, pullsecret.Earliest(auths))
-	return due, r.link(ctx, ns, it.SecretName, it.ServiceAccounts)
+	return due, r.syncLinks(ctx, ns, it.SecretName, it.ServiceAccounts)
 }
 
 func (r *reconciler) refreshFailed(ref runtime.Object, registry string, res credResult) {

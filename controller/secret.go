@@ -26,7 +26,7 @@ func (r *reconciler) writeSecret(ctx context.Context, ns, name string, data []by
 	case apierrors.IsNotFound(err):
 		return r.createSecret(ctx, ns, name, data)
 	case err != nil:
-		return false, fmt.Errorf("reading secret %s/%s: %w", ns, name, err)
+		return false, fmt.Errorf("reading secret %s/%s: %w", ns, name, denied(err))
 	case s.Type != pullsecret.Type:
 		r.foreign(ns, name, "it is labelled as regcred's but its type is "+string(s.Type))
 		return false, nil
@@ -35,7 +35,7 @@ func (r *reconciler) writeSecret(ctx context.Context, ns, name string, data []by
 	}
 	s.Data = map[string][]byte{pullsecret.DataKey: data}
 	if err := r.client.Update(ctx, &s); err != nil {
-		return false, fmt.Errorf("updating secret %s/%s: %w", ns, name, err)
+		return false, fmt.Errorf("updating secret %s/%s: %w", ns, name, denied(err))
 	}
 	r.log.Info("pull secret refreshed", "namespace", ns, "secret", name)
 	return true, nil
@@ -50,7 +50,7 @@ func (r *reconciler) createSecret(ctx context.Context, ns, name string, data []b
 		r.foreign(ns, name, "it was not created by regcred-controller (no "+pullsecret.ManagedByLabel+"="+pullsecret.ManagedBy+" label)")
 		return false, nil
 	case err != nil:
-		return false, fmt.Errorf("creating secret %s/%s: %w", ns, name, err)
+		return false, fmt.Errorf("creating secret %s/%s: %w", ns, name, denied(err))
 	}
 	r.log.Info("pull secret created", "namespace", ns, "secret", name)
 	return true, nil
@@ -67,19 +67,19 @@ func (r *reconciler) foreign(ns, name, why string) {
 func (r *reconciler) removeUnwanted(ctx context.Context, ns string, wanted map[string]bool) error {
 	var list corev1.SecretList
 	if err := r.client.List(ctx, &list, client.InNamespace(ns), client.MatchingLabels(managedLabels)); err != nil {
-		return fmt.Errorf("listing managed secrets in %s: %w", ns, err)
+		return fmt.Errorf("listing managed secrets in %s: %w", ns, denied(err))
 	}
 	for i := range list.Items {
 		s := &list.Items[i]
 		if wanted[s.Name] {
 			continue
 		}
-		if err := r.unlinkAll(ctx, ns, s.Name); err != nil {
+		if err := r.syncLinks(ctx, ns, s.Name, nil); err != nil {
 			return err
 		}
 		uid := s.UID
 		if err := r.client.Delete(ctx, s, client.Preconditions{UID: &uid}); client.IgnoreNotFound(err) != nil {
-			return fmt.Errorf("deleting secret %s/%s: %w", ns, s.Name, err)
+			return fmt.Errorf("deleting secret %s/%s: %w", ns, s.Name, denied(err))
 		}
 		r.metrics.expiry.set(ns, s.Name, zeroTime)
 		r.log.Info("pull secret removed", "namespace", ns, "secret", s.Name)

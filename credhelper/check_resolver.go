@@ -25,7 +25,11 @@ func (a *App) checker() *check.Runner {
 			if err != nil {
 				return nil, "", err
 			}
-			return checkResolver{NewResolver(cfg, a.Deps, c, a.openLogins(cfg))}, cfg.Path, nil
+			r := NewResolver(cfg, a.Deps, c, a.openLogins(cfg))
+			if err := checkPullSecrets(cfg, r); err != nil {
+				return nil, "", err
+			}
+			return checkResolver{r}, cfg.Path, nil
 		},
 	}
 }

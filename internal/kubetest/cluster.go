@@ -23,16 +23,29 @@ import (
 
 // AdminToken is the bearer token of the system:masters user the harness
 // configures; ControllerToken authenticates as the ServiceAccount
-// regcred-system/regcred-controller, with no rights but what RBAC binds.
+// regcred-system/regcred-controller, with no rights but what RBAC binds;
+// LimitedToken as regcred-system/regcred-limited, bound to nothing, for
+// tests of what a missing permission does.
 const (
 	AdminToken      = "kubetest-admin-token"
 	ControllerToken = "kubetest-controller-token"
+	LimitedToken    = "kubetest-limited-token"
 )
+
+// LimitedAccount is the ServiceAccount LimitedToken authenticates as.
+const LimitedAccount = "regcred-limited"
 
 // Cluster is a running etcd and kube-apiserver.
 type Cluster struct {
 	URL        string
-	etcd, kube *exec.Cmd
+	etcd, kube *process
+}
+
+// process is one of the cluster's, with what it takes to start it again.
+type process struct {
+	log, bin string
+	args     []string
+	cmd      *exec.Cmd
 }
 
 // binDir is bin/kube under the module root.
@@ -41,68 +54,98 @@ func binDir() string {
 	return filepath.Join(filepath.Dir(file), "..", "..", "bin", "kube")
 }
 
+// Bin is the path of a program `make kube-bins` builds into bin/kube
+// (etcd, kube-apiserver, keyring-lookup). Without it the test is skipped on
+// a developer's machine and fails in CI (CI=true).
+func Bin(t testing.TB, name string) string {
+	t.Helper()
+	p := filepath.Join(binDir(), name)
+	if _, err := os.Stat(p); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s not built (make kube-bins): %v", name, err)
+		}
+		t.Skipf("%s not built (make kube-bins)", name)
+	}
+	return p
+}
+
 // Start runs etcd and kube-apiserver for the test and stops them (SIGKILL)
 // when it ends.
 func Start(t testing.TB) *Cluster {
 	t.Helper()
 	bins := binDir()
-	for _, b := range []string{"etcd", "kube-apiserver"} {
-		if _, err := os.Stat(filepath.Join(bins, b)); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s not built (make kube-bins): %v", b, err)
-			}
-			t.Skipf("%s not built (make kube-bins)", b)
-		}
-	}
+	Bin(t, "etcd")
+	Bin(t, "kube-apiserver")
 	dir := t.TempDir()
 	etcdPort, peerPort, kubePort := freePort(t), freePort(t), freePort(t)
 	etcdURL := "http://127.0.0.1:" + strconv.Itoa(etcdPort)
 	peerURL := "http://127.0.0.1:" + strconv.Itoa(peerPort)
 	c := &Cluster{URL: "https://127.0.0.1:" + strconv.Itoa(kubePort)}
-	c.etcd = start(t, filepath.Join(dir, "etcd.log"), filepath.Join(bins, "etcd"),
-		"--name=kubetest", "--data-dir="+filepath.Join(dir, "etcd"),
-		"--listen-client-urls="+etcdURL, "--advertise-client-urls="+etcdURL,
-		"--listen-peer-urls="+peerURL, "--initial-advertise-peer-urls="+peerURL,
-		"--initial-cluster=kubetest="+peerURL, "--log-level=error")
+	c.etcd = &process{log: filepath.Join(dir, "etcd.log"), bin: filepath.Join(bins, "etcd"), args: []string{
+		"--name=kubetest", "--data-dir=" + filepath.Join(dir, "etcd"),
+		"--listen-client-urls=" + etcdURL, "--advertise-client-urls=" + etcdURL,
+		"--listen-peer-urls=" + peerURL, "--initial-advertise-peer-urls=" + peerURL,
+		"--initial-cluster=kubetest=" + peerURL, "--log-level=error"}}
 	key := filepath.Join(dir, "sa.key")
 	writeKey(t, key)
 	tokens := filepath.Join(dir, "tokens.csv")
 	if err := os.WriteFile(tokens, []byte(AdminToken+`,kubetest-admin,1,"system:masters"`+"\n"+
-		ControllerToken+`,system:serviceaccount:regcred-system:regcred-controller,2,"system:serviceaccounts,system:serviceaccounts:regcred-system"`+"\n"), 0o600); err != nil {
+		ControllerToken+`,system:serviceaccount:regcred-system:regcred-controller,2,"system:serviceaccounts,system:serviceaccounts:regcred-system"`+"\n"+
+		LimitedToken+`,system:serviceaccount:regcred-system:`+LimitedAccount+`,3,"system:serviceaccounts,system:serviceaccounts:regcred-system"`+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	c.kube = start(t, filepath.Join(dir, "apiserver.log"), filepath.Join(bins, "kube-apiserver"),
-		"--etcd-servers="+etcdURL, "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
-		"--secure-port="+strconv.Itoa(kubePort), "--cert-dir="+filepath.Join(dir, "certs"),
-		"--token-auth-file="+tokens, "--authorization-mode=RBAC",
-		"--service-account-issuer=https://kubernetes.default.svc", "--service-account-key-file="+key,
-		"--service-account-signing-key-file="+key, "--service-cluster-ip-range=10.0.0.0/24",
-		"--endpoint-reconciler-type=none", "--enable-priority-and-fairness=false")
-	t.Cleanup(func() {
-		for _, p := range []*exec.Cmd{c.kube, c.etcd} {
-			_ = p.Process.Kill()
-			_ = p.Wait()
-		}
-	})
-	c.waitReady(t, filepath.Join(dir, "apiserver.log"))
+	c.kube = &process{log: filepath.Join(dir, "apiserver.log"), bin: filepath.Join(bins, "kube-apiserver"), args: []string{
+		"--etcd-servers=" + etcdURL, "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
+		"--secure-port=" + strconv.Itoa(kubePort), "--cert-dir=" + filepath.Join(dir, "certs"),
+		"--token-auth-file=" + tokens, "--authorization-mode=RBAC",
+		"--service-account-issuer=https://kubernetes.default.svc", "--service-account-key-file=" + key,
+		"--service-account-signing-key-file=" + key, "--service-cluster-ip-range=10.0.0.0/24",
+		"--endpoint-reconciler-type=none", "--enable-priority-and-fairness=false"}}
+	c.etcd.start(t)
+	c.kube.start(t)
+	t.Cleanup(c.stop)
+	c.waitReady(t)
 	return c
 }
 
-func start(t testing.TB, logPath, bin string, args ...string) *exec.Cmd {
+// Restart kills kube-apiserver and etcd (SIGKILL, as a crash would) and
+// starts them again on the same ports and the same etcd data directory, so
+// every object survives; it returns once the apiserver is ready.
+func (c *Cluster) Restart(t testing.TB) {
 	t.Helper()
-	logf, err := os.Create(logPath)
+	c.stop()
+	c.etcd.start(t)
+	c.kube.start(t)
+	c.waitReady(t)
+}
+
+func (c *Cluster) stop() {
+	for _, p := range []*process{c.kube, c.etcd} {
+		if p.cmd != nil {
+			_ = p.cmd.Process.Kill()
+			_ = p.cmd.Wait()
+			p.cmd = nil
+		}
+	}
+}
+
+// start runs p, appending to its log (a restart keeps the earlier output).
+func (p *process) start(t testing.TB) {
+	t.Helper()
+	logf, err := os.OpenFile(p.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, args...)
+	defer logf.Close() // the child has its own descriptor
+	cmd := exec.Command(p.bin, p.args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", bin, err)
+		t.Fatalf("starting %s: %v", p.bin, err)
 	}
-	return cmd
+	p.cmd = cmd
 }
 
-func (c *Cluster) waitReady(t testing.TB, logPath string) {
+func (c *Cluster) waitReady(t testing.TB) {
 	t.Helper()
 	hc := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
 	deadline := time.Now().Add(90 * time.Second)
@@ -117,7 +160,7 @@ func (c *Cluster) waitReady(t testing.TB, logPath string) {
 		}
 		time.Sleep(300 * time.Millisecond)
 	}
-	out, _ := os.ReadFile(logPath)
+	out, _ := os.ReadFile(c.kube.log)
 	t.Fatalf("kube-apiserver not ready in 90s; its log ends:\n%s", tail(out, 3000))
 }
 
