@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -212,4 +213,13 @@ func writeFile(path string, write func(io.Writer) error) error {
 		return fmt.Errorf("%s: %w", filepath.Base(path), err)
 	}
 	return nil
+}
+
+// ParseEpoch reads SOURCE_DATE_EPOCH: seconds since 1970, after it.
+func ParseEpoch(s string) (time.Time, error) {
+	sec, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || sec <= 0 {
+		return time.Time{}, fmt.Errorf("epoch %q: want seconds since 1970 (SOURCE_DATE_EPOCH, the last commit's date)", s)
+	}
+	return time.Unix(sec, 0).UTC(), nil
 }

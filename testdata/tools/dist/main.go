@@ -9,8 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"time"
 
 	"github.com/regcred/regcred/internal/dist"
 )
@@ -35,11 +33,10 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	sec, err := strconv.ParseInt(*epoch, 10, 64)
-	if err != nil {
-		return fmt.Errorf("-epoch %q: want seconds since 1970 (SOURCE_DATE_EPOCH)", *epoch)
+	var err error
+	if o.Epoch, err = dist.ParseEpoch(*epoch); err != nil {
+		return err
 	}
-	o.Epoch = time.Unix(sec, 0).UTC()
 	if o.Platforms, err = dist.ParsePlatforms(fs.Args()); err != nil {
 		return err
 	}
