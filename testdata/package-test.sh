@@ -13,6 +13,15 @@ dist=${1:-dist}
 again=${2:-}
 step() { printf '\n==> %s\n' "$*"; }
 fail() { echo "package-test: $*" >&2; exit 1; }
+# has PATTERN COMMAND…: COMMAND's output has a line matching PATTERN. The
+# output is read whole first: `cmd | grep -q` under pipefail fails when
+# grep exits before cmd has written everything (cmd dies of SIGPIPE).
+has() {
+	local pattern=$1 out
+	shift
+	out=$("$@") || return 1
+	grep -q -- "$pattern" <<<"$out"
+}
 
 deb=$(ls "$dist"/regcred_*_amd64.deb 2>/dev/null | head -1)
 rpm=$(ls "$dist"/regcred-*.x86_64.rpm 2>/dev/null | head -1)
@@ -44,7 +53,7 @@ Run it as root with CONFIRM=1 (CI sets CI=true) on a machine where that is fine.
 MSG
 	exit 2
 fi
-if dpkg-query -W -f='${db:Status-Status}' regcred 2>/dev/null | grep -q installed; then
+if has installed dpkg-query -W -f='${db:Status-Status}' regcred 2>/dev/null; then
 	fail "a regcred package is installed already; remove it first (dpkg -r regcred)"
 fi
 for f in /usr/bin/docker-credential-regcred /usr/bin/regcred-engine /etc/regcred/config.yaml; do
@@ -71,9 +80,10 @@ has_all() { # $1: what, stdin: a file list
 }
 
 step "rpm: metadata and file list ($rpm)"
-rpm -qip "$rpm" | tee /dev/stderr | grep -q '^Name *: regcred' || fail "rpm: not named regcred"
-rpm -qp --configfiles "$rpm" | grep -qx /etc/regcred/config.yaml || fail "rpm: the config is not a config file"
-rpm -qp --qf '[%{FILEFLAGS:fflags} %{FILENAMES}\n]' "$rpm" | grep -q '^cn /etc/regcred/config.yaml$' || fail "rpm: the config is not %config(noreplace)"
+rpm -qip "$rpm" >&2
+has '^Name *: regcred$' rpm -qip "$rpm" || fail "rpm: not named regcred"
+has '^/etc/regcred/config.yaml$' rpm -qp --configfiles "$rpm" || fail "rpm: the config is not a config file"
+has '^cn /etc/regcred/config.yaml$' rpm -qp --qf '[%{FILEFLAGS:fflags} %{FILENAMES}\n]' "$rpm" || fail "rpm: the config is not %config(noreplace)"
 rpm -qlp "$rpm" | has_all rpm "$(rpm -qp --scripts "$rpm")"
 
 step "apk: metadata and file list ($apk)"
@@ -85,15 +95,15 @@ grep -qx 'arch = x86_64' <<<"$pkginfo" || fail "apk: .PKGINFO arch is not x86_64
 sed 's|^|/|' <<<"$apk_list" | has_all apk "$(grep -E '^\.(pre|post)-' <<<"$apk_list" || true)"
 
 step "deb: metadata and file list ($deb)"
-dpkg-deb -I "$deb" | grep -q ' Package: regcred' || fail "deb: not named regcred"
-dpkg-deb -I "$deb" conffiles | grep -qx /etc/regcred/config.yaml || fail "deb: the config is no conffile"
+has '^ Package: regcred$' dpkg-deb -I "$deb" || fail "deb: not named regcred"
+has '^/etc/regcred/config.yaml$' dpkg-deb -I "$deb" conffiles || fail "deb: the config is no conffile"
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\.||' | has_all deb "$(dpkg-deb -I "$deb" | grep -E '^ +[0-9]+ bytes' || true)"
 
 step "dpkg -i $deb"
 dpkg -i "$deb"
 trap 'dpkg -P regcred >/dev/null 2>&1 || true' EXIT
 /usr/bin/docker-credential-regcred version
-/usr/bin/docker-credential-regcred version | grep -q "^platform: linux/amd64$" || fail "version names no platform"
+has '^platform: linux/amd64$' /usr/bin/docker-credential-regcred version || fail "version names no platform"
 
 step "the demo's registry pull through /usr/bin/docker-credential-regcred"
 bash testdata/demo.sh /usr/bin/docker-credential-regcred
