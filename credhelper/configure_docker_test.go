@@ -6,11 +6,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"reflect"
-	"slices"
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -48,9 +47,7 @@ func dockerDir(t *testing.T, fixture string, mode os.FileMode) (string, []byte) 
 func decodeObject(t *testing.T, data []byte) map[string]any {
 	t.Helper()
 	var m map[string]any
-	if err := json.Unmarshal(data, &m); err != nil {
-		t.Fatalf("not a JSON object: %v\n%s", err, data)
-	}
+	require.NoError(t, json.Unmarshal(data, &m), "not a JSON object:\n%s", data)
 	return m
 }
 
@@ -74,9 +71,9 @@ type member struct {
 func topMembers(t *testing.T, data []byte) []member {
 	t.Helper()
 	dec := json.NewDecoder(bytes.NewReader(data))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		t.Fatalf("not a JSON object: %v", err)
-	}
+	tok, err := dec.Token()
+	require.NoError(t, err)
+	require.Equal(t, json.Delim('{'), tok, "not a JSON object")
 	var out []member
 	for dec.More() {
 		k, err := dec.Token()
@@ -111,9 +108,8 @@ func TestConfigureDockerRealWorldFiles(t *testing.T) {
 			dir, before := dockerDir(t, tt.fixture, tt.mode)
 			ta := newTestApp(t, dockerTestConfig, nil)
 			out, code := ta.runString(t, "", "configure-docker", "--dir", dir)
-			if code != 0 || !strings.Contains(out, "updated ") {
-				t.Fatalf("exit %d: %s\n%s", code, out, ta.stderr)
-			}
+			require.Zero(t, code, "stderr: %s", ta.stderr)
+			require.Contains(t, out, "updated ")
 			path := filepath.Join(dir, "config.json")
 			after, err := os.ReadFile(path)
 			require.NoError(t, err)
@@ -125,46 +121,37 @@ func TestConfigureDockerRealWorldFiles(t *testing.T) {
 			delete(updated, "credHelpers")
 			oldHelpers, _ := old["credHelpers"].(map[string]any)
 			delete(old, "credHelpers")
-			if !reflect.DeepEqual(old, updated) {
-				t.Errorf("members other than credHelpers changed:\nbefore %v\nafter  %v", old, updated)
-			}
+			assert.Equal(t, old, updated, "members other than credHelpers changed")
 			for k, v := range tt.existing {
-				if helpers[k] != v || oldHelpers[k] != v {
-					t.Errorf("credHelpers[%q] = %v, want it kept as %q", k, helpers[k], v)
-				}
+				assert.Equal(t, v, oldHelpers[k], "credHelpers[%q] before", k)
+				assert.Equal(t, v, helpers[k], "credHelpers[%q] not kept", k)
 			}
 			for _, h := range wantHelpers {
-				if helpers[h] != "regcred" {
-					t.Errorf("credHelpers[%q] = %v, want regcred", h, helpers[h])
-				}
+				assert.Equal(t, "regcred", helpers[h], "credHelpers[%q]", h)
 			}
-			if len(helpers) != len(tt.existing)+len(wantHelpers) {
-				t.Errorf("credHelpers = %v", helpers)
-			}
+			assert.Len(t, helpers, len(tt.existing)+len(wantHelpers), "credHelpers")
 			if before != nil && json.Valid(before) {
 				for _, m := range topMembers(t, before) {
-					if m.key != "credHelpers" && !bytes.Contains(after, m.value) {
-						t.Errorf("%q was not kept byte for byte: %s", m.key, m.value)
+					if m.key != "credHelpers" {
+						assert.Contains(t, string(after), string(m.value), "%q was not kept byte for byte", m.key)
 					}
 				}
 			}
 			if before != nil {
 				oldKeys, newKeys := topLevelKeys(t, before), topLevelKeys(t, after)
-				if !slices.Equal(oldKeys, newKeys[:len(oldKeys)]) {
-					t.Errorf("top-level order changed: %v → %v", oldKeys, newKeys)
-				}
+				require.GreaterOrEqual(t, len(newKeys), len(oldKeys), "top-level members lost")
+				assert.Equal(t, oldKeys, newKeys[:len(oldKeys)], "top-level order changed")
 			}
 			info, err := os.Stat(path)
-			if err != nil || info.Mode().Perm() != tt.mode {
-				t.Errorf("mode %v, want %v kept", info.Mode().Perm(), tt.mode)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.mode, info.Mode().Perm(), "mode not kept")
 			assertOnlyFile(t, dir, "config.json")
 
 			out, code = ta.runString(t, "", "configure-docker", "--dir", dir)
 			again, _ := os.ReadFile(path)
-			if code != 0 || !strings.Contains(out, "already configured") || !bytes.Equal(again, after) {
-				t.Errorf("second run not idempotent: exit %d, %q, file changed: %v", code, out, !bytes.Equal(again, after))
-			}
+			assert.Zero(t, code, "second run")
+			assert.Contains(t, out, "already configured", "second run")
+			assert.Equal(t, string(after), string(again), "second run changed the file")
 		})
 	}
 }
@@ -177,30 +164,21 @@ func assertOnlyFile(t *testing.T, dir string, names ...string) {
 	for _, e := range entries {
 		got = append(got, e.Name())
 	}
-	if !slices.Equal(got, names) {
-		t.Errorf("%s holds %v, want %v (a temp file left behind?)", dir, got, names)
-	}
+	assert.Equal(t, names, got, "%s holds other files (a temp file left behind?)", dir)
 }
 
 func TestConfigureDockerDryRunDiff(t *testing.T) {
 	dir, before := dockerDir(t, "plaintext-auths.json", 0o600)
 	ta := newTestApp(t, dockerTestConfig, nil)
 	diff, code := ta.runString(t, "", "configure-docker", "--dir", dir, "--dry-run")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, ta.stderr)
-	}
+	require.Zero(t, code, "stderr: %s", ta.stderr)
 	path := filepath.Join(dir, "config.json")
-	if now, _ := os.ReadFile(path); !bytes.Equal(now, before) {
-		t.Fatal("--dry-run wrote the file")
-	}
+	now, _ := os.ReadFile(path)
+	require.Equal(t, string(before), string(now), "--dry-run wrote the file")
 	for _, want := range []string{"--- " + path, "+++ " + path, "@@ ", `+	"credHelpers": {`, `+		"registry.example.com": "regcred"`} {
-		if !strings.Contains(diff, want) {
-			t.Errorf("diff lacks %q:\n%s", want, diff)
-		}
+		assert.Contains(t, diff, want, "diff")
 	}
-	if !strings.Contains(ta.stderr.String(), `auths["registry.example.com"]`) {
-		t.Errorf("no note about the now unused stored credential:\n%s", ta.stderr)
-	}
+	assert.Contains(t, ta.stderr.String(), `auths["registry.example.com"]`, "no note about the now unused stored credential")
 	// The diff must be one `patch` applies to get what a real run writes.
 	patchTool, err := exec.LookPath("patch")
 	if err != nil {
@@ -210,44 +188,31 @@ func TestConfigureDockerDryRunDiff(t *testing.T) {
 	require.NoError(t, os.WriteFile(copyPath, before, 0o600))
 	cmd := exec.Command(patchTool, "--silent", copyPath)
 	cmd.Stdin = strings.NewReader(diff)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("patch refused the diff: %v\n%s\n%s", err, out, diff)
-	}
-	if _, code := ta.runString(t, "", "configure-docker", "--dir", dir); code != 0 {
-		t.Fatal("configure-docker failed")
-	}
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "patch refused the diff:\n%s\n%s", out, diff)
+	_, code = ta.runString(t, "", "configure-docker", "--dir", dir)
+	require.Zero(t, code, "configure-docker failed")
 	patched, _ := os.ReadFile(copyPath)
 	written, _ := os.ReadFile(path)
-	if !bytes.Equal(patched, written) {
-		t.Errorf("the dry-run diff does not produce the written file:\npatched:\n%s\nwritten:\n%s", patched, written)
-	}
-	out, _ := ta.runString(t, "", "configure-docker", "--dir", dir, "--dry-run")
-	if !strings.Contains(out, "already configured; nothing would change") {
-		t.Errorf("dry run on a configured file: %q", out)
-	}
+	assert.Equal(t, string(written), string(patched), "the dry-run diff does not produce the written file")
+	dry, _ := ta.runString(t, "", "configure-docker", "--dir", dir, "--dry-run")
+	assert.Contains(t, dry, "already configured; nothing would change", "dry run on a configured file")
 }
 
 func TestConfigureDockerOtherHelper(t *testing.T) {
 	dir, _ := dockerDir(t, "gcloud-ecr-helpers.json", 0o600)
 	ta := newTestApp(t, "", nil)
 	out, code := ta.runString(t, "", "configure-docker", "--dir", dir, "--host", "gcr.io", "--host", "https://Reg.Example.COM:443/v2/")
-	if code != 0 {
-		t.Fatalf("exit %d: %s %s", code, out, ta.stderr)
-	}
-	if !strings.Contains(ta.stderr.String(), `credHelpers["gcr.io"] is "gcloud"; left alone`) {
-		t.Errorf("stderr:\n%s", ta.stderr)
-	}
+	require.Zero(t, code, "stdout %s stderr %s", out, ta.stderr)
+	assert.Contains(t, ta.stderr.String(), `credHelpers["gcr.io"] is "gcloud"; left alone`)
 	got := decodeObject(t, mustRead(t, filepath.Join(dir, "config.json")))["credHelpers"].(map[string]any)
-	if got["gcr.io"] != "gcloud" || got["reg.example.com"] != "regcred" {
-		t.Errorf("credHelpers = %v", got)
-	}
-	if _, code := ta.runString(t, "", "configure-docker", "--dir", dir, "--host", "gcr.io", "--force"); code != 0 {
-		t.Fatal("--force failed")
-	}
+	assert.Equal(t, "gcloud", got["gcr.io"], "credHelpers = %v", got)
+	assert.Equal(t, "regcred", got["reg.example.com"], "credHelpers = %v", got)
+	_, code = ta.runString(t, "", "configure-docker", "--dir", dir, "--host", "gcr.io", "--force")
+	require.Zero(t, code, "--force failed")
 	got = decodeObject(t, mustRead(t, filepath.Join(dir, "config.json")))["credHelpers"].(map[string]any)
-	if got["gcr.io"] != "regcred" || got["us.gcr.io"] != "gcloud" {
-		t.Errorf("after --force credHelpers = %v", got)
-	}
+	assert.Equal(t, "regcred", got["gcr.io"], "after --force credHelpers = %v", got)
+	assert.Equal(t, "gcloud", got["us.gcr.io"], "after --force credHelpers = %v", got)
 }
 
 func mustRead(t *testing.T, path string) []byte {
@@ -260,18 +225,15 @@ func mustRead(t *testing.T, path string) []byte {
 func TestConfigureDockerCloudAndEnv(t *testing.T) {
 	dir := t.TempDir()
 	ta := newTestApp(t, "", map[string]string{"DOCKER_CONFIG": dir})
-	if out, code := ta.runString(t, "", "configure-docker", "--cloud"); code != 0 {
-		t.Fatalf("exit %d: %s %s", code, out, ta.stderr)
-	}
+	out, code := ta.runString(t, "", "configure-docker", "--cloud")
+	require.Zero(t, code, "stdout %s stderr %s", out, ta.stderr)
 	got := decodeObject(t, mustRead(t, filepath.Join(dir, "config.json")))["credHelpers"].(map[string]any)
 	for _, h := range []string{"gcr.io", "eu.gcr.io", "us-docker.pkg.dev", "europe-west1-docker.pkg.dev", "public.ecr.aws"} {
-		if got[h] != "regcred" {
-			t.Errorf("--cloud did not add %s: %v", h, got)
-		}
+		assert.Equal(t, "regcred", got[h], "--cloud did not add %s: %v", h, got)
 	}
-	if info, err := os.Stat(filepath.Join(dir, "config.json")); err != nil || info.Mode().Perm() != 0o600 {
-		t.Errorf("new config.json mode %v", info.Mode().Perm())
-	}
+	info, err := os.Stat(filepath.Join(dir, "config.json"))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm(), "new config.json mode")
 }
 
 func TestConfigureDockerFollowsSymlink(t *testing.T) {
@@ -281,15 +243,12 @@ func TestConfigureDockerFollowsSymlink(t *testing.T) {
 	link := filepath.Join(linkDir, "config.json")
 	require.NoError(t, os.Symlink(real, link))
 	ta := newTestApp(t, dockerTestConfig, nil)
-	if out, code := ta.runString(t, "", "configure-docker", "--dir", linkDir); code != 0 {
-		t.Fatalf("exit %d: %s", code, out)
-	}
-	if info, err := os.Lstat(link); err != nil || info.Mode()&os.ModeSymlink == 0 {
-		t.Fatal("the symlink was replaced by a file")
-	}
-	if !strings.Contains(string(mustRead(t, real)), `"registry.example.com": "regcred"`) {
-		t.Error("the link's target was not updated")
-	}
+	out, code := ta.runString(t, "", "configure-docker", "--dir", linkDir)
+	require.Zero(t, code, "stdout %s", out)
+	info, err := os.Lstat(link)
+	require.NoError(t, err)
+	require.NotZero(t, info.Mode()&os.ModeSymlink, "the symlink was replaced by a file")
+	assert.Contains(t, string(mustRead(t, real)), `"registry.example.com": "regcred"`, "the link's target was not updated")
 }
 
 func TestConfigureDockerErrors(t *testing.T) {
@@ -312,12 +271,10 @@ func TestConfigureDockerErrors(t *testing.T) {
 			require.NoError(t, os.WriteFile(path, []byte(tt.content), 0o600))
 			ta := newTestApp(t, tt.config, nil)
 			out, code := ta.runString(t, "", append([]string{"configure-docker", "--dir", dir}, tt.args...)...)
-			if code != 1 || out != "" || !strings.Contains(ta.stderr.String(), tt.want) {
-				t.Errorf("exit %d, stdout %q, stderr %s", code, out, ta.stderr)
-			}
-			if string(mustRead(t, path)) != tt.content {
-				t.Error("a failed run changed the file")
-			}
+			assert.Equal(t, 1, code, "exit code")
+			assert.Empty(t, out, "stdout")
+			assert.Contains(t, ta.stderr.String(), tt.want, "stderr")
+			assert.Equal(t, tt.content, string(mustRead(t, path)), "a failed run changed the file")
 		})
 	}
 }
