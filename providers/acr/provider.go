@@ -43,7 +43,7 @@ func New(cfg Config, deps netdeps.Deps) (*Provider, error) {
 		return nil, err
 	}
 	deps = deps.WithDefaults()
-	return &Provider{cfg: cfg, deps: deps, mdClient: withoutProxy(deps.HTTPClient)}, nil
+	return &Provider{cfg: cfg, deps: deps, mdClient: netdeps.WithoutProxy(deps.HTTPClient)}, nil
 }
 
 // Credential implements providers.Provider.
@@ -109,22 +109,4 @@ func hostname(host string) string {
 	}
 	h, _, _ := strings.Cut(host, ":")
 	return h
-}
-
-// withoutProxy returns c with a transport that never uses a proxy: IMDS
-// is link-local and must not be asked through one.
-func withoutProxy(c *http.Client) *http.Client {
-	t := c.Transport
-	if t == nil {
-		t = http.DefaultTransport
-	}
-	tr, ok := t.(*http.Transport)
-	if !ok {
-		return c
-	}
-	tr = tr.Clone()
-	tr.Proxy = nil
-	cc := *c
-	cc.Transport = tr
-	return &cc
 }

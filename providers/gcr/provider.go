@@ -58,7 +58,7 @@ func New(cfg Config, deps netdeps.Deps) (*Provider, error) {
 	p := &Provider{
 		cfg:        cfg,
 		deps:       deps,
-		mdClient:   withoutProxy(deps.HTTPClient),
+		mdClient:   netdeps.WithoutProxy(deps.HTTPClient),
 		metadataIP: metadataIP,
 		iamURL:     strings.TrimSuffix(cmp.Or(cfg.IAMCredentialsEndpoint, iamCredentialsURL), "/"),
 		stsURL:     strings.TrimSuffix(cmp.Or(cfg.STSEndpoint, stsURL), "/"),
@@ -120,23 +120,5 @@ func clientWithin(ctx context.Context, c *http.Client) *http.Client {
 	}
 	cc := *c
 	cc.Timeout = max(left, time.Millisecond)
-	return &cc
-}
-
-// withoutProxy returns c with a transport that never uses a proxy: the
-// metadata server is link-local and must not be asked through one.
-func withoutProxy(c *http.Client) *http.Client {
-	t := c.Transport
-	if t == nil {
-		t = http.DefaultTransport
-	}
-	tr, ok := t.(*http.Transport)
-	if !ok {
-		return c
-	}
-	tr = tr.Clone()
-	tr.Proxy = nil
-	cc := *c
-	cc.Transport = tr
 	return &cc
 }
