@@ -78,8 +78,10 @@ func TestRefreshBeforeExpiry(t *testing.T) {
 	// The registry fails from now on: the last good token stays.
 	cloud.FailNext(ecrtest.ECR, ecrtest.AccessDenied, 1_000_000)
 	failedAt := time.Now()
-	last := w.ecrPassword(t, "ecr-1")
+	// Read the last good token only after a refresh has failed: a call
+	// answered before FailNext may still be on its way to the Secret.
 	ev := w.waitEvent(t, "ecr-1", "ecr-pull", "RefreshFailed")
+	last := w.ecrPassword(t, "ecr-1")
 	assert.Contains(t, ev, ecrRegistry+": refresh failed, keeping the last good credential until it expires")
 	assert.Contains(t, ev, "not authorized to perform: ecr:GetAuthorizationToken")
 	assert.Positive(t, total(t, ctl.metrics, "regcred_controller_refresh_failures_total"))

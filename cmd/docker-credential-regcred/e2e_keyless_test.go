@@ -50,6 +50,9 @@ func (w *keylessWorld) jobEnv(extra ...string) []string {
 // secrets are every token in play: the identity tokens issued, the CI's
 // request token, and every token the exchanges issued.
 func (w *keylessWorld) secrets() []string {
+	if w == nil {
+		return nil
+	}
 	out := append(w.iss.Issued(), w.iss.RequestToken())
 	out = append(out, w.jfrog.Issued()...)
 	return append(out, w.quay.Issued()...)

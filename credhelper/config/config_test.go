@@ -106,6 +106,7 @@ func TestConfigLookupOrder(t *testing.T) {
 		{name: "xdg then system", env: env("XDG_CONFIG_HOME", "/x"), want: []string{"/x/regcred/config.yaml", SystemConfigPath}},
 		{name: "home then system", env: env(), want: []string{"/home/u/.config/regcred/config.yaml", SystemConfigPath}},
 		{name: "empty env var ignored", env: env("REGCRED_CONFIG", ""), want: []string{"/home/u/.config/regcred/config.yaml", SystemConfigPath}},
+		{name: "system path replaced", env: Env{HomeDir: "/home/u", LookupEnv: testkit.Env(nil).Lookup, SystemPath: "/t/etc.yaml"}, want: []string{"/home/u/.config/regcred/config.yaml", "/t/etc.yaml"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,11 +119,15 @@ func TestConfigLookupOrder(t *testing.T) {
 
 func TestLoadFallsThroughMissingFiles(t *testing.T) {
 	dir := t.TempDir()
-	env := Env{HomeDir: dir, LookupEnv: func(string) (string, bool) { return "", false }}
+	env := Env{HomeDir: dir, LookupEnv: func(string) (string, bool) { return "", false }, SystemPath: filepath.Join(dir, "etc", "config.yaml")}
 	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
 	cfg, err := Load("", env, log)
 	require.NoError(t, err, "no file anywhere")
 	require.Empty(t, cfg.Path, "no file anywhere: want the built-in default")
+	testkit.WriteFile(t, env.SystemPath, "registries:\n  - match: sys.io\n    anonymous: {}\n")
+	cfg, err = Load("", env, log)
+	require.NoError(t, err, "system config")
+	require.Equal(t, env.SystemPath, cfg.Path, "no home config: want the system one")
 	p := filepath.Join(dir, ".config", "regcred", "config.yaml")
 	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o700))
 	require.NoError(t, os.WriteFile(p, []byte("registries:\n  - match: a.io\n    anonymous: {}\n"), 0o600))

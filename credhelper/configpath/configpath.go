@@ -9,6 +9,9 @@ const System = "/etc/regcred/config.yaml"
 type Env struct {
 	LookupEnv func(string) (string, bool)
 	HomeDir   string
+	// SystemPath replaces System when set: tests must not depend on what
+	// the machine has in /etc (a package install puts a config there).
+	SystemPath string
 }
 
 // Candidates lists where a config may be, in lookup order, and whether a
@@ -25,6 +28,9 @@ func Candidates(flagPath string, env Env) (paths []string, explicit bool) {
 		paths = append(paths, filepath.Join(dir, "regcred", "config.yaml"))
 	} else if env.HomeDir != "" {
 		paths = append(paths, filepath.Join(env.HomeDir, ".config", "regcred", "config.yaml"))
+	}
+	if env.SystemPath != "" {
+		return append(paths, env.SystemPath), false
 	}
 	return append(paths, System), false
 }
