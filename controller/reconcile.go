@@ -96,12 +96,12 @@ func (r *reconciler) keep(ctx context.Context, ns string, it *config.PullSecret)
 func (r *reconciler) refreshFailed(ref runtime.Object, registry string, res credResult) {
 	if res.have {
 		r.log.Warn("refresh failed; keeping the last good credential until it expires", "registry", registry, "expires", res.auth.ExpiresAt, "error", res.err)
-		r.events.Eventf(ref, nil, corev1.EventTypeWarning, "RefreshFailed", "Refresh",
+		r.warn(ref, "RefreshFailed", "Refresh",
 			"%s: refresh failed, keeping the last good credential until it expires (%s): %v", registry, expiryText(res.auth.ExpiresAt), res.err)
 		return
 	}
 	r.log.Error("no credential for a pull secret", "registry", registry, "error", res.err)
-	r.events.Eventf(ref, nil, corev1.EventTypeWarning, "NoCredential", "Refresh",
+	r.warn(ref, "NoCredential", "Refresh",
 		"%s: no valid credential, left out of the secret: %v", registry, res.err)
 }
 

@@ -58,7 +58,7 @@ func (r *reconciler) createSecret(ctx context.Context, ns, name string, data []b
 
 func (r *reconciler) foreign(ns, name, why string) {
 	r.log.Warn("leaving a secret alone", "namespace", ns, "secret", name, "reason", why)
-	r.events.Eventf(secretRef(ns, name), nil, corev1.EventTypeWarning, "SecretNotManaged", "Skip",
+	r.warn(secretRef(ns, name), "SecretNotManaged", "Skip",
 		"regcred-controller neither overwrites nor deletes secret %s: %s", name, why)
 }
 

@@ -91,7 +91,10 @@ func (p *PullSecret) validate() []string {
 			errs = append(errs, fmt.Sprintf("registries[%d]: %q names a repository; a pull secret is keyed by registry (host[:port])", i, r))
 		case slices.Contains(p.Registries[:i], t.Registry()):
 			errs = append(errs, fmt.Sprintf("registries[%d]: %q is named twice", i, t.Registry()))
-		default:
+		case r != t.Registry():
+			// Written only when it changes: validating a normalised config
+			// again (a second controller replica on the same Config) writes
+			// nothing while a running one reads it.
 			p.Registries[i] = t.Registry()
 		}
 	}
