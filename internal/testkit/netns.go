@@ -95,7 +95,8 @@ func runInNamespace(t *testing.T) {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithDeadline(ctx, d)
 		defer cancel()
-		args = append(args, "-test.timeout="+time.Until(d).Round(time.Second).String())
+		// Never 0, which would mean no timeout at all.
+		args = append(args, "-test.timeout="+max(time.Until(d), time.Second).String())
 	}
 	if testing.Short() {
 		args = append(args, "-test.short")
@@ -146,14 +147,17 @@ func setUpLoopback(t *testing.T, ips []string) {
 	for _, i := range ifs {
 		require.Equal(t, "lo", i.Name, "PrivateNetwork: not in a namespace of its own (a device %s)", i.Name)
 	}
-	ipCmd(t, "link", "set", "lo", "up")
 	for _, ip := range ips {
-		bits := "/32"
 		if strings.Contains(ip, ":") {
-			bits = "/128"
+			// nodad: usable at once, not "tentative" (unbindable) while
+			// duplicate address detection runs.
+			ipCmd(t, "addr", "replace", ip+"/128", "dev", "lo", "nodad")
+			continue
 		}
-		ipCmd(t, "addr", "replace", ip+bits, "dev", "lo")
+		ipCmd(t, "addr", "replace", ip+"/32", "dev", "lo")
 	}
+	// Up last: the addresses' routes come with it.
+	ipCmd(t, "link", "set", "lo", "up")
 }
 
 func ipCmd(t *testing.T, args ...string) {
