@@ -28,8 +28,12 @@ func (s source) tokenError(ctx context.Context, err error) error {
 		body, _ := runtime.Payload(afe.RawResponse)
 		return s.refused(afe.RawResponse.StatusCode, body)
 	}
-	if body, ok := imdsAnswer(err); ok && s.kind == kindSystemManaged {
-		return s.refused(http.StatusBadRequest, body)
+	if body, quoted := imdsAnswer(err); quoted && s.kind == kindSystemManaged {
+		if json.Valid(body) {
+			return s.refused(http.StatusBadRequest, body)
+		}
+		return fmt.Errorf("%w: acr: the %s: the metadata address answered 400 with something that is not IMDS's JSON (a proxy at 169.254.169.254?)",
+			providers.ErrUnavailable, s.name)
 	}
 	text := sdkText(err)
 	if s.kind == kindCLI {
@@ -73,14 +77,13 @@ func (s source) refused(status int, body []byte) error {
 	return fmt.Errorf("%w: acr: the token service answered the %s with HTTP %d", providers.ErrUnavailable, s.name, status)
 }
 
-// imdsAnswer is IMDS's JSON answer, which azidentity quotes into the text
-// of its error when IMDS refuses a system-assigned identity with 400 (that
+// imdsAnswer is IMDS's answer, which azidentity quotes into the text of
+// its error when IMDS refuses a system-assigned identity with 400 (that
 // error, unlike the others, carries no response): "… The endpoint
-// responded with {…}".
-func imdsAnswer(err error) ([]byte, bool) {
-	_, body, ok := strings.Cut(err.Error(), "The endpoint responded with ")
-	b := []byte(strings.TrimSpace(body))
-	return b, ok && json.Valid(b)
+// responded with {…}". quoted is whether there was one.
+func imdsAnswer(err error) (body []byte, quoted bool) {
+	_, text, quoted := strings.Cut(err.Error(), "The endpoint responded with ")
+	return []byte(strings.TrimSpace(text)), quoted
 }
 
 // hintFor turns Entra's usual refusals (AADSTS codes) into what to do.

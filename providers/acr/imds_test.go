@@ -1,10 +1,12 @@
 package acr
 
 import (
+	"context"
 	"errors"
 	"os"
 	"testing"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -91,6 +93,43 @@ func TestACRManagedIdentityThroughIMDS(t *testing.T) {
 			assert.NotContains(t, err.Error(), "aka.ms", "the SDK's troubleshooting link")
 			assert.Zero(t, h.reg.Exchanges(), "the registry was asked without a token")
 			require.NotContains(t, h.logs.String(), "access_token")
+		})
+	}
+}
+
+// TestTokenErrorOfAVMWithoutSystemIdentity: azidentity reports IMDS's 400
+// for a system-assigned identity as a "credential unavailable" error with
+// IMDS's answer quoted in its text (it carries no response); it is no
+// identity here, told without the JSON. This runs without root, where
+// TestACRManagedIdentityThroughIMDS shows the same through the SDK.
+func TestTokenErrorOfAVMWithoutSystemIdentity(t *testing.T) {
+	const prefix = "ManagedIdentityCredential: failed to authenticate a system assigned identity. The endpoint responded with "
+	tests := []struct {
+		name   string
+		kind   sourceKind
+		sdkErr string
+		want   error
+		absent bool
+		says   string
+	}{
+		{name: "no system-assigned identity", kind: kindSystemManaged, sdkErr: prefix + `{"error":"invalid_request","error_description":"Identity not found"}`,
+			want: providers.ErrNoIdentity, absent: true, says: "this VM has no system-assigned managed identity (invalid_request: Identity not found)"},
+		{name: "another refusal", kind: kindSystemManaged, sdkErr: prefix + `{"error":"invalid_resource","error_description":"AADSTS500011: The resource principal was not found"}`,
+			want: providers.ErrDenied, says: "invalid_resource: AADSTS500011"},
+		{name: "not JSON", kind: kindSystemManaged, sdkErr: prefix + "<html>proxy error</html>", want: providers.ErrUnavailable, says: "not IMDS's JSON"},
+		{name: "another source's text", kind: kindManaged, sdkErr: prefix + `{"error":"invalid_request","error_description":"Identity not found"}`,
+			want: providers.ErrUnavailable, says: "gave no token"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := source{name: "managed identity (IMDS), system-assigned", kind: tt.kind}
+			err := src.tokenError(context.Background(), azidentity.NewCredentialUnavailableError(tt.sdkErr))
+			testkit.WantErr(t, err, tt.want, tt.says)
+			assert.Equal(t, tt.absent, errors.Is(err, providers.ErrAbsent), "remembered as no identity here")
+			if tt.kind == kindSystemManaged {
+				assert.NotContains(t, err.Error(), "{", "IMDS's JSON, verbatim")
+				assert.NotContains(t, err.Error(), "<html>", "the answer, verbatim")
+			}
 		})
 	}
 }
