@@ -36,7 +36,7 @@ func (p *Provider) ambientSource(ctx context.Context, id ids) (source, error) {
 		tried = append(tried, "no Azure IMDS ("+why+")")
 	}
 	if az := p.lookPath("az"); az != "" {
-		return p.cliSource(id)
+		return p.cliSource()
 	}
 	tried = append(tried, "no Azure CLI (az) on PATH")
 	return source{}, providers.Absent(fmt.Errorf("%w: acr: no Azure identity found (%s); %s", providers.ErrNoIdentity, strings.Join(tried, ", "), noIdentityHint))
@@ -45,20 +45,21 @@ func (p *Provider) ambientSource(ctx context.Context, id ids) (source, error) {
 func (p *Provider) managedSource(id ids, name string) (source, error) {
 	opts := &azidentity.ManagedIdentityCredentialOptions{ClientOptions: p.clientOptions(authorityFor(""))}
 	opts.ClientOptions.Transport = p.mdClient
+	kind := kindManaged
 	if id.client != "" {
 		opts.ID = azidentity.ClientID(id.client)
 		name += ", user-assigned " + id.client
 	} else {
-		name += ", system-assigned"
+		kind, name = kindSystemManaged, name+", system-assigned"
 	}
 	cred, err := azidentity.NewManagedIdentityCredential(opts)
 	if err != nil {
 		return source{}, fmt.Errorf("%w: acr: %s: %s", providers.ErrInvalid, name, sdkText(err))
 	}
-	return source{name: name, kind: kindManaged, cred: cred}, nil
+	return source{name: name, kind: kind, cred: cred}, nil
 }
 
-func (p *Provider) cliSource(id ids) (source, error) {
+func (p *Provider) cliSource() (source, error) {
 	cred, err := azidentity.NewAzureCLICredential(&azidentity.AzureCLICredentialOptions{TenantID: p.cfg.TenantID})
 	if err != nil {
 		return source{}, fmt.Errorf("%w: acr: Azure CLI: %s", providers.ErrInvalid, sdkText(err))

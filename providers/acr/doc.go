@@ -14,7 +14,10 @@
 // (AZURE_FEDERATED_TOKEN_FILE), the managed identity of the VM or node
 // (IMDS; the entry's clientId, else AZURE_CLIENT_ID, picks a user-assigned
 // identity), and last the Azure CLI's login (`az account
-// get-access-token`). The flows are azidentity's (the Azure SDK for Go),
+// get-access-token`), which a VM without a system-assigned identity (IMDS
+// answers "Identity not found") also goes on to, as
+// DefaultAzureCredential does; with no CLI either, that is no identity
+// here (providers.ErrAbsent). The flows are azidentity's (the Azure SDK for Go),
 // built one by one from values read through providers.Deps rather than
 // through its EnvironmentCredential, so the cache key (Config.EnvKeys and
 // Config.IdentityFiles) and the identity used always agree.

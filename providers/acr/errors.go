@@ -28,6 +28,13 @@ func (s source) tokenError(ctx context.Context, err error) error {
 		body, _ := runtime.Payload(afe.RawResponse)
 		return s.refused(afe.RawResponse.StatusCode, body)
 	}
+	if body, quoted := imdsAnswer(err); quoted && s.kind == kindSystemManaged {
+		if json.Valid(body) {
+			return s.refused(http.StatusBadRequest, body)
+		}
+		return fmt.Errorf("%w: acr: the %s: the metadata address answered 400 with something that is not IMDS's JSON (a proxy at 169.254.169.254?)",
+			providers.ErrUnavailable, s.name)
+	}
 	text := sdkText(err)
 	if s.kind == kindCLI {
 		switch t := strings.ToLower(text); {
@@ -53,6 +60,12 @@ func (s source) refused(status int, body []byte) error {
 	}
 	reason = sanitize(reason)
 	switch {
+	case s.kind == kindSystemManaged && status == http.StatusBadRequest && strings.Contains(strings.ToLower(desc), "identity not found"):
+		// DefaultAzureCredential's chain goes on past it, and so does
+		// Credential; at the end of the chain it is no identity at all.
+		return providers.Absent(fmt.Errorf("%w: acr: the %s: this VM has no system-assigned managed identity (%s); "+
+			"enable one (az vm identity assign), set clientId to a user-assigned identity it has, or run `az login`",
+			providers.ErrNoIdentity, s.name, reason))
 	case s.kind == kindManaged && status == http.StatusBadRequest && strings.Contains(strings.ToLower(desc), "identity not found"):
 		return fmt.Errorf("%w: acr: the %s: this machine has no such managed identity assigned (%s); assign one, or set clientId to a user-assigned identity it has",
 			providers.ErrNoIdentity, s.name, reason)
@@ -62,6 +75,15 @@ func (s source) refused(status int, body []byte) error {
 		return fmt.Errorf("%w: acr: Entra refused the %s: %s%s", providers.ErrDenied, s.name, reason, hintFor(desc))
 	}
 	return fmt.Errorf("%w: acr: the token service answered the %s with HTTP %d", providers.ErrUnavailable, s.name, status)
+}
+
+// imdsAnswer is IMDS's answer, which azidentity quotes into the text of
+// its error when IMDS refuses a system-assigned identity with 400 (that
+// error, unlike the others, carries no response): "… The endpoint
+// responded with {…}". quoted is whether there was one.
+func imdsAnswer(err error) (body []byte, quoted bool) {
+	_, text, quoted := strings.Cut(err.Error(), "The endpoint responded with ")
+	return []byte(strings.TrimSpace(text)), quoted
 }
 
 // hintFor turns Entra's usual refusals (AADSTS codes) into what to do.

@@ -2,11 +2,13 @@ package acr
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
 	"github.com/regcred/regcred/providers"
@@ -56,10 +58,9 @@ func (p *Provider) Credential(ctx context.Context, req providers.Request) (provi
 	if err != nil {
 		return providers.Credential{}, err
 	}
-	p.deps.Logger.DebugContext(ctx, "acr: fetching an Entra token", "registry", req.Registry, "identity", src.name)
-	tok, err := src.cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{p.cfg.TokenScope()}})
+	tok, src, err := p.token(ctx, req, src)
 	if err != nil {
-		return providers.Credential{}, src.tokenError(ctx, err)
+		return providers.Credential{}, err
 	}
 	tenant := src.tenant
 	if tenant == "" {
@@ -70,6 +71,28 @@ func (p *Provider) Credential(ctx context.Context, req providers.Request) (provi
 		return providers.Credential{}, fmt.Errorf("%w (identity: %s)", err, src.name)
 	}
 	return p.credential(reg, refresh)
+}
+
+// token asks src for an Entra token. A VM without a system-assigned
+// identity is, to DefaultAzureCredential, no managed identity at all: its
+// chain goes on to the Azure CLI's login, and so does this one. It returns
+// the source that answered.
+func (p *Provider) token(ctx context.Context, req providers.Request, src source) (azcore.AccessToken, source, error) {
+	opts := policy.TokenRequestOptions{Scopes: []string{p.cfg.TokenScope()}}
+	p.deps.Logger.DebugContext(ctx, "acr: fetching an Entra token", "registry", req.Registry, "identity", src.name)
+	tok, err := src.cred.GetToken(ctx, opts)
+	if err == nil {
+		return tok, src, nil
+	}
+	err = src.tokenError(ctx, err)
+	if src.kind != kindSystemManaged || !errors.Is(err, providers.ErrAbsent) || p.lookPath("az") == "" {
+		return azcore.AccessToken{}, src, err
+	}
+	p.deps.Logger.DebugContext(ctx, "acr: no system-assigned identity; trying the Azure CLI", "registry", req.Registry)
+	if src, err = p.cliSource(); err != nil {
+		return azcore.AccessToken{}, src, err
+	}
+	return p.token(ctx, req, src)
 }
 
 // registry is where the exchange is asked: its host and the scheme.

@@ -29,7 +29,8 @@ const (
 	kindCertificate
 	kindWorkload
 	kindPod
-	kindManaged
+	kindManaged       // a user-assigned managed identity, or App Service's
+	kindSystemManaged // the VM's system-assigned identity, which it may lack
 	kindCLI
 )
 

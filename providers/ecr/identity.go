@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -19,7 +22,7 @@ import (
 // source the credentials came from (for logs and messages).
 func (p *Provider) resolveIdentity(ctx context.Context, t target, s *session) (string, error) {
 	if s.base == nil {
-		return "", p.noIdentity(t, s)
+		return "", p.noIdentity(t, s, nil)
 	}
 	creds, err := s.base.Retrieve(ctx)
 	if err != nil {
@@ -49,7 +52,7 @@ func (p *Provider) identityError(ctx context.Context, t target, s *session, err 
 	sources := p.configuredSources(s)
 	if len(sources) == 0 {
 		p.deps.Logger.Debug("ecr: default credential chain found nothing", "registry", t.host, "error", err)
-		return p.noIdentity(t, s)
+		return p.noIdentity(t, s, err)
 	}
 	from := strings.Join(sources, ", ")
 	var api smithy.APIError
@@ -64,10 +67,10 @@ func (p *Provider) identityError(ctx context.Context, t target, s *session, err 
 }
 
 // noIdentity is the "nothing configured" error: it lists what was tried
-// and how to provide an identity. It is marked providers.Absent: the
-// cache remembers it for a while.
-func (p *Provider) noIdentity(t target, s *session) error {
-	imds := "EC2 instance metadata (IMDS): not reachable (not on EC2?)"
+// and how to provide an identity; err is the chain's, nil when it did not
+// run. It is marked providers.Absent: the cache remembers it for a while.
+func (p *Provider) noIdentity(t target, s *session, err error) error {
+	imds := imdsFinding(err)
 	if v, _ := p.deps.LookupEnv("AWS_EC2_METADATA_DISABLED"); strings.EqualFold(v, "true") {
 		imds = "EC2 instance metadata (IMDS): disabled by AWS_EC2_METADATA_DISABLED"
 	}
@@ -80,6 +83,46 @@ func (p *Provider) noIdentity(t target, s *session) error {
 		"container endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI / _RELATIVE_URI, EKS Pod Identity), %s.%s "+
 		"Provide one of them, set `profile:` on the entry, or run `aws configure` / `aws sso login`: %w",
 		t.host, p.profileName(s), imds, hint, providers.ErrNoIdentity))
+}
+
+// imdsFinding says what the chain's last step, the EC2 instance metadata
+// service, answered. 404 for the role list is an instance without an
+// instance profile — or another cloud's metadata server at the same
+// address, which the answer cannot tell apart; 401 to a request without a
+// session token is IMDSv2 required and the session's PUT unanswered, as in
+// a container behind a hop limit of 1. No answer at all: not on EC2.
+func imdsFinding(err error) string {
+	switch status := imdsStatus(err); status {
+	case 0:
+		return "EC2 instance metadata (IMDS): not reachable (not on EC2?)"
+	case http.StatusNotFound:
+		return "EC2 instance metadata (IMDS): no IAM role here (an EC2 instance without an instance profile: attach one with aws ec2 associate-iam-instance-profile; or not EC2)"
+	case http.StatusUnauthorized:
+		return "EC2 instance metadata (IMDS): it requires IMDSv2, and no session token could be had; " +
+			"in a container, raise the instance's hop limit to 2 (aws ec2 modify-instance-metadata-options --http-put-response-hop-limit 2)"
+	default:
+		return fmt.Sprintf("EC2 instance metadata (IMDS): the metadata address answered HTTP %d, not as EC2's (not on EC2?)", status)
+	}
+}
+
+// imdsStatusRE finds the status in the text of the IMDS client's error:
+// its 401 comes wrapped in an error that does not unwrap.
+var imdsStatusRE = regexp.MustCompile(`http response error StatusCode: (\d{3}), request to EC2 IMDS failed`)
+
+// imdsStatus is the HTTP status IMDS answered, 0 when it did not answer.
+func imdsStatus(err error) int {
+	var re interface{ HTTPStatusCode() int } // smithy-go's
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode()
+	}
+	if err == nil {
+		return 0
+	}
+	if m := imdsStatusRE.FindStringSubmatch(err.Error()); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	return 0
 }
 
 // assumeRoleError explains a failed sts:AssumeRole for roleArn.

@@ -1,9 +1,13 @@
 package ecr
 
 import (
+	"errors"
+	"fmt"
+	"net/http"
 	"testing"
 	"time"
 
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/stretchr/testify/assert"
 
 	"github.com/regcred/regcred/internal/testkit"
@@ -33,4 +37,31 @@ func TestIMDSProbeOnABlackHole(t *testing.T) {
 	assert.Zero(t, cloud.Calls(ecrtest.ECR), "ECR was called without an identity")
 	// AWS and Google share the 1.5 s budget of a machine off every cloud.
 	assert.LessOrEqual(t, 2*imdsCallTimeout, 750*time.Millisecond, "the AWS probe's bound")
+}
+
+// TestIMDSFinding: what the last step of the chain found, from the IMDS
+// client's errors as they come (its 401 is wrapped in an error that does
+// not unwrap, so the status is read from the text).
+func TestIMDSFinding(t *testing.T) {
+	status := func(code int) error {
+		return fmt.Errorf("no EC2 IMDS role found, %w", &smithyhttp.ResponseError{
+			Response: &smithyhttp.Response{Response: &http.Response{StatusCode: code}}, Err: errors.New("request to EC2 IMDS failed"),
+		})
+	}
+	tests := []struct {
+		name string
+		err  error
+		says string
+	}{
+		{name: "nothing ran", err: nil, says: "not reachable"},
+		{name: "no answer", err: errors.New("operation error ec2imds: GetMetadata, request send failed: dial tcp 169.254.169.254:80: i/o timeout"), says: "not reachable"},
+		{name: "no role", err: status(http.StatusNotFound), says: "no IAM role here"},
+		{name: "IMDSv2 required, text only", err: errors.New("no EC2 IMDS role found, operation error ec2imds: GetMetadata, http response error StatusCode: 401, request to EC2 IMDS failed"), says: "hop limit"},
+		{name: "another cloud", err: status(http.StatusBadRequest), says: "answered HTTP 400, not as EC2's"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Contains(t, imdsFinding(tt.err), tt.says)
+		})
+	}
 }

@@ -92,11 +92,8 @@ func (c *Cloud) route(addr string) string {
 		return addr
 	}
 	switch {
-	case host == "169.254.169.254" && port == "80":
-		if c.IMDS.isOff() {
-			return "127.0.0.1:1" // nothing listens on port 1: refused at once
-		}
-		return c.IMDS.addr()
+	case addr == imdsAddr:
+		return c.IMDS.route()
 	case port == "443" && strings.HasPrefix(host, "login."):
 		return c.Entra.addr()
 	case port == "443":

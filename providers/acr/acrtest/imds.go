@@ -9,13 +9,15 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
+
+	"github.com/regcred/regcred/internal/testkit"
 )
 
 // IMDS is a fake Azure Instance Metadata Service, managed-identity
 // endpoint only, on plain http as the real one. It has no identity until
 // AssignSystem or AssignUser.
 type IMDS struct {
-	URL   string // http://127.0.0.1:port
+	URL   string // http://127.0.0.1:port, or http://169.254.169.254:80
 	cloud *Cloud
 	srv   *httptest.Server
 
@@ -25,19 +27,48 @@ type IMDS struct {
 	tenant   string
 	requests int
 	off      bool
+	own      bool   // served at 169.254.169.254:80 itself (ServeAtOwnAddress)
 	header   string // App Service's X-IDENTITY-HEADER secret
 }
 
 func newIMDS(t testing.TB, c *Cloud) *IMDS {
 	t.Helper()
 	m := &IMDS{cloud: c, users: map[string]bool{}, tenant: uuid.NewString(), header: "idh-" + uuid.NewString()}
-	m.srv = httptest.NewServer(http.HandlerFunc(m.serve))
+	m.srv = httptest.NewServer(m)
 	t.Cleanup(m.srv.Close)
 	m.URL = m.srv.URL
 	return m
 }
 
-func (m *IMDS) addr() string { return hostOf(m.URL) }
+// imdsAddr is IMDS's real address.
+const imdsAddr = "169.254.169.254:80"
+
+// ServeAtOwnAddress moves the fake to IMDS's real address,
+// 169.254.169.254:80, in a test's own network namespace
+// (testkit.PrivateNetwork): Cloud.Client then dials that address as it is,
+// and the 127.0.0.1 listener closes, so a request that reached the fake
+// came the way it comes on a VM.
+func (m *IMDS) ServeAtOwnAddress(t testing.TB) {
+	t.Helper()
+	u := testkit.ServeHTTPAt(t, imdsAddr, m)
+	m.srv.Close()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.URL, m.own = u, true
+}
+
+// route is where a dial of IMDS's address goes.
+func (m *IMDS) route() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch {
+	case m.off:
+		return "127.0.0.1:1" // nothing listens on port 1: refused at once
+	case m.own:
+		return imdsAddr
+	}
+	return hostOf(m.URL)
+}
 
 // AssignSystem gives the machine a system-assigned identity; its client ID.
 func (m *IMDS) AssignSystem() string {
@@ -64,12 +95,6 @@ func (m *IMDS) TurnOff() {
 	m.off = true
 }
 
-func (m *IMDS) isOff() bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.off
-}
-
 // Tenant is the tenant of the machine's identities.
 func (m *IMDS) Tenant() string { return m.tenant }
 
@@ -87,7 +112,9 @@ func (m *IMDS) AppServiceEnv() []string {
 	return []string{"IDENTITY_ENDPOINT=" + m.URL + "/msi/token", "IDENTITY_HEADER=" + m.header}
 }
 
-func (m *IMDS) serve(w http.ResponseWriter, r *http.Request) {
+// ServeHTTP answers as IMDS's managed-identity endpoint does (and App
+// Service's, under /msi/token).
+func (m *IMDS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if r.URL.Path == "/msi/token" {
 		m.appService(w, r)
@@ -127,9 +154,12 @@ func (m *IMDS) token(w http.ResponseWriter, clientID, resource string) {
 	}
 	tok := m.cloud.Entra.mint(Issued{Tenant: m.tenant, ClientID: id, Audience: resource, Via: "managed_identity"})
 	i, _ := m.cloud.Entra.Lookup(tok)
+	// IMDS's shape: every value a string, numbers too, and an empty
+	// refresh_token.
 	writeJSON(w, http.StatusOK, map[string]string{
-		"access_token": tok, "client_id": id, "resource": resource, "token_type": "Bearer",
-		"expires_in": "3599", "expires_on": strconv.FormatInt(i.Expires.Unix(), 10), "not_before": strconv.FormatInt(i.Expires.Unix()-3600, 10),
+		"access_token": tok, "refresh_token": "", "client_id": id, "resource": resource, "token_type": "Bearer",
+		"expires_in": "3599", "ext_expires_in": "3599",
+		"expires_on": strconv.FormatInt(i.Expires.Unix(), 10), "not_before": strconv.FormatInt(i.Expires.Unix()-3600, 10),
 	})
 }
 

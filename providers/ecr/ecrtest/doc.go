@@ -1,8 +1,10 @@
 // Package ecrtest is a fake AWS for tests of the ecr backend and of the
 // binary that uses it: IAM users and roles, ECR and ECR Public
-// GetAuthorizationToken, STS (AssumeRole, AssumeRoleWithWebIdentity) and a
+// GetAuthorizationToken, STS (AssumeRole, AssumeRoleWithWebIdentity), a
 // container credentials endpoint (EKS Pod Identity), all httptest servers on
-// 127.0.0.1, closed when the test ends.
+// 127.0.0.1, closed when the test ends, and an EC2 instance metadata service
+// (IMDS: IMDSv2 sessions, the instance profile's keys) to serve at
+// 169.254.169.254:80 in a test's own network namespace.
 //
 // The fakes are as strict as AWS where it matters for a client: ECR checks
 // the JSON 1.1 protocol (POST /, Content-Type application/x-amz-json-1.1,

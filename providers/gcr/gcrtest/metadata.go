@@ -11,13 +11,16 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/testkit"
 )
 
 // metadataTokenPath is where the attached service account's token is served.
 const metadataTokenPath = "/computeMetadata/v1/instance/service-accounts/default/token"
 
 // Metadata fakes the Compute Engine (and GKE) metadata server on
-// 127.0.0.1. Point GCE_METADATA_HOST at Host.
+// 127.0.0.1. Point GCE_METADATA_HOST at Host, or move it to the real
+// address with ServeAtOwnAddress.
 type Metadata struct {
 	// Host is host:port, the value for GCE_METADATA_HOST.
 	Host string
@@ -25,6 +28,7 @@ type Metadata struct {
 	Email string
 
 	server        *Server
+	srv           *httptest.Server
 	mu            sync.Mutex
 	status        int
 	detached      bool
@@ -37,12 +41,26 @@ type Metadata struct {
 func (s *Server) NewMetadata(t testing.TB, email string) *Metadata {
 	t.Helper()
 	m := &Metadata{Email: email, server: s}
-	srv := httptest.NewServer(http.HandlerFunc(m.serve))
-	t.Cleanup(srv.Close)
-	u, err := url.Parse(srv.URL)
+	m.srv = httptest.NewServer(m)
+	t.Cleanup(m.srv.Close)
+	u, err := url.Parse(m.srv.URL)
 	require.NoError(t, err)
 	m.Host = u.Host
 	return m
+}
+
+// OwnAddress is the metadata server's documented, fixed address.
+const OwnAddress = "169.254.169.254:80"
+
+// ServeAtOwnAddress moves the server to OwnAddress, in a test's own network
+// namespace (testkit.PrivateNetwork), and closes its 127.0.0.1 listener:
+// a request that reaches it came the way it comes on a VM. Host becomes
+// OwnAddress.
+func (m *Metadata) ServeAtOwnAddress(t testing.TB) {
+	t.Helper()
+	testkit.ServeHTTPAt(t, OwnAddress, m)
+	m.srv.Close()
+	m.Host = OwnAddress
 }
 
 // SetStatus makes token requests answer status (503, 500 …); 0 restores.
@@ -73,10 +91,10 @@ func (m *Metadata) LastScopes() []string {
 	return slices.Clone(m.lastScopes)
 }
 
-// serve answers like the real server: every answer carries
+// ServeHTTP answers like the real server: every answer carries
 // Metadata-Flavor: Google; /computeMetadata/ requires that header on the
 // request and refuses proxied requests (X-Forwarded-For).
-func (m *Metadata) serve(w http.ResponseWriter, r *http.Request) {
+func (m *Metadata) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Metadata-Flavor", "Google")
 	switch {
 	case r.Header.Get("X-Forwarded-For") != "":
