@@ -99,7 +99,7 @@ func TestIDTokenRefusals(t *testing.T) {
 		{name: "missing id-token permission", cfg: w.cfg(idtoken.Config{}, ""), env: map[string]string{"ACTIONS_ID_TOKEN_REQUEST_TOKEN": ""},
 			target: providers.ErrNoIdentity, want: []string{"gcr: gcr.io", "permissions: id-token: write"}},
 		{name: "impersonation not granted", cfg: w.cfg(idtoken.Config{}, "other@proj.iam.gserviceaccount.com"), target: providers.ErrDenied,
-			want: []string{"may not impersonate other@proj.iam.gserviceaccount.com"}},
+			want: []string{"may not impersonate other@proj.iam.gserviceaccount.com", "roles/iam.workloadIdentityUser"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := *w.h
