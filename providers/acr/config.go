@@ -48,14 +48,7 @@ type Config struct {
 // IdentityToken implements idtoken.Trader, with the audience Entra's
 // federated credentials expect by default.
 func (c Config) IdentityToken() (idtoken.Config, bool) {
-	if c.IDToken == nil {
-		return idtoken.Config{}, false
-	}
-	t := *c.IDToken
-	if t.Audience == "" {
-		t.Audience = ExchangeAudience
-	}
-	return t, true
+	return idtoken.Defaulted(c.IDToken, ExchangeAudience)
 }
 
 // ExchangeAudience is the audience Entra recommends, and regcred asks

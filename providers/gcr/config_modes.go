@@ -127,14 +127,7 @@ func (c Config) UsesPodIdentity() bool {
 // one a pool provider allows when none is configured: the provider's
 // resource name as an https URL (what google-github-actions/auth asks for).
 func (c Config) IdentityToken() (idtoken.Config, bool) {
-	if c.IDToken == nil {
-		return idtoken.Config{}, false
-	}
-	t := *c.IDToken
-	if t.Audience == "" {
-		t.Audience = DefaultAudience(c.WorkloadIdentityProvider)
-	}
-	return t, true
+	return idtoken.Defaulted(c.IDToken, DefaultAudience(c.WorkloadIdentityProvider))
 }
 
 // DefaultAudience is the audience a pool provider allows by default:
