@@ -58,6 +58,7 @@ type leakWorld struct {
 	acr      *acrtest.Registry
 	acrBad   *acrtest.Registry // its entry's client secret is wrong
 	acrDown  string            // an ACR entry whose Entra is down
+	entra    *acrtest.Entra
 	// keyless is the CI issuer and the services trading its tokens: the
 	// identity tokens and what they buy are issued as the runs go, so
 	// each run reads them afresh.
@@ -126,7 +127,25 @@ func newLeakWorld(t *testing.T) *leakWorld {
 			reg, acrApp.Tenant, acrApp.ClientID, secretFile, authority)
 	}
 	w.acrDown = gcrtest.ClosedAddr(t)
+	w.entra = azure.Entra
 	w.keyless = newKeylessWorld(t)
+	// Keyless Google and Azure entries: the CI job's token exchanged at a
+	// pool provider that trusts the CI, and as a federated app's assertion.
+	ciPool := w.gcr.TrustIssuer(w.keyless.iss.URL, "ci-pool", w.keyless.iss.Subject)
+	w.gcr.AllowImpersonation(ciPool.PrincipalOf(w.keyless.iss.Subject), leakGSA)
+	ciApp := azure.Entra.NewApp("")
+	ciApp.FederateIssuer(w.keyless.iss.URL, w.keyless.iss.Subject, acrtest.ExchangeAudience)
+	w.acr.GrantPull(ciApp.ClientID)
+	otherApp := azure.Entra.NewApp("")
+	otherApp.FederateIssuer(w.keyless.iss.URL, "repo:acme/other:ref:refs/heads/main", acrtest.ExchangeAudience)
+	w.acrBad.GrantPull(otherApp.ClientID)
+	garKeyless := func(match, audience string) string {
+		return fmt.Sprintf("  - match: %s\n    gcr: {workloadIdentityProvider: %q, impersonateServiceAccount: %s, stsEndpoint: %q, iamCredentialsEndpoint: %q, idToken: {audience: %q}}\n",
+			match, ciPool.Provider, leakGSA, w.gcr.URL, w.gcr.IAMCredentialsURL(), audience)
+	}
+	acrKeyless := func(match string, app *acrtest.App) string {
+		return fmt.Sprintf("  - match: %q\n    acr: {tenantId: %s, clientId: %s, authorityHost: %q, idToken: {}}\n", match, app.Tenant, app.ClientID, azure.Entra.URL+"/")
+	}
 
 	oci := newOCIE2E(t)
 	oci.put(leakOCIID, "oci-robot", leakOCIPW)
@@ -165,10 +184,24 @@ func newLeakWorld(t *testing.T) *leakWorld {
 		fmt.Sprintf("  - match: jfrog.leak.example\n    jfrog: {url: %q, providerName: github-oidc, idToken: {audience: jfrog-github}}\n", w.keyless.jfrog.URL)+
 		fmt.Sprintf("  - match: jfrog-wrong.leak.example\n    jfrog: {url: %q, providerName: github-oidc, idToken: {audience: other}}\n", w.keyless.jfrog.URL)+
 		fmt.Sprintf("  - match: quay.leak.example\n    quay: {robot: acme+ci, url: %q}\n", w.keyless.quay.URL)+
-		"  - match: harbor.leak.example\n    jwt: {username: \"robot$ci\"}\n")
+		"  - match: harbor.leak.example\n    jwt: {username: \"robot$ci\"}\n"+
+		garKeyless("europe-west1-docker.pkg.dev/keyless", ciPool.TokenAudience)+
+		garKeyless("europe-west1-docker.pkg.dev/keyless-wrong", "other")+
+		acrKeyless(w.acr.Host+"/keyless", ciApp)+
+		acrKeyless(w.acrBad.Host+"/keyless-wrong", otherApp))
 	w.secrets["wrong Azure secret"] = leakWrongACR
 	w.env = append(append(append(awsEnv, gcloud.Env()...), w.keyless.jobEnv()...), "SSL_CERT_FILE="+azure.CAFile(t, dir), "REGCRED_CONFIG="+cfg, "REGCRED_CACHE=", "REGCRED_LOG=debug", "LEAK_STATIC_PW="+leakStaticPW, brokenBus(t))
 	return w
+}
+
+// keylessSecrets are the keyless world's tokens (identity, request,
+// exchanged) and the access tokens Entra issued on the way to ACR's.
+func (w *leakWorld) keylessSecrets() []string {
+	out := w.keyless.secrets()
+	if w.entra != nil {
+		out = append(out, w.entra.IssuedTokens()...)
+	}
+	return out
 }
 
 // pemBody is a line from the middle of a PEM block: what a leak of the
@@ -205,7 +238,7 @@ func (w *leakWorld) run(t *testing.T, r leakRun) runResult {
 		assert.NotContains(t, res.Stderr, s, "%v: stderr holds the %s", r.args, what)
 		assert.NotContains(t, stdout, s, "%v: stdout holds the %s:\n%s", r.args, what, res.Stdout)
 	}
-	for i, s := range w.keyless.secrets() {
+	for i, s := range w.keylessSecrets() {
 		assert.NotContains(t, res.Stderr, s, "%v: stderr holds keyless token %d (an identity, request or exchanged token)", r.args, i)
 		assert.NotContains(t, stdout, s, "%v: stdout holds keyless token %d (an identity, request or exchanged token):\n%s", r.args, i, res.Stdout)
 	}
@@ -286,7 +319,7 @@ func kubeletRequest(image string) string {
 }
 
 // TestSecretsNeverLeakThroughBinary runs every verb at debug level over
-// static, Vault, ECR, Google and OCI entries, on success and on every
+// static, Vault, ECR, Google, Azure, OCI and keyless entries, on success and on every
 // failure path (wrong secret, missing secret, backend down), and checks
 // that no secret reaches stderr, an error, `cache list`, or the name of
 // any file the cache or the login store writes. Only get's own answer,
@@ -321,6 +354,8 @@ func TestSecretsNeverLeakThroughBinary(t *testing.T) {
 		get("acr down", w.acrDown, 1, ""),
 		get("jfrog wrong audience", "jfrog-wrong.leak.example", 1, ""),
 		{name: "get keyless without id-token permission", args: []string{"get"}, stdin: "jfrog.leak.example", env: []string{"ACTIONS_ID_TOKEN_REQUEST_TOKEN="}, wantExit: 1},
+		get("gcr keyless wrong audience", "europe-west1-docker.pkg.dev/keyless-wrong/app", 1, ""),
+		get("acr keyless subject not federated", w.acrBad.Host+"/keyless-wrong/app", 1, ""),
 		get("no match", "nowhere.example.net", 1, ""),
 		{name: "kubelet all failing", args: []string{"kubelet"}, stdin: kubeletRequest("vault-wrong.example.com/app"), wantExit: 1},
 		{name: "store bad JSON", args: []string{"store"}, stdin: `{"ServerURL":"login.example.com","Secret":"` + leakStorePW, wantExit: 1},
@@ -343,6 +378,10 @@ func TestSecretsNeverLeakThroughBinary(t *testing.T) {
 		get("jfrog keyless cached", "jfrog.leak.example/team/app", 0, "keyless"),
 		get("quay keyless", "quay.leak.example/acme/app", 0, "keyless"),
 		get("jwt keyless", "harbor.leak.example", 0, "keyless"),
+		get("gcr keyless", "europe-west1-docker.pkg.dev/keyless/app", 0, "gcr"),
+		get("gcr keyless cached", "europe-west1-docker.pkg.dev/keyless/other", 0, "gcr"),
+		get("acr keyless", w.acr.Host+"/keyless/app", 0, "acr"),
+		get("acr keyless cached", w.acr.Host+"/keyless/other", 0, "acr"),
 		{name: "kubelet", args: []string{"kubelet"}, stdin: kubeletRequest("static.example.com/app"), allowed: kubeletPasswords},
 		{name: "store", args: []string{"store"}, stdin: `{"ServerURL":"login.example.com","Username":"l-user","Secret":"` + leakStorePW + `"}`},
 		get("stored login", "login.example.com", 0, leakStorePW),
@@ -404,7 +443,7 @@ func (w *leakWorld) checkFileNames(t *testing.T, dir string) string {
 		for what, s := range w.secrets {
 			assert.NotContains(t, p, s, "path %s names the %s", p, what)
 		}
-		for i, s := range w.keyless.secrets() {
+		for i, s := range w.keylessSecrets() {
 			assert.NotContains(t, p, s, "path %s names keyless token %d", p, i)
 		}
 		if !d.IsDir() && strings.Contains(p, "keyring-index") {

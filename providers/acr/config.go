@@ -4,6 +4,7 @@ import (
 	"runtime"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/idtoken"
 )
 
 // Config is the `acr:` block of a registry entry. Every field is optional:
@@ -38,6 +39,27 @@ type Config struct {
 	// azure.workload.identity/tenant-id) holding the pod's tenant, when it
 	// is not this entry's tenantId or AZURE_TENANT_ID.
 	TenantIDAnnotation string `yaml:"tenantIdAnnotation"`
+	// IDToken makes the entry keyless: the workload's identity token (a CI
+	// job's) is the client assertion of clientId's federated credential,
+	// and no Azure identity of the machine takes part.
+	IDToken *idtoken.Config `yaml:"idToken"`
+}
+
+// IdentityToken implements idtoken.Trader, with the audience Entra's
+// federated credentials expect by default.
+func (c Config) IdentityToken() (idtoken.Config, bool) {
+	return idtoken.Defaulted(c.IDToken, ExchangeAudience)
+}
+
+// ExchangeAudience is the audience Entra recommends, and regcred asks
+// for, in a federated credential.
+const ExchangeAudience = "api://AzureADTokenExchange"
+
+// ResolvePaths implements providers.RelativePaths.
+func (c *Config) ResolvePaths(dir string) {
+	if c.IDToken != nil {
+		c.IDToken.ResolvePath(dir)
+	}
 }
 
 // DefaultScope is the scope of the Entra token exchanged at a registry:
@@ -58,6 +80,9 @@ func (c Config) TokenScope() string {
 // In service-account mode only the tenant and the authority are the
 // node's; the pod's token and annotations are in the key already.
 func (c Config) EnvKeys() []string {
+	if c.IDToken != nil {
+		return []string{"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_AUTHORITY_HOST"}
+	}
 	if c.UsesPodIdentity() {
 		return []string{"AZURE_TENANT_ID", "AZURE_AUTHORITY_HOST"}
 	}
@@ -75,8 +100,8 @@ func (c Config) EnvKeys() []string {
 // is left out: it rotates for the same identity, which AZURE_CLIENT_ID
 // names.
 func (c Config) IdentityFiles(lookupEnv func(string) (string, bool)) []string {
-	if c.UsesPodIdentity() {
-		return nil // the pod's token is the identity
+	if c.UsesPodIdentity() || c.IDToken != nil {
+		return nil // the pod's token, or the identity token's claims, are the identity
 	}
 	var out []string
 	for _, f := range []string{c.ClientSecretFile, c.CertificateFile} {
@@ -98,8 +123,11 @@ func (c Config) IdentityFiles(lookupEnv func(string) (string, bool)) []string {
 }
 
 // UsesPodIdentity implements providers.PodIdentity: with
-// clientIdAnnotation the pod's token is the only credential of the login.
-func (c Config) UsesPodIdentity() bool { return c.ClientIDAnnotation != "" }
+// clientIdAnnotation the pod's token is the only credential of the login;
+// so it is with idToken `from: auto`, which takes the pod's token.
+func (c Config) UsesPodIdentity() bool {
+	return c.ClientIDAnnotation != "" || c.IDToken != nil && c.IDToken.Source() == idtoken.FromAuto
+}
 
 // PodAnnotations implements providers.PodIdentity.
 func (c Config) PodAnnotations() []string {

@@ -30,7 +30,9 @@
 // token is the client assertion of a workload identity federation login at
 // Entra, for the client ID its service account names (the annotation
 // azure.workload.identity/client-id, as AKS workload identity uses), and no
-// identity of the node takes part.
+// identity of the node takes part. With `idToken` the workload's identity
+// token (a CI job's, providers/idtoken) is the assertion instead, for the
+// entry's clientId and tenantId: the same login (assertionSource), keyless.
 //
 // An Entra token is only ever sent to an ACR login server
 // (<name>.azurecr.io, .azurecr.cn, .azurecr.us), checked anchored, or to

@@ -71,6 +71,8 @@ func (s source) refused(status int, body []byte) error {
 			providers.ErrNoIdentity, s.name, reason)
 	case status == http.StatusTooManyRequests || status >= 500:
 		return fmt.Errorf("%w: acr: the token service is not serving the %s (%s); try again later", providers.ErrUnavailable, s.name, reason)
+	case status >= 400 && s.fix != "":
+		return fmt.Errorf("%w: acr: Entra refused the %s: %s; %s", providers.ErrDenied, s.name, reason, s.fix)
 	case status >= 400:
 		return fmt.Errorf("%w: acr: Entra refused the %s: %s%s", providers.ErrDenied, s.name, reason, hintFor(desc))
 	}
@@ -103,8 +105,10 @@ func hintFor(desc string) string {
 	return ""
 }
 
-// oauthError reads {"error": "…", "error_description": "…"}; the
-// description's first line (Entra adds trace and correlation IDs below).
+// oauthError reads {"error": "…", "error_description": "…"}: the
+// description without what Entra appends to it — trace and correlation
+// IDs, a timestamp, links to its documentation — which only Microsoft's
+// support can use, and which would make every refusal's text unique.
 func oauthError(body []byte) (code, desc string) {
 	var e struct {
 		Error       string `json:"error"`
@@ -113,7 +117,10 @@ func oauthError(body []byte) (code, desc string) {
 	if json.Unmarshal(body, &e) != nil {
 		return "", ""
 	}
-	desc, _, _ = strings.Cut(e.Description, "\n")
+	desc = e.Description
+	for _, noise := range []string{"\n", " Trace ID: ", " Review the documentation at ", " https://learn.microsoft.com/", " https://docs.microsoft.com/"} {
+		desc, _, _ = strings.Cut(desc, noise)
+	}
 	return e.Error, strings.TrimSpace(desc)
 }
 

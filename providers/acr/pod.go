@@ -46,20 +46,24 @@ func (p *Provider) podSource(req providers.Request) (source, error) {
 	if !IsTenantID(tenant) {
 		return source{}, fmt.Errorf("%w: acr: %s: the tenant from %s is not a tenant ID (a GUID) or a domain name", providers.ErrInvalid, req.Registry, from)
 	}
-	authority, err := p.authority(req.Registry)
+	name := "the pod's service-account token, federated to client " + client + " in " + tenant + " (annotation " + key + ")"
+	return p.assertionSource(req.Registry, ids{tenant: tenant, client: client}, providers.Secret(strings.TrimSpace(sa.Token.Reveal())), name, kindPod)
+}
+
+// assertionSource is a workload identity federation login: token, an OIDC
+// token (the pod's, or the entry's identity token), is the client
+// assertion of id.client in id.tenant.
+func (p *Provider) assertionSource(registry string, id ids, token providers.Secret, name string, kind sourceKind) (source, error) {
+	authority, err := p.authority(registry)
 	if err != nil {
 		return source{}, err
 	}
-	token := strings.TrimSpace(sa.Token.Reveal())
-	cred, err := azidentity.NewClientAssertionCredential(tenant, client, func(context.Context) (string, error) { return token, nil },
+	cred, err := azidentity.NewClientAssertionCredential(id.tenant, id.client, func(context.Context) (string, error) { return token.Reveal(), nil },
 		&azidentity.ClientAssertionCredentialOptions{ClientOptions: p.clientOptions(authority), DisableInstanceDiscovery: true})
 	if err != nil {
 		return source{}, fmt.Errorf("%w: acr: workload identity federation: %s", providers.ErrInvalid, sdkText(err))
 	}
-	return source{
-		name: "the pod's service-account token, federated to client " + client + " in " + tenant + " (annotation " + key + ")",
-		kind: kindPod, cred: cred, tenant: tenant,
-	}, nil
+	return source{name: name, kind: kind, cred: cred, tenant: id.tenant}, nil
 }
 
 // boundedCred gives a credential that runs a program a time limit of its own.

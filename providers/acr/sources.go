@@ -20,6 +20,9 @@ type source struct {
 	kind   sourceKind
 	cred   azcore.TokenCredential
 	tenant string // "" when only the token knows it
+	// fix is what to change when Entra refuses the login ("" for the
+	// hints hintFor gives).
+	fix string
 }
 
 type sourceKind int
@@ -29,6 +32,7 @@ const (
 	kindCertificate
 	kindWorkload
 	kindPod
+	kindIDToken
 	kindManaged       // a user-assigned managed identity, or App Service's
 	kindSystemManaged // the VM's system-assigned identity, which it may lack
 	kindCLI
@@ -52,6 +56,9 @@ func (p *Provider) ids() ids {
 // DefaultAzureCredential's order. A source that is configured but broken
 // is an error, not a reason to try the next: the user meant that one.
 func (p *Provider) source(ctx context.Context, req providers.Request) (source, error) {
+	if p.cfg.IDToken != nil {
+		return p.idTokenSource(ctx, req)
+	}
 	if p.cfg.UsesPodIdentity() {
 		return p.podSource(req)
 	}

@@ -67,6 +67,14 @@ func (c Config) Validate() error {
 	if c.ClientIDAnnotation != "" && c.ClientID != "" {
 		bad("clientId/clientIdAnnotation", "set one: the client ID comes either from the entry or from the pod's service account")
 	}
+	if c.IDToken != nil {
+		if c.ClientSecretFile != "" || c.CertificateFile != "" || c.ClientIDAnnotation != "" {
+			bad("idToken", "logs in with the identity token alone; it does not go with clientSecretFile, certificateFile or clientIdAnnotation")
+		}
+		if err := c.IDToken.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("acr: %w", err))
+		}
+	}
 	return errors.Join(errs...)
 }
 

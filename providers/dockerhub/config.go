@@ -57,11 +57,7 @@ func (c Config) url() string {
 // IdentityToken implements idtoken.Trader, with the identity service's
 // URL as the default audience (what docker/login-action asks for).
 func (c Config) IdentityToken() (idtoken.Config, bool) {
-	t := c.IDToken
-	if t.Audience == "" {
-		t.Audience = c.url()
-	}
-	return t, true
+	return idtoken.Defaulted(&c.IDToken, c.url())
 }
 
 // ResolvePaths implements providers.RelativePaths.

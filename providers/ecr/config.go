@@ -84,14 +84,7 @@ const DefaultAudience = "sts.amazonaws.com"
 
 // IdentityToken implements idtoken.Trader.
 func (c Config) IdentityToken() (idtoken.Config, bool) {
-	if c.IDToken == nil {
-		return idtoken.Config{}, false
-	}
-	t := *c.IDToken
-	if t.Audience == "" {
-		t.Audience = DefaultAudience
-	}
-	return t, true
+	return idtoken.Defaulted(c.IDToken, DefaultAudience)
 }
 
 // ResolvePaths implements providers.RelativePaths.

@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/idtoken"
 )
 
 // DefaultScope is what tokens are asked for when the entry names no
@@ -54,6 +55,11 @@ type Config struct {
 	// the pod's federated token impersonates; it wins over
 	// impersonateServiceAccount when the pod's account has it.
 	ServiceAccountAnnotation string `yaml:"serviceAccountAnnotation"`
+	// IDToken, with workloadIdentityProvider, makes the entry keyless: the
+	// workload's identity token (a CI job's) is exchanged at STS for the
+	// pool provider, then for impersonateServiceAccount's token when it is
+	// set; no Google identity of the machine takes part.
+	IDToken *idtoken.Config `yaml:"idToken"`
 	// STSEndpoint and IAMCredentialsEndpoint replace
 	// https://sts.googleapis.com and https://iamcredentials.googleapis.com
 	// (private endpoints, proxies, tests); https unless loopback.
@@ -95,7 +101,7 @@ func (c Config) EnvKeys() []string {
 	if c.Source == SourceGcloud {
 		return gcloudEnvKeys()
 	}
-	if c.CredentialsFile != "" || c.UsesPodIdentity() {
+	if c.CredentialsFile != "" || c.federated() {
 		return nil
 	}
 	return []string{

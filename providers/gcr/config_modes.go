@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/idtoken"
 )
 
 // workloadProviderRE is the resource name of a workload identity pool
@@ -56,13 +57,34 @@ func (c Config) validatePod() error {
 			return fmt.Errorf("%w: gcr: %s must be an annotation key (like iam.gke.io/gcp-service-account), without spaces", providers.ErrInvalid, a.name)
 		}
 	}
+	if err := c.validateIDToken(); err != nil {
+		return err
+	}
 	switch {
-	case !c.UsesPodIdentity():
+	case !c.federated():
 		if c.ServiceAccountAnnotation != "" {
 			return fmt.Errorf("%w: gcr: serviceAccountAnnotation needs workloadIdentityProvider or workloadIdentityProviderAnnotation: the account a pod names is only impersonated with that pod's own token", providers.ErrInvalid)
 		}
 	case c.CredentialsFile != "" || c.Source == SourceGcloud:
-		return fmt.Errorf("%w: gcr: workloadIdentityProvider logs in with the pod's service-account token; it does not combine with credentialsFile or source: gcloud", providers.ErrInvalid)
+		return fmt.Errorf("%w: gcr: workloadIdentityProvider logs in with an OIDC token (the pod's, or idToken's); it does not combine with credentialsFile or source: gcloud", providers.ErrInvalid)
+	}
+	return nil
+}
+
+// validateIDToken checks idToken: it needs the pool provider to exchange
+// the token at, and takes no annotation, which only a pod's own token may
+// act on.
+func (c Config) validateIDToken() error {
+	switch {
+	case c.IDToken == nil:
+		return nil
+	case c.WorkloadIdentityProvider == "":
+		return fmt.Errorf("%w: gcr: idToken needs workloadIdentityProvider, the pool provider the identity token is exchanged at", providers.ErrInvalid)
+	case c.WorkloadIdentityProviderAnnotation != "" || c.ServiceAccountAnnotation != "":
+		return fmt.Errorf("%w: gcr: idToken does not combine with workloadIdentityProviderAnnotation or serviceAccountAnnotation: name the provider and the service account in the entry", providers.ErrInvalid)
+	}
+	if err := c.IDToken.Validate(); err != nil {
+		return fmt.Errorf("gcr: %w", err)
 	}
 	return nil
 }
@@ -83,11 +105,35 @@ func checkEndpoint(name, raw string) error {
 	return nil
 }
 
+// federated reports whether the entry exchanges an OIDC token at STS (the
+// pod's, or idToken's) rather than reading a Google identity of the
+// machine.
+func (c Config) federated() bool {
+	return c.WorkloadIdentityProvider != "" || c.WorkloadIdentityProviderAnnotation != ""
+}
+
 // UsesPodIdentity implements providers.PodIdentity: with a workload
 // identity provider, in kubelet mode the pod's own token is exchanged at
-// STS and nothing of the node's (files, metadata server) takes part.
+// STS and nothing of the node's (files, metadata server) takes part. With
+// idToken that holds for `from: auto` only, which takes the pod's token.
 func (c Config) UsesPodIdentity() bool {
-	return c.WorkloadIdentityProvider != "" || c.WorkloadIdentityProviderAnnotation != ""
+	if c.IDToken != nil {
+		return c.IDToken.Source() == idtoken.FromAuto
+	}
+	return c.federated()
+}
+
+// IdentityToken implements idtoken.Trader. Its default audience is the
+// one a pool provider allows when none is configured: the provider's
+// resource name as an https URL (what google-github-actions/auth asks for).
+func (c Config) IdentityToken() (idtoken.Config, bool) {
+	return idtoken.Defaulted(c.IDToken, DefaultAudience(c.WorkloadIdentityProvider))
+}
+
+// DefaultAudience is the audience a pool provider allows by default:
+// https: followed by its resource name.
+func DefaultAudience(workloadIdentityProvider string) string {
+	return "https:" + workloadIdentityProvider
 }
 
 // PodAnnotations implements providers.PodIdentity.

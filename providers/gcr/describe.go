@@ -7,7 +7,9 @@ package gcr
 func (c Config) IdentitySource() string {
 	var s string
 	switch {
-	case c.UsesPodIdentity():
+	case c.IDToken != nil:
+		s = "identity token (idToken) exchanged at " + c.WorkloadIdentityProvider
+	case c.federated():
 		s = "pod's service-account token at " + c.WorkloadIdentityProvider
 		if a := c.WorkloadIdentityProviderAnnotation; a != "" {
 			s = "pod's service-account token at the pool provider of annotation " + a

@@ -16,6 +16,13 @@
 // `impersonateServiceAccount`, the identity found is exchanged for that
 // service account's token through the IAM Credentials API.
 //
+// With `workloadIdentityProvider` an OIDC token is exchanged at Google STS
+// for that pool provider instead: the pod's own token in kubelet
+// service-account mode, or, with `idToken`, the workload's identity token
+// (a CI job's, providers/idtoken) — keyless, no identity of the machine
+// taking part. Both go through one STS source (federatedSource), then
+// impersonation when a service account is named.
+//
 // The ADC lookup reads the environment through providers.Deps rather than
 // the library's own os.Getenv, so the cache key (Config.EnvKeys, and the
 // content of the one credentials file Config.IdentityFiles names) and the

@@ -54,13 +54,14 @@ func GcloudADCPath(lookupEnv func(string) (string, bool), goos string) (path, wh
 // account's subject token) is left out: it rotates for the same identity.
 // The impersonation target is an entry setting, in the key already. With
 // source gcloud they are gcloud's active configuration files
-// (gcloudIdentityFiles); in kubelet service-account mode there are none:
-// the pod's token and annotations are the identity.
+// (gcloudIdentityFiles); in kubelet service-account mode and with idToken
+// there are none: the pod's token and annotations, or the identity
+// token's claims, are the identity.
 func (c Config) IdentityFiles(lookupEnv func(string) (string, bool)) []string {
 	switch {
 	case c.Source == SourceGcloud:
 		return gcloudIdentityFiles(lookupEnv, runtime.GOOS)
-	case c.UsesPodIdentity():
+	case c.federated():
 		return nil
 	}
 	if f := c.CredentialsFile; f != "" {

@@ -79,7 +79,7 @@ func (im impersonation) refused(status int, code, desc string) error {
 	reason := sanitize(code + ": " + desc)
 	switch {
 	case status == http.StatusForbidden || status == http.StatusUnauthorized:
-		return fmt.Errorf("%w: gcr: the identity of the %s may not impersonate %s (%s); grant it roles/iam.serviceAccountTokenCreator on that service account", providers.ErrDenied, im.src.name, im.target, reason)
+		return fmt.Errorf("%w: gcr: the identity of the %s may not impersonate %s (%s); grant it roles/iam.serviceAccountTokenCreator on that service account (a workload identity pool's principal: roles/iam.workloadIdentityUser)", providers.ErrDenied, im.src.name, im.target, reason)
 	case status == http.StatusNotFound:
 		return fmt.Errorf("%w: gcr: service account %s does not exist (%s)", providers.ErrNotFound, im.target, reason)
 	case status == http.StatusBadRequest:

@@ -52,10 +52,19 @@ func (p *Provider) podLogin(req providers.Request) (podLogin, error) {
 // podSource exchanges the pod's token at STS: the token source a
 // kubelet request's credential comes from, before any impersonation.
 func (p *Provider) podSource(ctx context.Context, l podLogin) source {
+	return p.federatedSource(ctx, l.audience, l.token, l.target != "",
+		"pod's service-account token exchanged at "+l.audience+" ("+l.from+")",
+		"the pool provider must trust the cluster's issuer, and the kubelet's tokenAttributes.serviceAccountTokenAudience must be one of its allowed audiences")
+}
+
+// federatedSource exchanges an OIDC token (the pod's, or idToken's) at
+// STS for the pool provider audience. fix says what to change when STS
+// refuses the token.
+func (p *Provider) federatedSource(ctx context.Context, audience string, token providers.Secret, impersonates bool, name, fix string) source {
 	scopes := p.cfg.TokenScopes()
-	if l.target != "" {
+	if impersonates {
 		scopes = []string{DefaultScope} // what generateAccessToken wants of its caller
 	}
-	name := "pod's service-account token exchanged at " + l.audience + " (" + l.from + ")"
-	return source{name: name, ts: stsExchange{ctx: ctx, client: p.deps.HTTPClient, url: p.stsURL + "/v1/token", audience: l.audience, subject: l.token, scopes: scopes, name: name, now: p.deps.Now}}
+	return source{name: name, ts: stsExchange{ctx: ctx, client: p.deps.HTTPClient, url: p.stsURL + "/v1/token", audience: audience,
+		subject: token, scopes: scopes, name: name, fix: fix, now: p.deps.Now}}
 }

@@ -93,10 +93,14 @@ func (p *Provider) Credential(ctx context.Context, req providers.Request) (provi
 }
 
 // identity finds the token source and the service account to impersonate
-// with it ("" for none): the pod's in kubelet service-account mode, else
-// gcloud's login or Application Default Credentials.
+// with it ("" for none): the workload's identity token with idToken, the
+// pod's in kubelet service-account mode, else gcloud's login or
+// Application Default Credentials.
 func (p *Provider) identity(ctx context.Context, req providers.Request) (source, string, error) {
-	if p.cfg.UsesPodIdentity() {
+	if p.cfg.IDToken != nil {
+		return p.idTokenSource(ctx, req)
+	}
+	if p.cfg.federated() {
 		l, err := p.podLogin(req)
 		if err != nil {
 			return source{}, "", err

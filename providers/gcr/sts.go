@@ -35,7 +35,9 @@ type stsExchange struct {
 	subject  providers.Secret
 	scopes   []string
 	name     string
-	now      func() time.Time
+	// fix is what to change when STS refuses the subject token.
+	fix string
+	now func() time.Time
 }
 
 // Token implements oauth2.TokenSource.
@@ -64,7 +66,7 @@ func (x stsExchange) Token() (*oauth2.Token, error) {
 	}
 	if resp.StatusCode != http.StatusOK {
 		code, desc := parseErrorBody(raw)
-		return nil, stsRefused(x.name, resp.StatusCode, code, providers.WithholdQuoted(desc, x.subject.Reveal()))
+		return nil, stsRefused(x.name, x.fix, resp.StatusCode, code, providers.WithholdQuoted(desc, x.subject.Reveal()))
 	}
 	return parseSTSAnswer(raw, x.now())
 }
@@ -104,15 +106,15 @@ func parseSTSAnswer(raw []byte, now time.Time) (*oauth2.Token, error) {
 }
 
 // stsRefused explains a refusal of the exchange: the pool provider's
-// checks of the pod's token.
-func stsRefused(name string, status int, code, desc string) error {
+// checks of the subject token, and fix, what to change about them.
+func stsRefused(name, fix string, status int, code, desc string) error {
 	reason := sanitize(strings.Trim(code+": "+desc, ": "))
 	if reason == "" {
 		reason = fmt.Sprintf("HTTP %d", status)
 	}
 	switch {
-	case code == "invalid_grant":
-		return fmt.Errorf("%w: gcr: the Security Token Service refused the %s (%s); the pool provider must trust the cluster's issuer, and the kubelet's tokenAttributes.serviceAccountTokenAudience must be one of its allowed audiences", providers.ErrDenied, name, reason)
+	case code == "invalid_grant", code == "unauthorized_client":
+		return fmt.Errorf("%w: gcr: the Security Token Service refused the %s (%s); %s", providers.ErrDenied, name, reason, fix)
 	case code == "invalid_target":
 		return fmt.Errorf("%w: gcr: the Security Token Service knows no such workload identity pool provider for the %s (%s); check the project number, pool and provider", providers.ErrDenied, name, reason)
 	case status == 408 || status == 429 || status >= 500:

@@ -81,6 +81,19 @@ type Trader interface {
 	IdentityToken() (c Config, ok bool)
 }
 
+// Defaulted is a kind's IdentityToken answer: c, when the kind's settings
+// have one, with audience as its Audience unless it names its own.
+func Defaulted(c *Config, audience string) (Config, bool) {
+	if c == nil {
+		return Config{}, false
+	}
+	t := *c
+	if t.Audience == "" {
+		t.Audience = audience
+	}
+	return t, true
+}
+
 // UsesPodToken says whether, in a kubelet request carrying a pod's
 // service-account token, that token is the identity token (`from: auto`).
 func (c Config) UsesPodToken() bool { return c.Source() == FromAuto }

@@ -1,6 +1,7 @@
 // Package idtoken is where a keyless entry's workload identity token comes
 // from: the `idToken: {from, audience, env, file}` block of every kind that
-// trades one (jwt, jfrog, quay, ecr's roleArn, vault's jwt login).
+// trades one (jwt, jfrog, quay, dockerhub, ecr's roleArn, gcr's
+// workloadIdentityProvider, acr's federated client, vault's jwt login).
 //
 // A Source fetches the token for one `get` and hands it on as a
 // providers.IdentityToken: held in a providers.Secret, never written to

@@ -149,3 +149,25 @@ func TestDescribeFetchesNothing(t *testing.T) {
 	assert.Contains(t, New(Config{}, deps(nil)).Describe(), "nowhere yet")
 	assert.Zero(t, iss.Asks(), "Describe asked the CI for a token")
 }
+
+func TestDefaulted(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  *Config
+		ok   bool
+		want string
+	}{
+		{name: "no idToken", cfg: nil},
+		{name: "audience given", cfg: &Config{Audience: "mine"}, ok: true, want: "mine"},
+		{name: "kind's default", cfg: &Config{From: "github"}, ok: true, want: "kind-default"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := Defaulted(tc.cfg, "kind-default")
+			assert.Equal(t, tc.ok, ok)
+			assert.Equal(t, tc.want, got.Audience)
+		})
+	}
+	c := &Config{}
+	_, _ = Defaulted(c, "x")
+	assert.Empty(t, c.Audience, "Defaulted changed the entry's settings")
+}

@@ -13,7 +13,6 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 	"time"
 
@@ -32,7 +31,9 @@ type App struct {
 	fed      []federation
 }
 
-type federation struct{ issuer, subject string }
+// federation is a federated identity credential: the issuer, subject and
+// audience a presented token must carry.
+type federation struct{ issuer, subject, audience string }
 
 // NewApp registers an application in tenant ("" for a new tenant).
 func (e *Entra) NewApp(tenant string) *App {
@@ -69,9 +70,16 @@ func (a *App) NewCertificate(t testing.TB, dir string) string {
 // Federate trusts the tokens issuer signs for subject (a federated
 // identity credential: issuer, subject, audience api://AzureADTokenExchange).
 func (a *App) Federate(issuer *Issuer, subject string) {
+	a.FederateIssuer(issuer.URL, subject, ExchangeAudience)
+}
+
+// FederateIssuer adds a federated identity credential for any OIDC issuer
+// (a CI's): Entra fetches its discovery document and JWKS to verify the
+// tokens it signs, and takes those whose sub and aud match.
+func (a *App) FederateIssuer(issuer, subject, audience string) {
 	a.entra.mu.Lock()
 	defer a.entra.mu.Unlock()
-	a.fed = append(a.fed, federation{issuer: issuer.URL, subject: subject})
+	a.fed = append(a.fed, federation{issuer: issuer, subject: subject, audience: audience})
 }
 
 // UnregisteredCertificate writes a certificate and key Entra does not
@@ -119,10 +127,17 @@ func (a *App) certByThumbprint(x5tS256, x5t string) *x509.Certificate {
 	return nil
 }
 
-func (a *App) federated(issuer, subject string) bool {
+// federations are the app's federated credentials for issuer.
+func (a *App) federations(issuer string) []federation {
 	a.entra.mu.Lock()
 	defer a.entra.mu.Unlock()
-	return slices.Contains(a.fed, federation{issuer: issuer, subject: subject})
+	var out []federation
+	for _, f := range a.fed {
+		if f.issuer == issuer {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // String names the app without any secret.

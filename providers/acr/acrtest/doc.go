@@ -8,10 +8,12 @@
 // secret; a certificate's client assertion by its RS256 or PS256 signature
 // against the registered certificate's key (found by its x5t#S256 or x5t
 // thumbprint), its audience (the token endpoint), issuer, subject and
-// lifetime; and a federated token by its issuer's signature, the
-// api://AzureADTokenExchange audience, its lifetime and a federated
-// credential matching its issuer and subject, answering with the AADSTS
-// errors Entra sends. IMDS refuses requests without `Metadata: true` and
+// lifetime; and a federated token (a pod's, a CI job's) by a federated
+// credential of the app naming its issuer, the signature against that
+// issuer's JWKS (fetched through its discovery document, as Entra does),
+// its lifetime, and a credential naming its audience and subject,
+// answering with the AADSTS codes and error shape Entra sends (trace and
+// correlation IDs, timestamp). IMDS refuses requests without `Metadata: true` and
 // identities not assigned. The registry's exchange accepts only live
 // tokens this Entra issued, for the registry's audience, to principals
 // granted pull, and answers refresh tokens that are JWTs with a real exp.

@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 )
 
@@ -47,7 +49,6 @@ type Entra struct {
 
 	mu       sync.Mutex
 	apps     map[string]*App // client ID → app
-	issuers  map[string]*Issuer
 	issued   map[string]Issued
 	requests map[string]int // by Via, refused ones included
 	outage   int
@@ -57,7 +58,7 @@ func newEntra(t testing.TB, c *Cloud) *Entra {
 	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	require.NoError(t, err)
-	e := &Entra{cloud: c, key: key, apps: map[string]*App{}, issuers: map[string]*Issuer{}, issued: map[string]Issued{}, requests: map[string]int{}}
+	e := &Entra{cloud: c, key: key, apps: map[string]*App{}, issued: map[string]Issued{}, requests: map[string]int{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{tenant}/v2.0/.well-known/openid-configuration", e.openidConfiguration)
 	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/token", e.token)
@@ -160,7 +161,7 @@ func (e *Entra) authenticate(r *http.Request, app *App, f map[string][]string) (
 		return "client_secret", 0, "", ""
 	case get("client_assertion_type") == AssertionType && get("client_assertion") != "":
 		endpoint := "https://" + r.Host + "/" + r.PathValue("tenant") + "/oauth2/v2.0/token"
-		return e.checkAssertion(app, get("client_assertion"), endpoint)
+		return e.checkAssertion(r.Context(), app, get("client_assertion"), endpoint)
 	}
 	return "none", http.StatusUnauthorized, "invalid_client", "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'."
 }
@@ -219,11 +220,23 @@ func audienceOf(scope string) (string, bool) {
 	return res, ok && strings.Contains(res, "://") && !strings.ContainsAny(res, " ")
 }
 
+// aadError answers as Entra's token endpoint does: the AADSTS text with
+// its trace, correlation ID and timestamp appended, and the same again in
+// fields of their own.
 func aadError(w http.ResponseWriter, status int, code, desc string) {
-	writeJSON(w, status, map[string]any{
-		"error": code, "error_description": desc + "\r\nTrace ID: " + rand.Text() + "\r\nTimestamp: " + time.Now().UTC().Format(time.RFC3339),
-		"error_codes": []int{},
-	})
+	trace, correlation := uuid.NewString(), uuid.NewString()
+	ts := time.Now().UTC().Format("2006-01-02 15:04:05Z")
+	body := map[string]any{
+		"error":             code,
+		"error_description": desc + " Trace ID: " + trace + " Correlation ID: " + correlation + " Timestamp: " + ts,
+		"error_codes":       []int{},
+		"timestamp":         ts, "trace_id": trace, "correlation_id": correlation,
+	}
+	if n, err := strconv.Atoi(strings.TrimPrefix(strings.SplitN(desc, ":", 2)[0], "AADSTS")); err == nil {
+		body["error_codes"] = []int{n}
+		body["error_uri"] = "https://login.microsoftonline.com/error?code=" + strconv.Itoa(n)
+	}
+	writeJSON(w, status, body)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -1,33 +1,26 @@
 package acrtest
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
 	"testing"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
-	"github.com/stretchr/testify/require"
+	"github.com/regcred/regcred/internal/oidctest"
 )
 
 // Issuer is an OIDC issuer Entra trusts for federation: a Kubernetes
-// cluster's service-account issuer, say.
+// cluster's service-account issuer, say. It is an oidctest issuer on
+// 127.0.0.1, publishing its discovery document and JWKS, which Entra
+// fetches as the real one does; its clock is the cloud's.
 type Issuer struct {
-	URL string
-	key *rsa.PrivateKey
-	e   *Entra
+	*oidctest.Issuer
 }
 
-// NewIssuer makes an issuer Entra trusts (apps still need Federate).
+// NewIssuer starts an issuer (apps still need Federate to trust it).
 func (e *Entra) NewIssuer(t testing.TB) *Issuer {
 	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	require.NoError(t, err)
-	i := &Issuer{URL: "https://oidc.example/" + rand.Text(), key: key, e: e}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.issuers[i.URL] = i
-	return i
+	iss := oidctest.New(t)
+	iss.Now = e.cloud.clock
+	return &Issuer{Issuer: iss}
 }
 
 // Token is a service-account token for subject
@@ -35,11 +28,5 @@ func (e *Entra) NewIssuer(t testing.TB) *Issuer {
 // from the cloud's clock (negative: already expired).
 func (i *Issuer) Token(t testing.TB, subject, audience string, lifetime time.Duration) string {
 	t.Helper()
-	now := i.e.cloud.clock()
-	tok, err := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{
-		"iss": i.URL, "sub": subject, "aud": []string{audience},
-		"iat": now.Unix(), "nbf": now.Add(-time.Minute).Unix(), "exp": now.Add(lifetime).Unix(),
-	}).SignedString(i.key)
-	require.NoError(t, err)
-	return tok
+	return i.Issuer.Token(subject, audience, lifetime)
 }

@@ -10,7 +10,6 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
@@ -22,15 +21,9 @@ import (
 // document and JWKS on 127.0.0.1, as a cluster's issuer does) and the
 // workload identity pool provider that trusts it.
 type Cluster struct {
-	// Issuer is the issuer URL, the `iss` of its tokens.
-	Issuer string
-	// Provider is the pool provider's resource name, STS's `audience`.
-	Provider string
-	// TokenAudience is the provider's allowed audience, the `aud` a pod's
-	// token must carry: by default the provider's name as an https URL.
-	TokenAudience string
-	// pool is the pool's resource name, the prefix of its principals.
-	pool   string
+	// PoolProvider is the provider trusting the cluster's issuer; its
+	// Issuer is the cluster's issuer URL.
+	*PoolProvider
 	key    *rsa.PrivateKey
 	kid    string
 	server *Server
@@ -40,13 +33,10 @@ type Cluster struct {
 func (s *Server) NewCluster(t testing.TB, pool string) *Cluster {
 	t.Helper()
 	c := &Cluster{key: newKey(t), kid: randomHex(8), server: s}
-	c.pool = "//iam.googleapis.com/projects/" + randomDigits(12) + "/locations/global/workloadIdentityPools/" + pool
-	c.Provider = c.pool + "/providers/" + pool + "-oidc"
-	c.TokenAudience = "https:" + c.Provider
 	mux := http.NewServeMux()
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	c.Issuer = srv.URL
+	c.PoolProvider = newPoolProvider(srv.URL, pool)
 	mux.HandleFunc("/.well-known/openid-configuration", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"issuer": c.Issuer, "jwks_uri": c.Issuer + "/openid/v1/jwks",
 			"id_token_signing_alg_values_supported": []string{"RS256"}, "response_types_supported": []string{"id_token"}})
@@ -61,14 +51,14 @@ func (s *Server) NewCluster(t testing.TB, pool string) *Cluster {
 	})
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.clusters[c.Provider] = c
+	s.providers[c.Provider] = c.PoolProvider
 	return c
 }
 
 // Principal is the federated identity of a pod's service account, as IAM
 // bindings name it.
 func (c *Cluster) Principal(namespace, name string) string {
-	return "principal:" + strings.TrimPrefix(c.pool, "/") + "/subject/system:serviceaccount:" + namespace + ":" + name
+	return c.PrincipalOf("system:serviceaccount:" + namespace + ":" + name)
 }
 
 // Token is the token the kubelet passes for a pod of namespace/name: signed

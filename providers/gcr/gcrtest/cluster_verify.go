@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// podClaims are the claims STS reads of a pod's token.
+// podClaims are the claims STS reads of an OIDC token (a pod's, a CI job's).
 type podClaims struct {
 	Iss string   `json:"iss"`
 	Sub string   `json:"sub"`
@@ -37,45 +37,48 @@ func (a *audience) UnmarshalJSON(b []byte) error {
 // clockSkew is the leeway STS allows on nbf, iat and exp.
 const clockSkew = 30
 
-// verify checks a pod's token as STS checks an OIDC provider's token: the
+// verify checks a token as STS checks an OIDC provider's token: the
 // RS256 signature against the keys the issuer publishes now (fetched from
-// its discovery document), the issuer, an allowed audience, and the
-// lifetime. It returns the principal the token stands for, or what is
-// wrong, in STS's words.
-func (c *Cluster) verify(token string, now time.Time) (principal, problem string) {
+// its discovery document), the issuer, an allowed audience, the lifetime
+// and the attribute condition. It returns the principal the token stands
+// for, or the OAuth error code and what is wrong, in STS's words.
+func (p *PoolProvider) verify(token string, now time.Time) (principal, code, problem string) {
 	var hdr jwtHeader
 	var claims podClaims
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 || decodeSegment(parts[0], &hdr) != nil || decodeSegment(parts[1], &claims) != nil {
-		return "", "The subject token is not a JWT."
+		return "", "invalid_grant", "The subject token is not a JWT."
 	}
 	if hdr.Alg != "RS256" {
-		return "", fmt.Sprintf("The JWT is signed with an unsupported algorithm %q.", hdr.Alg)
+		return "", "invalid_grant", fmt.Sprintf("The JWT is signed with an unsupported algorithm %q.", hdr.Alg)
 	}
 	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
 	if err != nil {
-		return "", "Invalid JWT signature."
+		return "", "invalid_grant", "Invalid JWT signature."
 	}
-	keys, err := fetchJWKS(c.Issuer)
+	keys, err := fetchJWKS(p.Issuer)
 	if err != nil {
-		return "", fmt.Sprintf("Unable to fetch the issuer's keys: %v", err)
+		// What STS answers when it cannot read the issuer's metadata or JWKS.
+		return "", "invalid_grant", "Error connecting to the given credential's issuer."
 	}
 	n := now.Unix()
 	switch {
 	case !verifyRS256(keys, hdr.Kid, parts[0]+"."+parts[1], sig):
-		return "", "Invalid JWT signature."
-	case claims.Iss != c.Issuer:
-		return "", fmt.Sprintf("The issuer in ID Token %s does not match the expected ones.", claims.Iss)
-	case !slices.Contains(claims.Aud, c.TokenAudience):
-		return "", fmt.Sprintf("The audience in ID Token %v does not match the expected audience.", []string(claims.Aud))
+		return "", "invalid_grant", "Invalid JWT signature."
+	case claims.Iss != p.Issuer:
+		return "", "invalid_grant", fmt.Sprintf("The issuer in ID Token %s does not match the expected ones.", claims.Iss)
+	case !slices.Contains(claims.Aud, p.TokenAudience):
+		return "", "invalid_grant", fmt.Sprintf("The audience in ID Token %v does not match the expected audience.", []string(claims.Aud))
 	case claims.Exp == 0 || n >= claims.Exp+clockSkew:
-		return "", "ID Token expired."
+		return "", "invalid_grant", "ID Token expired."
 	case claims.Nbf > n+clockSkew || claims.Iat > n+clockSkew:
-		return "", "ID Token is not yet valid."
+		return "", "invalid_grant", "ID Token is not yet valid."
 	case claims.Sub == "":
-		return "", "The ID Token has no subject."
+		return "", "invalid_grant", "The ID Token has no subject."
+	case p.subject != "" && claims.Sub != p.subject:
+		return "", "unauthorized_client", "The given credential is rejected by the attribute condition."
 	}
-	return "principal:" + strings.TrimPrefix(c.pool, "/") + "/subject/" + claims.Sub, ""
+	return p.PrincipalOf(claims.Sub), "", ""
 }
 
 // fetchJWKS reads the issuer's discovery document and its JWKS.

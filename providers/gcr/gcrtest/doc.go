@@ -8,7 +8,11 @@
 // RS256 signature of a JWT-bearer assertion with the service account's
 // public key and checks its issuer, audience, scope and lifetime; it
 // answers a bad signature, a deleted key, a revoked refresh token or a
-// skewed clock with the `invalid_grant` errors Google sends. The IAM fake
+// skewed clock with the `invalid_grant` errors Google sends. STS verifies
+// an OIDC subject token (a pod's, a CI job's) at a pool provider
+// (NewCluster, TrustIssuer) against its issuer's JWKS, the provider's
+// allowed audience, the token's lifetime and the provider's attribute
+// condition. The IAM fake
 // only accepts bearer tokens these fakes issued, for principals that were
 // granted the right to impersonate. The metadata fake insists on the
 // `Metadata-Flavor: Google` header. A fake that accepted anything would

@@ -50,7 +50,7 @@ type Server struct {
 	accounts      map[string]*account
 	users         map[string]*User
 	pools         map[string]*ExternalAccount
-	clusters      map[string]*Cluster
+	providers     map[string]*PoolProvider
 	impersonators map[string]map[string]bool
 	tokens        map[string]Issued
 	requests      map[string]int
@@ -66,7 +66,7 @@ func NewServer(t testing.TB) *Server {
 		accounts:      map[string]*account{},
 		users:         map[string]*User{},
 		pools:         map[string]*ExternalAccount{},
-		clusters:      map[string]*Cluster{},
+		providers:     map[string]*PoolProvider{},
 		impersonators: map[string]map[string]bool{},
 		tokens:        map[string]Issued{},
 		requests:      map[string]int{},

@@ -65,10 +65,10 @@ func (s *Server) handleSTS(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	s.mu.Lock()
-	e, c := s.pools[f.Get("audience")], s.clusters[f.Get("audience")]
+	e, p := s.pools[f.Get("audience")], s.providers[f.Get("audience")]
 	s.mu.Unlock()
-	if c != nil {
-		s.clusterExchange(w, f, c)
+	if p != nil {
+		s.oidcExchange(w, f, p)
 		return
 	}
 	switch {
@@ -90,9 +90,10 @@ func (s *Server) handleSTS(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// clusterExchange is the token exchange at a pool provider that trusts a
-// cluster's issuer: the subject token is verified as an OIDC token.
-func (s *Server) clusterExchange(w http.ResponseWriter, f url.Values, c *Cluster) {
+// oidcExchange is the token exchange at a pool provider that trusts an
+// OIDC issuer (a cluster's, a CI's): the subject token is verified as an
+// OIDC token.
+func (s *Server) oidcExchange(w http.ResponseWriter, f url.Values, p *PoolProvider) {
 	switch {
 	case f.Get("grant_type") != TokenExchangeGrant:
 		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "Invalid grant_type.")
@@ -104,9 +105,9 @@ func (s *Server) clusterExchange(w http.ResponseWriter, f url.Values, c *Cluster
 		oauthError(w, http.StatusBadRequest, "invalid_request", "Invalid subject_token_type.")
 		return
 	}
-	principal, problem := c.verify(f.Get("subject_token"), s.clock())
+	principal, code, problem := p.verify(f.Get("subject_token"), s.clock())
 	if problem != "" {
-		oauthError(w, http.StatusBadRequest, "invalid_grant", problem)
+		oauthError(w, http.StatusBadRequest, code, problem)
 		return
 	}
 	scopes := strings.Fields(f.Get("scope"))
