@@ -108,7 +108,6 @@ registries:
 		peakRSS(t, rss, []string{bin, "get"}, fileEnv, ecrHost), peakRSS(t, rss, []string{floor, floorFile}, nil, ecrHost))
 	t.Logf("32 concurrent cold gets: %d GetAuthorizationToken call(s)", concurrentCold(t, bin, cloud, awsEnv))
 	benchNoIdentity(t, bin, rounds)
-	benchCold(t, bin, cloud, awsEnv, 60)
 }
 
 // staticFileCase is a warm get of a static entry whose password is in a
