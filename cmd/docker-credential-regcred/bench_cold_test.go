@@ -45,7 +45,7 @@ func benchNoIdentity(t *testing.T, bin string, rounds int) {
 		{Name: "get, no identity, gcr.io/x", Argv: []string{bin, "get"}, Env: env, Stdin: "gcr.io/x", OKExit: []int{1}},
 	}, 10, rounds)
 	require.NoError(t, err)
-	t.Logf("no cloud identity, black-holed metadata, from the second get on; %d rounds, medians, ratio to the no-match get (target <= 1.25x):\n%s",
+	t.Logf("no cloud identity, black-holed metadata, from the second get on; %d rounds (shuffled), medians; ratio to the no-match get = median of per-round ratios (target <= 1.25x):\n%s",
 		rounds, procbench.Format(rs))
 	if after := aws.Conns() + google.Conns(); after != probes {
 		t.Errorf("remembered absences probed the metadata addresses %d more times", after-probes)
@@ -103,7 +103,7 @@ registries:
 	before := cloud.Calls(ecrtest.ECR)
 	rs, err := procbench.Run(context.Background(), cases, 5, rounds)
 	require.NoError(t, err)
-	t.Logf("cold get, %d rounds, medians, ratio to amazon-ecr-credential-helper's cold get (target <= 1.0x):\n%s", rounds, procbench.Format(rs))
+	t.Logf("cold get, %d rounds (shuffled), medians; ratio to amazon-ecr-credential-helper's cold get = median of per-round ratios (target <= 1.0x):\n%s", rounds, procbench.Format(rs))
 	if calls, want := cloud.Calls(ecrtest.ECR)-before, len(cases)*(5+rounds); calls != want {
 		t.Errorf("cold gets made %d GetAuthorizationToken calls, want one each (%d)", calls, want)
 	}
