@@ -60,7 +60,7 @@ func TestBenchmarkCold(t *testing.T) {
 	if os.Getenv("REGCRED_BENCH") != "1" {
 		t.Skip("set REGCRED_BENCH=1 (make bench)")
 	}
-	rounds := 60
+	rounds := 200
 	if n, err := strconv.Atoi(os.Getenv("REGCRED_BENCH_ROUNDS")); err == nil && n > 0 {
 		rounds = n
 	}
