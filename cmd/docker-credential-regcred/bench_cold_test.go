@@ -64,7 +64,7 @@ func TestBenchmarkCold(t *testing.T) {
 	if n, err := strconv.Atoi(os.Getenv("REGCRED_BENCH_ROUNDS")); err == nil && n > 0 {
 		rounds = n
 	}
-	bin := testBinary(t)
+	bin := installedFront(t)
 	cloud := ecrtest.New(t)
 	_, awsEnv := awsUserEnv(cloud)
 	benchCold(t, bin, cloud, awsEnv, rounds)
@@ -80,6 +80,7 @@ func benchCold(t *testing.T, bin string, cloud *ecrtest.Cloud, awsEnv []string, 
 	if peer == "" {
 		return
 	}
+	peer = installed(t, peer)[0]
 	cfg := writeConfig(t, `cache: {store: none}
 registries:
   - match: "*.dkr.ecr.*.amazonaws.com"

@@ -28,8 +28,8 @@ func TestBenchmarkProcesses(t *testing.T) {
 		t.Skip("set REGCRED_BENCH=1 (make bench)")
 	}
 	rounds := 300
-	bin := testBinary(t)
-	floor := buildFloor(t)
+	bin := installedFront(t)
+	floor := installed(t, buildFloor(t))[0]
 	cloud := ecrtest.New(t)
 	_, awsEnv := awsUserEnv(cloud)
 	floorFile := filepath.Join(t.TempDir(), "small.json")
@@ -128,6 +128,23 @@ func staticFileCase(t *testing.T, bin string) procbench.Case {
 // peerName names amazon-ecr-credential-helper's case.
 const peerName = "amazon-ecr-credential-helper, warm"
 
+// installed copies the executables at paths into one fresh directory as an
+// installer writes them (procbench.Install) and returns the copies' paths:
+// every timed executable is a copy, whoever built it.
+func installed(t *testing.T, paths ...string) []string {
+	t.Helper()
+	out, err := procbench.Install(t.TempDir(), paths...)
+	require.NoError(t, err)
+	return out
+}
+
+// installedFront is a copy of the front with a copy of the engine beside it.
+func installedFront(t *testing.T) string {
+	t.Helper()
+	front := testBinary(t)
+	return installed(t, front, filepath.Join(filepath.Dir(front), "regcred-engine"))[0]
+}
+
 func buildFloor(t *testing.T) string { return buildTool(t, "floor") }
 
 // buildTool builds testdata/tools/<name>.
@@ -181,6 +198,7 @@ func peerCase(t *testing.T, cloud *ecrtest.Cloud, awsEnv []string) *procbench.Ca
 	if peer == "" {
 		return nil
 	}
+	peer = installed(t, peer)[0]
 	env := peerEnv(t, cloud, awsEnv)
 	before := cloud.Calls(ecrtest.ECR)
 	prime := exec.Command(peer, "get")

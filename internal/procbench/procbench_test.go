@@ -3,6 +3,7 @@ package procbench
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -80,4 +81,24 @@ func TestRunShufflesTheOrderEachRound(t *testing.T) {
 	}
 	// All 20 rounds in one order by chance: (1/6)^19.
 	assert.Greater(t, len(orders), 1, "every round ran the cases in the same order: %v", runs)
+}
+
+func TestInstallCopiesExecutables(t *testing.T) {
+	src := t.TempDir()
+	a, b := filepath.Join(src, "a"), filepath.Join(src, "b")
+	require.NoError(t, os.WriteFile(a, []byte("#!/bin/sh\necho a\n"), 0o700))
+	require.NoError(t, os.WriteFile(b, []byte("#!/bin/sh\necho b\n"), 0o700))
+	dir := t.TempDir()
+	got, err := Install(dir, a, b)
+	require.NoError(t, err)
+	require.Equal(t, []string{filepath.Join(dir, "a"), filepath.Join(dir, "b")}, got)
+	for i, want := range []string{"a\n", "b\n"} {
+		out, err := exec.Command(got[i]).Output()
+		require.NoError(t, err, "running the copy %s", got[i])
+		assert.Equal(t, want, string(out), "the copy %s runs as the original", got[i])
+	}
+	_, err = Install(dir, a)
+	assert.Error(t, err, "installing over an existing file must fail, not overwrite")
+	_, err = Install(t.TempDir(), filepath.Join(src, "missing"))
+	assert.ErrorIs(t, err, os.ErrNotExist)
 }
