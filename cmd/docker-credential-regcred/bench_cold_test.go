@@ -105,6 +105,7 @@ registries:
 	rs, err := procbench.Run(context.Background(), cases, 5, rounds)
 	require.NoError(t, err)
 	t.Logf("cold get, %d rounds (shuffled), medians; ratio to amazon-ecr-credential-helper's cold get = median of per-round ratios (target <= 1.0x):\n%s", rounds, procbench.Format(rs))
+	t.Logf("the hand-off: a cold get through the front ÷ the engine alone, %.2fx", procbench.RatioOf(rs[1], rs[2]))
 	if calls, want := cloud.Calls(ecrtest.ECR)-before, len(cases)*(5+rounds); calls != want {
 		t.Errorf("cold gets made %d GetAuthorizationToken calls, want one each (%d)", calls, want)
 	}
