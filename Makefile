@@ -129,7 +129,7 @@ fuzz-brief:
 ECR_LOGIN_VERSION := v0.12.0
 bench:
 	GOFLAGS= CGO_ENABLED=0 $(GO) install github.com/awslabs/amazon-ecr-credential-helper/ecr-login/cli/docker-credential-ecr-login@$(ECR_LOGIN_VERSION)
-	credhelper/cache/testdata/with-secret-service.sh env REGCRED_BENCH=1 $(GO) test -count=1 -run TestBenchmarkProcesses -v ./cmd/docker-credential-regcred/
+	credhelper/cache/testdata/with-secret-service.sh env REGCRED_BENCH=1 $(GO) test -count=1 -run TestBenchmark -v ./cmd/docker-credential-regcred/
 
 # Release files into dist/ (internal/dist): both executables for every
 # platform (DIST_PLATFORMS=linux/amd64 … for fewer), archives, deb/rpm/apk,

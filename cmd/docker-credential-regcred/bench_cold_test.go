@@ -2,8 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -41,11 +45,29 @@ func benchNoIdentity(t *testing.T, bin string, rounds int) {
 		{Name: "get, no identity, gcr.io/x", Argv: []string{bin, "get"}, Env: env, Stdin: "gcr.io/x", OKExit: []int{1}},
 	}, 10, rounds)
 	require.NoError(t, err)
-	t.Logf("no cloud identity, black-holed metadata, from the second get on; %d rounds, medians, ratio to the no-match get (target <= 1.25x):\n%s",
+	t.Logf("no cloud identity, black-holed metadata, from the second get on; %d rounds (shuffled), medians; ratio to the no-match get = median of per-round ratios (target <= 1.25x):\n%s",
 		rounds, procbench.Format(rs))
 	if after := aws.Conns() + google.Conns(); after != probes {
 		t.Errorf("remembered absences probed the metadata addresses %d more times", after-probes)
 	}
+}
+
+// TestBenchmarkCold is the cold half of `make bench`, runnable alone
+// (REGCRED_BENCH=1 go test -run TestBenchmarkCold; REGCRED_BENCH_ROUNDS
+// sets the rounds): the cold get against the peer's, and where the
+// engine's package initialisation spends its time.
+func TestBenchmarkCold(t *testing.T) {
+	if os.Getenv("REGCRED_BENCH") != "1" {
+		t.Skip("set REGCRED_BENCH=1 (make bench)")
+	}
+	rounds := 200
+	if n, err := strconv.Atoi(os.Getenv("REGCRED_BENCH_ROUNDS")); err == nil && n > 0 {
+		rounds = n
+	}
+	bin := installedFront(t)
+	cloud := ecrtest.New(t)
+	_, awsEnv := awsUserEnv(cloud)
+	benchCold(t, bin, cloud, awsEnv, rounds)
 }
 
 // benchCold times a cold get (no cache: every get asks the fake ECR)
@@ -58,6 +80,7 @@ func benchCold(t *testing.T, bin string, cloud *ecrtest.Cloud, awsEnv []string, 
 	if peer == "" {
 		return
 	}
+	peer = installed(t, peer)[0]
 	cfg := writeConfig(t, `cache: {store: none}
 registries:
   - match: "*.dkr.ecr.*.amazonaws.com"
@@ -77,11 +100,50 @@ registries:
 			t.Fatalf("%s: %v\n%s", c.Name, err, out)
 		}
 	}
+	logInitTrace(t, cases[2])
 	before := cloud.Calls(ecrtest.ECR)
 	rs, err := procbench.Run(context.Background(), cases, 5, rounds)
 	require.NoError(t, err)
-	t.Logf("cold get, %d rounds, medians, ratio to amazon-ecr-credential-helper's cold get (target <= 1.0x):\n%s", rounds, procbench.Format(rs))
+	t.Logf("cold get, %d rounds (shuffled), medians; ratio to amazon-ecr-credential-helper's cold get = median of per-round ratios (target <= 1.0x):\n%s", rounds, procbench.Format(rs))
+	t.Logf("the hand-off: a cold get through the front ÷ the engine alone, %.2fx", procbench.RatioOf(rs[1], rs[2]))
 	if calls, want := cloud.Calls(ecrtest.ECR)-before, len(cases)*(5+rounds); calls != want {
 		t.Errorf("cold gets made %d GetAuthorizationToken calls, want one each (%d)", calls, want)
 	}
+}
+
+// logInitTrace runs c once with GODEBUG=inittrace=1 and logs the package
+// initialisation it paid: the total and the costliest packages.
+func logInitTrace(t *testing.T, c procbench.Case) {
+	t.Helper()
+	cmd := exec.Command(c.Argv[0], c.Argv[1:]...)
+	cmd.Env, cmd.Stdin = append(slices.Clone(c.Env), "GODEBUG=inittrace=1"), strings.NewReader(c.Stdin)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Run(), "%s with inittrace: %s", c.Name, stderr.String())
+	type pkgInit struct {
+		pkg string
+		ms  float64
+	}
+	var inits []pkgInit
+	total := 0.0
+	for line := range strings.Lines(stderr.String()) {
+		// init <pkg> @<start> ms, <clock> ms clock, <bytes> bytes, <allocs> allocs
+		f := strings.Fields(line)
+		if len(f) < 7 || f[0] != "init" || f[6] != "clock," {
+			continue
+		}
+		ms, err := strconv.ParseFloat(f[4], 64)
+		require.NoError(t, err, "inittrace line %q", line)
+		inits = append(inits, pkgInit{f[1], ms})
+		total += ms
+	}
+	require.NotEmpty(t, inits, "no inittrace lines in %q", stderr.String())
+	slices.SortFunc(inits, func(a, b pkgInit) int { return int((b.ms - a.ms) * 1e6) })
+	var b strings.Builder
+	for _, in := range inits[:min(15, len(inits))] {
+		fmt.Fprintf(&b, "  %-60s %6.3f ms\n", in.pkg, in.ms)
+	}
+	last := strings.Fields(stderr.String()[strings.LastIndex(stderr.String(), "\ninit ")+1:])
+	t.Logf("%s: %d package inits, %.2f ms of init clock in all, the last starting %s ms after the runtime's; the costliest:\n%s",
+		c.Name, len(inits), total, strings.TrimPrefix(last[2], "@"), b.String())
 }

@@ -1,7 +1,10 @@
 // Package procbench times whole processes side by side: each round runs
-// every case once, in turn, so machine noise hits all of them alike, and the
-// result is each case's median as a ratio to a baseline case measured in the
-// same run. Seconds differ from machine to machine; ratios mostly do not.
+// every case once, in an order shuffled anew each round (so no case always
+// runs right after another's noise or in its cache shadow), and a case's
+// ratio to the baseline is the median over rounds of its time in a round
+// divided by the baseline's in that same round: a burst of load on a shared
+// machine moves both sides of one round's ratio together. Seconds differ
+// from machine to machine; ratios mostly do not.
 package procbench
 
 import (
@@ -9,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os/exec"
 	"slices"
 	"strings"
@@ -30,34 +34,73 @@ type Case struct {
 type Result struct {
 	Name   string
 	Median time.Duration
-	Ratio  float64 // Median / the baseline's median
+	// Ratio is the median over rounds of this case's time ÷ the baseline's
+	// in the same round; RatioLow and RatioHigh are those ratios' quartiles.
+	Ratio, RatioLow, RatioHigh float64
+	// Times are the timed rounds, in round order (Times[r] of every result
+	// is from the same round r).
+	Times []time.Duration
 }
 
 // Run times rounds of every case after warmup untimed rounds; cases[0] is
-// the baseline.
+// the baseline. Each round runs the cases in a new random order.
 func Run(ctx context.Context, cases []Case, warmup, rounds int) ([]Result, error) {
 	if len(cases) == 0 || rounds < 1 {
 		return nil, errors.New("procbench: need at least one case and one round")
 	}
 	times := make([][]time.Duration, len(cases))
 	for round := range warmup + rounds {
-		for i, c := range cases {
-			d, err := c.run(ctx)
+		for _, i := range rand.Perm(len(cases)) {
+			d, err := cases[i].run(ctx)
 			if err != nil {
-				return nil, fmt.Errorf("procbench: %s: %w", c.Name, err)
+				return nil, fmt.Errorf("procbench: %s: %w", cases[i].Name, err)
 			}
 			if round >= warmup {
 				times[i] = append(times[i], d)
 			}
 		}
 	}
-	base := median(times[0])
-	out := make([]Result, len(cases))
+	names := make([]string, len(cases))
 	for i, c := range cases {
-		m := median(times[i])
-		out[i] = Result{Name: c.Name, Median: m, Ratio: float64(m) / float64(base)}
+		names[i] = c.Name
 	}
-	return out, nil
+	return summarize(names, times), nil
+}
+
+// summarize makes the results of times[case][round]; case 0 is the baseline.
+func summarize(names []string, times [][]time.Duration) []Result {
+	out := make([]Result, len(names))
+	for i, name := range names {
+		out[i] = Result{Name: name, Median: median(times[i]), Times: times[i]}
+	}
+	for i := range out {
+		rs := roundRatios(out[i], out[0])
+		out[i].Ratio, out[i].RatioLow, out[i].RatioHigh = quantile(rs, 2), quantile(rs, 1), quantile(rs, 3)
+	}
+	return out
+}
+
+// RatioOf is the median over rounds of a's time ÷ b's in the same round;
+// a and b are results of one Run.
+func RatioOf(a, b Result) float64 { return quantile(roundRatios(a, b), 2) }
+
+func roundRatios(a, b Result) []float64 {
+	rs := make([]float64, min(len(a.Times), len(b.Times)))
+	for r := range rs {
+		rs[r] = float64(a.Times[r]) / float64(b.Times[r])
+	}
+	return rs
+}
+
+// quantile is the q-th quartile (1, 2 = the median, 3) of xs, by nearest
+// rank on the sorted values.
+func quantile(xs []float64, q int) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[q*(len(s)-1)/4]
 }
 
 func (c Case) run(ctx context.Context) (time.Duration, error) {
@@ -85,7 +128,7 @@ func median(ds []time.Duration) time.Duration {
 func Format(rs []Result) string {
 	var b strings.Builder
 	for _, r := range rs {
-		fmt.Fprintf(&b, "%-40s median %8.3f ms   %.2fx\n", r.Name, float64(r.Median.Microseconds())/1000, r.Ratio)
+		fmt.Fprintf(&b, "%-40s median %8.3f ms   %.2fx (quartiles %.2f–%.2f)\n", r.Name, float64(r.Median.Microseconds())/1000, r.Ratio, r.RatioLow, r.RatioHigh)
 	}
 	return b.String()
 }

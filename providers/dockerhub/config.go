@@ -2,11 +2,11 @@ package dockerhub
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/idtoken"
+	"github.com/regcred/regcred/providers/lazyregexp"
 )
 
 // DefaultURL is Docker's identity service.
@@ -26,14 +26,14 @@ type Config struct {
 	IDToken idtoken.Config `yaml:"idToken"`
 }
 
-var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+var uuidRE = lazyregexp.New(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // Validate implements the config contract.
 func (c Config) Validate() error {
 	switch {
 	case strings.TrimSpace(c.Org) == "":
 		return fmt.Errorf("%w: dockerhub: org is required (the organisation, which is the username)", providers.ErrInvalid)
-	case !uuidRE.MatchString(c.ConnectionID):
+	case !uuidRE().MatchString(c.ConnectionID):
 		return fmt.Errorf("%w: dockerhub: connectionId must be the OIDC connection's id, a UUID (Organization settings › OIDC connections)", providers.ErrInvalid)
 	}
 	if c.URL != "" {

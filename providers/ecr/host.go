@@ -2,32 +2,71 @@ package ecr
 
 import (
 	"fmt"
-	"regexp"
+	"slices"
 	"strings"
-	"sync"
 
 	"github.com/regcred/regcred/providers"
 )
 
-// privateHost is anchored at both ends, so "….amazonaws.com.evil.example"
-// and "evil123456789012.dkr…" never match. The account is exactly twelve
-// digits and the region one DNS label. The suffixes are the ones the
-// built-in patterns are made of (patterns.go), so the two cannot drift apart.
-// It is compiled on first use, not at package init: most helper processes
-// never ask ECR.
-var privateHost = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(\d{12})\.dkr([.-])ecr(-fips)?\.([a-z0-9][a-z0-9-]*)\.(` +
-		suffixAlternation() + `)$`)
-})
-
-func suffixAlternation() string {
-	var quoted []string
-	for _, list := range [][]string{IPv4Suffixes(), DualStackSuffixes()} {
-		for _, s := range list {
-			quoted = append(quoted, regexp.QuoteMeta(s))
+// privateTarget matches registry against
+//
+//	<12 digits>.dkr(.|-)ecr[-fips].<region>.<suffix>
+//
+// anchored at both ends, so "….amazonaws.com.evil.example" and
+// "evil123456789012.dkr…" never match. The region is one DNS label
+// ([a-z0-9][a-z0-9-]*), the suffix one of IPv4Suffixes or
+// DualStackSuffixes (the ones the built-in patterns are made of, so the two
+// cannot drift apart). It is written by hand rather than as a regular
+// expression because a cold get would compile that expression for one
+// match; FuzzPrivateTarget holds it equal to the expression it replaced.
+func privateTarget(registry string) (target, bool) {
+	const accountLen = 12
+	if len(registry) < accountLen {
+		return target{}, false
+	}
+	t := target{host: registry, account: registry[:accountLen]}
+	for _, c := range []byte(t.account) {
+		if c < '0' || c > '9' {
+			return target{}, false
 		}
 	}
-	return strings.Join(quoted, "|")
+	rest, ok := strings.CutPrefix(registry[accountLen:], ".dkr")
+	if !ok {
+		return target{}, false
+	}
+	if rest, ok = strings.CutPrefix(rest, ".ecr"); !ok {
+		if rest, ok = strings.CutPrefix(rest, "-ecr"); !ok {
+			return target{}, false
+		}
+		t.dualStack = true
+	}
+	rest, t.fips = strings.CutPrefix(rest, "-fips")
+	if rest, ok = strings.CutPrefix(rest, "."); !ok {
+		return target{}, false
+	}
+	region, suffix, ok := strings.Cut(rest, ".")
+	if !ok || !isRegionLabel(region) || !isSuffix(suffix) {
+		return target{}, false
+	}
+	t.region = region
+	return t, true
+}
+
+// isRegionLabel reports whether s is [a-z0-9][a-z0-9-]*.
+func isRegionLabel(s string) bool {
+	if s == "" || s[0] == '-' {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+func isSuffix(s string) bool {
+	return slices.Contains(IPv4Suffixes(), s) || slices.Contains(DualStackSuffixes(), s)
 }
 
 // publicRegion is the only region that serves the ECR Public API.
@@ -52,15 +91,9 @@ func parseHost(registry string) (target, error) {
 			return target{host: registry, public: true, region: publicRegion, dualStack: h == "ecr-public.aws.com"}, nil
 		}
 	}
-	m := privateHost().FindStringSubmatch(registry)
-	if m == nil {
+	t, ok := privateTarget(registry)
+	if !ok {
 		return target{}, fmt.Errorf("ecr: %q is not an Amazon ECR registry host (expected <12-digit account>.dkr.ecr.<region>.amazonaws.com or a FIPS, dual-stack or other-partition form of it, or public.ecr.aws): refusing to send an ECR token there: %w", registry, providers.ErrInvalid)
 	}
-	return target{
-		host:      registry,
-		account:   m[1],
-		fips:      m[3] == "-fips",
-		region:    m[4],
-		dualStack: m[2] == "-",
-	}, nil
+	return t, nil
 }

@@ -3,21 +3,21 @@ package gcr
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 	"unicode"
 
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/idtoken"
+	"github.com/regcred/regcred/providers/lazyregexp"
 )
 
 // workloadProviderRE is the resource name of a workload identity pool
 // provider as STS takes it for `audience`.
-var workloadProviderRE = regexp.MustCompile(`^//iam\.googleapis\.com/projects/[0-9]{1,20}/locations/[a-z0-9-]{1,40}/workloadIdentityPools/[a-z0-9-]{4,32}/providers/[a-z0-9-]{4,32}$`)
+var workloadProviderRE = lazyregexp.New(`^//iam\.googleapis\.com/projects/[0-9]{1,20}/locations/[a-z0-9-]{1,40}/workloadIdentityPools/[a-z0-9-]{4,32}/providers/[a-z0-9-]{4,32}$`)
 
 // IsWorkloadIdentityProvider reports whether s names a workload identity
 // pool provider.
-func IsWorkloadIdentityProvider(s string) bool { return workloadProviderRE.MatchString(s) }
+func IsWorkloadIdentityProvider(s string) bool { return workloadProviderRE().MatchString(s) }
 
 // validateSource checks source and gcloudPath.
 func (c Config) validateSource() error {

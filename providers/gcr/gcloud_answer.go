@@ -3,13 +3,13 @@ package gcr
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/lazyregexp"
 )
 
 // configHelperAnswer is what is read of `gcloud config config-helper
@@ -69,7 +69,7 @@ func orNoAccount(account string) string {
 // tokenLike matches what could be a credential in gcloud's messages: OAuth
 // access and refresh tokens, JWTs, long opaque runs. Paths and account
 // names stay readable.
-var tokenLike = regexp.MustCompile(`ya29\.[\w.-]+|1//[\w.-]+|eyJ[\w.-]+|[A-Za-z0-9_+=-]{32,}`)
+var tokenLike = lazyregexp.New(`ya29\.[\w.-]+|1//[\w.-]+|eyJ[\w.-]+|[A-Za-z0-9_+=-]{32,}`)
 
 // summarizeGcloudStderr keeps what gcloud printed as its error (the lines
 // from the first "ERROR:" on, or all of it), on one line, with anything
@@ -80,7 +80,7 @@ func summarizeGcloudStderr(stderr []byte) string {
 		s = s[i:]
 	}
 	s = strings.Join(strings.Fields(s), " ")
-	s = tokenLike.ReplaceAllString(s, "[redacted]")
+	s = tokenLike().ReplaceAllString(s, "[redacted]")
 	if s == "" {
 		return "it printed nothing on stderr"
 	}
