@@ -13,6 +13,7 @@ import (
 	"github.com/regcred/regcred/internal/procbench"
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
+	"github.com/stretchr/testify/assert"
 )
 
 // benchNoIdentity times the gets of a machine with no cloud identity whose
@@ -43,9 +44,7 @@ func benchNoIdentity(t *testing.T, bin string, rounds int) {
 	require.NoError(t, err)
 	t.Logf("no cloud identity, black-holed metadata, from the second get on; %d rounds, medians, ratio to the no-match get (target <= 1.25x):\n%s",
 		rounds, procbench.Format(rs))
-	if after := aws.Conns() + google.Conns(); after != probes {
-		t.Errorf("remembered absences probed the metadata addresses %d more times", after-probes)
-	}
+	assert.Equal(t, probes, aws.Conns()+google.Conns(), "remembered absences probed the metadata addresses again")
 }
 
 // benchCold times a cold get (no cache: every get asks the fake ECR)
@@ -73,15 +72,12 @@ registries:
 	for _, c := range cases {
 		cmd := exec.Command(c.Argv[0], c.Argv[1:]...)
 		cmd.Env, cmd.Stdin = c.Env, strings.NewReader(c.Stdin)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("%s: %v\n%s", c.Name, err, out)
-		}
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s: %s", c.Name, out)
 	}
 	before := cloud.Calls(ecrtest.ECR)
 	rs, err := procbench.Run(context.Background(), cases, 5, rounds)
 	require.NoError(t, err)
 	t.Logf("cold get, %d rounds, medians, ratio to amazon-ecr-credential-helper's cold get (target <= 1.0x):\n%s", rounds, procbench.Format(rs))
-	if calls, want := cloud.Calls(ecrtest.ECR)-before, len(cases)*(5+rounds); calls != want {
-		t.Errorf("cold gets made %d GetAuthorizationToken calls, want one each (%d)", calls, want)
-	}
+	assert.Equal(t, len(cases)*(5+rounds), cloud.Calls(ecrtest.ECR)-before, "cold gets' GetAuthorizationToken calls, want one each")
 }
