@@ -3,8 +3,6 @@ package credhelper
 import (
 	"bytes"
 	"encoding/json"
-	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -20,8 +18,6 @@ import (
 
 	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/credhelper/dockerproto"
-	"github.com/regcred/regcred/providers"
-	"github.com/regcred/regcred/providers/netdeps"
 )
 
 // The fuzzed App's config holds these secrets; none may appear on an error
@@ -57,25 +53,7 @@ func newFuzzApp(t *testing.T) *testApp {
 	for k, v := range offMachine {
 		env[k] = v
 	}
-	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
-	var stdout, stderr bytes.Buffer
-	logger := slog.New(slog.NewTextHandler(&stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	return &testApp{
-		app: &App{
-			Stdout: &stdout, Stderr: &stderr,
-			Env: config.Env{LookupEnv: lookup, HomeDir: home},
-			Deps: netdeps.Deps{
-				HTTPClient: &http.Client{Timeout: time.Second},
-				Deps: providers.Deps{
-					Now:       time.Now,
-					LookupEnv: lookup,
-					Logger:    logger,
-				},
-			},
-			Version: "v-fuzz",
-		},
-		stdout: &stdout, stderr: &stderr,
-	}
+	return wireTestApp(home, env, time.Second)
 }
 
 // FuzzParseConfig: never panics; every error wraps config.ErrConfig and names the
