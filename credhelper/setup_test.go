@@ -12,6 +12,7 @@ import (
 
 	"github.com/regcred/regcred/credhelper/clientsetup"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -103,7 +104,7 @@ func TestSetupWriteBacksUp(t *testing.T) {
 	out, code := ta.runString(t, "", "setup", "podman", "--write", "--file", path)
 	require.Equal(t, 0, code, "exit: %s %s", out, ta.stderr)
 	require.Contains(t, out, "wrote "+path)
-	assert.Equal(t, clientsetup.RegistriesDropIn, string(mustRead(t, path)), "wrote")
+	assert.Equal(t, clientsetup.RegistriesDropIn, string(testkit.ReadFile(t, path)), "wrote")
 	out, _ = ta.runString(t, "", "setup", "podman", "--write", "--file", path)
 	assert.Contains(t, out, "unchanged", "second write")
 	require.NoError(t, os.WriteFile(path, []byte("credential-helpers = [\"other\"]\n"), 0o640))
@@ -111,7 +112,7 @@ func TestSetupWriteBacksUp(t *testing.T) {
 	out, _ = ta.runString(t, "", "setup", "podman", "--write", "--file", path)
 	baks, _ := filepath.Glob(path + ".*.bak")
 	require.Len(t, baks, 1, "backups; output %s", out)
-	require.Equal(t, "credential-helpers = [\"other\"]\n", string(mustRead(t, baks[0])), "backup")
+	require.Equal(t, "credential-helpers = [\"other\"]\n", string(testkit.ReadFile(t, baks[0])), "backup")
 	require.Contains(t, out, baks[0], "the output names the backup")
 	info, err := os.Stat(path)
 	require.NoError(t, err)
@@ -123,7 +124,7 @@ func TestSetupNerdctlWriteMerges(t *testing.T) {
 	ta := newTestApp(t, dockerTestConfig, map[string]string{"DOCKER_CONFIG": dir})
 	out, code := ta.runString(t, "", "setup", "nerdctl", "--write")
 	require.Equal(t, 0, code, "exit: %s", ta.stderr)
-	got := decodeObject(t, mustRead(t, filepath.Join(dir, "config.json")))
+	got := decodeObject(t, testkit.ReadFile(t, filepath.Join(dir, "config.json")))
 	assert.Equal(t, "desktop", got["credsStore"], "config.json %v", got)
 	helpers, _ := got["credHelpers"].(map[string]any)
 	assert.Equal(t, "regcred", helpers["registry.example.com"], "config.json %v", got)
