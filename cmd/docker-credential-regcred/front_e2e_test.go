@@ -59,16 +59,9 @@ func newInstall(t *testing.T) install {
 	t.Helper()
 	dir := t.TempDir()
 	in := install{front: filepath.Join(dir, "docker-credential-regcred"), engine: filepath.Join(dir, "regcred-engine")}
-	copyExecutable(t, testBinary(t), in.front)
-	copyExecutable(t, engineBinary(t), in.engine)
+	testkit.CopyFile(t, testBinary(t), in.front, 0o755)
+	testkit.CopyFile(t, engineBinary(t), in.engine, 0o755)
 	return in
-}
-
-func copyExecutable(t *testing.T, from, to string) {
-	t.Helper()
-	data, err := os.ReadFile(from)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(to, data, 0o755))
 }
 
 // alone runs the front with its engine unexecutable (mode 0, which no
@@ -95,7 +88,7 @@ func (in install) checkHandedOff(t *testing.T, res runResult) {
 func loneFront(t *testing.T) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "docker-credential-regcred")
-	copyExecutable(t, testBinary(t), p)
+	testkit.CopyFile(t, testBinary(t), p, 0o755)
 	return p
 }
 
