@@ -1,7 +1,8 @@
 // Package testkit holds the test helpers that several packages' tests share:
 // the leak check (AssertNoSecret), a fake clock, an injected environment,
-// file writers, a debug logger whose output tests read back, the error check
-// (WantErr), base64 for fixtures and a black-holed address (BlackHole).
+// file writers, readers and copiers, named pipes (Mkfifo), a debug logger
+// whose output tests read back, the error check (WantErr), base64 for
+// fixtures and a black-holed address (BlackHole).
 //
 // It is imported by _test.go files only, and imports nothing of this module
 // but internal/syncbuf, so any package's in-package tests can use it without
