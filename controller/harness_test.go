@@ -318,7 +318,7 @@ func applyRBACDoc(t *testing.T, kc kubernetes.Interface, doc []byte) {
 		require.NoError(t, yaml.UnmarshalStrict(doc, &o))
 		_, err = kc.RbacV1().RoleBindings(o.Namespace).Create(ctx, &o, metav1.CreateOptions{})
 	default:
-		t.Fatalf("unexpected kind %q in RBAC manifest", kind.Kind)
+		require.Failf(t, "unexpected kind", "%q in RBAC manifest", kind.Kind)
 	}
 	require.NoError(t, err)
 }

@@ -67,7 +67,7 @@ func TestAPIServerRestartMidRefresh(t *testing.T) {
 	select {
 	case <-res.paused:
 	case <-time.After(waitFor):
-		t.Fatal("no refresh began")
+		require.Fail(t, "no refresh began")
 	}
 	restarted := make(chan struct{})
 	go func() {

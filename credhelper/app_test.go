@@ -38,6 +38,13 @@ func newTestApp(t *testing.T, configYAML string, env map[string]string) *testApp
 			env = withEnv(env, k, v)
 		}
 	}
+	return wireTestApp(home, env, 5*time.Second)
+}
+
+// wireTestApp is the App of a test: env is its whole environment, home its
+// home directory, the log (at debug) its stderr, and HTTP calls time out
+// after timeout.
+func wireTestApp(home string, env map[string]string, timeout time.Duration) *testApp {
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	var stdout, stderr bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -46,7 +53,7 @@ func newTestApp(t *testing.T, configYAML string, env map[string]string) *testApp
 			Stdout: &stdout, Stderr: &stderr,
 			Env: config.Env{LookupEnv: lookup, HomeDir: home},
 			Deps: netdeps.Deps{
-				HTTPClient: &http.Client{Timeout: 5 * time.Second},
+				HTTPClient: &http.Client{Timeout: timeout},
 				Deps: providers.Deps{
 					Now:       time.Now,
 					LookupEnv: lookup,

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -40,8 +41,10 @@ func TestCheckNotesLoginsDockerNoLongerReaches(t *testing.T) {
 			if _, after, ok := strings.Cut(out, "\nNotes:\n"); ok {
 				notes = after
 			}
-			if tt.want == "" && notes != "" || !strings.Contains(notes, tt.want) {
-				t.Errorf("notes = %q, want %q\nreport:\n%s", notes, tt.want, out)
+			if tt.want == "" {
+				assert.Empty(t, notes, "report:\n%s", out)
+			} else {
+				assert.Contains(t, notes, tt.want, "report:\n%s", out)
 			}
 		})
 	}

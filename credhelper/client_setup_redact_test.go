@@ -3,9 +3,11 @@ package credhelper
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
+	"fmt"
+	"github.com/regcred/regcred/internal/testkit"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -20,15 +22,10 @@ func TestDisplayedDockerConfigHidesSecrets(t *testing.T) {
 		{"setup", "nerdctl"},
 	} {
 		out, code := ta.runString(t, "", args...)
-		if code != 0 || !strings.Contains(out, "auth") {
-			t.Fatalf("%v: exit %d, output shows no auths member to check:\n%s", args, code, out)
-		}
-		all := out + ta.stderr.String()
-		if strings.Contains(all, secret) || strings.Contains(all, "SECRET") {
-			t.Errorf("%v (exit %d) shows a stored secret:\n%s", args, code, all)
-		}
+		require.Equal(t, 0, code, "%v: exit, output:\n%s", args, out)
+		require.Contains(t, out, "auth", "%v: output shows no auths member to check", args)
+		testkit.AssertNoSecret(t, fmt.Sprintf("%v's output", args), out+ta.stderr.String(), secret, "SECRET")
 	}
-	if got, _ := os.ReadFile(filepath.Join(dir, "config.json")); !strings.Contains(string(got), secret) {
-		t.Error("the file itself lost its secret")
-	}
+	got, _ := os.ReadFile(filepath.Join(dir, "config.json"))
+	assert.Contains(t, string(got), secret, "the file itself lost its secret")
 }

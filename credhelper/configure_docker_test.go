@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -205,21 +206,14 @@ func TestConfigureDockerOtherHelper(t *testing.T) {
 	out, code := ta.runString(t, "", "configure-docker", "--dir", dir, "--host", "gcr.io", "--host", "https://Reg.Example.COM:443/v2/")
 	require.Zero(t, code, "stdout %s stderr %s", out, ta.stderr)
 	assert.Contains(t, ta.stderr.String(), `credHelpers["gcr.io"] is "gcloud"; left alone`)
-	got := decodeObject(t, mustRead(t, filepath.Join(dir, "config.json")))["credHelpers"].(map[string]any)
+	got := decodeObject(t, testkit.ReadFile(t, filepath.Join(dir, "config.json")))["credHelpers"].(map[string]any)
 	assert.Equal(t, "gcloud", got["gcr.io"], "credHelpers = %v", got)
 	assert.Equal(t, "regcred", got["reg.example.com"], "credHelpers = %v", got)
 	_, code = ta.runString(t, "", "configure-docker", "--dir", dir, "--host", "gcr.io", "--force")
 	require.Zero(t, code, "--force failed")
-	got = decodeObject(t, mustRead(t, filepath.Join(dir, "config.json")))["credHelpers"].(map[string]any)
+	got = decodeObject(t, testkit.ReadFile(t, filepath.Join(dir, "config.json")))["credHelpers"].(map[string]any)
 	assert.Equal(t, "regcred", got["gcr.io"], "after --force credHelpers = %v", got)
 	assert.Equal(t, "gcloud", got["us.gcr.io"], "after --force credHelpers = %v", got)
-}
-
-func mustRead(t *testing.T, path string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	require.NoError(t, err)
-	return data
 }
 
 func TestConfigureDockerCloudAndEnv(t *testing.T) {
@@ -227,7 +221,7 @@ func TestConfigureDockerCloudAndEnv(t *testing.T) {
 	ta := newTestApp(t, "", map[string]string{"DOCKER_CONFIG": dir})
 	out, code := ta.runString(t, "", "configure-docker", "--cloud")
 	require.Zero(t, code, "stdout %s stderr %s", out, ta.stderr)
-	got := decodeObject(t, mustRead(t, filepath.Join(dir, "config.json")))["credHelpers"].(map[string]any)
+	got := decodeObject(t, testkit.ReadFile(t, filepath.Join(dir, "config.json")))["credHelpers"].(map[string]any)
 	for _, h := range []string{"gcr.io", "eu.gcr.io", "us-docker.pkg.dev", "europe-west1-docker.pkg.dev", "public.ecr.aws"} {
 		assert.Equal(t, "regcred", got[h], "--cloud did not add %s: %v", h, got)
 	}
@@ -248,7 +242,7 @@ func TestConfigureDockerFollowsSymlink(t *testing.T) {
 	info, err := os.Lstat(link)
 	require.NoError(t, err)
 	require.NotZero(t, info.Mode()&os.ModeSymlink, "the symlink was replaced by a file")
-	assert.Contains(t, string(mustRead(t, real)), `"registry.example.com": "regcred"`, "the link's target was not updated")
+	assert.Contains(t, string(testkit.ReadFile(t, real)), `"registry.example.com": "regcred"`, "the link's target was not updated")
 }
 
 func TestConfigureDockerErrors(t *testing.T) {
@@ -274,7 +268,7 @@ func TestConfigureDockerErrors(t *testing.T) {
 			assert.Equal(t, 1, code, "exit code")
 			assert.Empty(t, out, "stdout")
 			assert.Contains(t, ta.stderr.String(), tt.want, "stderr")
-			assert.Equal(t, tt.content, string(mustRead(t, path)), "a failed run changed the file")
+			assert.Equal(t, tt.content, string(testkit.ReadFile(t, path)), "a failed run changed the file")
 		})
 	}
 }

@@ -3,9 +3,6 @@ package credhelper
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -21,8 +18,6 @@ import (
 
 	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/credhelper/dockerproto"
-	"github.com/regcred/regcred/providers"
-	"github.com/regcred/regcred/providers/netdeps"
 )
 
 // The fuzzed App's config holds these secrets; none may appear on an error
@@ -58,25 +53,7 @@ func newFuzzApp(t *testing.T) *testApp {
 	for k, v := range offMachine {
 		env[k] = v
 	}
-	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
-	var stdout, stderr bytes.Buffer
-	logger := slog.New(slog.NewTextHandler(&stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	return &testApp{
-		app: &App{
-			Stdout: &stdout, Stderr: &stderr,
-			Env: config.Env{LookupEnv: lookup, HomeDir: home},
-			Deps: netdeps.Deps{
-				HTTPClient: &http.Client{Timeout: time.Second},
-				Deps: providers.Deps{
-					Now:       time.Now,
-					LookupEnv: lookup,
-					Logger:    logger,
-				},
-			},
-			Version: "v-fuzz",
-		},
-		stdout: &stdout, stderr: &stderr,
-	}
+	return wireTestApp(home, env, time.Second)
 }
 
 // FuzzParseConfig: never panics; every error wraps config.ErrConfig and names the
@@ -99,29 +76,20 @@ func FuzzParseConfig(f *testing.F) {
 		const path = "fuzzdir/regcred.yaml"
 		cfg, err := config.Parse(path, []byte(data))
 		if err != nil {
-			if !errors.Is(err, config.ErrConfig) || !strings.Contains(err.Error(), path) {
-				t.Fatalf("ParseConfig(%q): error %q does not wrap config.ErrConfig and name the file", data, err)
-			}
+			require.ErrorIs(t, err, config.ErrConfig, "ParseConfig(%q)", data)
+			require.ErrorContains(t, err, path, "ParseConfig(%q): the error does not name the file", data)
 			return
 		}
-		if cfg.Path != path {
-			t.Fatalf("Path = %q", cfg.Path)
-		}
+		require.Equal(t, path, cfg.Path, "Path")
 		out, err := yaml.Marshal(struct {
 			Defaults   *bool          `yaml:"defaults"`
 			Registries []config.Entry `yaml:"registries"`
 		}{cfg.Defaults, cfg.Registries})
-		if err != nil {
-			t.Fatalf("marshal accepted config: %v", err)
-		}
+		require.NoError(t, err, "marshal accepted config")
 		again, err := config.Parse(path, out)
-		if err != nil {
-			t.Fatalf("accepted config %q written as %q does not parse: %v", data, out, err)
-		}
-		if !sameEntries(cfg.Registries, again.Registries) || (cfg.Defaults == nil) != (again.Defaults == nil) ||
-			(cfg.Defaults != nil && *cfg.Defaults != *again.Defaults) {
-			t.Fatalf("config %q re-parsed from %q differs", data, out)
-		}
+		require.NoError(t, err, "accepted config %q written as %q does not parse", data, out)
+		require.True(t, sameEntries(cfg.Registries, again.Registries), "config %q re-parsed from %q: the entries differ", data, out)
+		require.Equal(t, cfg.Defaults, again.Defaults, "config %q re-parsed from %q: defaults differ", data, out)
 	})
 }
 
@@ -167,21 +135,18 @@ func FuzzDockerProtocol(f *testing.F) {
 		ta := newFuzzApp(t)
 		out, code := ta.runString(t, stdin, verb)
 		stderr := ta.stderr.String()
-		if code != 0 && code != 1 {
-			t.Fatalf("%s %q: exit %d", verb, stdin, code)
-		}
+		require.Contains(t, []int{0, 1}, code, "%s %q: exit", verb, stdin)
 		if code == 1 || verb == "get" {
-			if strings.Count(out, "\n") != 1 || !strings.HasSuffix(out, "\n") {
-				t.Fatalf("%s %q (exit %d): stdout is not one line: %q", verb, stdin, code, out)
-			}
+			require.Equal(t, 1, strings.Count(out, "\n"), "%s %q (exit %d): stdout is not one line: %q", verb, stdin, code, out)
+			require.True(t, strings.HasSuffix(out, "\n"), "%s %q (exit %d): stdout is not one line: %q", verb, stdin, code, out)
 		}
 		switch {
 		case code == 0 && verb == "get":
 			checkGetAnswer(t, stdin, out)
-		case code == 0 && out != "":
-			t.Fatalf("%s %q: stdout %q on success", verb, stdin, out)
-		case code == 1 && strings.HasPrefix(strings.TrimSpace(out), "{"):
-			t.Fatalf("%s %q: error answer looks like JSON: %q", verb, stdin, out)
+		case code == 0:
+			require.Empty(t, out, "%s %q: stdout on success", verb, stdin)
+		case code == 1:
+			require.False(t, strings.HasPrefix(strings.TrimSpace(out), "{"), "%s %q: error answer looks like JSON: %q", verb, stdin, out)
 		}
 		secrets := []string{fuzzSecretA, fuzzSecretB}
 		if s := storedSecret(stdin); verb == "store" && len(s) >= 6 {
@@ -192,9 +157,7 @@ func FuzzDockerProtocol(f *testing.F) {
 				continue
 			}
 			leaked := strings.Contains(stderr, s) || (code == 1 && strings.Contains(out, s))
-			if leaked && !inControlRun(t, verb, stdin, s) {
-				t.Fatalf("%s %q: a secret reached the output:\nstdout: %q\nstderr:\n%s", verb, stdin, out, stderr)
-			}
+			require.False(t, leaked && !inControlRun(t, verb, stdin, s), "%s %q: a secret reached the output:\nstdout: %q\nstderr:\n%s", verb, stdin, out, stderr)
 		}
 	})
 }
@@ -224,15 +187,12 @@ func checkGetAnswer(t *testing.T, stdin, out string) {
 	dec := json.NewDecoder(strings.NewReader(out))
 	dec.DisallowUnknownFields()
 	var got dockerproto.Credentials
-	if err := dec.Decode(&got); err != nil || dec.More() {
-		t.Fatalf("get %q: answer %q is not one credentials object: %v", stdin, out, err)
-	}
-	if got.ServerURL != strings.TrimSpace(stdin) {
-		t.Fatalf("get %q: ServerURL %q", stdin, got.ServerURL)
-	}
-	if want, ok := fuzzSecrets[got.Username]; !ok || got.Secret != want {
-		t.Fatalf("get %q: answered user %q with a secret not its own", stdin, got.Username)
-	}
+	require.NoError(t, dec.Decode(&got), "get %q: answer %q is not one credentials object", stdin, out)
+	require.False(t, dec.More(), "get %q: answer %q is not one credentials object", stdin, out)
+	require.Equal(t, strings.TrimSpace(stdin), got.ServerURL, "get %q: ServerURL", stdin)
+	want, ok := fuzzSecrets[got.Username]
+	// Compared as a bool: the message names the user, not the secrets.
+	require.True(t, ok && got.Secret == want, "get %q: answered user %q with a secret not its own", stdin, got.Username)
 }
 
 // callersOwn reports whether the caller sent s as something shown in
@@ -294,22 +254,21 @@ func FuzzKubeletRequest(f *testing.F) {
 		case 0:
 			checkKubeletAnswer(t, stdin, out)
 		case 1:
-			if out != "" || stderr == "" {
-				t.Fatalf("kubelet %q failed with stdout %q, stderr %q", stdin, out, stderr)
-			}
+			require.Empty(t, out, "kubelet %q failed with stdout, stderr %q", stdin, stderr)
+			require.NotEmpty(t, stderr, "kubelet %q failed without a message on stderr", stdin)
 		default:
-			t.Fatalf("kubelet %q: exit %d", stdin, code)
+			require.Failf(t, "unexpected exit", "kubelet %q: exit %d", stdin, code)
 		}
 		// A secret the request also carries as something shown (the
 		// image) is the caller's to leak.
 		shown := strings.ReplaceAll(stdin, `"serviceAccountToken":"`+fuzzSAToken+`"`, "")
 		for _, s := range []string{fuzzSecretA, fuzzSecretB, fuzzSAToken} {
-			if !strings.Contains(shown, s) && strings.Contains(stderr, s) {
-				t.Fatalf("kubelet %q: stderr holds a secret:\n%s", stdin, stderr)
+			if !strings.Contains(shown, s) {
+				require.NotContains(t, stderr, s, "kubelet %q: stderr holds a secret", stdin)
 			}
 		}
-		if !strings.Contains(shown, fuzzSAToken) && strings.Contains(out, fuzzSAToken) {
-			t.Fatalf("kubelet %q: the service-account token is in the answer: %q", stdin, out)
+		if !strings.Contains(shown, fuzzSAToken) {
+			require.NotContains(t, out, fuzzSAToken, "kubelet %q: the service-account token is in the answer", stdin)
 		}
 	})
 }
@@ -336,25 +295,20 @@ func checkKubeletAnswer(t *testing.T, stdin, out string) {
 	dec := json.NewDecoder(strings.NewReader(out))
 	dec.DisallowUnknownFields()
 	var resp fuzzKubeletResponse
-	if err := dec.Decode(&resp); err != nil || dec.More() || !strings.HasSuffix(out, "}\n") || strings.Count(out, "\n") != 1 {
-		t.Fatalf("kubelet %q: answer %q is not one strict response object: %v", stdin, out, err)
-	}
-	if resp.Kind != kubeletproto.ResponseKind || resp.APIVersion != req.APIVersion {
-		t.Fatalf("kubelet %q: answer is %s %s", stdin, resp.Kind, resp.APIVersion)
-	}
-	switch resp.CacheKeyType {
-	case "Image", "Registry", "Global":
-	default:
-		t.Fatalf("kubelet %q: cacheKeyType %q", stdin, resp.CacheKeyType)
-	}
+	require.NoError(t, dec.Decode(&resp), "kubelet %q: answer %q is not one strict response object", stdin, out)
+	require.False(t, dec.More(), "kubelet %q: answer %q is not one response object", stdin, out)
+	require.True(t, strings.HasSuffix(out, "}\n"), "kubelet %q: answer %q does not end in one object and a newline", stdin, out)
+	require.Equal(t, 1, strings.Count(out, "\n"), "kubelet %q: answer %q is not one line", stdin, out)
+	require.Equal(t, kubeletproto.ResponseKind, resp.Kind, "kubelet %q: answer kind", stdin)
+	require.Equal(t, req.APIVersion, resp.APIVersion, "kubelet %q: answer apiVersion", stdin)
+	require.Contains(t, []string{"Image", "Registry", "Global"}, resp.CacheKeyType, "kubelet %q: cacheKeyType", stdin)
 	if resp.CacheDuration != nil {
-		if _, err := time.ParseDuration(*resp.CacheDuration); err != nil {
-			t.Fatalf("kubelet %q: cacheDuration %q: %v", stdin, *resp.CacheDuration, err)
-		}
+		_, err := time.ParseDuration(*resp.CacheDuration)
+		require.NoError(t, err, "kubelet %q: cacheDuration %q", stdin, *resp.CacheDuration)
 	}
 	for key, a := range resp.Auth {
-		if want, ok := fuzzSecrets[a.Username]; !ok || a.Password != want {
-			t.Fatalf("kubelet %q: auth[%q] answers user %q with a secret not its own", stdin, key, a.Username)
-		}
+		want, ok := fuzzSecrets[a.Username]
+		// Compared as a bool: the message names the user, not the secrets.
+		require.True(t, ok && a.Password == want, "kubelet %q: auth[%q] answers user %q with a secret not its own", stdin, key, a.Username)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/credhelper/config"
+	"github.com/stretchr/testify/assert"
 )
 
 // TestCacheKeyFollowsIdentityContent: each backend's cache key changes
@@ -117,16 +118,16 @@ func TestCacheKeyFollowsIdentityContent(t *testing.T) {
 			}
 			write(tt.files)
 			before := key(tt.entry)
-			if key(tt.entry) != before {
-				t.Fatal("the key is not stable while nothing changes")
-			}
+			require.Equal(t, before, key(tt.entry), "the key is not stable while nothing changes")
 			write(tt.rewrite)
 			entry := tt.entry
 			if tt.entry2 != "" {
 				entry = tt.entry2
 			}
-			if after := key(entry); (after == before) != tt.wantSame {
-				t.Errorf("key unchanged = %v, want %v", after == before, tt.wantSame)
+			if tt.wantSame {
+				assert.Equal(t, before, key(entry), "the key changed")
+			} else {
+				assert.NotEqual(t, before, key(entry), "the key is unchanged")
 			}
 		})
 	}

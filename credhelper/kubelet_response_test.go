@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/netdeps"
+	"github.com/stretchr/testify/assert"
 )
 
 var kubeletNow = time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
@@ -46,9 +46,7 @@ func kubeletRun(t *testing.T, r *Resolver, image string, sa string) (kubeletprot
 	var resp kubeletproto.Response
 	dec := json.NewDecoder(&out)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&resp); err != nil {
-		t.Fatalf("decoding %q: %v", out.String(), err)
-	}
+	require.NoError(t, dec.Decode(&resp), "decoding %q", out.String())
 	return resp, nil
 }
 
@@ -90,12 +88,8 @@ func TestKubeletCacheDuration(t *testing.T) {
 			if resp.CacheDuration != nil {
 				got = *resp.CacheDuration
 			}
-			if got != tt.want {
-				t.Errorf("cacheDuration %q, want %q", got, tt.want)
-			}
-			if len(resp.Auth) == 0 {
-				t.Error("no credential answered")
-			}
+			assert.Equal(t, tt.want, got, "cacheDuration")
+			assert.NotEmpty(t, resp.Auth, "no credential answered")
 		})
 	}
 }
@@ -105,16 +99,13 @@ func TestKubeletSamePatternFirstWins(t *testing.T) {
 	fallback := &fakeEntry{pattern: "reg.test", fn: answer("fallback")}
 	resp, err := kubeletRun(t, fakeResolver(t, primary, fallback), "reg.test/app", "")
 	require.NoError(t, err)
-	if len(resp.Auth) != 1 || resp.Auth["reg.test"].Username != "primary" {
-		t.Errorf("auth %+v, want the primary alone under reg.test", resp.Auth)
-	}
+	assert.Len(t, resp.Auth, 1, "want the primary alone under reg.test")
+	assert.Equal(t, "primary", resp.Auth["reg.test"].Username, "auth %+v, want the primary under reg.test", resp.Auth)
 	// The fallback still answers when the primary fails.
 	primary.fn = failWith(providers.ErrNotFound)
 	resp, err = kubeletRun(t, fakeResolver(t, primary, fallback), "reg.test/app", "")
 	require.NoError(t, err)
-	if resp.Auth["reg.test"].Username != "fallback" {
-		t.Errorf("auth %+v, want the fallback", resp.Auth)
-	}
+	assert.Equal(t, "fallback", resp.Auth["reg.test"].Username, "auth %+v, want the fallback", resp.Auth)
 }
 
 func TestKubeletCacheKeyType(t *testing.T) {
@@ -140,9 +131,7 @@ func TestKubeletCacheKeyType(t *testing.T) {
 			}
 			resp, err := kubeletRun(t, fakeResolver(t, fakes...), tt.image, "")
 			require.NoError(t, err)
-			if resp.CacheKeyType != tt.want {
-				t.Errorf("cacheKeyType %q, want %q", resp.CacheKeyType, tt.want)
-			}
+			assert.Equal(t, tt.want, resp.CacheKeyType, "cacheKeyType")
 		})
 	}
 }
@@ -156,25 +145,20 @@ func TestKubeletPassesServiceAccount(t *testing.T) {
 		return providers.Credential{Username: "u", Secret: "p"}, nil
 	}
 	r := fakeResolver(t, &fakeEntry{pattern: "reg.test", fn: record, pod: true}, &fakeEntry{pattern: "*.test", fn: record, anyPod: true})
-	if _, err := kubeletRun(t, r, "reg.test/app", "the-pod-token"); err != nil {
-		t.Fatal(err)
-	}
-	if len(seen) != 2 {
-		t.Fatalf("%d entries tried, want 2", len(seen))
-	}
+	_, err := kubeletRun(t, r, "reg.test/app", "the-pod-token")
+	require.NoError(t, err)
+	require.Len(t, seen, 2, "entries tried")
 	for i, sa := range seen {
-		if sa == nil || sa.Token.Reveal() != "the-pod-token" || sa.Annotations["example.com/role"] != "puller" {
-			t.Errorf("entry %d saw %+v", i, sa)
+		if assert.NotNil(t, sa, "entry %d saw no service account", i) {
+			assert.Equal(t, "the-pod-token", sa.Token.Reveal(), "entry %d saw %+v", i, sa)
+			assert.Equal(t, "puller", sa.Annotations["example.com/role"], "entry %d saw %+v", i, sa)
 		}
 	}
 	seen = nil
-	if _, err := kubeletRun(t, r, "reg.test/app", ""); err != nil {
-		t.Fatal(err)
-	}
+	_, err = kubeletRun(t, r, "reg.test/app", "")
+	require.NoError(t, err)
 	for i, sa := range seen {
-		if sa != nil {
-			t.Errorf("entry %d saw a service account without a token in the request: %+v", i, sa)
-		}
+		assert.Nil(t, sa, "entry %d saw a service account without a token in the request", i)
 	}
 }
 
@@ -185,9 +169,8 @@ func TestKubeletAllFailedIsError(t *testing.T) {
 	)
 	_, err := kubeletRun(t, r, "reg.test/app", "")
 	var all *AllFailedError
-	if err == nil || !strings.Contains(err.Error(), "2 matching entries failed") || !errors.As(err, &all) {
-		t.Fatalf("err = %v, want an *AllFailedError naming both entries", err)
-	}
+	require.ErrorAs(t, err, &all, "want an *AllFailedError naming both entries")
+	require.ErrorContains(t, err, "2 matching entries failed")
 }
 
 func TestKubeletAnonymousAfterFailureIsEmpty(t *testing.T) {
@@ -200,10 +183,9 @@ func TestKubeletAnonymousAfterFailureIsEmpty(t *testing.T) {
 		&fakeEntry{pattern: "*.test", fn: answer("never")},
 	)
 	resp, err := kubeletRun(t, r, "reg.test/team/app", "")
-	if err != nil {
-		t.Fatalf("err = %v; an anonymous entry answers, even after a failure", err)
-	}
-	if len(resp.Auth) != 0 || resp.CacheDuration == nil || *resp.CacheDuration != "0s" {
-		t.Errorf("response %+v, want an empty answer cached for 0s", resp)
+	require.NoError(t, err, "an anonymous entry answers, even after a failure")
+	assert.Empty(t, resp.Auth, "want an empty answer")
+	if assert.NotNil(t, resp.CacheDuration, "response %+v, want an empty answer cached for 0s", resp) {
+		assert.Equal(t, "0s", *resp.CacheDuration, "want an empty answer cached for 0s")
 	}
 }

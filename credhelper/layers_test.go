@@ -173,9 +173,7 @@ func TestOnlyTheControllerLinksKubernetes(t *testing.T) {
 	heavy := []string{"k8s.io/client-go/", "k8s.io/apimachinery/", "k8s.io/api/", "sigs.k8s.io/controller-runtime"}
 	deps := func(cmd string) []string {
 		out, err := exec.Command("go", "list", "-deps", module+"/cmd/"+cmd).Output()
-		if err != nil {
-			t.Fatalf("go list -deps %s: %v", cmd, err)
-		}
+		require.NoError(t, err, "go list -deps %s", cmd)
 		return strings.Fields(string(out))
 	}
 	links := func(pkgs []string) []string {
@@ -190,12 +188,8 @@ func TestOnlyTheControllerLinksKubernetes(t *testing.T) {
 		return found
 	}
 	for _, cmd := range []string{"docker-credential-regcred", "regcred-engine"} {
-		if found := links(deps(cmd)); len(found) > 0 {
-			t.Errorf("%s links %d Kubernetes packages, e.g. %s", cmd, len(found), found[0])
-		}
+		assert.Empty(t, links(deps(cmd)), "%s links Kubernetes packages", cmd)
 	}
 	// The check can fail: the controller does link them.
-	if len(links(deps("regcred-controller"))) == 0 {
-		t.Error("regcred-controller links no client-go: the check above proves nothing")
-	}
+	assert.NotEmpty(t, links(deps("regcred-controller")), "regcred-controller links no client-go: the check above proves nothing")
 }

@@ -9,13 +9,14 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 )
 
@@ -74,21 +75,15 @@ func TestListNamesOnlyWhatGetAnswersHere(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ta := newTestApp(t, "cache: {store: file}\nregistries:"+tt.config+"\n", withEnv(env, "HOME", t.TempDir()))
 			out, code := ta.runString(t, "unused", "list")
+			require.Equal(t, 0, code, "list exit: %q", out)
 			var got map[string]string
-			if code != 0 || json.Unmarshal([]byte(out), &got) != nil {
-				t.Fatalf("list exit %d: %q", code, out)
-			}
-			if !maps.Equal(got, tt.want) {
-				t.Errorf("list = %v, want %v", got, tt.want)
-			}
-			if strings.Contains(out+ta.stderr.String(), env["PW"]) {
-				t.Errorf("a secret reached the output")
-			}
+			require.NoError(t, json.Unmarshal([]byte(out), &got), "list answered %q", out)
+			// maps.Equal: an empty answer may decode to an empty or a nil map.
+			assert.True(t, maps.Equal(got, tt.want), "list = %v, want %v", got, tt.want)
+			testkit.AssertNoSecret(t, "the output", out+ta.stderr.String(), env["PW"])
 		})
 	}
-	if n := vaultCalls.Load(); n != 0 {
-		t.Errorf("list called a backend %d times", n)
-	}
+	assert.Zero(t, vaultCalls.Load(), "list called a backend")
 }
 
 // TestListNamesAWarmToken: a host whose token is cached and fresh is
@@ -102,15 +97,12 @@ func TestListNamesAWarmToken(t *testing.T) {
 	r := fakeResolver(t, e)
 	r.configEntries = 1
 	r.cache, _ = fileCache(t)
-	if got := listing(t.Context(), r); len(got) != 0 || calls != 0 {
-		t.Fatalf("cold: list = %v after %d backend calls, want nothing and none", got, calls)
-	}
-	if _, err := r.Resolve(t.Context(), target(t, "tok.example.com")); err != nil {
-		t.Fatal(err)
-	}
-	if got := listing(t.Context(), r); !maps.Equal(got, map[string]string{"tok.example.com": "AWS"}) || calls != 1 {
-		t.Errorf("warm: list = %v after %d backend calls, want tok.example.com and the one get's call", got, calls)
-	}
+	require.Empty(t, listing(t.Context(), r), "cold: list, want nothing")
+	require.Zero(t, calls, "cold: backend calls")
+	_, err := r.Resolve(t.Context(), target(t, "tok.example.com"))
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"tok.example.com": "AWS"}, listing(t.Context(), r), "warm: list")
+	assert.Equal(t, 1, calls, "warm: backend calls, want the one get's call")
 }
 
 // TestListKeepsTheStoredServer: a login is listed under the server the
@@ -130,18 +122,16 @@ func TestListKeepsTheStoredServer(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ta, dir := loginApp(t, "registries: []\n", nil)
-			if out, code := ta.runString(t, storeJSON(tt.server, "alice", "login-pw-3"), "store"); code != 0 {
-				t.Fatalf("store exit %d: %s", code, out)
-			}
-			out, code := ta.runString(t, "unused", "list")
+			out, code := ta.runString(t, storeJSON(tt.server, "alice", "login-pw-3"), "store")
+			require.Equal(t, 0, code, "store exit: %s", out)
+			out, code = ta.runString(t, "unused", "list")
+			assert.Equal(t, 0, code, "list exit")
 			var got map[string]string
-			if code != 0 || json.Unmarshal([]byte(out), &got) != nil || !maps.Equal(got, map[string]string{tt.want: "alice"}) {
-				t.Errorf("list = %q (exit %d), want {%q: alice}", out, code, tt.want)
-			}
+			assert.NoError(t, json.Unmarshal([]byte(out), &got), "list answered %q", out)
+			assert.Equal(t, map[string]string{tt.want: "alice"}, got, "list")
 			c, code, _ := getCreds(t, ta, tt.want)
-			if code != 0 || c.Username != "alice" {
-				t.Errorf("get %s, as listed = %+v (exit %d)", tt.want, c, code)
-			}
+			assert.Equal(t, 0, code, "get %s, as listed: exit", tt.want)
+			assert.Equal(t, "alice", c.Username, "get %s, as listed = %+v", tt.want, c)
 			assertNoSecretInNames(t, dir, "pw-in-url-9")
 			assertNoSecretInFiles(t, dir, "pw-in-url-9")
 		})
@@ -160,9 +150,7 @@ func assertNoSecretInFiles(t *testing.T, dir string, forbidden ...string) {
 			return err
 		}
 		for _, f := range forbidden {
-			if strings.Contains(string(data), f) {
-				t.Errorf("%s holds %q", path, f)
-			}
+			assert.NotContains(t, string(data), f, "%s holds %q", path, f)
 		}
 		return nil
 	})
@@ -174,18 +162,15 @@ func assertNoSecretInFiles(t *testing.T, dir string, forbidden ...string) {
 // name it (docker would get "not found" for a listed server).
 func TestListLeavesOutALoginBehindAnonymous(t *testing.T) {
 	ta, _ := loginApp(t, "registries:\n  - match: public.example.com\n    anonymous: {}\n", nil)
-	if out, code := ta.runString(t, storeJSON("public.example.com", "alice", "login-pw-4"), "store"); code != 0 {
-		t.Fatalf("store exit %d: %s", code, out)
-	}
-	out, code := ta.runString(t, "unused", "list")
+	out, code := ta.runString(t, storeJSON("public.example.com", "alice", "login-pw-4"), "store")
+	require.Equal(t, 0, code, "store exit: %s", out)
+	out, code = ta.runString(t, "unused", "list")
+	require.Equal(t, 0, code, "list exit: %q", out)
 	var got map[string]string
-	if code != 0 || json.Unmarshal([]byte(out), &got) != nil {
-		t.Fatalf("list exit %d: %q", code, out)
-	}
+	require.NoError(t, json.Unmarshal([]byte(out), &got), "list answered %q", out)
 	for key, user := range got {
 		c, code, _ := getCreds(t, ta, key)
-		if code != 0 || c.Username != user {
-			t.Errorf("list names %s as %s, but get answers %+v (exit %d)", key, user, c, code)
-		}
+		assert.Equal(t, 0, code, "list names %s as %s, but get fails", key, user)
+		assert.Equal(t, user, c.Username, "list names %s as %s, but get answers %+v", key, user, c)
 	}
 }

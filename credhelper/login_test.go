@@ -5,9 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
+
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/internal/testkit"
@@ -40,9 +41,7 @@ func getCreds(t *testing.T, ta *testApp, server string) (dockerproto.Credentials
 	out, code := ta.runString(t, server, "get")
 	var c dockerproto.Credentials
 	if code == 0 {
-		if err := json.Unmarshal([]byte(out), &c); err != nil {
-			t.Fatalf("get answered %q: %v", out, err)
-		}
+		require.NoError(t, json.Unmarshal([]byte(out), &c), "get answered %q", out)
 	}
 	return c, code, out
 }
@@ -50,12 +49,10 @@ func getCreds(t *testing.T, ta *testApp, server string) (dockerproto.Credentials
 func TestLoginStoreGetListErase(t *testing.T) {
 	const secret = "login-secret-7f3a"
 	ta, dir := loginApp(t, "registries: []\n", nil)
-	if out, code := ta.runString(t, storeJSON("https://index.docker.io/v1/", "hubuser", secret), "store"); code != 0 {
-		t.Fatalf("store exit %d: %s", code, out)
-	}
-	if out, code := ta.runString(t, storeJSON("reg.example.com:5000", "alice", secret+"-2"), "store"); code != 0 {
-		t.Fatalf("store exit %d: %s", code, out)
-	}
+	out, code := ta.runString(t, storeJSON("https://index.docker.io/v1/", "hubuser", secret), "store")
+	require.Equal(t, 0, code, "store exit: %s", out)
+	out, code = ta.runString(t, storeJSON("reg.example.com:5000", "alice", secret+"-2"), "store")
+	require.Equal(t, 0, code, "store exit: %s", out)
 	for _, tc := range []struct{ server, user, secret string }{
 		{"docker.io", "hubuser", secret},
 		{"https://index.docker.io/v1/", "hubuser", secret},
@@ -63,48 +60,41 @@ func TestLoginStoreGetListErase(t *testing.T) {
 		{"reg.example.com:5000", "alice", secret + "-2"},
 	} {
 		c, code, out := getCreds(t, ta, tc.server)
-		if code != 0 || c.Username != tc.user || c.Secret != tc.secret || c.ServerURL != tc.server {
-			t.Errorf("get %s = %+v (exit %d, %q)", tc.server, c, code, out)
+		if assert.Equal(t, 0, code, "get %s exit (%q)", tc.server, out) {
+			assert.Equal(t, dockerproto.Credentials{ServerURL: tc.server, Username: tc.user, Secret: tc.secret}, c, "get %s", tc.server)
 		}
 	}
-	if _, code, _ := getCreds(t, ta, "reg.example.com"); code != 1 {
-		t.Error("a login for reg.example.com:5000 answered reg.example.com")
-	}
-	out, code := ta.runString(t, "unused", "list")
-	var list map[string]string
-	if code != 0 || json.Unmarshal([]byte(out), &list) != nil || list["https://index.docker.io/v1/"] != "hubuser" || list["reg.example.com:5000"] != "alice" || len(list) != 2 {
-		t.Errorf("list = %q (exit %d)", out, code)
+	_, code, _ = getCreds(t, ta, "reg.example.com")
+	assert.Equal(t, 1, code, "a login for reg.example.com:5000 answered reg.example.com")
+	out, code = ta.runString(t, "unused", "list")
+	if assert.Equal(t, 0, code, "list exit: %q", out) {
+		var list map[string]string
+		if assert.NoError(t, json.Unmarshal([]byte(out), &list), "list = %q", out) {
+			assert.Equal(t, map[string]string{"https://index.docker.io/v1/": "hubuser", "reg.example.com:5000": "alice"}, list, "list")
+		}
 	}
 	assertNoSecretInNames(t, dir, secret, "reg.example.com", "docker.io")
 
 	ta.stdout.Reset()
-	if code := ta.app.Run(t.Context(), []string{"check", "--output", "json"}); code != 0 {
-		t.Errorf("check exit %d", code)
-	}
+	assert.Equal(t, 0, ta.app.Run(t.Context(), []string{"check", "--output", "json"}), "check exit")
 	var rep check.Report
-	if err := json.Unmarshal(ta.stdout.Bytes(), &rep); err != nil || len(rep.Checks) != 2 {
-		t.Fatalf("check lists the stored logins? %v %+v", err, rep.Checks)
-	}
+	require.NoError(t, json.Unmarshal(ta.stdout.Bytes(), &rep), "check --output json")
+	require.Len(t, rep.Checks, 2, "check lists the stored logins? %+v", rep.Checks)
 	for _, ch := range rep.Checks {
-		if ch.Outcome != check.OutcomeCredential || ch.Cache != "stored login" || !strings.Contains(ch.Entry, "(login, docker login)") {
-			t.Errorf("check of a stored login: %+v", ch)
-		}
+		assert.Equal(t, check.OutcomeCredential, ch.Outcome, "check of a stored login: %+v", ch)
+		assert.Equal(t, "stored login", ch.Cache, "check of a stored login: %+v", ch)
+		assert.Contains(t, ch.Entry, "(login, docker login)", "check of a stored login: %+v", ch)
 	}
-	if out, code := ta.runString(t, "reg.example.com:5000\n", "erase"); code != 0 {
-		t.Fatalf("erase exit %d: %s", code, out)
-	}
-	if _, code, out := getCreds(t, ta, "reg.example.com:5000"); code != 1 || !strings.Contains(out, ErrNotFound.Error()) {
-		t.Errorf("after erase get = exit %d, %q", code, out)
-	}
-	if c, code, _ := getCreds(t, ta, "docker.io"); code != 0 || c.Username != "hubuser" {
-		t.Error("erasing one login removed another")
-	}
-	if out, code := ta.runString(t, "never.example.com\n", "erase"); code != 0 {
-		t.Errorf("erasing what was never stored must succeed (docker logout): exit %d, %q", code, out)
-	}
-	if strings.Contains(ta.stderr.String(), secret) {
-		t.Errorf("the secret reached the log:\n%s", ta.stderr.String())
-	}
+	out, code = ta.runString(t, "reg.example.com:5000\n", "erase")
+	require.Equal(t, 0, code, "erase exit: %s", out)
+	_, code, out = getCreds(t, ta, "reg.example.com:5000")
+	assert.Equal(t, 1, code, "after erase get exit (%q)", out)
+	assert.Contains(t, out, ErrNotFound.Error(), "after erase get")
+	c, code, _ := getCreds(t, ta, "docker.io")
+	assert.True(t, code == 0 && c.Username == "hubuser", "erasing one login removed another: exit %d, %+v", code, c)
+	out, code = ta.runString(t, "never.example.com\n", "erase")
+	assert.Equal(t, 0, code, "erasing what was never stored must succeed (docker logout): %q", out)
+	testkit.AssertNoSecret(t, "the log", ta.stderr.String(), secret)
 }
 
 // assertNoSecretInNames walks dir: no file or directory name may hold the
@@ -117,21 +107,16 @@ func assertNoSecretInNames(t *testing.T, dir string, forbidden ...string) {
 			return err
 		}
 		for _, f := range forbidden {
-			if strings.Contains(info.Name(), f) {
-				t.Errorf("%s holds %q in its name", path, f)
-			}
+			assert.NotContains(t, info.Name(), f, "%s holds %q in its name", path, f)
 		}
 		if !info.IsDir() {
 			n++
-			if info.Mode().Perm()&0o077 != 0 {
-				t.Errorf("%s has mode %v", path, info.Mode().Perm())
-			}
+			assert.Zero(t, info.Mode().Perm()&0o077, "%s has mode %v", path, info.Mode().Perm())
 		}
 		return nil
 	})
-	if err != nil || n == 0 {
-		t.Fatalf("walking %s: %v (%d files)", dir, err, n)
-	}
+	require.NoError(t, err, "walking %s", dir)
+	require.NotZero(t, n, "walking %s: no files", dir)
 }
 
 func TestLoginComesAfterConfiguredEntries(t *testing.T) {
@@ -147,9 +132,8 @@ func TestLoginComesAfterConfiguredEntries(t *testing.T) {
 `
 	ta, _ := loginApp(t, cfgText, map[string]string{"PW": "configured-pw"})
 	for _, host := range []string{"good.example.com", "broken.example.com", "open.example.com", "other.example.com"} {
-		if out, code := ta.runString(t, storeJSON(host, "login-user", "login-pw"), "store"); code != 0 {
-			t.Fatalf("store %s: exit %d, %s", host, code, out)
-		}
+		out, code := ta.runString(t, storeJSON(host, "login-user", "login-pw"), "store")
+		require.Equal(t, 0, code, "store %s: %s", host, out)
 	}
 	tests := []struct {
 		name, server, wantUser string
@@ -164,9 +148,8 @@ func TestLoginComesAfterConfiguredEntries(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, code, out := getCreds(t, ta, tt.server)
-			if code != tt.wantExit || c.Username != tt.wantUser {
-				t.Errorf("get = %+v, exit %d (%q); want user %q exit %d", c, code, out, tt.wantUser, tt.wantExit)
-			}
+			assert.Equal(t, tt.wantExit, code, "get exit (%q)", out)
+			assert.Equal(t, tt.wantUser, c.Username, "get = %+v", c)
 		})
 	}
 }
@@ -179,21 +162,18 @@ func TestLoginComesAfterConfiguredEntries(t *testing.T) {
 func TestStoreBackOfConfiguredAnswerKeepsNoCopy(t *testing.T) {
 	cfgText := "registries:\n  - match: reg.example.com\n    static: {username: robot, passwordEnv: PW}\n"
 	ta, dir := loginApp(t, cfgText, map[string]string{"PW": "from-config"})
-	if _, code := ta.runString(t, storeJSON("reg.example.com", "alice", "alice-login"), "store"); code != 0 {
-		t.Fatal("store failed")
-	}
-	if n := countFiles(t, dir); n == 0 {
-		t.Fatal("a login differing from the config's answer was not stored")
-	}
-	if _, code := ta.runString(t, storeJSON("reg.example.com", "robot", "from-config"), "store"); code != 0 {
-		t.Fatal("store failed")
-	}
+	out, code := ta.runString(t, storeJSON("reg.example.com", "alice", "alice-login"), "store")
+	require.Equal(t, 0, code, "store failed: %s", out)
+	require.NotZero(t, countFiles(t, dir), "a login differing from the config's answer was not stored")
+	out, code = ta.runString(t, storeJSON("reg.example.com", "robot", "from-config"), "store")
+	require.Equal(t, 0, code, "store failed: %s", out)
 	ls, err := loginstore.Open(config.CacheConfig{Store: "file"}, ta.app.Deps.Deps, nil)
 	require.NoError(t, err)
 	cred, ok, err := ls.Get(t.Context(), "reg.example.com")
-	if !ok || err != nil || cred.Username != "alice" || cred.Secret.Reveal() != "alice-login" {
-		t.Errorf("after storing the configured answer back, the stored login is %q (ok=%v, err=%v); want alice's, untouched", cred.Username, ok, err)
-	}
+	require.NoError(t, err)
+	require.True(t, ok, "after storing the configured answer back, no login is stored; want alice's, untouched")
+	assert.Equal(t, "alice", cred.Username, "after storing the configured answer back; want alice's login, untouched")
+	assert.Equal(t, "alice-login", cred.Secret.Reveal(), "after storing the configured answer back; want alice's secret, untouched")
 }
 
 func countFiles(t *testing.T, dir string) int {
@@ -214,12 +194,10 @@ func countFiles(t *testing.T, dir string) int {
 func TestStoreFailsWithNowhereToKeepTheLogin(t *testing.T) {
 	ta := newTestApp(t, "", nil) // no HOME, no cache.dir
 	out, code := ta.runString(t, storeJSON("reg.example.com", "u", "pw-never-logged"), "store")
-	if code != 1 || !strings.Contains(out, "not keeping the login for reg.example.com") || !strings.Contains(out, "set cache.dir") {
-		t.Fatalf("store exit %d, stdout %q", code, out)
-	}
-	if strings.Contains(out+ta.stderr.String(), "pw-never-logged") {
-		t.Error("the secret reached the output")
-	}
+	require.Equal(t, 1, code, "store exit, stdout %q", out)
+	require.Contains(t, out, "not keeping the login for reg.example.com")
+	require.Contains(t, out, "set cache.dir")
+	testkit.AssertNoSecret(t, "the output", out+ta.stderr.String(), "pw-never-logged")
 }
 
 func TestLoginDir(t *testing.T) {
@@ -249,9 +227,12 @@ func TestLoginDir(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := config.LoginDir(tt.cfg, tt.env)
-			if (err != nil) != tt.wantErr || got != tt.want {
-				t.Errorf("loginDir = %q, %v; want %q (error %v)", got, err, tt.want, tt.wantErr)
+			if tt.wantErr {
+				assert.Error(t, err, "loginDir = %q", got)
+			} else {
+				assert.NoError(t, err)
 			}
+			assert.Equal(t, tt.want, got, "loginDir")
 		})
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/providers"
+	"github.com/stretchr/testify/assert"
 )
 
 func fileCache(t *testing.T) (*cache.Cache, string) {
@@ -36,17 +36,13 @@ func TestResolveWarmHitBuildsNoBackend(t *testing.T) {
 	r.cache = c
 	for i := range 3 {
 		res, err := r.Resolve(context.Background(), target(t, "tok.example.com/app"))
-		if err != nil || res.Credential.Secret.Reveal() != secret {
-			t.Fatalf("round %d: %+v %v", i, res, err)
-		}
+		require.NoError(t, err, "round %d", i)
+		require.Equal(t, secret, res.Credential.Secret.Reveal(), "round %d: %+v", i, res)
 	}
-	if calls != 1 || e.built.Load() != 1 {
-		t.Errorf("backend called %d times, built %d times; want 1 and 1 (then cache hits)", calls, e.built.Load())
-	}
+	assert.Equal(t, 1, calls, "backend calls; want 1 (then cache hits)")
+	assert.Equal(t, int32(1), e.built.Load(), "times built; want 1 (then cache hits)")
 	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if strings.Contains(p, secret) {
-			t.Errorf("a cache path holds the secret: %s", p)
-		}
+		assert.NotContains(t, p, secret, "a cache path holds the secret")
 		return nil
 	})
 }
@@ -78,17 +74,12 @@ func TestCacheKeySeparatesIdentities(t *testing.T) {
 	}
 	seen := map[string]string{}
 	for name, k := range keys {
-		if prev, dup := seen[k]; dup {
-			t.Errorf("%s and %s share a cache key", name, prev)
-		}
+		prev, dup := seen[k]
+		assert.False(t, dup, "%s and %s share a cache key", name, prev)
 		seen[k] = name
-		if strings.Contains(k, "jwt-") {
-			t.Errorf("%s: key holds the token", name)
-		}
+		assert.NotContains(t, k, "jwt-", "%s: key holds the token", name)
 	}
-	if e.CacheKey(tg, nil, env()) != base {
-		t.Error("the key is not stable")
-	}
+	assert.Equal(t, base, e.CacheKey(tg, nil, env()), "the key is not stable")
 }
 
 func TestCacheKeyFollowsVaultTokenFile(t *testing.T) {
@@ -109,10 +100,7 @@ func TestCacheKeyFollowsVaultTokenFile(t *testing.T) {
 	alice := e.CacheKey(tg, nil, env)
 	require.NoError(t, os.WriteFile(tokenFile, []byte("hvs.bob"), 0o600))
 	bob := e.CacheKey(tg, nil, env)
-	if noFile == alice || alice == bob {
-		t.Errorf("a new `vault login` (token file rewritten) must change the cache key: %s %s %s", noFile, alice, bob)
-	}
-	if e.CacheKey(tg, nil, env) != bob {
-		t.Error("key not stable for the same token file")
-	}
+	assert.NotEqual(t, noFile, alice, "a new `vault login` (token file written) must change the cache key")
+	assert.NotEqual(t, alice, bob, "a new `vault login` (token file rewritten) must change the cache key")
+	assert.Equal(t, bob, e.CacheKey(tg, nil, env), "key not stable for the same token file")
 }

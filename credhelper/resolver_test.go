@@ -2,16 +2,17 @@ package credhelper
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/testkit"
 
 	"github.com/regcred/regcred/credhelper/config"
 	"github.com/regcred/regcred/matcher"
@@ -90,13 +91,9 @@ func TestResolveOrderedFallback(t *testing.T) {
 
 	res, err := r.Resolve(context.Background(), target(t, "reg.example.com/team/app:1.0"))
 	require.NoError(t, err)
-	if res.Credential.Username != "host-level" {
-		t.Errorf("got %q, want the host-level entry after both path entries failed", res.Credential.Username)
-	}
+	assert.Equal(t, "host-level", res.Credential.Username, "want the host-level entry after both path entries failed")
 	for _, f := range []*fakeEntry{host, team, app} {
-		if f.built.Load() != 1 {
-			t.Errorf("%s built %d times, want 1", f.pattern, f.built.Load())
-		}
+		assert.Equal(t, int32(1), f.built.Load(), "%s built times", f.pattern)
 	}
 }
 
@@ -105,24 +102,17 @@ func TestResolveFirstSuccessWins(t *testing.T) {
 	second := &fakeEntry{pattern: "reg.example.com", fn: answer("host")}
 	r := fakeResolver(t, second, first)
 	res, err := r.Resolve(context.Background(), target(t, "reg.example.com/team/x"))
-	if err != nil || res.Credential.Username != "team" {
-		t.Fatalf("got %+v, %v; want the path entry", res, err)
-	}
-	if second.built.Load() != 0 {
-		t.Error("the less specific entry was built although the first succeeded")
-	}
+	require.NoError(t, err)
+	require.Equal(t, "team", res.Credential.Username, "want the path entry: %+v", res)
+	assert.Zero(t, second.built.Load(), "the less specific entry was built although the first succeeded")
 }
 
 func TestResolveNoMatchTouchesNoBackend(t *testing.T) {
 	e := &fakeEntry{pattern: "reg.example.com", fn: answer("x")}
 	r := fakeResolver(t, e)
 	_, err := r.Resolve(context.Background(), target(t, "other.example.com"))
-	if !errors.Is(err, ErrNotFound) {
-		t.Fatalf("err = %v, want ErrNotFound", err)
-	}
-	if e.built.Load() != 0 {
-		t.Error("a backend was built for a request no entry matches")
-	}
+	require.ErrorIs(t, err, ErrNotFound)
+	assert.Zero(t, e.built.Load(), "a backend was built for a request no entry matches")
 }
 
 func TestResolveAnonymousEndsSearch(t *testing.T) {
@@ -132,12 +122,8 @@ func TestResolveAnonymousEndsSearch(t *testing.T) {
 	glob := &fakeEntry{pattern: "*.microsoft.com", fn: answer("should-not-be-sent")}
 	r := fakeResolver(t, glob, anon)
 	_, err := r.Resolve(context.Background(), target(t, "mcr.microsoft.com"))
-	if !errors.Is(err, ErrNotFound) {
-		t.Fatalf("err = %v, want ErrNotFound", err)
-	}
-	if glob.built.Load() != 0 {
-		t.Error("an entry after `anonymous` was tried")
-	}
+	require.ErrorIs(t, err, ErrNotFound)
+	assert.Zero(t, glob.built.Load(), "an entry after `anonymous` was tried")
 }
 
 func TestResolveAllFailedNamesEveryEntry(t *testing.T) {
@@ -150,20 +136,14 @@ func TestResolveAllFailedNamesEveryEntry(t *testing.T) {
 	r := fakeResolver(t, a, b, c)
 	_, err := r.Resolve(context.Background(), target(t, "reg.example.com/team/app"))
 	var all *AllFailedError
-	if !errors.As(err, &all) {
-		t.Fatalf("err = %v, want *AllFailedError", err)
-	}
+	require.ErrorAs(t, err, &all)
 	msg := err.Error()
 	for _, want := range []string{"reg.example.com/team/app", "3 matching entries failed", "test.yaml:1", "/run/secrets/team", "test.yaml:2", "backend unavailable", "test.yaml:3", "empty credential"} {
-		if !strings.Contains(msg, want) {
-			t.Errorf("message %q lacks %q", msg, want)
-		}
+		assert.Contains(t, msg, want, "message")
 	}
-	if strings.Contains(msg, secret) {
-		t.Error("message holds a secret")
-	}
-	if !errors.Is(err, providers.ErrNotFound) || !errors.Is(err, providers.ErrUnavailable) || !errors.Is(err, providers.ErrInvalid) {
-		t.Error("the backends' error values are not reachable with errors.Is")
+	testkit.AssertNoSecret(t, "message", msg, secret)
+	for _, kind := range []error{providers.ErrNotFound, providers.ErrUnavailable, providers.ErrInvalid} {
+		assert.ErrorIs(t, err, kind, "the backends' error values are not reachable with errors.Is")
 	}
 }
 
@@ -176,9 +156,8 @@ func TestResolveTimeoutMovesOn(t *testing.T) {
 	r := fakeResolver(t, slow, fallback)
 	r.timeout = 50 * time.Millisecond
 	res, err := r.Resolve(context.Background(), target(t, "reg.example.com/team/app"))
-	if err != nil || res.Credential.Username != "fallback" {
-		t.Fatalf("got %+v, %v; want the fallback after the slow entry timed out", res, err)
-	}
+	require.NoError(t, err)
+	require.Equal(t, "fallback", res.Credential.Username, "want the fallback after the slow entry timed out: %+v", res)
 }
 
 func TestResolveCallerCancelStops(t *testing.T) {
@@ -188,9 +167,7 @@ func TestResolveCallerCancelStops(t *testing.T) {
 		return providers.Credential{}, ctx.Err()
 	}}
 	_, err := fakeResolver(t, e).Resolve(ctx, target(t, "reg.example.com"))
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want context.Canceled inside", err)
-	}
+	require.ErrorIs(t, err, context.Canceled)
 }
 
 func TestResolveAllSamePatternIsFallback(t *testing.T) {
@@ -212,9 +189,8 @@ func TestResolveAllSamePatternIsFallback(t *testing.T) {
 			for _, res := range results {
 				users = append(users, res.Credential.Username)
 			}
-			if strings.Join(users, ",") != strings.Join(tt.wantUsers, ",") || fb.built.Load() != tt.wantBuiltFb {
-				t.Errorf("users %v (want %v), fallback built %d times (want %d)", users, tt.wantUsers, fb.built.Load(), tt.wantBuiltFb)
-			}
+			assert.Equal(t, tt.wantUsers, users, "users")
+			assert.Equal(t, tt.wantBuiltFb, fb.built.Load(), "fallback built times")
 		})
 	}
 }

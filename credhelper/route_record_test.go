@@ -69,11 +69,11 @@ func TestTokenRoute(t *testing.T) {
 			res.Entry = r.Entries()[0]
 			tt.change(&res)
 			rt, ok := ta.app.tokenRoute(r, res)
-			if ok != tt.want {
-				t.Fatalf("tokenRoute = %+v, %v; want ok %v", rt, ok, tt.want)
-			}
-			if ok && (rt.TokenKey != "k" || rt.TokenDir != dir || rt.Store != cache.KindFile) {
-				t.Errorf("route %+v", rt)
+			require.Equal(t, tt.want, ok, "tokenRoute = %+v: ok", rt)
+			if ok {
+				assert.Equal(t, "k", rt.TokenKey, "route %+v", rt)
+				assert.Equal(t, dir, rt.TokenDir, "route %+v", rt)
+				assert.Equal(t, cache.KindFile, rt.Store, "route %+v", rt)
 			}
 		})
 	}
@@ -96,11 +96,11 @@ func TestRecordRoute(t *testing.T) {
 		root, err := cache.OpenRoot(routes)
 		require.NoError(t, err)
 		rt, err := route.Read(root, key, tg)
-		switch {
-		case warned && err == nil:
-			t.Errorf("a run that warned recorded %+v", rt)
-		case !warned && (err != nil || !rt.NotFound || rt.LoginDir == ""):
-			t.Errorf("route %+v, %v", rt, err)
+		if warned {
+			assert.Error(t, err, "a run that warned recorded %+v", rt)
+		} else if assert.NoError(t, err) {
+			assert.True(t, rt.NotFound, "route %+v", rt)
+			assert.NotEmpty(t, rt.LoginDir, "route %+v", rt)
 		}
 	}
 }
@@ -118,9 +118,8 @@ func TestGetRecordsSettledNotFound(t *testing.T) {
 	require.NoError(t, os.WriteFile(engine, nil, 0o755))
 	ta.app.Routes = &Routes{Dir: routes, Environ: nil, Engine: engine, Warned: func() bool { return false }}
 	for _, host := range []string{"quay.io", "reg.example.com", "inline.example.com"} {
-		if _, code := ta.runString(t, host, "get"); (code == 0) != (host != "quay.io") {
-			t.Fatalf("get %s: exit %d", host, code)
-		}
+		_, code := ta.runString(t, host, "get")
+		require.Equal(t, host != "quay.io", code == 0, "get %s: exit %d", host, code)
 	}
 	ents, err := os.ReadDir(filepath.Join(routes, "routes"))
 	require.NoError(t, err)
@@ -149,11 +148,9 @@ func TestRecordRouteNotAfterAChange(t *testing.T) {
 	r := routeResolver(t, ta, "registries: []\n")
 	tg, _ := matcher.Normalize("quay.io/org/app")
 	ta.app.recordRoute(r, tg, "key-from-before-a-change", route.Route{NotFound: true})
-	if ents, _ := os.ReadDir(filepath.Join(routes, "routes")); len(ents) != 0 {
-		t.Errorf("recorded %d route(s) across a change", len(ents))
-	}
+	ents, _ := os.ReadDir(filepath.Join(routes, "routes"))
+	assert.Empty(t, ents, "recorded route(s) across a change")
 	ta.app.recordRoute(r, tg, ta.app.routeKey(tg), route.Route{NotFound: true})
-	if ents, _ := os.ReadDir(filepath.Join(routes, "routes")); len(ents) != 1 {
-		t.Errorf("control: %d route(s), want 1", len(ents))
-	}
+	ents, _ = os.ReadDir(filepath.Join(routes, "routes"))
+	assert.Len(t, ents, 1, "control: routes")
 }

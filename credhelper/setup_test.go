@@ -7,10 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/credhelper/clientsetup"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -30,17 +32,11 @@ func TestSetupPrints(t *testing.T) {
 			ta := newTestApp(t, dockerTestConfig, nil)
 			before := dirListing(t, ta.app.Env.HomeDir)
 			out, code := ta.runString(t, "", "setup", tt.target, "--user")
-			if code != 0 {
-				t.Fatalf("exit %d: %s", code, ta.stderr)
-			}
+			require.Equal(t, 0, code, "exit: %s", ta.stderr)
 			for _, w := range tt.want {
-				if !strings.Contains(out, w) {
-					t.Errorf("output lacks %q:\n%s", w, out)
-				}
+				assert.Contains(t, out, w, "output")
 			}
-			if after := dirListing(t, ta.app.Env.HomeDir); after != before {
-				t.Errorf("printing wrote files: %s", after)
-			}
+			assert.Equal(t, before, dirListing(t, ta.app.Env.HomeDir), "printing wrote files")
 		})
 	}
 }
@@ -62,9 +58,7 @@ func dirListing(t *testing.T, dir string) string {
 func TestSetupKubeletIsAValidConfig(t *testing.T) {
 	ta := newTestApp(t, "defaults: false\n"+dockerTestConfig, nil)
 	out, code := ta.runString(t, "", "setup", "kubelet")
-	if code != 0 {
-		t.Fatal(ta.stderr)
-	}
+	require.Equal(t, 0, code, "exit: %s", ta.stderr)
 	type provider struct {
 		Name                 string   `yaml:"name"`
 		APIVersion           string   `yaml:"apiVersion"`
@@ -84,71 +78,61 @@ func TestSetupKubeletIsAValidConfig(t *testing.T) {
 	doc := strings.SplitN(out, "\n", 3)[2] // after the two comment lines
 	dec := yaml.NewDecoder(strings.NewReader(doc))
 	dec.KnownFields(true)
-	if err := dec.Decode(&cfg); err != nil {
-		t.Fatalf("%v\n%s", err, doc)
-	}
+	require.NoError(t, dec.Decode(&cfg), doc)
+	require.NotEmpty(t, cfg.Providers, "config %+v", cfg)
 	p := cfg.Providers[0]
-	if cfg.Kind != "CredentialProviderConfig" || p.Name != Name || p.APIVersion != "credentialprovider.kubelet.k8s.io/v1" ||
-		len(p.Args) != 1 || p.Args[0] != "kubelet" || p.Env[0].Name != "REGCRED_CONFIG" {
-		t.Errorf("config %+v", cfg)
+	assert.Equal(t, "CredentialProviderConfig", cfg.Kind, "config %+v", cfg)
+	assert.Equal(t, Name, p.Name, "config %+v", cfg)
+	assert.Equal(t, "credentialprovider.kubelet.k8s.io/v1", p.APIVersion, "config %+v", cfg)
+	assert.Equal(t, []string{"kubelet"}, p.Args, "config %+v", cfg)
+	if assert.NotEmpty(t, p.Env, "config %+v", cfg) {
+		assert.Equal(t, "REGCRED_CONFIG", p.Env[0].Name, "config %+v", cfg)
 	}
 	want := []string{"*.example.org", "docker.io", "localhost:5000", "registry.example.com", "registry.example.com/team"}
-	if strings.Join(p.MatchImages, ",") != strings.Join(want, ",") {
-		t.Errorf("matchImages %v, want %v (anonymous entries left out)", p.MatchImages, want)
-	}
-	if _, err := time.ParseDuration(p.DefaultCacheDuration); err != nil {
-		t.Errorf("defaultCacheDuration: %v", err)
-	}
+	assert.Equal(t, want, p.MatchImages, "matchImages (anonymous entries left out)")
+	_, err := time.ParseDuration(p.DefaultCacheDuration)
+	assert.NoError(t, err, "defaultCacheDuration")
 	withDefaults := newTestApp(t, dockerTestConfig, nil)
-	if out, _ := withDefaults.runString(t, "", "setup", "kubelet"); !strings.Contains(out, `- "*.dkr.ecr.*.amazonaws.com"`) || !strings.Contains(out, `- "*-docker.pkg.dev"`) {
-		t.Errorf("with the built-in entries on, matchImages must cover them:\n%s", out)
-	}
+	out, _ = withDefaults.runString(t, "", "setup", "kubelet")
+	assert.Contains(t, out, `- "*.dkr.ecr.*.amazonaws.com"`, "with the built-in entries on, matchImages must cover them")
+	assert.Contains(t, out, `- "*-docker.pkg.dev"`, "with the built-in entries on, matchImages must cover them")
 }
 
 func TestSetupWriteBacksUp(t *testing.T) {
 	ta := newTestApp(t, dockerTestConfig, nil)
 	path := filepath.Join(t.TempDir(), "conf.d", "50-regcred.conf")
 	out, code := ta.runString(t, "", "setup", "podman", "--write", "--file", path)
-	if code != 0 || !strings.Contains(out, "wrote "+path) {
-		t.Fatalf("exit %d: %s %s", code, out, ta.stderr)
-	}
-	if got := string(mustRead(t, path)); got != clientsetup.RegistriesDropIn {
-		t.Errorf("wrote %q", got)
-	}
+	require.Equal(t, 0, code, "exit: %s %s", out, ta.stderr)
+	require.Contains(t, out, "wrote "+path)
+	assert.Equal(t, clientsetup.RegistriesDropIn, string(testkit.ReadFile(t, path)), "wrote")
 	out, _ = ta.runString(t, "", "setup", "podman", "--write", "--file", path)
-	if !strings.Contains(out, "unchanged") {
-		t.Errorf("second write: %s", out)
-	}
+	assert.Contains(t, out, "unchanged", "second write")
 	require.NoError(t, os.WriteFile(path, []byte("credential-helpers = [\"other\"]\n"), 0o640))
 	require.NoError(t, os.Chmod(path, 0o640))
 	out, _ = ta.runString(t, "", "setup", "podman", "--write", "--file", path)
 	baks, _ := filepath.Glob(path + ".*.bak")
-	if len(baks) != 1 || string(mustRead(t, baks[0])) != "credential-helpers = [\"other\"]\n" || !strings.Contains(out, baks[0]) {
-		t.Fatalf("backup %v; output %s", baks, out)
-	}
-	if info, _ := os.Stat(path); info.Mode().Perm() != 0o640 {
-		t.Errorf("mode %v not kept", info.Mode().Perm())
-	}
+	require.Len(t, baks, 1, "backups; output %s", out)
+	require.Equal(t, "credential-helpers = [\"other\"]\n", string(testkit.ReadFile(t, baks[0])), "backup")
+	require.Contains(t, out, baks[0], "the output names the backup")
+	info, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o640), info.Mode().Perm(), "mode not kept")
 }
 
 func TestSetupNerdctlWriteMerges(t *testing.T) {
 	dir, _ := dockerDir(t, "desktop.json", 0o600)
 	ta := newTestApp(t, dockerTestConfig, map[string]string{"DOCKER_CONFIG": dir})
 	out, code := ta.runString(t, "", "setup", "nerdctl", "--write")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, ta.stderr)
-	}
-	got := decodeObject(t, mustRead(t, filepath.Join(dir, "config.json")))
-	if got["credsStore"] != "desktop" || got["credHelpers"].(map[string]any)["registry.example.com"] != "regcred" {
-		t.Errorf("config.json %v", got)
-	}
-	if baks, _ := filepath.Glob(filepath.Join(dir, "config.json.*.bak")); len(baks) != 1 || !strings.Contains(out, "previous file") {
-		t.Errorf("backups %v, output %s", baks, out)
-	}
+	require.Equal(t, 0, code, "exit: %s", ta.stderr)
+	got := decodeObject(t, testkit.ReadFile(t, filepath.Join(dir, "config.json")))
+	assert.Equal(t, "desktop", got["credsStore"], "config.json %v", got)
+	helpers, _ := got["credHelpers"].(map[string]any)
+	assert.Equal(t, "regcred", helpers["registry.example.com"], "config.json %v", got)
+	baks, _ := filepath.Glob(filepath.Join(dir, "config.json.*.bak"))
+	assert.Len(t, baks, 1, "backups")
+	assert.Contains(t, out, "previous file", "output")
 	out, _ = ta.runString(t, "", "setup", "nerdctl", "--write")
-	if !strings.Contains(out, "already configured") {
-		t.Errorf("second run: %s", out)
-	}
+	assert.Contains(t, out, "already configured", "second run")
 }
 
 func TestSetupErrors(t *testing.T) {
@@ -167,9 +151,9 @@ func TestSetupErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ta := newTestApp(t, dockerTestConfig, nil)
 			out, code := ta.runString(t, "", tt.args...)
-			if code != 1 || out != "" || !strings.Contains(ta.stderr.String(), tt.want) {
-				t.Errorf("exit %d, stdout %q, stderr %s", code, out, ta.stderr)
-			}
+			assert.Equal(t, 1, code, "exit; stderr %s", ta.stderr)
+			assert.Empty(t, out, "stdout")
+			assert.Contains(t, ta.stderr.String(), tt.want, "stderr")
 		})
 	}
 }

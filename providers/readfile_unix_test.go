@@ -27,6 +27,6 @@ func TestReadFileLimitedRefusesAFIFO(t *testing.T) {
 	case err := <-done:
 		testkit.WantErr(t, err, ErrNotRegular, path)
 	case <-time.After(30 * time.Second):
-		t.Fatal("ReadFileLimited waits on a FIFO with no writer")
+		require.Fail(t, "ReadFileLimited waits on a FIFO with no writer")
 	}
 }

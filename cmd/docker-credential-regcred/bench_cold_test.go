@@ -17,6 +17,7 @@ import (
 	"github.com/regcred/regcred/internal/procbench"
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
+	"github.com/stretchr/testify/assert"
 )
 
 // benchNoIdentity times the gets of a machine with no cloud identity whose
@@ -47,9 +48,7 @@ func benchNoIdentity(t *testing.T, bin string, rounds int) {
 	require.NoError(t, err)
 	t.Logf("no cloud identity, black-holed metadata, from the second get on; %d rounds (shuffled), medians; ratio to the no-match get = median of per-round ratios (target <= 1.25x):\n%s",
 		rounds, procbench.Format(rs))
-	if after := aws.Conns() + google.Conns(); after != probes {
-		t.Errorf("remembered absences probed the metadata addresses %d more times", after-probes)
-	}
+	assert.Equal(t, probes, aws.Conns()+google.Conns(), "remembered absences probed the metadata addresses again")
 }
 
 // TestBenchmarkCold is the cold half of `make bench`, runnable alone
@@ -96,9 +95,8 @@ registries:
 	for _, c := range cases {
 		cmd := exec.Command(c.Argv[0], c.Argv[1:]...)
 		cmd.Env, cmd.Stdin = c.Env, strings.NewReader(c.Stdin)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("%s: %v\n%s", c.Name, err, out)
-		}
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s: %s", c.Name, out)
 	}
 	logInitTrace(t, cases[2])
 	before := cloud.Calls(ecrtest.ECR)
@@ -106,9 +104,7 @@ registries:
 	require.NoError(t, err)
 	t.Logf("cold get, %d rounds (shuffled), medians; ratio to amazon-ecr-credential-helper's cold get = median of per-round ratios (target <= 1.0x):\n%s", rounds, procbench.Format(rs))
 	t.Logf("the hand-off: a cold get through the front ÷ the engine alone, %.2fx", procbench.RatioOf(rs[1], rs[2]))
-	if calls, want := cloud.Calls(ecrtest.ECR)-before, len(cases)*(5+rounds); calls != want {
-		t.Errorf("cold gets made %d GetAuthorizationToken calls, want one each (%d)", calls, want)
-	}
+	assert.Equal(t, len(cases)*(5+rounds), cloud.Calls(ecrtest.ECR)-before, "cold gets' GetAuthorizationToken calls, want one each")
 }
 
 // logInitTrace runs c once with GODEBUG=inittrace=1 and logs the package

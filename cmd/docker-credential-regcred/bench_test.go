@@ -119,9 +119,8 @@ func staticFileCase(t *testing.T, bin string) procbench.Case {
 	require.NoError(t, os.WriteFile(pw, []byte("s3cret\n"), 0o600))
 	cfg := writeConfig(t, "registries:\n  - match: reg.example.com\n    static: {username: alice, passwordFile: \""+pw+"\"}\n")
 	env := append(cleanEnv(t), "REGCRED_CONFIG="+cfg)
-	if res := runBinary(t, bin, runOpts{Env: env, Stdin: "reg.example.com"}, "get"); res.Exit != 0 {
-		t.Fatalf("priming the static route: %s %s", res.Stdout, res.Stderr)
-	}
+	res := runBinary(t, bin, runOpts{Env: env, Stdin: "reg.example.com"}, "get")
+	require.Equal(t, 0, res.Exit, "priming the static route: %s %s", res.Stdout, res.Stderr)
 	return procbench.Case{Name: "get, warm, static password file", Argv: []string{bin, "get"}, Env: env, Stdin: "reg.example.com"}
 }
 

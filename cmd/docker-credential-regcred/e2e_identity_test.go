@@ -2,13 +2,13 @@ package main
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 )
 
@@ -41,13 +41,6 @@ func identityECRSetup(t *testing.T, extra ...string) (*ecrtest.Cloud, []string, 
 	home := t.TempDir()
 	env := pinnedEnv(t, append([]string{"HOME=" + home, "REGCRED_CONFIG=" + cfg, "REGCRED_CACHE="}, extra...)...)
 	return cloud, env, home
-}
-
-// writeFile writes data to path (mode 0600), creating its directory.
-func writeFile(t *testing.T, path, data string) {
-	t.Helper()
-	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o700))
-	require.NoError(t, os.WriteFile(path, []byte(data), 0o600))
 }
 
 // grantOf is who the fake ECR issued the answered token to.
@@ -86,13 +79,13 @@ func TestIdentityFileRewrittenForAnotherKeyIsAMiss(t *testing.T) {
 			}
 			in := newInstall(t)
 
-			writeFile(t, path, keysFile(alice))
+			testkit.WriteFile(t, path, keysFile(alice))
 			g := grantOf(t, cloud, runBinary(t, in.front, runOpts{Env: env, Stdin: ecrHost}, "get"))
 			require.Equal(t, alice.ARN, g.Principal, "first get: token issued to %s, want %s", g.Principal, alice.ARN)
 			g = grantOf(t, cloud, in.alone(t, runOpts{Env: env, Stdin: ecrHost}, "get"))
 			require.Equal(t, alice.ARN, g.Principal, "the front alone, warm: token issued to %s, want %s", g.Principal, alice.ARN)
 
-			writeFile(t, path, keysFile(bob))
+			testkit.WriteFile(t, path, keysFile(bob))
 			in.checkHandedOff(t, in.alone(t, runOpts{Env: env, Stdin: ecrHost}, "get"))
 			g = grantOf(t, cloud, runBinary(t, in.engine, runOpts{Env: env, Stdin: ecrHost}, "get"))
 			assert.Equal(t, bob.ARN, g.Principal, "the engine, after the file named bob's key: token issued to %s, want %s (the first identity's cached token)", g.Principal, bob.ARN)
@@ -117,11 +110,11 @@ func TestWebIdentityTokenRotationIsAHit(t *testing.T) {
 	env := append(base, "AWS_ROLE_ARN="+puller)
 	in := newInstall(t)
 
-	writeFile(t, tokenFile, first)
+	testkit.WriteFile(t, tokenFile, first)
 	cold := runBinary(t, in.front, runOpts{Env: env, Stdin: ecrHost}, "get")
 	g := grantOf(t, cloud, cold)
 	require.Contains(t, g.Principal, ":assumed-role/puller/", "cold get: token issued to %s, want the puller role", g.Principal)
-	writeFile(t, tokenFile, rotated)
+	testkit.WriteFile(t, tokenFile, rotated)
 	lone := in.alone(t, runOpts{Env: env, Stdin: ecrHost}, "get")
 	assert.Equal(t, 0, lone.Exit, "the front alone, token rotated: exit %d %q (stderr %q), want the cached answer", lone.Exit, lone.Stdout, lone.Stderr)
 	assert.Equal(t, cold.Stdout, lone.Stdout, "the front alone, token rotated: exit %d %q (stderr %q), want the cached answer", lone.Exit, lone.Stdout, lone.Stderr)
@@ -131,7 +124,7 @@ func TestWebIdentityTokenRotationIsAHit(t *testing.T) {
 	n := cloud.Calls(ecrtest.ECR)
 	assert.Equal(t, 1, n, "GetAuthorizationToken calls after the rotation = %d, want 1 (a hit)", n)
 
-	writeFile(t, tokenFile, other)
+	testkit.WriteFile(t, tokenFile, other)
 	env = append(base, "AWS_ROLE_ARN="+builder)
 	g = grantOf(t, cloud, runBinary(t, in.front, runOpts{Env: env, Stdin: ecrHost}, "get"))
 	assert.Contains(t, g.Principal, ":assumed-role/builder/", "another role: token issued to %s, want the builder role", g.Principal)

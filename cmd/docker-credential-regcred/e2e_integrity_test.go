@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 )
 
@@ -99,7 +100,7 @@ func TestCopiedRouteAnswersNothing(t *testing.T) {
 	res := runBinary(t, p.in.front, runOpts{Env: p.env, Stdin: evil}, "get")
 	require.Equal(t, frontNotFound, res.Stdout, "get %s = %q, want not found", evil, res.Stdout)
 	evilRoute := newFile(t, filepath.Join(p.root, "routes"), []string{p.routeA, p.routeB})
-	copyFile(t, p.routeA, evilRoute)
+	testkit.CopyFile(t, p.routeA, evilRoute, 0o600)
 	res = p.in.alone(t, runOpts{Env: p.env, Stdin: evil}, "get")
 	require.NotContains(t, res.Stdout, p.secretA, "get %s printed %s's token", evil, ecrHost)
 	p.in.checkHandedOff(t, res)
@@ -112,7 +113,7 @@ func TestCopiedRouteAnswersNothing(t *testing.T) {
 // front nor the engine serves it for B.
 func TestCopiedTokenRecordAnswersNothing(t *testing.T) {
 	p := newWarmPair(t)
-	copyFile(t, p.tokenA, p.tokenB)
+	testkit.CopyFile(t, p.tokenA, p.tokenB, 0o600)
 	res := p.in.alone(t, runOpts{Env: p.env, Stdin: ecrHostB}, "get")
 	require.NotContains(t, res.Stdout, p.secretA, "the front served %s's token for %s", ecrHost, ecrHostB)
 	p.in.checkHandedOff(t, res)
@@ -165,7 +166,7 @@ func tamperings(files map[string]string) []tampering {
 			}
 			to := files[y]
 			ops = append(ops,
-				tampering{fmt.Sprintf("copy %s to %s", x, y), func(t *testing.T) { copyFile(t, from, to) }},
+				tampering{fmt.Sprintf("copy %s to %s", x, y), func(t *testing.T) { testkit.CopyFile(t, from, to, 0o600) }},
 				tampering{fmt.Sprintf("rename %s to %s", x, y), func(t *testing.T) { require.NoError(t, os.Rename(from, to)) }},
 			)
 			if x < y {
@@ -174,16 +175,9 @@ func tamperings(files map[string]string) []tampering {
 		}
 	}
 	return append(ops, tampering{"copy routeA and tokenA over B's", func(t *testing.T) {
-		copyFile(t, files["routeA"], files["routeB"])
-		copyFile(t, files["tokenA"], files["tokenB"])
+		testkit.CopyFile(t, files["routeA"], files["routeB"], 0o600)
+		testkit.CopyFile(t, files["tokenA"], files["tokenB"], 0o600)
 	}})
-}
-
-func copyFile(t *testing.T, from, to string) {
-	t.Helper()
-	data, err := os.ReadFile(from)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(to, data, 0o600))
 }
 
 func swapFiles(t *testing.T, a, b string) {

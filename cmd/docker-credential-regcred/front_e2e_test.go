@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 )
 
@@ -58,16 +59,9 @@ func newInstall(t *testing.T) install {
 	t.Helper()
 	dir := t.TempDir()
 	in := install{front: filepath.Join(dir, "docker-credential-regcred"), engine: filepath.Join(dir, "regcred-engine")}
-	copyExecutable(t, testBinary(t), in.front)
-	copyExecutable(t, engineBinary(t), in.engine)
+	testkit.CopyFile(t, testBinary(t), in.front, 0o755)
+	testkit.CopyFile(t, engineBinary(t), in.engine, 0o755)
 	return in
-}
-
-func copyExecutable(t *testing.T, from, to string) {
-	t.Helper()
-	data, err := os.ReadFile(from)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(to, data, 0o755))
 }
 
 // alone runs the front with its engine unexecutable (mode 0, which no
@@ -94,7 +88,7 @@ func (in install) checkHandedOff(t *testing.T, res runResult) {
 func loneFront(t *testing.T) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "docker-credential-regcred")
-	copyExecutable(t, testBinary(t), p)
+	testkit.CopyFile(t, testBinary(t), p, 0o755)
 	return p
 }
 
@@ -205,16 +199,14 @@ func TestFrontAnswersStaticEntriesAlone(t *testing.T) {
 			env := pinnedEnv(t, "REG_PW="+secret, "REGCRED_CONFIG="+writeConfig(t, cfg))
 			want := `{"ServerURL":"` + tt.stdin + `","Username":"alice","Secret":"` + secret + `"}` + "\n"
 			in.checkHandedOff(t, in.alone(t, runOpts{Env: env, Stdin: tt.stdin}, "get"))
-			if res := sameAnswer(t, in, env, tt.stdin, "get"); res.Exit != 0 || res.Stdout != want {
-				t.Fatalf("get %s = exit %d %q, want %q", tt.stdin, res.Exit, res.Stdout, want)
-			}
-			if n := routeCount(t, env); n != 1 {
-				t.Fatalf("the static answer recorded %d routes, want 1", n)
-			}
+			res := sameAnswer(t, in, env, tt.stdin, "get")
+			require.Equal(t, 0, res.Exit, "get %s: exit (stderr %q)", tt.stdin, res.Stderr)
+			require.Equal(t, want, res.Stdout, "get %s", tt.stdin)
+			require.Equal(t, 1, routeCount(t, env), "the static answer's routes")
 			lone := in.alone(t, runOpts{Env: env, Stdin: tt.stdin}, "get")
-			if lone.Exit != 0 || lone.Stdout != want || lone.Stderr != "" {
-				t.Errorf("the front alone: exit %d %q (stderr %q), want %q", lone.Exit, lone.Stdout, lone.Stderr, want)
-			}
+			assert.Equal(t, 0, lone.Exit, "the front alone: exit (stderr %q)", lone.Stderr)
+			assert.Equal(t, want, lone.Stdout, "the front alone")
+			assert.Empty(t, lone.Stderr, "the front alone: stderr")
 			checkNoSecretInDir(t, env, secret)
 			if tt.file == "" {
 				in.checkHandedOff(t, in.alone(t, runOpts{Env: withoutVar(env, "REG_PW"), Stdin: tt.stdin}, "get"))
@@ -236,20 +228,17 @@ func staticFileChanges(t *testing.T, in install, env []string, stdin, file, cont
 		require.NoError(t, os.WriteFile(file, []byte(`{"auths":{"reg.example.com":{"auth":"`+base64.StdEncoding.EncodeToString([]byte("alice:"+next))+`"}}}`), 0o600))
 	}
 	want := `{"ServerURL":"` + stdin + `","Username":"alice","Secret":"` + next + `"}` + "\n"
-	if lone := in.alone(t, runOpts{Env: env, Stdin: stdin}, "get"); lone.Exit != 0 || lone.Stdout != want {
-		t.Errorf("the front alone, file rewritten: exit %d %q, want %q", lone.Exit, lone.Stdout, want)
-	}
+	lone := in.alone(t, runOpts{Env: env, Stdin: stdin}, "get")
+	assert.Equal(t, 0, lone.Exit, "the front alone, file rewritten: exit (stderr %q)", lone.Stderr)
+	assert.Equal(t, want, lone.Stdout, "the front alone, file rewritten")
 	require.NoError(t, os.Chmod(file, 0o644))
 	in.checkHandedOff(t, in.alone(t, runOpts{Env: env, Stdin: stdin}, "get"))
 	res := runBinary(t, in.front, runOpts{Env: env, Stdin: stdin}, "get")
-	if res.Exit != 0 || res.Stdout != want || !strings.Contains(res.Stderr, "readable by other users") || !strings.Contains(res.Stderr, file) {
-		t.Errorf("file readable by others: exit %d %q, stderr %q; want the answer and the engine's warning naming %s", res.Exit, res.Stdout, res.Stderr, file)
-	}
-	for _, s := range []string{secret, next} {
-		if strings.Contains(res.Stderr, s) {
-			t.Errorf("the engine's warning holds the secret: %q", res.Stderr)
-		}
-	}
+	assert.Equal(t, 0, res.Exit, "file readable by others: exit (stderr %q)", res.Stderr)
+	assert.Equal(t, want, res.Stdout, "file readable by others: want the answer")
+	assert.Contains(t, res.Stderr, "readable by other users", "file readable by others: want the engine's warning")
+	assert.Contains(t, res.Stderr, file, "file readable by others: the warning names the file")
+	testkit.AssertNoSecret(t, "the engine's warning", res.Stderr, secret, next)
 	checkNoSecretInDir(t, env, next)
 }
 
@@ -271,14 +260,10 @@ func checkNoSecretInDir(t *testing.T, env []string, secret string) {
 		data, err := os.ReadFile(p)
 		require.NoError(t, err)
 		files++
-		if strings.Contains(string(data), secret) || strings.Contains(string(data), base64.StdEncoding.EncodeToString([]byte(secret))) {
-			t.Errorf("%s holds the secret", p)
-		}
+		testkit.AssertNoSecret(t, p, string(data), secret, base64.StdEncoding.EncodeToString([]byte(secret)))
 		return nil
 	}))
-	if files == 0 {
-		t.Errorf("no file under %s: the scan proves nothing", dir)
-	}
+	assert.NotZero(t, files, "no file under %s: the scan proves nothing", dir)
 }
 
 // withoutVar is env without name.

@@ -48,9 +48,9 @@ func TestFrontWarmSealedTokenAnswersAlone(t *testing.T) {
 	warm := sameAnswer(t, in, env, ecrHost, "get")
 	assert.Equal(t, cold.Stdout, warm.Stdout)
 	lone := in.alone(t, runOpts{Env: env, Stdin: ecrHost}, "get")
-	if lone.Stdout != cold.Stdout || lone.Exit != 0 || lone.Stderr != "" {
-		t.Errorf("the front alone, warm, sealed: exit %d %q (stderr %q), want the cold answer", lone.Exit, lone.Stdout, lone.Stderr)
-	}
+	assert.Equal(t, 0, lone.Exit, "the front alone, warm, sealed: exit (stderr %q)", lone.Stderr)
+	assert.Equal(t, cold.Stdout, lone.Stdout, "the front alone, warm, sealed, want the cold answer")
+	assert.Empty(t, lone.Stderr, "the front alone, warm, sealed: stderr")
 	assert.Equal(t, 1, cloud.Calls(ecrtest.ECR), "GetAuthorizationToken calls: the cold get's only")
 
 	list := runBinary(t, in.engine, runOpts{Env: env}, "cache", "list")

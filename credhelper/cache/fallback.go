@@ -89,27 +89,10 @@ func isKeyringFailure(ctx context.Context, err error) bool {
 }
 
 func (s *fallbackStore) Delete(ctx context.Context, key string) error {
-	if err := checkCall(ctx, key); err != nil {
-		return err
-	}
-	// Both, even if the keyring fails: the caller wants the entry gone and
-	// must hear if a copy may remain.
-	return errors.Join(s.keyring.Delete(ctx, key), s.file.Delete(ctx, key))
+	return deleteFromBoth(ctx, key, s.keyring, s.file)
 }
 
-// List merges both; a key in both is shown once, as the keyring's, since
-// that is the copy Get serves.
+// List merges both, a key in both shown as the keyring's.
 func (s *fallbackStore) List(ctx context.Context) ([]Info, error) {
-	k, kerr := s.keyring.List(ctx)
-	f, ferr := s.file.List(ctx)
-	seen := make(map[string]bool, len(k))
-	for _, i := range k {
-		seen[i.Key] = true
-	}
-	for _, i := range f {
-		if !seen[i.Key] {
-			k = append(k, i)
-		}
-	}
-	return k, errors.Join(kerr, ferr)
+	return listBoth(ctx, s.keyring, s.file)
 }

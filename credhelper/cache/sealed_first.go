@@ -105,25 +105,10 @@ func (s *sealedFirst) dropBehind(ctx context.Context, key string) {
 }
 
 func (s *sealedFirst) Delete(ctx context.Context, key string) error {
-	if err := checkCall(ctx, key); err != nil {
-		return err
-	}
-	return errors.Join(s.sealed.Delete(ctx, key), s.rest.Delete(ctx, key))
+	return deleteFromBoth(ctx, key, s.sealed, s.rest)
 }
 
-// List merges both; a key in both is shown once, as the sealed one, since
-// that is the copy Get serves.
+// List merges both, a key in both shown as the sealed one.
 func (s *sealedFirst) List(ctx context.Context) ([]Info, error) {
-	a, aerr := s.sealed.List(ctx)
-	b, berr := s.rest.List(ctx)
-	seen := make(map[string]bool, len(a))
-	for _, i := range a {
-		seen[i.Key] = true
-	}
-	for _, i := range b {
-		if !seen[i.Key] {
-			a = append(a, i)
-		}
-	}
-	return a, errors.Join(aerr, berr)
+	return listBoth(ctx, s.sealed, s.rest)
 }

@@ -188,7 +188,7 @@ func TestSealedRecordRefusedUnderAnotherName(t *testing.T) {
 		move func(t *testing.T, from, to string)
 	}{
 		{name: "renamed to another key", move: func(t *testing.T, from, to string) { require.NoError(t, os.Rename(from, to)) }},
-		{name: "copied to another key", move: func(t *testing.T, from, to string) { copyFile(t, from, to) }},
+		{name: "copied to another key", move: func(t *testing.T, from, to string) { testkit.CopyFile(t, from, to, 0o600) }},
 		{name: "header edited to another registry, same name", move: func(t *testing.T, from, to string) {
 			data, err := os.ReadFile(from)
 			require.NoError(t, err)
@@ -214,13 +214,6 @@ func TestSealedRecordRefusedUnderAnotherName(t *testing.T) {
 			assert.Contains(t, h.logs.String(), "does not open under this name")
 		})
 	}
-}
-
-func copyFile(t *testing.T, from, to string) {
-	t.Helper()
-	data, err := os.ReadFile(from)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(to, data, 0o600))
 }
 
 // A copied cache directory (a backup, a home copied to another machine)

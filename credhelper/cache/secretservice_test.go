@@ -40,7 +40,7 @@ func requireSecretService(t *testing.T) Keyring {
 	}
 	if why != "" {
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s; in CI the keyring tests must run under testdata/with-secret-service.sh", why)
+			require.Failf(t, "no Secret Service", "%s; in CI the keyring tests must run under testdata/with-secret-service.sh", why)
 		}
 		t.Skipf("%s; run under testdata/with-secret-service.sh", why)
 	}

@@ -150,11 +150,14 @@ func testStoreRejects(t *testing.T, s Store) {
 
 func assertEntry(t *testing.T, got, want Entry) {
 	t.Helper()
-	if got.Username != want.Username || got.Secret.Reveal() != want.Secret.Reveal() || got.Registry != want.Registry ||
-		got.Source != want.Source || got.LongLived != want.LongLived ||
-		!got.ExpiresAt.Equal(want.ExpiresAt) || !got.StoredAt.Equal(want.StoredAt) {
-		t.Errorf("entry = %+v (secret %d bytes), want %+v (secret %d bytes)", got, len(got.Secret), want, len(want.Secret))
-	}
+	// The secrets are compared as a bool: a failure prints their lengths, not them.
+	assert.True(t, got.Secret.Reveal() == want.Secret.Reveal(), "secret of %d bytes, want the one of %d bytes", len(got.Secret), len(want.Secret))
+	assert.Equal(t, want.Username, got.Username, "entry username")
+	assert.Equal(t, want.Registry, got.Registry, "entry registry")
+	assert.Equal(t, want.Source, got.Source, "entry source")
+	assert.Equal(t, want.LongLived, got.LongLived, "entry long-lived")
+	assert.True(t, got.ExpiresAt.Equal(want.ExpiresAt), "entry expires at %v, want %v", got.ExpiresAt, want.ExpiresAt)
+	assert.True(t, got.StoredAt.Equal(want.StoredAt), "entry stored at %v, want %v", got.StoredAt, want.StoredAt)
 }
 
 // assertDisk: no file or directory name under dir holds the secret, and no
@@ -174,9 +177,8 @@ func assertDisk(t *testing.T, dir string, secretOnDisk bool) {
 			}
 			if strings.Contains(string(data), testSecret) {
 				found = true
-				if !secretOnDisk || !strings.Contains(path, string(filepath.Separator)+"tokens"+string(filepath.Separator)) {
-					t.Errorf("%s holds the secret", path)
-				}
+				inTokens := strings.Contains(path, string(filepath.Separator)+"tokens"+string(filepath.Separator))
+				assert.True(t, secretOnDisk && inTokens, "%s holds the secret", path)
 			}
 		}
 		return nil

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"go.yaml.in/yaml/v3"
 )
@@ -175,7 +176,7 @@ type schemaNode struct {
 func loadSchemaDoc(t *testing.T) *schemaNode {
 	t.Helper()
 	var root schemaNode
-	require.NoError(t, json.Unmarshal(mustRead(t, schemaPath), &root))
+	require.NoError(t, json.Unmarshal(testkit.ReadFile(t, schemaPath), &root))
 	return &root
 }
 
@@ -265,7 +266,7 @@ func TestSchemaMatchesTheGoStructs(t *testing.T) {
 // reference, names every key of the schema.
 func TestConfigReferenceCoversTheSchema(t *testing.T) {
 	root := loadSchemaDoc(t)
-	doc := string(mustRead(t, "../../docs/config.md"))
+	doc := string(testkit.ReadFile(t, "../../docs/config.md"))
 	var walk func(n *schemaNode, where string)
 	seen := map[*schemaNode]bool{}
 	walk = func(n *schemaNode, where string) {
@@ -280,11 +281,4 @@ func TestConfigReferenceCoversTheSchema(t *testing.T) {
 		}
 	}
 	walk(root, "config")
-}
-
-func mustRead(t *testing.T, path string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	require.NoError(t, err)
-	return data
 }

@@ -101,9 +101,7 @@ func (fx *fixture) front(stdin io.Reader, goos string) (*Front, *bytes.Buffer) {
 func (fx *fixture) config(tb testing.TB) *config.Config {
 	tb.Helper()
 	cfg, err := config.Load("", config.Env{LookupEnv: fx.lookup, HomeDir: fx.env["HOME"]}, slog.New(slog.DiscardHandler))
-	if err != nil {
-		tb.Fatal(err)
-	}
+	require.NoError(tb, err)
 	return cfg
 }
 
@@ -117,18 +115,16 @@ func (fx *fixture) prime(tb testing.TB, host string, cred providers.Credential, 
 	t, err := matcher.Normalize(host)
 	require.NoError(tb, err)
 	e := firstCached(cfg.Entries(), t)
-	if e == nil {
-		tb.Fatalf("no entry of a cached kind matches %s", host)
-	}
+	require.NotNil(tb, e, "no entry of a cached kind matches %s", host)
 	c, err := cache.Open(cache.Options{Kind: cache.KindFile, Dir: cfg.Cache.Dir, LookupEnv: fx.lookup,
 		Now: func() time.Time { return storedAt }})
 	require.NoError(tb, err)
 	cred.ExpiresAt = storedAt.Add(lifetime)
 	fetch := func(context.Context) (providers.Credential, error) { return cred, nil }
 	item := cache.Item{Key: e.CacheKey(t, nil, fx.lookup), Registry: t.Registry(), Source: e.String()}
-	if _, outcome, err := c.Credential(context.Background(), item, fetch); err != nil || outcome != cache.Fetched {
-		tb.Fatalf("priming the cache for %s: %v %v", host, outcome, err)
-	}
+	_, outcome, err := c.Credential(context.Background(), item, fetch)
+	require.NoError(tb, err, "priming the cache for %s", host)
+	require.Equal(tb, cache.Fetched, outcome, "priming the cache for %s", host)
 }
 
 // firstCached is the first entry the engine would try for t among those
@@ -150,9 +146,7 @@ func firstCached(entries []*config.Entry, t matcher.Target) *config.Entry {
 func (fx *fixture) tokenFiles(tb testing.TB) []string {
 	tb.Helper()
 	dir := fx.config(tb).Cache.Dir
-	if dir == "" {
-		tb.Fatal("the fixture's config sets no cache dir")
-	}
+	require.NotEmpty(tb, dir, "the fixture's config sets no cache dir")
 	files, err := filepath.Glob(filepath.Join(dir, "tokens", "*.json"))
 	require.NoError(tb, err)
 	return files
@@ -176,12 +170,12 @@ func (fx *fixture) routeFiles(tb testing.TB) []string {
 func (fx *fixture) storeLogin(tb testing.TB, registry, user, secret string) {
 	tb.Helper()
 	stdin := `{"ServerURL":"` + registry + `","Username":"` + user + `","Secret":"` + secret + `"}`
-	if out, errOut, code := fx.engine(tb, stdin, "store"); code != 0 || errOut != "" {
-		tb.Fatalf("store %s: exit %d: %s %s", registry, code, out, errOut)
-	}
-	if dir, err := config.LoginDir(fx.config(tb).Cache, fx.lookup); err != nil || !cache.Present(dir, cache.LoginKey(registry)) {
-		tb.Fatalf("store %s kept no login (%v)", registry, err)
-	}
+	out, errOut, code := fx.engine(tb, stdin, "store")
+	require.Equal(tb, 0, code, "store %s: exit: %s %s", registry, out, errOut)
+	require.Empty(tb, errOut, "store %s logged", registry)
+	dir, err := config.LoginDir(fx.config(tb).Cache, fx.lookup)
+	require.NoError(tb, err, "store %s: the login directory", registry)
+	require.True(tb, cache.Present(dir, cache.LoginKey(registry)), "store %s kept no login", registry)
 }
 
 // engine runs the engine in-process on the fixture, recording

@@ -54,7 +54,7 @@ func staticCases() []frontCase {
 	readable := pw("password file readable by others: the engine warns, no route", pwFileConfig)
 	readable.setup = chmodAt(pwPath, 0o644)
 	fifo := pw("password file a FIFO: the engine refuses it, no route", pwFileConfig)
-	fifo.setup = func(tb testing.TB, fx *fixture) { replaceWith(tb, fx, pwPath, mkfifo) }
+	fifo.setup = func(tb testing.TB, fx *fixture) { replaceWith(tb, fx, pwPath, testkit.Mkfifo) }
 	cases := []frontCase{
 		answer(pw("password file", pwFileConfig), "s3cret"),
 		answer(pw("password file under ~/", pwHome), "s3cret"),
@@ -93,7 +93,7 @@ func staticChangeCases(pw func(string, string) frontCase, pull func(string, stri
 		pwChanged("password file replaced by a directory", func(tb testing.TB, fx *fixture) {
 			replaceWith(tb, fx, pwPath, func(p string) error { return os.Mkdir(p, 0o700) })
 		}),
-		pwChanged("password file replaced by a FIFO", func(tb testing.TB, fx *fixture) { replaceWith(tb, fx, pwPath, mkfifo) }),
+		pwChanged("password file replaced by a FIFO", func(tb testing.TB, fx *fixture) { replaceWith(tb, fx, pwPath, testkit.Mkfifo) }),
 		answer(pwChanged("password file replaced by the user's symlink to a new file", func(tb testing.TB, fx *fixture) {
 			other := filepath.Join(fx.home, "secrets", "pw.v2")
 			fx.writeFile(tb, other, "v2-secret\n", 0)

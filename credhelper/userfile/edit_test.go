@@ -312,7 +312,7 @@ func TestReadersSeeWholeFiles(t *testing.T) {
 	<-done
 	select {
 	case msg := <-bad:
-		t.Fatalf("a reader saw a partial file: %s", msg)
+		require.Failf(t, "partial read", "a reader saw a partial file: %s", msg)
 	default:
 	}
 	assert.Equal(t, []string{"config.json"}, dirNames(t, filepath.Dir(path)), "directory holds")

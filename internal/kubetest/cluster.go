@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
 	"k8s.io/client-go/rest"
 )
 
@@ -62,7 +63,7 @@ func Bin(t testing.TB, name string) string {
 	p := filepath.Join(binDir(), name)
 	if _, err := os.Stat(p); err != nil {
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s not built (make kube-bins): %v", name, err)
+			require.NoError(t, err, "%s not built (make kube-bins)", name)
 		}
 		t.Skipf("%s not built (make kube-bins)", name)
 	}
@@ -89,11 +90,9 @@ func Start(t testing.TB) *Cluster {
 	key := filepath.Join(dir, "sa.key")
 	writeKey(t, key)
 	tokens := filepath.Join(dir, "tokens.csv")
-	if err := os.WriteFile(tokens, []byte(AdminToken+`,kubetest-admin,1,"system:masters"`+"\n"+
+	require.NoError(t, os.WriteFile(tokens, []byte(AdminToken+`,kubetest-admin,1,"system:masters"`+"\n"+
 		ControllerToken+`,system:serviceaccount:regcred-system:regcred-controller,2,"system:serviceaccounts,system:serviceaccounts:regcred-system"`+"\n"+
-		LimitedToken+`,system:serviceaccount:regcred-system:`+LimitedAccount+`,3,"system:serviceaccounts,system:serviceaccounts:regcred-system"`+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+		LimitedToken+`,system:serviceaccount:regcred-system:`+LimitedAccount+`,3,"system:serviceaccounts,system:serviceaccounts:regcred-system"`+"\n"), 0o600))
 	c.kube = &process{log: filepath.Join(dir, "apiserver.log"), bin: filepath.Join(bins, "kube-apiserver"), args: []string{
 		"--etcd-servers=" + etcdURL, "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
 		"--secure-port=" + strconv.Itoa(kubePort), "--cert-dir=" + filepath.Join(dir, "certs"),
@@ -133,15 +132,11 @@ func (c *Cluster) stop() {
 func (p *process) start(t testing.TB) {
 	t.Helper()
 	logf, err := os.OpenFile(p.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer logf.Close() // the child has its own descriptor
 	cmd := exec.Command(p.bin, p.args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", p.bin, err)
-	}
+	require.NoError(t, cmd.Start(), "starting %s", p.bin)
 	p.cmd = cmd
 }
 
@@ -161,7 +156,7 @@ func (c *Cluster) waitReady(t testing.TB) {
 		time.Sleep(300 * time.Millisecond)
 	}
 	out, _ := os.ReadFile(c.kube.log)
-	t.Fatalf("kube-apiserver not ready in 90s; its log ends:\n%s", tail(out, 3000))
+	require.Failf(t, "kube-apiserver not ready in 90s", "its log ends:\n%s", tail(out, 3000))
 }
 
 // Admin is a client config as system:masters.
@@ -175,9 +170,7 @@ func (c *Cluster) Token(token string) *rest.Config {
 func freePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
 }
@@ -185,13 +178,9 @@ func freePort(t testing.TB) int {
 func writeKey(t testing.TB, path string) {
 	t.Helper()
 	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)})
-	if err := os.WriteFile(path, pemBytes, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(path, pemBytes, 0o600))
 }
 
 func tail(b []byte, n int) string {

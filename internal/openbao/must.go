@@ -79,7 +79,7 @@ func (s *Server) MountKV(t testing.TB, ns, path string, version int) {
 		}
 		select {
 		case <-ctx.Done():
-			t.Fatalf("KV v2 mount %s never became ready: %v (last status %d)", path, err, r.Status)
+			require.Failf(t, "KV v2 mount not ready", "KV v2 mount %s never became ready: %v (last status %d)", path, err, r.Status)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}

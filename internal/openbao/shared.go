@@ -35,9 +35,7 @@ func (s *Shared) Server(t testing.TB) *Server {
 	s.srvOnce.Do(func() {
 		s.srv, s.srvErr = Start(context.Background(), bin, filepath.Join(s.dir, "shared"))
 	})
-	if s.srvErr != nil {
-		t.Fatalf("openbao: %v", s.srvErr)
-	}
+	require.NoError(t, s.srvErr, "openbao")
 	return s.srv
 }
 
@@ -70,7 +68,7 @@ func (s *Shared) binary(t testing.TB) string {
 		if errors.Is(s.binErr, errMissing) && os.Getenv("CI") != "true" {
 			t.Skipf("openbao: %v", s.binErr)
 		}
-		t.Fatalf("openbao: %v", s.binErr)
+		require.NoError(t, s.binErr, "openbao")
 	}
 	return s.bin
 }

@@ -78,7 +78,7 @@ func (r *Registry) waitReady(t testing.TB, logPath string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	logs, _ := os.ReadFile(logPath)
-	t.Fatalf("docker-registry on %s did not come up; its log:\n%s", r.Addr, logs)
+	require.Failf(t, "docker-registry did not come up", "docker-registry on %s did not come up; its log:\n%s", r.Addr, logs)
 }
 
 func freeAddr(t testing.TB) string {

@@ -31,3 +31,19 @@ func TempFile(t testing.TB, name, content string) string {
 	WriteFile(t, p, content)
 	return p
 }
+
+// ReadFile returns the content of path; it stops the test on error.
+func ReadFile(t testing.TB, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return data
+}
+
+// CopyFile copies from to to, as os.WriteFile writes: a new file gets mode
+// (less the umask), an existing one is truncated and keeps its own. It
+// stops the test on error.
+func CopyFile(t testing.TB, from, to string, mode os.FileMode) {
+	t.Helper()
+	require.NoError(t, os.WriteFile(to, ReadFile(t, from), mode))
+}

@@ -1,6 +1,7 @@
 package testkit
 
 import (
+	"github.com/stretchr/testify/assert"
 	"strings"
 	"testing"
 )
@@ -20,12 +21,12 @@ func AssertNoSecret(t testing.TB, what, text string, secrets ...string) bool {
 		}
 		looked = true
 		if strings.Contains(text, s) {
-			t.Errorf("%s contains a secret (%.6s…):\n%s", what, s, text)
+			assert.Failf(t, "a secret leaked", "%s contains a secret (%.6s…):\n%s", what, s, text)
 			clean = false
 		}
 	}
 	if !looked {
-		t.Errorf("AssertNoSecret(%s): no secret to look for", what)
+		assert.Failf(t, "nothing looked for", "AssertNoSecret(%s): no secret to look for", what)
 		return false
 	}
 	return clean

@@ -151,6 +151,39 @@ func TestWriteFile(t *testing.T) {
 	assert.True(t, s.stopped, "a write that cannot happen stops the test")
 }
 
+func TestReadAndCopyFile(t *testing.T) {
+	dir := t.TempDir()
+	from := filepath.Join(dir, "from")
+	WriteFile(t, from, "content")
+	assert.Equal(t, "content", string(ReadFile(t, from)))
+
+	to := filepath.Join(dir, "to")
+	CopyFile(t, from, to, 0o755)
+	assert.Equal(t, "content", string(ReadFile(t, to)))
+	fi, err := os.Stat(to)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o755)&^umask(t), fi.Mode().Perm(), "a new file's mode")
+
+	WriteFile(t, to, "an older, longer content")
+	CopyFile(t, from, to, 0o755)
+	assert.Equal(t, "content", string(ReadFile(t, to)), "the copy replaces what was there")
+
+	s := check(t, func(tb testing.TB) { ReadFile(tb, filepath.Join(dir, "missing")) })
+	assert.True(t, s.stopped, "reading a missing file stops the test")
+	s = check(t, func(tb testing.TB) { CopyFile(tb, filepath.Join(dir, "missing"), to, 0o600) })
+	assert.True(t, s.stopped, "copying a missing file stops the test")
+	assert.Equal(t, "content", string(ReadFile(t, to)), "a failed copy leaves the target alone")
+}
+
+// umask is the process's file mode mask, read off a file it created.
+func umask(t *testing.T) os.FileMode {
+	p := filepath.Join(t.TempDir(), "probe")
+	require.NoError(t, os.WriteFile(p, nil, 0o777))
+	fi, err := os.Stat(p)
+	require.NoError(t, err)
+	return 0o777 &^ fi.Mode().Perm()
+}
+
 var errKind = errors.New("kind")
 
 func TestWantErr(t *testing.T) {

@@ -200,7 +200,7 @@ func mkdir(name string) func(*testing.T, string) {
 }
 
 func mkfifo(name string) func(*testing.T, string) {
-	return func(t *testing.T, dir string) { require.NoError(t, makeFIFO(filepath.Join(dir, name))) }
+	return func(t *testing.T, dir string) { require.NoError(t, testkit.Mkfifo(filepath.Join(dir, name))) }
 }
 
 // TestForeignOwnershipIsWarned: a secret file another user owns, or a

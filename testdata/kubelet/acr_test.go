@@ -17,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/kubernetes/pkg/credentialprovider/plugin"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers/acr/acrtest"
 )
 
@@ -62,10 +63,10 @@ func TestKubeletPluginACRServiceAccount(t *testing.T) {
 	require.NoError(t, os.Mkdir(binDir, 0o700))
 	alias(t, buildRegcred(t, binDir), "regcred-azure")
 	cfgPath := filepath.Join(dir, "regcred.yaml")
-	writeFile(t, cfgPath, fmt.Sprintf("defaults: false\ncache: {store: none}\nregistries:\n  - match: %q\n    acr: {tenantId: %s, clientIdAnnotation: %s}\n",
+	testkit.WriteFile(t, cfgPath, fmt.Sprintf("defaults: false\ncache: {store: none}\nregistries:\n  - match: %q\n    acr: {tenantId: %s, clientIdAnnotation: %s}\n",
 		reg.Host, tenant, acrClientAnnotation))
 	providerCfg := filepath.Join(dir, "credential-provider.yaml")
-	writeFile(t, providerCfg, credentialProviderConfig(cfgPath, providerConfig{
+	testkit.WriteFile(t, providerCfg, credentialProviderConfig(cfgPath, providerConfig{
 		name: "regcred-azure", apiVersion: "credentialprovider.kubelet.k8s.io/v1", matchImages: []string{reg.Host},
 		extra: `      - {name: SSL_CERT_FILE, value: "` + cloud.CAFile(t, dir) + `"}
       - {name: AZURE_AUTHORITY_HOST, value: "` + cloud.Entra.URL + `/"}

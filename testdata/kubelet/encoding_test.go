@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -33,7 +34,7 @@ func TestResponseBytesAreTheKubeletsEncoding(t *testing.T) {
 	dir := t.TempDir()
 	bin := buildRegcred(t, dir)
 	cfg := filepath.Join(dir, "regcred.yaml")
-	writeFile(t, cfg, `defaults: false
+	testkit.WriteFile(t, cfg, `defaults: false
 cache: {store: none}
 registries:
   - match: reg.test/team

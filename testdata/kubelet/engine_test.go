@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -22,12 +23,12 @@ func TestKubeletLogsMissingBackend(t *testing.T) {
 		require.NoError(t, os.Mkdir(d, 0o700))
 	}
 	front := buildRegcred(t, built)
-	copyExecutable(t, front, filepath.Join(binDir, name))
+	testkit.CopyFile(t, front, filepath.Join(binDir, name), 0o700)
 	w := &kubeletWorld{secrets: secrets{t: t, dir: dir}, configPath: filepath.Join(dir, "regcred.yaml")}
 	w.secrets.set("lonely", "lonely-1")
-	writeFile(t, w.configPath, fmt.Sprintf("defaults: false\ncache: {store: none}\nregistries:\n  - match: reg.lonely.test\n    static: {username: lonely, passwordFile: %s}\n", w.secrets.path("lonely")))
+	testkit.WriteFile(t, w.configPath, fmt.Sprintf("defaults: false\ncache: {store: none}\nregistries:\n  - match: reg.lonely.test\n    static: {username: lonely, passwordFile: %s}\n", w.secrets.path("lonely")))
 	providerCfg := filepath.Join(dir, "credential-provider.yaml")
-	writeFile(t, providerCfg, credentialProviderConfig(w.configPath,
+	testkit.WriteFile(t, providerCfg, credentialProviderConfig(w.configPath,
 		providerConfig{name: name, apiVersion: "credentialprovider.kubelet.k8s.io/v1", matchImages: []string{"*.lonely.test"}}))
 	w.logs = captureKlog(t)
 	register(t, providerCfg, binDir, w)
@@ -41,13 +42,6 @@ func TestKubeletLogsMissingBackend(t *testing.T) {
 		assert.Contains(t, logs, want, "kubelet log lacks %q", want)
 	}
 
-	copyExecutable(t, filepath.Join(built, engineName), filepath.Join(binDir, engineName))
+	testkit.CopyFile(t, filepath.Join(built, engineName), filepath.Join(binDir, engineName), 0o700)
 	expect(t, image+" with the engine", lookup(image), "lonely:lonely-1")
-}
-
-func copyExecutable(t *testing.T, from, to string) {
-	t.Helper()
-	b, err := os.ReadFile(from)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(to, b, 0o700))
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	authenticationv1 "k8s.io/api/authentication/v1"
@@ -144,9 +145,9 @@ func TestKubeletPluginRunsRegcred(t *testing.T) {
 	for _, name := range []string{"team", "host", "port", "glob", "exact", "hub", "flaky-fallback", "sa", "beta", "alpha"} {
 		w.secrets.set(name, name+"-1")
 	}
-	writeFile(t, w.configPath, fmt.Sprintf(regcredConfig, w.secrets.dir)+w.google.entries())
+	testkit.WriteFile(t, w.configPath, fmt.Sprintf(regcredConfig, w.secrets.dir)+w.google.entries())
 	providerCfg := filepath.Join(dir, "credential-provider.yaml")
-	writeFile(t, providerCfg, credentialProviderConfig(w.configPath,
+	testkit.WriteFile(t, providerCfg, credentialProviderConfig(w.configPath,
 		providerConfig{name: binaryName, apiVersion: "credentialprovider.kubelet.k8s.io/v1", matchImages: []string{
 			"reg.test", "reg.test:5000", "reg.test:443", "*.glob.test", "*.*.glob.test", "docker.io", "late.test", "flaky.test", "down.test",
 		}},

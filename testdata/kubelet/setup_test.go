@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/stretchr/testify/require"
 	"k8s.io/klog/v2"
 )
@@ -47,11 +48,6 @@ func alias(t *testing.T, bin, name string) {
 	require.NoError(t, os.Symlink(bin, filepath.Join(filepath.Dir(bin), name)))
 }
 
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
-}
-
 // secrets are the password files the regcred config reads. Changing one
 // between two lookups shows whether the kubelet ran the plugin again (new
 // value) or answered from its cache (old value).
@@ -62,7 +58,7 @@ type secrets struct {
 
 func (s secrets) path(name string) string { return filepath.Join(s.dir, name) }
 
-func (s secrets) set(name, value string) { writeFile(s.t, s.path(name), value) }
+func (s secrets) set(name, value string) { testkit.WriteFile(s.t, s.path(name), value) }
 
 // klogBuffer collects what the kubelet code logs; the kubelet reports a
 // failing plugin (with the plugin's stderr) only there.

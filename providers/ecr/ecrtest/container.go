@@ -3,6 +3,7 @@ package ecrtest
 import (
 	"crypto/hmac"
 	"encoding/json"
+	"github.com/stretchr/testify/require"
 	"net/http"
 	"net/http/httptest"
 	"time"
@@ -16,9 +17,7 @@ import (
 func (c *Cloud) PodIdentity(roleARN string) (endpoint, authToken string) {
 	c.t.Helper()
 	rl := c.role(roleARN)
-	if rl == nil {
-		c.t.Fatalf("ecrtest: PodIdentity: no role %s", roleARN)
-	}
+	require.NotNil(c.t, rl, "ecrtest: PodIdentity: no role %s", roleARN)
 	authToken = "eyJhbGciOiJSUzI1NiJ9." + randBase64(120)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c.count(ContainerCredentials)

@@ -2,6 +2,7 @@ package vaulttest
 
 import (
 	"fmt"
+	"github.com/stretchr/testify/require"
 	"net/http"
 	"strconv"
 	"strings"
@@ -42,17 +43,13 @@ func (n *Namespace) DestroyKV(mount, key string, version int) {
 
 func (n *Namespace) kv(mount string) *kvEngine {
 	e, ok := n.mounts[strings.Trim(mount, "/")].(*kvEngine)
-	if !ok {
-		n.s.t.Fatalf("vaulttest: no KV mount at %q", mount)
-	}
+	require.True(n.s.t, ok, "vaulttest: no KV mount at %q", mount)
 	return e
 }
 
 func (n *Namespace) kvVersion(mount, key string, version int) *kvVersion {
 	k := n.kv(mount).v2[key]
-	if k == nil || k.versions[version] == nil {
-		n.s.t.Fatalf("vaulttest: no version %d of %s/%s", version, mount, key)
-	}
+	require.True(n.s.t, k != nil && k.versions[version] != nil, "vaulttest: no version %d of %s/%s", version, mount, key)
 	return k.versions[version]
 }
 

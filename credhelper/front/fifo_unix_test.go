@@ -1,7 +1,0 @@
-//go:build unix
-
-package front
-
-import "syscall"
-
-func mkfifo(p string) error { return syscall.Mkfifo(p, 0o600) }
