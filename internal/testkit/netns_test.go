@@ -101,7 +101,7 @@ func TestNetnsFailingChild(t *testing.T) {
 	if !PrivateNetwork(t) {
 		return
 	}
-	t.Error("deliberate failure inside")
+	assert.Fail(t, "deliberate failure inside")
 }
 
 func TestNetnsBlocker(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/providers"
 )
@@ -26,23 +28,19 @@ func FuzzParseExchange(f *testing.F) {
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
 		tok, err := ParseExchange("myreg.azurecr.io", status, body, providers.Secret(access))
 		if err != nil {
-			if tok != "" {
-				t.Fatalf("a token with an error")
-			}
+			require.Empty(t, tok.Reveal(), "a token with an error")
 			known := false
 			for _, k := range []error{providers.ErrDenied, providers.ErrNotFound, providers.ErrUnavailable, providers.ErrInvalid} {
 				known = known || errors.Is(err, k)
 			}
-			if !known {
-				t.Fatalf("unclassified error: %v", err)
-			}
+			require.True(t, known, "unclassified error: %v", err)
 			if strings.Contains(string(body), access) {
 				testkit.AssertNoSecret(t, "error", err.Error(), access)
 			}
 			return
 		}
-		if status != http.StatusOK || tok == "" || strings.ContainsAny(tok.Reveal(), " \t\r\n") {
-			t.Fatalf("status %d: accepted %q", status, tok.Reveal())
-		}
+		require.Equal(t, http.StatusOK, status, "accepted %q", tok.Reveal())
+		require.NotEmpty(t, tok.Reveal())
+		require.False(t, strings.ContainsAny(tok.Reveal(), " \t\r\n"), "accepted %q", tok.Reveal())
 	})
 }

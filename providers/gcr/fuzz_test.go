@@ -74,14 +74,11 @@ func FuzzKeyFile(f *testing.F) {
 		require.Contains(t, msg, path, "the error names the file")
 		for _, s := range []string{secret, strings.Trim(string(js), `"`)} {
 			for _, line := range strings.Split(s, "\n") {
-				if len(line) >= 8 && strings.Contains(msg, line) && !strings.Contains(tmpl+path+" credentialsFile", line) && !strings.HasPrefix(line, "-----") {
-					t.Fatalf("form %d: error %q quotes the secret", form, msg)
-				}
+				quoted := len(line) >= 8 && strings.Contains(msg, line) && !strings.Contains(tmpl+path+" credentialsFile", line) && !strings.HasPrefix(line, "-----")
+				require.False(t, quoted, "form %d: error %q quotes the secret", form, msg)
 			}
 		}
-		if whole && int(form)%len(keyFileForms) <= 1 {
-			t.Fatalf("form %d: a whole authorized_user file failed: %v", form, err)
-		}
+		require.False(t, whole && int(form)%len(keyFileForms) <= 1, "form %d: a whole authorized_user file failed: %v", form, err)
 	})
 }
 
@@ -110,14 +107,12 @@ func FuzzTokenAnswer(f *testing.F) {
 		cred, err := p.credential("service account sa@p", tok)
 		if err != nil {
 			require.ErrorIs(t, err, providers.ErrInvalid)
-			if len(access) >= 6 && strings.Contains(err.Error(), access) && !strings.Contains("service account sa@p"+expiresIn, access) {
-				t.Fatalf("error %q quotes the token", err)
-			}
+			require.False(t, len(access) >= 6 && strings.Contains(err.Error(), access) && !strings.Contains("service account sa@p"+expiresIn, access), "error %q quotes the token", err)
 			return
 		}
-		if cred.Username != Username || cred.Secret.Reveal() != access || access == "" {
-			t.Fatalf("token %q answered as %q", access, cred.Username)
-		}
+		require.NotEmpty(t, access, "an empty token accepted")
+		require.Equal(t, Username, cred.Username, "token %q", access)
+		require.Equal(t, access, cred.Secret.Reveal())
 		require.True(t, cred.ExpiresAt.After(now), "accepted a token expiring at %v, not after now", cred.ExpiresAt)
 	})
 }

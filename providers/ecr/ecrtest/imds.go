@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // IMDSAddr is the EC2 instance metadata service's fixed address.
@@ -74,7 +76,7 @@ func (c *Cloud) NewIMDS(opts IMDSOptions) *IMDS {
 	m := &IMDS{c: c, opts: opts, InstanceID: "i-0" + strings.ToLower(randUpper(16)), tokens: map[string]time.Time{}}
 	if opts.RoleARN != "" {
 		if m.rl = c.role(opts.RoleARN); m.rl == nil {
-			c.t.Fatalf("ecrtest: NewIMDS: no role %s", opts.RoleARN)
+			require.FailNowf(c.t, "ecrtest: NewIMDS", "no role %s", opts.RoleARN)
 		}
 	}
 	return m
