@@ -57,6 +57,8 @@ const ExchangeAudience = "api://AzureADTokenExchange"
 
 // ResolvePaths implements providers.RelativePaths.
 func (c *Config) ResolvePaths(dir string) {
+	c.ClientSecretFile = providers.ResolvePath(dir, c.ClientSecretFile)
+	c.CertificateFile = providers.ResolvePath(dir, c.CertificateFile)
 	if c.IDToken != nil {
 		c.IDToken.ResolvePath(dir)
 	}
