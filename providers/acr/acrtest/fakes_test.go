@@ -143,6 +143,11 @@ func TestIMDSWantsTheMetadataHeader(t *testing.T) {
 	status, body = get(true, "api-version=2018-02-01")
 	assert.Equal(t, 400, status)
 	assert.Contains(t, body["error_description"], "resource")
+	for _, v := range []string{"2017-12-01", "latest", "2018-2-1"} {
+		status, body = get(true, "api-version="+v+"&resource="+url.QueryEscape(RegistryAudience))
+		assert.Equal(t, 400, status, "api-version %s", v)
+		assert.Contains(t, body["error_description"], "api-version", "api-version %s", v)
+	}
 	status, body = get(true, q+"&client_id=11111111-2222-3333-4444-555555555555")
 	assert.Equal(t, 400, status)
 	assert.Contains(t, body["error_description"], "Identity not found")

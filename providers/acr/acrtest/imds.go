@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -129,6 +130,8 @@ func (m *IMDS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusForbidden, map[string]string{"error": "forbidden", "error_description": "Request contains X-Forwarded-For header"})
 	case q.Get("api-version") == "":
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": "Required query variable 'api-version' is missing"})
+	case !identityAPIVersion(q.Get("api-version")):
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": "Invalid or unsupported api-version " + strconv.Quote(q.Get("api-version"))})
 	case q.Get("resource") == "":
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": "Required query variable 'resource' is missing"})
 	default:
@@ -177,4 +180,11 @@ func (m *IMDS) appService(w http.ResponseWriter, r *http.Request) {
 	default:
 		m.token(w, q.Get("client_id"), strings.TrimSuffix(q.Get("resource"), "/"))
 	}
+}
+
+// identityAPIVersion says whether IMDS's identity endpoint serves v: a
+// dated version, 2018-02-01 (the first with managed identities) or later.
+func identityAPIVersion(v string) bool {
+	d, err := time.Parse(time.DateOnly, v)
+	return err == nil && !d.Before(time.Date(2018, 2, 1, 0, 0, 0, 0, time.UTC))
 }
