@@ -72,11 +72,21 @@ func (s source) refused(status int, body []byte) error {
 	case status == http.StatusTooManyRequests || status >= 500:
 		return fmt.Errorf("%w: acr: the token service is not serving the %s (%s); try again later", providers.ErrUnavailable, s.name, reason)
 	case status >= 400 && s.fix != "":
-		return fmt.Errorf("%w: acr: Entra refused the %s: %s; %s", providers.ErrDenied, s.name, reason, s.fix)
+		return fmt.Errorf("%w: acr: %s refused the %s: %s; %s", providers.ErrDenied, s.refuser(), s.name, reason, s.fix)
 	case status >= 400:
-		return fmt.Errorf("%w: acr: Entra refused the %s: %s%s", providers.ErrDenied, s.name, reason, hintFor(desc))
+		return fmt.Errorf("%w: acr: %s refused the %s: %s%s", providers.ErrDenied, s.refuser(), s.name, reason, hintFor(desc))
 	}
 	return fmt.Errorf("%w: acr: the token service answered the %s with HTTP %d", providers.ErrUnavailable, s.name, status)
+}
+
+// refuser names who answered a refusal: a managed identity's token comes
+// from the machine's identity endpoint (IMDS, App Service's), which may
+// refuse before Entra is asked, the others' from Entra itself.
+func (s source) refuser() string {
+	if s.kind == kindManaged || s.kind == kindSystemManaged {
+		return "the managed identity endpoint"
+	}
+	return "Entra"
 }
 
 // imdsAnswer is IMDS's answer, which azidentity quotes into the text of

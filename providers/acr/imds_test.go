@@ -115,7 +115,7 @@ func TestTokenErrorOfAVMWithoutSystemIdentity(t *testing.T) {
 		{name: "no system-assigned identity", kind: kindSystemManaged, sdkErr: prefix + `{"error":"invalid_request","error_description":"Identity not found"}`,
 			want: providers.ErrNoIdentity, absent: true, says: "this VM has no system-assigned managed identity (invalid_request: Identity not found)"},
 		{name: "another refusal", kind: kindSystemManaged, sdkErr: prefix + `{"error":"invalid_resource","error_description":"AADSTS500011: The resource principal was not found"}`,
-			want: providers.ErrDenied, says: "invalid_resource: AADSTS500011"},
+			want: providers.ErrDenied, says: "the managed identity endpoint refused the managed identity (IMDS), system-assigned: invalid_resource: AADSTS500011"},
 		{name: "not JSON", kind: kindSystemManaged, sdkErr: prefix + "<html>proxy error</html>", want: providers.ErrUnavailable, says: "not IMDS's JSON"},
 		{name: "another source's text", kind: kindManaged, sdkErr: prefix + `{"error":"invalid_request","error_description":"Identity not found"}`,
 			want: providers.ErrUnavailable, says: "gave no token"},
