@@ -52,6 +52,13 @@ func (p *Provider) identityError(ctx context.Context, t target, s *session, err 
 	sources := p.configuredSources(s)
 	if len(sources) == 0 {
 		p.deps.Logger.Debug("ecr: default credential chain found nothing", "registry", t.host, "error", err)
+		if status := imdsStatus(err); status == http.StatusTooManyRequests || status >= 500 {
+			// An instance whose IMDS is throttled or failing has an
+			// identity it cannot read now: an outage, never remembered
+			// as no identity here.
+			return fmt.Errorf("ecr: %s: the EC2 instance metadata service (IMDS) answered HTTP %d to the credential chain; try again later: %w",
+				t.host, status, providers.ErrUnavailable)
+		}
 		return p.noIdentity(t, s, err)
 	}
 	from := strings.Join(sources, ", ")

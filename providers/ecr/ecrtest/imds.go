@@ -46,6 +46,9 @@ type IMDSOptions struct {
 	// instance's HttpPutResponseHopLimit (a container, with the default of
 	// 1): the answer to its session PUT never arrives.
 	HopLimitExceeded bool
+	// Throttled plays an instance whose metadata service throttles it (too
+	// many queries from the instance): every metadata GET gets 429.
+	Throttled bool
 }
 
 // IMDS fakes an EC2 instance's metadata service, the parts a credential
@@ -105,6 +108,10 @@ func (m *IMDS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method != http.MethodGet {
 		m.fail(w, http.StatusMethodNotAllowed, "%s %s", r.Method, r.URL.Path)
+		return
+	}
+	if m.opts.Throttled {
+		m.fail(w, http.StatusTooManyRequests, "GET %s: throttled", r.URL.Path)
 		return
 	}
 	if !m.session(r) {
