@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/lazyregexp"
 )
 
 // resolveIdentity fetches the credentials that will sign the ECR call, so
@@ -114,7 +114,7 @@ func imdsFinding(err error) string {
 
 // imdsStatusRE finds the status in the text of the IMDS client's error:
 // its 401 comes wrapped in an error that does not unwrap.
-var imdsStatusRE = regexp.MustCompile(`http response error StatusCode: (\d{3}), request to EC2 IMDS failed`)
+var imdsStatusRE = lazyregexp.New(`http response error StatusCode: (\d{3}), request to EC2 IMDS failed`)
 
 // imdsStatus is the HTTP status IMDS answered, 0 when it did not answer.
 func imdsStatus(err error) int {
@@ -125,7 +125,7 @@ func imdsStatus(err error) int {
 	if err == nil {
 		return 0
 	}
-	if m := imdsStatusRE.FindStringSubmatch(err.Error()); m != nil {
+	if m := imdsStatusRE().FindStringSubmatch(err.Error()); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		return n
 	}
