@@ -52,12 +52,8 @@ func (p *Provider) identityError(ctx context.Context, t target, s *session, err 
 	sources := p.configuredSources(s)
 	if len(sources) == 0 {
 		p.deps.Logger.Debug("ecr: default credential chain found nothing", "registry", t.host, "error", err)
-		if status := imdsStatus(err); status == http.StatusTooManyRequests || status >= 500 {
-			// An instance whose IMDS is throttled or failing has an
-			// identity it cannot read now: an outage, never remembered
-			// as no identity here.
-			return fmt.Errorf("ecr: %s: the EC2 instance metadata service (IMDS) answered HTTP %d to the credential chain; try again later: %w",
-				t.host, status, providers.ErrUnavailable)
+		if err := imdsFailure(t, err); err != nil {
+			return err
 		}
 		return p.noIdentity(t, s, err)
 	}
@@ -71,6 +67,28 @@ func (p *Provider) identityError(ctx context.Context, t target, s *session, err 
 		return fmt.Errorf("ecr: %s: AWS refused the credentials from %s (%s): %v: %w", t.host, from, api.ErrorCode(), err, kind)
 	}
 	return fmt.Errorf("ecr: %s: could not load AWS credentials from %s: %v: %w", t.host, from, err, providers.ErrNoIdentity)
+}
+
+// imdsFailure is the chain's error when its last step, IMDS, found the
+// instance's identity and could not hand it over: never remembered as no
+// identity here. nil when IMDS found none, or did not answer.
+func imdsFailure(t target, err error) error {
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		// IMDS lists an instance profile but answers its credentials with
+		// a code instead of keys: AssumeRoleUnauthorizedAccess when the
+		// role does not trust EC2.
+		return fmt.Errorf("ecr: %s: EC2 instance metadata (IMDS) has an instance profile but no credentials for it (%s: %s); "+
+			"the profile's role must trust ec2.amazonaws.com (sts:AssumeRole in its trust policy): %w",
+			t.host, api.ErrorCode(), strings.Join(strings.Fields(api.ErrorMessage()), " "), providers.ErrDenied)
+	}
+	if status := imdsStatus(err); status == http.StatusTooManyRequests || status >= 500 {
+		// A throttled or failing IMDS has an identity it cannot hand
+		// over now: an outage.
+		return fmt.Errorf("ecr: %s: the EC2 instance metadata service (IMDS) answered HTTP %d to the credential chain; try again later: %w",
+			t.host, status, providers.ErrUnavailable)
+	}
+	return nil
 }
 
 // noIdentity is the "nothing configured" error: it lists what was tried
