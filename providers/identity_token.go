@@ -1,6 +1,7 @@
 package providers
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -36,5 +37,7 @@ func quoteOrNone(s string) string {
 	if s == "" {
 		return "(none)"
 	}
-	return `"` + s + `"`
+	// Quoted with escapes: a token from a variable or a file carries
+	// whatever claims its maker wrote, and they go into messages and logs.
+	return strconv.Quote(s)
 }

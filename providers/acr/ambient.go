@@ -29,7 +29,9 @@ func (p *Provider) ambientSource(ctx context.Context, id ids) (source, error) {
 			return p.managedSource(id, "managed identity ("+v+")")
 		}
 	}
-	switch azure, why := p.probeIMDS(ctx); {
+	switch azure, why, busy := p.probeIMDS(ctx); {
+	case busy != nil:
+		return source{}, busy
 	case azure:
 		return p.managedSource(id, "managed identity (IMDS)")
 	default:
@@ -71,31 +73,36 @@ func (p *Provider) cliSource() (source, error) {
 // probeIMDS asks the metadata address once, within imdsProbeTimeout,
 // whether Azure's IMDS is there. Azure's answers a token request without a
 // resource with 400 and an OAuth error in JSON; another cloud's metadata
-// server at the same address (AWS, Google) answers otherwise.
-func (p *Provider) probeIMDS(ctx context.Context) (azure bool, why string) {
+// server at the same address (AWS, Google) answers otherwise. busy is an
+// answer of 429 or 5xx — Azure's IMDS throttling or failing, which
+// another cloud's does not answer here — an outage, never an absence.
+func (p *Provider) probeIMDS(ctx context.Context) (azure bool, why string, busy error) {
 	ctx, cancel := context.WithTimeout(ctx, imdsProbeTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+imdsHost+"/metadata/identity/oauth2/token?api-version=2018-02-01", nil)
 	if err != nil {
-		return false, err.Error()
+		return false, err.Error(), nil
 	}
 	req.Header.Set("Metadata", "true")
 	resp, err := p.mdClient.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return false, "no answer within " + imdsProbeTimeout.String()
+			return false, "no answer within " + imdsProbeTimeout.String(), nil
 		}
-		return false, "unreachable"
+		return false, "unreachable", nil
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 	var e struct {
 		Error string `json:"error"`
 	}
-	if (resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusOK) && json.Unmarshal(body, &e) == nil && (e.Error != "" || resp.StatusCode == http.StatusOK) {
-		return true, ""
+	switch {
+	case (resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusOK) && json.Unmarshal(body, &e) == nil && (e.Error != "" || resp.StatusCode == http.StatusOK):
+		return true, "", nil
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+		return false, "", fmt.Errorf("%w: acr: the Azure instance metadata service (IMDS) answered HTTP %d; try again later", providers.ErrUnavailable, resp.StatusCode)
 	}
-	return false, fmt.Sprintf("the metadata address answered %d, not as Azure's IMDS", resp.StatusCode)
+	return false, fmt.Sprintf("the metadata address answered %d, not as Azure's IMDS", resp.StatusCode), nil
 }
 
 // lookPath finds an executable on the PATH of the environment given, not

@@ -35,7 +35,7 @@ func (s source) tokenError(ctx context.Context, err error) error {
 		return fmt.Errorf("%w: acr: the %s: the metadata address answered 400 with something that is not IMDS's JSON (a proxy at 169.254.169.254?)",
 			providers.ErrUnavailable, s.name)
 	}
-	text := sdkText(err)
+	text := providers.WithholdQuoted(sdkText(err), s.secret.Reveal())
 	if s.kind == kindCLI {
 		switch t := strings.ToLower(text); {
 		case strings.Contains(t, "not found on path"):
@@ -54,6 +54,11 @@ func (s source) tokenError(ctx context.Context, err error) error {
 // refused classifies an answer of Entra or IMDS with what to do about it.
 func (s source) refused(status int, body []byte) error {
 	code, desc := oauthError(body)
+	if secret := s.secret.Reveal(); providers.WithholdQuoted(code+" "+desc, secret) != code+" "+desc {
+		// An answer quoting the credential (a proxy's, an echoing
+		// authority's) loses the quote; the code stays when it is clean.
+		code, desc = providers.WithholdQuoted(code, secret), providers.Withheld
+	}
 	reason := strings.TrimSpace(code + ": " + desc)
 	if code == "" {
 		reason = "HTTP " + strconv.Itoa(status)

@@ -63,7 +63,7 @@ func (p *Provider) assertionSource(registry string, id ids, token providers.Secr
 	if err != nil {
 		return source{}, fmt.Errorf("%w: acr: workload identity federation: %s", providers.ErrInvalid, sdkText(err))
 	}
-	return source{name: name, kind: kind, cred: cred, tenant: id.tenant}, nil
+	return source{name: name, kind: kind, cred: cred, tenant: id.tenant, secret: token}, nil
 }
 
 // boundedCred gives a credential that runs a program a time limit of its own.

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 	"time"
 
@@ -63,9 +64,33 @@ func TestIMDSProbe(t *testing.T) {
 			require.NoError(t, err)
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			got, why := p.probeIMDS(ctx)
+			got, why, busy := p.probeIMDS(ctx)
+			require.NoError(t, busy)
 			assert.Equal(t, tt.azure, got)
 			assert.Contains(t, why, tt.why)
+		})
+	}
+}
+
+// TestBusyIMDSIsNoAbsence: Azure's IMDS throttles (429) and fails (5xx)
+// at times; on a VM whose identity it holds, that is an outage to retry,
+// never "no Azure identity here" for the cache to remember.
+func TestBusyIMDSIsNoAbsence(t *testing.T) {
+	for _, status := range []int{http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusServiceUnavailable} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			busy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(status)
+				_, _ = w.Write([]byte(`{"error":"` + http.StatusText(status) + `"}`))
+			}))
+			defer busy.Close()
+			p, err := New(Config{}, netdeps.Deps{HTTPClient: metadataAt(busy.Listener.Addr().String()), Deps: providers.Deps{LookupEnv: testkit.Env{"PATH": t.TempDir()}.Lookup}})
+			require.NoError(t, err)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_, err = p.Credential(ctx, providers.Request{Registry: "myreg.azurecr.io", Pattern: "*.azurecr.io"})
+			testkit.WantErr(t, err, providers.ErrUnavailable, "IMDS", strconv.Itoa(status), "try again later")
+			assert.NotErrorIs(t, err, providers.ErrAbsent, "a busy IMDS remembered as no identity")
 		})
 	}
 }

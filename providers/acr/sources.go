@@ -23,6 +23,9 @@ type source struct {
 	// fix is what to change when Entra refuses the login ("" for the
 	// hints hintFor gives).
 	fix string
+	// secret is what the login sends (a client secret, a client
+	// assertion), withheld from any answer that quotes it.
+	secret providers.Secret
 }
 
 type sourceKind int
@@ -149,7 +152,7 @@ func (p *Provider) secretSource(id ids, authority string) (source, bool, error) 
 	if err != nil {
 		return source{}, true, fmt.Errorf("%w: acr: %s: %s", providers.ErrInvalid, from, sdkText(err))
 	}
-	return source{name: "client secret (" + from + ") of " + id.client + " in " + id.tenant, kind: kindSecret, cred: cred, tenant: id.tenant}, true, nil
+	return source{name: "client secret (" + from + ") of " + id.client + " in " + id.tenant, kind: kindSecret, cred: cred, tenant: id.tenant, secret: providers.Secret(secret)}, true, nil
 }
 
 func (p *Provider) certificateSource(id ids, authority string) (source, bool, error) {

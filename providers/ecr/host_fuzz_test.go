@@ -54,3 +54,41 @@ func FuzzPrivateTarget(f *testing.F) {
 		require.Equal(t, want, got, "privateTarget(%q)", host)
 	})
 }
+
+// TestPrivateTargetMatchesTheExpressionOnEveryEdit: what the fuzzer finds
+// slowly, swept deterministically — every one-byte deletion, substitution
+// and insertion of the accepted hosts (with the bytes that make or break
+// a label, a port, a trailing dot, upper case) is judged alike by
+// privateTarget and the expression it replaced.
+func TestPrivateTargetMatchesTheExpressionOnEveryEdit(t *testing.T) {
+	const alphabet = "0a-.:Z/\n_f"
+	var hosts []string
+	for _, s := range append(IPv4Suffixes(), DualStackSuffixes()...) {
+		hosts = append(hosts, "123456789012.dkr.ecr.us-east-1."+s, "123456789012.dkr-ecr-fips.us-gov-west-1."+s)
+	}
+	checked := 0
+	for _, h := range hosts {
+		var edits []string
+		for i := range len(h) + 1 {
+			if i < len(h) {
+				edits = append(edits, h[:i]+h[i+1:])
+			}
+			for _, c := range []byte(alphabet) {
+				edits = append(edits, h[:i]+string(c)+h[i:])
+				if i < len(h) {
+					edits = append(edits, h[:i]+string(c)+h[i+1:])
+				}
+			}
+		}
+		for _, e := range append(edits, h) {
+			got, ok := privateTarget(e)
+			m := privateHostRE.FindStringSubmatch(e)
+			require.Equal(t, m != nil, ok, "privateTarget(%q)", e)
+			if m != nil {
+				require.Equal(t, target{host: e, account: m[1], fips: m[3] == "-fips", region: m[4], dualStack: m[2] == "-"}, got, "privateTarget(%q)", e)
+			}
+			checked++
+		}
+	}
+	require.Greater(t, checked, 10000, "edits checked")
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/lazyregexp"
 )
 
 // resolveIdentity fetches the credentials that will sign the ECR call, so
@@ -52,6 +52,9 @@ func (p *Provider) identityError(ctx context.Context, t target, s *session, err 
 	sources := p.configuredSources(s)
 	if len(sources) == 0 {
 		p.deps.Logger.Debug("ecr: default credential chain found nothing", "registry", t.host, "error", err)
+		if err := imdsFailure(t, err); err != nil {
+			return err
+		}
 		return p.noIdentity(t, s, err)
 	}
 	from := strings.Join(sources, ", ")
@@ -64,6 +67,28 @@ func (p *Provider) identityError(ctx context.Context, t target, s *session, err 
 		return fmt.Errorf("ecr: %s: AWS refused the credentials from %s (%s): %v: %w", t.host, from, api.ErrorCode(), err, kind)
 	}
 	return fmt.Errorf("ecr: %s: could not load AWS credentials from %s: %v: %w", t.host, from, err, providers.ErrNoIdentity)
+}
+
+// imdsFailure is the chain's error when its last step, IMDS, found the
+// instance's identity and could not hand it over: never remembered as no
+// identity here. nil when IMDS found none, or did not answer.
+func imdsFailure(t target, err error) error {
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		// IMDS lists an instance profile but answers its credentials with
+		// a code instead of keys: AssumeRoleUnauthorizedAccess when the
+		// role does not trust EC2.
+		return fmt.Errorf("ecr: %s: EC2 instance metadata (IMDS) has an instance profile but no credentials for it (%s: %s); "+
+			"the profile's role must trust ec2.amazonaws.com (sts:AssumeRole in its trust policy): %w",
+			t.host, api.ErrorCode(), strings.Join(strings.Fields(api.ErrorMessage()), " "), providers.ErrDenied)
+	}
+	if status := imdsStatus(err); status == http.StatusTooManyRequests || status >= 500 {
+		// A throttled or failing IMDS has an identity it cannot hand
+		// over now: an outage.
+		return fmt.Errorf("ecr: %s: the EC2 instance metadata service (IMDS) answered HTTP %d to the credential chain; try again later: %w",
+			t.host, status, providers.ErrUnavailable)
+	}
+	return nil
 }
 
 // noIdentity is the "nothing configured" error: it lists what was tried
@@ -107,7 +132,7 @@ func imdsFinding(err error) string {
 
 // imdsStatusRE finds the status in the text of the IMDS client's error:
 // its 401 comes wrapped in an error that does not unwrap.
-var imdsStatusRE = regexp.MustCompile(`http response error StatusCode: (\d{3}), request to EC2 IMDS failed`)
+var imdsStatusRE = lazyregexp.New(`http response error StatusCode: (\d{3}), request to EC2 IMDS failed`)
 
 // imdsStatus is the HTTP status IMDS answered, 0 when it did not answer.
 func imdsStatus(err error) int {
@@ -118,7 +143,7 @@ func imdsStatus(err error) int {
 	if err == nil {
 		return 0
 	}
-	if m := imdsStatusRE.FindStringSubmatch(err.Error()); m != nil {
+	if m := imdsStatusRE().FindStringSubmatch(err.Error()); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		return n
 	}

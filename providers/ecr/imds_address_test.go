@@ -36,6 +36,10 @@ var instanceProfileCases = []instanceProfileCase{
 		says: []string{"EC2 instance metadata (IMDS): no IAM role here", "associate-iam-instance-profile"}},
 	{name: "container past the hop limit, IMDSv2 required", role: true, imds: ecrtest.IMDSOptions{HopLimitExceeded: true},
 		want: providers.ErrNoIdentity, absent: true, says: []string{"requires IMDSv2", "--http-put-response-hop-limit 2"}},
+	{name: "instance profile's role does not trust EC2", role: true, imds: ecrtest.IMDSOptions{Unassumable: true}, sessions: 1, want: providers.ErrDenied,
+		says: []string{"AssumeRoleUnauthorizedAccess", "EC2 cannot assume the role node", "ec2.amazonaws.com"}},
+	{name: "metadata service throttling", role: true, imds: ecrtest.IMDSOptions{Throttled: true}, sessions: 1, want: providers.ErrUnavailable,
+		says: []string{"answered HTTP 429", "try again later"}},
 	{name: "container past the hop limit, IMDSv1 allowed", role: true, imds: ecrtest.IMDSOptions{HopLimitExceeded: true, AllowIMDSv1: true}},
 }
 

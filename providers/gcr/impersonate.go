@@ -59,7 +59,9 @@ func (im impersonation) Token() (*oauth2.Token, error) {
 	}
 	if resp.StatusCode != http.StatusOK {
 		code, desc := parseErrorBody(raw)
-		return nil, im.refused(resp.StatusCode, code, desc)
+		// The caller's token is withheld should the answer quote it (a
+		// proxy's, a misconfigured iamCredentialsEndpoint's).
+		return nil, im.refused(resp.StatusCode, code, providers.WithholdQuoted(desc, caller.AccessToken))
 	}
 	var t struct {
 		AccessToken string `json:"accessToken"`

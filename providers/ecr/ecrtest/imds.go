@@ -46,6 +46,13 @@ type IMDSOptions struct {
 	// instance's HttpPutResponseHopLimit (a container, with the default of
 	// 1): the answer to its session PUT never arrives.
 	HopLimitExceeded bool
+	// Unassumable plays an instance profile whose role does not trust
+	// ec2.amazonaws.com: IMDS lists the role, and answers its credentials
+	// with 200 and the code AssumeRoleUnauthorizedAccess instead of keys.
+	Unassumable bool
+	// Throttled plays an instance whose metadata service throttles it (too
+	// many queries from the instance): every metadata GET gets 429.
+	Throttled bool
 }
 
 // IMDS fakes an EC2 instance's metadata service, the parts a credential
@@ -107,6 +114,10 @@ func (m *IMDS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		m.fail(w, http.StatusMethodNotAllowed, "%s %s", r.Method, r.URL.Path)
 		return
 	}
+	if m.opts.Throttled {
+		m.fail(w, http.StatusTooManyRequests, "GET %s: throttled", r.URL.Path)
+		return
+	}
 	if !m.session(r) {
 		m.fail(w, http.StatusUnauthorized, "GET %s without a live session token", r.URL.Path)
 		return
@@ -122,6 +133,13 @@ func (m *IMDS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, m.rl.name)
 	case name != m.rl.name:
 		m.fail(w, http.StatusNotFound, "GET %s: not the instance profile's role", r.URL.Path)
+	case m.opts.Unassumable:
+		m.c.count(IMDSGet)
+		w.Header().Set("Content-Type", "text/plain")
+		_ = json.NewEncoder(w).Encode(map[string]string{
+			"Code": "AssumeRoleUnauthorizedAccess", "LastUpdated": m.c.now().UTC().Format(time.RFC3339),
+			"Message": "EC2 cannot assume the role " + m.rl.name + ". Please see documentation at https://docs.aws.amazon.com/IAM/latest/UserGuide/RolesTroubleshooting.html#troubleshoot_iam-ec2_errors-info-doc.",
+		})
 	default:
 		m.credentials(w)
 	}
