@@ -76,7 +76,7 @@ func (s source) refused(status int, body []byte) error {
 			providers.ErrNoIdentity, s.name, reason)
 	case status == http.StatusTooManyRequests || status >= 500:
 		return fmt.Errorf("%w: acr: the token service is not serving the %s (%s); try again later", providers.ErrUnavailable, s.name, reason)
-	case status >= 400 && s.fix != "":
+	case status >= 400 && s.fix != "" && !noSuchAppOrTenant(desc):
 		return fmt.Errorf("%w: acr: %s refused the %s: %s; %s", providers.ErrDenied, s.refuser(), s.name, reason, s.fix)
 	case status >= 400:
 		return fmt.Errorf("%w: acr: %s refused the %s: %s%s", providers.ErrDenied, s.refuser(), s.name, reason, hintFor(desc))
@@ -101,6 +101,13 @@ func (s source) refuser() string {
 func imdsAnswer(err error) (body []byte, quoted bool) {
 	_, text, quoted := strings.Cut(err.Error(), "The endpoint responded with ")
 	return []byte(strings.TrimSpace(text)), quoted
+}
+
+// noSuchAppOrTenant says whether Entra refused because the client or
+// tenant does not exist: then a source's own fix (a federated credential
+// to add) would send the user the wrong way.
+func noSuchAppOrTenant(desc string) bool {
+	return strings.Contains(desc, "AADSTS700016") || strings.Contains(desc, "AADSTS90002")
 }
 
 // hintFor turns Entra's usual refusals (AADSTS codes) into what to do.

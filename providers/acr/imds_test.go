@@ -3,6 +3,7 @@ package acr
 import (
 	"context"
 	"errors"
+	"net/http"
 	"os"
 	"testing"
 
@@ -129,6 +130,30 @@ func TestTokenErrorOfAVMWithoutSystemIdentity(t *testing.T) {
 			if tt.kind == kindSystemManaged {
 				assert.NotContains(t, err.Error(), "{", "IMDS's JSON, verbatim")
 				assert.NotContains(t, err.Error(), "<html>", "the answer, verbatim")
+			}
+		})
+	}
+}
+
+func TestRefusalOfAnUnknownAppIsNotAFederationFix(t *testing.T) {
+	const fix = "client c needs a federated credential with issuer \"i\""
+	tests := []struct {
+		name, body, says, not string
+	}{
+		{name: "no such application", body: `{"error":"unauthorized_client","error_description":"AADSTS700016: Application with identifier 'c' was not found in the directory 'd'."}`,
+			says: "no such application or tenant; check clientId and tenantId", not: fix},
+		{name: "no such tenant", body: `{"error":"invalid_request","error_description":"AADSTS90002: Tenant 'd' not found."}`,
+			says: "no such application or tenant", not: fix},
+		{name: "no matching federated credential", body: `{"error":"invalid_request","error_description":"AADSTS700213: No matching federated identity record found for presented assertion subject 's'."}`,
+			says: fix},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := source{name: "identity token (github)", kind: kindIDToken, fix: fix}
+			err := src.refused(http.StatusBadRequest, []byte(tt.body))
+			testkit.WantErr(t, err, providers.ErrDenied, tt.says)
+			if tt.not != "" {
+				assert.NotContains(t, err.Error(), tt.not)
 			}
 		})
 	}
