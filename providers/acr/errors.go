@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
@@ -63,7 +62,7 @@ func (s source) refused(status int, body []byte) error {
 	if code == "" {
 		reason = "HTTP " + strconv.Itoa(status)
 	}
-	reason = sanitize(reason)
+	reason = providers.OneLine(reason)
 	switch {
 	case s.kind == kindSystemManaged && status == http.StatusBadRequest && strings.Contains(strings.ToLower(desc), "identity not found"):
 		// DefaultAzureCredential's chain goes on past it, and so does
@@ -147,24 +146,9 @@ func oauthError(body []byte) (code, desc string) {
 }
 
 // sdkText is the first line of an SDK error, without its troubleshooting
-// link, sanitized.
+// link, on one line (providers.OneLine).
 func sdkText(err error) string {
 	line, _, _ := strings.Cut(err.Error(), "\n")
 	line, _, _ = strings.Cut(line, " To troubleshoot, visit ")
-	return sanitize(line)
-}
-
-// sanitize keeps a message from a server or library to one short line.
-func sanitize(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, strings.TrimSpace(s))
-	const limit = 300
-	if len(s) > limit {
-		s = strings.ToValidUTF8(s[:limit], "") + "…"
-	}
-	return s
+	return providers.OneLine(line)
 }

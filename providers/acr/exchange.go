@@ -63,7 +63,7 @@ func (p *Provider) exchange(ctx context.Context, reg registry, tenant string, ac
 // token sent, withheld should an answer echo it.
 func ParseExchange(host string, status int, body []byte, access providers.Secret) (providers.Secret, error) {
 	if status != http.StatusOK {
-		reason := sanitize(withhold(errors.New(registryReason(body)), access))
+		reason := providers.OneLine(withhold(errors.New(registryReason(body)), access))
 		switch {
 		case status == http.StatusUnauthorized || status == http.StatusForbidden:
 			return "", fmt.Errorf("%w: acr: %s refused the Entra token (%d: %s); the identity needs the AcrPull role (or a role with pull rights) on this registry, and the registry must allow Entra logins",

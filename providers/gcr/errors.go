@@ -8,7 +8,6 @@ import (
 	"net"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"golang.org/x/oauth2"
 
@@ -44,9 +43,9 @@ func tokenError(name string, err error) error {
 	if strings.Contains(msg, "externalaccount:") && strings.Contains(msg, "credential") {
 		// The federated subject token (a file, URL or program output) is
 		// missing: there is no outside identity to exchange.
-		return fmt.Errorf("%w: gcr: %s: %s", providers.ErrNoIdentity, name, sanitize(msg))
+		return fmt.Errorf("%w: gcr: %s: %s", providers.ErrNoIdentity, name, providers.OneLine(msg))
 	}
-	return fmt.Errorf("%w: gcr: %s: cannot get a token: %s", providers.ErrUnavailable, name, sanitize(msg))
+	return fmt.Errorf("%w: gcr: %s: cannot get a token: %s", providers.ErrUnavailable, name, providers.OneLine(msg))
 }
 
 // classify maps a token endpoint's refusal onto the resolver's outcomes,
@@ -56,7 +55,7 @@ func classify(name string, status int, code, desc string) error {
 	if desc != "" {
 		reason += ": " + desc
 	}
-	reason = sanitize(reason)
+	reason = providers.OneLine(reason)
 	if reason == "" {
 		reason = "HTTP " + strconv.Itoa(status)
 	}
@@ -126,21 +125,6 @@ func parseErrorBody(body []byte) (code, desc string) {
 	return "", ""
 }
 
-// sanitize keeps a message from a server or library to one short line.
-func sanitize(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, strings.TrimSpace(s))
-	const limit = 300
-	if len(s) > limit {
-		s = strings.ToValidUTF8(s[:limit], "") + "…"
-	}
-	return s
-}
-
 // shortNetError names why a connection failed without the URL noise.
 func shortNetError(err error) string {
 	var op *net.OpError
@@ -150,7 +134,7 @@ func shortNetError(err error) string {
 	case errors.Is(err, context.Canceled):
 		return "canceled"
 	case errors.As(err, &op) && op.Err != nil:
-		return sanitize(op.Err.Error())
+		return providers.OneLine(op.Err.Error())
 	}
-	return sanitize(err.Error())
+	return providers.OneLine(err.Error())
 }

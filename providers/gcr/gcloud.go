@@ -92,7 +92,7 @@ func (p *Provider) runGcloud(ctx context.Context, exe string) ([]byte, error) {
 func gcloudFailed(exe string, err error, stderr []byte) error {
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) {
-		return fmt.Errorf("%w: gcr: cannot run gcloud (%s): %s; %s", providers.ErrNoIdentity, exe, sanitize(err.Error()), gcloudNotFound)
+		return fmt.Errorf("%w: gcr: cannot run gcloud (%s): %s; %s", providers.ErrNoIdentity, exe, providers.OneLine(err.Error()), gcloudNotFound)
 	}
 	summary := summarizeGcloudStderr(stderr)
 	hint, kind := gcloudHint(summary)

@@ -40,7 +40,7 @@ func parseConfigHelper(raw []byte) (configHelperAnswer, error) {
 	if err := json.Unmarshal(raw, &a); err != nil {
 		return configHelperAnswer{}, fmt.Errorf("%w: gcr: gcloud config config-helper answered something that is not its JSON (not shown); is gcloudPath the Google Cloud CLI?", providers.ErrInvalid)
 	}
-	account := sanitize(a.Configuration.Properties.Core.Account)
+	account := providers.OneLine(a.Configuration.Properties.Core.Account)
 	tok := strings.TrimSpace(a.Credential.AccessToken)
 	if tok == "" {
 		return configHelperAnswer{}, fmt.Errorf("%w: gcr: gcloud has no access token for %s; run `gcloud auth login`", providers.ErrNoIdentity, orNoAccount(account))
@@ -48,7 +48,7 @@ func parseConfigHelper(raw []byte) (configHelperAnswer, error) {
 	if strings.ContainsFunc(tok, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
 		return configHelperAnswer{}, fmt.Errorf("%w: gcr: gcloud config config-helper answered an access_token with spaces or control characters (not shown)", providers.ErrInvalid)
 	}
-	ans := configHelperAnswer{token: &oauth2.Token{AccessToken: tok, TokenType: "Bearer"}, account: account, configuration: sanitize(a.Configuration.Active)}
+	ans := configHelperAnswer{token: &oauth2.Token{AccessToken: tok, TokenType: "Bearer"}, account: account, configuration: providers.OneLine(a.Configuration.Active)}
 	if e := a.Credential.TokenExpiry; e != "" {
 		exp, err := time.Parse(time.RFC3339, e)
 		if err != nil {
@@ -84,7 +84,7 @@ func summarizeGcloudStderr(stderr []byte) string {
 	if s == "" {
 		return "it printed nothing on stderr"
 	}
-	return sanitize(s)
+	return providers.OneLine(s)
 }
 
 // gcloudHint classifies gcloud's error and says what to do.

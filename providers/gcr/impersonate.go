@@ -78,7 +78,7 @@ func (im impersonation) Token() (*oauth2.Token, error) {
 }
 
 func (im impersonation) refused(status int, code, desc string) error {
-	reason := sanitize(code + ": " + desc)
+	reason := providers.OneLine(code + ": " + desc)
 	switch {
 	case status == http.StatusForbidden || status == http.StatusUnauthorized:
 		return fmt.Errorf("%w: gcr: the identity of the %s may not impersonate %s (%s); grant it roles/iam.serviceAccountTokenCreator on that service account (a workload identity pool's principal: roles/iam.workloadIdentityUser)", providers.ErrDenied, im.src.name, im.target, reason)

@@ -60,7 +60,7 @@ func (p *Provider) fromFile(ctx context.Context, path, origin string, scopes []s
 	}
 	creds, err := google.CredentialsFromJSONWithTypeAndParams(ctx, data, google.CredentialsType(kf.Type), google.CredentialsParams{Scopes: scopes})
 	if err != nil {
-		return source{}, fmt.Errorf("%w: gcr: credentials file %s (%s): %s", providers.ErrInvalid, path, origin, sanitize(err.Error()))
+		return source{}, fmt.Errorf("%w: gcr: credentials file %s (%s): %s", providers.ErrInvalid, path, origin, providers.OneLine(err.Error()))
 	}
 	return source{name: fmt.Sprintf("%s %s (%s)", what, path, origin), ts: creds.TokenSource}, nil
 }

@@ -137,9 +137,9 @@ func (m metadataSource) checkStatus(resp *http.Response, body []byte) error {
 	case c == http.StatusNotFound:
 		return fmt.Errorf("%w: gcr: %s: this instance has no service account attached; attach one, or set this entry's credentialsFile", providers.ErrNoIdentity, m.name())
 	case c == http.StatusForbidden || c == http.StatusUnauthorized:
-		return fmt.Errorf("%w: gcr: %s refused the token request (%d: %s)", providers.ErrDenied, m.name(), c, sanitize(string(body)))
+		return fmt.Errorf("%w: gcr: %s refused the token request (%d: %s)", providers.ErrDenied, m.name(), c, providers.OneLine(string(body)))
 	default:
-		return fmt.Errorf("%w: gcr: %s answered %d: %s", providers.ErrUnavailable, m.name(), c, sanitize(string(body)))
+		return fmt.Errorf("%w: gcr: %s answered %d: %s", providers.ErrUnavailable, m.name(), c, providers.OneLine(string(body)))
 	}
 }
 

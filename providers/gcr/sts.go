@@ -87,9 +87,9 @@ func parseSTSAnswer(raw []byte, now time.Time) (*oauth2.Token, error) {
 	case a.AccessToken == "" || strings.ContainsFunc(a.AccessToken, func(r rune) bool { return r <= ' ' || r == 0x7f }):
 		return nil, fmt.Errorf("%w: gcr: the Security Token Service answered without a usable access_token", providers.ErrInvalid)
 	case a.IssuedTokenType != "" && a.IssuedTokenType != accessTokenType:
-		return nil, fmt.Errorf("%w: gcr: the Security Token Service issued a %s, not an access token", providers.ErrInvalid, sanitize(a.IssuedTokenType))
+		return nil, fmt.Errorf("%w: gcr: the Security Token Service issued a %s, not an access token", providers.ErrInvalid, providers.OneLine(a.IssuedTokenType))
 	case a.TokenType != "" && !strings.EqualFold(a.TokenType, "Bearer"):
-		return nil, fmt.Errorf("%w: gcr: the Security Token Service issued a token of type %s, not Bearer", providers.ErrInvalid, sanitize(a.TokenType))
+		return nil, fmt.Errorf("%w: gcr: the Security Token Service issued a token of type %s, not Bearer", providers.ErrInvalid, providers.OneLine(a.TokenType))
 	}
 	tok := &oauth2.Token{AccessToken: a.AccessToken, TokenType: "Bearer"}
 	if len(a.ExpiresIn) > 0 {
@@ -108,7 +108,7 @@ func parseSTSAnswer(raw []byte, now time.Time) (*oauth2.Token, error) {
 // stsRefused explains a refusal of the exchange: the pool provider's
 // checks of the subject token, and fix, what to change about them.
 func stsRefused(name, fix string, status int, code, desc string) error {
-	reason := sanitize(strings.Trim(code+": "+desc, ": "))
+	reason := providers.OneLine(strings.Trim(code+": "+desc, ": "))
 	if reason == "" {
 		reason = fmt.Sprintf("HTTP %d", status)
 	}

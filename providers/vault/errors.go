@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"unicode"
 
 	"github.com/regcred/regcred/providers"
 )
@@ -198,17 +197,7 @@ func vaultMessage(b envelope, secrets []string) string {
 			}
 		}
 	}
-	msg := providers.WithholdQuoted(strings.Join(parts, "; "), secrets...)
-	msg = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, msg)
-	if r := []rune(msg); len(r) > 300 {
-		msg = string(r[:300]) + "…"
-	}
-	return msg
+	return providers.OneLine(providers.WithholdQuoted(strings.Join(parts, "; "), secrets...))
 }
 
 // vaultError is a message wrapping one of the providers error values
