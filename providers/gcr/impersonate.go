@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"time"
@@ -48,20 +47,15 @@ func (im impersonation) Token() (*oauth2.Token, error) {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+caller.AccessToken)
-	resp, err := im.client.Do(req)
+	status, raw, err := call{client: im.client, api: "the IAM Credentials API", answer: "the IAM Credentials answer", purpose: "impersonating " + im.target}.do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%w: gcr: the IAM Credentials API is unreachable (%s) for impersonating %s", providers.ErrUnavailable, shortNetError(err), im.target)
+		return nil, err
 	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	if err != nil {
-		return nil, fmt.Errorf("%w: gcr: reading the IAM Credentials answer: %v", providers.ErrUnavailable, shortNetError(err))
-	}
-	if resp.StatusCode != http.StatusOK {
+	if status != http.StatusOK {
 		code, desc := parseErrorBody(raw)
 		// The caller's token is withheld should the answer quote it (a
 		// proxy's, a misconfigured iamCredentialsEndpoint's).
-		return nil, im.refused(resp.StatusCode, code, providers.WithholdQuoted(desc, caller.AccessToken))
+		return nil, im.refused(status, code, providers.WithholdQuoted(desc, caller.AccessToken))
 	}
 	var t struct {
 		AccessToken string `json:"accessToken"`

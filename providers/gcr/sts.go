@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -55,18 +54,13 @@ func (x stsExchange) Token() (*oauth2.Token, error) {
 		return nil, fmt.Errorf("%w: gcr: the STS endpoint: %v", providers.ErrInvalid, err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := x.client.Do(req)
+	status, raw, err := call{client: x.client, api: "the Security Token Service", answer: "the STS answer", purpose: "the " + x.name}.do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%w: gcr: the Security Token Service is unreachable (%s) for the %s", providers.ErrUnavailable, shortNetError(err), x.name)
+		return nil, err
 	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	if err != nil {
-		return nil, fmt.Errorf("%w: gcr: reading the STS answer: %s", providers.ErrUnavailable, shortNetError(err))
-	}
-	if resp.StatusCode != http.StatusOK {
+	if status != http.StatusOK {
 		code, desc := parseErrorBody(raw)
-		return nil, stsRefused(x.name, x.fix, resp.StatusCode, code, providers.WithholdQuoted(desc, x.subject.Reveal()))
+		return nil, stsRefused(x.name, x.fix, status, code, providers.WithholdQuoted(desc, x.subject.Reveal()))
 	}
 	return parseSTSAnswer(raw, x.now())
 }
