@@ -2,11 +2,12 @@ package cli
 
 import "errors"
 
-// The two executables' file names, installed side by side: the front
-// finds the engine next to itself by this name.
+// The executables' file names, installed side by side: the front finds
+// the engine and the fetcher next to itself by these names.
 const (
-	FrontName  = "docker-credential-regcred"
-	EngineName = "regcred-engine"
+	FrontName   = "docker-credential-regcred"
+	EngineName  = "regcred-engine"
+	FetcherName = "regcred-fetch"
 )
 
 // ErrUsage marks a command line regcred does not understand.
