@@ -20,6 +20,8 @@ const (
 	layerFrontMain  = "the front's main"
 	layerEngineMain = "the engine's main"
 	layerCtrlMain   = "the controller's main"
+	layerFetchMain  = "the lean fetcher's main"
+	layerFetch      = "the lean fetcher (credhelper/fetch)"
 	layerController = "the controller (controller/)"
 	layerFront      = "the front"
 	layerEngine     = "the engine"
@@ -40,6 +42,8 @@ func mayImport() map[string][]string {
 		layerFrontMain:  {layerFront},
 		layerEngineMain: {layerEngine},
 		layerCtrlMain:   {layerController},
+		layerFetchMain:  {layerFetch},
+		layerFetch:      {layerFront, layerConcern, layerBackend, layerProviders, layerMatcher, layerShared},
 		layerController: {layerEngine, layerConcern, layerBackend, layerProviders, layerMatcher, layerShared},
 		layerFront:      {layerConcern, layerProviders, layerMatcher, layerShared},
 		layerEngine:     {layerConcern, layerBackend, layerProviders, layerMatcher, layerShared},
@@ -66,6 +70,8 @@ func exactLayers() map[string]string {
 		"providers/static/staticread":   layerShared,
 		"cmd/regcred-controller":        layerCtrlMain,
 		"controller":                    layerController,
+		"cmd/regcred-fetch":             layerFetchMain,
+		"credhelper/fetch":              layerFetch,
 	}
 }
 
@@ -155,6 +161,12 @@ func TestImportRule(t *testing.T) {
 		{name: "test helper imports test helper", pkg: "internal/testkit", imp: "internal/syncbuf"},
 		{name: "engine's main imports the engine", pkg: "cmd/regcred-engine", imp: "credhelper"},
 		{name: "front's main imports the engine", pkg: "cmd/docker-credential-regcred", imp: "credhelper", broken: true},
+		{name: "fetcher imports the front", pkg: "credhelper/fetch", imp: "credhelper/front"},
+		{name: "fetcher imports a backend's lean part", pkg: "credhelper/fetch", imp: "providers/ecr/ecrlean"},
+		{name: "fetcher imports the engine", pkg: "credhelper/fetch", imp: "credhelper", broken: true},
+		{name: "front imports the fetcher", pkg: "credhelper/front", imp: "credhelper/fetch", broken: true},
+		{name: "engine imports the fetcher", pkg: "credhelper", imp: "credhelper/fetch", broken: true},
+		{name: "fetcher's main imports the front", pkg: "cmd/regcred-fetch", imp: "credhelper/front", broken: true},
 		{name: "unplaced package", pkg: "tools/gen", imp: "matcher", broken: true},
 		{name: "unplaced command", pkg: "cmd/regcred-admin", imp: "credhelper", broken: true},
 	}

@@ -37,14 +37,32 @@ func (a *App) tokenRoute(r *Resolver, res Result) (route.Route, bool) {
 		// that the workload (the CI job, its repository) is the same one.
 		return route.Route{}, false
 	}
-	if !res.First || via == nil || !slices.Contains([]string{cache.KindFile, cache.KindSealed}, via.Store) || via.Outcome == cache.Stale || res.Credential.Anonymous {
+	if !res.First || via == nil || via.Outcome == cache.Stale || res.Credential.Anonymous {
 		return route.Route{}, false
 	}
 	kind, err := a.cacheKind(r.cfg)
-	if err != nil || !slices.Contains([]string{cache.KindFile, cache.KindAuto, cache.KindSealed}, kind) {
+	if err != nil {
 		return route.Route{}, false
 	}
-	return route.Route{Store: kind, TokenDir: r.cache.Dir(), TokenKey: via.Key, Files: via.Files, FilesSum: via.FilesSum}, true
+	rt := route.Route{Store: kind, TokenDir: r.cache.Dir(), TokenKey: via.Key, Files: via.Files, FilesSum: via.FilesSum,
+		Fetch: fetchRecipe(res), Source: res.Entry.String()}
+	switch {
+	case slices.Contains([]string{cache.KindFile, cache.KindSealed}, via.Store):
+		return rt, slices.Contains([]string{cache.KindFile, cache.KindAuto, cache.KindSealed}, kind)
+	case via.Store == cache.KindNone && kind == cache.KindNone:
+		return rt, !rt.Fetch.IsZero() // nothing kept: only a fetch can answer again
+	}
+	return route.Route{}, false
+}
+
+// fetchRecipe is the recipe the lean fetcher may repeat for res: the
+// backend's, from a fetch made in this run, of an entry whose answer
+// the registry did not have to verify (the fetcher verifies nothing).
+func fetchRecipe(res Result) providers.Recipe {
+	if res.Via.Outcome != cache.Fetched || res.Entry.Verify {
+		return providers.Recipe{}
+	}
+	return res.Credential.Recipe
 }
 
 // staticRoute is the route of a static entry's answer the front can give

@@ -43,6 +43,9 @@ type Credential struct {
 	MaxAge time.Duration
 	// Anonymous ends the search: the client should pull without credentials.
 	Anonymous bool
+	// Recipe, when set, says how the lean fetcher can make this same fetch
+	// again without the engine. Never cached; holds no secret.
+	Recipe Recipe
 }
 
 // Provider fetches one credential. Implementations must be safe for

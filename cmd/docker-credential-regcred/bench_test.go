@@ -141,7 +141,7 @@ func installed(t *testing.T, paths ...string) []string {
 func installedFront(t *testing.T) string {
 	t.Helper()
 	front := testBinary(t)
-	return installed(t, front, filepath.Join(filepath.Dir(front), "regcred-engine"))[0]
+	return installed(t, front, filepath.Join(filepath.Dir(front), "regcred-engine"), filepath.Join(filepath.Dir(front), "regcred-fetch"))[0]
 }
 
 func buildFloor(t *testing.T) string { return buildTool(t, "floor") }

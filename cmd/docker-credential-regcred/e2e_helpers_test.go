@@ -34,8 +34,8 @@ func TestMain(m *testing.M) {
 	}
 	binDir = dir
 	// Built as `make build` builds the release: static, stripped, the
-	// engine next to the front.
-	for name, pkg := range map[string]string{"docker-credential-regcred": ".", "regcred-engine": "../regcred-engine"} {
+	// engine and the fetcher next to the front.
+	for name, pkg := range map[string]string{"docker-credential-regcred": ".", "regcred-engine": "../regcred-engine", "regcred-fetch": "../regcred-fetch"} {
 		build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, name), pkg)
 		build.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := build.CombinedOutput(); err != nil {

@@ -113,14 +113,77 @@ func TestFrontDepsForbiddenRule(t *testing.T) {
 // front's files differ on (handoff_unix.go, handoff_other.go), and names
 // the import chain that brings in anything forbidden.
 func TestFrontDeps(t *testing.T) {
+	checkDeps(t, ".", module+"/cmd/docker-credential-regcred", forbiddenInFront)
+}
+
+// TestFetcherDeps holds the lean fetcher to what it is for: it may link
+// the network stack and the SDK's request signer, never an SDK client,
+// the config, YAML, the keyring or another backend (its start-up is the
+// cold path's cost).
+func TestFetcherDeps(t *testing.T) {
+	checkDeps(t, "../regcred-fetch", module+"/cmd/regcred-fetch", forbiddenInFetcher)
+}
+
+// forbiddenInFetcher is forbiddenInFront less the network stack and the
+// signer, plus every SDK client and credential chain.
+func forbiddenInFetcher(pkg string) string {
+	for _, p := range []string{
+		"github.com/aws/aws-sdk-go-v2/service", "github.com/aws/aws-sdk-go-v2/config",
+		"github.com/aws/aws-sdk-go-v2/credentials", "github.com/aws/aws-sdk-go-v2/feature",
+		"github.com/Azure", "github.com/AzureAD", "k8s.io", "sigs.k8s.io",
+	} {
+		if pkg == p || strings.HasPrefix(pkg, p+"/") {
+			return p
+		}
+	}
+	if pkg == module+"/providers/ecr/ecrlean" || pkg == module+"/providers/netdeps" {
+		return "" // the lean ECR call, and the HTTP client every backend uses
+	}
+	switch rule := forbiddenInFront(pkg); rule {
+	case "net", "net/http", "crypto/tls", "crypto/x509", "github.com/aws":
+		return "" // the network stack, and the signer (aws, smithy-go) the rules above leave
+	default:
+		return rule
+	}
+}
+
+func TestFetcherDepsForbiddenRule(t *testing.T) {
+	tests := []struct {
+		name, pkg string
+		forbidden bool
+	}{
+		{"net/http", "net/http", false},
+		{"the SDK's signer", "github.com/aws/aws-sdk-go-v2/aws/signer/v4", false},
+		{"smithy", "github.com/aws/smithy-go", false},
+		{"the lean ECR call", module + "/providers/ecr/ecrlean", false},
+		{"the route", module + "/credhelper/route", false},
+		{"the ECR client", "github.com/aws/aws-sdk-go-v2/service/ecr", true},
+		{"the credential chain", "github.com/aws/aws-sdk-go-v2/config", true},
+		{"the ecr backend", module + "/providers/ecr", true},
+		{"the config", module + "/credhelper/config", true},
+		{"the engine", module + "/credhelper", true},
+		{"godbus", "github.com/godbus/dbus/v5", true},
+		{"YAML", "go.yaml.in/yaml/v3", true},
+		{"client-go", "k8s.io/client-go/kubernetes", true},
+		{"Azure", "github.com/Azure/azure-sdk-for-go/sdk/azcore", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.forbidden, forbiddenInFetcher(tt.pkg) != "", "forbiddenInFetcher(%q) = %q", tt.pkg, forbiddenInFetcher(tt.pkg))
+		})
+	}
+}
+
+// checkDeps lists what the command in dir links, for each OS whose files
+// differ, and names the import chain that brings in anything forbidden.
+func checkDeps(t *testing.T, dir, self string, forbidden func(string) string) {
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("go is not in PATH")
 	}
-	const self = module + "/cmd/docker-credential-regcred"
 	for _, goos := range []string{"linux", "darwin", "windows"} {
 		t.Run(goos, func(t *testing.T) {
-			cmd := exec.Command(goBin, "list", "-deps", "-f", "{{.ImportPath}}:{{join .Imports \" \"}}", ".")
+			cmd := exec.Command(goBin, "list", "-deps", "-f", "{{.ImportPath}}:{{join .Imports \" \"}}", dir)
 			cmd.Env = append(os.Environ(), "GOOS="+goos, "GOARCH=amd64")
 			out, err := cmd.Output()
 			var stderr []byte
@@ -138,9 +201,9 @@ func TestFrontDeps(t *testing.T) {
 			_, ok := imports[self]
 			require.True(t, ok, "go list -deps does not list %s itself, so it checked nothing:\n%s", self, out)
 			for _, p := range pkgs {
-				rule := forbiddenInFront(p)
+				rule := forbidden(p)
 				if rule != "" {
-					assert.True(t, toleratedOn(goos, p), "the front links %s (forbidden: %s), through %s; only regcred-engine may", p, rule, strings.Join(importChain(imports, self, p), " → "))
+					assert.True(t, toleratedOn(goos, p), "%s links %s (forbidden: %s), through %s; only regcred-engine may", self, p, rule, strings.Join(importChain(imports, self, p), " → "))
 				}
 			}
 		})

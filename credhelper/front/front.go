@@ -27,13 +27,18 @@ type Front struct {
 	GOOS      string
 	// Keyctl is the kernel's key calls, to open sealed records; nil: none.
 	Keyctl cache.Keyctl
+	// Renew, in the lean fetcher only, renews a route's token by its
+	// recipe (route.Route.Fetch); ok false leaves the request to the
+	// engine. nil in the front, which hands such requests to the fetcher.
+	Renew func(ctx context.Context, root *cache.Root, rt route.Route, t matcher.Target) (cred providers.Credential, ok bool)
 }
 
 // Answer is what the front made of a command line. When Handled is false
-// the engine must run it: Consumed is the stdin already read, which the
-// engine must see first.
+// the engine must run it, or the lean fetcher when Fetch is set: Consumed
+// is the stdin already read, which it must see first.
 type Answer struct {
 	Handled  bool
+	Fetch    bool
 	Code     int
 	Consumed []byte
 }
@@ -50,42 +55,44 @@ func (f *Front) Run(ctx context.Context, args []string) Answer {
 	if err != nil {
 		// Replaying the bytes read would show the engine a clean, shorter
 		// request; answer the failure as it would (dockerproto.ReadLimited).
-		code, _ := f.write("reading stdin: "+err.Error()+"\n", 1)
-		return Answer{Handled: true, Code: code, Consumed: raw}
+		ans := f.write("reading stdin: "+err.Error()+"\n", 1)
+		ans.Consumed = raw
+		return ans
 	}
 	if len(raw) > dockerproto.MaxRequestSize {
 		return Answer{Consumed: raw}
 	}
-	code, ok := f.get(ctx, raw)
-	return Answer{Handled: ok, Code: code, Consumed: raw}
+	ans := f.get(ctx, raw)
+	ans.Consumed = raw
+	return ans
 }
 
 // get answers a `get` the way the engine answered it last time, when
 // nothing it depends on has changed since.
-func (f *Front) get(ctx context.Context, raw []byte) (code int, ok bool) {
+func (f *Front) get(ctx context.Context, raw []byte) Answer {
 	serverURL, t, err := dockerproto.ParseServerURL(raw)
 	if err != nil {
-		return 0, false
+		return Answer{}
 	}
 	rt, root, ok := f.route(t)
 	switch {
 	case !ok:
-		return 0, false
+		return Answer{}
 	case rt.NotFound && (len(rt.Absent) == 0 || f.absent(ctx, root, rt, t)):
 		return f.write(dockerproto.ErrNotFound.Error()+"\n", 1)
 	case rt.NotFound:
-		return 0, false
+		return Answer{}
 	}
-	cred, ok := f.credential(ctx, root, rt, t)
-	if !ok {
-		return 0, false
+	cred, next := f.credential(ctx, root, rt, t)
+	if next != byFront {
+		return Answer{Fetch: next == toFetcher}
 	}
 	if err := dockerproto.WriteCredentials(f.Stdout, dockerproto.Credentials{
 		ServerURL: serverURL, Username: cred.Username, Secret: cred.Secret.Reveal(),
 	}); err != nil {
-		return 1, true // stdout is gone: nobody is left to answer
+		return Answer{Handled: true, Code: 1} // stdout is gone: nobody is left to answer
 	}
-	return 0, true
+	return Answer{Handled: true}
 }
 
 // route is the engine's last answer for t, made for t and for this
@@ -109,18 +116,49 @@ func (f *Front) route(t matcher.Target) (route.Route, *cache.Root, bool) {
 	return rt, root, true
 }
 
+// next says who answers a route's credential.
+type next int
+
+const (
+	byFront   next = iota // the front, now
+	toEngine              // the engine
+	toFetcher             // the lean fetcher, which renews by the route's recipe
+)
+
 // credential is the route's answer now: a static entry's, read afresh from
-// where it lives as the engine would read it, or a cached token.
-func (f *Front) credential(ctx context.Context, root *cache.Root, rt route.Route, t matcher.Target) (providers.Credential, bool) {
+// where it lives as the engine would read it, or a cached token; else a
+// renewal by the route's recipe, where the key still holds.
+func (f *Front) credential(ctx context.Context, root *cache.Root, rt route.Route, t matcher.Target) (providers.Credential, next) {
 	if !rt.Static.IsZero() {
-		return staticread.Answer(ctx, rt.Static, t, f.LookupEnv)
+		return answerOr(staticread.Answer(ctx, rt.Static, t, f.LookupEnv))
 	}
-	return f.token(ctx, root, rt, t)
+	if rt.TokenKey == "" || route.SumFiles(rt.Files) != rt.FilesSum {
+		return providers.Credential{}, toEngine // another identity: another key
+	}
+	if rt.Store != cache.KindNone {
+		if cred, ok := f.token(ctx, root, rt, t); ok {
+			return cred, byFront
+		}
+	}
+	switch {
+	case rt.Fetch.IsZero():
+		return providers.Credential{}, toEngine
+	case f.Renew == nil:
+		return providers.Credential{}, toFetcher
+	}
+	return answerOr(f.Renew(ctx, root, rt, t))
 }
 
-func (f *Front) write(s string, code int) (int, bool) {
-	if _, err := io.WriteString(f.Stdout, s); err != nil {
-		return 1, true
+func answerOr(cred providers.Credential, ok bool) (providers.Credential, next) {
+	if ok {
+		return cred, byFront
 	}
-	return code, true
+	return providers.Credential{}, toEngine
+}
+
+func (f *Front) write(s string, code int) Answer {
+	if _, err := io.WriteString(f.Stdout, s); err != nil {
+		return Answer{Handled: true, Code: 1}
+	}
+	return Answer{Handled: true, Code: code}
 }

@@ -13,6 +13,9 @@ import (
 
 	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/credhelper/cli"
+	"github.com/regcred/regcred/credhelper/route"
+	"github.com/regcred/regcred/matcher"
+	"github.com/regcred/regcred/providers"
 )
 
 // EngineName is the engine executable's file name; it is looked for
@@ -20,15 +23,27 @@ import (
 const EngineName = cli.EngineName
 
 // Main runs the front on the real process: it answers, or hands the request
-// to the engine (on Unix by exec, so the engine becomes this process).
+// to the lean fetcher or the engine (on Unix by exec, so it becomes this
+// process).
 func Main(ctx context.Context, argv []string) int {
+	return MainWith(ctx, argv, nil)
+}
+
+// MainWith is Main with renew as Front.Renew: the lean fetcher's main.
+func MainWith(ctx context.Context, argv []string, renew func(context.Context, *cache.Root, route.Route, matcher.Target) (providers.Credential, bool)) int {
 	home, _ := os.UserHomeDir()
 	engine, self, err := enginePath()
 	f := &Front{Stdin: os.Stdin, Stdout: os.Stdout, LookupEnv: os.LookupEnv, Environ: os.Environ(), HomeDir: home,
-		Engine: engine, Now: time.Now, GOOS: runtime.GOOS, Keyctl: cache.SystemKeyctl()}
+		Engine: engine, Now: time.Now, GOOS: runtime.GOOS, Keyctl: cache.SystemKeyctl(), Renew: renew}
 	ans := f.Run(ctx, argv[1:])
 	if ans.Handled {
 		return ans.Code
+	}
+	if err == nil && ans.Fetch {
+		// An older install without the fetcher: the engine renews.
+		if err = handOff(fetcherPath(engine), argv, ans.Consumed); errors.Is(err, fs.ErrNotExist) {
+			err = nil
+		}
 	}
 	if err == nil {
 		err = handOff(engine, argv, ans.Consumed)
@@ -57,6 +72,11 @@ func enginePath() (engine, self string, err error) {
 		return "", "", fmt.Errorf("cannot locate this executable to find %s next to it: %w", EngineName, err)
 	}
 	return filepath.Join(filepath.Dir(self), EngineName+exeSuffix()), self, nil
+}
+
+// fetcherPath is the lean fetcher, next to the engine.
+func fetcherPath(engine string) string {
+	return filepath.Join(filepath.Dir(engine), cli.FetcherName+exeSuffix())
 }
 
 func exeSuffix() string {

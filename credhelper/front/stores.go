@@ -12,12 +12,8 @@ import (
 )
 
 // token reads the route's token from the sealed store or the file cache
-// when it is fresh and its key still holds (same identity files, no
-// keyring in the way).
+// when it is fresh (and no keyring is in the way).
 func (f *Front) token(ctx context.Context, root *cache.Root, rt route.Route, t matcher.Target) (providers.Credential, bool) {
-	if rt.TokenKey == "" || route.SumFiles(rt.Files) != rt.FilesSum {
-		return providers.Credential{}, false
-	}
 	var cred providers.Credential
 	ok := f.inStores(rt, rt.TokenKey, func(kind string) bool {
 		var ok bool

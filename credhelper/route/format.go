@@ -28,6 +28,8 @@ func (r *Route) fields() []field {
 		{"staticPasswordEnv", &s.PasswordEnv}, {"staticPasswordFile", &s.PasswordFile},
 		{"staticDockerConfig", &s.DockerConfig}, {"staticDockerKey", &s.DockerKey},
 		{"loginDir", &r.LoginDir},
+		{"source", &r.Source},
+		{"fetchKind", &r.Fetch.Kind}, {"fetchURL", &r.Fetch.URL}, {"fetchRegion", &r.Fetch.Region}, {"fetchProxy", &r.Fetch.Proxy},
 	}
 }
 

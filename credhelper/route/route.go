@@ -1,6 +1,7 @@
 package route
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/matcher"
+	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/static/staticread"
 )
 
@@ -50,6 +52,11 @@ type Route struct {
 	// LoginDir is where `docker login` credentials are kept: a login
 	// stored since would change the answer.
 	LoginDir string
+	// Fetch is how the lean fetcher can renew the token (TokenKey in
+	// Store; Store "none": nothing kept) without the engine, and Source
+	// the entry it stores the token for (the cache's Item.Source).
+	Fetch  providers.Recipe
+	Source string
 }
 
 // Absence names one remembered absence of an entry's ambient identity:
@@ -93,9 +100,17 @@ func Read(root *cache.Root, key string, t matcher.Target) (Route, error) {
 // routes not written for maxAge: a key that is never asked again (an
 // identity switched, a config edited) would otherwise leave its route
 // behind.
+//
+// A route already stored as r is left as it is: an engine that answers
+// the same way every time (store none, a fetch each run) then pays a read,
+// not a durable write and a sweep of the directory.
 func Write(root *cache.Root, key string, t matcher.Target, r Route, now time.Time) error {
 	r.Key, r.Request = key, t.String()
-	if err := root.WriteFile(subdir, key+".route", encode(r)); err != nil {
+	data := encode(r)
+	if old, err := root.ReadFile(subdir, key+".route"); err == nil && bytes.Equal(old, data) {
+		return nil
+	}
+	if err := root.WriteFile(subdir, key+".route", data); err != nil {
 		return err
 	}
 	root.RemoveOld(subdir, isRouteName, now.Add(-maxAge))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/matcher"
+	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/static/staticread"
 )
 
@@ -52,6 +53,22 @@ func TestWriteRead(t *testing.T) {
 	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "route file mode")
 	_, err = Read(root, k2, tg)
 	assert.Error(t, err, "a missing route was read")
+}
+
+// TestWriteReadFetch: a route that records a recipe (and the entry the
+// token is stored for) reads back the same, a store of none included.
+func TestWriteReadFetch(t *testing.T) {
+	root := openRoot(t, filepath.Join(t.TempDir(), "cache"))
+	tg := target(t, "123456789012.dkr.ecr.eu-west-1.amazonaws.com")
+	want := Route{Store: "none", TokenKey: "abc", Source: `ecr "*.dkr.ecr.*.amazonaws.com"`, Fetch: providers.Recipe{
+		Kind: providers.RecipeECR, URL: "https://api.ecr.eu-west-1.amazonaws.com/", Region: "eu-west-1",
+		Proxy: "https://123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+	}}
+	require.NoError(t, Write(root, k1, tg, want, time.Now()))
+	got, err := Read(root, k1, tg)
+	require.NoError(t, err)
+	want.Key, want.Request = k1, tg.String()
+	assert.Equal(t, want, got, "Read")
 }
 
 // TestWriteReadStatic: a static source's route names where the secret

@@ -98,5 +98,9 @@ func (p *Provider) fetch(ctx context.Context, t target, region string, pod podRo
 	if err != nil {
 		return providers.Credential{}, p.apiError(ctx, t, region, source, err)
 	}
-	return p.credential(t, region, tok)
+	cred, err := p.credential(t, region, tok)
+	if err == nil && pod.arn == "" {
+		cred.Recipe = p.recipe(t, region, source, tok)
+	}
+	return cred, err
 }

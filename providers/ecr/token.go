@@ -2,7 +2,6 @@ package ecr
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecrpublic"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/ecr/ecrlean"
 )
 
 // tokenLifetime is what ECR documents; used only when an answer lacks expiresAt.
@@ -22,6 +22,7 @@ type token struct {
 	encoded       string
 	expiresAt     *time.Time
 	proxyEndpoint string // private ECR only
+	url           string // where the request went (private ECR only)
 }
 
 // requestToken calls ECR (or ECR Public) GetAuthorizationToken.
@@ -29,10 +30,11 @@ func (p *Provider) requestToken(ctx context.Context, t target, region string, s 
 	if t.public {
 		return p.requestPublic(ctx, t, s)
 	}
+	sent := &urlRecorder{client: p.deps.HTTPClient}
 	client := ecr.NewFromConfig(s.aws, func(o *ecr.Options) {
 		o.Region = region
 		o.Credentials = s.creds
-		o.HTTPClient = p.deps.HTTPClient
+		o.HTTPClient = sent
 		o.Retryer, o.RetryMaxAttempts = p.retryer(), 0
 		o.BaseEndpoint = p.baseEndpoint(o.BaseEndpoint)
 		o.EndpointOptions.UseFIPSEndpoint, o.EndpointOptions.UseDualStackEndpoint = p.endpointFlags(t, o.BaseEndpoint)
@@ -47,7 +49,7 @@ func (p *Provider) requestToken(ctx context.Context, t target, region string, s 
 		return token{}, fmt.Errorf("ecr: %s: GetAuthorizationToken answered no authorization data: %w", t.host, providers.ErrInvalid)
 	}
 	d := out.AuthorizationData[0]
-	return token{encoded: aws.ToString(d.AuthorizationToken), expiresAt: d.ExpiresAt, proxyEndpoint: aws.ToString(d.ProxyEndpoint)}, nil
+	return token{encoded: aws.ToString(d.AuthorizationToken), expiresAt: d.ExpiresAt, proxyEndpoint: aws.ToString(d.ProxyEndpoint), url: sent.URL()}, nil
 }
 
 // requestPublic calls ECR Public, which only serves us-east-1.
@@ -100,13 +102,9 @@ func (p *Provider) endpointFlags(t target, base *string) (aws.FIPSEndpointState,
 // credential decodes base64("AWS:<password>") and checks the answer fits
 // the registry it is for.
 func (p *Provider) credential(t target, region string, tok token) (providers.Credential, error) {
-	raw, err := base64.StdEncoding.DecodeString(tok.encoded)
+	user, pass, err := ecrlean.SplitToken(tok.encoded)
 	if err != nil {
-		return providers.Credential{}, fmt.Errorf("ecr: %s: the authorization token is not base64: %w", t.host, providers.ErrInvalid)
-	}
-	user, pass, ok := strings.Cut(string(raw), ":")
-	if !ok || user == "" || pass == "" {
-		return providers.Credential{}, fmt.Errorf("ecr: %s: the authorization token is not <user>:<password>: %w", t.host, providers.ErrInvalid)
+		return providers.Credential{}, fmt.Errorf("ecr: %s: %w: %w", t.host, err, providers.ErrInvalid)
 	}
 	if err := checkProxyEndpoint(t, region, tok.proxyEndpoint); err != nil {
 		return providers.Credential{}, err

@@ -1,0 +1,102 @@
+package fetch
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/regcred/regcred/credhelper/cache"
+	"github.com/regcred/regcred/credhelper/route"
+	"github.com/regcred/regcred/internal/logwatch"
+	"github.com/regcred/regcred/matcher"
+	"github.com/regcred/regcred/providers"
+)
+
+// Timeout bounds the one lean attempt. ECR answers within a second; a
+// slower or silent endpoint is left to the engine, whose own attempts
+// (with retries, up to its entry timeout) say what is wrong, so a dead
+// endpoint costs at most this much more than the engine alone.
+const Timeout = 5 * time.Second
+
+// Recipes is what follows a recipe: ecrlean.Fetcher.
+type Recipes interface {
+	Credential(ctx context.Context, r providers.Recipe) (providers.Credential, error)
+}
+
+// Renewer renews a route's token by its recipe, through the token cache
+// as the engine would: under the key's lock, read again first, stored in
+// the store the engine would store it in.
+type Renewer struct {
+	Recipes   Recipes
+	LookupEnv func(string) (string, bool)
+	Now       func() time.Time
+	GOOS      string
+	Keyctl    cache.Keyctl // nil: no sealed store here
+	// Stderr receives the warnings the engine would have printed (a token
+	// fetched that could not be stored).
+	Stderr io.Writer
+}
+
+// errEngine: something was logged before the fetch, which the engine
+// must say; nothing is fetched.
+var errEngine = errors.New("left to the engine")
+
+// Renew implements front.Front.Renew. ok is false, and nothing printed,
+// when the engine must answer: a store the fetcher does not open as the
+// engine would, anything the cache logged before the fetch, a failed or
+// refused fetch (even when a still-valid token could be served: the
+// engine decides that, and warns).
+func (r Renewer) Renew(ctx context.Context, root *cache.Root, rt route.Route, t matcher.Target) (providers.Credential, bool) {
+	kind, ok := r.storeKind(rt)
+	if !ok {
+		return providers.Credential{}, false
+	}
+	var logs bytes.Buffer
+	log, logged := logwatch.Wrap(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	c, err := cache.Open(cache.Options{Kind: kind, Dir: rt.TokenDir, Root: root, Now: r.Now, LookupEnv: r.LookupEnv, Logger: log, Keyctl: r.Keyctl})
+	if err != nil {
+		return providers.Credential{}, false
+	}
+	fetched := false
+	fetch := func(ctx context.Context) (providers.Credential, error) {
+		if logged() {
+			return providers.Credential{}, errEngine
+		}
+		ctx, cancel := context.WithTimeout(ctx, Timeout)
+		defer cancel()
+		cred, err := r.Recipes.Credential(ctx, rt.Fetch)
+		fetched = err == nil
+		return cred, err
+	}
+	cred, outcome, err := c.Credential(ctx, cache.Item{Key: rt.TokenKey, Registry: t.Registry(), Source: rt.Source}, fetch)
+	switch {
+	case err != nil || cred.Anonymous || outcome == cache.Stale:
+		return providers.Credential{}, false
+	case outcome == cache.Fetched && !fetched:
+		return providers.Credential{}, false
+	case logged() && outcome != cache.Fetched:
+		return providers.Credential{}, false
+	}
+	if logs.Len() > 0 {
+		_, _ = r.Stderr.Write(logs.Bytes()) // after a fetch: a token not stored, said as the engine says it
+	}
+	return cred, true
+}
+
+// storeKind is the store to open for rt as the engine opens it, with no
+// keyring linked here: the file store, the sealed store (where the kernel
+// holds keys), none, or auto where no Secret Service takes part.
+func (r Renewer) storeKind(rt route.Route) (string, bool) {
+	switch rt.Store {
+	case cache.KindNone, cache.KindFile:
+		return rt.Store, true
+	case cache.KindSealed:
+		return rt.Store, r.Keyctl != nil
+	case cache.KindAuto:
+		return rt.Store, !(cache.Options{Kind: rt.Store, LookupEnv: r.LookupEnv}).UsesKeyring(r.GOOS)
+	}
+	return "", false
+}
