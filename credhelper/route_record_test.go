@@ -79,6 +79,51 @@ func TestTokenRoute(t *testing.T) {
 	}
 }
 
+// TestTokenRouteRecipe: the route names the backend's recipe only for a
+// fetch made in this run of an unverified entry; with store none, only a
+// recipe makes a route (nothing is kept to answer from).
+func TestTokenRouteRecipe(t *testing.T) {
+	dir := t.TempDir()
+	cfgOf := func(store, entry string) string {
+		return "cache: {store: " + store + ", dir: " + dir + "}\nregistries:\n  - match: reg.example.com\n    ecr: {" + entry + "}\n"
+	}
+	recipe := providers.Recipe{Kind: providers.RecipeECR, URL: "https://api.ecr.us-west-2.amazonaws.com/", Region: "us-west-2", Proxy: "https://x"}
+	tests := []struct {
+		name, cfg  string
+		store      string
+		outcome    cache.Outcome
+		recipe     providers.Recipe
+		wantRoute  bool
+		wantRecipe bool
+	}{
+		{name: "fetched, file store", cfg: cfgOf("file", ""), store: cache.KindFile, outcome: cache.Fetched, recipe: recipe, wantRoute: true, wantRecipe: true},
+		{name: "a hit: the recipe is not known", cfg: cfgOf("file", ""), store: cache.KindFile, outcome: cache.Hit, recipe: recipe, wantRoute: true},
+		{name: "verified entries are the engine's", cfg: cfgOf("file", "") + "    verify: true\n", store: cache.KindFile, outcome: cache.Fetched, recipe: recipe, wantRoute: true},
+		{name: "store none with a recipe", cfg: cfgOf("none", ""), store: cache.KindNone, outcome: cache.Fetched, recipe: recipe, wantRoute: true, wantRecipe: true},
+		{name: "store none without one", cfg: cfgOf("none", ""), store: cache.KindNone, outcome: cache.Fetched},
+		{name: "store none, verified", cfg: cfgOf("none", "") + "    verify: true\n", store: cache.KindNone, outcome: cache.Fetched, recipe: recipe},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ta := newTestApp(t, "", nil)
+			r := routeResolver(t, ta, tt.cfg)
+			res := Result{Credential: providers.Credential{Username: "AWS", Secret: "s", Recipe: tt.recipe}, First: true, Entry: r.Entries()[0],
+				Via: &Via{CacheIdentity: config.CacheIdentity{Key: "k"}, Store: tt.store, Outcome: tt.outcome}}
+			rt, ok := ta.app.tokenRoute(r, res)
+			require.Equal(t, tt.wantRoute, ok, "tokenRoute = %+v", rt)
+			if !ok {
+				return
+			}
+			assert.Equal(t, tt.wantRecipe, !rt.Fetch.IsZero(), "recipe in %+v", rt)
+			if tt.wantRecipe {
+				assert.Equal(t, recipe, rt.Fetch)
+				assert.Equal(t, r.Entries()[0].String(), rt.Source, "the entry the fetcher stores the token for")
+				assert.Equal(t, "k", rt.TokenKey)
+			}
+		})
+	}
+}
+
 // TestRecordRoute: a quiet run leaves a route the front's key finds; a run
 // that warned leaves none.
 func TestRecordRoute(t *testing.T) {

@@ -265,3 +265,28 @@ func FuzzDecode(f *testing.F) {
 		assert.Equal(t, r, again, "round trip")
 	})
 }
+
+// TestWriteLeavesAnIdenticalRouteAlone: the engine that answers the same
+// way every run (store none, a fetch each time) rewrites nothing; a route
+// that differs is written.
+func TestWriteLeavesAnIdenticalRouteAlone(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cache")
+	root := openRoot(t, dir)
+	tg := target(t, "reg.example.com")
+	rt := Route{Store: "none", TokenKey: "abc", Source: "ecr"}
+	require.NoError(t, Write(root, k1, tg, rt, time.Now()))
+	path := filepath.Join(dir, subdir, k1+".route")
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	require.NoError(t, os.Chtimes(path, old, old))
+
+	require.NoError(t, Write(root, k1, tg, rt, time.Now()))
+	fi, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.True(t, fi.ModTime().Equal(old), "an identical route was rewritten")
+
+	rt.TokenKey = "def"
+	require.NoError(t, Write(root, k1, tg, rt, time.Now()))
+	got, err := Read(root, k1, tg)
+	require.NoError(t, err)
+	assert.Equal(t, "def", got.TokenKey, "a changed route was not written")
+}
