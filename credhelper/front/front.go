@@ -30,8 +30,12 @@ type Front struct {
 	// Renew, in the lean fetcher only, renews a route's token by its
 	// recipe (route.Route.Fetch); ok false leaves the request to the
 	// engine. nil in the front, which hands such requests to the fetcher.
-	Renew func(ctx context.Context, root *cache.Root, rt route.Route, t matcher.Target) (cred providers.Credential, ok bool)
+	Renew Renewal
 }
+
+// Renewal renews rt's token for t by the route's recipe; ok false leaves
+// the request to the engine.
+type Renewal func(ctx context.Context, root *cache.Root, rt route.Route, t matcher.Target) (cred providers.Credential, ok bool)
 
 // Answer is what the front made of a command line. When Handled is false
 // the engine must run it, or the lean fetcher when Fetch is set: Consumed

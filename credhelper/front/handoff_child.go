@@ -12,8 +12,8 @@ import (
 // engine as a child with the consumed stdin put back in front of the rest,
 // shares stdout and stderr, and returns its exit status as an exitCode. It
 // has no build constraint, so its tests run on Linux too.
-func runChild(engine string, argv []string, consumed []byte, stdin io.Reader, stdout, stderr io.Writer) error {
-	cmd := exec.Command(engine, argv[1:]...)
+func runChild(role, path string, argv []string, consumed []byte, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := exec.Command(path, argv[1:]...)
 	cmd.Stdin = io.MultiReader(bytes.NewReader(consumed), stdin)
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	err := cmd.Run()
@@ -22,7 +22,7 @@ func runChild(engine string, argv []string, consumed []byte, stdin io.Reader, st
 	case errors.As(err, &ee):
 		return exitCode(ee.ExitCode())
 	case err != nil:
-		return fmt.Errorf("running the engine %s: %w", engine, err)
+		return fmt.Errorf("running %s %s: %w", role, path, err)
 	}
 	return exitCode(0)
 }

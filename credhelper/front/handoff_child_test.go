@@ -32,7 +32,7 @@ func TestRunChild(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv("CODE", tt.code)
 			var stdout, stderr bytes.Buffer
-			err := runChild(engine, []string{"docker-credential-regcred", "get", "--x"}, []byte(tt.consumed),
+			err := runChild("the engine", engine, []string{"docker-credential-regcred", "get", "--x"}, []byte(tt.consumed),
 				strings.NewReader(tt.rest), &stdout, &stderr)
 			var ec exitCode
 			require.ErrorAs(t, err, &ec)
@@ -45,6 +45,6 @@ func TestRunChild(t *testing.T) {
 
 func TestRunChildMissingEngine(t *testing.T) {
 	engine := filepath.Join(t.TempDir(), "regcred-engine")
-	err := runChild(engine, []string{"docker-credential-regcred", "get"}, nil, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
+	err := runChild("the engine", engine, []string{"docker-credential-regcred", "get"}, nil, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
 	testkit.WantErr(t, err, fs.ErrNotExist, "running the engine "+engine)
 }

@@ -13,9 +13,6 @@ import (
 
 	"github.com/regcred/regcred/credhelper/cache"
 	"github.com/regcred/regcred/credhelper/cli"
-	"github.com/regcred/regcred/credhelper/route"
-	"github.com/regcred/regcred/matcher"
-	"github.com/regcred/regcred/providers"
 )
 
 // EngineName is the engine executable's file name; it is looked for
@@ -30,7 +27,7 @@ func Main(ctx context.Context, argv []string) int {
 }
 
 // MainWith is Main with renew as Front.Renew: the lean fetcher's main.
-func MainWith(ctx context.Context, argv []string, renew func(context.Context, *cache.Root, route.Route, matcher.Target) (providers.Credential, bool)) int {
+func MainWith(ctx context.Context, argv []string, renew Renewal) int {
 	home, _ := os.UserHomeDir()
 	engine, self, err := enginePath()
 	f := &Front{Stdin: os.Stdin, Stdout: os.Stdout, LookupEnv: os.LookupEnv, Environ: os.Environ(), HomeDir: home,
@@ -41,15 +38,15 @@ func MainWith(ctx context.Context, argv []string, renew func(context.Context, *c
 	}
 	if err == nil && ans.Fetch {
 		// An older install without the fetcher: the engine renews.
-		if err = handOff(fetcherPath(engine), argv, ans.Consumed); errors.Is(err, fs.ErrNotExist) {
+		if err = handOff("the fetcher", fetcherPath(engine), argv, ans.Consumed); errors.Is(err, fs.ErrNotExist) {
 			err = nil
 		}
 	}
 	if err == nil {
-		err = handOff(engine, argv, ans.Consumed)
+		err = handOff("the engine", engine, argv, ans.Consumed)
 	}
 	if errors.Is(err, fs.ErrNotExist) {
-		err = fmt.Errorf("the engine executable %s is missing: install it next to %s (make install does both): %w", engine, filepath.Base(self), err)
+		err = fmt.Errorf("the engine executable %s is missing: install it next to %s (make install installs them together): %w", engine, filepath.Base(self), err)
 	}
 	var ec exitCode
 	if errors.As(err, &ec) {
