@@ -3,6 +3,7 @@ package front
 import (
 	"bytes"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -32,7 +33,7 @@ func TestRunChild(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv("CODE", tt.code)
 			var stdout, stderr bytes.Buffer
-			err := runChild("the engine", engine, []string{"docker-credential-regcred", "get", "--x"}, []byte(tt.consumed),
+			err := runChild("the engine", engine, []string{"docker-credential-regcred", "get", "--x"}, os.Environ(), []byte(tt.consumed),
 				strings.NewReader(tt.rest), &stdout, &stderr)
 			var ec exitCode
 			require.ErrorAs(t, err, &ec)
@@ -45,6 +46,6 @@ func TestRunChild(t *testing.T) {
 
 func TestRunChildMissingEngine(t *testing.T) {
 	engine := filepath.Join(t.TempDir(), "regcred-engine")
-	err := runChild("the engine", engine, []string{"docker-credential-regcred", "get"}, nil, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
+	err := runChild("the engine", engine, []string{"docker-credential-regcred", "get"}, os.Environ(), nil, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
 	testkit.WantErr(t, err, fs.ErrNotExist, "running the engine "+engine)
 }

@@ -5,24 +5,23 @@ package front
 import (
 	"errors"
 	"fmt"
-	"os"
 	"syscall"
 
 	"golang.org/x/sys/unix"
 )
 
 // handOff replaces this process with the executable at path (role says
-// which, for errors: "the engine", "the fetcher"), same arguments and
-// environment. The stdin already consumed is put back in front of the
+// which, for errors: "the engine", "the fetcher"), same arguments, with
+// the environment env. The stdin already consumed is put back in front of the
 // engine through a pipe (a request is at most a few KiB, well within a
 // pipe's buffer, so the write cannot block).
-func handOff(role, path string, argv []string, consumed []byte) error {
+func handOff(role, path string, argv, env []string, consumed []byte) error {
 	if consumed != nil {
 		if err := replayStdin(consumed); err != nil {
 			return err
 		}
 	}
-	if err := syscall.Exec(path, argv, os.Environ()); err != nil {
+	if err := syscall.Exec(path, argv, env); err != nil {
 		return fmt.Errorf("running %s %s: %w", role, path, err)
 	}
 	return nil
