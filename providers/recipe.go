@@ -1,9 +1,6 @@
 package providers
 
-import (
-	"errors"
-	"net/url"
-)
+import "errors"
 
 // RecipeECR is the one kind of Recipe today: ECR's GetAuthorizationToken,
 // signed (SigV4, service "ecr") with the static keys of the environment
@@ -31,21 +28,3 @@ func (r Recipe) IsZero() bool { return r == Recipe{} }
 
 // ErrRecipe: a recipe the lean fetcher must not follow.
 var ErrRecipe = errors.New("not a recipe the lean fetcher follows")
-
-// Check refuses a recipe that is incomplete or would send the request in
-// clear off this machine: the rule backends apply to endpoints (https, or
-// http to loopback), enforced again because a recipe is read back from a
-// file.
-func (r Recipe) Check() error {
-	if r.Kind != RecipeECR || r.Region == "" || r.Proxy == "" {
-		return ErrRecipe
-	}
-	u, err := url.Parse(r.URL)
-	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return ErrRecipe
-	}
-	if u.Scheme == "https" || u.Scheme == "http" && IsLoopbackHost(u.Hostname()) {
-		return nil
-	}
-	return ErrRecipe
-}

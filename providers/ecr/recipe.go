@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/ecr/ecrlean"
 )
 
 // recipe is the lean fetcher's way to repeat this fetch, when it can be
@@ -20,7 +21,7 @@ func (p *Provider) recipe(t target, region, source string, tok token) providers.
 		return providers.Recipe{}
 	}
 	r := providers.Recipe{Kind: providers.RecipeECR, URL: tok.url, Region: region, Proxy: tok.proxyEndpoint}
-	if r.Check() != nil {
+	if ecrlean.Check(r) != nil {
 		return providers.Recipe{}
 	}
 	return r

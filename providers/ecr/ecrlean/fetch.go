@@ -45,7 +45,7 @@ type Fetcher struct {
 
 // Credential makes r's call once and returns the token it answered.
 func (f Fetcher) Credential(ctx context.Context, r providers.Recipe) (providers.Credential, error) {
-	if err := r.Check(); err != nil {
+	if err := Check(r); err != nil {
 		return providers.Credential{}, err
 	}
 	keys, ok := envKeys(f.LookupEnv)
