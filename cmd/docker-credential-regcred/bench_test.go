@@ -97,12 +97,13 @@ registries:
 	}
 	after := cloud.Calls(ecrtest.ECR)
 	assert.Equal(t, before, after, "warm gets made %d backend calls", after-before)
-	front, err := os.Stat(bin)
-	require.NoError(t, err)
-	engine, err := os.Stat(filepath.Join(filepath.Dir(bin), "regcred-engine"))
-	require.NoError(t, err)
-	t.Logf("binaries (%s/%s, as built by the test): docker-credential-regcred %.1f MiB, regcred-engine %.1f MiB",
-		runtime.GOOS, runtime.GOARCH, float64(front.Size())/(1<<20), float64(engine.Size())/(1<<20))
+	sizes := fmt.Sprintf("binaries (%s/%s, as built by the test):", runtime.GOOS, runtime.GOARCH)
+	for _, name := range []string{"docker-credential-regcred", "regcred-engine", "regcred-fetch"} {
+		fi, err := os.Stat(filepath.Join(filepath.Dir(bin), name))
+		require.NoError(t, err)
+		sizes += fmt.Sprintf(" %s %.1f MiB", name, float64(fi.Size())/(1<<20))
+	}
+	t.Log(sizes)
 	rss := buildTool(t, "rss")
 	t.Logf("peak RSS (through a launcher of %d KiB): warm get %d KiB, floor %d KiB", peakRSS(t, rss, []string{"/bin/true"}, nil, ""),
 		peakRSS(t, rss, []string{bin, "get"}, fileEnv, ecrHost), peakRSS(t, rss, []string{floor, floorFile}, nil, ecrHost))
