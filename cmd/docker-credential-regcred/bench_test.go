@@ -101,8 +101,10 @@ registries:
 	require.NoError(t, err)
 	engine, err := os.Stat(filepath.Join(filepath.Dir(bin), "regcred-engine"))
 	require.NoError(t, err)
-	t.Logf("binaries (%s/%s, as built by the test): docker-credential-regcred %.1f MiB, regcred-engine %.1f MiB",
-		runtime.GOOS, runtime.GOARCH, float64(front.Size())/(1<<20), float64(engine.Size())/(1<<20))
+	fetcher, err := os.Stat(filepath.Join(filepath.Dir(bin), "regcred-fetch"))
+	require.NoError(t, err)
+	t.Logf("binaries (%s/%s, as built by the test): docker-credential-regcred %.1f MiB, regcred-engine %.1f MiB, regcred-fetch %.1f MiB",
+		runtime.GOOS, runtime.GOARCH, float64(front.Size())/(1<<20), float64(engine.Size())/(1<<20), float64(fetcher.Size())/(1<<20))
 	rss := buildTool(t, "rss")
 	t.Logf("peak RSS (through a launcher of %d KiB): warm get %d KiB, floor %d KiB", peakRSS(t, rss, []string{"/bin/true"}, nil, ""),
 		peakRSS(t, rss, []string{bin, "get"}, fileEnv, ecrHost), peakRSS(t, rss, []string{floor, floorFile}, nil, ecrHost))
@@ -137,11 +139,11 @@ func installed(t *testing.T, paths ...string) []string {
 	return out
 }
 
-// installedFront is a copy of the front with a copy of the engine beside it.
+// installedFront is a copy of the front with copies of the engine and the
+// fetcher beside it.
 func installedFront(t *testing.T) string {
 	t.Helper()
-	front := testBinary(t)
-	return installed(t, front, filepath.Join(filepath.Dir(front), "regcred-engine"))[0]
+	return installed(t, testBinary(t), engineBinary(t), fetcherBinary(t))[0]
 }
 
 func buildFloor(t *testing.T) string { return buildTool(t, "floor") }

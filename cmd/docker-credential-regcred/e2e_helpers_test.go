@@ -34,8 +34,8 @@ func TestMain(m *testing.M) {
 	}
 	binDir = dir
 	// Built as `make build` builds the release: static, stripped, the
-	// engine next to the front.
-	for name, pkg := range map[string]string{"docker-credential-regcred": ".", "regcred-engine": "../regcred-engine"} {
+	// engine and the fetcher next to the front.
+	for name, pkg := range map[string]string{"docker-credential-regcred": ".", "regcred-engine": "../regcred-engine", "regcred-fetch": "../regcred-fetch"} {
 		build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, name), pkg)
 		build.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := build.CombinedOutput(); err != nil {
@@ -50,7 +50,7 @@ func TestMain(m *testing.M) {
 }
 
 // testBinary returns the path of the built docker-credential-regcred, with
-// regcred-engine beside it. Its directory can be put on PATH so clients
+// regcred-engine and regcred-fetch beside it. Its directory can be put on PATH so clients
 // find the helper by name.
 func testBinary(t *testing.T) string {
 	t.Helper()

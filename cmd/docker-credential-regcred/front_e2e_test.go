@@ -50,27 +50,40 @@ func engineBinary(t *testing.T) string {
 	return filepath.Join(filepath.Dir(testBinary(t)), "regcred-engine")
 }
 
-// install is a copy of the front and the engine side by side, the test's
-// own: it can make its engine unexecutable without touching the binaries
-// other tests, some of them parallel, run.
-type install struct{ front, engine string }
+// fetcherBinary is regcred-fetch, built next to the front.
+func fetcherBinary(t *testing.T) string {
+	return filepath.Join(filepath.Dir(testBinary(t)), "regcred-fetch")
+}
+
+// install is a copy of the front, the engine and the fetcher side by side,
+// the test's own: it can make its engine unexecutable without touching the
+// binaries other tests, some of them parallel, run.
+type install struct{ front, engine, fetcher string }
 
 func newInstall(t *testing.T) install {
 	t.Helper()
 	dir := t.TempDir()
-	in := install{front: filepath.Join(dir, "docker-credential-regcred"), engine: filepath.Join(dir, "regcred-engine")}
+	in := install{
+		front:   filepath.Join(dir, "docker-credential-regcred"),
+		engine:  filepath.Join(dir, "regcred-engine"),
+		fetcher: filepath.Join(dir, "regcred-fetch"),
+	}
 	testkit.CopyFile(t, testBinary(t), in.front, 0o755)
 	testkit.CopyFile(t, engineBinary(t), in.engine, 0o755)
+	testkit.CopyFile(t, fetcherBinary(t), in.fetcher, 0o755)
 	return in
 }
 
-// alone runs the front with its engine unexecutable (mode 0, which no
-// one, root included, may exec; its identity, and so the route key, stays
-// the same), restoring it after.
+// alone runs the front with its engine and its fetcher unexecutable (mode
+// 0, which no one, root included, may exec; their identities, and so the
+// route key, stay the same), restoring them after: what it answers, the
+// front answered by itself.
 func (in install) alone(t *testing.T, opts runOpts, args ...string) runResult {
 	t.Helper()
-	require.NoError(t, os.Chmod(in.engine, 0))
-	defer func() { require.NoError(t, os.Chmod(in.engine, 0o755)) }()
+	for _, p := range []string{in.engine, in.fetcher} {
+		require.NoError(t, os.Chmod(p, 0))
+		defer func() { require.NoError(t, os.Chmod(p, 0o755)) }()
+	}
 	return runBinary(t, in.front, opts, args...)
 }
 
@@ -84,11 +97,13 @@ func (in install) checkHandedOff(t *testing.T, res runResult) {
 }
 
 // loneFront is a copy of the front in a directory of its own, without the
-// engine.
+// engine; the fetcher is beside it, as it cannot stand in for the engine.
 func loneFront(t *testing.T) string {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), "docker-credential-regcred")
+	dir := t.TempDir()
+	p := filepath.Join(dir, "docker-credential-regcred")
 	testkit.CopyFile(t, testBinary(t), p, 0o755)
+	testkit.CopyFile(t, fetcherBinary(t), filepath.Join(dir, "regcred-fetch"), 0o755)
 	return p
 }
 
@@ -318,7 +333,7 @@ func TestFrontFindsEngineThroughSymlink(t *testing.T) {
 	first := runBinary(t, link, runOpts{Env: env, Stdin: "quay.io"}, "get")
 	require.Equal(t, 1, first.Exit, "get through a symlink = exit %d %q (stderr %q), want not found", first.Exit, first.Stdout, first.Stderr)
 	require.Equal(t, frontNotFound, first.Stdout, "get through a symlink = exit %d %q (stderr %q), want not found", first.Exit, first.Stdout, first.Stderr)
-	linked := install{front: link, engine: in.engine}
+	linked := install{front: link, engine: in.engine, fetcher: in.fetcher}
 	lone := linked.alone(t, runOpts{Env: env, Stdin: "quay.io"}, "get")
 	assert.Equal(t, 1, lone.Exit, "the front alone through a symlink: exit %d %q (stderr %q), want not found", lone.Exit, lone.Stdout, lone.Stderr)
 	assert.Equal(t, frontNotFound, lone.Stdout, "the front alone through a symlink: exit %d %q (stderr %q), want not found", lone.Exit, lone.Stdout, lone.Stderr)
