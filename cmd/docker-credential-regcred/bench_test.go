@@ -139,11 +139,11 @@ func installed(t *testing.T, paths ...string) []string {
 	return out
 }
 
-// installedFront is a copy of the front with copies of the engine and the
-// fetcher beside it.
+// installedFront is a copy of the front with a copy of the engine beside it.
 func installedFront(t *testing.T) string {
 	t.Helper()
-	return installed(t, testBinary(t), engineBinary(t), fetcherBinary(t))[0]
+	front := testBinary(t)
+	return installed(t, front, filepath.Join(filepath.Dir(front), "regcred-engine"), filepath.Join(filepath.Dir(front), "regcred-fetch"))[0]
 }
 
 func buildFloor(t *testing.T) string { return buildTool(t, "floor") }

@@ -74,16 +74,18 @@ func newInstall(t *testing.T) install {
 	return in
 }
 
-// alone runs the front with its engine and its fetcher unexecutable (mode
-// 0, which no one, root included, may exec; their identities, and so the
-// route key, stay the same), restoring them after: what it answers, the
-// front answered by itself.
+// alone runs the front with its engine unexecutable (mode 0, which no
+// one, root included, may exec; its identity, and so the route key, stays
+// the same) and its fetcher moved aside, as in an install without one (the
+// front then hands a renewal to the engine), restoring both after: what it
+// answers, the front answered by itself.
 func (in install) alone(t *testing.T, opts runOpts, args ...string) runResult {
 	t.Helper()
-	for _, p := range []string{in.engine, in.fetcher} {
-		require.NoError(t, os.Chmod(p, 0))
-		defer func() { require.NoError(t, os.Chmod(p, 0o755)) }()
-	}
+	require.NoError(t, os.Chmod(in.engine, 0))
+	defer func() { require.NoError(t, os.Chmod(in.engine, 0o755)) }()
+	aside := in.fetcher + ".aside"
+	require.NoError(t, os.Rename(in.fetcher, aside))
+	defer func() { require.NoError(t, os.Rename(aside, in.fetcher)) }()
 	return runBinary(t, in.front, opts, args...)
 }
 
