@@ -55,37 +55,29 @@ func fetcherBinary(t *testing.T) string {
 	return filepath.Join(filepath.Dir(testBinary(t)), "regcred-fetch")
 }
 
-// install is a copy of the front, the engine and the fetcher side by side,
-// the test's own: it can make its engine unexecutable without touching the
-// binaries other tests, some of them parallel, run.
-type install struct{ front, engine, fetcher string }
+// install is a copy of the front and the engine side by side, the test's
+// own: it can make its engine unexecutable without touching the binaries
+// other tests, some of them parallel, run. It has no fetcher, deliberately:
+// its tests hold the front's hand-off to the engine, which is where the
+// front sends a renewal when no fetcher is installed.
+type install struct{ front, engine string }
 
 func newInstall(t *testing.T) install {
 	t.Helper()
 	dir := t.TempDir()
-	in := install{
-		front:   filepath.Join(dir, "docker-credential-regcred"),
-		engine:  filepath.Join(dir, "regcred-engine"),
-		fetcher: filepath.Join(dir, "regcred-fetch"),
-	}
+	in := install{front: filepath.Join(dir, "docker-credential-regcred"), engine: filepath.Join(dir, "regcred-engine")}
 	testkit.CopyFile(t, testBinary(t), in.front, 0o755)
 	testkit.CopyFile(t, engineBinary(t), in.engine, 0o755)
-	testkit.CopyFile(t, fetcherBinary(t), in.fetcher, 0o755)
 	return in
 }
 
 // alone runs the front with its engine unexecutable (mode 0, which no
 // one, root included, may exec; its identity, and so the route key, stays
-// the same) and its fetcher moved aside, as in an install without one (the
-// front then hands a renewal to the engine), restoring both after: what it
-// answers, the front answered by itself.
+// the same), restoring it after.
 func (in install) alone(t *testing.T, opts runOpts, args ...string) runResult {
 	t.Helper()
 	require.NoError(t, os.Chmod(in.engine, 0))
 	defer func() { require.NoError(t, os.Chmod(in.engine, 0o755)) }()
-	aside := in.fetcher + ".aside"
-	require.NoError(t, os.Rename(in.fetcher, aside))
-	defer func() { require.NoError(t, os.Rename(aside, in.fetcher)) }()
 	return runBinary(t, in.front, opts, args...)
 }
 
@@ -335,7 +327,7 @@ func TestFrontFindsEngineThroughSymlink(t *testing.T) {
 	first := runBinary(t, link, runOpts{Env: env, Stdin: "quay.io"}, "get")
 	require.Equal(t, 1, first.Exit, "get through a symlink = exit %d %q (stderr %q), want not found", first.Exit, first.Stdout, first.Stderr)
 	require.Equal(t, frontNotFound, first.Stdout, "get through a symlink = exit %d %q (stderr %q), want not found", first.Exit, first.Stdout, first.Stderr)
-	linked := install{front: link, engine: in.engine, fetcher: in.fetcher}
+	linked := install{front: link, engine: in.engine}
 	lone := linked.alone(t, runOpts{Env: env, Stdin: "quay.io"}, "get")
 	assert.Equal(t, 1, lone.Exit, "the front alone through a symlink: exit %d %q (stderr %q), want not found", lone.Exit, lone.Stdout, lone.Stderr)
 	assert.Equal(t, frontNotFound, lone.Stdout, "the front alone through a symlink: exit %d %q (stderr %q), want not found", lone.Exit, lone.Stdout, lone.Stderr)
