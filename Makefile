@@ -1,9 +1,11 @@
 # regcred — see README.md. `make demo` shows it working end to end, `make test` runs every test.
-# Two executables, installed side by side: docker-credential-regcred (the front) execs
-# regcred-engine from its own directory for everything it cannot answer alone.
+# Three executables, installed side by side: docker-credential-regcred (the front) execs
+# regcred-fetch from its own directory to renew a token it can fetch again without the engine,
+# and regcred-engine for everything else.
 GO        ?= go
 BIN       := bin/docker-credential-regcred
 ENGINE    := bin/regcred-engine
+FETCHER   := bin/regcred-fetch
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -34,18 +36,19 @@ endef
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/docker-credential-regcred
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(ENGINE) ./cmd/regcred-engine
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(FETCHER) ./cmd/regcred-fetch
 
-# Both into one directory: the front finds the engine next to itself. DESTDIR for packagers;
+# All three into one directory: the front finds the engine and the fetcher next to itself. DESTDIR for packagers;
 # for the kubelet, BINDIR=<its --image-credential-provider-bin-dir>. Installs what `make build`
 # built (building only if nothing is), so `make build && sudo make install` needs no Go as root.
 install:
-	@test -x $(BIN) && test -x $(ENGINE) || $(MAKE) --no-print-directory build
+	@test -x $(BIN) && test -x $(ENGINE) && test -x $(FETCHER) || $(MAKE) --no-print-directory build
 	install -d $(DESTDIR)$(BINDIR)
-	install -m 0755 $(BIN) $(ENGINE) $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(BIN) $(ENGINE) $(FETCHER) $(DESTDIR)$(BINDIR)/
 
 # Bytes of each executable, as built by `make build`.
 size: build
-	@wc -c $(BIN) $(ENGINE) | sed '$$d'
+	@wc -c $(BIN) $(ENGINE) $(FETCHER) | sed '$$d'
 
 demo: build
 	bash testdata/demo.sh $(BIN)
@@ -131,7 +134,7 @@ bench:
 	GOFLAGS= CGO_ENABLED=0 $(GO) install github.com/awslabs/amazon-ecr-credential-helper/ecr-login/cli/docker-credential-ecr-login@$(ECR_LOGIN_VERSION)
 	credhelper/cache/testdata/with-secret-service.sh env REGCRED_BENCH=1 $(GO) test -count=1 -run TestBenchmark -v ./cmd/docker-credential-regcred/
 
-# Release files into dist/ (internal/dist): both executables for every
+# Release files into dist/ (internal/dist): the three executables for every
 # platform (DIST_PLATFORMS=linux/amd64 … for fewer), archives, deb/rpm/apk,
 # a Homebrew formula, a winget manifest, SHA256SUMS. Byte-identical for one
 # commit: every date is SOURCE_DATE_EPOCH, by default the last commit's.

@@ -14,7 +14,7 @@ func (a *App) clientSetup() *clientsetup.Runner {
 	return &clientsetup.Runner{
 		Stdout: a.Stdout, Stderr: a.Stderr, Logger: a.Deps.Logger, Now: a.Deps.Now,
 		LookupEnv: a.Env.LookupEnv, Home: a.Env.HomeDir,
-		FrontName: cli.FrontName, EngineName: cli.EngineName, BinDir: a.ExeDir,
+		FrontName: cli.FrontName, EngineName: cli.EngineName, FetcherName: cli.FetcherName, BinDir: a.ExeDir,
 		ConfigFile: userConfigFile(a),
 		LoadConfig: func() (*config.Config, error) { return config.Load(a.ConfigPath, a.Env, a.Deps.Logger) },
 		Entries:    func(cfg *config.Config) []*config.Entry { return NewResolver(cfg, a.Deps, nil, nil).Entries() },

@@ -4,15 +4,16 @@
 # Everything runs on 127.0.0.1 and is removed at the end.
 #
 # Only docker-credential-regcred (the front) goes on PATH, as a symlink: it
-# resolves the link and runs regcred-engine from the directory it really
-# lives in (bin/), for whatever it cannot answer alone.
+# resolves the link and runs regcred-engine (or, to renew a token, regcred-fetch)
+# from the directory it really lives in (bin/), for whatever it cannot answer alone.
 set -euo pipefail
 helper=$(realpath "${1:-bin/docker-credential-regcred}")
-backend="$(dirname "$helper")/regcred-engine"
-if [ ! -x "$backend" ]; then
-	echo "missing: $backend (the front runs it from its own directory); make build builds both" >&2
-	exit 1
-fi
+for exe in regcred-engine regcred-fetch; do
+	if [ ! -x "$(dirname "$helper")/$exe" ]; then
+		echo "missing: $(dirname "$helper")/$exe (the front runs it from its own directory); make build builds all three" >&2
+		exit 1
+	fi
+done
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 need=()

@@ -46,7 +46,7 @@ if [ "$(id -u)" -ne 0 ] || { [ "${CI:-}" != true ] && [ "${CONFIRM:-}" != 1 ]; }
 	cat >&2 <<MSG
 make package-test would change this machine:
   dpkg -i $deb   (installs /usr/bin/docker-credential-regcred, /usr/bin/regcred-engine,
-                  /etc/regcred/config.yaml, /usr/share/doc/regcred/)
+                  /usr/bin/regcred-fetch, /etc/regcred/config.yaml, /usr/share/doc/regcred/)
   run testdata/demo.sh /usr/bin/docker-credential-regcred (a registry on 127.0.0.1, removed after)
   dpkg -r regcred, then dpkg -P regcred (removes /etc/regcred/config.yaml too)
 Run it as root with CONFIRM=1 (CI sets CI=true) on a machine where that is fine.
@@ -56,7 +56,7 @@ fi
 if has installed dpkg-query -W -f='${db:Status-Status}' regcred 2>/dev/null; then
 	fail "a regcred package is installed already; remove it first (dpkg -r regcred)"
 fi
-for f in /usr/bin/docker-credential-regcred /usr/bin/regcred-engine /etc/regcred/config.yaml; do
+for f in /usr/bin/docker-credential-regcred /usr/bin/regcred-engine /usr/bin/regcred-fetch /etc/regcred/config.yaml; do
 	[ ! -e "$f" ] || fail "$f exists already; the test would overwrite it"
 done
 
@@ -64,6 +64,7 @@ want_files=(
 	/etc/regcred/config.yaml
 	/usr/bin/docker-credential-regcred
 	/usr/bin/regcred-engine
+	/usr/bin/regcred-fetch
 	/usr/share/doc/regcred/LICENSE
 	/usr/share/doc/regcred/README.md
 	/usr/share/doc/regcred/docs/config.md
@@ -110,7 +111,7 @@ bash testdata/demo.sh /usr/bin/docker-credential-regcred
 
 step "dpkg -r regcred: the executables go, the config stays"
 dpkg -r regcred
-for f in /usr/bin/docker-credential-regcred /usr/bin/regcred-engine /usr/share/doc/regcred/README.md; do
+for f in /usr/bin/docker-credential-regcred /usr/bin/regcred-engine /usr/bin/regcred-fetch /usr/share/doc/regcred/README.md; do
 	[ ! -e "$f" ] || fail "dpkg -r left $f"
 done
 [ -f /etc/regcred/config.yaml ] || fail "dpkg -r removed /etc/regcred/config.yaml"

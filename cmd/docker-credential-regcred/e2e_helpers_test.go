@@ -50,7 +50,7 @@ func TestMain(m *testing.M) {
 }
 
 // testBinary returns the path of the built docker-credential-regcred, with
-// regcred-engine beside it. Its directory can be put on PATH so clients
+// regcred-engine and regcred-fetch beside it. Its directory can be put on PATH so clients
 // find the helper by name.
 func testBinary(t *testing.T) string {
 	t.Helper()

@@ -50,9 +50,16 @@ func engineBinary(t *testing.T) string {
 	return filepath.Join(filepath.Dir(testBinary(t)), "regcred-engine")
 }
 
+// fetcherBinary is regcred-fetch, built next to the front.
+func fetcherBinary(t *testing.T) string {
+	return filepath.Join(filepath.Dir(testBinary(t)), "regcred-fetch")
+}
+
 // install is a copy of the front and the engine side by side, the test's
 // own: it can make its engine unexecutable without touching the binaries
-// other tests, some of them parallel, run.
+// other tests, some of them parallel, run. It has no fetcher, deliberately:
+// its tests hold the front's hand-off to the engine, which is where the
+// front sends a renewal when no fetcher is installed.
 type install struct{ front, engine string }
 
 func newInstall(t *testing.T) install {
@@ -84,11 +91,13 @@ func (in install) checkHandedOff(t *testing.T, res runResult) {
 }
 
 // loneFront is a copy of the front in a directory of its own, without the
-// engine.
+// engine; the fetcher is beside it, as it cannot stand in for the engine.
 func loneFront(t *testing.T) string {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), "docker-credential-regcred")
+	dir := t.TempDir()
+	p := filepath.Join(dir, "docker-credential-regcred")
 	testkit.CopyFile(t, testBinary(t), p, 0o755)
+	testkit.CopyFile(t, fetcherBinary(t), filepath.Join(dir, "regcred-fetch"), 0o755)
 	return p
 }
 

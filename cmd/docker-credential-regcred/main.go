@@ -1,7 +1,8 @@
 // Command docker-credential-regcred is one credential helper for every
-// container registry. It answers warm requests itself and runs
-// regcred-engine, installed next to it, for the rest; see the front
-// package and the README.
+// container registry. It answers warm requests itself, runs regcred-fetch,
+// installed next to it, to renew a token the fetcher can fetch again, and
+// regcred-engine, installed there too, for the rest; see the front package
+// and the README.
 package main
 
 import (

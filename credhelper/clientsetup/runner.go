@@ -18,9 +18,9 @@ type Runner struct {
 	LookupEnv      func(string) (string, bool)
 	// Home is the user's home directory ("" when there is none).
 	Home string
-	// FrontName and EngineName are the two executables' file names, as the
-	// snippets and notes name them.
-	FrontName, EngineName string
+	// FrontName, EngineName and FetcherName are the executables' file
+	// names, as the snippets and notes name them.
+	FrontName, EngineName, FetcherName string
 	// BinDir is where the executables run from ("" when unknown): the
 	// kubelet's --image-credential-provider-bin-dir, unless they are moved.
 	BinDir string

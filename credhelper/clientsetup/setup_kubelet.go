@@ -147,7 +147,7 @@ func (cs *Runner) kubeletNotes(file string, serviceAccount bool) []string {
 		file = abs
 	}
 	notes := []string{
-		cs.FrontName + " and " + cs.EngineName + " sit side by side in the kubelet's bin dir. Start the kubelet with\n" +
+		cs.FrontName + ", " + cs.EngineName + " and " + cs.FetcherName + " sit side by side in the kubelet's bin dir. Start the kubelet with\n" +
 			"  --image-credential-provider-config=" + file + "\n" +
 			"  --image-credential-provider-bin-dir=" + binDir + moved + "\n" +
 			"(the kubelet reads the file once, at start). This works on containerd and CRI-O nodes alike.",

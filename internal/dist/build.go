@@ -8,10 +8,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/regcred/regcred/credhelper/cli"
 )
 
-// Executables are the commands every archive and package holds.
-var Executables = []string{"docker-credential-regcred", "regcred-engine"}
+// Executables are the commands every archive and package holds, under the
+// names the front looks for next to itself.
+var Executables = []string{cli.FrontName, cli.EngineName, cli.FetcherName}
 
 // Stamp is what the executables are told about their build (-X main.version,
 // -X main.commit; see credhelper.Build).
@@ -19,7 +22,7 @@ type Stamp struct {
 	Version, Commit string
 }
 
-// buildArgs is the go build command line that puts both executables for p
+// buildArgs is the go build command line that puts the executables for p
 // into outDir. Static (CGO_ENABLED=0, from buildEnv), -trimpath, no build
 // ID and no VCS stamp, so the bytes depend on the source, the toolchain and
 // s only; the commit comes from s, not from the checkout's state.
@@ -48,7 +51,7 @@ func buildEnv(environ []string, p Platform) []string {
 	return append(env, "GOOS="+p.OS, "GOARCH="+p.Arch, "CGO_ENABLED=0", "GOFLAGS=")
 }
 
-// Build runs goCmd in moduleDir to put both executables for p into outDir.
+// Build runs goCmd in moduleDir to put the executables for p into outDir.
 func Build(ctx context.Context, goCmd, moduleDir string, p Platform, outDir string, s Stamp) error {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return fmt.Errorf("build %s: %w", p, err)

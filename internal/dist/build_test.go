@@ -18,7 +18,7 @@ func TestBuildArgs(t *testing.T) {
 	assert.Equal(t, []string{
 		"build", "-trimpath", "-buildvcs=false",
 		"-ldflags=-s -w -buildid= -X main.version=v1.2.3 -X main.commit=abc",
-		"-o", "/out/", "./cmd/docker-credential-regcred", "./cmd/regcred-engine",
+		"-o", "/out/", "./cmd/docker-credential-regcred", "./cmd/regcred-engine", "./cmd/regcred-fetch",
 	}, args)
 }
 

@@ -129,7 +129,7 @@ func (o Options) platform(ctx context.Context, p Platform) (Archive, error) {
 	return a, nil
 }
 
-// archive writes p's tar.gz (zip on Windows): both executables, README.md
+// archive writes p's tar.gz (zip on Windows): the executables, README.md
 // and LICENSE in one folder named like the file.
 func (o Options) archive(p Platform, bin string) (Archive, error) {
 	a := Archive{Platform: p, Dir: fmt.Sprintf("regcred_%s_%s_%s", o.Version, p.OS, p.Arch)}

@@ -1,8 +1,13 @@
 package dist
 
 import (
+	"archive/tar"
+	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"context"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -191,4 +196,50 @@ func TestRunTwice(t *testing.T) {
 	assert.Contains(t, string(runs[0]["regcred.rb"]), `url "https://example.com/dl/abc1234-dirty/regcred_abc1234-dirty_linux_amd64.tar.gz"`)
 	assert.Contains(t, string(runs[0]["Regcred.Regcred.yaml"]), "InstallerUrl: https://example.com/dl/abc1234-dirty/regcred_abc1234-dirty_windows_arm64.zip")
 	assert.Equal(t, len(names)-1, strings.Count(sums, "\n"), "SHA256SUMS lines: every file but itself")
+	// Each archive holds the three executables side by side: the front finds the others next to itself.
+	assert.Equal(t, []string{
+		"regcred_abc1234-dirty_linux_amd64/",
+		"regcred_abc1234-dirty_linux_amd64/LICENSE",
+		"regcred_abc1234-dirty_linux_amd64/README.md",
+		"regcred_abc1234-dirty_linux_amd64/docker-credential-regcred",
+		"regcred_abc1234-dirty_linux_amd64/regcred-engine",
+		"regcred_abc1234-dirty_linux_amd64/regcred-fetch",
+	}, tarGzNames(t, runs[0]["regcred_abc1234-dirty_linux_amd64.tar.gz"]))
+	assert.Equal(t, []string{
+		"regcred_abc1234-dirty_windows_arm64/",
+		"regcred_abc1234-dirty_windows_arm64/LICENSE",
+		"regcred_abc1234-dirty_windows_arm64/README.md",
+		"regcred_abc1234-dirty_windows_arm64/docker-credential-regcred.exe",
+		"regcred_abc1234-dirty_windows_arm64/regcred-engine.exe",
+		"regcred_abc1234-dirty_windows_arm64/regcred-fetch.exe",
+	}, zipNames(t, runs[0]["regcred_abc1234-dirty_windows_arm64.zip"]))
+}
+
+// tarGzNames are the entry names of a tar.gz, in order.
+func tarGzNames(t *testing.T, b []byte) []string {
+	t.Helper()
+	gz, err := gzip.NewReader(bytes.NewReader(b))
+	require.NoError(t, err)
+	tr := tar.NewReader(gz)
+	var names []string
+	for {
+		hdr, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return names
+		}
+		require.NoError(t, err)
+		names = append(names, hdr.Name)
+	}
+}
+
+// zipNames are the entry names of a zip, in order.
+func zipNames(t *testing.T, b []byte) []string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	require.NoError(t, err)
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+	}
+	return names
 }

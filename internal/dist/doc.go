@@ -1,4 +1,4 @@
-// Package dist makes regcred's release files (`make dist`): both
+// Package dist makes regcred's release files (`make dist`): the three
 // executables cross-built for each platform, reproducible tar.gz and zip
 // archives, deb/rpm/apk packages made by the nfpm CLI, a Homebrew formula,
 // a winget manifest and SHA256SUMS.

@@ -13,7 +13,7 @@ import (
 )
 
 // fakeModule writes a module shaped like regcred's as `make dist` reads it:
-// both commands (printing what the linker stamped), README.md, LICENSE,
+// every command (printing what the linker stamped), README.md, LICENSE,
 // docs/ and packaging/config.yaml. It builds in a second.
 func fakeModule(t *testing.T) string {
 	t.Helper()

@@ -59,7 +59,7 @@ func TestFormula(t *testing.T) {
 	require.NoError(t, err)
 	f := string(b)
 	assert.Contains(t, f, `version "1.2.3"`)
-	assert.Contains(t, f, `bin.install "docker-credential-regcred", "regcred-engine"`)
+	assert.Contains(t, f, `bin.install "docker-credential-regcred", "regcred-engine", "regcred-fetch"`)
 	for _, a := range as {
 		if a.Platform.OS == "windows" {
 			assert.NotContains(t, f, a.URL)

@@ -69,7 +69,7 @@ const (
 // executables: the commented config example and the docs.
 type PackageSources struct {
 	ModuleDir string // README.md, LICENSE, docs/, packaging/config.yaml below it
-	BinDir    string // both executables for the platform
+	BinDir    string // the executables for the platform
 }
 
 // nfpmContents lists the packages' files: the executables in /usr/bin, the

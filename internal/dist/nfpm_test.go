@@ -33,6 +33,7 @@ func TestNFPMConfigContents(t *testing.T) {
 	assert.Equal(t, map[string]file{
 		"/usr/bin/docker-credential-regcred":      {src: "/bin-dir/docker-credential-regcred", mode: 0o755},
 		"/usr/bin/regcred-engine":                 {src: "/bin-dir/regcred-engine", mode: 0o755},
+		"/usr/bin/regcred-fetch":                  {src: "/bin-dir/regcred-fetch", mode: 0o755},
 		"/etc/regcred/config.yaml":                {src: filepath.Join(mod, "packaging", "config.yaml"), typ: "config|noreplace", mode: 0o644},
 		"/usr/share/doc/regcred/README.md":        {src: filepath.Join(mod, "README.md"), mode: 0o644},
 		"/usr/share/doc/regcred/LICENSE":          {src: filepath.Join(mod, "LICENSE"), mode: 0o644},

@@ -11,8 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The front alone in the plugin directory (a copy, not a link into a
-// directory that has the engine) cannot answer the kubelet: the kubelet
+// The front without the engine in the plugin directory (a copy, not a link
+// into a directory that has the engine; the fetcher beside it, which cannot
+// stand in for the engine) cannot answer the kubelet: the kubelet
 // logs the front's message naming the missing engine. With the engine
 // copied next to it, the same provider answers.
 func TestKubeletLogsMissingBackend(t *testing.T) {
@@ -24,6 +25,7 @@ func TestKubeletLogsMissingBackend(t *testing.T) {
 	}
 	front := buildRegcred(t, built)
 	testkit.CopyFile(t, front, filepath.Join(binDir, name), 0o700)
+	testkit.CopyFile(t, filepath.Join(built, fetcherName), filepath.Join(binDir, fetcherName), 0o700)
 	w := &kubeletWorld{secrets: secrets{t: t, dir: dir}, configPath: filepath.Join(dir, "regcred.yaml")}
 	w.secrets.set("lonely", "lonely-1")
 	testkit.WriteFile(t, w.configPath, fmt.Sprintf("defaults: false\ncache: {store: none}\nregistries:\n  - match: reg.lonely.test\n    static: {username: lonely, passwordFile: %s}\n", w.secrets.path("lonely")))

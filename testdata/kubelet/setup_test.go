@@ -19,22 +19,24 @@ import (
 
 // binaryName is the regcred executable's file name; a kubelet provider's
 // name must equal it. It runs engineName from its own directory (the
-// kubelet's plugin directory) for every kubelet request.
+// kubelet's plugin directory) for every kubelet request it cannot answer
+// alone, and fetcherName from there to renew a token it can fetch again.
 const (
-	binaryName = "docker-credential-regcred"
-	engineName = "regcred-engine"
+	binaryName  = "docker-credential-regcred"
+	engineName  = "regcred-engine"
+	fetcherName = "regcred-fetch"
 )
 
-// buildRegcred builds both executables from the main module (two
+// buildRegcred builds the three executables from the main module (two
 // directories up, a module of its own) into dir, side by side as they are
 // installed, and returns the front's path.
 func buildRegcred(t *testing.T, dir string) string {
 	t.Helper()
 	cmd := exec.CommandContext(context.Background(), "go", "build", "-C", "../..", "-o", dir+string(filepath.Separator),
-		"./cmd/"+binaryName, "./cmd/"+engineName)
+		"./cmd/"+binaryName, "./cmd/"+engineName, "./cmd/"+fetcherName)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "building regcred: %v\n%s", err, out)
-	for _, name := range []string{binaryName, engineName} {
+	for _, name := range []string{binaryName, engineName, fetcherName} {
 		_, err := os.Stat(filepath.Join(dir, name))
 		require.NoError(t, err, "go build wrote no %s", name)
 	}
