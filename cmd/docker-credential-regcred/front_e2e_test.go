@@ -55,19 +55,19 @@ func fetcherBinary(t *testing.T) string {
 	return filepath.Join(filepath.Dir(testBinary(t)), "regcred-fetch")
 }
 
-// install is a copy of the front and the engine side by side, the test's
-// own: it can make its engine unexecutable without touching the binaries
-// other tests, some of them parallel, run. It has no fetcher, deliberately:
-// its tests hold the front's hand-off to the engine, which is where the
-// front sends a renewal when no fetcher is installed.
-type install struct{ front, engine string }
+// install is a copy of the front, the engine and the fetcher side by
+// side, as installed, the test's own: it can make its engine unexecutable
+// without touching the binaries other tests, some of them parallel, run.
+type install struct{ front, engine, fetcher string }
 
 func newInstall(t *testing.T) install {
 	t.Helper()
 	dir := t.TempDir()
-	in := install{front: filepath.Join(dir, "docker-credential-regcred"), engine: filepath.Join(dir, "regcred-engine")}
+	in := install{front: filepath.Join(dir, "docker-credential-regcred"), engine: filepath.Join(dir, "regcred-engine"),
+		fetcher: filepath.Join(dir, "regcred-fetch")}
 	testkit.CopyFile(t, testBinary(t), in.front, 0o755)
 	testkit.CopyFile(t, engineBinary(t), in.engine, 0o755)
+	testkit.CopyFile(t, fetcherBinary(t), in.fetcher, 0o755)
 	return in
 }
 

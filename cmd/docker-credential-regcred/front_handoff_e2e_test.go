@@ -15,9 +15,10 @@ import (
 )
 
 // TestFrontHandsOffStaleTokens: a cached token due a refresh, or expired,
-// is the engine's though its route is recorded: through the front ECR is
-// asked again, and (ECR refusing) the cached token is served stale or the
-// request fails, exactly as regcred-engine does it.
+// is renewed though its route is recorded: through the front ECR is asked
+// again (by the fetcher, its route recording the call), and, ECR refusing,
+// the request goes on to the engine, which asks once more and serves the
+// cached token stale or fails, exactly as regcred-engine alone does it.
 func TestFrontHandsOffStaleTokens(t *testing.T) {
 	tests := []struct {
 		name            string
@@ -41,14 +42,14 @@ func TestFrontHandsOffStaleTokens(t *testing.T) {
 			// (which records the route), ages the record, makes ECR refuse
 			// the next call and runs the get with bin; it returns the run,
 			// the token cached and the calls bin made to ECR.
-			run := func(bin func(runOpts) runResult) (runResult, string, int) {
+			run := func(bin func(runOpts) runResult, refusals int) (runResult, string, int) {
 				cold := runBinary(t, in.engine, runOpts{Env: env, Stdin: ecrHost}, "get")
 				checkECRAnswer(t, cloud, cold, ecrHost, keys.ARN, "us-west-2", keys)
 				n := routeCount(t, env)
 				require.Equal(t, 1, n, "the engine's get recorded %d routes, want 1", n)
 				now := time.Now()
 				rewriteRecord(t, onlyTokenFile(t, dir), now.Add(tt.stored), now.Add(tt.expires))
-				cloud.FailNext(ecrtest.ECR, ecrtest.AccessDenied, 1)
+				cloud.FailNext(ecrtest.ECR, ecrtest.AccessDenied, refusals)
 				before := cloud.Calls(ecrtest.ECR)
 				res := bin(runOpts{Env: env, Stdin: ecrHost})
 				return res, cold.Stdout, cloud.Calls(ecrtest.ECR) - before
@@ -56,12 +57,13 @@ func TestFrontHandsOffStaleTokens(t *testing.T) {
 			through := func(bin string) func(runOpts) runResult {
 				return func(o runOpts) runResult { return runBinary(t, bin, o, "get") }
 			}
-			front, frontCached, frontCalls := run(through(in.front))
-			back, backCached, backCalls := run(through(in.engine))
+			// A refusal is no outage: the fetcher's and the engine's calls are both refused.
+			front, frontCached, frontCalls := run(through(in.front), 2)
+			back, backCached, backCalls := run(through(in.engine), 1)
 			require.Equal(t, tt.exit, front.Exit, "exit: front %d, engine %d, want %d\nfront: %s %s\nengine: %s", front.Exit, back.Exit, tt.exit, front.Stdout, front.Stderr, back.Stdout)
 			require.Equal(t, tt.exit, back.Exit, "exit: front %d, engine %d, want %d\nfront: %s %s\nengine: %s", front.Exit, back.Exit, tt.exit, front.Stdout, front.Stderr, back.Stdout)
-			assert.Equal(t, 1, frontCalls, "ECR calls: through the front %d, the engine %d; want 1 each", frontCalls, backCalls)
-			assert.Equal(t, 1, backCalls, "ECR calls: through the front %d, the engine %d; want 1 each", frontCalls, backCalls)
+			assert.Equal(t, 2, frontCalls, "ECR calls: through the front %d (the fetcher's, the engine's), the engine alone %d; want 2 and 1", frontCalls, backCalls)
+			assert.Equal(t, 1, backCalls, "ECR calls: through the front %d (the fetcher's, the engine's), the engine alone %d; want 2 and 1", frontCalls, backCalls)
 			if tt.stale {
 				assert.Equal(t, frontCached, front.Stdout, "served front %q, engine %q; want each the cached token", front.Stdout, back.Stdout)
 				assert.Equal(t, backCached, back.Stdout, "served front %q, engine %q; want each the cached token", front.Stdout, back.Stdout)
@@ -73,9 +75,9 @@ func TestFrontHandsOffStaleTokens(t *testing.T) {
 			if tt.stderr != "" {
 				assert.Contains(t, front.Stderr, tt.stderr, "the front's stderr does not hold the engine's %q", tt.stderr)
 			}
-			res, _, calls := run(func(o runOpts) runResult { return in.alone(t, o, "get") })
+			res, _, calls := run(func(o runOpts) runResult { return in.alone(t, o, "get") }, 1)
 			in.checkHandedOff(t, res)
-			assert.Equal(t, 0, calls, "the front alone asked ECR %d times", calls)
+			assert.Equal(t, 1, calls, "the front and the fetcher, the engine unexecutable, asked ECR %d times; want the fetcher's one", calls)
 		})
 	}
 }
