@@ -71,13 +71,21 @@ func newInstall(t *testing.T) install {
 	return in
 }
 
-// alone runs the front with its engine unexecutable (mode 0, which no
-// one, root included, may exec; its identity, and so the route key, stays
-// the same), restoring it after.
+// alone runs the front with its engine and its fetcher unexecutable
+// (mode 0, which no one, root included, may exec; their identity, and so
+// the route key, stays the same), restoring them after.
 func (in install) alone(t *testing.T, opts runOpts, args ...string) runResult {
 	t.Helper()
-	require.NoError(t, os.Chmod(in.engine, 0))
-	defer func() { require.NoError(t, os.Chmod(in.engine, 0o755)) }()
+	return in.without(t, []string{in.engine, in.fetcher}, opts, args...)
+}
+
+// without runs the front with the executables exes unexecutable.
+func (in install) without(t *testing.T, exes []string, opts runOpts, args ...string) runResult {
+	t.Helper()
+	for _, exe := range exes {
+		require.NoError(t, os.Chmod(exe, 0))
+		defer func() { require.NoError(t, os.Chmod(exe, 0o755)) }()
+	}
 	return runBinary(t, in.front, opts, args...)
 }
 
@@ -327,7 +335,7 @@ func TestFrontFindsEngineThroughSymlink(t *testing.T) {
 	first := runBinary(t, link, runOpts{Env: env, Stdin: "quay.io"}, "get")
 	require.Equal(t, 1, first.Exit, "get through a symlink = exit %d %q (stderr %q), want not found", first.Exit, first.Stdout, first.Stderr)
 	require.Equal(t, frontNotFound, first.Stdout, "get through a symlink = exit %d %q (stderr %q), want not found", first.Exit, first.Stdout, first.Stderr)
-	linked := install{front: link, engine: in.engine}
+	linked := install{front: link, engine: in.engine, fetcher: in.fetcher}
 	lone := linked.alone(t, runOpts{Env: env, Stdin: "quay.io"}, "get")
 	assert.Equal(t, 1, lone.Exit, "the front alone through a symlink: exit %d %q (stderr %q), want not found", lone.Exit, lone.Stdout, lone.Stderr)
 	assert.Equal(t, frontNotFound, lone.Stdout, "the front alone through a symlink: exit %d %q (stderr %q), want not found", lone.Exit, lone.Stdout, lone.Stderr)

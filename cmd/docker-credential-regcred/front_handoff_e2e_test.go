@@ -49,7 +49,9 @@ func TestFrontHandsOffStaleTokens(t *testing.T) {
 				require.Equal(t, 1, n, "the engine's get recorded %d routes, want 1", n)
 				now := time.Now()
 				rewriteRecord(t, onlyTokenFile(t, dir), now.Add(tt.stored), now.Add(tt.expires))
-				cloud.FailNext(ecrtest.ECR, ecrtest.AccessDenied, refusals)
+				if refusals > 0 {
+					cloud.FailNext(ecrtest.ECR, ecrtest.AccessDenied, refusals)
+				}
 				before := cloud.Calls(ecrtest.ECR)
 				res := bin(runOpts{Env: env, Stdin: ecrHost})
 				return res, cold.Stdout, cloud.Calls(ecrtest.ECR) - before
@@ -75,7 +77,10 @@ func TestFrontHandsOffStaleTokens(t *testing.T) {
 			if tt.stderr != "" {
 				assert.Contains(t, front.Stderr, tt.stderr, "the front's stderr does not hold the engine's %q", tt.stderr)
 			}
-			res, _, calls := run(func(o runOpts) runResult { return in.alone(t, o, "get") }, 1)
+			res, _, calls := run(func(o runOpts) runResult { return in.alone(t, o, "get") }, 0)
+			in.checkHandedOff(t, res)
+			assert.Equal(t, 0, calls, "the front alone asked ECR %d times", calls)
+			res, _, calls = run(func(o runOpts) runResult { return in.without(t, []string{in.engine}, o, "get") }, 1)
 			in.checkHandedOff(t, res)
 			assert.Equal(t, 1, calls, "the front and the fetcher, the engine unexecutable, asked ECR %d times; want the fetcher's one", calls)
 		})

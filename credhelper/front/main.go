@@ -39,8 +39,10 @@ func MainWith(ctx context.Context, argv []string, renew Renewal) int {
 		return ans.Code
 	}
 	if err == nil && ans.Fetch {
-		// An older install without the fetcher: the engine renews.
-		if err = handOff("the fetcher", fetcherPath(engine), argv, fetcherEnv(f.Environ), ans.Consumed); errors.Is(err, fs.ErrNotExist) {
+		// A fetcher that cannot be run (an older install without it, a
+		// broken copy) only costs the speed: the engine renews.
+		var ec exitCode
+		if err = handOff("the fetcher", fetcherPath(engine), argv, fetcherEnv(f.Environ), ans.Consumed); !errors.As(err, &ec) {
 			err = nil
 		}
 	}
