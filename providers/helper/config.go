@@ -31,12 +31,8 @@ func (c Config) Validate() error {
 		}
 	case !filepath.IsAbs(c.Path):
 		return fmt.Errorf("%w: helper: path must be absolute (a name is looked up on PATH as %s<name>)", providers.ErrInvalid, helperexec.Prefix)
-	case isSelfName(filepath.Base(c.Path)):
+	case helperexec.IsSelfName(filepath.Base(c.Path)):
 		return fmt.Errorf("%w: helper: path %s is regcred itself, which would ask itself", providers.ErrInvalid, c.Path)
 	}
 	return nil
-}
-
-func isSelfName(base string) bool {
-	return base == helperexec.Prefix+"regcred" || base == "regcred-engine"
 }

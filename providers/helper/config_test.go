@@ -23,6 +23,7 @@ func TestValidate(t *testing.T) {
 		{name: "regcred by name", cfg: Config{Name: "regcred"}, wantErr: true},
 		{name: "regcred by path", cfg: Config{Path: "/usr/local/bin/docker-credential-regcred"}, wantErr: true},
 		{name: "engine by path", cfg: Config{Path: "/usr/local/bin/regcred-engine"}, wantErr: true},
+		{name: "fetcher by path", cfg: Config{Path: "/usr/local/bin/regcred-fetch"}, wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/regcred/regcred/providers"
@@ -15,7 +16,11 @@ const Prefix = "docker-credential-"
 
 // selfNames are regcred's own executables: a helper that is one of them
 // would ask itself, forever.
-var selfNames = []string{Prefix + "regcred", "regcred-engine"}
+func selfNames() []string { return []string{Prefix + "regcred", "regcred-engine", "regcred-fetch"} }
+
+// IsSelfName reports whether base is the file name of one of regcred's
+// own executables.
+func IsSelfName(base string) bool { return slices.Contains(selfNames(), base) }
 
 // CheckName refuses a helper name docker could not use or that is regcred.
 func CheckName(name string) error {
@@ -66,17 +71,15 @@ func notSelf(exe string) error {
 	if err != nil {
 		return fmt.Errorf("%w: helper %s: %w", providers.ErrUnavailable, exe, err)
 	}
-	for _, n := range selfNames {
-		if filepath.Base(exe) == n {
-			return fmt.Errorf("%w: helper %s is regcred itself, which would ask itself", providers.ErrInvalid, exe)
-		}
+	if IsSelfName(filepath.Base(exe)) {
+		return fmt.Errorf("%w: helper %s is regcred itself, which would ask itself", providers.ErrInvalid, exe)
 	}
 	self, err := os.Executable()
 	if err != nil {
 		return nil
 	}
 	candidates := []string{self}
-	for _, n := range selfNames {
+	for _, n := range selfNames() {
 		candidates = append(candidates, filepath.Join(filepath.Dir(self), n))
 	}
 	for _, c := range candidates {
