@@ -52,8 +52,9 @@ func engineBinary(t *testing.T) string {
 
 // install is a copy of the front and the engine side by side, the test's
 // own: it can make its engine unexecutable without touching the binaries
-// other tests, some of them parallel, run.
-type install struct{ front, engine string }
+// other tests, some of them parallel, run. fetch is the lean fetcher
+// beside them, "" where there is none (newFetchInstall puts one).
+type install struct{ front, engine, fetch string }
 
 func newInstall(t *testing.T) install {
 	t.Helper()
