@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -181,4 +182,92 @@ func TestFetchRenewsStoreNoneAlone(t *testing.T) {
 		assert.Empty(t, res.Stderr, "get %d by the fetcher: stderr", i+2)
 		assert.Equal(t, before+1, w.calls(), "get %d by the fetcher: GetAuthorizationToken calls", i+2)
 	}
+}
+
+// onlyTokenRecord is the one token record under the cache dir, of
+// whichever store holds it (.json: file, .sealed: sealed).
+func onlyTokenRecord(t *testing.T, dir string) string {
+	t.Helper()
+	var files []string
+	for _, pattern := range []string{"*.json", "*.sealed"} {
+		found, err := filepath.Glob(filepath.Join(dir, "tokens", pattern))
+		require.NoError(t, err)
+		files = append(files, found...)
+	}
+	require.Len(t, files, 1, "token records in %s: %v, want one", dir, files)
+	return files[0]
+}
+
+// TestFetchRenewsCachedTokenAlone: a cached token due a refresh, expired
+// or gone is renewed by the fetcher alone (a new token, one call, stored
+// where the engine stores it, bound to the registry), and the get after
+// it is the front's from the cache, with no call.
+func TestFetchRenewsCachedTokenAlone(t *testing.T) {
+	age := func(stored, expires time.Duration) func(t *testing.T, record string) {
+		return func(t *testing.T, record string) {
+			now := time.Now()
+			rewriteRecord(t, record, now.Add(stored), now.Add(expires))
+		}
+	}
+	gone := func(t *testing.T, record string) { require.NoError(t, os.Remove(record)) }
+	tests := []struct {
+		name, store string
+		ext         string // the record's, "" for either: auto seals where the kernel can
+		makeDue     func(t *testing.T, record string)
+	}{
+		{name: "file store, due a refresh", store: "file", ext: ".json", makeDue: age(-7*time.Hour, 5*time.Hour)},
+		{name: "file store, in the last minutes", store: "file", ext: ".json", makeDue: age(-time.Hour, 4*time.Minute)},
+		{name: "file store, expired", store: "file", ext: ".json", makeDue: age(-13*time.Hour, -time.Hour)},
+		{name: "file store, record gone", store: "file", ext: ".json", makeDue: gone},
+		{name: "auto without a session bus, record gone", store: "auto", makeDue: gone},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := os.Stat(filepath.Join("/run/user", strconv.Itoa(os.Getuid()), "bus")); err == nil && tt.store == "auto" {
+				t.Skip("this machine has a session bus in /run/user: auto would use the Secret Service")
+			}
+			w := newFetchWorld(t, tt.store)
+			w.record(t)
+			record := onlyTokenRecord(t, w.dir)
+			if tt.ext != "" {
+				require.Equal(t, tt.ext, filepath.Ext(record), "the engine stored the token in %s", record)
+			}
+			tt.makeDue(t, record)
+
+			res := w.alone(t, w.env)
+			renewed := w.fresh(t, res, w.keys)
+			assert.Empty(t, res.Stderr, "the fetcher's get: stderr")
+			assert.Equal(t, 2, w.calls(), "GetAuthorizationToken calls after the fetcher's get")
+			assert.Equal(t, record, onlyTokenRecord(t, w.dir), "the fetcher stored the token elsewhere than the engine")
+
+			warm := w.alone(t, w.env)
+			assert.Equal(t, renewed, w.answered(t, warm, w.keys), "the get after the fetcher's: want its token from the cache")
+			assert.Empty(t, warm.Stderr, "the get after the fetcher's: stderr")
+			assert.Equal(t, 2, w.calls(), "GetAuthorizationToken calls after a warm get")
+
+			store, expires := w.listed(t, record)
+			assert.Equal(t, map[string]string{".json": "file", ".sealed": "sealed"}[filepath.Ext(record)], store, "cache list: the record's store")
+			g, _ := w.cloud.Lookup(renewed)
+			assert.Equal(t, g.ExpiresAt.UTC().Format(time.RFC3339), expires, "cache list: the record's expiry is not the renewed token's")
+		})
+	}
+}
+
+// listed is what `regcred-engine cache list` says of record: its store and
+// expiry, from the line naming the record's key, which must name ecrHost.
+func (w *fetchWorld) listed(t *testing.T, record string) (store, expires string) {
+	t.Helper()
+	list := runBinary(t, w.in.engine, runOpts{Env: w.env}, "cache", "list")
+	w.runs = append(w.runs, list)
+	require.Equal(t, 0, list.Exit, "cache list: %s %s", list.Stdout, list.Stderr)
+	key := strings.TrimSuffix(filepath.Base(record), filepath.Ext(record))
+	for _, l := range strings.Split(list.Stdout, "\n") {
+		f := strings.Fields(l)
+		if len(f) >= 4 && strings.HasPrefix(key, f[0]) {
+			assert.Equal(t, ecrHost, f[1], "cache list binds the record to another registry:\n%s", list.Stdout)
+			return f[len(f)-2], f[len(f)-1]
+		}
+	}
+	require.Fail(t, "cache list does not list the record", "record %s:\n%s", record, list.Stdout)
+	return "", ""
 }
