@@ -271,3 +271,22 @@ func (w *fetchWorld) listed(t *testing.T, record string) (store, expires string)
 	require.Fail(t, "cache list does not list the record", "record %s:\n%s", record, list.Stdout)
 	return "", ""
 }
+
+// TestFetchMissingLeavesItToTheEngine: an install without the fetcher (an
+// older one, or a partial copy) still answers a route with a recipe: the
+// front hands the get to the engine. That the engine answered shows when
+// it cannot run: then nothing answers, and the error names the engine.
+func TestFetchMissingLeavesItToTheEngine(t *testing.T) {
+	w := newFetchWorld(t, "none")
+	w.record(t)
+	require.NoError(t, os.Remove(w.in.fetch))
+
+	res := w.get(t, w.env)
+	w.fresh(t, res, w.keys)
+	assert.Equal(t, 2, w.calls(), "GetAuthorizationToken calls after the engine's second get")
+	assert.Equal(t, 1, routeCount(t, w.env), "routes after the engine's second get")
+
+	before := w.calls()
+	w.in.checkHandedOff(t, w.alone(t, w.env))
+	assert.Equal(t, before, w.calls(), "without the fetcher or the engine, ECR was asked")
+}
