@@ -290,3 +290,57 @@ func TestFetchMissingLeavesItToTheEngine(t *testing.T) {
 	w.in.checkHandedOff(t, w.alone(t, w.env))
 	assert.Equal(t, before, w.calls(), "without the fetcher or the engine, ECR was asked")
 }
+
+// TestFetchRefusedIsTheEnginesToSay: ECR refusing the fetcher's call (the
+// user's policy no longer allows it) is not the fetcher's to report: it
+// hands the get to the engine, which asks again and answers as it does
+// alone: the AccessDenied error, or the cached token still valid with its
+// warning. With the engine unexecutable nothing answers, after the
+// fetcher's one call.
+func TestFetchRefusedIsTheEnginesToSay(t *testing.T) {
+	tests := []struct {
+		name, store     string
+		stored, expires time.Duration // the cached record's times, relative to now; none for store none
+		exit            int
+		stdout, stderr  string // what the answer and the engine's log hold ("" for stdout: the cached token)
+	}{
+		{name: "store none", store: "none", exit: 1, stdout: "AWS denied ECR GetAuthorizationToken to the credentials from EnvConfigCredentials"},
+		{name: "file store, expired", store: "file", stored: -13 * time.Hour, expires: -time.Hour,
+			exit: 1, stdout: "AWS denied ECR GetAuthorizationToken to the credentials from EnvConfigCredentials"},
+		{name: "file store, due a refresh", store: "file", stored: -7 * time.Hour, expires: 5 * time.Hour,
+			stderr: "refreshing the credential failed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newFetchWorld(t, tt.store)
+			w.record(t)
+			cached := w.runs[0].Stdout
+			if tt.store != "none" {
+				now := time.Now()
+				rewriteRecord(t, onlyTokenRecord(t, w.dir), now.Add(tt.stored), now.Add(tt.expires))
+			}
+			w.cloud.Deny(w.keys.ARN, "ecr:GetAuthorizationToken")
+
+			before := w.calls()
+			w.in.checkHandedOff(t, w.alone(t, w.env))
+			assert.Equal(t, before+1, w.calls(), "GetAuthorizationToken calls of the fetcher refused, want its one")
+
+			res := sameAnswer(t, w.in, w.env, ecrHost, "get")
+			w.runs = append(w.runs, res)
+			// The front's get: the fetcher's call and the engine's; then the
+			// engine's alone.
+			assert.Equal(t, before+1+2+1, w.calls(), "GetAuthorizationToken calls: the engine did not ask again after the fetcher")
+			require.Equal(t, tt.exit, res.Exit, "get refused: exit %d %q, stderr %q", res.Exit, res.Stdout, res.Stderr)
+			if tt.stdout != "" {
+				assert.Contains(t, res.Stdout, tt.stdout, "get refused: not the engine's AccessDenied error")
+			} else {
+				assert.Equal(t, cached, res.Stdout, "get refused, token still valid: want the cached token")
+			}
+			if tt.stderr == "" {
+				assert.Empty(t, res.Stderr, "get refused: stderr")
+			} else {
+				assert.Contains(t, res.Stderr, tt.stderr, "get refused: the engine's warning")
+			}
+		})
+	}
+}
