@@ -2,10 +2,16 @@ package main
 
 import (
 	"encoding/json"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -343,4 +349,82 @@ func TestFetchRefusedIsTheEnginesToSay(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFetchRefusesTamperedRoute: a route file edited to send the fetcher
+// elsewhere (in clear off this machine, another kind of call) is not
+// followed, and one that gets a token for another registry (its proxy or
+// signing region changed) is not answered: with the engine unexecutable
+// the get fails; with it, the engine answers and records the route again.
+func TestFetchRefusesTamperedRoute(t *testing.T) {
+	fixed := func(v string) func(*testing.T, *fetchWorld) string {
+		return func(*testing.T, *fetchWorld) string { return v }
+	}
+	tests := []struct {
+		name, field string
+		value       func(t *testing.T, w *fetchWorld) string
+		calls       int // the fetcher's
+	}{
+		{name: "plain http off loopback", field: "fetchURL", value: func(t *testing.T, w *fetchWorld) string {
+			return offLoopbackProxy(t, w.cloud.ECRURL())
+		}},
+		{name: "plain http to a name off loopback", field: "fetchURL", value: fixed("http://example.invalid/")},
+		{name: "a user in the URL", field: "fetchURL", value: func(_ *testing.T, w *fetchWorld) string {
+			return strings.Replace(w.cloud.ECRURL(), "http://", "http://alice@", 1)
+		}},
+		{name: "another kind of call", field: "fetchKind", value: fixed("gcr")},
+		{name: "another registry's proxy endpoint", field: "fetchProxy", value: fixed("https://999999999999.dkr.ecr.us-west-2.amazonaws.com"), calls: 1},
+		{name: "another signing region", field: "fetchRegion", value: fixed("eu-west-1"), calls: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newFetchWorld(t, "none")
+			rt := w.record(t)
+			was := routeField(t, rt, tt.field)
+			setRouteField(t, rt, tt.field, tt.value(t, w))
+
+			before := w.calls()
+			w.in.checkHandedOff(t, w.alone(t, w.env))
+			assert.Equal(t, before+tt.calls, w.calls(), "GetAuthorizationToken calls of the fetcher")
+
+			w.fresh(t, w.get(t, w.env), w.keys)
+			assert.Equal(t, was, routeField(t, onlyRouteFile(t, w.env), tt.field), "the engine's get did not record the route again")
+		})
+	}
+}
+
+// offLoopbackProxy is a plain-http URL on this machine's first address
+// off loopback that forwards to target: a fetcher that followed it would
+// get a token. The test fails if anything is sent to it; it is skipped
+// where the machine has no such address.
+func offLoopbackProxy(t *testing.T, target string) string {
+	t.Helper()
+	addrs, err := net.InterfaceAddrs()
+	require.NoError(t, err)
+	ip := ""
+	for _, a := range addrs {
+		if p, ok := a.(*net.IPNet); ok && p.IP.To4() != nil && !p.IP.IsLoopback() {
+			ip = p.IP.String()
+			break
+		}
+	}
+	if ip == "" {
+		t.Skip("no address off loopback here")
+	}
+	l, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
+	require.NoError(t, err)
+	to, err := url.Parse(target)
+	require.NoError(t, err)
+	var sent atomic.Int32
+	proxy := httputil.NewSingleHostReverseProxy(to)
+	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		sent.Add(1)
+		proxy.ServeHTTP(rw, r)
+	})}}
+	srv.Start()
+	t.Cleanup(func() {
+		srv.Close()
+		assert.Zero(t, sent.Load(), "requests sent in clear to %s", srv.URL)
+	})
+	return srv.URL + "/"
 }
