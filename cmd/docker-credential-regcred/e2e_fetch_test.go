@@ -428,3 +428,39 @@ func offLoopbackProxy(t *testing.T, target string) string {
 	})
 	return srv.URL + "/"
 }
+
+// TestFetchFollowsTheKeysInTheEnvironment: the route key covers the
+// environment, so another user's keys find no route (the engine answers,
+// for that user, and records one of their own), and the first user's
+// keys never sign for the second.
+func TestFetchFollowsTheKeysInTheEnvironment(t *testing.T) {
+	for _, store := range []string{"none", "file"} {
+		t.Run("store "+store, func(t *testing.T) {
+			w := newFetchWorld(t, store)
+			w.record(t)
+			first := w.answered(t, w.runs[0], w.keys)
+			other := w.cloud.NewUser("other")
+			w.keyset = append(w.keyset, other.SecretAccessKey)
+			env := append(append([]string(nil), w.env...), "AWS_ACCESS_KEY_ID="+other.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+other.SecretAccessKey)
+			signed := w.cloud.SignedWith(w.keys.AccessKeyID)
+
+			before := w.calls()
+			w.in.checkHandedOff(t, w.alone(t, env))
+			assert.Equal(t, before, w.calls(), "GetAuthorizationToken calls with another user's keys and no engine")
+			theirs := w.fresh(t, w.get(t, env), other)
+			assert.Equal(t, 2, routeCount(t, w.env), "routes: one per user")
+			warm := w.answered // from the cache
+			if store == "none" {
+				warm = w.fresh // by the fetcher
+			}
+			again := warm(t, w.alone(t, env), other)
+			mine := warm(t, w.alone(t, w.env), w.keys)
+			if store == "file" {
+				assert.Equal(t, theirs, again, "the second user's warm get: want their cached token")
+				assert.Equal(t, first, mine, "the first user's warm get: want their cached token")
+			}
+			assert.Equal(t, signed+map[string]int{"none": 1, "file": 0}[store], w.cloud.SignedWith(w.keys.AccessKeyID),
+				"requests signed with the first user's key: only theirs")
+		})
+	}
+}
