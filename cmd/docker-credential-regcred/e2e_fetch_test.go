@@ -127,6 +127,9 @@ func (w *fetchWorld) checkNoLeaks(t *testing.T) {
 		testkit.AssertNoSecret(t, "stdout of run "+strconv.Itoa(i), res.Stdout, w.keyset...)
 		testkit.AssertNoSecret(t, "stderr of run "+strconv.Itoa(i), res.Stderr, append(tokens, w.keyset...)...)
 	}
+	if routeCount(t, w.env) == 0 {
+		return // nothing written under the cache home to scan
+	}
 	for _, s := range append(tokens, w.keyset...) {
 		checkNoSecretInDir(t, w.env, s)
 	}
@@ -461,6 +464,37 @@ func TestFetchFollowsTheKeysInTheEnvironment(t *testing.T) {
 			}
 			assert.Equal(t, signed+map[string]int{"none": 1, "file": 0}[store], w.cloud.SignedWith(w.keys.AccessKeyID),
 				"requests signed with the first user's key: only theirs")
+		})
+	}
+}
+
+// TestFetchLeavesProfilesToTheEngine: keys read from a profile
+// (~/.aws/credentials, none in the environment) give no recipe: with the
+// file store the route answers warm gets but a due token is the engine's
+// (with it unexecutable the get fails, ECR not asked); with store none
+// no route is recorded at all.
+func TestFetchLeavesProfilesToTheEngine(t *testing.T) {
+	for _, store := range []string{"file", "none"} {
+		t.Run("store "+store, func(t *testing.T) {
+			w := newFetchWorld(t, store)
+			home := envValue(t, w.env, "HOME")
+			require.NoError(t, os.MkdirAll(filepath.Join(home, ".aws"), 0o700))
+			require.NoError(t, os.WriteFile(filepath.Join(home, ".aws", "credentials"),
+				[]byte("[default]\naws_access_key_id = "+w.keys.AccessKeyID+"\naws_secret_access_key = "+w.keys.SecretAccessKey+"\n"), 0o600))
+			w.env = withoutVar(withoutVar(w.env, "AWS_ACCESS_KEY_ID"), "AWS_SECRET_ACCESS_KEY")
+
+			w.fresh(t, w.get(t, w.env), w.keys)
+			if store == "none" {
+				assert.Zero(t, routeCount(t, w.env), "store none, keys from a profile: routes recorded")
+			} else {
+				rt := onlyRouteFile(t, w.env)
+				assert.Empty(t, routeField(t, rt, "fetchKind"), "the route of a token fetched with a profile's keys holds a recipe")
+				now := time.Now()
+				rewriteRecord(t, onlyTokenRecord(t, w.dir), now.Add(-7*time.Hour), now.Add(5*time.Hour))
+			}
+			w.in.checkHandedOff(t, w.alone(t, w.env))
+			assert.Equal(t, 1, w.calls(), "GetAuthorizationToken calls with the engine unexecutable")
+			w.fresh(t, w.get(t, w.env), w.keys)
 		})
 	}
 }
