@@ -498,3 +498,24 @@ func TestFetchLeavesProfilesToTheEngine(t *testing.T) {
 		})
 	}
 }
+
+// TestFetchLeavesChangedAWSFilesToTheEngine: an AWS config file written
+// since the route was recorded (one the SDK reads even with keys in the
+// environment: a region, an endpoint) may change the engine's call, so the
+// route no longer holds: the engine answers and records it again, and the
+// fetcher follows the new one.
+func TestFetchLeavesChangedAWSFilesToTheEngine(t *testing.T) {
+	w := newFetchWorld(t, "none")
+	w.record(t)
+	home := envValue(t, w.env, "HOME")
+	require.NoError(t, os.MkdirAll(filepath.Join(home, ".aws"), 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(home, ".aws", "config"), []byte("[default]\nregion = eu-west-1\n"), 0o600))
+
+	w.in.checkHandedOff(t, w.alone(t, w.env))
+	assert.Equal(t, 1, w.calls(), "GetAuthorizationToken calls with the engine unexecutable")
+	w.fresh(t, w.get(t, w.env), w.keys)
+	res := w.alone(t, w.env)
+	w.fresh(t, res, w.keys)
+	assert.Empty(t, res.Stderr, "the fetcher's get on the route recorded again: stderr")
+	assert.Equal(t, 3, w.calls(), "GetAuthorizationToken calls: the engine's two, the fetcher's one")
+}
