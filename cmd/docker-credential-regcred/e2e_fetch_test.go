@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -518,4 +519,83 @@ func TestFetchLeavesChangedAWSFilesToTheEngine(t *testing.T) {
 	w.fresh(t, res, w.keys)
 	assert.Empty(t, res.Stderr, "the fetcher's get on the route recorded again: stderr")
 	assert.Equal(t, 3, w.calls(), "GetAuthorizationToken calls: the engine's two, the fetcher's one")
+}
+
+// TestFetchOutageIsTheEnginesToRetry: ECR failing the fetcher's one
+// attempt (a server error, throttling, no answer within the fetcher's
+// bound) is left to the engine, which retries and answers; with the
+// engine unexecutable nothing answers, after that one attempt.
+func TestFetchOutageIsTheEnginesToRetry(t *testing.T) {
+	tests := []struct {
+		name  string
+		fault ecrtest.Fault
+	}{
+		{name: "server error", fault: ecrtest.ServerError},
+		{name: "throttled", fault: ecrtest.Throttle},
+		{name: "no answer", fault: ecrtest.Slow},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newFetchWorld(t, "none")
+			w.record(t)
+
+			w.cloud.FailNext(ecrtest.ECR, tt.fault, 1)
+			w.in.checkHandedOff(t, w.alone(t, w.env))
+			assert.Equal(t, 2, w.calls(), "GetAuthorizationToken calls: the fetcher's one attempt")
+
+			w.cloud.FailNext(ecrtest.ECR, tt.fault, 1)
+			start := time.Now()
+			res := w.get(t, w.env)
+			t.Logf("the get through the fetcher and the engine took %s", time.Since(start).Round(time.Millisecond))
+			w.fresh(t, res, w.keys)
+			assert.Empty(t, res.Stderr, "the engine's answer after a retry: stderr")
+			assert.Equal(t, 4, w.calls(), "GetAuthorizationToken calls: the fetcher's attempt, then the engine's")
+		})
+	}
+}
+
+// TestFetchLeavesWarningsToTheEngine: a cached record the cache will not
+// trust (readable by others) is warned about, which only the engine does:
+// the fetcher asks nothing and hands the get over; the engine warns,
+// fetches and stores a record the front then answers from.
+func TestFetchLeavesWarningsToTheEngine(t *testing.T) {
+	w := newFetchWorld(t, "file")
+	w.record(t)
+	record := onlyTokenRecord(t, w.dir)
+	require.NoError(t, os.Chmod(record, 0o644))
+
+	w.in.checkHandedOff(t, w.alone(t, w.env))
+	assert.Equal(t, 1, w.calls(), "GetAuthorizationToken calls with a record to warn about and no engine")
+	res := w.get(t, w.env)
+	renewed := w.fresh(t, res, w.keys)
+	assert.Contains(t, res.Stderr, filepath.Base(record), "the engine's warning does not name the record")
+	assert.Equal(t, 2, w.calls(), "GetAuthorizationToken calls after the engine's get")
+	assert.Equal(t, renewed, w.answered(t, w.alone(t, w.env), w.keys), "the get after the engine's: want its token from the cache")
+}
+
+// TestFetchConcurrentRenewalsMakeOneCall: many gets finding the cached
+// token due at once (a node starting pods) renew it through the cache's
+// lock: one ECR call, one token for all, the engine unexecutable.
+func TestFetchConcurrentRenewalsMakeOneCall(t *testing.T) {
+	w := newFetchWorld(t, "file")
+	w.record(t)
+	now := time.Now()
+	rewriteRecord(t, onlyTokenRecord(t, w.dir), now.Add(-7*time.Hour), now.Add(5*time.Hour))
+
+	require.NoError(t, os.Chmod(w.in.engine, 0))
+	defer func() { require.NoError(t, os.Chmod(w.in.engine, 0o755)) }()
+	const n = 16
+	results := make([]runResult, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { results[i] = runBinary(t, w.in.front, runOpts{Env: w.env, Stdin: ecrHost}, "get") })
+	}
+	wg.Wait()
+	w.runs = append(w.runs, results...)
+	renewed := w.fresh(t, results[0], w.keys)
+	for i, res := range results {
+		assert.Equal(t, renewed, w.answered(t, res, w.keys), "get %d answered another token", i)
+		assert.Empty(t, res.Stderr, "get %d: stderr", i)
+	}
+	assert.Equal(t, 2, w.calls(), "GetAuthorizationToken calls of %d concurrent renewals, with the first get's", n)
 }
