@@ -599,3 +599,44 @@ func TestFetchConcurrentRenewalsMakeOneCall(t *testing.T) {
 	}
 	assert.Equal(t, 2, w.calls(), "GetAuthorizationToken calls of %d concurrent renewals, with the first get's", n)
 }
+
+// TestFetchSignsWithTheSessionToken: temporary keys in the environment (a
+// role's session, as CI runners and containers export them) are the
+// environment's keys too: the fetcher signs with the session token, and
+// the token it answers is the session's.
+func TestFetchSignsWithTheSessionToken(t *testing.T) {
+	w := newFetchWorld(t, "none")
+	role := w.cloud.NewRole("ci-runner", ecrtest.Trust{})
+	session := sessionKeys(t, w.cloud, role)
+	w.keyset = append(w.keyset, session.SecretAccessKey, session.SessionToken)
+	w.env = append(withoutVar(withoutVar(w.env, "AWS_ACCESS_KEY_ID"), "AWS_SECRET_ACCESS_KEY"),
+		"AWS_ACCESS_KEY_ID="+session.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+session.SecretAccessKey, "AWS_SESSION_TOKEN="+session.SessionToken)
+
+	w.fresh(t, w.get(t, w.env), session)
+	assert.Equal(t, "ecr", routeField(t, onlyRouteFile(t, w.env), "fetchKind"), "the route of a token fetched with a session's keys holds no recipe")
+	res := w.alone(t, w.env)
+	w.fresh(t, res, session)
+	assert.Empty(t, res.Stderr, "the fetcher's get: stderr")
+	assert.Equal(t, 2, w.calls(), "GetAuthorizationToken calls")
+	assert.Zero(t, w.cloud.SignedWith(w.keys.AccessKeyID), "requests signed with the user's keys, which the environment no longer holds")
+}
+
+// sessionKeys are temporary keys of a session of role, as the fake's
+// container credentials endpoint hands them out; ARN is the session's.
+func sessionKeys(t *testing.T, cloud *ecrtest.Cloud, role string) ecrtest.Keys {
+	t.Helper()
+	endpoint, token := cloud.PodIdentity(role)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, endpoint, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", token)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode, "container credentials: %v", cloud.Rejections())
+	var creds struct{ AccessKeyId, SecretAccessKey, Token string }
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&creds))
+	parts := strings.Split(role, ":role/")
+	require.Len(t, parts, 2, "not a role ARN: %s", role)
+	return ecrtest.Keys{AccessKeyID: creds.AccessKeyId, SecretAccessKey: creds.SecretAccessKey, SessionToken: creds.Token,
+		ARN: strings.Replace(parts[0], ":iam:", ":sts:", 1) + ":assumed-role/" + parts[1] + "/eks-pod-identity"}
+}
