@@ -657,3 +657,20 @@ func TestFetchUnexecutableLeavesItToTheEngine(t *testing.T) {
 	assert.Empty(t, res.Stderr, "the engine's get: stderr")
 	assert.Equal(t, 2, w.calls(), "GetAuthorizationToken calls: the engine's two gets")
 }
+
+// TestFetchLeavesLegacyKeyNamesToTheEngine: keys under the SDK's legacy
+// names (AWS_ACCESS_KEY, AWS_SECRET_KEY) are not the fetcher's to sign
+// with: it asks nothing and hands the get to the engine, which answers.
+func TestFetchLeavesLegacyKeyNamesToTheEngine(t *testing.T) {
+	w := newFetchWorld(t, "none")
+	w.env = append(withoutVar(withoutVar(w.env, "AWS_ACCESS_KEY_ID"), "AWS_SECRET_ACCESS_KEY"),
+		"AWS_ACCESS_KEY="+w.keys.AccessKeyID, "AWS_SECRET_KEY="+w.keys.SecretAccessKey)
+	w.fresh(t, w.get(t, w.env), w.keys)
+
+	w.in.checkHandedOff(t, w.alone(t, w.env))
+	assert.Equal(t, 1, w.calls(), "GetAuthorizationToken calls with the engine unexecutable")
+	res := w.get(t, w.env)
+	w.fresh(t, res, w.keys)
+	assert.Empty(t, res.Stderr, "the engine's get: stderr")
+	assert.Equal(t, 2, w.calls(), "GetAuthorizationToken calls: the engine's two gets")
+}
