@@ -107,7 +107,10 @@ func TestFetchRefusesTamperedRoute(t *testing.T) {
 		calls       int // the fetcher's
 	}{
 		{name: "plain http off loopback", field: "fetchURL", value: func(t *testing.T, w *fetchWorld) string {
-			return offLoopbackProxy(t, w.cloud.ECRURL())
+			return offLoopbackProxy(t, w.cloud.ECRURL(), "")
+		}},
+		{name: "plain http to 0.0.0.0", field: "fetchURL", value: func(t *testing.T, w *fetchWorld) string {
+			return offLoopbackProxy(t, w.cloud.ECRURL(), "0.0.0.0")
 		}},
 		{name: "plain http to a name off loopback", field: "fetchURL", value: fixed("http://example.invalid/")},
 		{name: "a user in the URL", field: "fetchURL", value: func(_ *testing.T, w *fetchWorld) string {

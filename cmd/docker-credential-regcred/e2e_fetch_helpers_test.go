@@ -211,25 +211,23 @@ func (w *fetchWorld) listed(t *testing.T, record string) (store, expires string)
 	return "", ""
 }
 
-// offLoopbackProxy is a plain-http URL on this machine's first address
-// off loopback that forwards to target: a fetcher that followed it would
-// get a token. The test fails if anything is sent to it; it is skipped
-// where the machine has no such address.
-func offLoopbackProxy(t *testing.T, target string) string {
+// offLoopbackProxy is a plain-http URL to this machine, by an address
+// that is not a loopback one, forwarding to target: a fetcher that
+// followed it would get a token. "" is this machine's first address off
+// loopback (the test is skipped where it has none); 0.0.0.0 reaches
+// the loopback listener on Linux though it is no loopback address. The
+// test fails if anything is sent to it.
+func offLoopbackProxy(t *testing.T, target, ip string) string {
 	t.Helper()
-	addrs, err := net.InterfaceAddrs()
-	require.NoError(t, err)
-	ip := ""
-	for _, a := range addrs {
-		if p, ok := a.(*net.IPNet); ok && p.IP.To4() != nil && !p.IP.IsLoopback() {
-			ip = p.IP.String()
-			break
-		}
+	listen, host := ip, ip
+	switch ip {
+	case "":
+		listen = firstAddressOffLoopback(t)
+		host = listen
+	case "0.0.0.0":
+		listen = "127.0.0.1"
 	}
-	if ip == "" {
-		t.Skip("no address off loopback here")
-	}
-	l, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
+	l, err := net.Listen("tcp", net.JoinHostPort(listen, "0"))
 	require.NoError(t, err)
 	to, err := url.Parse(target)
 	require.NoError(t, err)
@@ -242,9 +240,25 @@ func offLoopbackProxy(t *testing.T, target string) string {
 	srv.Start()
 	t.Cleanup(func() {
 		srv.Close()
-		assert.Zero(t, sent.Load(), "requests sent in clear to %s", srv.URL)
+		assert.Zero(t, sent.Load(), "requests sent in clear to %s", host)
 	})
-	return srv.URL + "/"
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(l.Addr().(*net.TCPAddr).Port)) + "/"
+}
+
+// firstAddressOffLoopback is this machine's first IPv4 address that is
+// not a loopback one; the test is skipped where there is none (in the
+// loopback-only network of `make test`).
+func firstAddressOffLoopback(t *testing.T) string {
+	t.Helper()
+	addrs, err := net.InterfaceAddrs()
+	require.NoError(t, err)
+	for _, a := range addrs {
+		if p, ok := a.(*net.IPNet); ok && p.IP.To4() != nil && !p.IP.IsLoopback() {
+			return p.IP.String()
+		}
+	}
+	t.Skip("no address off loopback here")
+	return ""
 }
 
 // sessionKeys are temporary keys of a session of role, as the fake's
