@@ -79,6 +79,13 @@ func (in install) alone(t *testing.T, opts runOpts, args ...string) runResult {
 	return in.without(t, []string{in.engine, in.fetcher}, opts, args...)
 }
 
+// withoutEngine runs the front with its engine unexecutable and its
+// fetcher as installed: what the front and the fetcher answer alone.
+func (in install) withoutEngine(t *testing.T, opts runOpts, args ...string) runResult {
+	t.Helper()
+	return in.without(t, []string{in.engine}, opts, args...)
+}
+
 // without runs the front with the executables exes unexecutable.
 func (in install) without(t *testing.T, exes []string, opts runOpts, args ...string) runResult {
 	t.Helper()

@@ -17,6 +17,7 @@ import (
 // else (profiles, SSO, web identity, IMDS, ECR Public) stays the engine's.
 func (p *Provider) recipe(t target, region, source string, tok token) providers.Recipe {
 	if t.public || p.cfg.RoleARN != "" || p.cfg.IDToken != nil || source != config.CredentialsSourceName ||
+		!p.envSet("AWS_ACCESS_KEY_ID") || !p.envSet("AWS_SECRET_ACCESS_KEY") || // the legacy names are the engine's alone
 		tok.url == "" || tok.proxyEndpoint == "" {
 		return providers.Recipe{}
 	}
