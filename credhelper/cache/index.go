@@ -65,3 +65,11 @@ func (x *keyringIndex) list() ([]Info, error) {
 	}
 	return out, nil
 }
+
+// KeyringHolds reports whether the keyring store's index under root says
+// the keyring holds key, without calling the keyring (the index is a file
+// per key). The lean fetcher asks it before it renews a sealed token where
+// the engine would have the Secret Service behind the sealed store.
+func KeyringHolds(root *Root, key string) (bool, error) {
+	return newKeyringIndex(root, slog.New(slog.DiscardHandler)).has(key)
+}

@@ -50,7 +50,7 @@ var errEngine = errors.New("left to the engine")
 // refused fetch (even when a still-valid token could be served: the
 // engine decides that, and warns).
 func (r Renewer) Renew(ctx context.Context, root *cache.Root, rt route.Route, t matcher.Target) (providers.Credential, bool) {
-	kind, ok := r.storeKind(rt)
+	kind, ok := r.storeKind(root, rt)
 	if !ok {
 		return providers.Credential{}, false
 	}
@@ -88,15 +88,35 @@ func (r Renewer) Renew(ctx context.Context, root *cache.Root, rt route.Route, t 
 
 // storeKind is the store to open for rt as the engine opens it, with no
 // keyring linked here: the file store, the sealed store (where the kernel
-// holds keys), none, or auto where no Secret Service takes part.
-func (r Renewer) storeKind(rt route.Route) (string, bool) {
+// holds keys), none, or auto. Where auto has the Secret Service behind the
+// sealed store (a session bus), the sealed store alone is opened, which is
+// where the engine writes too while sealing works (its probe is the
+// store's opening); a copy the Secret Service holds (the index says so) is
+// the engine's to replace.
+func (r Renewer) storeKind(root *cache.Root, rt route.Route) (string, bool) {
 	switch rt.Store {
 	case cache.KindNone, cache.KindFile:
 		return rt.Store, true
 	case cache.KindSealed:
 		return rt.Store, r.Keyctl != nil
 	case cache.KindAuto:
-		return rt.Store, !(cache.Options{Kind: rt.Store, LookupEnv: r.LookupEnv}).UsesKeyring(r.GOOS)
+		if !(cache.Options{Kind: rt.Store, LookupEnv: r.LookupEnv}).UsesKeyring(r.GOOS) {
+			return rt.Store, true
+		}
+		return cache.KindSealed, r.Keyctl != nil && !r.keyringHolds(root, rt)
 	}
 	return "", false
+}
+
+// keyringHolds is cache.KeyringHolds for rt's token, in rt's cache
+// directory; true when that cannot be told.
+func (r Renewer) keyringHolds(root *cache.Root, rt route.Route) bool {
+	if root == nil || root.Path() != rt.TokenDir {
+		var err error
+		if root, err = cache.OpenRoot(rt.TokenDir); err != nil {
+			return true
+		}
+	}
+	held, err := cache.KeyringHolds(root, rt.TokenKey)
+	return held || err != nil
 }
