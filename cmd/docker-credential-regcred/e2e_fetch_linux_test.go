@@ -8,7 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/sys/unix"
+
+	"github.com/regcred/regcred/internal/testkit"
 )
 
 // TestFetchSealsWhereTheSecretServiceIsBehind: with `store: auto` and a
@@ -17,9 +18,7 @@ import (
 // sealed store is renewed alone, sealed. A copy the Secret Service's index
 // names (a run where sealing failed) is the engine's to replace.
 func TestFetchSealsWhereTheSecretServiceIsBehind(t *testing.T) {
-	if _, err := unix.KeyctlInt(unix.KEYCTL_GET_PERSISTENT, -1, unix.KEY_SPEC_PROCESS_KEYRING, 0, 0); err != nil {
-		t.Skipf("no persistent keyring here: %v", err)
-	}
+	testkit.SkipWithoutPersistentKeyring(t)
 	w := newFetchWorld(t, "auto")
 	w.env = append(w.env, "DBUS_SESSION_BUS_ADDRESS=unix:path="+filepath.Join(t.TempDir(), "no-bus"))
 	rt := w.record(t)

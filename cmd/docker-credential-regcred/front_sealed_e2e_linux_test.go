@@ -9,7 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/sys/unix"
+
+	"github.com/regcred/regcred/internal/testkit"
 
 	"github.com/regcred/regcred/providers/ecr/ecrtest"
 )
@@ -21,9 +22,7 @@ import (
 // address leads nowhere, so any D-Bus call would show as a warning and a
 // missing route. The cache directory holds no token.
 func TestFrontWarmSealedTokenAnswersAlone(t *testing.T) {
-	if _, err := unix.KeyctlInt(unix.KEYCTL_GET_PERSISTENT, -1, unix.KEY_SPEC_PROCESS_KEYRING, 0, 0); err != nil {
-		t.Skipf("no persistent keyring here: %v", err)
-	}
+	testkit.SkipWithoutPersistentKeyring(t)
 	cloud, keys, setup, dir := frontECRSetup(t, "auto")
 	in := newInstall(t)
 	env := pinnedEnv(t, append(setup, "DBUS_SESSION_BUS_ADDRESS=unix:path="+filepath.Join(t.TempDir(), "no-bus"))...)

@@ -7,7 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/sys/unix"
+
+	"github.com/regcred/regcred/internal/testkit"
 
 	"github.com/regcred/regcred/credhelper/cache"
 )
@@ -16,9 +17,7 @@ import (
 // persistent keyring cannot be had.
 func withKernelKeys(t *testing.T, f *fixture) Renewer {
 	t.Helper()
-	if _, err := unix.KeyctlInt(unix.KEYCTL_GET_PERSISTENT, -1, unix.KEY_SPEC_PROCESS_KEYRING, 0, 0); err != nil {
-		t.Skipf("no persistent keyring here: %v", err)
-	}
+	testkit.SkipWithoutPersistentKeyring(t)
 	r := f.renewer()
 	r.Keyctl = cache.SystemKeyctl()
 	return r
