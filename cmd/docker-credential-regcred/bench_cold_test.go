@@ -70,7 +70,9 @@ func TestBenchmarkCold(t *testing.T) {
 }
 
 // benchCold times a cold get (no cache: every get asks the fake ECR)
-// through the front and of the engine alone, as ratios to
+// through the front (which hands it to the fetcher), through a front
+// installed without the fetcher (which hands it to the engine) and of the
+// engine alone, as ratios to
 // amazon-ecr-credential-helper's cold get (its cache disabled with
 // AWS_ECR_DISABLE_CACHE) against the same fake, in one run.
 func benchCold(t *testing.T, bin string, cloud *ecrtest.Cloud, awsEnv []string, rounds int) {
@@ -87,10 +89,12 @@ registries:
 `)
 	env := append(append(cleanEnv(t), awsEnv...), "REGCRED_CONFIG="+cfg, "REGCRED_CACHE=")
 	peerCold := append(peerEnv(t, cloud, awsEnv), "AWS_ECR_DISABLE_CACHE=true")
+	noFetcher := installed(t, bin, filepath.Join(filepath.Dir(bin), "regcred-engine"))[0]
 	cases := []procbench.Case{
 		{Name: "amazon-ecr-credential-helper, cold", Argv: []string{peer, "get"}, Env: peerCold, Stdin: ecrHost},
 		{Name: "get, cold (store: none)", Argv: []string{bin, "get"}, Env: env, Stdin: ecrHost},
 		{Name: "get, cold, engine alone", Argv: []string{filepath.Join(filepath.Dir(bin), "regcred-engine"), "get"}, Env: env, Stdin: ecrHost},
+		{Name: "get, cold, no fetcher installed", Argv: []string{noFetcher, "get"}, Env: env, Stdin: ecrHost},
 	}
 	for _, c := range cases {
 		cmd := exec.Command(c.Argv[0], c.Argv[1:]...)
@@ -103,7 +107,8 @@ registries:
 	rs, err := procbench.Run(context.Background(), cases, 5, rounds)
 	require.NoError(t, err)
 	t.Logf("cold get, %d rounds (shuffled), medians; ratio to amazon-ecr-credential-helper's cold get = median of per-round ratios (target <= 1.0x):\n%s", rounds, procbench.Format(rs))
-	t.Logf("the hand-off: a cold get through the front ÷ the engine alone, %.2fx", procbench.RatioOf(rs[1], rs[2]))
+	t.Logf("the hand-off: a cold get through the front ÷ the engine alone, %.2fx; through a front without the fetcher ÷ the engine alone, %.2fx",
+		procbench.RatioOf(rs[1], rs[2]), procbench.RatioOf(rs[3], rs[2]))
 	assert.Equal(t, len(cases)*(5+rounds), cloud.Calls(ecrtest.ECR)-before, "cold gets' GetAuthorizationToken calls, want one each")
 }
 
