@@ -1,0 +1,295 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/internal/testkit"
+	"github.com/regcred/regcred/providers/ecr/ecrtest"
+)
+
+// The renewal path under stress: the same `get` when its token is due,
+// renewed by regcred-fetch by the recipe its route records, for a second
+// identity, a changed environment, concurrent gets, a silent ECR and
+// secrets that must not reach the output.
+
+// renewal is an install whose engine recorded an ECR route with a recipe,
+// the file cache in dir.
+type renewal struct {
+	in    install
+	cloud *ecrtest.Cloud
+	keys  ecrtest.Keys
+	env   []string
+	dir   string
+}
+
+// newRenewal runs the engine's cold get in the AWS user's environment,
+// with what extra adds to it, and checks it recorded a route with a recipe.
+func newRenewal(t *testing.T, extra func(cloud *ecrtest.Cloud) []string) *renewal {
+	t.Helper()
+	cloud, keys, env, dir := frontECRSetup(t, "file")
+	if extra != nil {
+		env = append(env, extra(cloud)...)
+	}
+	r := &renewal{in: newInstall(t), cloud: cloud, keys: keys, env: pinnedEnv(t, env...), dir: dir}
+	cold := runBinary(t, r.in.engine, runOpts{Env: r.env, Stdin: ecrHost}, "get")
+	checkECRAnswer(t, cloud, cold, ecrHost, keys.ARN, "us-west-2", keys)
+	assert.Contains(t, r.route(t), "fetchKind \"ecr\"", "the engine's route records no recipe")
+	return r
+}
+
+// routePath is the one route the runs recorded.
+func (r *renewal) routePath(t *testing.T) string {
+	t.Helper()
+	require.Equal(t, 1, routeCount(t, r.env))
+	home := ""
+	for _, kv := range r.env {
+		if v, ok := strings.CutPrefix(kv, "XDG_CACHE_HOME="); ok {
+			home = v
+		}
+	}
+	files, err := filepath.Glob(filepath.Join(home, "regcred", "routes", "*.route"))
+	require.NoError(t, err)
+	return files[0]
+}
+
+func (r *renewal) route(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(r.routePath(t))
+	require.NoError(t, err)
+	return string(data)
+}
+
+// cached is the token cached, as the front answers it.
+func (r *renewal) cached(t *testing.T) runResult {
+	t.Helper()
+	res := r.in.alone(t, runOpts{Env: r.env, Stdin: ecrHost}, "get")
+	checkECRAnswer(t, r.cloud, res, ecrHost, r.keys.ARN, "us-west-2", r.keys)
+	return res
+}
+
+// due makes the cached token due a refresh (still valid).
+func (r *renewal) due(t *testing.T) {
+	t.Helper()
+	now := time.Now()
+	rewriteRecord(t, onlyTokenFile(t, r.dir), now.Add(-11*time.Hour), now.Add(2*time.Minute))
+}
+
+// TestRenewalSignsWithTheEnvironmentsKeys: with AWS_PROFILE naming a
+// profile of other keys, the SDK signs with the environment's keys (they
+// come first in its chain when no profile is named in code), so the
+// engine records a recipe; the fetcher, which reads no profile, signs
+// with the same keys: the renewed token is the same principal's.
+func TestRenewalSignsWithTheEnvironmentsKeys(t *testing.T) {
+	t.Parallel()
+	r := newRenewal(t, func(cloud *ecrtest.Cloud) []string {
+		creds := filepath.Join(t.TempDir(), "credentials")
+		other := cloud.NewUser("other")
+		testkit.WriteFile(t, creds, "[other]\naws_access_key_id = "+other.AccessKeyID+"\naws_secret_access_key = "+other.SecretAccessKey+"\n")
+		return []string{"AWS_PROFILE=other", "AWS_SHARED_CREDENTIALS_FILE=" + creds}
+	})
+	cold := r.cached(t)
+	r.due(t)
+	before := r.cloud.Calls(ecrtest.ECR)
+	res := r.in.without(t, []string{r.in.engine}, runOpts{Env: r.env, Stdin: ecrHost}, "get")
+	checkECRAnswer(t, r.cloud, res, ecrHost, r.keys.ARN, "us-west-2", r.keys)
+	assert.Equal(t, 1, r.cloud.Calls(ecrtest.ECR)-before, "the fetcher's renewal")
+	assert.NotEqual(t, cold.Stdout, res.Stdout, "the due token was served, not renewed")
+}
+
+// TestRenewalAfterTheKeysChanged: keys removed, or given under the legacy
+// names, after the route was recorded make another route key: the front
+// hands the get to the engine, not to a fetcher that would find no keys.
+func TestRenewalAfterTheKeysChanged(t *testing.T) {
+	t.Parallel()
+	r := newRenewal(t, nil)
+	r.due(t)
+	var without, legacy []string
+	for _, kv := range r.env {
+		if !strings.HasPrefix(kv, "AWS_ACCESS_KEY_ID=") && !strings.HasPrefix(kv, "AWS_SECRET_ACCESS_KEY=") {
+			without = append(without, kv)
+		}
+	}
+	legacy = append(append(legacy, without...), "AWS_ACCESS_KEY="+r.keys.AccessKeyID, "AWS_SECRET_KEY="+r.keys.SecretAccessKey)
+	for name, env := range map[string][]string{"keys removed": without, "legacy names": legacy} {
+		before := r.cloud.Calls(ecrtest.ECR)
+		res := r.in.without(t, []string{r.in.engine}, runOpts{Env: env, Stdin: ecrHost}, "get")
+		r.in.checkHandedOff(t, res)
+		assert.Equal(t, 0, r.cloud.Calls(ecrtest.ECR)-before, "%s: ECR was asked without the engine", name)
+	}
+}
+
+// TestRenewalLegacyKeysRecordNoRecipe: keys the SDK found under the
+// legacy names (AWS_ACCESS_KEY, AWS_SECRET_KEY), which the fetcher does
+// not read, make no recipe: one would send every renewal through a
+// fetcher that cannot follow it, then the engine.
+func TestRenewalLegacyKeysRecordNoRecipe(t *testing.T) {
+	t.Parallel()
+	cloud, keys, env, _ := frontECRSetup(t, "file")
+	var legacy []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "AWS_ACCESS_KEY_ID=") && !strings.HasPrefix(kv, "AWS_SECRET_ACCESS_KEY=") {
+			legacy = append(legacy, kv)
+		}
+	}
+	env = pinnedEnv(t, append(legacy, "AWS_ACCESS_KEY="+keys.AccessKeyID, "AWS_SECRET_KEY="+keys.SecretAccessKey)...)
+	in := newInstall(t)
+	cold := runBinary(t, in.engine, runOpts{Env: env, Stdin: ecrHost}, "get")
+	checkECRAnswer(t, cloud, cold, ecrHost, keys.ARN, "us-west-2", keys)
+	r := &renewal{in: in, env: env}
+	assert.NotContains(t, r.route(t), "fetchKind", "a recipe the fetcher cannot follow (it reads no legacy key names)")
+}
+
+// TestRenewalConcurrentDueGets: gets of one due token at once, through
+// the front and so the fetcher in separate processes, make one ECR call
+// (the cache key's lock), and every one answers a token ECR issued.
+func TestRenewalConcurrentDueGets(t *testing.T) {
+	t.Parallel()
+	r := newRenewal(t, nil)
+	r.due(t)
+	before := r.cloud.Calls(ecrtest.ECR)
+	results := make([]runResult, 16)
+	require.NoError(t, os.Chmod(r.in.engine, 0)) // the fetchers alone renew
+	var wg sync.WaitGroup
+	for i := range results {
+		wg.Go(func() {
+			results[i] = runBinary(t, r.in.front, runOpts{Env: r.env, Stdin: ecrHost}, "get")
+		})
+	}
+	wg.Wait()
+	require.NoError(t, os.Chmod(r.in.engine, 0o755))
+	for _, res := range results {
+		checkECRAnswer(t, r.cloud, res, ecrHost, r.keys.ARN, "us-west-2", r.keys)
+	}
+	assert.Equal(t, 1, r.cloud.Calls(ecrtest.ECR)-before, "%d concurrent renewals of one token", len(results))
+	assert.Contains(t, r.route(t), "fetchKind \"ecr\"", "the route lost its recipe")
+}
+
+// TestRenewalConcurrentColdGetsKeepTheRecipe: concurrent cold gets (a
+// compose file) make one fetch; the engines that waited answer from the
+// cache and record the route too. The route must still record the recipe,
+// or the next renewal is the engine's.
+func TestRenewalConcurrentColdGetsKeepTheRecipe(t *testing.T) {
+	t.Skip("FINDING: an engine that answers from the cache (a Hit) records the route without the recipe " +
+		"(fetchRecipe wants Outcome Fetched), overwriting the fetching engine's: after concurrent cold gets, " +
+		"an engine upgrade (new route key, token still cached) or a swept route, the next renewal runs the engine")
+	t.Parallel()
+	cloud, keys, env, _ := frontECRSetup(t, "file")
+	env = pinnedEnv(t, env...)
+	in := newInstall(t)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			res := runBinary(t, in.front, runOpts{Env: env, Stdin: ecrHost}, "get")
+			checkECRAnswer(t, cloud, res, ecrHost, keys.ARN, "us-west-2", keys)
+		})
+	}
+	wg.Wait()
+	r := &renewal{in: in, env: env}
+	assert.Contains(t, r.route(t), "fetchKind \"ecr\"", "the route lost its recipe")
+}
+
+// TestRenewalBlackHoledECR: an ECR endpoint that accepts and never
+// answers costs the fetcher its bound (fetch.Timeout); the engine then
+// renews, and its answer is the one given.
+func TestRenewalBlackHoledECR(t *testing.T) {
+	t.Parallel()
+	r := newRenewal(t, nil)
+	hole := testkit.NewBlackHole(t)
+	path := r.routePath(t)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	old := "fetchURL " + strconv.Quote(r.cloud.ECRURL()+"/")
+	require.Contains(t, string(data), old)
+	require.NoError(t, os.WriteFile(path, []byte(strings.Replace(string(data), old, "fetchURL "+strconv.Quote("http://"+hole.Addr()+"/"), 1)), 0o600))
+	r.due(t)
+	before := r.cloud.Calls(ecrtest.ECR)
+	start := time.Now()
+	res := runBinary(t, r.in.front, runOpts{Env: r.env, Stdin: ecrHost}, "get")
+	t.Logf("a renewal through a black-holed fetch took %v", time.Since(start))
+	checkECRAnswer(t, r.cloud, res, ecrHost, r.keys.ARN, "us-west-2", r.keys)
+	assert.Equal(t, int64(1), hole.Conns(), "the fetcher did not try the black-holed endpoint")
+	assert.Equal(t, 1, r.cloud.Calls(ecrtest.ECR)-before, "the engine's renewal")
+	assert.Empty(t, res.Stderr)
+}
+
+// TestRenewalPrintsNoSecret: whatever happens on the renewal path (a
+// renewal, refusals, a token that cannot be stored), REGCRED_LOG unset,
+// neither stream holds the AWS secret key or session token.
+func TestRenewalPrintsNoSecret(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, r *renewal)
+		exit  int
+	}{
+		{name: "renewed"},
+		{name: "refused", exit: 0, setup: func(_ *testing.T, r *renewal) { r.cloud.FailNext(ecrtest.ECR, ecrtest.AccessDenied, 2) }},
+		{name: "throttled", exit: 0, setup: func(_ *testing.T, r *renewal) { r.cloud.FailNext(ecrtest.ECR, ecrtest.Throttle, 1) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := newRenewal(t, nil)
+			r.due(t)
+			if tt.setup != nil {
+				tt.setup(t, r)
+			}
+			res := runBinary(t, r.in.front, runOpts{Env: r.env, Stdin: ecrHost}, "get")
+			require.Equal(t, tt.exit, res.Exit, "stdout %q stderr %q", res.Stdout, res.Stderr)
+			for _, out := range []string{res.Stdout, res.Stderr} {
+				assert.NotContains(t, out, r.keys.SecretAccessKey)
+			}
+		})
+	}
+}
+
+// TestRenewalUnwritableCache: a token renewed by the fetcher that cannot
+// be stored (the cache's file system gone read-only) is answered, with
+// the warning the engine prints, and nothing secret on either stream.
+func TestRenewalUnwritableCache(t *testing.T) {
+	t.Parallel()
+	cloud, keys, env, dir := frontECRSetup(t, "file")
+	mountTmpfs(t, dir, "1m")
+	r := &renewal{in: newInstall(t), cloud: cloud, keys: keys, env: pinnedEnv(t, env...), dir: dir}
+	cold := runBinary(t, r.in.engine, runOpts{Env: r.env, Stdin: ecrHost}, "get")
+	checkECRAnswer(t, cloud, cold, ecrHost, keys.ARN, "us-west-2", keys)
+	r.due(t)
+	out, err := exec.Command("mount", "-o", "remount,ro", dir).CombinedOutput()
+	require.NoError(t, err, "remounting read-only: %s", out)
+	before := cloud.Calls(ecrtest.ECR)
+	front := r.in.without(t, []string{r.in.engine}, runOpts{Env: r.env, Stdin: ecrHost}, "get")
+	fetcherCalls := cloud.Calls(ecrtest.ECR) - before
+	engine := runBinary(t, r.in.engine, runOpts{Env: r.env, Stdin: ecrHost}, "get")
+	t.Logf("front (no engine): exit %d stderr %q; engine: exit %d stderr %q", front.Exit, front.Stderr, engine.Exit, engine.Stderr)
+	checkECRAnswer(t, cloud, engine, ecrHost, keys.ARN, "us-west-2", keys)
+	checkECRAnswer(t, cloud, front, ecrHost, keys.ARN, "us-west-2", keys)
+	assert.Equal(t, 1, fetcherCalls, "the fetcher's renewal")
+	assert.Equal(t, warningsOf(engine.Stderr), warningsOf(front.Stderr), "the fetcher's warning is not the engine's")
+}
+
+// tmpName is a temporary file's name in the cache, random.
+var tmpName = regexp.MustCompile(`\.tmp-[0-9a-f]+`)
+
+// warningsOf is the messages of stderr's log lines, without their time
+// and temporary file names.
+func warningsOf(stderr string) []string {
+	var out []string
+	for _, l := range strings.Split(strings.TrimSpace(tmpName.ReplaceAllString(stderr, ".tmp-*")), "\n") {
+		if _, rest, ok := strings.Cut(l, " level="); ok {
+			out = append(out, rest)
+		} else if l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
