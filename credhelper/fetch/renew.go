@@ -15,10 +15,12 @@ import (
 	"github.com/regcred/regcred/providers"
 )
 
-// Timeout bounds the one lean attempt. ECR answers within a second; a
-// slower or silent endpoint is left to the engine, whose own attempts
-// (with retries, up to its entry timeout) say what is wrong, so a dead
-// endpoint costs at most this much more than the engine alone.
+// Timeout bounds the one lean attempt, and apart from it the wait for the
+// key's lock. ECR answers within a second; a slower or silent endpoint, or
+// a lock held longer (another process stuck on one), is left to the
+// engine, whose own attempts (with retries, up to its entry timeout) and
+// lock wait say what is wrong, so either costs at most this much more
+// than the engine alone.
 const Timeout = 5 * time.Second
 
 // Recipes is what follows a recipe: ecrlean.Fetcher.
@@ -56,7 +58,10 @@ func (r Renewer) Renew(ctx context.Context, root *cache.Root, rt route.Route, t 
 	}
 	var logs bytes.Buffer
 	log, logged := logwatch.Wrap(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	c, err := cache.Open(cache.Options{Kind: kind, Dir: rt.TokenDir, Root: root, Now: r.Now, LookupEnv: r.LookupEnv, Logger: log, Keyctl: r.Keyctl})
+	// Past the lock wait the cache warns and fetches without the lock: the
+	// fetch below then leaves the get to the engine, which waits its own.
+	c, err := cache.Open(cache.Options{Kind: kind, Dir: rt.TokenDir, Root: root, LockWait: Timeout,
+		Now: r.Now, LookupEnv: r.LookupEnv, Logger: log, Keyctl: r.Keyctl})
 	if err != nil {
 		return providers.Credential{}, false
 	}
