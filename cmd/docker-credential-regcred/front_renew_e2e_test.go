@@ -1,6 +1,9 @@
 package main
 
 import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -224,33 +227,83 @@ func TestRenewalBlackHoledECR(t *testing.T) {
 }
 
 // TestRenewalPrintsNoSecret: whatever happens on the renewal path (a
-// renewal, refusals, a token that cannot be stored), REGCRED_LOG unset,
-// neither stream holds the AWS secret key or session token.
+// renewal, refusals, an answer for another registry endpoint, an answer
+// that is not ECR's), REGCRED_LOG unset, neither stream holds the AWS
+// secret key or session token of the temporary keys it signs with.
 func TestRenewalPrintsNoSecret(t *testing.T) {
+	junk := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("<html>")) }))
+	defer junk.Close()
 	tests := []struct {
 		name  string
-		setup func(t *testing.T, r *renewal)
-		exit  int
+		route func(r *renewal) (old, new string)
+		fault func(cloud *ecrtest.Cloud)
+		calls int // to ECR: the fetcher's, then the engine's
 	}{
-		{name: "renewed"},
-		{name: "refused", exit: 0, setup: func(_ *testing.T, r *renewal) { r.cloud.FailNext(ecrtest.ECR, ecrtest.AccessDenied, 2) }},
-		{name: "throttled", exit: 0, setup: func(_ *testing.T, r *renewal) { r.cloud.FailNext(ecrtest.ECR, ecrtest.Throttle, 1) }},
+		{name: "renewed", calls: 1},
+		{name: "refused", calls: 2, fault: func(c *ecrtest.Cloud) { c.FailNext(ecrtest.ECR, ecrtest.AccessDenied, 2) }},
+		{name: "throttled", calls: 2, fault: func(c *ecrtest.Cloud) { c.FailNext(ecrtest.ECR, ecrtest.Throttle, 1) }},
+		{name: "another registry endpoint", calls: 2, route: func(*renewal) (string, string) {
+			return "fetchProxy " + strconv.Quote("https://"+ecrHost), "fetchProxy " + strconv.Quote("https://210987654321.dkr.ecr.us-west-2.amazonaws.com")
+		}},
+		{name: "not ECR's answer", calls: 1, route: func(r *renewal) (string, string) {
+			return "fetchURL " + strconv.Quote(r.cloud.ECRURL()+"/"), "fetchURL " + strconv.Quote(junk.URL+"/")
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			r := newRenewal(t, nil)
-			r.due(t)
-			if tt.setup != nil {
-				tt.setup(t, r)
+			// The user's keys' route and token out of the way, the same with
+			// temporary keys the user's role hands out.
+			require.NoError(t, os.Remove(r.routePath(t)))
+			require.NoError(t, os.Remove(onlyTokenFile(t, r.dir)))
+			temp := sessionKeys(t, r.cloud, r.keys)
+			r.env = append(r.env, "AWS_ACCESS_KEY_ID="+temp.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+temp.SecretAccessKey, "AWS_SESSION_TOKEN="+temp.SessionToken)
+			cold := runBinary(t, r.in.engine, runOpts{Env: r.env, Stdin: ecrHost}, "get")
+			require.Equal(t, 0, cold.Exit, "the engine's cold get with temporary keys: %s %s", cold.Stdout, cold.Stderr)
+			require.Contains(t, r.route(t), "fetchKind \"ecr\"", "the route of temporary keys records no recipe")
+			path := r.routePath(t)
+			if tt.route != nil {
+				old, replacement := tt.route(r)
+				data, err := os.ReadFile(path)
+				require.NoError(t, err)
+				require.Contains(t, string(data), old)
+				require.NoError(t, os.WriteFile(path, []byte(strings.Replace(string(data), old, replacement, 1)), 0o600))
 			}
+			r.due(t)
+			if tt.fault != nil {
+				tt.fault(r.cloud)
+			}
+			before := r.cloud.Calls(ecrtest.ECR)
 			res := runBinary(t, r.in.front, runOpts{Env: r.env, Stdin: ecrHost}, "get")
-			require.Equal(t, tt.exit, res.Exit, "stdout %q stderr %q", res.Stdout, res.Stderr)
+			require.Equal(t, 0, res.Exit, "stdout %q stderr %q", res.Stdout, res.Stderr)
+			_, ok := r.cloud.Lookup(decodeOneAnswer(t, res.Stdout).Secret)
+			assert.True(t, ok, "the answer is not a token ECR issued")
+			assert.Equal(t, tt.calls, r.cloud.Calls(ecrtest.ECR)-before)
 			for _, out := range []string{res.Stdout, res.Stderr} {
-				assert.NotContains(t, out, r.keys.SecretAccessKey)
+				assert.NotContains(t, out, temp.SecretAccessKey, "the secret access key was printed")
+				assert.NotContains(t, out, temp.SessionToken, "the session token was printed")
 			}
 		})
 	}
+}
+
+// sessionKeys are temporary keys (with a session token) of a role the
+// user may assume, as a container credentials endpoint hands them out.
+func sessionKeys(t *testing.T, cloud *ecrtest.Cloud, user ecrtest.Keys) ecrtest.Keys {
+	t.Helper()
+	role := cloud.NewRole("ci", ecrtest.Trust{Principals: []string{user.ARN}})
+	endpoint, auth := cloud.PodIdentity(role)
+	req, err := http.NewRequest(http.MethodGet, endpoint, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", auth)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var k struct{ AccessKeyId, SecretAccessKey, Token string }
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&k))
+	require.NotEmpty(t, k.Token)
+	return ecrtest.Keys{AccessKeyID: k.AccessKeyId, SecretAccessKey: k.SecretAccessKey, SessionToken: k.Token}
 }
 
 // TestRenewalUnwritableCache: a token renewed by the fetcher that cannot
