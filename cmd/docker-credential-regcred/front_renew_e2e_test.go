@@ -178,27 +178,20 @@ func TestRenewalConcurrentDueGets(t *testing.T) {
 	assert.Contains(t, r.route(t), "fetchKind \"ecr\"", "the route lost its recipe")
 }
 
-// TestRenewalConcurrentColdGetsKeepTheRecipe: concurrent cold gets (a
-// compose file) make one fetch; the engines that waited answer from the
-// cache and record the route too. The route must still record the recipe,
-// or the next renewal is the engine's.
-func TestRenewalConcurrentColdGetsKeepTheRecipe(t *testing.T) {
-	t.Skip("FINDING: an engine that answers from the cache (a Hit) records the route without the recipe " +
-		"(fetchRecipe wants Outcome Fetched), overwriting the fetching engine's: after concurrent cold gets, " +
-		"an engine upgrade (new route key, token still cached) or a swept route, the next renewal runs the engine")
+// TestRenewalRecipeSurvivesACachedAnswer: an engine that answers from the
+// cache (what every engine but one does after concurrent cold gets, and
+// the first get after the config file or the engine changed, which change
+// the route key but not the token's) records the route again; it must
+// keep the recipe, or the next renewal is the engine's.
+func TestRenewalRecipeSurvivesACachedAnswer(t *testing.T) {
+	t.Skip("FINDING: tokenRoute records the recipe only from a fetch (fetchRecipe wants Outcome Fetched): " +
+		"an engine answering from the cache rewrites the route without it, and the next renewal runs the engine " +
+		"(then a fetch records it again); 8 concurrent cold gets lose it about 2 times in 3")
 	t.Parallel()
-	cloud, keys, env, _ := frontECRSetup(t, "file")
-	env = pinnedEnv(t, env...)
-	in := newInstall(t)
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Go(func() {
-			res := runBinary(t, in.front, runOpts{Env: env, Stdin: ecrHost}, "get")
-			checkECRAnswer(t, cloud, res, ecrHost, keys.ARN, "us-west-2", keys)
-		})
-	}
-	wg.Wait()
-	r := &renewal{in: in, env: env}
+	r := newRenewal(t, nil)
+	warm := runBinary(t, r.in.engine, runOpts{Env: r.env, Stdin: ecrHost}, "get")
+	checkECRAnswer(t, r.cloud, warm, ecrHost, r.keys.ARN, "us-west-2", r.keys)
+	assert.Equal(t, 1, r.cloud.Calls(ecrtest.ECR), "the second get was not answered from the cache")
 	assert.Contains(t, r.route(t), "fetchKind \"ecr\"", "the route lost its recipe")
 }
 
