@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/credhelper/cache"
+	"github.com/regcred/regcred/credhelper/front"
 	"github.com/regcred/regcred/credhelper/route"
 	"github.com/regcred/regcred/internal/logwatch"
 	"github.com/regcred/regcred/matcher"
@@ -52,15 +53,14 @@ var errEngine = errors.New("left to the engine")
 // refused fetch (even when a still-valid token could be served: the
 // engine decides that, and warns).
 func (r Renewer) Renew(ctx context.Context, root *cache.Root, rt route.Route, t matcher.Target) (providers.Credential, bool) {
-	kind, ok := r.storeKind(rt)
-	if !ok {
+	if !front.Renewable(rt.Store, r.Keyctl != nil, r.LookupEnv, r.GOOS) {
 		return providers.Credential{}, false
 	}
 	var logs bytes.Buffer
 	log, logged := logwatch.Wrap(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	// Past the lock wait the cache warns and fetches without the lock: the
 	// fetch below then leaves the get to the engine, which waits its own.
-	c, err := cache.Open(cache.Options{Kind: kind, Dir: rt.TokenDir, Root: root, LockWait: Timeout,
+	c, err := cache.Open(cache.Options{Kind: rt.Store, Dir: rt.TokenDir, Root: root, LockWait: Timeout,
 		Now: r.Now, LookupEnv: r.LookupEnv, Logger: log, Keyctl: r.Keyctl})
 	if err != nil {
 		return providers.Credential{}, false
@@ -89,19 +89,4 @@ func (r Renewer) Renew(ctx context.Context, root *cache.Root, rt route.Route, t 
 		_, _ = r.Stderr.Write(logs.Bytes()) // after a fetch: a token not stored, said as the engine says it
 	}
 	return cred, true
-}
-
-// storeKind is the store to open for rt as the engine opens it, with no
-// keyring linked here: the file store, the sealed store (where the kernel
-// holds keys), none, or auto where no Secret Service takes part.
-func (r Renewer) storeKind(rt route.Route) (string, bool) {
-	switch rt.Store {
-	case cache.KindNone, cache.KindFile:
-		return rt.Store, true
-	case cache.KindSealed:
-		return rt.Store, r.Keyctl != nil
-	case cache.KindAuto:
-		return rt.Store, !(cache.Options{Kind: rt.Store, LookupEnv: r.LookupEnv}).UsesKeyring(r.GOOS)
-	}
-	return "", false
 }

@@ -145,7 +145,7 @@ func (f *Front) credential(ctx context.Context, root *cache.Root, rt route.Route
 		}
 	}
 	switch {
-	case rt.Fetch.IsZero():
+	case rt.Fetch.IsZero() || !Renewable(rt.Store, f.Keyctl != nil, f.LookupEnv, f.GOOS):
 		return providers.Credential{}, toEngine
 	case f.Renew == nil:
 		return providers.Credential{}, toFetcher

@@ -60,3 +60,21 @@ func (f *Front) open(root *cache.Root, rt route.Route, kind string) (c *cache.Ca
 		Now: f.Now, LookupEnv: f.LookupEnv, Logger: log, Keyctl: f.Keyctl})
 	return c, logged, err
 }
+
+// Renewable reports whether the lean fetcher, which links no keyring, can
+// store a renewed token where the engine would: the file store, none, the
+// sealed store where the kernel holds keys (keyctl), auto where no keyring
+// takes part (a keyring is a store the engine writes to, or clears copies
+// from). The front hands a renewal to the fetcher only then, since it
+// would otherwise only run the engine.
+func Renewable(store string, keyctl bool, lookupEnv func(string) (string, bool), goos string) bool {
+	switch store {
+	case cache.KindNone, cache.KindFile:
+		return true
+	case cache.KindSealed:
+		return keyctl
+	case cache.KindAuto:
+		return !(cache.Options{Kind: store, LookupEnv: lookupEnv}).UsesKeyring(goos)
+	}
+	return false
+}
