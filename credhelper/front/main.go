@@ -122,7 +122,8 @@ func errorStream(argv []string) io.Writer {
 	return os.Stdout
 }
 
-// exitCode is the engine's exit status where it ran as a child.
+// exitCode is the exit status of the engine or the fetcher where it ran
+// as a child.
 type exitCode int
 
-func (c exitCode) Error() string { return fmt.Sprintf("engine exited with status %d", int(c)) }
+func (c exitCode) Error() string { return fmt.Sprintf("exited with status %d", int(c)) }
