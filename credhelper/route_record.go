@@ -27,8 +27,9 @@ type Routes struct {
 
 // tokenRoute is the route of an answer the front can give again: not one
 // bought with an identity token, from the first candidate, through the
-// file cache or the sealed store, fresh (not a stale token served after a
-// failed refresh).
+// file cache or the sealed store (or, with store none, by a recipe the
+// fetcher repeats), fresh (not a stale token served after a failed
+// refresh).
 func (a *App) tokenRoute(r *Resolver, res Result) (route.Route, bool) {
 	via := res.Via
 	if _, keyless := res.Entry.IdentityToken(); keyless {

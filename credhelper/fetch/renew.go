@@ -9,16 +9,19 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/credhelper/cache"
+	"github.com/regcred/regcred/credhelper/front"
 	"github.com/regcred/regcred/credhelper/route"
 	"github.com/regcred/regcred/internal/logwatch"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
 )
 
-// Timeout bounds the one lean attempt. ECR answers within a second; a
-// slower or silent endpoint is left to the engine, whose own attempts
-// (with retries, up to its entry timeout) say what is wrong, so a dead
-// endpoint costs at most this much more than the engine alone.
+// Timeout bounds the one lean attempt, and apart from it the wait for the
+// key's lock. ECR answers within a second; a slower or silent endpoint, or
+// a lock held longer (another process stuck on one), is left to the
+// engine, whose own attempts (with retries, up to its entry timeout) and
+// lock wait say what is wrong, so either costs at most this much more
+// than the engine alone.
 const Timeout = 5 * time.Second
 
 // Recipes is what follows a recipe: ecrlean.Fetcher.
@@ -50,13 +53,16 @@ var errEngine = errors.New("left to the engine")
 // refused fetch (even when a still-valid token could be served: the
 // engine decides that, and warns).
 func (r Renewer) Renew(ctx context.Context, root *cache.Root, rt route.Route, t matcher.Target) (providers.Credential, bool) {
-	kind, ok := r.storeKind(root, rt)
+	kind, ok := front.RenewStore(root, rt, r.Keyctl != nil, r.LookupEnv, r.GOOS)
 	if !ok {
 		return providers.Credential{}, false
 	}
 	var logs bytes.Buffer
 	log, logged := logwatch.Wrap(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	c, err := cache.Open(cache.Options{Kind: kind, Dir: rt.TokenDir, Root: root, Now: r.Now, LookupEnv: r.LookupEnv, Logger: log, Keyctl: r.Keyctl})
+	// Past the lock wait the cache warns and fetches without the lock: the
+	// fetch below then leaves the get to the engine, which waits its own.
+	c, err := cache.Open(cache.Options{Kind: kind, Dir: rt.TokenDir, Root: root, LockWait: Timeout,
+		Now: r.Now, LookupEnv: r.LookupEnv, Logger: log, Keyctl: r.Keyctl})
 	if err != nil {
 		return providers.Credential{}, false
 	}
@@ -84,39 +90,4 @@ func (r Renewer) Renew(ctx context.Context, root *cache.Root, rt route.Route, t 
 		_, _ = r.Stderr.Write(logs.Bytes()) // after a fetch: a token not stored, said as the engine says it
 	}
 	return cred, true
-}
-
-// storeKind is the store to open for rt as the engine opens it, with no
-// keyring linked here: the file store, the sealed store (where the kernel
-// holds keys), none, or auto. Where auto has the Secret Service behind the
-// sealed store (a session bus), the sealed store alone is opened, which is
-// where the engine writes too while sealing works (its probe is the
-// store's opening); a copy the Secret Service holds (the index says so) is
-// the engine's to replace.
-func (r Renewer) storeKind(root *cache.Root, rt route.Route) (string, bool) {
-	switch rt.Store {
-	case cache.KindNone, cache.KindFile:
-		return rt.Store, true
-	case cache.KindSealed:
-		return rt.Store, r.Keyctl != nil
-	case cache.KindAuto:
-		if !(cache.Options{Kind: rt.Store, LookupEnv: r.LookupEnv}).UsesKeyring(r.GOOS) {
-			return rt.Store, true
-		}
-		return cache.KindSealed, r.Keyctl != nil && !r.keyringHolds(root, rt)
-	}
-	return "", false
-}
-
-// keyringHolds is cache.KeyringHolds for rt's token, in rt's cache
-// directory; true when that cannot be told.
-func (r Renewer) keyringHolds(root *cache.Root, rt route.Route) bool {
-	if root == nil || root.Path() != rt.TokenDir {
-		var err error
-		if root, err = cache.OpenRoot(rt.TokenDir); err != nil {
-			return true
-		}
-	}
-	held, err := cache.KeyringHolds(root, rt.TokenKey)
-	return held || err != nil
 }

@@ -197,3 +197,20 @@ func TestRenewLeavesAWarningToTheEngine(t *testing.T) {
 	assert.Zero(t, f.fake.calls)
 	assert.Empty(t, f.stderr.String())
 }
+
+// TestRenewUnderAnotherRegistrysKey: a route whose token key was edited
+// to another registry's stores the renewed token bound to the registry
+// asked for, so the engine (and the front) asking for the other registry
+// under its key find nothing: the record answers only what was renewed.
+func TestRenewUnderAnotherRegistrysKey(t *testing.T) {
+	f := newFixture(t, cache.KindFile)
+	other := "210987654321.dkr.ecr.us-west-2.amazonaws.com"
+	f.rt.TokenKey = cache.Key("ecr", other)
+	_, ok := f.renew(t)
+	require.True(t, ok)
+	_, ok = f.open(t).Peek(context.Background(), cache.Item{Key: f.rt.TokenKey, Registry: other})
+	assert.False(t, ok, "the token renewed for %s answers %s", host, other)
+	got, ok := f.open(t).Peek(context.Background(), cache.Item{Key: f.rt.TokenKey, Registry: f.t.Registry()})
+	require.True(t, ok)
+	assert.Equal(t, "fresh-token", got.Secret.Reveal())
+}

@@ -145,12 +145,17 @@ func (f *Front) credential(ctx context.Context, root *cache.Root, rt route.Route
 		}
 	}
 	switch {
-	case rt.Fetch.IsZero():
+	case rt.Fetch.IsZero() || !renewable(root, rt, f):
 		return providers.Credential{}, toEngine
 	case f.Renew == nil:
 		return providers.Credential{}, toFetcher
 	}
 	return answerOr(f.Renew(ctx, root, rt, t))
+}
+
+func renewable(root *cache.Root, rt route.Route, f *Front) bool {
+	_, ok := RenewStore(root, rt, f.Keyctl != nil, f.LookupEnv, f.GOOS)
+	return ok
 }
 
 func answerOr(cred providers.Credential, ok bool) (providers.Credential, next) {

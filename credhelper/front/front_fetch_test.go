@@ -56,12 +56,21 @@ func TestFrontHandsRenewalsToTheFetcher(t *testing.T) {
 		name      string
 		rt        route.Route
 		changeID  bool // the identity file the key hashed changes after the route
+		env       map[string]string
+		goos      string // "" is linux
 		renew     *renewer
 		wantFetch bool
 		handled   bool
 	}{
 		{name: "store none with a recipe", rt: route.Route{Store: cache.KindNone, TokenKey: "k", Fetch: ecrRecipe}, wantFetch: true},
 		{name: "file store, no token, a recipe", rt: route.Route{Store: cache.KindFile, TokenDir: "$HOME/cache", TokenKey: "k", Fetch: ecrRecipe}, wantFetch: true},
+		{name: "auto, no session bus, a recipe", rt: route.Route{Store: cache.KindAuto, TokenDir: "$HOME/cache", TokenKey: "k", Fetch: ecrRecipe}, wantFetch: true},
+		// Where the engine would also write to a store the fetcher does not
+		// link, the fetcher would only run the engine: run it at once.
+		{name: "auto with a session bus", rt: route.Route{Store: cache.KindAuto, TokenDir: "$HOME/cache", TokenKey: "k", Fetch: ecrRecipe},
+			env: map[string]string{"DBUS_SESSION_BUS_ADDRESS": "unix:path=/run/user/1000/bus"}},
+		{name: "auto on darwin (the keychain)", rt: route.Route{Store: cache.KindAuto, TokenDir: "$HOME/cache", TokenKey: "k", Fetch: ecrRecipe}, goos: "darwin"},
+		{name: "sealed without kernel keys", rt: route.Route{Store: cache.KindSealed, TokenDir: "$HOME/cache", TokenKey: "k", Fetch: ecrRecipe}},
 		{name: "no recipe", rt: route.Route{Store: cache.KindFile, TokenDir: "$HOME/cache", TokenKey: "k"}},
 		{name: "store none without a recipe", rt: route.Route{Store: cache.KindNone, TokenKey: "k"}},
 		{name: "an identity file changed", rt: route.Route{Store: cache.KindNone, TokenKey: "k", Fetch: ecrRecipe, Files: []string{idFile}}, changeID: true},
@@ -73,6 +82,13 @@ func TestFrontHandsRenewalsToTheFetcher(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			fx := newFixture(t, ecrConfig("file"), 0)
 			fx.writeFile(t, filepath.Join(fx.home, ".aws", "credentials"), "[default]\n", 0)
+			for k, v := range tt.env {
+				fx.env[k] = v
+			}
+			goos := tt.goos
+			if goos == "" {
+				goos = "linux"
+			}
 			rt := tt.rt
 			rt.TokenDir = strings.ReplaceAll(rt.TokenDir, "$HOME", fx.home)
 			for i, f := range rt.Files {
@@ -83,7 +99,7 @@ func TestFrontHandsRenewalsToTheFetcher(t *testing.T) {
 			if tt.changeID {
 				fx.writeFile(t, filepath.Join(fx.home, ".aws", "credentials"), "[default]\naws_access_key_id = AKIAOTHER\n", 0)
 			}
-			f, out := fx.front(strings.NewReader(ecrHost), "linux")
+			f, out := fx.front(strings.NewReader(ecrHost), goos)
 			if tt.renew != nil {
 				f.Renew = tt.renew.renew
 			}

@@ -9,7 +9,7 @@ import (
 )
 
 // runChild is the hand-off where there is no exec (Windows): it runs the
-// engine as a child with the consumed stdin put back in front of the rest,
+// engine (or the fetcher) as a child with the consumed stdin put back in front of the rest,
 // shares stdout and stderr, and returns its exit status as an exitCode. It
 // has no build constraint, so its tests run on Linux too.
 func runChild(role, path string, argv, env []string, consumed []byte, stdin io.Reader, stdout, stderr io.Writer) error {

@@ -38,16 +38,8 @@ func MainWith(ctx context.Context, argv []string, renew Renewal) int {
 	if ans.Handled {
 		return ans.Code
 	}
-	if err == nil && ans.Fetch {
-		// A fetcher that cannot be run (an older install without it, a
-		// broken copy) only costs the speed: the engine renews.
-		var ec exitCode
-		if err = handOff("the fetcher", fetcherPath(engine), argv, fetcherEnv(f.Environ), ans.Consumed); !errors.As(err, &ec) {
-			err = nil
-		}
-	}
 	if err == nil {
-		err = handOff("the engine", engine, argv, f.Environ, ans.Consumed)
+		err = handOn(handOff, engine, ans.Fetch, argv, f.Environ, ans.Consumed)
 	}
 	if errors.Is(err, fs.ErrNotExist) {
 		err = fmt.Errorf("the engine executable %s is missing: install it next to %s (make install installs them together): %w", engine, filepath.Base(self), err)
@@ -58,6 +50,25 @@ func MainWith(ctx context.Context, argv []string, renew Renewal) int {
 	}
 	fmt.Fprintln(errorStream(argv), "regcred:", err)
 	return 1
+}
+
+// handOffFunc runs the executable at path in this process's stead
+// (handOff): on Unix it returns only on failure, elsewhere with the
+// child's exit status as an exitCode.
+type handOffFunc func(role, path string, argv, env []string, consumed []byte) error
+
+// handOn hands the request to the lean fetcher when fetch is set, else
+// (or when the fetcher cannot be run) to the engine.
+func handOn(run handOffFunc, engine string, fetch bool, argv, environ []string, consumed []byte) error {
+	if fetch {
+		// A fetcher that cannot be run (an older install without it, a
+		// broken copy) only costs the speed: the engine renews.
+		var ec exitCode
+		if err := run("the fetcher", fetcherPath(engine), argv, fetcherEnv(environ), consumed); errors.As(err, &ec) {
+			return err
+		}
+	}
+	return run("the engine", engine, argv, environ, consumed)
 }
 
 // enginePath is the engine next to this executable (symlinks resolved,
@@ -111,7 +122,8 @@ func errorStream(argv []string) io.Writer {
 	return os.Stdout
 }
 
-// exitCode is the engine's exit status where it ran as a child.
+// exitCode is the exit status of the engine or the fetcher where it ran
+// as a child.
 type exitCode int
 
-func (c exitCode) Error() string { return fmt.Sprintf("engine exited with status %d", int(c)) }
+func (c exitCode) Error() string { return fmt.Sprintf("exited with status %d", int(c)) }

@@ -60,3 +60,39 @@ func (f *Front) open(root *cache.Root, rt route.Route, kind string) (c *cache.Ca
 		Now: f.Now, LookupEnv: f.LookupEnv, Logger: log, Keyctl: f.Keyctl})
 	return c, logged, err
 }
+
+// RenewStore is the store the lean fetcher, which links no keyring, opens
+// to store a renewed token where the engine would, and false where it
+// cannot (the front then hands the renewal to the engine, not the
+// fetcher): the file store, none, the sealed store where the kernel holds
+// keys (keyctl), auto where no keyring takes part; and where auto has a
+// keyring behind the sealed store (a desktop's Secret Service), the sealed
+// store alone, which is where the engine writes while sealing works,
+// unless the keyring's index names a copy (the engine's to replace).
+func RenewStore(root *cache.Root, rt route.Route, keyctl bool, lookupEnv func(string) (string, bool), goos string) (string, bool) {
+	switch rt.Store {
+	case cache.KindNone, cache.KindFile:
+		return rt.Store, true
+	case cache.KindSealed:
+		return rt.Store, keyctl
+	case cache.KindAuto:
+		if !(cache.Options{Kind: rt.Store, LookupEnv: lookupEnv}).UsesKeyring(goos) {
+			return rt.Store, true
+		}
+		return cache.KindSealed, keyctl && !keyringHolds(root, rt)
+	}
+	return "", false
+}
+
+// keyringHolds is cache.KeyringHolds for rt's token, in rt's cache
+// directory; true when that cannot be told.
+func keyringHolds(root *cache.Root, rt route.Route) bool {
+	if root == nil || root.Path() != rt.TokenDir {
+		var err error
+		if root, err = cache.OpenRoot(rt.TokenDir); err != nil {
+			return true
+		}
+	}
+	held, err := cache.KeyringHolds(root, rt.TokenKey)
+	return held || err != nil
+}

@@ -36,8 +36,9 @@ type Route struct {
 	// skip its entry and the anonymous one after it would answer.
 	Absent    []Absence
 	AbsentTTL time.Duration
-	// Store, TokenDir and TokenKey name the file-cache entry that answered
-	// (Store is the configured kind, auto or file).
+	// Store, TokenDir and TokenKey name the cache entry that answered
+	// (Store is the configured kind: file, sealed or auto; none when only
+	// the recipe, Fetch, can answer again).
 	Store    string
 	TokenDir string
 	TokenKey string

@@ -8,13 +8,15 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-
-	"github.com/regcred/regcred/credhelper/cli"
 )
 
 // Executables are the commands every archive and package holds, under the
-// names the front looks for next to itself.
-var Executables = []string{cli.FrontName, cli.EngineName, cli.FetcherName}
+// names the front looks for next to itself (credhelper/cli's, which
+// TestExecutablesAreTheFrontsNames holds them to: test-only code may not
+// import the engine's packages).
+func Executables() []string {
+	return []string{"docker-credential-regcred", "regcred-engine", "regcred-fetch"}
+}
 
 // Stamp is what the executables are told about their build (-X main.version,
 // -X main.commit; see credhelper.Build).
@@ -29,7 +31,7 @@ type Stamp struct {
 func buildArgs(p Platform, outDir string, s Stamp) []string {
 	ldflags := fmt.Sprintf("-s -w -buildid= -X main.version=%s -X main.commit=%s", s.Version, s.Commit)
 	args := []string{"build", "-trimpath", "-buildvcs=false", "-ldflags=" + ldflags, "-o", outDir + string(filepath.Separator)}
-	for _, e := range Executables {
+	for _, e := range Executables() {
 		args = append(args, "./cmd/"+e)
 	}
 	return args

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/regcred/regcred/credhelper/cli"
 )
 
 func TestBuildArgs(t *testing.T) {
@@ -41,7 +43,7 @@ func TestBuildReproducible(t *testing.T) {
 		builds[i] = filepath.Join(t.TempDir(), "bin")
 		require.NoError(t, Build(context.Background(), goc, mod, host, builds[i], s))
 	}
-	for _, e := range Executables {
+	for _, e := range Executables() {
 		first, err := os.ReadFile(filepath.Join(builds[0], host.Exe(e)))
 		require.NoError(t, err)
 		second, err := os.ReadFile(filepath.Join(builds[1], host.Exe(e)))
@@ -59,7 +61,7 @@ func TestBuildWindowsExe(t *testing.T) {
 	}
 	out := t.TempDir()
 	require.NoError(t, Build(context.Background(), goCmd(t), fakeModule(t), Platform{"windows", "amd64"}, out, Stamp{Version: "1", Commit: "c"}))
-	for _, e := range Executables {
+	for _, e := range Executables() {
 		assert.FileExists(t, filepath.Join(out, e+".exe"))
 	}
 }
@@ -71,4 +73,10 @@ func TestBuildFailureSaysWhy(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "build linux/amd64")
 	assert.True(t, strings.Contains(err.Error(), "undefinedThing"), "the compiler's message is lost: %v", err)
+}
+
+// TestExecutablesAreTheFrontsNames: the release ships each executable
+// under the name the front looks for next to itself.
+func TestExecutablesAreTheFrontsNames(t *testing.T) {
+	assert.Equal(t, []string{cli.FrontName, cli.EngineName, cli.FetcherName}, Executables())
 }

@@ -139,7 +139,7 @@ func (o Options) archive(p Platform, bin string) (Archive, error) {
 		write, a.File = WriteZip, a.Dir+".zip"
 	}
 	var entries []Entry
-	for _, e := range Executables {
+	for _, e := range Executables() {
 		entries = append(entries, Entry{Name: p.Exe(e), Src: filepath.Join(bin, p.Exe(e)), Mode: 0o755})
 	}
 	for _, f := range []string{"README.md", "LICENSE"} {

@@ -20,7 +20,7 @@ func fakeModule(t *testing.T) string {
 	dir := t.TempDir()
 	main := "package main\n\nimport \"fmt\"\n\nvar version, commit string\n\nfunc main() { fmt.Println(version, commit) }\n"
 	testkit.WriteFile(t, filepath.Join(dir, "go.mod"), "module example.com/fake\n\ngo 1.26\n")
-	for _, e := range Executables {
+	for _, e := range Executables() {
 		testkit.WriteFile(t, filepath.Join(dir, "cmd", e, "main.go"), main)
 	}
 	testkit.WriteFile(t, filepath.Join(dir, "README.md"), "# fake\n")

@@ -45,7 +45,7 @@ type manifestData struct {
 }
 
 func newManifestData(version string) manifestData {
-	return manifestData{Version: version, Homepage: Homepage, License: License, Description: Description, Executables: Executables}
+	return manifestData{Version: version, Homepage: Homepage, License: License, Description: Description, Executables: Executables()}
 }
 
 // Formula is the Homebrew formula for the darwin and linux archives, or

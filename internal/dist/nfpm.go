@@ -77,7 +77,7 @@ type PackageSources struct {
 // in /usr/share/doc/regcred. Modes are fixed, not the checkout's.
 func nfpmContents(src PackageSources) ([]nfpmContent, error) {
 	var c []nfpmContent
-	for _, e := range Executables {
+	for _, e := range Executables() {
 		c = append(c, nfpmContent{Src: filepath.Join(src.BinDir, e), Dst: "/usr/bin/" + e, FileInfo: nfpmFileInfo{Mode: 0o755}})
 	}
 	c = append(c, nfpmContent{Src: filepath.Join(src.ModuleDir, "packaging", "config.yaml"), Dst: "/etc/regcred/config.yaml", Type: "config|noreplace", FileInfo: nfpmFileInfo{Mode: 0o644}})

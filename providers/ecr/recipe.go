@@ -13,12 +13,12 @@ import (
 // recipe is the lean fetcher's way to repeat this fetch, when it can be
 // repeated exactly without the SDK: a private registry's token, signed with
 // the environment's static keys (the credential chain's first step when no
-// profile is named), no role assumed, no identity token traded. Anything
-// else (profiles, SSO, web identity, IMDS, ECR Public) stays the engine's.
+// profile is named) under the names the fetcher reads, no role assumed, no
+// identity token traded. Anything else (profiles, SSO, web identity, IMDS,
+// ECR Public, keys under the legacy names) stays the engine's.
 func (p *Provider) recipe(t target, region, source string, tok token) providers.Recipe {
 	if t.public || p.cfg.RoleARN != "" || p.cfg.IDToken != nil || source != config.CredentialsSourceName ||
-		!p.envSet("AWS_ACCESS_KEY_ID") || !p.envSet("AWS_SECRET_ACCESS_KEY") || // the legacy names are the engine's alone
-		tok.url == "" || tok.proxyEndpoint == "" {
+		tok.url == "" || tok.proxyEndpoint == "" || !ecrlean.HasEnvKeys(p.deps.LookupEnv) {
 		return providers.Recipe{}
 	}
 	r := providers.Recipe{Kind: providers.RecipeECR, URL: tok.url, Region: region, Proxy: tok.proxyEndpoint}

@@ -80,9 +80,15 @@ func TestNoRecipeWhereMoreTookPart(t *testing.T) {
 				"[prod]\naws_access_key_id = "+k.AccessKeyID+"\naws_secret_access_key = "+k.SecretAccessKey+"\n")
 			return Config{Endpoint: c.ECRURL(), Profile: "prod"}
 		}},
-		{name: "keys under the legacy names", host: testHost, setup: func(t *testing.T, _ string, c *ecrtest.Cloud) Config {
-			k := c.NewUser("old-ci")
+		{name: "legacy key names", host: testHost, setup: func(t *testing.T, _ string, c *ecrtest.Cloud) Config {
+			k := c.NewUser("ci") // the SDK reads them; the lean fetcher does not
 			t.Setenv("AWS_ACCESS_KEY", k.AccessKeyID)
+			t.Setenv("AWS_SECRET_KEY", k.SecretAccessKey)
+			return Config{Endpoint: c.ECRURL()}
+		}},
+		{name: "a legacy secret key name", host: testHost, setup: func(t *testing.T, _ string, c *ecrtest.Cloud) Config {
+			k := c.NewUser("ci")
+			t.Setenv("AWS_ACCESS_KEY_ID", k.AccessKeyID)
 			t.Setenv("AWS_SECRET_KEY", k.SecretAccessKey)
 			return Config{Endpoint: c.ECRURL()}
 		}},

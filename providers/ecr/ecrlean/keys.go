@@ -17,3 +17,11 @@ func envKeys(lookupEnv func(string) (string, bool)) (aws.Credentials, bool) {
 	}
 	return aws.Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: session}, true
 }
+
+// HasEnvKeys reports whether the environment holds the keys the fetcher
+// signs with: the ecr backend records a recipe only then, since the SDK
+// also takes keys under the legacy names, which the fetcher leaves alone.
+func HasEnvKeys(lookupEnv func(string) (string, bool)) bool {
+	_, ok := envKeys(lookupEnv)
+	return ok
+}
