@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -68,7 +69,7 @@ func TestTokenRoute(t *testing.T) {
 			res.Via = &via
 			res.Entry = r.Entries()[0]
 			tt.change(&res)
-			rt, ok := ta.app.tokenRoute(r, res)
+			rt, ok := ta.app.tokenRoute(r, res, matcher.Target{})
 			require.Equal(t, tt.want, ok, "tokenRoute = %+v: ok", rt)
 			if ok {
 				assert.Equal(t, "k", rt.TokenKey, "route %+v", rt)
@@ -109,7 +110,7 @@ func TestTokenRouteRecipe(t *testing.T) {
 			r := routeResolver(t, ta, tt.cfg)
 			res := Result{Credential: providers.Credential{Username: "AWS", Secret: "s", Recipe: tt.recipe}, First: true, Entry: r.Entries()[0],
 				Via: &Via{CacheIdentity: config.CacheIdentity{Key: "k"}, Store: tt.store, Outcome: tt.outcome}}
-			rt, ok := ta.app.tokenRoute(r, res)
+			rt, ok := ta.app.tokenRoute(r, res, matcher.Target{})
 			require.Equal(t, tt.wantRoute, ok, "tokenRoute = %+v", rt)
 			if !ok {
 				return
@@ -198,4 +199,49 @@ func TestRecordRouteNotAfterAChange(t *testing.T) {
 	ta.app.recordRoute(r, tg, ta.app.routeKey(tg), route.Route{NotFound: true})
 	ents, _ = os.ReadDir(filepath.Join(routes, "routes"))
 	assert.Len(t, ents, 1, "control: routes")
+}
+
+// TestCachedAnswerKeepsTheKnownRecipe: an answer from the cache knows no
+// recipe; its route keeps the one the route it replaces names for the
+// same token key, store and entry, and no other.
+func TestCachedAnswerKeepsTheKnownRecipe(t *testing.T) {
+	dir := t.TempDir()
+	cfg := "cache: {store: file, dir: " + dir + "}\nregistries:\n  - match: \"*.dkr.ecr.*.amazonaws.com\"\n    ecr: {}\n"
+	recipe := providers.Recipe{Kind: providers.RecipeECR, URL: "https://api.ecr.us-west-2.amazonaws.com/", Region: "us-west-2", Proxy: "https://x"}
+	tests := []struct {
+		name    string
+		prior   func(rt *route.Route)
+		want    providers.Recipe
+		noPrior bool
+	}{
+		{name: "same token key, store, entry", prior: func(*route.Route) {}, want: recipe},
+		{name: "another token key", prior: func(rt *route.Route) { rt.TokenKey = "other" }},
+		{name: "another store", prior: func(rt *route.Route) { rt.Store = cache.KindSealed }},
+		{name: "another entry", prior: func(rt *route.Route) { rt.Source = "another entry" }},
+		{name: "no route before", noPrior: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ta := newTestApp(t, "", nil)
+			engine := filepath.Join(t.TempDir(), "regcred-engine")
+			require.NoError(t, os.WriteFile(engine, nil, 0o755))
+			routes := t.TempDir()
+			ta.app.Routes = &Routes{Dir: routes, Engine: engine, Warned: func() bool { return false }}
+			r := routeResolver(t, ta, cfg)
+			tg, err := matcher.Normalize("123456789012.dkr.ecr.us-west-2.amazonaws.com")
+			require.NoError(t, err)
+			res := Result{Credential: providers.Credential{Username: "AWS", Secret: "s"}, First: true, Entry: r.Entries()[0],
+				Via: &Via{CacheIdentity: config.CacheIdentity{Key: "k"}, Store: cache.KindFile, Outcome: cache.Hit}}
+			if !tt.noPrior {
+				prior := route.Route{Store: cache.KindFile, TokenDir: dir, TokenKey: "k", Source: r.Entries()[0].String(), Fetch: recipe}
+				tt.prior(&prior)
+				root, err := cache.OpenRoot(routes)
+				require.NoError(t, err)
+				require.NoError(t, route.Write(root, ta.app.routeKey(tg), tg, prior, time.Now()))
+			}
+			rt, ok := ta.app.tokenRoute(r, res, tg)
+			require.True(t, ok)
+			assert.Equal(t, tt.want, rt.Fetch)
+		})
+	}
 }
