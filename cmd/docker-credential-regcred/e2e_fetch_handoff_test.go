@@ -39,23 +39,25 @@ func TestFetchMissingLeavesItToTheEngine(t *testing.T) {
 }
 
 // TestFetchRefusedIsTheEnginesToSay: ECR refusing the fetcher's call (the
-// user's policy no longer allows it) is not the fetcher's to report: it
-// hands the get to the engine, which asks again and answers as it does
-// alone: the AccessDenied error, or the cached token still valid with its
-// warning. With the engine unexecutable nothing answers, after the
-// fetcher's one call.
+// user's policy no longer allows it) with nothing valid cached is not the
+// fetcher's to report: it hands the get to the engine, which asks again
+// and answers as it does alone, the AccessDenied error (with the engine
+// unexecutable nothing answers, after the fetcher's one call). With the
+// cached token still valid, the fetcher serves it with the cache's
+// warning, as the engine would, and ECR is not asked twice.
 func TestFetchRefusedIsTheEnginesToSay(t *testing.T) {
 	tests := []struct {
 		name, store     string
 		stored, expires time.Duration // the cached record's times, relative to now; none for store none
 		exit            int
 		stdout, stderr  string // what the answer and the engine's log hold ("" for stdout: the cached token)
+		served          bool   // the fetcher serves the cached token itself
 	}{
 		{name: "store none", store: "none", exit: 1, stdout: "AWS denied ECR GetAuthorizationToken to the credentials from EnvConfigCredentials"},
 		{name: "file store, expired", store: "file", stored: -13 * time.Hour, expires: -time.Hour,
 			exit: 1, stdout: "AWS denied ECR GetAuthorizationToken to the credentials from EnvConfigCredentials"},
 		{name: "file store, due a refresh", store: "file", stored: -7 * time.Hour, expires: 5 * time.Hour,
-			stderr: "refreshing the credential failed"},
+			stderr: "refreshing the credential failed", served: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,14 +71,25 @@ func TestFetchRefusedIsTheEnginesToSay(t *testing.T) {
 			w.cloud.Deny(w.keys.ARN, "ecr:GetAuthorizationToken")
 
 			before := w.calls()
-			w.in.checkHandedOff(t, w.withoutEngine(t, w.env))
+			alone := w.withoutEngine(t, w.env)
+			if tt.served {
+				assert.Equal(t, cached, alone.Stdout, "refused, token still valid, no engine: want the cached token from the fetcher")
+				assert.Contains(t, alone.Stderr, tt.stderr, "refused, token still valid: the fetcher's warning")
+				assert.Contains(t, alone.Stderr, "AccessDeniedException", "the warning does not say what ECR answered")
+			} else {
+				w.in.checkHandedOff(t, alone)
+			}
 			assert.Equal(t, before+1, w.calls(), "GetAuthorizationToken calls of the fetcher refused, want its one")
 
 			res := sameAnswer(t, w.in, w.env, ecrHost, "get")
 			w.runs = append(w.runs, res)
-			// The front's get: the fetcher's call and the engine's; then the
-			// engine's alone.
-			assert.Equal(t, before+1+2+1, w.calls(), "GetAuthorizationToken calls: the engine did not ask again after the fetcher")
+			// The front's get: the fetcher's call, then the engine's unless
+			// the fetcher served the cached token; then the engine's alone.
+			want := before + 1 + 2 + 1
+			if tt.served {
+				want = before + 1 + 1 + 1
+			}
+			assert.Equal(t, want, w.calls(), "GetAuthorizationToken calls")
 			require.Equal(t, tt.exit, res.Exit, "get refused: exit %d %q, stderr %q", res.Exit, res.Stdout, res.Stderr)
 			if tt.stdout != "" {
 				assert.Contains(t, res.Stdout, tt.stdout, "get refused: not the engine's AccessDenied error")

@@ -14,6 +14,7 @@ import (
 	"github.com/regcred/regcred/internal/logwatch"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/ecr/ecrlean"
 )
 
 // Timeout bounds the one lean attempt, and apart from it the wait for the
@@ -49,9 +50,11 @@ var errEngine = errors.New("left to the engine")
 
 // Renew implements front.Front.Renew. ok is false, and nothing printed,
 // when the engine must answer: a store the fetcher does not open as the
-// engine would, anything the cache logged before the fetch, a failed or
-// refused fetch (even when a still-valid token could be served: the
-// engine decides that, and warns).
+// engine would, anything the cache logged before the fetch, a fetch that
+// failed or was refused with no still-valid token to serve (the engine
+// asks again, with its retries, and says what is wrong). A refusal with a
+// still-valid token cached serves that token with the cache's warning, as
+// the engine would.
 func (r Renewer) Renew(ctx context.Context, root *cache.Root, rt route.Route, t matcher.Target) (providers.Credential, bool) {
 	kind, ok := front.RenewStore(root, rt, r.Keyctl != nil, r.LookupEnv, r.GOOS)
 	if !ok {
@@ -66,7 +69,7 @@ func (r Renewer) Renew(ctx context.Context, root *cache.Root, rt route.Route, t 
 	if err != nil {
 		return providers.Credential{}, false
 	}
-	fetched := false
+	fetched, refused := false, false
 	fetch := func(ctx context.Context) (providers.Credential, error) {
 		if logged() {
 			return providers.Credential{}, errEngine
@@ -74,20 +77,25 @@ func (r Renewer) Renew(ctx context.Context, root *cache.Root, rt route.Route, t 
 		ctx, cancel := context.WithTimeout(ctx, Timeout)
 		defer cancel()
 		cred, err := r.Recipes.Credential(ctx, rt.Fetch)
-		fetched = err == nil
+		fetched, refused = err == nil, errors.Is(err, ecrlean.ErrRefused)
 		return cred, err
 	}
 	cred, outcome, err := c.Credential(ctx, cache.Item{Key: rt.TokenKey, Registry: t.Registry(), Source: rt.Source}, fetch)
 	switch {
-	case err != nil || cred.Anonymous || outcome == cache.Stale:
+	case err != nil || cred.Anonymous:
+		return providers.Credential{}, false
+	case outcome == cache.Stale && !refused:
 		return providers.Credential{}, false
 	case outcome == cache.Fetched && !fetched:
 		return providers.Credential{}, false
-	case logged() && outcome != cache.Fetched:
+	case logged() && outcome == cache.Hit:
 		return providers.Credential{}, false
 	}
 	if logs.Len() > 0 {
-		_, _ = r.Stderr.Write(logs.Bytes()) // after a fetch: a token not stored, said as the engine says it
+		// After a fetch, a token not stored; after ECR refused (a throttled
+		// account, say), the still-valid token served: said as the engine
+		// says it. The engine asking ECR again would only add to its load.
+		_, _ = r.Stderr.Write(logs.Bytes())
 	}
 	return cred, true
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/regcred/regcred/credhelper/route"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
+	"github.com/regcred/regcred/providers/ecr/ecrlean"
 )
 
 const host = "123456789012.dkr.ecr.us-west-2.amazonaws.com"
@@ -213,4 +215,46 @@ func TestRenewUnderAnotherRegistrysKey(t *testing.T) {
 	got, ok := f.open(t).Peek(context.Background(), cache.Item{Key: f.rt.TokenKey, Registry: f.t.Registry()})
 	require.True(t, ok)
 	assert.Equal(t, "fresh-token", got.Secret.Reveal())
+}
+
+// TestRenewServesTheValidTokenWhenECRRefuses: ECR answering a refusal (a
+// throttled account, a revoked permission) while the cached token is still
+// valid: the token is served with the cache's warning, as the engine
+// does, and the engine is not run to ask ECR again. With nothing valid
+// cached, the engine says what is wrong.
+func TestRenewServesTheValidTokenWhenECRRefuses(t *testing.T) {
+	refusal := fmt.Errorf("%w: HTTP 400 \"ThrottlingException\": \"Rate exceeded\"", ecrlean.ErrRefused)
+	tests := []struct {
+		name    string
+		left    time.Duration // the cached token's life left; 0: none cached
+		err     error
+		served  bool
+		warning bool
+	}{
+		{name: "due, refused", left: time.Minute, err: refusal, served: true, warning: true},
+		{name: "nothing cached, refused", err: refusal},
+		{name: "due, not answered", left: time.Minute, err: fmt.Errorf("%w: connection reset", ecrlean.ErrNotSent)},
+		{name: "due, an answer for another registry endpoint", left: time.Minute, err: fmt.Errorf("%w: proxy", ecrlean.ErrAnswer)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, cache.KindFile)
+			if tt.left > 0 {
+				f.store(t, "old-token", tt.left)
+			}
+			f.fake.err = tt.err
+			cred, ok := f.renew(t)
+			require.Equal(t, tt.served, ok, "served")
+			assert.Equal(t, 1, f.fake.calls)
+			if tt.served {
+				assert.Equal(t, "old-token", cred.Secret.Reveal())
+			}
+			if tt.warning {
+				assert.Contains(t, f.stderr.String(), "refreshing the credential failed; serving the cached one until it expires")
+				assert.Contains(t, f.stderr.String(), "ThrottlingException")
+			} else {
+				assert.Empty(t, f.stderr.String())
+			}
+		})
+	}
 }

@@ -78,9 +78,25 @@ func (f Fetcher) send(req *http.Request, r providers.Recipe) (providers.Credenti
 		return providers.Credential{}, fmt.Errorf("%w: reading the answer: %w", ErrNotSent, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return providers.Credential{}, fmt.Errorf("%w: HTTP %d %s", ErrRefused, resp.StatusCode, strconv.Quote(resp.Header.Get("X-Amzn-ErrorType")))
+		return providers.Credential{}, refusal(resp, data)
 	}
 	return f.credential(data, r)
+}
+
+// refusal is ECR's error answer: its status, code and message (the JSON
+// 1.1 protocol's {"__type", "message"}), one quoted line. AWS names the
+// principal there (an ARN), never a key.
+func refusal(resp *http.Response, data []byte) error {
+	var e struct {
+		Type    string `json:"__type"`
+		Message string `json:"message"`
+	}
+	_ = json.Unmarshal(data, &e) // an answer that is not JSON leaves both empty
+	code := resp.Header.Get("X-Amzn-ErrorType")
+	if code == "" {
+		code = e.Type
+	}
+	return fmt.Errorf("%w: HTTP %d %s: %s", ErrRefused, resp.StatusCode, strconv.Quote(providers.OneLine(code)), strconv.Quote(providers.OneLine(e.Message)))
 }
 
 // answer is GetAuthorizationToken's output (expiresAt: epoch seconds).

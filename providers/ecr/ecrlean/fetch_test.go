@@ -95,16 +95,17 @@ func TestCredentialFailures(t *testing.T) {
 		name    string
 		setup   func(cloud *ecrtest.Cloud, keys ecrtest.Keys, env map[string]string, r *providers.Recipe)
 		want    error
+		text    string // what the error quotes of ECR's answer
 		noCall  bool
 		options []ecrtest.Option
 	}{
-		{name: "denied", want: ErrRefused, setup: func(c *ecrtest.Cloud, k ecrtest.Keys, _ map[string]string, _ *providers.Recipe) {
+		{name: "denied", want: ErrRefused, text: "not authorized to perform: ecr:GetAuthorizationToken", setup: func(c *ecrtest.Cloud, k ecrtest.Keys, _ map[string]string, _ *providers.Recipe) {
 			c.Deny(k.ARN, "ecr:GetAuthorizationToken")
 		}},
 		{name: "wrong secret", want: ErrRefused, setup: func(_ *ecrtest.Cloud, _ ecrtest.Keys, env map[string]string, _ *providers.Recipe) {
 			env["AWS_SECRET_ACCESS_KEY"] = "not-the-secret"
 		}},
-		{name: "throttled", want: ErrRefused, setup: func(c *ecrtest.Cloud, _ ecrtest.Keys, _ map[string]string, _ *providers.Recipe) {
+		{name: "throttled", want: ErrRefused, text: `"ThrottlingException": "Rate exceeded"`, setup: func(c *ecrtest.Cloud, _ ecrtest.Keys, _ map[string]string, _ *providers.Recipe) {
 			c.FailNext(ecrtest.ECR, ecrtest.Throttle, 1)
 		}},
 		{name: "server error", want: ErrRefused, setup: func(c *ecrtest.Cloud, _ ecrtest.Keys, _ map[string]string, _ *providers.Recipe) {
@@ -135,6 +136,7 @@ func TestCredentialFailures(t *testing.T) {
 			}
 			cred, err := fetcher(env).Credential(context.Background(), r)
 			require.ErrorIs(t, err, tt.want)
+			assert.Contains(t, err.Error(), tt.text)
 			assert.Zero(t, cred)
 			assert.NotContains(t, err.Error(), keys.SecretAccessKey, "the error names the secret key")
 			if tt.noCall {
