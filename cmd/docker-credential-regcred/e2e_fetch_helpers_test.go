@@ -126,8 +126,7 @@ func (w *fetchWorld) checkNoLeaks(t *testing.T) {
 // onlyRouteFile is the one route the runs in env recorded.
 func onlyRouteFile(t *testing.T, env []string) string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(envValue(t, env, "XDG_CACHE_HOME"), "regcred", "routes", "*.route"))
-	require.NoError(t, err)
+	files := routeFiles(t, env)
 	require.Len(t, files, 1, "routes recorded: %v, want one", files)
 	return files[0]
 }

@@ -125,16 +125,15 @@ func pinnedEnv(t *testing.T, extra ...string) []string {
 // routeCount is how many routes the runs in env recorded.
 func routeCount(t *testing.T, env []string) int {
 	t.Helper()
-	dir := ""
-	for _, kv := range env { // the last one counts, as for exec
-		if v, ok := strings.CutPrefix(kv, "XDG_CACHE_HOME="); ok {
-			dir = v
-		}
-	}
-	require.NotEqual(t, "", dir, "the environment sets no XDG_CACHE_HOME")
-	files, err := filepath.Glob(filepath.Join(dir, "regcred", "routes", "*.route"))
+	return len(routeFiles(t, env))
+}
+
+// routeFiles are the routes recorded under env's XDG_CACHE_HOME.
+func routeFiles(t *testing.T, env []string) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(envValue(t, env, "XDG_CACHE_HOME"), "regcred", "routes", "*.route"))
 	require.NoError(t, err)
-	return len(files)
+	return files
 }
 
 // sameAnswer runs one request through in's front and straight through its

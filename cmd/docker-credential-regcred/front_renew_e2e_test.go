@@ -53,16 +53,7 @@ func newRenewal(t *testing.T, extra func(cloud *ecrtest.Cloud) []string) *renewa
 // routePath is the one route the runs recorded.
 func (r *renewal) routePath(t *testing.T) string {
 	t.Helper()
-	require.Equal(t, 1, routeCount(t, r.env))
-	home := ""
-	for _, kv := range r.env {
-		if v, ok := strings.CutPrefix(kv, "XDG_CACHE_HOME="); ok {
-			home = v
-		}
-	}
-	files, err := filepath.Glob(filepath.Join(home, "regcred", "routes", "*.route"))
-	require.NoError(t, err)
-	return files[0]
+	return onlyRouteFile(t, r.env)
 }
 
 func (r *renewal) route(t *testing.T) string {
