@@ -18,17 +18,17 @@ import (
 
 func TestSetupPrints(t *testing.T) {
 	tests := []struct {
-		target string
-		want   []string
+		name, target string
+		want         []string
 	}{
-		{target: "podman", want: []string{`credential-helpers = ["containers-auth.json", "regcred"]`, "registries.conf.d/50-regcred.conf", `"registry.example.com": "regcred"`}},
-		{target: "crio", want: []string{clientsetup.SystemRegistriesDropIn, `credential-helpers = ["containers-auth.json", "regcred"]`, "systemctl reload crio", "setup kubelet"}},
-		{target: "kubelet", want: []string{"kind: CredentialProviderConfig", `- "*.example.org"`, `- "registry.example.com/team"`, "args: [kubelet]", "--image-credential-provider-bin-dir=" + clientsetup.KubeletProviderBinDir}},
-		{target: "nerdctl", want: []string{`"credHelpers": {`, `"registry.example.com": "regcred"`, "nerdctl.toml has no credential setting"}},
-		{target: "containerd", want: []string{"containerd runs no credential helper", "setup kubelet", "setup nerdctl", "(ps)"}},
+		{name: "podman's drop-in and auth file", target: "podman", want: []string{`credential-helpers = ["containers-auth.json", "regcred"]`, "registries.conf.d/50-regcred.conf", `"registry.example.com": "regcred"`}},
+		{name: "CRI-O, pointing at the kubelet set-up", target: "crio", want: []string{clientsetup.SystemRegistriesDropIn, `credential-helpers = ["containers-auth.json", "regcred"]`, "systemctl reload crio", "setup kubelet"}},
+		{name: "the kubelet's provider config", target: "kubelet", want: []string{"kind: CredentialProviderConfig", `- "*.example.org"`, `- "registry.example.com/team"`, "args: [kubelet]", "--image-credential-provider-bin-dir=" + clientsetup.KubeletProviderBinDir}},
+		{name: "nerdctl's docker config", target: "nerdctl", want: []string{`"credHelpers": {`, `"registry.example.com": "regcred"`, "nerdctl.toml has no credential setting"}},
+		{name: "containerd: what to use instead", target: "containerd", want: []string{"containerd runs no credential helper", "setup kubelet", "setup nerdctl", "(ps)"}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.target, func(t *testing.T) {
+		t.Run(tt.name, func(t *testing.T) {
 			ta := newTestApp(t, dockerTestConfig, nil)
 			before := dirListing(t, ta.app.Env.HomeDir)
 			out, code := ta.runString(t, "", "setup", tt.target, "--user")
