@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -103,4 +105,31 @@ func TestECRWithoutIdentitySaysWhatToDo(t *testing.T) {
 	}
 	n := cloud.Calls(ecrtest.ECR)
 	assert.Equal(t, 0, n, "ECR was called %d times without an identity", n)
+}
+
+// TestECRThroughACABundle: behind a TLS-inspecting proxy (an ECR endpoint
+// whose certificate no system trusts), AWS_CA_BUNDLE is what regcred
+// trusts, as the AWS CLI does; without it the get fails. Such a route
+// records no recipe: the lean fetcher trusts the system's roots only, so
+// renewals stay the engine's.
+func TestECRThroughACABundle(t *testing.T) {
+	cloud := ecrtest.New(t, ecrtest.WithTLS())
+	keys, env := awsUserEnv(cloud)
+	bundle := filepath.Join(t.TempDir(), "proxy-ca.pem")
+	require.NoError(t, os.WriteFile(bundle, cloud.CACertPEM(), 0o600))
+	cfg := writeConfig(t, `cache: {store: file}
+registries:
+  - match: "*.dkr.ecr.*.amazonaws.com"
+    ecr: {endpoint: "`+cloud.ECRURL()+`"}
+`)
+	env = pinnedEnv(t, append(env, "REGCRED_CONFIG="+cfg, "REGCRED_CACHE=")...)
+	res := runBinary(t, testBinary(t), runOpts{Env: env, Stdin: ecrHost}, "get")
+	assert.Equal(t, 1, res.Exit, "without the bundle: exit %d, stdout %q", res.Exit, res.Stdout)
+	assert.Contains(t, res.Stdout, "certificate", "without the bundle: the error does not name the TLS failure")
+
+	env = append(env, "AWS_CA_BUNDLE="+bundle)
+	res = runBinary(t, testBinary(t), runOpts{Env: env, Stdin: ecrHost}, "get")
+	checkECRAnswer(t, cloud, res, ecrHost, keys.ARN, "us-west-2", keys)
+	rt := onlyRouteFile(t, env)
+	assert.Empty(t, routeField(t, rt, "fetchKind"), "a recipe for a call through a CA bundle")
 }

@@ -99,7 +99,7 @@ func (p *Provider) fetch(ctx context.Context, t target, region string, pod podRo
 		return providers.Credential{}, p.apiError(ctx, t, region, source, err)
 	}
 	cred, err := p.credential(t, region, tok)
-	if err == nil && pod.arn == "" {
+	if err == nil && pod.arn == "" && s.caBundle == "" { // the fetcher trusts the system's roots only
 		cred.Recipe = p.recipe(t, region, source, tok)
 	}
 	return cred, err

@@ -3,6 +3,7 @@ package ecr
 import (
 	"context"
 	"fmt"
+	"net/http"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -23,6 +24,10 @@ type session struct {
 	base, creds aws.CredentialsProvider
 	// shared is the shared-config profile the SDK loaded, if any.
 	shared *config.SharedConfig
+	// http sends every call (httpClient); caBundle is the AWS CA bundle
+	// it trusts, "" for the system's roots.
+	http     *http.Client
+	caBundle string
 }
 
 // session loads the SDK configuration for region once per provider. It
@@ -58,8 +63,11 @@ func (p *Provider) session(ctx context.Context, region string) (*session, error)
 		return nil, err
 	}
 	s := &session{aws: cfg, base: cfg.Credentials, creds: cfg.Credentials, shared: sharedConfigOf(cfg)}
+	if s.http, s.caBundle, err = p.httpClient(s.shared); err != nil {
+		return nil, err
+	}
 	if p.cfg.RoleARN != "" && cfg.Credentials != nil {
-		s.creds = aws.NewCredentialsCache(p.assumeRole(cfg))
+		s.creds = aws.NewCredentialsCache(p.assumeRole(cfg, s.http))
 	}
 	p.sessions[region] = s
 	return s, nil
@@ -67,9 +75,9 @@ func (p *Provider) session(ctx context.Context, region string) (*session, error)
 
 // assumeRole builds the sts:AssumeRole provider for roleArn, signed by the
 // ambient identity.
-func (p *Provider) assumeRole(cfg aws.Config) aws.CredentialsProvider {
+func (p *Provider) assumeRole(cfg aws.Config, hc *http.Client) aws.CredentialsProvider {
 	client := sts.NewFromConfig(cfg, func(o *sts.Options) {
-		o.HTTPClient = p.deps.HTTPClient
+		o.HTTPClient = hc
 	})
 	name := p.cfg.RoleSessionName
 	if name == "" {

@@ -30,7 +30,7 @@ func (p *Provider) requestToken(ctx context.Context, t target, region string, s 
 	if t.public {
 		return p.requestPublic(ctx, t, s)
 	}
-	sent := &urlRecorder{client: p.deps.HTTPClient}
+	sent := &urlRecorder{client: s.http}
 	client := ecr.NewFromConfig(s.aws, func(o *ecr.Options) {
 		o.Region = region
 		o.Credentials = s.creds
@@ -57,7 +57,7 @@ func (p *Provider) requestPublic(ctx context.Context, t target, s *session) (tok
 	client := ecrpublic.NewFromConfig(s.aws, func(o *ecrpublic.Options) {
 		o.Region = publicRegion
 		o.Credentials = s.creds
-		o.HTTPClient = p.deps.HTTPClient
+		o.HTTPClient = s.http
 		o.Retryer, o.RetryMaxAttempts = p.retryer(), 0
 		o.BaseEndpoint = p.baseEndpoint(o.BaseEndpoint)
 		o.EndpointOptions.UseFIPSEndpoint, o.EndpointOptions.UseDualStackEndpoint = p.endpointFlags(t, o.BaseEndpoint)

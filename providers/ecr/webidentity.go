@@ -68,7 +68,7 @@ func (s saToken) GetIdentityToken() ([]byte, error) {
 // request only, so one pod's credentials never serve another.
 func (p *Provider) withPodRole(s *session, r podRole) *session {
 	client := sts.NewFromConfig(s.aws, func(o *sts.Options) {
-		o.HTTPClient = p.deps.HTTPClient
+		o.HTTPClient = s.http
 	})
 	name := p.cfg.RoleSessionName
 	if name == "" {

@@ -3,6 +3,7 @@ package ecrtest
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/pem"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -40,6 +41,7 @@ type Cloud struct {
 	signers map[string]int
 
 	ecr, sts *httptest.Server
+	tls      bool          // ECR's endpoint speaks https (WithTLS)
 	release  chan struct{} // closed at cleanup: ends Slow responses
 }
 
@@ -64,6 +66,10 @@ type Keys struct {
 // Option changes a Cloud.
 type Option func(*Cloud)
 
+// WithTLS serves ECR over https, with a certificate of its own that no
+// system trusts (CACertPEM is its PEM), as behind a TLS-inspecting proxy.
+func WithTLS() Option { return func(c *Cloud) { c.tls = true } }
+
 // WithClock makes the cloud read time from now: signature skew, token and
 // temporary-credential expiry all use it.
 func WithClock(now func() time.Time) Option { return func(c *Cloud) { c.now = now } }
@@ -87,7 +93,11 @@ func New(t testing.TB, opts ...Option) *Cloud {
 	for _, o := range opts {
 		o(c)
 	}
-	c.ecr = httptest.NewServer(http.HandlerFunc(c.serveECR))
+	if c.tls {
+		c.ecr = httptest.NewTLSServer(http.HandlerFunc(c.serveECR))
+	} else {
+		c.ecr = httptest.NewServer(http.HandlerFunc(c.serveECR))
+	}
 	t.Cleanup(func() {
 		close(c.release)
 		c.ecr.Close()
@@ -101,6 +111,12 @@ func New(t testing.TB, opts ...Option) *Cloud {
 // ECRURL is the API endpoint of ECR and ECR Public, for the `endpoint`
 // setting or AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL_ECR_PUBLIC.
 func (c *Cloud) ECRURL() string { return c.ecr.URL }
+
+// CACertPEM is the certificate ECR's endpoint presents under WithTLS, in
+// PEM: what an AWS CA bundle holds to trust it.
+func (c *Cloud) CACertPEM() []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.ecr.Certificate().Raw})
+}
 
 // STSURL is the STS endpoint, for AWS_ENDPOINT_URL_STS.
 func (c *Cloud) STSURL() string {
