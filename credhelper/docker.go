@@ -49,7 +49,7 @@ func (a *App) dockerGet(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
-	if rt, ok := a.tokenRoute(r, res, target); ok {
+	if rt, ok := a.tokenRoute(r, res); ok {
 		a.recordRoute(r, target, before, rt)
 	} else if rt, ok := a.staticRoute(ctx, r, res, target); ok {
 		a.recordRoute(r, target, before, rt)

@@ -30,7 +30,7 @@ type Routes struct {
 // file cache or the sealed store (or, with store none, by a recipe the
 // fetcher repeats), fresh (not a stale token served after a failed
 // refresh).
-func (a *App) tokenRoute(r *Resolver, res Result, t matcher.Target) (route.Route, bool) {
+func (a *App) tokenRoute(r *Resolver, res Result) (route.Route, bool) {
 	via := res.Via
 	if _, keyless := res.Entry.IdentityToken(); keyless {
 		// Its key holds the identity token's claims, which only fetching
@@ -47,9 +47,6 @@ func (a *App) tokenRoute(r *Resolver, res Result, t matcher.Target) (route.Route
 	}
 	rt := route.Route{Store: kind, TokenDir: r.cache.Dir(), TokenKey: via.Key, Files: via.Files, FilesSum: via.FilesSum,
 		Fetch: fetchRecipe(res), Source: res.Entry.String()}
-	if via.Outcome == cache.Hit && !res.Entry.Verify {
-		rt.Fetch = a.knownRecipe(t, rt)
-	}
 	switch {
 	case slices.Contains([]string{cache.KindFile, cache.KindSealed}, via.Store):
 		return rt, slices.Contains([]string{cache.KindFile, cache.KindAuto, cache.KindSealed}, kind)
@@ -67,26 +64,6 @@ func fetchRecipe(res Result) providers.Recipe {
 		return providers.Recipe{}
 	}
 	return res.Credential.Recipe
-}
-
-// knownRecipe is the recipe the route rt replaces names, for an answer
-// from the cache, which knows none (only a fetch tells the call): kept
-// while the route key (environment, config, engine) and the token key,
-// store and entry are the same, so a concurrent get that found the token
-// its neighbour fetched does not drop the neighbour's recipe.
-func (a *App) knownRecipe(t matcher.Target, rt route.Route) providers.Recipe {
-	if a.Routes == nil {
-		return providers.Recipe{}
-	}
-	root, err := cache.OpenRoot(a.Routes.Dir)
-	if err != nil {
-		return providers.Recipe{}
-	}
-	old, err := route.Read(root, a.routeInputs(t).Key(), t)
-	if err != nil || old.TokenKey != rt.TokenKey || old.Store != rt.Store || old.Source != rt.Source {
-		return providers.Recipe{}
-	}
-	return old.Fetch
 }
 
 // staticRoute is the route of a static entry's answer the front can give

@@ -69,7 +69,7 @@ func TestTokenRoute(t *testing.T) {
 			res.Via = &via
 			res.Entry = r.Entries()[0]
 			tt.change(&res)
-			rt, ok := ta.app.tokenRoute(r, res, matcher.Target{})
+			rt, ok := ta.app.tokenRoute(r, res)
 			require.Equal(t, tt.want, ok, "tokenRoute = %+v: ok", rt)
 			if ok {
 				assert.Equal(t, "k", rt.TokenKey, "route %+v", rt)
@@ -110,7 +110,7 @@ func TestTokenRouteRecipe(t *testing.T) {
 			r := routeResolver(t, ta, tt.cfg)
 			res := Result{Credential: providers.Credential{Username: "AWS", Secret: "s", Recipe: tt.recipe}, First: true, Entry: r.Entries()[0],
 				Via: &Via{CacheIdentity: config.CacheIdentity{Key: "k"}, Store: tt.store, Outcome: tt.outcome}}
-			rt, ok := ta.app.tokenRoute(r, res, matcher.Target{})
+			rt, ok := ta.app.tokenRoute(r, res)
 			require.Equal(t, tt.wantRoute, ok, "tokenRoute = %+v", rt)
 			if !ok {
 				return
@@ -202,8 +202,8 @@ func TestRecordRouteNotAfterAChange(t *testing.T) {
 }
 
 // TestCachedAnswerKeepsTheKnownRecipe: an answer from the cache knows no
-// recipe; its route keeps the one the route it replaces names for the
-// same token key, store and entry, and no other.
+// recipe; the route recorded for it keeps the one the route it replaces
+// names for the same token key, store and entry, and no other.
 func TestCachedAnswerKeepsTheKnownRecipe(t *testing.T) {
 	dir := t.TempDir()
 	cfg := "cache: {store: file, dir: " + dir + "}\nregistries:\n  - match: \"*.dkr.ecr.*.amazonaws.com\"\n    ecr: {}\n"
@@ -239,9 +239,14 @@ func TestCachedAnswerKeepsTheKnownRecipe(t *testing.T) {
 				require.NoError(t, err)
 				require.NoError(t, route.Write(root, ta.app.routeKey(tg), tg, prior, time.Now()))
 			}
-			rt, ok := ta.app.tokenRoute(r, res, tg)
+			rt, ok := ta.app.tokenRoute(r, res)
 			require.True(t, ok)
-			assert.Equal(t, tt.want, rt.Fetch)
+			ta.app.recordRoute(r, tg, ta.app.routeKey(tg), rt)
+			root, err := cache.OpenRoot(routes)
+			require.NoError(t, err)
+			got, err := route.Read(root, ta.app.routeKey(tg), tg)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got.Fetch)
 		})
 	}
 }

@@ -107,8 +107,12 @@ func Read(root *cache.Root, key string, t matcher.Target) (Route, error) {
 // not a durable write and a sweep of the directory.
 func Write(root *cache.Root, key string, t matcher.Target, r Route, now time.Time) error {
 	r.Key, r.Request = key, t.String()
+	old, err := root.ReadFile(subdir, key+".route")
+	if err == nil {
+		r = keepRecipe(r, old)
+	}
 	data := encode(r)
-	if old, err := root.ReadFile(subdir, key+".route"); err == nil && bytes.Equal(old, data) {
+	if err == nil && bytes.Equal(old, data) {
 		return nil
 	}
 	if err := root.WriteFile(subdir, key+".route", data); err != nil {
@@ -116,6 +120,25 @@ func Write(root *cache.Root, key string, t matcher.Target, r Route, now time.Tim
 	}
 	root.RemoveOld(subdir, isRouteName, now.Add(-maxAge))
 	return nil
+}
+
+// keepRecipe is r, naming the recipe the route it replaces (old, as
+// stored) names when r names none for the same token key, store and
+// entry. A recipe is learnt only from a fetch; an answer from the cache (a
+// concurrent get found the token its neighbour fetched) knows none, and a
+// fetch under the same route key (environment, config, engine) and token
+// key would record the same one.
+func keepRecipe(r Route, old []byte) Route {
+	if !r.Fetch.IsZero() || r.TokenKey == "" {
+		return r
+	}
+	prev, err := decode(old)
+	if err != nil || prev.Key != r.Key || prev.Request != r.Request || prev.TokenKey != r.TokenKey ||
+		prev.Store != r.Store || prev.Source != r.Source {
+		return r
+	}
+	r.Fetch = prev.Fetch
+	return r
 }
 
 // isRouteName accepts the names Write gives routes, and nothing else that
