@@ -3,7 +3,6 @@ package fetch
 import (
 	"context"
 	"os"
-	"runtime"
 	"time"
 
 	"github.com/regcred/regcred/credhelper/cache"
@@ -17,7 +16,7 @@ import (
 func Main(ctx context.Context, argv []string) int {
 	r := Renewer{
 		Recipes:   ecrlean.Fetcher{HTTPClient: netdeps.DefaultHTTPClient(), LookupEnv: os.LookupEnv, Now: time.Now},
-		LookupEnv: os.LookupEnv, Now: time.Now, GOOS: runtime.GOOS, Keyctl: cache.SystemKeyctl(), Stderr: os.Stderr,
+		LookupEnv: os.LookupEnv, Now: time.Now, Keyctl: cache.SystemKeyctl(), Stderr: os.Stderr,
 	}
 	return front.MainWith(ctx, argv, r.Renew)
 }

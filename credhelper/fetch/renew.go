@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/regcred/regcred/credhelper/cache"
-	"github.com/regcred/regcred/credhelper/front"
 	"github.com/regcred/regcred/credhelper/route"
 	"github.com/regcred/regcred/internal/logwatch"
 	"github.com/regcred/regcred/matcher"
@@ -37,7 +36,6 @@ type Renewer struct {
 	Recipes   Recipes
 	LookupEnv func(string) (string, bool)
 	Now       func() time.Time
-	GOOS      string
 	Keyctl    cache.Keyctl // nil: no sealed store here
 	// Stderr receives the warnings the engine would have printed (a token
 	// fetched that could not be stored).
@@ -48,18 +46,15 @@ type Renewer struct {
 // must say; nothing is fetched.
 var errEngine = errors.New("left to the engine")
 
-// Renew implements front.Front.Renew. ok is false, and nothing printed,
-// when the engine must answer: a store the fetcher does not open as the
-// engine would, anything the cache logged before the fetch, a fetch that
+// Renew implements front.Front.Renew, in the store of kind the front
+// chose (front.RenewStore: where the engine would keep the token). ok is
+// false, and nothing printed, when the engine must answer: the store does
+// not open, anything the cache logged before the fetch, a fetch that
 // failed or was refused with no still-valid token to serve (the engine
 // asks again, with its retries, and says what is wrong). A refusal with a
 // still-valid token cached serves that token with the cache's warning, as
 // the engine would.
-func (r Renewer) Renew(ctx context.Context, root *cache.Root, rt route.Route, t matcher.Target) (providers.Credential, bool) {
-	kind, ok := front.RenewStore(root, rt, r.Keyctl != nil, r.LookupEnv, r.GOOS)
-	if !ok {
-		return providers.Credential{}, false
-	}
+func (r Renewer) Renew(ctx context.Context, root *cache.Root, rt route.Route, kind string, t matcher.Target) (providers.Credential, bool) {
 	var logs bytes.Buffer
 	log, logged := logwatch.Wrap(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	// Past the lock wait the cache warns and fetches without the lock: the

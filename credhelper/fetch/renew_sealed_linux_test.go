@@ -30,7 +30,7 @@ func TestRenewSealsWhereAutoHasTheSecretServiceBehind(t *testing.T) {
 	f := newFixture(t, cache.KindAuto)
 	f.env["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/run/user/1000/bus"
 	r := withKernelKeys(t, f)
-	cred, ok := r.Renew(t.Context(), f.root, f.rt, f.t)
+	cred, ok := renewAsHandedOn(t.Context(), r, f.root, f.rt, f.t)
 	require.True(t, ok)
 	assert.Equal(t, "fresh-token", cred.Secret.Reveal())
 	assert.Equal(t, 1, f.fake.calls)
@@ -54,7 +54,7 @@ func TestRenewLeavesASecretServiceCopyToTheEngine(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(index, f.rt.TokenKey+".json"), []byte("{}"), 0o600))
 	root, err := cache.OpenRoot(f.dir) // opened as the fetcher opens it: the directory there
 	require.NoError(t, err)
-	_, ok := r.Renew(t.Context(), root, f.rt, f.t)
+	_, ok := renewAsHandedOn(t.Context(), r, root, f.rt, f.t)
 	assert.False(t, ok)
 	assert.Zero(t, f.fake.calls)
 }

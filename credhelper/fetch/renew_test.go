@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/credhelper/cache"
+	"github.com/regcred/regcred/credhelper/front"
 	"github.com/regcred/regcred/credhelper/route"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
@@ -65,13 +66,23 @@ func newFixture(t *testing.T, store string) *fixture {
 }
 
 func (f *fixture) renewer() Renewer {
-	return Renewer{Recipes: f.fake, Now: func() time.Time { return f.now }, GOOS: "linux", Stderr: &f.stderr,
+	return Renewer{Recipes: f.fake, Now: func() time.Time { return f.now }, Stderr: &f.stderr,
 		LookupEnv: func(k string) (string, bool) { v, ok := f.env[k]; return v, ok }}
 }
 
 func (f *fixture) renew(t *testing.T) (providers.Credential, bool) {
 	t.Helper()
-	return f.renewer().Renew(context.Background(), f.root, f.rt, f.t)
+	return renewAsHandedOn(t.Context(), f.renewer(), f.root, f.rt, f.t)
+}
+
+// renewAsHandedOn renews as the front hands a renewal on, on Linux: in the
+// store front.RenewStore chooses, and not at all where it chooses none.
+func renewAsHandedOn(ctx context.Context, r Renewer, root *cache.Root, rt route.Route, t matcher.Target) (providers.Credential, bool) {
+	kind, ok := front.RenewStore(root, rt, r.Keyctl != nil, r.LookupEnv, "linux")
+	if !ok {
+		return providers.Credential{}, false
+	}
+	return r.Renew(ctx, root, rt, kind, t)
 }
 
 // open is the store the engine would read the token from.

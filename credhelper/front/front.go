@@ -33,9 +33,9 @@ type Front struct {
 	Renew Renewal
 }
 
-// Renewal renews rt's token for t by the route's recipe; ok false leaves
-// the request to the engine.
-type Renewal func(ctx context.Context, root *cache.Root, rt route.Route, t matcher.Target) (cred providers.Credential, ok bool)
+// Renewal renews rt's token for t by the route's recipe, in the store of
+// kind (RenewStore's); ok false leaves the request to the engine.
+type Renewal func(ctx context.Context, root *cache.Root, rt route.Route, kind string, t matcher.Target) (cred providers.Credential, ok bool)
 
 // Answer is what the front made of a command line. When Handled is false
 // the engine must run it, or the lean fetcher when Fetch is set: Consumed
@@ -144,18 +144,17 @@ func (f *Front) credential(ctx context.Context, root *cache.Root, rt route.Route
 			return cred, byFront
 		}
 	}
+	if rt.Fetch.IsZero() {
+		return providers.Credential{}, toEngine
+	}
+	kind, ok := RenewStore(root, rt, f.Keyctl != nil, f.LookupEnv, f.GOOS)
 	switch {
-	case rt.Fetch.IsZero() || !renewable(root, rt, f):
+	case !ok:
 		return providers.Credential{}, toEngine
 	case f.Renew == nil:
 		return providers.Credential{}, toFetcher
 	}
-	return answerOr(f.Renew(ctx, root, rt, t))
-}
-
-func renewable(root *cache.Root, rt route.Route, f *Front) bool {
-	_, ok := RenewStore(root, rt, f.Keyctl != nil, f.LookupEnv, f.GOOS)
-	return ok
+	return answerOr(f.Renew(ctx, root, rt, kind, t))
 }
 
 func answerOr(cred providers.Credential, ok bool) (providers.Credential, next) {

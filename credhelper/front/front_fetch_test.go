@@ -41,7 +41,7 @@ type renewer struct {
 	ok    bool
 }
 
-func (r *renewer) renew(context.Context, *cache.Root, route.Route, matcher.Target) (providers.Credential, bool) {
+func (r *renewer) renew(context.Context, *cache.Root, route.Route, string, matcher.Target) (providers.Credential, bool) {
 	r.calls++
 	return r.cred, r.ok
 }
