@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/regcred/regcred/credhelper/cache"
+	"github.com/regcred/regcred/internal/testkit"
 	"github.com/regcred/regcred/matcher"
 	"github.com/regcred/regcred/providers"
 	"github.com/regcred/regcred/providers/static/staticread"
@@ -289,4 +290,28 @@ func TestWriteLeavesAnIdenticalRouteAlone(t *testing.T) {
 	got, err := Read(root, k1, tg)
 	require.NoError(t, err)
 	assert.Equal(t, "def", got.TokenKey, "a changed route was not written")
+}
+
+// TestWriteKeepsNoRecipeFromACopiedRoute: the recipe a replaced route
+// names is kept only when that route was made for this key and request:
+// one copied over from another request's name (whose token key, store and
+// entry match) lends nothing.
+func TestWriteKeepsNoRecipeFromACopiedRoute(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cache")
+	root := openRoot(t, dir)
+	tg, other := target(t, "123456789012.dkr.ecr.us-west-2.amazonaws.com"), target(t, "123456789012.dkr.ecr.eu-west-1.amazonaws.com")
+	withRecipe := Route{Store: "file", TokenKey: "abc", Source: "ecr", Fetch: providers.Recipe{
+		Kind: providers.RecipeECR, URL: "https://api.ecr.eu-west-1.amazonaws.com/", Region: "eu-west-1", Proxy: "https://x"}}
+	require.NoError(t, Write(root, k2, other, withRecipe, time.Now()))
+	testkit.CopyFile(t, filepath.Join(dir, subdir, k2+".route"), filepath.Join(dir, subdir, k1+".route"), 0o600)
+
+	require.NoError(t, Write(root, k1, tg, Route{Store: "file", TokenKey: "abc", Source: "ecr"}, time.Now()))
+	got, err := Read(root, k1, tg)
+	require.NoError(t, err)
+	assert.True(t, got.Fetch.IsZero(), "kept the recipe of a route copied from %s: %+v", other, got.Fetch)
+
+	require.NoError(t, Write(root, k2, other, Route{Store: "file", TokenKey: "abc", Source: "ecr"}, time.Now()))
+	got, err = Read(root, k2, other)
+	require.NoError(t, err)
+	assert.Equal(t, withRecipe.Fetch, got.Fetch, "control: the route made for the key keeps its recipe")
 }
